@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+// Callgate: a WebSocket gateway for browser softphones and CRM agent bars.
+// The product depends on the toolchain, Glibc, OpenSSL and zlib only (see DESIGN.md).
+import PackageDescription
+
+let package = Package(
+    name: "Callgate",
+    products: [
+        .executable(name: "callgate", targets: ["Gateway"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // RFC 6455 / RFC 7692 / RFC 9112 message heads: pure, no sockets, clocks or threads.
+        // COpenSSL is used for SHA-1 and base64 of the §4.2.2 accept value only.
+        .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
+        // The executable and all I/O.
+        .executableTarget(name: "Gateway", dependencies: ["WSFraming"]),
+        .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+// The one door to zlib. deflateInit2 and inflateInit2 are macros, so they get inline wrappers.
+#ifndef CALLGATE_CZLIB_SHIM_H
+#define CALLGATE_CZLIB_SHIM_H
+#include <zlib.h>
+
+static inline int CZlib_deflateInit2(z_streamp strm, int level, int method, int windowBits, int memLevel, int strategy) {
+    return deflateInit2(strm, level, method, windowBits, memLevel, strategy);
+}
+
+static inline int CZlib_inflateInit2(z_streamp strm, int windowBits) {
+    return inflateInit2(strm, windowBits);
+}
+#endif
