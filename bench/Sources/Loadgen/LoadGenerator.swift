@@ -116,7 +116,8 @@ final class LoadGenerator {
                 try self.sweep(now: now)
                 self.nextSweep = now + self.sweepIntervalNanoseconds
             }
-            let wakeAt = min(self.phaseDeadline > now ? self.phaseDeadline : now, self.nextSweep)
+            // Sleep until the phase deadline or the next sweep, whichever is first (no deadline while connecting).
+            let wakeAt = self.phaseDeadline > now ? min(self.phaseDeadline, self.nextSweep) : self.nextSweep
             let waitMilliseconds = Int32(min((wakeAt - min(wakeAt, now) + 999_999) / 1_000_000, 100))
             let ready = try self.epoll.wait(timeoutMilliseconds: self.phase == .connecting ? min(waitMilliseconds, 10) : waitMilliseconds)
             for k in 0..<ready {
