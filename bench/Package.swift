@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+// Callgate's benchmark: an epoll echo load generator and a SwiftNIO echo server to compare against.
+// This package is separate from the product on purpose: the product never depends on swift-nio,
+// and nothing here is imported by the product. Build with `swift build -c release --package-path bench`.
+import PackageDescription
+
+let package = Package(
+    name: "CallgateBench",
+    products: [
+        .executable(name: "loadgen", targets: ["Loadgen"]),
+        .executable(name: "nio-echo", targets: ["NIOEcho"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // <sys/epoll.h> and <sys/random.h>, which the Glibc module does not import.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        // The load generator's pure parts: handshake, SHA-1, base64, frame header, masking, histogram,
+        // /proc parsing, report formatting. No sockets, no clocks.
+        .target(name: "LoadgenCore"),
+        // The load generator: one thread, epoll, non-blocking sockets. No NIO, no product code.
+        .executableTarget(name: "Loadgen", dependencies: ["LoadgenCore", "CLinux"]),
+        // The reference server: NIOWebSocket echo, the way NIO's examples build it.
+        .executableTarget(
+            name: "NIOEcho",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

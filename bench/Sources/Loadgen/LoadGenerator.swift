@@ -1,0 +1,620 @@
+import CLinux
+import LoadgenCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The load generator: one thread, one level-triggered epoll, non-blocking sockets.
+///
+/// Echo mode: every connection sends one masked message, waits for its echo, verifies it byte for
+/// byte, and sends the next (closed loop). Messages whose echo completes inside the measured
+/// window are counted and their send→echo times recorded; at the window's edges the server's
+/// utime and stime are read from /proc/PID/stat. After the window no new message is sent, every
+/// outstanding echo must still arrive, and each connection is closed with the RFC 6455 close
+/// handshake.
+///
+/// Idle mode: the connections are opened and left alone for `settle` seconds; the server's VmRSS
+/// is read before the first connect and after the settle; then each connection echoes one message
+/// (to show it is really alive) and is closed.
+final class LoadGenerator {
+    enum Phase {
+        case connecting, warmup, measuring, draining, settling, liveness, closing, done
+    }
+
+    private let options: LoadgenOptions
+    private let address: LoopbackAddress
+    private let epoll: Epoll
+    private let connections: UnsafeMutablePointer<Connection>
+    private let count: Int
+    private let size: Int
+    private let opcode: Opcode
+    private let maxServerFrame: Int
+    private let timeoutNanoseconds: UInt64
+    private let closeGraceNanoseconds = MonotonicClock.seconds(2)
+    private let sweepIntervalNanoseconds = MonotonicClock.seconds(0.1)
+
+    private let histogram = LatencyHistogram()
+    private var random = FastRandom()
+    private var phase = Phase.connecting
+    private var phaseDeadline: UInt64 = 0
+    private var nextSweep: UInt64 = 0
+
+    private var nextToConnect = 0
+    private var settingUp = 0
+    private var openCount = 0
+    private var finishedCount = 0
+    private var outstanding = 0
+    private var totalSent: UInt64 = 0
+    private var totalEchoed: UInt64 = 0
+    private var measured: UInt64 = 0
+
+    private var windowStart: UInt64 = 0
+    private var serverTicksAtStart: ProcFiles.CPUTicks?
+    private var ownTicksAtStart: ProcFiles.CPUTicks?
+    private var report = RunReport()
+
+    init(options: LoadgenOptions) throws(LoadgenError) {
+        self.options = options
+        self.address = try LoopbackAddress(host: options.host, port: options.port)
+        self.count = options.probe ? 1 : options.connections
+        self.size = options.size
+        self.opcode = options.text ? .text : .binary
+        self.maxServerFrame = max(options.size, 125)
+        self.timeoutNanoseconds = MonotonicClock.seconds(options.timeout)
+        self.epoll = try Epoll(capacity: min(max(self.count, 16), 1024))
+        self.connections = .allocate(capacity: self.count)
+        for i in 0..<self.count {
+            (self.connections + i).initialize(to: Connection(index: i, payloadSize: options.size))
+        }
+    }
+
+    deinit {
+        for i in 0..<self.count {
+            let connection = self.connections + i
+            if connection.pointee.fd >= 0 { close(connection.pointee.fd) }
+            connection.pointee.deallocateBuffers()
+        }
+        self.connections.deinitialize(count: self.count)
+        self.connections.deallocate()
+    }
+
+    // MARK: - Running
+
+    func run() throws(LoadgenError) -> RunReport {
+        self.report.label = self.options.label
+        self.report.mode = self.options.idle ? .idle : .echo
+        self.report.port = self.options.port
+        self.report.path = self.options.path
+        self.report.connections = self.count
+        self.report.size = self.size
+        self.report.opcode = self.opcode
+        self.report.warmupSeconds = self.options.idle ? 0 : self.options.warmup
+        self.report.ticksPerSecond = ProcReader.ticksPerSecond
+        self.report.serverPID = self.options.serverPID
+        self.report.loadgenCPUs = ProcReader.allowedCPUs(pid: nil)
+        if let pid = self.options.serverPID {
+            _ = try ProcReader.cpuTicks(pid: pid)
+            self.report.serverCPUs = ProcReader.allowedCPUs(pid: pid)
+            if self.options.idle { self.report.rssBeforeBytes = try ProcReader.residentBytes(pid: pid) }
+        }
+
+        let start = MonotonicClock.now()
+        let setupRounds = Double((self.count + self.options.connectConcurrency - 1) / self.options.connectConcurrency + 1)
+        let budget = setupRounds * self.options.timeout + self.options.warmup + self.options.duration + self.options.settle
+            + self.options.timeout + 2 + 5
+        let hardDeadline = start + MonotonicClock.seconds(budget)
+
+        while self.phase != .done {
+            let now = MonotonicClock.now()
+            guard now < hardDeadline else {
+                throw .timeout("the run went past its \(Int(budget)) s budget in phase \(self.phase)")
+            }
+            try self.advancePhase(now: now)
+            if self.phase == .done { break }
+            if now >= self.nextSweep {
+                try self.sweep(now: now)
+                self.nextSweep = now + self.sweepIntervalNanoseconds
+            }
+            // Sleep until the phase deadline or the next sweep, whichever is first (no deadline while connecting).
+            let wakeAt = self.phaseDeadline > now ? min(self.phaseDeadline, self.nextSweep) : self.nextSweep
+            let waitMilliseconds = Int32(min((wakeAt - min(wakeAt, now) + 999_999) / 1_000_000, 100))
+            let ready = try self.epoll.wait(timeoutMilliseconds: self.phase == .connecting ? min(waitMilliseconds, 10) : waitMilliseconds)
+            for k in 0..<ready {
+                let (token, events) = self.epoll.event(k)
+                try self.handle(token, events: events)
+            }
+        }
+
+        if self.options.idle, let pid = self.options.serverPID {
+            self.report.rssAfterCloseBytes = try? ProcReader.residentBytes(pid: pid)
+        }
+        self.report.totalSent = self.totalSent
+        self.report.totalEchoed = self.totalEchoed
+        return self.report
+    }
+
+    private func advancePhase(now: UInt64) throws(LoadgenError) {
+        switch self.phase {
+        case .connecting:
+            try self.startConnections(now: now)
+            if self.openCount == self.count {
+                if self.options.probe {
+                    try self.beginClosing(now: now)
+                } else if self.options.idle {
+                    self.phase = .settling
+                    self.phaseDeadline = now + MonotonicClock.seconds(self.options.settle)
+                } else {
+                    self.phase = .warmup
+                    self.phaseDeadline = now + MonotonicClock.seconds(self.options.warmup)
+                    for i in 0..<self.count { try self.sendMessage(i) }
+                }
+            }
+        case .warmup:
+            if now >= self.phaseDeadline { try self.startWindow() }
+        case .measuring:
+            if now >= self.phaseDeadline {
+                try self.endWindow()
+                self.phase = .draining
+                self.phaseDeadline = MonotonicClock.now() + self.timeoutNanoseconds
+            }
+        case .draining, .liveness:
+            if self.outstanding == 0 {
+                try self.beginClosing(now: now)
+            } else if now >= self.phaseDeadline {
+                throw .timeout("\(self.outstanding) of \(self.count) connections got no echo of their last message within \(self.options.timeout) s")
+            }
+        case .settling:
+            if now >= self.phaseDeadline, let pid = self.options.serverPID {
+                self.report.rssAfterBytes = try ProcReader.residentBytes(pid: pid)
+                self.phase = .liveness
+                self.phaseDeadline = now + self.timeoutNanoseconds
+                for i in 0..<self.count { try self.sendMessage(i) }
+            }
+        case .closing:
+            if self.finishedCount == self.count {
+                self.phase = .done
+            } else if now >= self.phaseDeadline {
+                for i in 0..<self.count where self.connections[i].state != .closed {
+                    self.report.closeFailures += 1
+                    self.finish(i)
+                }
+                self.phase = .done
+            }
+        case .done:
+            break
+        }
+    }
+
+    private func startWindow() throws(LoadgenError) {
+        self.histogram.reset()
+        self.measured = 0
+        self.serverTicksAtStart = try self.options.serverPID.map { pid throws(LoadgenError) in try ProcReader.cpuTicks(pid: pid) }
+        self.ownTicksAtStart = try ProcReader.cpuTicks(pid: nil)
+        self.windowStart = MonotonicClock.now()
+        self.phase = .measuring
+        self.phaseDeadline = self.windowStart + MonotonicClock.seconds(self.options.duration)
+    }
+
+    private func endWindow() throws(LoadgenError) {
+        let windowEnd = MonotonicClock.now()
+        if let pid = self.options.serverPID, let start = self.serverTicksAtStart {
+            let end = try ProcReader.cpuTicks(pid: pid)
+            self.report.serverTicks = ProcFiles.CPUTicks(user: end.user - start.user, system: end.system - start.system)
+        }
+        if let start = self.ownTicksAtStart {
+            let end = try ProcReader.cpuTicks(pid: nil)
+            self.report.loadgenTicks = ProcFiles.CPUTicks(user: end.user - start.user, system: end.system - start.system)
+        }
+        self.report.durationSeconds = Double(windowEnd - self.windowStart) / 1e9
+        self.report.messages = self.measured
+        self.report.p50Nanoseconds = self.histogram.value(atQuantile: 0.5)
+        self.report.p99Nanoseconds = self.histogram.value(atQuantile: 0.99)
+        self.report.p999Nanoseconds = self.histogram.value(atQuantile: 0.999)
+        self.report.maxNanoseconds = self.histogram.max
+        self.report.meanNanoseconds = self.histogram.mean
+    }
+
+    /// Fails the run if a connection has waited longer than the timeout for its setup or an echo.
+    private func sweep(now: UInt64) throws(LoadgenError) {
+        switch self.phase {
+        case .connecting:
+            for i in 0..<self.nextToConnect where now > self.connections[i].setupDeadline {
+                switch self.connections[i].state {
+                case .connecting:
+                    throw .unreachable("connecting to \(self.address.display) did not complete within \(self.options.timeout) s")
+                case .handshaking:
+                    throw .handshake(connection: i, "no complete 101 response within \(self.options.timeout) s")
+                default:
+                    break
+                }
+            }
+        case .warmup, .measuring:
+            for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].sentAt > self.timeoutNanoseconds {
+                throw .timeout("connection \(i) got no echo of message #\(self.connections[i].sequence) within \(self.options.timeout) s")
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Connection setup
+
+    private func startConnections(now: UInt64) throws(LoadgenError) {
+        while self.settingUp < self.options.connectConcurrency && self.nextToConnect < self.count {
+            let i = self.nextToConnect
+            self.nextToConnect += 1
+            self.settingUp += 1
+            try self.openSocket(i, now: now)
+        }
+    }
+
+    private func openSocket(_ i: Int, now: UInt64) throws(LoadgenError) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else {
+            let code = errno
+            if code == EMFILE || code == ENFILE {
+                throw .usage("out of file descriptors at connection \(i): raise `ulimit -n` (\(SystemErrno.describe(code)))")
+            }
+            throw .system("socket", errno: code)
+        }
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+
+        let connection = self.connections + i
+        connection.pointee.fd = fd
+        connection.pointee.state = .connecting
+        connection.pointee.handshake = ClientHandshake(nonce: FastRandom.nonce())
+        connection.pointee.setupDeadline = now + self.timeoutNanoseconds
+
+        var socketAddress = self.address.socketAddress
+        let result = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if result != 0 {
+            let code = errno
+            guard code == EINPROGRESS else {
+                throw .unreachable("connect to \(self.address.display): \(SystemErrno.describe(code))")
+            }
+        }
+        // Writable means connected (or failed: SO_ERROR says which).
+        try self.epoll.add(fd, events: Epoll.readableWritable, token: i)
+        connection.pointee.wantsWritable = true
+    }
+
+    private func finishConnect(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(connection.pointee.fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else {
+            throw .system("getsockopt(SO_ERROR)", errno: errno)
+        }
+        guard error == 0 else {
+            throw .unreachable("connect to \(self.address.display): \(SystemErrno.describe(error))")
+        }
+        let request = connection.pointee.handshake!.request(host: self.address.host, port: self.options.port, path: self.options.path)
+        request.withUnsafeBytes { connection.pointee.sendBuffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        connection.pointee.sendStart = 0
+        connection.pointee.sendEnd = request.count
+        connection.pointee.state = .handshaking
+        try self.flush(i)
+    }
+
+    private func processHandshake(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        let response = connection.pointee.handshake!.parseResponse(
+            UnsafeRawBufferPointer(start: connection.pointee.receiveBuffer, count: connection.pointee.receiveCount)
+        )
+        switch response {
+        case .incomplete:
+            return
+        case .rejected(let reason):
+            throw .handshake(connection: i, reason)
+        case .accepted(let headLength):
+            self.consume(i, headLength)
+            connection.pointee.state = .open
+            connection.pointee.handshake = nil
+            self.settingUp -= 1
+            self.openCount += 1
+            if connection.pointee.receiveCount > 0 { try self.processFrames(i) }
+        }
+    }
+
+    // MARK: - Events
+
+    @inline(__always)
+    private func handle(_ i: Int, events: UInt32) throws(LoadgenError) {
+        switch self.connections[i].state {
+        case .connecting:
+            try self.finishConnect(i)
+        case .handshaking, .open, .closeSent, .closeReceived:
+            if events & EPOLLOUT.rawValue != 0 { try self.flush(i) }
+            if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                try self.receive(i)
+            }
+        case .unused, .closed:
+            break
+        }
+    }
+
+    private func receive(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        guard connection.pointee.state != .closed else { return }
+        let space = connection.pointee.receiveCapacity - connection.pointee.receiveCount
+        guard space > 0 else {
+            throw .protocolViolation(connection: i, "\(connection.pointee.receiveCapacity) bytes arrived without forming the expected frames")
+        }
+        let n = recv(connection.pointee.fd, connection.pointee.receiveBuffer + connection.pointee.receiveCount, space, 0)
+        if n > 0 {
+            connection.pointee.receiveCount += n
+            if connection.pointee.state == .handshaking {
+                try self.processHandshake(i)
+            } else {
+                try self.processFrames(i)
+            }
+        } else if n == 0 {
+            try self.peerClosed(i, reset: false)
+        } else {
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
+            guard code == ECONNRESET else { throw .system("recv on connection \(i)", errno: code) }
+            try self.peerClosed(i, reset: true)
+        }
+    }
+
+    /// The server closed TCP (or reset it).
+    private func peerClosed(_ i: Int, reset: Bool) throws(LoadgenError) {
+        let connection = self.connections + i
+        switch connection.pointee.state {
+        case .closeReceived:
+            // RFC 6455 §7.1.1: after the Close exchange, the server closes TCP first. Done.
+            self.finish(i)
+        case .closeSent:
+            // TCP went away without the server's Close frame.
+            self.report.closeFailures += 1
+            self.finish(i)
+        case .handshaking:
+            let received = String(decoding: UnsafeRawBufferPointer(start: connection.pointee.receiveBuffer, count: min(connection.pointee.receiveCount, 200)), as: UTF8.self)
+            throw .handshake(connection: i, "server \(reset ? "reset" : "closed") the connection before a complete 101 (received: \(received.debugDescription))")
+        default:
+            throw .protocolViolation(connection: i, "server \(reset ? "reset" : "closed") the TCP connection after \(connection.pointee.sequence) message(s) on it")
+        }
+    }
+
+    private func finish(_ i: Int) {
+        let connection = self.connections + i
+        if connection.pointee.fd >= 0 {
+            close(connection.pointee.fd)
+            connection.pointee.fd = -1
+        }
+        connection.pointee.state = .closed
+        self.finishedCount += 1
+    }
+
+    // MARK: - Frames
+
+    private func processFrames(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        var offset = 0
+        while true {
+            let available = connection.pointee.receiveCount - offset
+            let start = connection.pointee.receiveBuffer + offset
+            let parse = ServerFrameHeader.parse(UnsafeRawBufferPointer(start: start, count: available), maxPayload: self.maxServerFrame)
+            guard case .frame(let header) = parse else {
+                if case .invalid(let reason) = parse { throw .protocolViolation(connection: i, reason) }
+                break
+            }
+            let frameLength = header.headerLength + header.payloadLength
+            guard available >= frameLength else { break }
+            try self.handleFrame(i, header: header, payload: UnsafeRawPointer(start + header.headerLength))
+            offset += frameLength
+        }
+        if offset > 0 { self.consume(i, offset) }
+    }
+
+    @inline(__always)
+    private func consume(_ i: Int, _ byteCount: Int) {
+        let connection = self.connections + i
+        let remaining = connection.pointee.receiveCount - byteCount
+        if remaining > 0 {
+            memmove(connection.pointee.receiveBuffer, connection.pointee.receiveBuffer + byteCount, remaining)
+        }
+        connection.pointee.receiveCount = remaining
+    }
+
+    private func handleFrame(_ i: Int, header: ServerFrameHeader, payload: UnsafeRawPointer) throws(LoadgenError) {
+        let connection = self.connections + i
+        switch header.opcode {
+        case .binary, .text:
+            guard connection.pointee.awaitingEcho, !connection.pointee.echoFragmented else {
+                throw .protocolViolation(
+                    connection: i,
+                    connection.pointee.awaitingEcho
+                        ? "a new \(header.opcode) frame began inside a fragmented echo"
+                        : "unexpected \(header.opcode) message of \(header.payloadLength) bytes with no message in flight"
+                )
+            }
+            guard header.opcode == self.opcode else {
+                throw .protocolViolation(connection: i, "the echo came back as \(header.opcode); \(self.opcode) was sent")
+            }
+            try self.verifyEcho(i, payload: payload, length: header.payloadLength)
+            if header.fin {
+                try self.completeEcho(i)
+            } else {
+                connection.pointee.echoFragmented = true
+            }
+        case .continuation:
+            guard connection.pointee.awaitingEcho, connection.pointee.echoFragmented else {
+                throw .protocolViolation(connection: i, "continuation frame with no fragmented message open (RFC 6455 §5.4)")
+            }
+            try self.verifyEcho(i, payload: payload, length: header.payloadLength)
+            if header.fin { try self.completeEcho(i) }
+        case .ping:
+            // RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
+            if connection.pointee.state == .open {
+                try self.queueControlFrame(i, opcode: .pong, payload: UnsafeRawBufferPointer(start: payload, count: header.payloadLength))
+            }
+        case .pong:
+            break
+        case .close:
+            try self.receivedClose(i, payload: UnsafeRawBufferPointer(start: payload, count: header.payloadLength))
+        default:
+            throw .protocolViolation(connection: i, "reserved opcode \(header.opcode)")
+        }
+    }
+
+    @inline(__always)
+    private func verifyEcho(_ i: Int, payload: UnsafeRawPointer, length: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        let offset = connection.pointee.echoOffset
+        guard offset + length <= self.size else {
+            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.sequence) is longer than the \(self.size) bytes sent")
+        }
+        if length > 0 && memcmp(payload, connection.pointee.payload + offset, length) != 0 {
+            var at = 0
+            while payload.load(fromByteOffset: at, as: UInt8.self) == connection.pointee.payload.load(fromByteOffset: offset + at, as: UInt8.self) {
+                at += 1
+            }
+            let got = payload.load(fromByteOffset: at, as: UInt8.self)
+            let sent = connection.pointee.payload.load(fromByteOffset: offset + at, as: UInt8.self)
+            throw .protocolViolation(
+                connection: i,
+                "the echo of message #\(connection.pointee.sequence) differs at byte \(offset + at): got 0x\(String(got, radix: 16)), sent 0x\(String(sent, radix: 16))"
+            )
+        }
+        connection.pointee.echoOffset = offset + length
+    }
+
+    @inline(__always)
+    private func completeEcho(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        guard connection.pointee.echoOffset == self.size else {
+            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.sequence) has \(connection.pointee.echoOffset) bytes; \(self.size) were sent")
+        }
+        let now = MonotonicClock.now()
+        connection.pointee.awaitingEcho = false
+        connection.pointee.echoFragmented = false
+        connection.pointee.echoOffset = 0
+        self.outstanding -= 1
+        self.totalEchoed += 1
+        switch self.phase {
+        case .measuring:
+            self.histogram.record(now &- connection.pointee.sentAt)
+            self.measured += 1
+            try self.sendMessage(i)
+        case .warmup:
+            try self.sendMessage(i)
+        default:
+            break
+        }
+    }
+
+    /// RFC 6455 §5.5.1: a Close answering ours ends the exchange; any other Close from the server
+    /// in the middle of a run is a failure.
+    private func receivedClose(_ i: Int, payload: UnsafeRawBufferPointer) throws(LoadgenError) {
+        let connection = self.connections + i
+        if connection.pointee.state == .closeSent {
+            connection.pointee.state = .closeReceived
+            return
+        }
+        var detail = "no status code"
+        if payload.count >= 2 {
+            let code = UInt16(payload[0]) << 8 | UInt16(payload[1])
+            let reason = String(decoding: payload[2...], as: UTF8.self)
+            detail = "code \(code)" + (reason.isEmpty ? "" : ", reason \(reason.debugDescription)")
+        }
+        throw .protocolViolation(connection: i, "server sent Close (\(detail)) after \(connection.pointee.sequence) message(s)")
+    }
+
+    // MARK: - Sending
+
+    @inline(__always)
+    private func sendMessage(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        connection.pointee.stampNextPayload(size: self.size)
+        guard connection.pointee.sendEnd + self.size + ClientFrameEncoder.maxHeaderLength <= connection.pointee.sendCapacity else {
+            throw .protocolViolation(connection: i, "the server stopped reading: the send buffer is full")
+        }
+        let written = ClientFrameEncoder.write(
+            opcode: self.opcode,
+            payload: UnsafeRawBufferPointer(start: connection.pointee.payload, count: self.size),
+            maskKey: self.random.maskKey(),
+            to: connection.pointee.sendBuffer + connection.pointee.sendEnd
+        )
+        connection.pointee.sendEnd += written
+        connection.pointee.awaitingEcho = true
+        connection.pointee.echoOffset = 0
+        connection.pointee.echoFragmented = false
+        self.outstanding += 1
+        self.totalSent += 1
+        connection.pointee.sentAt = MonotonicClock.now()
+        try self.flush(i)
+    }
+
+    private func queueControlFrame(_ i: Int, opcode: Opcode, payload: UnsafeRawBufferPointer) throws(LoadgenError) {
+        let connection = self.connections + i
+        guard connection.pointee.sendEnd + 6 + payload.count <= connection.pointee.sendCapacity else {
+            throw .protocolViolation(connection: i, "the server stopped reading: no room to queue a \(opcode) frame")
+        }
+        let written = ClientFrameEncoder.write(
+            opcode: opcode,
+            payload: payload,
+            maskKey: self.random.maskKey(),
+            to: connection.pointee.sendBuffer + connection.pointee.sendEnd
+        )
+        connection.pointee.sendEnd += written
+        try self.flush(i)
+    }
+
+    private func beginClosing(now: UInt64) throws(LoadgenError) {
+        self.phase = .closing
+        self.phaseDeadline = now + self.closeGraceNanoseconds
+        // RFC 6455 §7.4.1: 1000, normal closure.
+        let normalClosure: (UInt8, UInt8) = (0x03, 0xE8)
+        for i in 0..<self.count where self.connections[i].state == .open {
+            try withUnsafeBytes(of: normalClosure) { bytes throws(LoadgenError) in
+                try self.queueControlFrame(i, opcode: .close, payload: bytes)
+            }
+            if self.connections[i].state == .open { self.connections[i].state = .closeSent }
+        }
+    }
+
+    /// Sends what is pending; registers for EPOLLOUT only while the socket buffer is full.
+    @inline(__always)
+    private func flush(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        while connection.pointee.sendStart < connection.pointee.sendEnd {
+            let n = send(
+                connection.pointee.fd,
+                connection.pointee.sendBuffer + connection.pointee.sendStart,
+                connection.pointee.sendEnd - connection.pointee.sendStart,
+                Int32(MSG_NOSIGNAL)
+            )
+            if n > 0 {
+                connection.pointee.sendStart += n
+                continue
+            }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                if !connection.pointee.wantsWritable {
+                    try self.epoll.modify(connection.pointee.fd, events: Epoll.readableWritable, token: i)
+                    connection.pointee.wantsWritable = true
+                }
+                return
+            }
+            if self.phase == .closing {
+                self.report.closeFailures += 1
+                self.finish(i)
+                return
+            }
+            throw .protocolViolation(connection: i, "send failed after \(connection.pointee.sequence) message(s): \(SystemErrno.describe(code))")
+        }
+        connection.pointee.sendStart = 0
+        connection.pointee.sendEnd = 0
+        if connection.pointee.wantsWritable {
+            try self.epoll.modify(connection.pointee.fd, events: Epoll.readable, token: i)
+            connection.pointee.wantsWritable = false
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// The load generator's command line.
+struct LoadgenOptions {
+    var host = "127.0.0.1"
+    var port = 0
+    var path = "/"
+    var connections = 1
+    var size = 64
+    var text = false
+    var warmup = 3.0
+    var duration = 10.0
+    var serverPID: Int32?
+    var idle = false
+    var settle = 3.0
+    var probe = false
+    /// Longest wait for a connection, a handshake, an echo or the drain at the end.
+    var timeout = 5.0
+    /// Connections in the TCP connect or handshake stage at once.
+    var connectConcurrency = 64
+    var label = ""
+    /// wss://: reserved for the TLS issue (NIOSSL on the reference side); refused for now.
+    var tls = false
+
+    static let maxSize = 16 << 20
+
+    static let usage = """
+        usage: loadgen --port N [options]
+          --host 127.0.0.1     loopback address of the server (127.0.0.0/8 or localhost only)
+          --path /             request path of the upgrade
+          --connections 1      WebSocket connections, each running closed-loop echo
+          --size 64            payload bytes per message
+          --text               send text messages (ASCII payload) instead of binary
+          --warmup 3           seconds of traffic before the measured window
+          --duration 10        seconds in the measured window
+          --server-pid PID     read the server's CPU time (/proc/PID/stat) or RSS (/proc/PID/status)
+          --idle               open the connections, measure server RSS per connection, close
+          --settle 3           idle mode: seconds between the last handshake and the RSS reading
+          --probe              one handshake (retried until --timeout), then close; exit 0 if it worked
+          --timeout 5          seconds allowed for a connect, a handshake, an echo, the final drain
+          --connect-concurrency 64   connections being set up at once
+          --label NAME         name of the server in the output
+          --tls                wss:// (not built yet)
+        Prints one human-readable line and one JSON line; exits 1 with a message if the server is
+        unreachable or misbehaves.
+        """
+
+    init(arguments: [String]) throws(LoadgenError) {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "-h", "--help": throw .usage(Self.usage)
+            case "--text": self.text = true; continue
+            case "--idle": self.idle = true; continue
+            case "--probe": self.probe = true; continue
+            case "--tls": self.tls = true; continue
+            default: break
+            }
+            guard let value = rest.popFirst() else { throw .usage("\(flag) needs a value") }
+            switch flag {
+            case "--host": self.host = value
+            case "--port": self.port = try Self.integer(flag, value, 1...65535)
+            case "--path": self.path = value
+            case "--connections": self.connections = try Self.integer(flag, value, 1...100_000)
+            case "--size": self.size = try Self.integer(flag, value, 0...Self.maxSize)
+            case "--warmup": self.warmup = try Self.seconds(flag, value, 0...3600)
+            case "--duration": self.duration = try Self.seconds(flag, value, 0...3600)
+            case "--server-pid": self.serverPID = Int32(try Self.integer(flag, value, 1...Int(Int32.max)))
+            case "--settle": self.settle = try Self.seconds(flag, value, 0...600)
+            case "--timeout": self.timeout = try Self.seconds(flag, value, 0.1...600)
+            case "--connect-concurrency": self.connectConcurrency = try Self.integer(flag, value, 1...10_000)
+            case "--label": self.label = value
+            default: throw .usage("unknown flag \(flag)\n\(Self.usage)")
+            }
+        }
+        guard self.port != 0 else { throw .usage("--port is required\n\(Self.usage)") }
+        guard self.path.hasPrefix("/"), !self.path.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }) else {
+            throw .usage("--path must start with / and hold no spaces or line breaks")
+        }
+        guard !(self.idle && self.probe) else { throw .usage("--idle and --probe do not go together") }
+        if self.idle && self.serverPID == nil { throw .usage("--idle needs --server-pid to read the server's RSS") }
+        if self.tls { throw .usage("--tls: wss is not built yet; it comes with the TLS issue") }
+    }
+
+    private static func integer(_ flag: String, _ value: String, _ range: ClosedRange<Int>) throws(LoadgenError) -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            throw .usage("\(flag) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
+        }
+        return number
+    }
+
+    private static func seconds(_ flag: String, _ value: String, _ range: ClosedRange<Double>) throws(LoadgenError) -> Double {
+        guard let number = Double(value), range.contains(number) else {
+            throw .usage("\(flag) must be seconds in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
+        }
+        return number
+    }
+}

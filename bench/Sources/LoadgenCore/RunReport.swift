@@ -1,0 +1,170 @@
+/// One run's result: a human-readable line and a flat JSON line (keys are stable; `run.sh` and
+/// `check_loadgen.py` read them). Absent figures are JSON `null`.
+public struct RunReport: Sendable {
+    public enum Mode: String, Sendable { case echo, idle }
+
+    public var label = ""
+    public var mode = Mode.echo
+    public var port = 0
+    public var path = "/"
+    public var connections = 0
+    public var size = 0
+    public var opcode = Opcode.binary
+    public var warmupSeconds = 0.0
+    /// The measured window as it really lasted.
+    public var durationSeconds = 0.0
+    /// Echoes completed inside the measured window.
+    public var messages: UInt64 = 0
+    public var p50Nanoseconds: UInt64?
+    public var p99Nanoseconds: UInt64?
+    public var p999Nanoseconds: UInt64?
+    public var maxNanoseconds: UInt64?
+    public var meanNanoseconds: Double?
+    public var serverPID: Int32?
+    public var serverTicks: ProcFiles.CPUTicks?
+    public var loadgenTicks: ProcFiles.CPUTicks?
+    public var ticksPerSecond = 100
+    /// Every message sent over the whole run, warm-up and drain included, and every echo verified.
+    public var totalSent: UInt64 = 0
+    public var totalEchoed: UInt64 = 0
+    public var rssBeforeBytes: Int?
+    public var rssAfterBytes: Int?
+    public var rssAfterCloseBytes: Int?
+    public var serverCPUs: String?
+    public var loadgenCPUs: String?
+    /// Connections whose close handshake did not finish in time.
+    public var closeFailures = 0
+
+    public init() {}
+
+    public var messagesPerSecond: Double? {
+        self.durationSeconds > 0 && self.mode == .echo ? Double(self.messages) / self.durationSeconds : nil
+    }
+
+    private func microsecondsPerMessage(_ ticks: UInt64?) -> Double? {
+        guard let ticks, self.messages > 0 else { return nil }
+        return Double(ticks) * 1e6 / Double(self.ticksPerSecond) / Double(self.messages)
+    }
+
+    public var serverCPUPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.total) }
+    public var serverUserPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.user) }
+    public var serverSystemPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.system) }
+
+    /// CPU used over the window as a fraction of one core.
+    private func utilisation(_ ticks: UInt64?) -> Double? {
+        guard let ticks, self.durationSeconds > 0 else { return nil }
+        return Double(ticks) / Double(self.ticksPerSecond) / self.durationSeconds
+    }
+
+    public var rssPerConnectionBytes: Double? {
+        guard let before = self.rssBeforeBytes, let after = self.rssAfterBytes, self.connections > 0 else { return nil }
+        return Double(after - before) / Double(self.connections)
+    }
+
+    public func jsonLine() -> String {
+        let fields: [(String, JSONValue)] = [
+            ("tool", .string("loadgen")),
+            ("label", .string(self.label)),
+            ("mode", .string(self.mode.rawValue)),
+            ("port", .int(self.port)),
+            ("path", .string(self.path)),
+            ("connections", .int(self.connections)),
+            ("size", .int(self.size)),
+            ("opcode", .string(self.opcode.description)),
+            ("warmup_s", .number(self.warmupSeconds)),
+            ("duration_s", .number(self.durationSeconds)),
+            ("messages", .int(Int(self.messages))),
+            ("msgs_per_s", .optional(self.messagesPerSecond)),
+            ("p50_us", .optional(self.p50Nanoseconds.map { Double($0) / 1000 })),
+            ("p99_us", .optional(self.p99Nanoseconds.map { Double($0) / 1000 })),
+            ("p999_us", .optional(self.p999Nanoseconds.map { Double($0) / 1000 })),
+            ("max_us", .optional(self.maxNanoseconds.map { Double($0) / 1000 })),
+            ("mean_us", .optional(self.meanNanoseconds.map { $0 / 1000 })),
+            ("server_pid", self.serverPID.map { .int(Int($0)) } ?? .null),
+            ("server_cpu_us_per_msg", .optional(self.serverCPUPerMessage)),
+            ("server_user_us_per_msg", .optional(self.serverUserPerMessage)),
+            ("server_sys_us_per_msg", .optional(self.serverSystemPerMessage)),
+            ("server_cpu_util", .optional(self.utilisation(self.serverTicks?.total))),
+            ("loadgen_cpu_util", .optional(self.utilisation(self.loadgenTicks?.total))),
+            ("clk_tck", .int(self.ticksPerSecond)),
+            ("total_sent", .int(Int(self.totalSent))),
+            ("total_echoed", .int(Int(self.totalEchoed))),
+            ("rss_before_bytes", self.rssBeforeBytes.map { .int($0) } ?? .null),
+            ("rss_after_bytes", self.rssAfterBytes.map { .int($0) } ?? .null),
+            ("rss_after_close_bytes", self.rssAfterCloseBytes.map { .int($0) } ?? .null),
+            ("rss_per_conn_bytes", .optional(self.rssPerConnectionBytes)),
+            ("server_cpus", self.serverCPUs.map { .string($0) } ?? .null),
+            ("loadgen_cpus", self.loadgenCPUs.map { .string($0) } ?? .null),
+            ("close_failures", .int(self.closeFailures)),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1.rendered)" }.joined(separator: ",") + "}"
+    }
+
+    public func humanLine() -> String {
+        let name = self.label.isEmpty ? "loadgen" : self.label
+        switch self.mode {
+        case .idle:
+            let perConnection = self.rssPerConnectionBytes.map { Self.fixed($0, 0) + " B" } ?? "n/a"
+            let before = self.rssBeforeBytes.map { Self.fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "n/a"
+            let after = self.rssAfterBytes.map { Self.fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "n/a"
+            return "\(name) idle \(self.connections) conns: server RSS \(before) -> \(after), \(perConnection) per connection"
+                + " (all \(self.totalEchoed) liveness echoes verified)"
+        case .echo:
+            func us(_ ns: UInt64?) -> String { ns.map { Self.fixed(Double($0) / 1000, 1) } ?? "n/a" }
+            var line = "\(name) \(self.connections)x\(self.size)B \(self.opcode):"
+            line += " \(self.messagesPerSecond.map { Self.fixed($0, 0) } ?? "n/a") msgs/s"
+            line += "  p50 \(us(self.p50Nanoseconds)) us  p99 \(us(self.p99Nanoseconds)) us  p99.9 \(us(self.p999Nanoseconds)) us"
+            if let cpu = self.serverCPUPerMessage, let user = self.serverUserPerMessage {
+                line += "  server cpu \(Self.fixed(cpu, 2)) us/msg (user \(Self.fixed(user, 2)))"
+                line += "  server util \(self.utilisation(self.serverTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
+            }
+            line += "  loadgen util \(self.utilisation(self.loadgenTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
+            line += "  (\(self.messages) msgs in \(Self.fixed(self.durationSeconds, 2)) s; \(self.totalEchoed)/\(self.totalSent) echoes verified)"
+            return line
+        }
+    }
+
+    /// `value` with `decimals` digits after the point, without Foundation.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = UInt64(scaled / scale)
+        let fraction = UInt64(scaled - Double(whole) * scale)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard decimals > 0 else { return sign + String(whole) }
+        let digits = String(fraction)
+        return sign + String(whole) + "." + String(repeating: "0", count: decimals - digits.count) + digits
+    }
+}
+
+/// The few JSON values a report needs.
+enum JSONValue {
+    case string(String)
+    case int(Int)
+    case number(Double)
+    case null
+
+    static func optional(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+
+    var rendered: String {
+        switch self {
+        case .null: return "null"
+        case .int(let value): return String(value)
+        case .number(let value): return value.isFinite ? RunReport.fixed(value, 3) : "null"
+        case .string(let value):
+            var out = "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+    }
+}
