@@ -11,7 +11,7 @@ internal import CZlib
 /// Not done here: releasing a stream between messages under no_context_takeover (it is reset and
 /// kept, trading memory for one allocation per message).
 public final class PerMessageDeflate {
-    /// The most bytes zlib writes per call, so the most `decompress` can append past its limit.
+    /// The most bytes one zlib call may write into `output`.
     static let chunkSize = 16 * 1024
 
     /// RFC 7692 §7.2.2: the empty stored block that the sender stripped from each message.
@@ -30,6 +30,8 @@ public final class PerMessageDeflate {
     /// Heap-allocated because zlib keeps a pointer back to its `z_stream` and checks it on every call.
     private var compressor: UnsafeMutablePointer<z_stream>?
     private var decompressor: UnsafeMutablePointer<z_stream>?
+    /// Whether a frame of the message being inflated carried payload bytes.
+    private var messageHasPayload = false
 
     /// Whether the zlib streams exist yet (they are created on first use).
     var isCompressorAllocated: Bool { compressor != nil }
@@ -134,8 +136,11 @@ public final class PerMessageDeflate {
     /// message. zlib writes at most `limit - output.count + 1` bytes per call, so `output` never
     /// grows past `limit + 1` (the decompression-bomb guard, STYLE §9).
     ///
-    /// Throws `.inflatedMessageTooLarge(limit:)` past the limit, `.inflateFailed` on corrupt data.
-    /// After a throw the decompressor state is undefined: fail the connection.
+    /// Throws `.inflatedMessageTooLarge(limit:)` past the limit, `.inflateFailed` on corrupt data,
+    /// including a message that does not end where a DEFLATE block ends (cut short, or sent with its
+    /// `00 00 ff ff` left on). A message with no payload bytes at all is taken as empty (§7.2.3.6
+    /// says `00`, but nothing is lost by being lenient). After a throw the decompressor state is
+    /// undefined: fail the connection.
     public func decompress(
         _ fragment: UnsafeRawBufferPointer,
         isFinal: Bool,
@@ -143,23 +148,37 @@ public final class PerMessageDeflate {
         into output: inout [UInt8]
     ) throws(WebSocketError) {
         let stream = try decompressorStream()
-        try inflateInput(fragment, stream, limit: limit, into: &output)
-        if isFinal {
-            try withUnsafeBytes(of: Self.syncFlushTail) { (tail) throws(WebSocketError) in
-                try inflateInput(tail, stream, limit: limit, into: &output)
-            }
-            if resetsDecompressorPerMessage { inflateReset(stream) }
+        if !fragment.isEmpty {
+            messageHasPayload = true
+            try inflateInput(fragment, stream, flush: Z_SYNC_FLUSH, limit: limit, into: &output)
         }
+        guard isFinal else { return }
+        if messageHasPayload {
+            // RFC 7692 §7.2.2: append 00 00 ff ff to the payload, then inflate. Z_BLOCK makes zlib stop
+            // on block boundaries, so we learn whether the message ended on one.
+            let endsOnBlockBoundary = try withUnsafeBytes(of: Self.syncFlushTail) { (tail) throws(WebSocketError) in
+                try inflateInput(tail, stream, flush: Z_BLOCK, limit: limit, into: &output)
+            }
+            guard endsOnBlockBoundary else { throw .inflateFailed }
+        }
+        messageHasPayload = false
+        if resetsDecompressorPerMessage { inflateReset(stream) }
     }
 
     /// Feeds all of `input` to the decompressor, appending what it produces.
+    ///
+    /// - Returns: whether zlib stopped at the end of a DEFLATE block or stream (meaningful with
+    ///   `Z_BLOCK`, which stops there).
+    @discardableResult
     private func inflateInput(
         _ input: UnsafeRawBufferPointer,
         _ stream: UnsafeMutablePointer<z_stream>,
+        flush: Int32,
         limit: Int,
         into output: inout [UInt8]
-    ) throws(WebSocketError) {
+    ) throws(WebSocketError) -> Bool {
         var remaining = input
+        var streamEnded = false
         while !remaining.isEmpty {
             let sliceCount = min(remaining.count, Int(UInt32.max))
             stream.pointee.next_in = Self.zlibInput(remaining)
@@ -167,11 +186,14 @@ public final class PerMessageDeflate {
             // A first guess from the input size keeps small messages small; later calls take full chunks.
             var chunk = min(max(sliceCount * 4, 256), Self.chunkSize)
             repeat {
+                if streamEnded {
+                    // RFC 7692 §7.2.3.4: after a BFINAL block, what follows is a new DEFLATE stream.
+                    inflateReset(stream)
+                    streamEnded = false
+                }
                 let room = max(limit, 0) - output.count
                 let capacity = room < chunk ? max(room, 0) + 1 : chunk
-                let status = Self.callZlib(stream, writingUpTo: capacity, into: &output) {
-                    inflate($0, Z_SYNC_FLUSH)
-                }
+                let status = Self.callZlib(stream, writingUpTo: capacity, into: &output) { inflate($0, flush) }
                 // RFC 7692 §7.2.2 leaves the size to the receiver; past the limit the message is
                 // too big (1009). One byte of room more than allowed tells "exactly full" from "over".
                 if output.count > limit { throw .inflatedMessageTooLarge(limit: limit) }
@@ -179,8 +201,7 @@ public final class PerMessageDeflate {
                 case Z_OK:
                     break
                 case Z_STREAM_END:
-                    // RFC 7692 §7.2.3.4: a BFINAL block; what follows is a new DEFLATE stream.
-                    inflateReset(stream)
+                    streamEnded = true // zlib has produced all output of the stream
                 case Z_BUF_ERROR:
                     // No progress was possible: zlib needs more input or more room (the loop gives room).
                     guard stream.pointee.avail_in == 0 || stream.pointee.avail_out == 0 else { throw .inflateFailed }
@@ -190,9 +211,15 @@ public final class PerMessageDeflate {
                     throw .inflateFailed // Z_DATA_ERROR, or Z_NEED_DICT which raw DEFLATE cannot ask for
                 }
                 chunk = Self.chunkSize
-            } while stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0
+            } while stream.pointee.avail_in > 0 || (stream.pointee.avail_out == 0 && !streamEnded)
             remaining = UnsafeRawBufferPointer(rebasing: remaining[sliceCount...])
         }
+        if streamEnded {
+            inflateReset(stream)
+            return true
+        }
+        // zlib.h: data_type has 128 added when inflate() returned right after an end-of-block code.
+        return stream.pointee.data_type & 128 != 0
     }
 
     /// Runs one zlib call that writes at most `capacity` bytes straight into `output`'s spare

@@ -77,13 +77,15 @@ import Testing
         #expect(try codec.compress([]) == [0x00])
         let receiver = PerMessageDeflate(parameters: .init(), role: .client, options: .init())
         #expect(try receiver.decompress([[0x00]]) == [])
-        #expect(try receiver.decompress([[]]) == [])
+        #expect(try receiver.decompress([[0x00]]) == [])
     }
 
     /// §7.2.3.4: a sender that ends its DEFLATE stream starts a new one for the next message.
     @Test func bfinalBlockThenAFreshStream() throws {
         let receiver = PerMessageDeflate(parameters: .init(), role: .server, options: .init())
         #expect(try receiver.decompress([[0xF3, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00, 0x00]]) == Self.hello)
+        // A final stored block with no data, whose LEN and NLEN are the appended 00 00 ff ff.
+        #expect(try receiver.decompress([[0x01]]) == [])
         let text = compressibleText(count: 5000)
         let freshSender = PerMessageDeflate(parameters: .init(), role: .client, options: .init())
         #expect(try receiver.decompress([freshSender.compress(text)]) == text)
@@ -271,6 +273,40 @@ import Testing
         #expect(throws: WebSocketError.inflateFailed) {
             try PerMessageDeflate(parameters: .init(), role: .server, options: .init()).decompress([[0xF2, 0x00, 0x11, 0x00, 0x00]])
         }
+    }
+
+    /// §7.2.2: payload + `00 00 ff ff` must end where a DEFLATE block ends. A message cut short
+    /// would otherwise be delivered in part, and leave the decompressor mid-block for the next one.
+    @Test func truncatedMessageThrowsInflateFailed() throws {
+        let message = compressibleText(count: 2000)
+        let compressed = try PerMessageDeflate(parameters: .init(), role: .server, options: .init()).compress(message)
+        for cut in [1, 2, compressed.count / 2, compressed.count - 2] {
+            #expect(throws: WebSocketError.inflateFailed, "cut at \(cut)") {
+                try PerMessageDeflate(parameters: .init(), role: .client, options: .init()).decompress([Array(compressed.prefix(cut))])
+            }
+        }
+        #expect(throws: WebSocketError.inflateFailed) {
+            try PerMessageDeflate(parameters: .init(), role: .client, options: .init()).decompress([[0xF2, 0x48]])
+        }
+    }
+
+    /// §7.2.1: the sender MUST remove the trailing `00 00 ff ff`; left on, the message does not end
+    /// on a block boundary once ours is appended.
+    @Test func unstrippedTailThrowsInflateFailed() {
+        #expect(throws: WebSocketError.inflateFailed) {
+            try PerMessageDeflate(parameters: .init(), role: .client, options: .init())
+                .decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00, 0x00, 0x00, 0xFF, 0xFF]])
+        }
+    }
+
+    /// A compressed message with no payload bytes at all is taken as empty and leaves the
+    /// decompressor's context as it was.
+    @Test func emptyPayloadIsAnEmptyMessage() throws {
+        let receiver = PerMessageDeflate(parameters: .init(), role: .server, options: .init())
+        #expect(try receiver.decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]]) == Self.hello)
+        #expect(try receiver.decompress([[]]) == [])
+        #expect(try receiver.decompress([[], [], []]) == [])
+        #expect(try receiver.decompress([[0xF2, 0x00, 0x11, 0x00, 0x00]]) == Self.hello)
     }
 
     /// Under the peer's no_context_takeover the decompressor forgets each message, so a
