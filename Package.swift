@@ -21,12 +21,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // epoll and eventfd, which Swift's Glibc module does not export (headers only).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // RFC 6455 / RFC 7692 / RFC 9112 message heads: pure, no sockets, clocks or threads.
         // COpenSSL is used for SHA-1 and base64 of the §4.2.2 accept value only.
         .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["WSFraming"]),
+        .executableTarget(name: "Gateway", dependencies: ["WSFraming", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "WSFraming", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

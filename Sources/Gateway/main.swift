@@ -1,1 +1,48 @@
-print("callgate: not built yet")
+import Glibc
+
+// callgate: parse the command line, start the loops, wait for a signal, shut down cleanly.
+
+let action: CommandLineOptions.Action
+do {
+    action = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    var message = Array("callgate: \(error)\n".utf8)
+    _ = write(2, &message, message.count)
+    exit(2)
+}
+
+switch action {
+case .print(let text):
+    print(text, terminator: "")
+    exit(0)
+case .conformanceClient(let url, let agent, let config):
+    signal(SIGPIPE, SIG_IGN)
+    exit(ConformanceClient.run(base: url, agent: agent, config: config))
+case .run(let config):
+    Log.minimumLevel = config.logLevel
+    signal(SIGPIPE, SIG_IGN)
+    // Signals are taken by this thread with sigwait; the loops (spawned below) inherit the mask.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for number in [SIGINT, SIGTERM] { sigaddset(&signals, number) }
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+    let server = Server(config: config)
+    do {
+        try server.start()
+    } catch {
+        Log.error("start_failed", ["error": "\(error)"])
+        exit(1)
+    }
+    Log.info("listening", [
+        "addresses": server.boundAddresses.map { "http://\($0)" }.joined(separator: ","),
+        "threads": "\(config.threads)",
+        "echo": config.echoPaths.joined(separator: ","),
+        "version": CommandLineOptions.version,
+    ])
+    var received: Int32 = 0
+    sigwait(&signals, &received)
+    Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
+    server.shutdown()
+    exit(0)
+}

@@ -1,0 +1,13 @@
+// Linux system calls that Swift's Glibc module does not export: epoll, eventfd, and the GNU
+// extensions accept4 and pthread_setname_np (declared here, since Glibc's module is built
+// without _GNU_SOURCE). Header-only: nothing to link beyond libc.
+#ifndef CALLGATE_CLINUX_SHIM_H
+#define CALLGATE_CLINUX_SHIM_H
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <pthread.h>
+
+extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+extern int pthread_setname_np(pthread_t thread, const char *name);
+#endif

@@ -1,0 +1,96 @@
+import Foundation
+
+/// The command line: `callgate [--config FILE] [--listen HOST:PORT]... [--echo PATH]...
+/// [--threads N] [--log-level LEVEL] [--help] [--version]`. Flags override the config file.
+struct CommandLineOptions {
+    static let version = "0.1.0"
+
+    static let usage = """
+        usage: callgate [options]
+
+        Runs the Callgate WebSocket gateway. With no options it serves http/ws on 127.0.0.1:8080.
+
+        options:
+          --config FILE        JSON configuration (every key: docs/config.md)
+          --listen HOST:PORT   listen for http/ws here (repeatable; replaces the configured list)
+          --echo PATH          serve a WebSocket echo on PATH (conformance runs, benchmarks; repeatable)
+          --threads N          event loops (default: one per core)
+          --log-level LEVEL    debug, info, warn or error (default: info)
+          --help               print this help
+          --version            print the version
+
+        callgate conformance-client ws://HOST:PORT [AGENT]
+          runs Autobahn|Testsuite's fuzzingserver cases against the client role
+
+        """
+
+    enum Action {
+        case run(GatewayConfig)
+        case print(String)
+        /// `conformance-client URL [AGENT]`: Autobahn fuzzingserver against the client role.
+        case conformanceClient(WebSocketURL, agent: String, GatewayConfig)
+    }
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parse(_ arguments: [String]) throws -> Action {
+        var configFile: String?
+        var listen: [String] = []
+        var echo: [String] = []
+        var threads: Int?
+        var logLevel: Log.Level?
+        var index = 0
+        if arguments.first == "conformance-client" {
+            guard arguments.count >= 2 else { throw UsageError(description: "conformance-client needs a ws:// URL") }
+            var config = GatewayConfig()
+            config.limits.framePayloadBytes = 64 << 20
+            config.limits.messageBytes = 64 << 20
+            config.limits.inflatedMessageBytes = 64 << 20
+            config.limits.outboundQueueBytes = 128 << 20
+            return .conformanceClient(try WebSocketURL(parsing: arguments[1]), agent: arguments.count > 2 ? arguments[2] : "callgate", config)
+        }
+        func value(_ flag: String) throws -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError(description: "\(flag) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--help", "-h": return .print(usage)
+            case "--version": return .print("callgate \(version)\n")
+            case "--config": configFile = try value(argument)
+            case "--listen": listen.append(try value(argument))
+            case "--echo": echo.append(try value(argument))
+            case "--threads":
+                let text = try value(argument)
+                guard let number = Int(text), (1...256).contains(number) else {
+                    throw UsageError(description: "--threads must be a number from 1 to 256, got \"\(text)\"")
+                }
+                threads = number
+            case "--log-level":
+                let text = try value(argument)
+                guard let level = Log.Level(name: text) else { throw UsageError(description: "--log-level must be debug, info, warn or error") }
+                logLevel = level
+            default:
+                throw UsageError(description: "unknown option \"\(argument)\" (see --help)")
+            }
+            index += 1
+        }
+        var config = GatewayConfig()
+        if let configFile {
+            guard let data = FileManager.default.contents(atPath: configFile) else {
+                throw UsageError(description: "cannot read config file \(configFile)")
+            }
+            try config.apply(json: data)
+        }
+        if !listen.isEmpty { config.listen = listen }
+        config.echoPaths += echo
+        if let threads { config.threads = threads }
+        if let logLevel { config.logLevel = logLevel }
+        try config.validate()
+        return .run(config)
+    }
+}

@@ -1,0 +1,81 @@
+import Glibc
+import CLinux
+import WSFraming
+
+/// The client role: a non-blocking connect, the RFC 6455 §4.1 opening handshake, then the same
+/// WebSocket phase as the server role (with masking, §5.3).
+extension Connection {
+    /// Starts connecting to `url` on `loop`; `application` hears `opened` or `closed`.
+    /// Must be called on `loop`'s thread.
+    @discardableResult
+    static func connect(
+        to url: WebSocketURL,
+        loop: EventLoop,
+        context: ServerContext,
+        application: WebSocketApplication,
+        subprotocols: [String] = []
+    ) throws -> Connection {
+        let address = try SocketAddress(parsing: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Socket.SystemError(call: "socket", code: errno) }
+        let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+        if result != 0 && errno != EINPROGRESS {
+            let code = errno
+            close(fd)
+            throw Socket.SystemError(call: "connect \(address)", code: code)
+        }
+        Socket.setNoDelay(fd)
+        var key = [UInt8](repeating: 0, count: 16)
+        var generator = SystemRandomNumberGenerator()
+        for index in key.indices { key[index] = generator.next() }
+        let offer = context.config.permessageDeflate.map { PerMessageDeflateNegotiation.offer(options: $0) }
+        let handshake = ClientHandshake(host: url.hostHeader, target: url.target, key: key,
+                                        subprotocols: subprotocols, extensionOffer: offer)
+        let connection = Connection(connecting: fd, loop: loop, context: context, peerHost: address.description, handshake: handshake)
+        connection.application = application
+        connection.start()
+        return connection
+    }
+
+    /// The socket became writable: the connect finished (or failed); send the upgrade request.
+    func finishConnect() {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard error == 0, let request = clientHandshake?.request else {
+            terminate(reason: "connect failed: \(String(cString: strerror(error)))")
+            return
+        }
+        phase = .clientHandshake
+        outbound.bytes.append(contentsOf: request)
+        flush()
+    }
+
+    /// Reads the response head and checks it against our request (§4.1) and our offer (RFC 7692 §5.1).
+    func processHandshakeResponse(_ bytes: UnsafeMutableRawBufferPointer) {
+        headBuffer.append(contentsOf: bytes)
+        var parser = HTTPResponseParser(limits: context.httpLimits)
+        let head: HTTPResponseHead
+        do {
+            guard let parsed = try headBuffer.withUnsafeBytes({ bytes throws(HTTPError) in try parser.parse(bytes) }) else { return }
+            head = parsed
+            let negotiated = try clientHandshake!.validate(head)
+            var deflate: PerMessageDeflate?
+            if let options = context.config.permessageDeflate,
+               let parameters = try PerMessageDeflateNegotiation.validate(response: negotiated.extensions, options: options) {
+                deflate = PerMessageDeflate(parameters: parameters, role: .client, options: options)
+            }
+            let rest = Array(headBuffer[parser.headLength...])
+            headBuffer = []
+            clientHandshake = nil
+            startWebSocket(deflate: deflate)
+            if !rest.isEmpty {
+                var leftover = rest
+                leftover.withUnsafeMutableBytes { processWebSocket($0) }
+            }
+        } catch {
+            Log.warning("client_handshake_failed", ["peer": peerHost, "error": "\(error)"])
+            terminate(reason: "opening handshake failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Glibc
+import WSFraming
+
+/// The HTTP/1.1 phase: request heads parsed by WSFraming's `HTTPRequestParser` (RFC 9112),
+/// the small set of endpoints the core serves, and the WebSocket upgrade (RFC 6455 §4.2).
+extension Connection {
+    func processHTTP(_ bytes: UnsafeMutableRawBufferPointer) {
+        var input = bytes
+        while phase == .http && !input.isEmpty && !finishAfterFlush {
+            // Parse straight from the loop's buffer; copy only a head that is still incomplete.
+            let parsed: HTTPRequestHead?
+            let consumedFromInput: Int
+            do throws(HTTPError) {
+                if headBuffer.isEmpty {
+                    parsed = try requestParser.parse(UnsafeRawBufferPointer(input))
+                    consumedFromInput = parsed == nil ? input.count : requestParser.headLength
+                    if parsed == nil { headBuffer.append(contentsOf: input) }
+                } else {
+                    let previously = headBuffer.count
+                    headBuffer.append(contentsOf: input)
+                    parsed = try requestParser.parse(headBuffer)
+                    consumedFromInput = parsed == nil ? input.count : requestParser.headLength - previously
+                }
+            } catch {
+                loop.metrics.add(.httpRequests)
+                Log.info("http_rejected", ["peer": peerHost, "status": "\(error.status)", "reason": error.reason])
+                loop.metrics.httpResponse(status: error.status)
+                outbound.bytes.append(contentsOf: error.response())
+                finishAfterFlush = true
+                return
+            }
+            guard let head = parsed else { return }
+            headBuffer = []
+            input = UnsafeMutableRawBufferPointer(rebasing: input[consumedFromInput...])
+            loop.metrics.add(.httpRequests)
+            handleRequest(head)
+            phaseStarted = loop.now
+            if phase == .webSocket && !input.isEmpty {
+                // Frames that arrived with the upgrade request.
+                processWebSocket(input)
+                return
+            }
+        }
+    }
+
+    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics` and the echo paths.
+    private func handleRequest(_ head: HTTPRequestHead) {
+        // A request body we do not read would be taken for the next request: answer, then close.
+        var keepAlive = head.keepAlive
+        if head.bodyFraming != .none { keepAlive = false }
+        let path = head.path
+        if context.echoPaths.contains(path) {
+            upgrade(head, keepAlive: keepAlive)
+            return
+        }
+        guard head.method == "GET" || head.method == "HEAD" else {
+            let known = path == "/healthz" || path == "/readyz" || path == "/metrics"
+            respond(status: known ? 405 : 404, body: known ? "method not allowed\n" : "not found\n",
+                    keepAlive: keepAlive, extraHeaders: known ? [("Allow", "GET, HEAD")] : [], headOnly: false)
+            return
+        }
+        let headOnly = head.method == "HEAD"
+        switch path {
+        case "/healthz":
+            respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
+        case "/readyz":
+            let draining = context.isDraining
+            respond(status: draining ? 503 : 200, body: draining ? "draining\n" : "ready\n", keepAlive: keepAlive, headOnly: headOnly)
+        case "/metrics":
+            respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
+                    contentType: "text/plain; version=0.0.4", headOnly: headOnly)
+        default:
+            respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
+        }
+    }
+
+    /// RFC 6455 §4.2.1 validation, RFC 7692 negotiation, then the 101 response.
+    private func upgrade(_ head: HTTPRequestHead, keepAlive: Bool) {
+        if context.isDraining {
+            respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
+            return
+        }
+        let upgrade: WebSocketUpgrade
+        switch ServerHandshake.validate(head, subprotocols: []) {
+        case .success(let accepted):
+            upgrade = accepted
+        case .failure(let error):
+            Log.info("handshake_rejected", ["peer": peerHost, "status": "\(error.status)", "reason": error.reason])
+            loop.metrics.httpResponse(status: error.status)
+            outbound.bytes.append(contentsOf: error.response())
+            finishAfterFlush = true
+            return
+        }
+        var deflate: PerMessageDeflate?
+        var extensionResponse: String?
+        if let options = context.config.permessageDeflate, !upgrade.extensionOffers.isEmpty,
+           let agreed = PerMessageDeflateNegotiation.accept(offers: upgrade.extensionOffers, options: options) {
+            deflate = PerMessageDeflate(parameters: agreed.parameters, role: .server, options: options)
+            extensionResponse = agreed.response
+        }
+        outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))
+        application = EchoApplication.shared
+        startWebSocket(deflate: deflate)
+    }
+
+    /// Queues a complete response. Without keep-alive the connection drains after it.
+    func respond(
+        status: Int,
+        body: String,
+        keepAlive: Bool,
+        contentType: String = "text/plain; charset=utf-8",
+        extraHeaders: [(String, String)] = [],
+        headOnly: Bool = false
+    ) {
+        loop.metrics.httpResponse(status: status)
+        var response = HTTPResponseHead(status: status)
+        let bodyBytes = Array(body.utf8)
+        response.headers.add(name: "Content-Type", value: contentType)
+        response.headers.add(name: "Content-Length", value: String(bodyBytes.count))
+        response.headers.add(name: "Cache-Control", value: "no-store")
+        for (name, value) in extraHeaders { response.headers.add(name: name, value: value) }
+        if !keepAlive { response.headers.add(name: "Connection", value: "close") }
+        response.encode(into: &outbound.bytes)
+        if !headOnly { outbound.bytes.append(contentsOf: bodyBytes) }
+        if !keepAlive { finishAfterFlush = true }
+    }
+}

@@ -1,0 +1,106 @@
+import Glibc
+import CLinux
+import WSFraming
+
+/// The WebSocket phase: RFC 6455 §5 frames through WSFraming's `InboundStream`, the close
+/// handshake of §7 through `CloseHandshake`, and the echo application.
+extension Connection {
+    func startWebSocket(deflate: PerMessageDeflate?) {
+        phase = .webSocket
+        inbound = InboundStream(role: role, limits: context.webSocketLimits, deflate: deflate)
+        encoder = MessageEncoder(role: role, deflate: deflate)
+        loop.metrics.add(.upgrades)
+        loop.metrics.openWebSockets += 1
+        application?.opened(self)
+    }
+
+    func processWebSocket(_ bytes: UnsafeMutableRawBufferPointer) {
+        do {
+            try inbound!.receive(bytes) { event throws(WebSocketError) in try handle(event) }
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Performs what one inbound event asks for; returns false to stop decoding (after a close).
+    private func handle(_ event: InboundEvent) throws(WebSocketError) -> Bool {
+        switch event {
+        case .text(let payload):
+            loop.metrics.add(.messagesReceived)
+            if closeHandshake.canSendData { try application?.received(self, text: payload) }
+        case .binary(let payload):
+            loop.metrics.add(.messagesReceived)
+            if closeHandshake.canSendData { try application?.received(self, binary: payload) }
+        case .ping(let payload):
+            // §5.5.2: answer with a pong carrying the same application data.
+            if closeHandshake.canSendData { try send(.pong, payload) }
+        case .pong:
+            break
+        case .close(let payload):
+            loop.metrics.closeReceived(code: payload.code?.rawValue)
+            peerCloseCode = payload.code
+            switch closeHandshake.receivedClose(payload) {
+            case .reply(let reply):
+                writeClose(reply)
+                finishAfterFlush = true
+            case .closeConnection:
+                finishAfterFlush = true
+            case .ignore:
+                break
+            }
+            return false
+        }
+        return true
+    }
+
+    /// Queues one message; fails the connection when the queue passes its hard limit.
+    func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) throws(WebSocketError) {
+        try encoder!.encode(opcode, payload, maskKey: nextMaskKey(), into: &outbound.bytes)
+        if opcode == .text || opcode == .binary { loop.metrics.add(.messagesSent) }
+        if outbound.pending > context.limits.outboundQueueBytes {
+            loop.metrics.add(.outboundOverflows)
+            Log.warning("outbound_queue_overflow", ["peer": peerHost, "queued": "\(outbound.pending)"])
+            startClose(ClosePayload(code: .policyViolation, reason: "outbound queue overflow"))
+        }
+    }
+
+    func sendPing() {
+        guard phase == .webSocket, closeHandshake.canSendData else { return }
+        pingSentAt = loop.now
+        FrameEncoder.encode(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0), maskKey: nextMaskKey(), into: &outbound.bytes)
+        flush()
+    }
+
+    /// Starts the closing handshake from our side (§7.1.2) and waits for the peer's close.
+    func startClose(_ payload: ClosePayload) {
+        guard phase == .webSocket, closeHandshake.sendClose() == .send else { return }
+        writeClose(payload)
+        closeSentAt = loop.now
+    }
+
+    /// §7.1.7: fail the WebSocket connection: send the close code for `error`, then close.
+    /// The decoder cannot be trusted past the error, so further input is discarded.
+    private func fail(_ error: WebSocketError) {
+        let code = CloseCode(error)
+        loop.metrics.protocolError("\(error)".prefix(while: { $0 != "(" }).description)
+        Log.info("websocket_failed", ["peer": peerHost, "code": "\(code)", "error": "\(error)"])
+        if closeHandshake.sendClose() == .send { writeClose(ClosePayload(code: code)) }
+        finishAfterFlush = true
+        phase = .draining
+        phaseStarted = loop.now
+    }
+
+    private func writeClose(_ payload: ClosePayload) {
+        if let code = payload.code { loop.metrics.closeSent(code: code.rawValue) }
+        FrameEncoder.encodeClose(payload, maskKey: nextMaskKey(), into: &outbound.bytes)
+    }
+
+    /// RFC 6455 §5.3: a client picks a fresh, unpredictable masking key for every frame; a
+    /// server masks nothing.
+    @inline(__always)
+    private func nextMaskKey() -> UInt32? {
+        guard role == .client else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }
+}

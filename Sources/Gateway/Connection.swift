@@ -1,0 +1,271 @@
+import Glibc
+import CLinux
+import WSFraming
+
+/// One accepted TCP connection: an HTTP/1.1 exchange that may upgrade to WebSocket.
+///
+/// Owned by the loop that accepted it and touched only on that loop's thread. The byte-level
+/// rules live in WSFraming; this class reads, writes, keeps time and performs the actions
+/// those rules return. The HTTP phase is in `Connection+HTTP.swift`, the WebSocket phase in
+/// `Connection+WebSocket.swift`.
+final class Connection: EventHandler, TimedHandler {
+    enum Phase {
+        /// Client role: the TCP connect is in progress.
+        case connecting
+        /// Client role: the upgrade request is sent; reading the response head (RFC 6455 §4.1).
+        case clientHandshake
+        /// Server role: reading request heads (keep-alive allowed).
+        case http
+        /// Upgraded: frames in and out.
+        case webSocket
+        /// Our side is finished: output is flushed and then TCP is half-closed; input is
+        /// read and discarded until the peer closes or `closeTimeout` passes (a close with
+        /// unread input would send RST and could destroy our last bytes in flight).
+        case draining
+    }
+
+    let fd: Int32
+    unowned let loop: EventLoop
+    let context: ServerContext
+    let role: Role
+    /// The peer's numeric address (logs, and the per-address cap for accepted connections).
+    let peerHost: String
+    /// Accepted connections hold a place in the connection caps until they close.
+    private let holdsLimiterPlace: Bool
+    var application: WebSocketApplication?
+    var tickSlot = -1
+
+    var phase = Phase.http
+    /// When the current phase's deadline started: the handshake timer in the HTTP phase, the
+    /// close timer while draining or after we sent a close frame.
+    var phaseStarted: UInt64
+    var lastActivity: UInt64
+    var pingSentAt: UInt64?
+
+    // HTTP phase
+    var requestParser: HTTPRequestParser
+    var headBuffer: [UInt8] = []
+    /// Client role: the request we sent, to check the response against.
+    var clientHandshake: ClientHandshake?
+
+    // WebSocket phase
+    var inbound: InboundStream?
+    var encoder: MessageEncoder?
+    var closeHandshake = CloseHandshake()
+    var closeSentAt: UInt64?
+
+    var outbound = OutboundQueue()
+    /// Shut down our sending side once `outbound` is flushed.
+    var finishAfterFlush = false
+    private var interest: UInt32
+    private var readingPaused = false
+    private(set) var isClosed = false
+    /// The close code the peer sent, reported to the application when the connection ends.
+    var peerCloseCode: CloseCode?
+
+    /// An accepted connection (server role), starting in the HTTP phase.
+    init(accepted fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String) {
+        self.fd = fd
+        self.loop = loop
+        self.context = context
+        self.peerHost = peerHost
+        role = .server
+        holdsLimiterPlace = true
+        phaseStarted = loop.now
+        lastActivity = loop.now
+        requestParser = HTTPRequestParser(limits: context.httpLimits)
+        interest = EPOLLIN.rawValue
+    }
+
+    /// An outgoing connection (client role) whose non-blocking connect is in progress.
+    init(connecting fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, handshake: ClientHandshake) {
+        self.fd = fd
+        self.loop = loop
+        self.context = context
+        self.peerHost = peerHost
+        role = .client
+        holdsLimiterPlace = false
+        phase = .connecting
+        clientHandshake = handshake
+        phaseStarted = loop.now
+        lastActivity = loop.now
+        requestParser = HTTPRequestParser(limits: context.httpLimits)
+        interest = EPOLLOUT.rawValue
+    }
+
+    /// Registers with the loop; from here on the loop owns the connection.
+    func start() {
+        loop.register(fd, self, events: interest)
+        loop.addTimed(self)
+        loop.metrics.openConnections += 1
+    }
+
+    // MARK: events
+
+    override func handleEvents(_ events: UInt32) {
+        if phase == .connecting {
+            finishConnect()
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0 {
+            flush()
+            if isClosed { return }
+        }
+        if events & EPOLLIN.rawValue != 0 {
+            readOnce()
+        } else if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+            terminate(reason: "socket error")
+        }
+    }
+
+    /// One read per readiness event (level-triggered): fair to the loop's other sockets.
+    private func readOnce() {
+        let buffer = loop.receiveBuffer
+        let count = read(fd, buffer.baseAddress, buffer.count)
+        if count > 0 {
+            lastActivity = loop.now
+            pingSentAt = nil
+            loop.metrics.add(.bytesReceived, count)
+            process(UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
+            flush()
+        } else if count == 0 {
+            peerClosedInput()
+        } else if errno != EAGAIN && errno != EINTR {
+            terminate(reason: "read failed: errno \(errno)")
+        }
+    }
+
+    /// Hands received bytes to the current phase; a phase change mid-buffer passes the rest on.
+    func process(_ bytes: UnsafeMutableRawBufferPointer) {
+        switch phase {
+        case .http: processHTTP(bytes)
+        case .clientHandshake: processHandshakeResponse(bytes)
+        case .webSocket: processWebSocket(bytes)
+        case .draining, .connecting: break
+        }
+    }
+
+    private func peerClosedInput() {
+        switch phase {
+        case .draining, .http:
+            terminate(reason: nil)
+        case .connecting, .clientHandshake:
+            terminate(reason: "closed during the opening handshake")
+        case .webSocket:
+            // RFC 6455 §7.1.5: TCP closed without a close frame is an abnormal closure (1006).
+            loop.metrics.closeReceived(code: nil)
+            terminate(reason: closeHandshake.state == .open ? "closed without close frame (1006)" : nil)
+        }
+    }
+
+    // MARK: output
+
+    /// Writes what is queued; arms EPOLLOUT while something is left; applies backpressure.
+    func flush() {
+        guard !isClosed else { return }
+        if !outbound.isEmpty {
+            let (result, written) = outbound.flush(to: fd)
+            loop.metrics.add(.bytesSent, written)
+            // The peer takes our bytes: it is alive even if it has nothing to say.
+            if written > 0 { lastActivity = loop.now }
+            if case .failed(let code) = result {
+                terminate(reason: code == EPIPE || code == ECONNRESET ? nil : "write failed: errno \(code)")
+                return
+            }
+        }
+        if outbound.isEmpty && finishAfterFlush {
+            finishAfterFlush = false
+            beginDraining()
+        }
+        updateInterest()
+    }
+
+    /// Pauses reading while the peer does not take what we queue for it (STYLE §9).
+    private func updateInterest() {
+        let pending = outbound.pending
+        if !readingPaused && pending > context.limits.outboundHighWaterBytes {
+            readingPaused = true
+            loop.metrics.add(.backpressurePauses)
+        } else if readingPaused && pending <= context.limits.outboundHighWaterBytes / 2 {
+            readingPaused = false
+        }
+        var wanted: UInt32 = readingPaused ? 0 : EPOLLIN.rawValue
+        if pending > 0 { wanted |= EPOLLOUT.rawValue }
+        if wanted != interest {
+            interest = wanted
+            loop.modify(fd, self, events: wanted)
+        }
+    }
+
+    /// Our side is done: half-close once flushed, then discard input until EOF or the close timeout.
+    func beginDraining() {
+        if phase != .draining {
+            phase = .draining
+            phaseStarted = loop.now
+        }
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Closes the socket now and forgets the connection. `reason` is logged when not nil.
+    func terminate(reason: String?) {
+        guard !isClosed else { return }
+        isClosed = true
+        if let reason { Log.debug("connection_closed", ["peer": peerHost, "reason": reason]) }
+        if inbound != nil { loop.metrics.openWebSockets -= 1 }
+        loop.metrics.openConnections -= 1
+        loop.metrics.add(.connectionsClosed)
+        loop.removeTimed(self)
+        loop.deregister(fd, self)
+        close(fd)
+        if holdsLimiterPlace { context.limiter.release(peerHost) }
+        inbound = nil
+        encoder = nil
+        let application = self.application
+        self.application = nil
+        application?.closed(self, code: peerCloseCode)
+    }
+
+    // MARK: timers
+
+    func tick(now: UInt64) {
+        let limits = context.limits
+        switch phase {
+        case .connecting, .clientHandshake:
+            if now - phaseStarted >= UInt64(limits.handshakeTimeoutMilliseconds) {
+                loop.metrics.add(.handshakeTimeouts)
+                terminate(reason: "opening handshake timed out")
+            }
+        case .http:
+            if now - phaseStarted >= UInt64(limits.handshakeTimeoutMilliseconds) {
+                loop.metrics.add(.handshakeTimeouts)
+                Log.info("handshake_timeout", ["peer": peerHost])
+                if headBuffer.isEmpty {
+                    terminate(reason: nil)
+                } else {
+                    respond(status: 408, body: "request head not completed in time\n", keepAlive: false)
+                    flush()
+                }
+            }
+        case .webSocket:
+            if let closeSentAt {
+                if now - closeSentAt >= UInt64(limits.closeTimeoutMilliseconds) {
+                    loop.metrics.add(.closeTimeouts)
+                    terminate(reason: "peer did not answer the close frame in time")
+                }
+            } else if let pingSentAt {
+                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds) {
+                    loop.metrics.add(.idleTimeouts)
+                    Log.info("idle_timeout", ["peer": peerHost])
+                    terminate(reason: "no answer to ping")
+                }
+            } else if now - lastActivity >= UInt64(limits.idleTimeoutMilliseconds) {
+                sendPing()
+            }
+        case .draining:
+            if now - phaseStarted >= UInt64(limits.closeTimeoutMilliseconds) {
+                loop.metrics.add(.closeTimeouts)
+                terminate(reason: nil)
+            }
+        }
+    }
+}

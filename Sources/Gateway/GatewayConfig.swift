@@ -1,0 +1,183 @@
+import Foundation
+import WSFraming
+
+/// The gateway's configuration: built-in defaults, then a JSON file (`--config`), then the
+/// command line. Every key is documented in docs/config.md.
+struct GatewayConfig: Sendable {
+    /// Plain-HTTP listeners, `HOST:PORT`. Default `127.0.0.1:8080`.
+    var listen = ["127.0.0.1:8080"]
+    /// Event loops (threads). Default: one per core.
+    var threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Paths that serve a WebSocket echo (conformance runs, benchmarks). Default: none.
+    var echoPaths: [String] = []
+    var limits = Limits()
+    /// RFC 7692 permessage-deflate; nil disables it. Default: enabled, level 6, 64-byte minimum.
+    var permessageDeflate: PerMessageDeflateOptions? = PerMessageDeflateOptions()
+    /// Time the gateway waits for clients to finish their closing handshakes on SIGTERM. Default 5 s.
+    var shutdownGraceMilliseconds = 5_000
+    var logLevel = Log.Level.info
+
+    struct Error: Swift.Error, CustomStringConvertible {
+        var key: String
+        var problem: String
+        var description: String { "config: \(key): \(problem)" }
+    }
+}
+
+extension GatewayConfig {
+    /// Applies the JSON object in `data` over `self`. Unknown keys and wrong types are errors
+    /// that name the key, so a typo never silently falls back to a default.
+    mutating func apply(json data: Data) throws(Error) {
+        let root: [String: Any]
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw Error(key: "(file)", problem: "the top level must be a JSON object")
+            }
+            root = object
+        } catch let error as Error {
+            throw error
+        } catch {
+            throw Error(key: "(file)", problem: "not valid JSON: \(error.localizedDescription)")
+        }
+        var reader = ConfigReader(object: root, path: "")
+        if let value: [String] = try reader.take("listen") { listen = value }
+        if let value: Int = try reader.take("threads", range: 1...256) { threads = value }
+        if let value: [String] = try reader.take("echoPaths") { echoPaths = value }
+        if let value: String = try reader.take("logLevel") {
+            guard let level = Log.Level(name: value) else { throw Error(key: "logLevel", problem: "must be debug, info, warn or error") }
+            logLevel = level
+        }
+        if let value: Int = try reader.take("shutdownGraceMilliseconds", range: 0...600_000) { shutdownGraceMilliseconds = value }
+        if var section = try reader.section("limits") {
+            try limits.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("permessageDeflate") {
+            let enabled: Bool = try section.take("enabled") ?? true
+            var options = PerMessageDeflateOptions()
+            if let value: Int = try section.take("serverMaxWindowBits", range: 9...15) { options.serverMaxWindowBits = value }
+            if let value: Int = try section.take("clientMaxWindowBits", range: 8...15) { options.clientMaxWindowBits = value }
+            if let value: Bool = try section.take("serverNoContextTakeover") { options.serverNoContextTakeover = value }
+            if let value: Bool = try section.take("clientNoContextTakeover") { options.clientNoContextTakeover = value }
+            if let value: Int = try section.take("minimumSizeToCompress", range: 0...Int.max) { options.minimumSizeToCompress = value }
+            if let value: Int = try section.take("compressionLevel", range: 1...9) { options.compressionLevel = value }
+            if let value: Int = try section.take("memoryLevel", range: 1...9) { options.memoryLevel = value }
+            try section.finish()
+            permessageDeflate = enabled ? options : nil
+        }
+        try reader.finish()
+        try validate()
+    }
+
+    /// Cross-field checks, run after every source of settings was applied.
+    func validate() throws(Error) {
+        if listen.isEmpty { throw Error(key: "listen", problem: "at least one listener is needed") }
+        for address in listen {
+            do { _ = try SocketAddress(parsing: address) } catch { throw Error(key: "listen", problem: error.description) }
+        }
+        for path in echoPaths where !path.hasPrefix("/") {
+            throw Error(key: "echoPaths", problem: "\"\(path)\" must start with /")
+        }
+        if limits.outboundHighWaterBytes > limits.outboundQueueBytes {
+            throw Error(key: "limits.outboundHighWaterBytes", problem: "must not exceed limits.outboundQueueBytes")
+        }
+        if limits.requestLineBytes > limits.handshakeBytes {
+            throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
+        }
+    }
+}
+
+extension Limits {
+    fileprivate mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
+        let positive = 1...Int.max
+        if let v: Int = try section.take("handshakeBytes", range: 256...positive.upperBound) { handshakeBytes = v }
+        if let v: Int = try section.take("requestLineBytes", range: 64...positive.upperBound) { requestLineBytes = v }
+        if let v: Int = try section.take("headerCount", range: positive) { headerCount = v }
+        if let v: Int = try section.take("requestBodyBytes", range: 0...Int.max) { requestBodyBytes = v }
+        if let v: Int = try section.take("framePayloadBytes", range: 125...Int.max) { framePayloadBytes = v }
+        if let v: Int = try section.take("messageBytes", range: positive) { messageBytes = v }
+        if let v: Int = try section.take("inflatedMessageBytes", range: positive) { inflatedMessageBytes = v }
+        if let v: Int = try section.take("outboundHighWaterBytes", range: positive) { outboundHighWaterBytes = v }
+        if let v: Int = try section.take("outboundQueueBytes", range: positive) { outboundQueueBytes = v }
+        if let v: Int = try section.take("handshakeTimeoutMilliseconds", range: positive) { handshakeTimeoutMilliseconds = v }
+        if let v: Int = try section.take("idleTimeoutMilliseconds", range: positive) { idleTimeoutMilliseconds = v }
+        if let v: Int = try section.take("pongTimeoutMilliseconds", range: positive) { pongTimeoutMilliseconds = v }
+        if let v: Int = try section.take("closeTimeoutMilliseconds", range: positive) { closeTimeoutMilliseconds = v }
+        if let v: Int = try section.take("maxConnections", range: positive) { maxConnections = v }
+        if let v: Int = try section.take("maxConnectionsPerAddress", range: 0...Int.max) { maxConnectionsPerAddress = v }
+    }
+}
+
+/// Reads typed values out of one JSON object, remembering which keys it used so that
+/// `finish()` can reject the rest by name.
+struct ConfigReader {
+    private let object: [String: Any]
+    private let path: String
+    private var used: Set<String> = []
+
+    init(object: [String: Any], path: String) {
+        self.object = object
+        self.path = path
+    }
+
+    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    mutating func take<T>(_ key: String) throws(GatewayConfig.Error) -> T? {
+        used.insert(key)
+        guard let raw = object[key] else { return nil }
+        // JSONSerialization bridges true/false and numbers to each other; tell them apart by type.
+        let isBoolean = String(describing: type(of: raw)).contains("Boolean")
+        if T.self == Bool.self && !isBoolean {
+            throw GatewayConfig.Error(key: name(key), problem: "must be true or false")
+        }
+        if T.self == Int.self && (isBoolean || !(raw is NSNumber) || (raw as? Int) == nil) {
+            throw GatewayConfig.Error(key: name(key), problem: "must be a whole number")
+        }
+        guard let value = raw as? T else {
+            throw GatewayConfig.Error(key: name(key), problem: "must be \(Self.describe(T.self))")
+        }
+        return value
+    }
+
+    mutating func take(_ key: String, range: ClosedRange<Int>) throws(GatewayConfig.Error) -> Int? {
+        guard let value: Int = try take(key) else { return nil }
+        guard range.contains(value) else {
+            let upper = range.upperBound == Int.max ? "" : " and \(range.upperBound)"
+            throw GatewayConfig.Error(key: name(key), problem: upper.isEmpty ? "must be at least \(range.lowerBound)" : "must be between \(range.lowerBound)\(upper)")
+        }
+        return value
+    }
+
+    mutating func section(_ key: String) throws(GatewayConfig.Error) -> ConfigReader? {
+        guard let object: [String: Any] = try take(key) else { return nil }
+        return ConfigReader(object: object, path: name(key))
+    }
+
+    func finish() throws(GatewayConfig.Error) {
+        if let unknown = object.keys.sorted().first(where: { !used.contains($0) }) {
+            throw GatewayConfig.Error(key: name(unknown), problem: "unknown key")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is [String].Type: "an array of strings"
+        case is Int.Type: "a whole number"
+        case is Bool.Type: "true or false"
+        default: "a JSON object"
+        }
+    }
+}
+
+extension Log.Level {
+    init?(name: String) {
+        switch name {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warn", "warning": self = .warning
+        case "error": self = .error
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Synchronization
+
+/// The counters every loop keeps. Names follow Prometheus conventions; `/metrics` sums them
+/// over all loops.
+enum Counter: Int, CaseIterable {
+    case connectionsAccepted
+    case connectionsRejectedCapacity
+    case connectionsRejectedPerAddress
+    case connectionsClosed
+    case httpRequests
+    case upgrades
+    case handshakeTimeouts
+    case idleTimeouts
+    case closeTimeouts
+    case messagesReceived
+    case messagesSent
+    case bytesReceived
+    case bytesSent
+    case backpressurePauses
+    case outboundOverflows
+
+    var name: String {
+        switch self {
+        case .connectionsAccepted: "callgate_connections_accepted_total"
+        case .connectionsRejectedCapacity: "callgate_connections_rejected_total{reason=\"max_connections\"}"
+        case .connectionsRejectedPerAddress: "callgate_connections_rejected_total{reason=\"per_address\"}"
+        case .connectionsClosed: "callgate_connections_closed_total"
+        case .httpRequests: "callgate_http_requests_total"
+        case .upgrades: "callgate_websocket_upgrades_total"
+        case .handshakeTimeouts: "callgate_timeouts_total{kind=\"handshake\"}"
+        case .idleTimeouts: "callgate_timeouts_total{kind=\"idle\"}"
+        case .closeTimeouts: "callgate_timeouts_total{kind=\"close\"}"
+        case .messagesReceived: "callgate_websocket_messages_received_total"
+        case .messagesSent: "callgate_websocket_messages_sent_total"
+        case .bytesReceived: "callgate_bytes_received_total"
+        case .bytesSent: "callgate_bytes_sent_total"
+        case .backpressurePauses: "callgate_backpressure_pauses_total"
+        case .outboundOverflows: "callgate_outbound_overflows_total"
+        }
+    }
+}
+
+/// One loop's counters. The loop increments plain integers (no atomics on the hot path) and
+/// publishes a snapshot under a lock on every timer tick; readers see values at most one tick old.
+final class LoopMetrics: @unchecked Sendable {
+    private var counters = [Int](repeating: 0, count: Counter.allCases.count)
+    /// Labelled counters for rare events: HTTP error statuses and close codes sent.
+    private var labelled: [String: Int] = [:]
+    /// Gauges.
+    var openConnections = 0
+    var openWebSockets = 0
+
+    private let published = Mutex<Snapshot>(Snapshot())
+
+    struct Snapshot: Sendable {
+        var counters = [Int](repeating: 0, count: Counter.allCases.count)
+        var labelled: [String: Int] = [:]
+        var openConnections = 0
+        var openWebSockets = 0
+    }
+
+    @inline(__always)
+    func add(_ counter: Counter, _ amount: Int = 1) { counters[counter.rawValue] &+= amount }
+
+    func httpResponse(status: Int) { labelled["callgate_http_responses_total{status=\"\(status)\"}", default: 0] += 1 }
+    func closeSent(code: UInt16) { labelled["callgate_websocket_closes_sent_total{code=\"\(code)\"}", default: 0] += 1 }
+    func closeReceived(code: UInt16?) {
+        labelled["callgate_websocket_closes_received_total{code=\"\(code.map(String.init) ?? "none")\"}", default: 0] += 1
+    }
+    func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
+
+    /// Called by the loop on each tick.
+    func publish() {
+        let snapshot = Snapshot(counters: counters, labelled: labelled, openConnections: openConnections, openWebSockets: openWebSockets)
+        published.withLock { $0 = snapshot }
+    }
+
+    func snapshot() -> Snapshot { published.withLock { $0 } }
+}
+
+/// Renders the Prometheus text exposition of all loops' published snapshots.
+enum MetricsExposition {
+    static func render(_ loops: [LoopMetrics]) -> String {
+        let snapshots = loops.map { $0.snapshot() }
+        var text = ""
+        for counter in Counter.allCases {
+            text += "\(counter.name) \(snapshots.reduce(0) { $0 + $1.counters[counter.rawValue] })\n"
+        }
+        var labelled: [String: Int] = [:]
+        for snapshot in snapshots { labelled.merge(snapshot.labelled, uniquingKeysWith: +) }
+        for key in labelled.keys.sorted() { text += "\(key) \(labelled[key]!)\n" }
+        text += "callgate_open_connections \(snapshots.reduce(0) { $0 + $1.openConnections })\n"
+        text += "callgate_open_websockets \(snapshots.reduce(0) { $0 + $1.openWebSockets })\n"
+        return text
+    }
+}

@@ -1,0 +1,96 @@
+import Glibc
+import CLinux
+import WSFraming
+
+/// The running gateway: its loops, one thread each, and each loop's listeners.
+final class Server: @unchecked Sendable {
+    let context: ServerContext
+    let loops: [EventLoop]
+    /// The addresses actually bound (port 0 resolved), in the order of `config.listen`.
+    private(set) var boundAddresses: [SocketAddress] = []
+    private var listeners: [[Listener]] = []
+    private var threads: [pthread_t] = []
+
+    init(config: GatewayConfig) {
+        context = ServerContext(config: config)
+        loops = (0..<config.threads).map { EventLoop(index: $0) }
+        context.loopMetrics = loops.map(\.metrics)
+    }
+
+    /// Binds every listener (one socket per loop per address) and starts the loop threads.
+    func start() throws {
+        listeners = loops.map { _ in [] }
+        for text in context.config.listen {
+            var address = try SocketAddress(parsing: text)
+            for loop in loops {
+                let fd = try Socket.listen(on: address, backlog: 4096)
+                if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
+                listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context))
+            }
+            boundAddresses.append(address)
+        }
+        for loop in loops {
+            for listener in listeners[loop.index] { listener.start() }
+            threads.append(Thread.spawn(name: "callgate-loop-\(loop.index)") { loop.run() })
+        }
+    }
+
+    /// Graceful stop: refuse new connections, send close 1001 (RFC 6455 §7.4.1 "going away")
+    /// to every WebSocket, wait up to the grace period for them to close, then stop the loops.
+    func shutdown() {
+        context.draining.store(true, ordering: .relaxed)
+        for loop in loops {
+            let listeners = self.listeners[loop.index]
+            loop.execute { [listeners] in
+                for listener in listeners { listener.stop() }
+                for case let connection as Connection in loop.timedHandlers {
+                    connection.goAway()
+                }
+            }
+        }
+        let deadline = MonotonicClock.nowMilliseconds() + UInt64(context.config.shutdownGraceMilliseconds)
+        while context.limiter.total > 0 && MonotonicClock.nowMilliseconds() < deadline {
+            usleep(20_000)
+        }
+        for loop in loops { loop.stop() }
+        for thread in threads { pthread_join(thread, nil) }
+        Log.info("stopped", ["remaining_connections": "\(context.limiter.total)"])
+    }
+}
+
+extension Connection {
+    /// Shutdown: WebSockets get close 1001, idle HTTP connections are closed.
+    func goAway() {
+        switch phase {
+        case .webSocket:
+            startClose(ClosePayload(code: .goingAway, reason: "server shutting down"))
+            flush()
+        case .http:
+            if headBuffer.isEmpty && outbound.isEmpty { terminate(reason: nil) } else { finishAfterFlush = true }
+        case .draining, .connecting, .clientHandshake:
+            break
+        }
+    }
+}
+
+/// A pthread running a closure (Foundation's Thread is not needed for this).
+enum Thread {
+    private final class Box: @unchecked Sendable {
+        let body: () -> Void
+        let name: String
+        init(_ body: @escaping () -> Void, name: String) { self.body = body; self.name = name }
+    }
+
+    static func spawn(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(body, name: name)).toOpaque()
+        let result = pthread_create(&thread, nil, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            pthread_setname_np(pthread_self(), String(box.name.prefix(15)))
+            box.body()
+            return nil
+        }, box)
+        precondition(result == 0, "pthread_create failed: \(result)")
+        return thread
+    }
+}
