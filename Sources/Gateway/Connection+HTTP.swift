@@ -50,7 +50,7 @@ extension Connection {
         if head.bodyFraming != .none { keepAlive = false }
         let path = head.path
         if context.echoPaths.contains(path) {
-            upgrade(head, keepAlive: keepAlive)
+            upgrade(head)
             return
         }
         guard head.method == "GET" || head.method == "HEAD" else {
@@ -75,7 +75,7 @@ extension Connection {
     }
 
     /// RFC 6455 §4.2.1 validation, RFC 7692 negotiation, then the 101 response.
-    private func upgrade(_ head: HTTPRequestHead, keepAlive: Bool) {
+    private func upgrade(_ head: HTTPRequestHead) {
         if context.isDraining {
             respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
             return

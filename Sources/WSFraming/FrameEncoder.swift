@@ -27,7 +27,8 @@ public enum FrameEncoder {
         let length = payload.count
         let headerLength = headerLength(payloadLength: length, masked: maskKey != nil)
         let start = output.count
-        output.reserveCapacity(start + headerLength + length)
+        // No reserveCapacity here: it grows to the exact size asked, so calling it per frame
+        // while corking many frames would reallocate every time; append grows geometrically.
         withUnsafeTemporaryAllocation(byteCount: maxHeaderLength, alignment: 8) { header in
             header[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode.rawValue
             let maskBit: UInt8 = maskKey == nil ? 0 : 0x80
