@@ -35,7 +35,7 @@ final class Connection: EventHandler, TimedHandler {
     var application: WebSocketApplication?
     var tickSlot = -1
 
-    var phase = Phase.http
+    var phase: Phase
     /// When the current phase's deadline started: the handshake timer in the HTTP phase, the
     /// close timer while draining or after we sent a close frame.
     var phaseStarted: UInt64
@@ -63,34 +63,30 @@ final class Connection: EventHandler, TimedHandler {
     /// The close code the peer sent, reported to the application when the connection ends.
     var peerCloseCode: CloseCode?
 
-    /// An accepted connection (server role), starting in the HTTP phase.
-    init(accepted fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String) {
+    private init(fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, role: Role, phase: Phase, interest: UInt32) {
         self.fd = fd
         self.loop = loop
         self.context = context
         self.peerHost = peerHost
-        role = .server
-        holdsLimiterPlace = true
+        self.role = role
+        self.phase = phase
+        self.interest = interest
+        holdsLimiterPlace = role == .server
         phaseStarted = loop.now
         lastActivity = loop.now
         requestParser = HTTPRequestParser(limits: context.httpLimits)
-        interest = EPOLLIN.rawValue
     }
 
-    /// An outgoing connection (client role) whose non-blocking connect is in progress.
-    init(connecting fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, handshake: ClientHandshake) {
-        self.fd = fd
-        self.loop = loop
-        self.context = context
-        self.peerHost = peerHost
-        role = .client
-        holdsLimiterPlace = false
-        phase = .connecting
+    /// An accepted connection (server role), starting in the HTTP phase.
+    convenience init(accepted fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String) {
+        self.init(fd: fd, loop: loop, context: context, peerHost: peerHost, role: .server, phase: .http, interest: EPOLLIN.rawValue)
+    }
+
+    /// An outgoing connection (client role) whose non-blocking connect is in progress; the
+    /// socket turning writable means the connect finished.
+    convenience init(connecting fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, handshake: ClientHandshake) {
+        self.init(fd: fd, loop: loop, context: context, peerHost: peerHost, role: .client, phase: .connecting, interest: EPOLLOUT.rawValue)
         clientHandshake = handshake
-        phaseStarted = loop.now
-        lastActivity = loop.now
-        requestParser = HTTPRequestParser(limits: context.httpLimits)
-        interest = EPOLLOUT.rawValue
     }
 
     /// Registers with the loop; from here on the loop owns the connection.
