@@ -26,9 +26,12 @@ let package = Package(
         // RFC 6455 / RFC 7692 / RFC 9112 message heads: pure, no sockets, clocks or threads.
         // COpenSSL is used for SHA-1 and base64 of the §4.2.2 accept value only.
         .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
+        // OpenSSL behind a bytes-in, bytes-out interface: TLS engines that never own a socket.
+        .target(name: "TLSBridge", dependencies: ["COpenSSL"]),
         // The executable and all I/O.
         .executableTarget(name: "Gateway", dependencies: ["WSFraming", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
+        .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "WSFraming", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
