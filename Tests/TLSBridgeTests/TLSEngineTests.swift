@@ -141,6 +141,10 @@ import Testing
         #expect(!error.reasons.isEmpty)
         #expect(error.reasons.contains { $0.contains("wrong version number") || $0.contains("http request") })
         #expect(error.description.contains("SSL_do_handshake"))
+        // The failure sticks: later calls report it again instead of an empty error queue.
+        #expect(s.handshake() == .failed(error))
+        var buffer = [UInt8](repeating: 0, count: 8)
+        #expect(buffer.withUnsafeMutableBytes { s.readPlaintext(into: $0) } == .failed(error))
     }
 
     @Test func garbageAfterTheHandshakeFailsWithAReason() throws {

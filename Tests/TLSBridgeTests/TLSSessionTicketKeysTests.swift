@@ -119,6 +119,37 @@ import Testing
         #expect(!other.sessionReused)
     }
 
+    @Test func contextsServeManyThreadsWhileKeysRotate() async throws {
+        let server = try TLSServerContext(pki.serverConfiguration())
+        let client = try client()
+        let completed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var count = 0
+                    for round in 0..<40 {
+                        let name = ["default.example", "agents.example.com", "eu.crm.example.com"][(worker + round) % 3]
+                        let c = try TLSEngine(client: client, serverName: name, sessionCacheKey: "\(name)#\(worker)")
+                        let s = try TLSEngine(server: server)
+                        if interact(client: c, server: s).bothComplete,
+                           try deliver([UInt8(worker), UInt8(round)], from: c, to: s) == [UInt8(worker), UInt8(round)] {
+                            count += 1
+                        }
+                    }
+                    return count
+                }
+            }
+            group.addTask {
+                for _ in 0..<20 {
+                    try server.rotateTicketKeys()
+                    await Task.yield()
+                }
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(completed == 160)
+    }
+
     @Test func keyNamesAreLookedUp() throws {
         let keys = try TLSSessionTicketKeys()
         let first = keys.encryptionKey()
