@@ -29,10 +29,10 @@ let package = Package(
         // OpenSSL behind a bytes-in, bytes-out interface: TLS engines that never own a socket.
         .target(name: "TLSBridge", dependencies: ["COpenSSL"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["WSFraming", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["WSFraming", "TLSBridge", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "WSFraming", "CLinux"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "WSFraming", "TLSBridge", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

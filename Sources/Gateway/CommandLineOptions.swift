@@ -8,11 +8,16 @@ struct CommandLineOptions {
     static let usage = """
         usage: callgate [options]
 
-        Runs the Callgate WebSocket gateway. With no options it serves http/ws on 127.0.0.1:8080.
+        Runs the Callgate WebSocket gateway. With no listener configured it serves http/ws on
+        127.0.0.1:8080 and https/wss on 127.0.0.1:8443, with a self-signed certificate generated
+        on the first run.
 
         options:
           --config FILE        JSON configuration (every key: docs/config.md)
           --listen HOST:PORT   listen for http/ws here (repeatable; replaces the configured list)
+          --listen-tls HOST:PORT  listen for https/wss here (repeatable; replaces the configured list)
+          --cert FILE          PEM certificate chain for the TLS listeners
+          --key FILE           PEM private key of that certificate
           --echo PATH          serve a WebSocket echo on PATH (conformance runs, benchmarks; repeatable)
           --threads N          event loops (default: one per core)
           --log-level LEVEL    debug, info, warn or error (default: info)
@@ -38,6 +43,9 @@ struct CommandLineOptions {
     static func parse(_ arguments: [String]) throws -> Action {
         var configFile: String?
         var listen: [String] = []
+        var listenTLS: [String] = []
+        var certificate: String?
+        var key: String?
         var echo: [String] = []
         var threads: Int?
         var logLevel: Log.Level?
@@ -63,6 +71,9 @@ struct CommandLineOptions {
             case "--version": return .print("callgate \(version)\n")
             case "--config": configFile = try value(argument)
             case "--listen": listen.append(try value(argument))
+            case "--listen-tls": listenTLS.append(try value(argument))
+            case "--cert": certificate = try value(argument)
+            case "--key": key = try value(argument)
             case "--echo": echo.append(try value(argument))
             case "--threads":
                 let text = try value(argument)
@@ -86,7 +97,14 @@ struct CommandLineOptions {
             }
             try config.apply(json: data)
         }
-        if !listen.isEmpty { config.listen = listen }
+        // Listeners given on the command line replace the configured ones of both kinds.
+        if !listen.isEmpty || !listenTLS.isEmpty {
+            config.listen = listen
+            config.tls.listen = listenTLS
+        }
+        if let certificate { config.tls.certificateFile = certificate }
+        if let key { config.tls.privateKeyFile = key }
+        config.applyEmbeddedDefaults()
         config.echoPaths += echo
         if let threads { config.threads = threads }
         if let logLevel { config.logLevel = logLevel }

@@ -1,11 +1,13 @@
 import Glibc
 import CLinux
+import TLSBridge
 import WSFraming
 
 /// The client role: a non-blocking connect, the RFC 6455 §4.1 opening handshake, then the same
 /// WebSocket phase as the server role (with masking, §5.3).
 extension Connection {
-    /// Starts connecting to `url` on `loop`; `application` hears `opened` or `closed`.
+    /// Starts connecting to `url` on `loop`; `application` hears `opened` or `closed`. A
+    /// `wss` URL needs `tls`, whose verification settings apply (SNI and the host name are the URL's).
     /// Must be called on `loop`'s thread.
     @discardableResult
     static func connect(
@@ -13,8 +15,10 @@ extension Connection {
         loop: EventLoop,
         context: ServerContext,
         application: WebSocketApplication,
+        tls: TLSClientContext? = nil,
         subprotocols: [String] = []
     ) throws -> Connection {
+        if url.isSecure && tls == nil { throw WebSocketURL.ParseError(description: "\(url) needs a TLS client context") }
         let address = try SocketAddress(parsing: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Socket.SystemError(call: "socket", code: errno) }
@@ -32,6 +36,14 @@ extension Connection {
         let handshake = ClientHandshake(host: url.hostHeader, target: url.target, key: key,
                                         subprotocols: subprotocols, extensionOffer: offer)
         let connection = Connection(connecting: fd, loop: loop, context: context, peerHost: address.description, handshake: handshake)
+        if url.isSecure, let tls {
+            do {
+                connection.tls = try TLSEngine(client: tls, serverName: url.host)
+            } catch {
+                close(fd)
+                throw error
+            }
+        }
         connection.application = application
         connection.start()
         return connection
@@ -47,7 +59,12 @@ extension Connection {
             return
         }
         phase = .clientHandshake
+        // Under TLS the request waits in `outbound` until the handshake completes.
         outbound.bytes.append(contentsOf: request)
+        if let tls, case .failed(let error) = tls.handshake() {
+            terminate(reason: "TLS handshake failed: \(error)")
+            return
+        }
         flush()
     }
 

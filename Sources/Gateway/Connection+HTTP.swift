@@ -60,6 +60,11 @@ extension Connection {
             return
         }
         let headOnly = head.method == "HEAD"
+        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics"
+        if tls == nil, !isHealth, let port = context.redirectPort {
+            redirectToHTTPS(head, port: port, keepAlive: keepAlive)
+            return
+        }
         switch path {
         case "/healthz":
             respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
@@ -101,6 +106,14 @@ extension Connection {
         outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))
         application = EchoApplication.shared
         startWebSocket(deflate: deflate)
+    }
+
+    /// `tls.redirectHTTP`: the same target on the TLS listener (RFC 9110 §15.4.2).
+    private func redirectToHTTPS(_ head: HTTPRequestHead, port: UInt16, keepAlive: Bool) {
+        var host = head.headers["Host"] ?? "localhost"
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
+        let location = "https://\(host)\(port == 443 ? "" : ":\(port)")\(head.target)"
+        respond(status: 301, body: "moved to \(location)\n", keepAlive: keepAlive, extraHeaders: [("Location", location)])
     }
 
     /// Queues a complete response. Without keep-alive the connection drains after it.

@@ -1,5 +1,6 @@
 import Glibc
 import CLinux
+import TLSBridge
 import WSFraming
 
 /// One accepted TCP connection: an HTTP/1.1 exchange that may upgrade to WebSocket.
@@ -54,7 +55,11 @@ final class Connection: EventHandler, TimedHandler {
     var closeHandshake = CloseHandshake()
     var closeSentAt: UInt64?
 
+    /// Bytes for the peer: plaintext, which for a plain connection is also what goes on the wire.
     var outbound = OutboundQueue()
+    /// TLS, when this connection has it: the engine, and the ciphertext waiting for the socket.
+    var tls: TLSEngine?
+    var sealed = OutboundQueue()
     /// Shut down our sending side once `outbound` is flushed.
     var finishAfterFlush = false
     private var interest: UInt32
@@ -122,7 +127,8 @@ final class Connection: EventHandler, TimedHandler {
             lastActivity = loop.now
             pingSentAt = nil
             loop.metrics.add(.bytesReceived, count)
-            process(UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
+            let received = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
+            if let tls { receiveSealed(received, tls) } else { process(received) }
             flush()
         } else if count == 0 {
             peerClosedInput()
@@ -141,7 +147,7 @@ final class Connection: EventHandler, TimedHandler {
         }
     }
 
-    private func peerClosedInput() {
+    func peerClosedInput() {
         switch phase {
         case .draining, .http:
             terminate(reason: nil)
@@ -159,8 +165,9 @@ final class Connection: EventHandler, TimedHandler {
     /// Writes what is queued; arms EPOLLOUT while something is left; applies backpressure.
     func flush() {
         guard !isClosed else { return }
-        if !outbound.isEmpty {
-            let (result, written) = outbound.flush(to: fd)
+        if let tls { sealOutbound(tls) }
+        if wirePending > 0 {
+            let (result, written) = tls == nil ? outbound.flush(to: fd) : sealed.flush(to: fd)
             loop.metrics.add(.bytesSent, written)
             // The peer takes our bytes: it is alive even if it has nothing to say.
             if written > 0 { lastActivity = loop.now }
@@ -169,7 +176,7 @@ final class Connection: EventHandler, TimedHandler {
                 return
             }
         }
-        if outbound.isEmpty && finishAfterFlush {
+        if wirePending == 0 && outbound.isEmpty && finishAfterFlush {
             finishAfterFlush = false
             beginDraining()
         }
@@ -178,7 +185,7 @@ final class Connection: EventHandler, TimedHandler {
 
     /// Pauses reading while the peer does not take what we queue for it (STYLE §9).
     private func updateInterest() {
-        let pending = outbound.pending
+        let pending = wirePending
         if !readingPaused && pending > context.limits.outboundHighWaterBytes {
             readingPaused = true
             loop.metrics.add(.backpressurePauses)
@@ -193,12 +200,16 @@ final class Connection: EventHandler, TimedHandler {
         }
     }
 
+    /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
+    private var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
+
     /// Our side is done: half-close once flushed, then discard input until EOF or the close timeout.
     func beginDraining() {
         if phase != .draining {
             phase = .draining
             phaseStarted = loop.now
         }
+        if let tls { sendCloseNotify(tls) }
         shutdown(fd, Int32(SHUT_WR))
     }
 
@@ -208,6 +219,8 @@ final class Connection: EventHandler, TimedHandler {
         isClosed = true
         if let reason { Log.debug("connection_closed", ["peer": peerHost, "reason": reason]) }
         if inbound != nil { loop.metrics.openWebSockets -= 1 }
+        if let tls, !tls.isHandshakeComplete, role == .server { loop.tlsHandshakesInFlight -= 1 }
+        tls = nil
         loop.metrics.openConnections -= 1
         loop.metrics.add(.connectionsClosed)
         loop.removeTimed(self)

@@ -46,6 +46,8 @@ final class EventLoop: @unchecked Sendable {
     let receiveBuffer: UnsafeMutableRawBufferPointer
 
     let metrics: LoopMetrics
+    /// TLS handshakes in progress on this loop (capped by `tls.maxHandshakesInFlightPerLoop`).
+    var tlsHandshakesInFlight = 0
 
     init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024) {
         self.index = index

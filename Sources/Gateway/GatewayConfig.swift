@@ -4,8 +4,13 @@ import WSFraming
 /// The gateway's configuration: built-in defaults, then a JSON file (`--config`), then the
 /// command line. Every key is documented in docs/config.md.
 struct GatewayConfig: Sendable {
-    /// Plain-HTTP listeners, `HOST:PORT`. Default `127.0.0.1:8080`.
-    var listen = ["127.0.0.1:8080"]
+    /// Plain http/ws listeners, `HOST:PORT`. When neither this nor `tls.listen` is configured,
+    /// the embedded default applies: `127.0.0.1:8080` plain and `127.0.0.1:8443` TLS.
+    var listen: [String] = []
+    var tls = TLSSettings()
+    /// Where generated state lives (the self-signed certificate). Default
+    /// `$XDG_STATE_HOME/callgate`, else `~/.local/state/callgate`.
+    var stateDirectory = GatewayConfig.defaultStateDirectory
     /// Event loops (threads). Default: one per core.
     var threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     /// Paths that serve a WebSocket echo (conformance runs, benchmarks). Default: none.
@@ -17,6 +22,20 @@ struct GatewayConfig: Sendable {
     var shutdownGraceMilliseconds = 5_000
     var logLevel = Log.Level.info
 
+    static var defaultStateDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/callgate" }
+        return (environment["HOME"] ?? ".") + "/.local/state/callgate"
+    }
+
+    /// Fills in the embedded default listeners when none was configured.
+    mutating func applyEmbeddedDefaults() {
+        if listen.isEmpty && tls.listen.isEmpty {
+            listen = ["127.0.0.1:8080"]
+            tls.listen = ["127.0.0.1:8443"]
+        }
+    }
+
     struct Error: Swift.Error, CustomStringConvertible {
         var key: String
         var problem: String
@@ -26,7 +45,8 @@ struct GatewayConfig: Sendable {
 
 extension GatewayConfig {
     /// Applies the JSON object in `data` over `self`. Unknown keys and wrong types are errors
-    /// that name the key, so a typo never silently falls back to a default.
+    /// that name the key, so a typo never silently falls back to a default. Cross-field rules
+    /// are checked by `validate()` once the command line was applied too.
     mutating func apply(json data: Data) throws(Error) {
         let root: [String: Any]
         do {
@@ -48,6 +68,11 @@ extension GatewayConfig {
             logLevel = level
         }
         if let value: Int = try reader.take("shutdownGraceMilliseconds", range: 0...600_000) { shutdownGraceMilliseconds = value }
+        if let value: String = try reader.take("stateDirectory") { stateDirectory = value }
+        if var section = try reader.section("tls") {
+            try tls.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("limits") {
             try limits.apply(&section)
             try section.finish()
@@ -66,14 +91,21 @@ extension GatewayConfig {
             permessageDeflate = enabled ? options : nil
         }
         try reader.finish()
-        try validate()
     }
 
     /// Cross-field checks, run after every source of settings was applied.
     func validate() throws(Error) {
-        if listen.isEmpty { throw Error(key: "listen", problem: "at least one listener is needed") }
-        for address in listen {
-            do { _ = try SocketAddress(parsing: address) } catch { throw Error(key: "listen", problem: error.description) }
+        if listen.isEmpty && tls.listen.isEmpty { throw Error(key: "listen", problem: "at least one listener is needed") }
+        for (key, addresses) in [("listen", listen), ("tls.listen", tls.listen)] {
+            for address in addresses {
+                do { _ = try SocketAddress(parsing: address) } catch { throw Error(key: key, problem: error.description) }
+            }
+        }
+        if tls.certificateFile.isEmpty != tls.privateKeyFile.isEmpty {
+            throw Error(key: "tls.certificateFile", problem: "give both tls.certificateFile and tls.privateKeyFile, or neither")
+        }
+        if !["1.2", "1.3"].contains(tls.minimumVersion) {
+            throw Error(key: "tls.minimumVersion", problem: "must be \"1.2\" or \"1.3\"")
         }
         for path in echoPaths where !path.hasPrefix("/") {
             throw Error(key: "echoPaths", problem: "\"\(path)\" must start with /")
@@ -83,6 +115,34 @@ extension GatewayConfig {
         }
         if limits.requestLineBytes > limits.handshakeBytes {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
+        }
+    }
+}
+
+extension TLSSettings {
+    fileprivate mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
+        if let v: [String] = try section.take("listen") { listen = v }
+        if let v: String = try section.take("certificateFile") { certificateFile = v }
+        if let v: String = try section.take("privateKeyFile") { privateKeyFile = v }
+        if let v: String = try section.take("minimumVersion") { minimumVersion = v }
+        if let v: String = try section.take("cipherList") { cipherList = v }
+        if let v: String = try section.take("cipherSuites") { cipherSuites = v }
+        if let v: Bool = try section.take("sessionTickets") { sessionTickets = v }
+        if let v: Int = try section.take("ticketKeyRotationSeconds", range: 60...Int.max) { ticketKeyRotationSeconds = v }
+        if let v: Int = try section.take("maxHandshakesInFlightPerLoop", range: 1...Int.max) { maxHandshakesInFlightPerLoop = v }
+        if let v: Bool = try section.take("redirectHTTP") { redirectHTTP = v }
+        if let entries: [[String: Any]] = try section.take("sniCertificates") {
+            sniCertificates = []
+            for (index, entry) in entries.enumerated() {
+                var reader = ConfigReader(object: entry, path: "tls.sniCertificates[\(index)]")
+                guard let names: [String] = try reader.take("serverNames"), !names.isEmpty,
+                      let certificate: String = try reader.take("certificateFile"),
+                      let key: String = try reader.take("privateKeyFile") else {
+                    throw GatewayConfig.Error(key: "tls.sniCertificates[\(index)]", problem: "needs serverNames, certificateFile and privateKeyFile")
+                }
+                try reader.finish()
+                sniCertificates.append(SNIEntry(serverNames: names, certificateFile: certificate, privateKeyFile: key))
+            }
         }
     }
 }
@@ -165,6 +225,7 @@ struct ConfigReader {
         case is [String].Type: "an array of strings"
         case is Int.Type: "a whole number"
         case is Bool.Type: "true or false"
+        case is [[String: Any]].Type: "an array of objects"
         default: "a JSON object"
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import TLSBridge
 import CLinux
 
 /// A listening socket owned by one loop. Each loop has its own socket on the same address
@@ -7,13 +8,16 @@ final class Listener: EventHandler {
     let fd: Int32
     unowned let loop: EventLoop
     let context: ServerContext
+    /// Set for https/wss listeners.
+    let tls: TLSContextHolder?
     /// Accepts per readiness event, so a flood of connects cannot starve established sockets.
     private let acceptBurst = 64
 
-    init(fd: Int32, loop: EventLoop, context: ServerContext) {
+    init(fd: Int32, loop: EventLoop, context: ServerContext, tls: TLSContextHolder?) {
         self.fd = fd
         self.loop = loop
         self.context = context
+        self.tls = tls
     }
 
     func start() { loop.register(fd, self, events: EPOLLIN.rawValue) }
@@ -43,13 +47,39 @@ final class Listener: EventHandler {
             case .admitted:
                 loop.metrics.add(.connectionsAccepted)
                 Socket.setNoDelay(client)
-                Connection(accepted: client, loop: loop, context: context, peerHost: host).start()
+                let connection = Connection(accepted: client, loop: loop, context: context, peerHost: host)
+                if let tls {
+                    guard let engine = startTLS(client, host: host, tls) else { continue }
+                    connection.tls = engine
+                }
+                connection.start()
             case .overCapacity:
                 refuse(client, host: host, status: 503, counter: .connectionsRejectedCapacity, reason: "max_connections")
             case .overPerAddress:
                 refuse(client, host: host, status: 429, counter: .connectionsRejectedPerAddress, reason: "per_address")
             }
         }
+    }
+
+    /// A server engine for a new TLS connection, unless this loop already has its cap of
+    /// handshakes in flight (a CPU guard: each full handshake costs an ECDHE and a signature).
+    private func startTLS(_ client: Int32, host: String, _ tls: TLSContextHolder) -> TLSEngine? {
+        let cap = context.config.tls.maxHandshakesInFlightPerLoop
+        if loop.tlsHandshakesInFlight >= cap {
+            loop.metrics.add(.tlsHandshakesRefused)
+            Log.warning("tls_handshake_refused", ["peer": host, "reason": "\(cap) handshakes in flight on this loop"])
+        } else {
+            do {
+                let engine = try TLSEngine(server: tls.current)
+                loop.tlsHandshakesInFlight += 1
+                return engine
+            } catch {
+                Log.error("tls_engine_failed", ["peer": host, "error": "\(error)"])
+            }
+        }
+        close(client)
+        context.limiter.release(host)
+        return nil
     }
 
     /// Answers a connection over a cap with a canned response (best effort) and closes it.

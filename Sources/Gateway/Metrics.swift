@@ -18,6 +18,10 @@ enum Counter: Int, CaseIterable {
     case bytesSent
     case backpressurePauses
     case outboundOverflows
+    case tlsHandshakes
+    case tlsResumptions
+    case tlsHandshakeFailures
+    case tlsHandshakesRefused
 
     var name: String {
         switch self {
@@ -36,6 +40,10 @@ enum Counter: Int, CaseIterable {
         case .bytesSent: "callgate_bytes_sent_total"
         case .backpressurePauses: "callgate_backpressure_pauses_total"
         case .outboundOverflows: "callgate_outbound_overflows_total"
+        case .tlsHandshakes: "callgate_tls_handshakes_total"
+        case .tlsResumptions: "callgate_tls_resumptions_total"
+        case .tlsHandshakeFailures: "callgate_tls_handshake_failures_total"
+        case .tlsHandshakesRefused: "callgate_tls_handshakes_refused_total"
         }
     }
 }

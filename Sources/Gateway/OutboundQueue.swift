@@ -13,6 +13,13 @@ struct OutboundQueue {
     var pending: Int { bytes.count - offset }
     var isEmpty: Bool { offset == bytes.count }
 
+    /// Hands every queued byte to `body` (a TLS engine that takes them all) and empties the queue.
+    mutating func consumeAll(_ body: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+        bytes.removeAll(keepingCapacity: bytes.capacity <= 16 * 1024)
+        offset = 0
+    }
+
     enum FlushResult { case drained, wouldBlock, failed(Int32) }
 
     /// Writes as much as the socket takes.

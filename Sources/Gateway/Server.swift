@@ -8,6 +8,10 @@ final class Server: @unchecked Sendable {
     let loops: [EventLoop]
     /// The addresses actually bound (port 0 resolved), in the order of `config.listen`.
     private(set) var boundAddresses: [SocketAddress] = []
+    /// The same for `config.tls.listen`.
+    private(set) var boundTLSAddresses: [SocketAddress] = []
+    /// The TLS context of the TLS listeners (nil without any), reloaded on SIGHUP.
+    private(set) var tls: TLSContextHolder?
     private var listeners: [[Listener]] = []
     private var threads: [pthread_t] = []
 
@@ -20,19 +24,28 @@ final class Server: @unchecked Sendable {
     /// Binds every listener (one socket per loop per address) and starts the loop threads.
     func start() throws {
         listeners = loops.map { _ in [] }
-        for text in context.config.listen {
-            var address = try SocketAddress(parsing: text)
-            for loop in loops {
-                let fd = try Socket.listen(on: address, backlog: 4096)
-                if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
-                listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context))
-            }
-            boundAddresses.append(address)
+        let config = context.config
+        if !config.tls.listen.isEmpty {
+            tls = try TLSContextHolder(settings: config.tls, stateDirectory: config.stateDirectory)
         }
+        boundAddresses = try config.listen.map { try bind($0, tls: nil) }
+        boundTLSAddresses = try config.tls.listen.map { try bind($0, tls: tls) }
+        if config.tls.redirectHTTP { context.redirectPort = boundTLSAddresses.first?.port }
         for loop in loops {
             for listener in listeners[loop.index] { listener.start() }
             threads.append(Thread.spawn(name: "callgate-loop-\(loop.index)") { loop.run() })
         }
+    }
+
+    /// One listening socket per loop on `text`; returns the address with its port resolved.
+    private func bind(_ text: String, tls: TLSContextHolder?) throws -> SocketAddress {
+        var address = try SocketAddress(parsing: text)
+        for loop in loops {
+            let fd = try Socket.listen(on: address, backlog: 4096)
+            if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
+            listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context, tls: tls))
+        }
+        return address
     }
 
     /// Graceful stop: refuse new connections, send close 1001 (RFC 6455 §7.4.1 "going away")

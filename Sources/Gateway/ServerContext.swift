@@ -14,6 +14,8 @@ final class ServerContext: Sendable {
     let draining = Atomic<Bool>(false)
     /// Every loop's metrics, for `/metrics`; set once before the loops start.
     nonisolated(unsafe) var loopMetrics: [LoopMetrics] = []
+    /// The first TLS listener's port, for `tls.redirectHTTP`; set once before the loops start.
+    nonisolated(unsafe) var redirectPort: UInt16?
 
     init(config: GatewayConfig) {
         self.config = config

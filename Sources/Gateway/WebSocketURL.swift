@@ -1,5 +1,7 @@
-/// A `ws://HOST:PORT/PATH?QUERY` URL (RFC 6455 §3). `wss` arrives with TLSBridge.
+/// A `ws://` or `wss://HOST:PORT/PATH?QUERY` URL (RFC 6455 §3).
 struct WebSocketURL: Sendable, CustomStringConvertible {
+    /// `wss`: TLS, default port 443; `ws`: default port 80.
+    var isSecure: Bool
     var host: String
     var port: UInt16
     /// Path and query: the request target of the opening handshake.
@@ -10,21 +12,29 @@ struct WebSocketURL: Sendable, CustomStringConvertible {
     }
 
     init(parsing text: String) throws(ParseError) {
-        guard text.hasPrefix("ws://") else { throw ParseError(description: "only ws:// URLs are supported, got \"\(text)\"") }
-        let rest = text.dropFirst(5)
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("ws://") {
+            isSecure = false
+        } else if lowered.hasPrefix("wss://") {
+            isSecure = true
+        } else {
+            throw ParseError(description: "expected a ws:// or wss:// URL, got \"\(text)\"")
+        }
+        let rest = text.dropFirst(isSecure ? 6 : 5)
+        let defaultPort: UInt16 = isSecure ? 443 : 80
         let authority = rest.prefix(while: { $0 != "/" && $0 != "?" })
         let target = rest.dropFirst(authority.count)
         self.target = target.isEmpty ? "/" : (target.hasPrefix("?") ? "/" + target : String(target))
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let portText = authority[authority.index(after: close)...].dropFirst()
-            port = portText.isEmpty ? 80 : try Self.port(portText)
+            port = portText.isEmpty ? defaultPort : try Self.port(portText)
         } else if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
             port = try Self.port(authority[authority.index(after: colon)...])
         } else {
             host = String(authority)
-            port = 80
+            port = defaultPort
         }
         if host.isEmpty { throw ParseError(description: "no host in \"\(text)\"") }
     }
@@ -37,8 +47,8 @@ struct WebSocketURL: Sendable, CustomStringConvertible {
     /// The Host header value (§4.1: the port is included when it is not the default).
     var hostHeader: String {
         let name = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? name : "\(name):\(port)"
+        return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
-    var description: String { "ws://\(hostHeader)\(target)" }
+    var description: String { "\(isSecure ? "wss" : "ws")://\(hostHeader)\(target)" }
 }

@@ -24,7 +24,7 @@ case .run(let config):
     // Signals are taken by this thread with sigwait; the loops (spawned below) inherit the mask.
     var signals = sigset_t()
     sigemptyset(&signals)
-    for number in [SIGINT, SIGTERM] { sigaddset(&signals, number) }
+    for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, number) }
     pthread_sigmask(SIG_BLOCK, &signals, nil)
 
     let server = Server(config: config)
@@ -35,14 +35,25 @@ case .run(let config):
         exit(1)
     }
     Log.info("listening", [
-        "addresses": server.boundAddresses.map { "http://\($0)" }.joined(separator: ","),
+        "addresses": (server.boundAddresses.map { "http://\($0)" } + server.boundTLSAddresses.map { "https://\($0)" })
+            .joined(separator: ","),
         "threads": "\(config.threads)",
         "echo": config.echoPaths.joined(separator: ","),
         "version": CommandLineOptions.version,
     ])
-    var received: Int32 = 0
-    sigwait(&signals, &received)
-    Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
-    server.shutdown()
-    exit(0)
+    // SIGHUP reloads the certificates; the wait's time-out rotates the session-ticket keys.
+    let rotation = timespec(tv_sec: config.tls.ticketKeyRotationSeconds, tv_nsec: 0)
+    while true {
+        var timeout = rotation
+        let received = sigtimedwait(&signals, nil, &timeout)
+        if received == SIGHUP {
+            server.tls?.reload()
+        } else if received < 0 {
+            if errno == EAGAIN { server.tls?.rotateTicketKeys() }
+        } else {
+            Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
+            server.shutdown()
+            exit(0)
+        }
+    }
 }

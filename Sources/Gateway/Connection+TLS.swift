@@ -1,0 +1,88 @@
+import Glibc
+import TLSBridge
+import WSFraming
+
+/// TLS under the HTTP and WebSocket phases: ciphertext from the socket goes into the
+/// `TLSEngine`, plaintext from it into `process`; plaintext queued in `outbound` is sealed into
+/// `sealed` on every flush (STYLE §3: the engine never sees the socket).
+extension Connection {
+    /// Feeds ciphertext to the engine, completes the handshake, and processes what decrypts.
+    func receiveSealed(_ ciphertext: UnsafeMutableRawBufferPointer, _ tls: TLSEngine) {
+        tls.receive(ciphertext: UnsafeRawBufferPointer(ciphertext))
+        if !tls.isHandshakeComplete {
+            switch tls.handshake() {
+            case .complete:
+                handshakeCompleted(tls)
+            case .wantRead:
+                return
+            case .failed(let error):
+                loop.metrics.add(.tlsHandshakeFailures)
+                Log.info("tls_handshake_failed", ["peer": peerHost, "error": "\(error)"])
+                // Send the alert OpenSSL queued, then close.
+                tls.takeCiphertext(into: &sealed.bytes)
+                _ = sealed.flush(to: fd)
+                terminate(reason: nil)
+                return
+            }
+        }
+        // The loop's receive buffer is free again: its ciphertext is inside the engine now.
+        let buffer = loop.receiveBuffer
+        while !isClosed {
+            switch tls.readPlaintext(into: buffer) {
+            case .bytes(let count):
+                process(UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
+            case .wantRead:
+                return
+            case .closed:
+                // RFC 8446 §6.1: close_notify; no more data will come.
+                peerClosedInput()
+                return
+            case .failed(let error):
+                Log.info("tls_failed", ["peer": peerHost, "error": "\(error)"])
+                terminate(reason: nil)
+                return
+            }
+        }
+    }
+
+    private func handshakeCompleted(_ tls: TLSEngine) {
+        loop.metrics.add(.tlsHandshakes)
+        if tls.sessionReused { loop.metrics.add(.tlsResumptions) }
+        switch role {
+        case .server:
+            loop.tlsHandshakesInFlight -= 1
+            phaseStarted = loop.now
+        case .client:
+            // The upgrade request waited in `outbound` for the handshake.
+            break
+        }
+    }
+
+    /// Moves queued plaintext into the engine (once the handshake is done) and the engine's
+    /// ciphertext into `sealed`.
+    func sealOutbound(_ tls: TLSEngine) {
+        if tls.isHandshakeComplete && !outbound.isEmpty {
+            outbound.consumeAll { bytes in
+                // One call seals at most `TLSEngine.maximumWriteSize` bytes.
+                var offset = 0
+                while offset < bytes.count {
+                    switch tls.writePlaintext(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+                    case .written(let count):
+                        offset += count
+                    case .failed(let error):
+                        Log.info("tls_write_failed", ["peer": peerHost, "error": "\(error)"])
+                        return
+                    }
+                }
+            }
+        }
+        tls.takeCiphertext(into: &sealed.bytes)
+    }
+
+    /// Queues close_notify (RFC 8446 §6.1) and writes it before the TCP half-close.
+    func sendCloseNotify(_ tls: TLSEngine) {
+        tls.shutdown()
+        tls.takeCiphertext(into: &sealed.bytes)
+        _ = sealed.flush(to: fd)
+    }
+}
