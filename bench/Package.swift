@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// Callgate's benchmark: an epoll echo load generator and a SwiftNIO echo server to compare against.
+// Callgate's benchmark: an epoll echo load generator (ws and wss) and a SwiftNIO (+ NIOSSL) echo
+// server to compare against.
 // This package is separate from the product on purpose: the product never depends on swift-nio,
 // and nothing here is imported by the product. Build with `swift build -c release --package-path bench`.
 import PackageDescription
@@ -12,16 +13,21 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // <sys/epoll.h> and <sys/random.h>, which the Glibc module does not import.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        // The system OpenSSL (libssl, libcrypto) for the load generator's wss client: a modulemap
+        // and a shim header with wrappers for the macros Swift cannot import.
+        .systemLibrary(name: "COpenSSLBench", path: "Sources/COpenSSLBench"),
         // The load generator's pure parts: handshake, SHA-1, base64, frame header, masking, histogram,
         // /proc parsing, report formatting. No sockets, no clocks.
         .target(name: "LoadgenCore"),
-        // The load generator: one thread, epoll, non-blocking sockets. No NIO, no product code.
-        .executableTarget(name: "Loadgen", dependencies: ["LoadgenCore", "CLinux"]),
-        // The reference server: NIOWebSocket echo, the way NIO's examples build it.
+        // The load generator: one thread, epoll, non-blocking sockets, OpenSSL for wss. No NIO, no
+        // product code.
+        .executableTarget(name: "Loadgen", dependencies: ["LoadgenCore", "CLinux", "COpenSSLBench"]),
+        // The reference server: NIOWebSocket echo, the way NIO's examples build it, and NIOSSL for wss.
         .executableTarget(
             name: "NIOEcho",
             dependencies: [
@@ -30,6 +36,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore"]),

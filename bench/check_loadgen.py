@@ -10,8 +10,11 @@ client verified (loadgen: total_echoed; here: every echo compared byte for byte 
 sent). Then the two clients' messages per second are compared: loadgen should be at least as
 fast, since it costs less CPU per message than Python does.
 
+With --tls, both clients speak wss to `nio-echo --tls` (an ECDSA P-256 certificate made with
+`openssl req` in a temporary directory); neither verifies the certificate (loopback).
+
 usage: pip install websockets
-       python3 bench/check_loadgen.py [--connections 100] [--size 64] [--warmup 1] [--duration 10]
+       python3 bench/check_loadgen.py [--connections 100] [--size 64] [--warmup 1] [--duration 10] [--tls]
 Exit status 0 if every count agrees, 1 if not.
 """
 
@@ -22,8 +25,10 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 
 try:
@@ -50,11 +55,12 @@ def clock_ticks(pid):
 class Server:
     """nio-echo on a fresh port, pinned to CPU 1, with its lifetime echo count read at exit."""
 
-    def __init__(self, bin_dir):
+    def __init__(self, bin_dir, tls_files=None):
         self.port = free_port()
+        tls = ["--tls", "--cert", tls_files[0], "--key", tls_files[1]] if tls_files else []
         self.process = subprocess.Popen(
             ["taskset", "-c", "1", os.path.join(bin_dir, "nio-echo"), "--host", "127.0.0.1",
-             "--port", str(self.port), "--threads", "1"],
+             "--port", str(self.port), "--threads", "1"] + tls,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 10
         while True:
@@ -80,13 +86,23 @@ class Server:
         return int(match.group(2))
 
 
+def make_certificate(directory):
+    """An ECDSA P-256 self-signed certificate for localhost, as bench/run.sh makes one."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 def run_loadgen(bin_dir, args):
-    server = Server(bin_dir)
+    server = Server(bin_dir, args.tls_files)
     try:
         command = ["taskset", "-c", "0", os.path.join(bin_dir, "loadgen"), "--port", str(server.port),
                    "--connections", str(args.connections), "--size", str(args.size),
                    "--warmup", str(args.warmup), "--duration", str(args.duration),
-                   "--server-pid", str(server.pid), "--label", "loadgen"]
+                   "--server-pid", str(server.pid), "--label", "loadgen"] + (["--tls"] if args.tls_files else [])
         result = subprocess.run(command, capture_output=True, text=True, timeout=args.warmup + args.duration + 60)
         if result.returncode != 0:
             raise SystemExit(f"loadgen failed: {result.stderr.strip()}")
@@ -100,9 +116,18 @@ async def python_client(port, pid, args):
     """Closed loop like loadgen's: one binary message per connection in flight, every echo checked."""
     state = {"phase": "warmup", "sent": 0, "echoed": 0, "measured": 0, "latencies": []}
 
+    tls = None
+    if args.tls_files:
+        # Loopback and a certificate made a moment ago: no verification, as in loadgen.
+        tls = ssl.create_default_context()
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+        tls.set_alpn_protocols(["http/1.1"])
+
     async def one(index, ready, go):
-        async with connect(f"ws://127.0.0.1:{port}/", compression=None, max_size=None,
-                           ping_interval=None, close_timeout=5) as ws:
+        async with connect(f"{'wss' if tls else 'ws'}://127.0.0.1:{port}/", compression=None, max_size=None,
+                           ping_interval=None, close_timeout=5, ssl=tls,
+                           server_hostname="localhost" if tls else None) as ws:
             ready.set()
             await go.wait()
             filler = bytes((ord("a") + (i * 7 + index) % 26) for i in range(args.size))
@@ -144,7 +169,7 @@ async def python_client(port, pid, args):
 
 
 def run_python(bin_dir, args):
-    server = Server(bin_dir)
+    server = Server(bin_dir, args.tls_files)
     try:
         os.sched_setaffinity(0, {0})
         state = asyncio.run(python_client(server.port, server.pid, args))
@@ -165,14 +190,17 @@ def main():
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--warmup", type=float, default=1)
     parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--tls", action="store_true", help="wss against nio-echo --tls")
     parser.add_argument("--bin-dir", default=os.path.join(BENCH, ".build", "release"))
     args = parser.parse_args()
+    args.tls_files = make_certificate(tempfile.mkdtemp(prefix="check_loadgen-")) if args.tls else None
     for tool in ("loadgen", "nio-echo"):
         if not os.access(os.path.join(args.bin_dir, tool), os.X_OK):
             sys.exit(f"{tool} is not built: swift build -c release --package-path bench")
 
     ok = True
-    profile = f"{args.connections} x {args.size} B, {args.warmup:g} s warm-up, {args.duration:g} s measured"
+    profile = (f"{'wss' if args.tls else 'ws'} {args.connections} x {args.size} B, {args.warmup:g} s warm-up,"
+               f" {args.duration:g} s measured")
     print(f"check_loadgen: {profile}; server nio-echo on CPU 1, clients on CPU 0")
 
     loadgen, loadgen_server = run_loadgen(args.bin_dir, args)
@@ -194,7 +222,7 @@ def main():
     ratio = loadgen["msgs_per_s"] / python["msgs_per_s"] if python["msgs_per_s"] else float("inf")
     print(f"  loadgen / websockets throughput: {ratio:.2f}x"
           f" ({'loadgen is at least as fast, as expected' if ratio >= 1 else 'loadgen is SLOWER than the Python client'})")
-    print(json.dumps({"tool": "check_loadgen", "connections": args.connections, "size": args.size,
+    print(json.dumps({"tool": "check_loadgen", "tls": args.tls, "connections": args.connections, "size": args.size,
                       "duration_s": args.duration, "loadgen": loadgen["msgs_per_s"], "websockets": python["msgs_per_s"],
                       "loadgen_counts_agree": loadgen["total_echoed"] == loadgen_server,
                       "websockets_counts_agree": python["total_echoed"] == python_server,

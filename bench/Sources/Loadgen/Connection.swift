@@ -8,6 +8,8 @@ struct Connection {
         case unused
         /// Non-blocking connect(2) in progress.
         case connecting
+        /// wss: TLS handshake in progress (RFC 8446 §2).
+        case tlsHandshaking
         /// Upgrade request sent (or being sent), waiting for the 101.
         case handshaking
         case open
@@ -23,6 +25,17 @@ struct Connection {
     var handshake: ClientHandshake?
     /// When the connect or handshake must be done by.
     var setupDeadline: UInt64 = 0
+    /// Handshake mode: when connect(2) was called, and when the close handshake must be done by.
+    var connectStartedAt: UInt64 = 0
+    var closeDeadline: UInt64 = 0
+
+    /// wss: the TLS session on `fd`.
+    var tls: TLSStream?
+    /// wss: the server's close_notify has arrived and been answered; the socket is read only to
+    /// see the server's FIN.
+    var tlsInputClosed = false
+    /// wss handshake mode with --resume: the session this slot's next connection offers.
+    var session: TLSStream.Session?
 
     /// Bytes to send: [sendStart, sendEnd) is still pending.
     let sendBuffer: UnsafeMutableRawPointer

@@ -17,6 +17,13 @@ import Glibc
 /// Idle mode: the connections are opened and left alone for `settle` seconds; the server's VmRSS
 /// is read before the first connect and after the settle; then each connection echoes one message
 /// (to show it is really alive) and is closed.
+///
+/// Handshake mode: each of `connections` slots connects, completes the TLS handshake (wss) and the
+/// WebSocket upgrade, then closes with the RFC 6455 close handshake (Close 1000, the server's
+/// Close, the server's FIN) and starts over, for warm-up plus the window. Upgrades completed in the
+/// window are counted, with their connect→101 times.
+///
+/// wss: TLS sits between the socket and the buffers, in `receive` and `flush`, through `TLSStream`.
 final class LoadGenerator {
     enum Phase {
         case connecting, warmup, measuring, draining, settling, liveness, closing, done
@@ -31,8 +38,13 @@ final class LoadGenerator {
     private let opcode: Opcode
     private let maxServerFrame: Int
     private let timeoutNanoseconds: UInt64
-    private let closeGraceNanoseconds = MonotonicClock.seconds(2)
+    /// How long the close handshakes at the end may take: 2 s, or 1 ms per connection when there
+    /// are more than 2000 (15,000 wss connections closing at once take several seconds).
+    private let closeGraceNanoseconds: UInt64
     private let sweepIntervalNanoseconds = MonotonicClock.seconds(0.1)
+
+    private let tlsContext: TLSClientContext?
+    private let handshakeMode: Bool
 
     private let histogram = LatencyHistogram()
     private var random = FastRandom()
@@ -48,6 +60,13 @@ final class LoadGenerator {
     private var totalSent: UInt64 = 0
     private var totalEchoed: UInt64 = 0
     private var measured: UInt64 = 0
+    private var measuredResumed: UInt64 = 0
+    private var totalUpgrades: UInt64 = 0
+    private var totalResumed: UInt64 = 0
+    private var tlsParameters: TLSParameters?
+    /// Handshake mode: slots with a connection in some stage, and finished slots to start again.
+    private var inFlight = 0
+    private var restartQueue: [Int] = []
 
     private var windowStart: UInt64 = 0
     private var serverTicksAtStart: ProcFiles.CPUTicks?
@@ -62,7 +81,11 @@ final class LoadGenerator {
         self.opcode = options.text ? .text : .binary
         self.maxServerFrame = max(options.size, 125)
         self.timeoutNanoseconds = MonotonicClock.seconds(options.timeout)
+        self.closeGraceNanoseconds = MonotonicClock.seconds(max(2, Double(self.count) / 1000))
         self.epoll = try Epoll(capacity: min(max(self.count, 16), 1024))
+        self.tlsContext = options.tls ? try TLSClientContext(releaseBuffers: options.idle) : nil
+        self.handshakeMode = options.handshakes
+        self.restartQueue.reserveCapacity(self.count)
         self.connections = .allocate(capacity: self.count)
         for i in 0..<self.count {
             (self.connections + i).initialize(to: Connection(index: i, payloadSize: options.size))
@@ -72,6 +95,8 @@ final class LoadGenerator {
     deinit {
         for i in 0..<self.count {
             let connection = self.connections + i
+            connection.pointee.tls?.free()
+            connection.pointee.session?.free()
             if connection.pointee.fd >= 0 { close(connection.pointee.fd) }
             connection.pointee.deallocateBuffers()
         }
@@ -83,7 +108,9 @@ final class LoadGenerator {
 
     func run() throws(LoadgenError) -> RunReport {
         self.report.label = self.options.label
-        self.report.mode = self.options.idle ? .idle : .echo
+        self.report.mode = self.options.idle ? .idle : self.handshakeMode ? .handshakes : .echo
+        self.report.tls = self.options.tls
+        self.report.resumeOffered = self.options.resume
         self.report.port = self.options.port
         self.report.path = self.options.path
         self.report.connections = self.count
@@ -102,7 +129,7 @@ final class LoadGenerator {
         let start = MonotonicClock.now()
         let setupRounds = Double((self.count + self.options.connectConcurrency - 1) / self.options.connectConcurrency + 1)
         let budget = setupRounds * self.options.timeout + self.options.warmup + self.options.duration + self.options.settle
-            + self.options.timeout + 2 + 5
+            + self.options.timeout + Double(self.closeGraceNanoseconds) / 1e9 + 5
         let hardDeadline = start + MonotonicClock.seconds(budget)
 
         while self.phase != .done {
@@ -131,11 +158,18 @@ final class LoadGenerator {
         }
         self.report.totalSent = self.totalSent
         self.report.totalEchoed = self.totalEchoed
+        self.report.totalUpgrades = self.totalUpgrades
+        self.report.totalResumed = self.totalResumed
+        self.report.tlsParameters = self.tlsParameters
         return self.report
     }
 
     private func advancePhase(now: UInt64) throws(LoadgenError) {
         switch self.phase {
+        case .connecting where self.handshakeMode:
+            for i in 0..<self.count { try self.openSocket(i, now: now) }
+            self.phase = .warmup
+            self.phaseDeadline = now + MonotonicClock.seconds(self.options.warmup)
         case .connecting:
             try self.startConnections(now: now)
             if self.openCount == self.count {
@@ -151,12 +185,23 @@ final class LoadGenerator {
                 }
             }
         case .warmup:
+            try self.restartSlots(now: now)
             if now >= self.phaseDeadline { try self.startWindow() }
         case .measuring:
+            try self.restartSlots(now: now)
             if now >= self.phaseDeadline {
                 try self.endWindow()
                 self.phase = .draining
-                self.phaseDeadline = MonotonicClock.now() + self.timeoutNanoseconds
+                // Handshake mode: a slot may be anywhere in its cycle, the close included.
+                self.phaseDeadline = MonotonicClock.now() + self.timeoutNanoseconds + (self.handshakeMode ? self.closeGraceNanoseconds : 0)
+            }
+        case .draining where self.handshakeMode:
+            // Slots that finish now stay closed; the ones mid-handshake complete it and close.
+            self.restartQueue.removeAll(keepingCapacity: true)
+            if self.inFlight == 0 {
+                self.phase = .done
+            } else if now >= self.phaseDeadline {
+                throw .timeout("\(self.inFlight) of \(self.count) slots did not finish their last handshake and close in time")
             }
         case .draining, .liveness:
             if self.outstanding == 0 {
@@ -189,6 +234,7 @@ final class LoadGenerator {
     private func startWindow() throws(LoadgenError) {
         self.histogram.reset()
         self.measured = 0
+        self.measuredResumed = 0
         self.serverTicksAtStart = try self.options.serverPID.map { pid throws(LoadgenError) in try ProcReader.cpuTicks(pid: pid) }
         self.ownTicksAtStart = try ProcReader.cpuTicks(pid: nil)
         self.windowStart = MonotonicClock.now()
@@ -208,6 +254,7 @@ final class LoadGenerator {
         }
         self.report.durationSeconds = Double(windowEnd - self.windowStart) / 1e9
         self.report.messages = self.measured
+        self.report.resumed = self.measuredResumed
         self.report.p50Nanoseconds = self.histogram.value(atQuantile: 0.5)
         self.report.p99Nanoseconds = self.histogram.value(atQuantile: 0.99)
         self.report.p999Nanoseconds = self.histogram.value(atQuantile: 0.999)
@@ -220,25 +267,56 @@ final class LoadGenerator {
         switch self.phase {
         case .connecting:
             for i in 0..<self.nextToConnect where now > self.connections[i].setupDeadline {
+                try self.checkSetupDeadline(i)
+            }
+        case .warmup, .measuring, .draining:
+            guard self.handshakeMode else {
+                guard self.phase != .draining else { return }
+                for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].sentAt > self.timeoutNanoseconds {
+                    throw .timeout("connection \(i) got no echo of message #\(self.connections[i].sequence) within \(self.options.timeout) s")
+                }
+                return
+            }
+            for i in 0..<self.count {
                 switch self.connections[i].state {
-                case .connecting:
-                    throw .unreachable("connecting to \(self.address.display) did not complete within \(self.options.timeout) s")
-                case .handshaking:
-                    throw .handshake(connection: i, "no complete 101 response within \(self.options.timeout) s")
+                case .connecting, .tlsHandshaking, .handshaking:
+                    if now > self.connections[i].setupDeadline { try self.checkSetupDeadline(i) }
+                case .closeSent, .closeReceived:
+                    if now > self.connections[i].closeDeadline {
+                        self.report.closeFailures += 1
+                        self.finish(i)
+                    }
                 default:
                     break
                 }
-            }
-        case .warmup, .measuring:
-            for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].sentAt > self.timeoutNanoseconds {
-                throw .timeout("connection \(i) got no echo of message #\(self.connections[i].sequence) within \(self.options.timeout) s")
             }
         default:
             break
         }
     }
 
+    /// Fails the run for a connection whose setup deadline has passed.
+    private func checkSetupDeadline(_ i: Int) throws(LoadgenError) {
+        switch self.connections[i].state {
+        case .connecting:
+            throw .unreachable("connecting to \(self.address.display) did not complete within \(self.options.timeout) s")
+        case .tlsHandshaking:
+            throw .handshake(connection: i, "no complete TLS handshake within \(self.options.timeout) s")
+        case .handshaking:
+            throw .handshake(connection: i, "no complete 101 response within \(self.options.timeout) s")
+        default:
+            break
+        }
+    }
+
     // MARK: - Connection setup
+
+    /// Handshake mode: starts a new connection on every slot that finished since the last look.
+    private func restartSlots(now: UInt64) throws(LoadgenError) {
+        while let i = self.restartQueue.popLast() {
+            try self.openSocket(i, now: now)
+        }
+    }
 
     private func startConnections(now: UInt64) throws(LoadgenError) {
         while self.settingUp < self.options.connectConcurrency && self.nextToConnect < self.count {
@@ -266,6 +344,13 @@ final class LoadGenerator {
         connection.pointee.state = .connecting
         connection.pointee.handshake = ClientHandshake(nonce: FastRandom.nonce())
         connection.pointee.setupDeadline = now + self.timeoutNanoseconds
+        connection.pointee.connectStartedAt = MonotonicClock.now()
+        connection.pointee.sendStart = 0
+        connection.pointee.sendEnd = 0
+        connection.pointee.receiveCount = 0
+        connection.pointee.wantsWritable = false
+        connection.pointee.tlsInputClosed = false
+        if self.handshakeMode { self.inFlight += 1 }
 
         var socketAddress = self.address.socketAddress
         let result = withUnsafePointer(to: &socketAddress) {
@@ -292,6 +377,54 @@ final class LoadGenerator {
         guard error == 0 else {
             throw .unreachable("connect to \(self.address.display): \(SystemErrno.describe(error))")
         }
+        if let context = self.tlsContext {
+            do throws(LoadgenError) {
+                connection.pointee.tls = try TLSStream(context: context, fd: connection.pointee.fd, session: connection.pointee.session)
+            } catch .tls(_, let message) {
+                throw .tls(connection: i, message)
+            }
+            connection.pointee.state = .tlsHandshaking
+            try self.continueTLSHandshake(i)
+        } else {
+            try self.sendUpgradeRequest(i)
+        }
+    }
+
+    /// Drives the TLS handshake one step; once it is complete, sends the upgrade request over it.
+    private func continueTLSHandshake(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        guard let tls = connection.pointee.tls else { return }
+        switch tls.handshake() {
+        case .done:
+            if self.tlsParameters == nil {
+                let parameters = tls.parameters()
+                // RFC 7301 §3.2: the server picks one of the offered protocols, or none.
+                if let alpn = parameters.alpn, alpn != TLSClientContext.alpn {
+                    throw .tls(connection: i, "the server selected ALPN '\(alpn)'; only '\(TLSClientContext.alpn)' was offered")
+                }
+                self.tlsParameters = parameters
+            }
+            try self.sendUpgradeRequest(i)
+        case .wantRead:
+            try self.setWritableInterest(i, false)
+        case .wantWrite:
+            try self.setWritableInterest(i, true)
+        case .closed(let reset):
+            throw .handshake(connection: i, "server \(reset ? "reset" : "closed") the connection during the TLS handshake")
+        case .failed(let message):
+            throw .tls(connection: i, "handshake: \(message)")
+        }
+    }
+
+    private func setWritableInterest(_ i: Int, _ writable: Bool) throws(LoadgenError) {
+        let connection = self.connections + i
+        guard connection.pointee.wantsWritable != writable else { return }
+        try self.epoll.modify(connection.pointee.fd, events: writable ? Epoll.readableWritable : Epoll.readable, token: i)
+        connection.pointee.wantsWritable = writable
+    }
+
+    private func sendUpgradeRequest(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
         let request = connection.pointee.handshake!.request(host: self.address.host, port: self.options.port, path: self.options.path)
         request.withUnsafeBytes { connection.pointee.sendBuffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         connection.pointee.sendStart = 0
@@ -314,6 +447,21 @@ final class LoadGenerator {
             self.consume(i, headLength)
             connection.pointee.state = .open
             connection.pointee.handshake = nil
+            self.totalUpgrades += 1
+            let resumed = connection.pointee.tls?.resumed ?? false
+            if resumed { self.totalResumed += 1 }
+            if self.handshakeMode {
+                if self.phase == .measuring {
+                    self.histogram.record(MonotonicClock.now() &- connection.pointee.connectStartedAt)
+                    self.measured += 1
+                    if resumed { self.measuredResumed += 1 }
+                }
+                // This slot's cycle ends with the close handshake; `finish` starts the next one.
+                try self.sendClose(i)
+                connection.pointee.closeDeadline = MonotonicClock.now() + self.timeoutNanoseconds
+                if connection.pointee.state != .closed && connection.pointee.receiveCount > 0 { try self.processFrames(i) }
+                return
+            }
             self.settingUp -= 1
             self.openCount += 1
             if connection.pointee.receiveCount > 0 { try self.processFrames(i) }
@@ -327,9 +475,14 @@ final class LoadGenerator {
         switch self.connections[i].state {
         case .connecting:
             try self.finishConnect(i)
+        case .tlsHandshaking:
+            try self.continueTLSHandshake(i)
         case .handshaking, .open, .closeSent, .closeReceived:
-            if events & EPOLLOUT.rawValue != 0 { try self.flush(i) }
-            if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            let writable = events & EPOLLOUT.rawValue != 0
+            let tls = self.connections[i].tls != nil
+            // Over TLS a write may wait for readability (SSL_ERROR_WANT_READ), and a read for writability.
+            if writable || (tls && self.connections[i].sendStart < self.connections[i].sendEnd) { try self.flush(i) }
+            if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 || (tls && writable) {
                 try self.receive(i)
             }
         case .unused, .closed:
@@ -337,28 +490,82 @@ final class LoadGenerator {
         }
     }
 
+    /// Plain: one recv(2) per readiness event (epoll is level-triggered). TLS: SSL_read again while
+    /// OpenSSL holds bytes it has taken from the socket but not yet returned, which epoll no longer
+    /// reports.
     private func receive(_ i: Int) throws(LoadgenError) {
         let connection = self.connections + i
-        guard connection.pointee.state != .closed else { return }
-        let space = connection.pointee.receiveCapacity - connection.pointee.receiveCount
-        guard space > 0 else {
-            throw .protocolViolation(connection: i, "\(connection.pointee.receiveCapacity) bytes arrived without forming the expected frames")
-        }
-        let n = recv(connection.pointee.fd, connection.pointee.receiveBuffer + connection.pointee.receiveCount, space, 0)
-        if n > 0 {
-            connection.pointee.receiveCount += n
+        while connection.pointee.state != .closed {
+            if connection.pointee.tlsInputClosed {
+                try self.awaitEndOfStream(i)
+                return
+            }
+            let space = connection.pointee.receiveCapacity - connection.pointee.receiveCount
+            guard space > 0 else {
+                throw .protocolViolation(connection: i, "\(connection.pointee.receiveCapacity) bytes arrived without forming the expected frames")
+            }
+            let buffer = connection.pointee.receiveBuffer + connection.pointee.receiveCount
+            if let tls = connection.pointee.tls {
+                switch tls.read(into: buffer, count: space) {
+                case .done(let n):
+                    connection.pointee.receiveCount += n
+                case .wantRead:
+                    return
+                case .wantWrite:
+                    try self.setWritableInterest(i, true)
+                    return
+                case .closed(reset: false) where connection.pointee.state == .closeReceived:
+                    // RFC 8446 §6.1: answer the server's close_notify with ours. A server may wait
+                    // for it before it closes TCP (NIOSSL does, up to its shutdown timeout).
+                    tls.shutdown()
+                    connection.pointee.tlsInputClosed = true
+                    continue
+                case .closed(let reset):
+                    try self.peerClosed(i, reset: reset)
+                    return
+                case .failed(let message):
+                    throw .tls(connection: i, "after \(connection.pointee.sequence) message(s): \(message)")
+                }
+            } else {
+                let n = recv(connection.pointee.fd, buffer, space, 0)
+                if n == 0 {
+                    try self.peerClosed(i, reset: false)
+                    return
+                } else if n < 0 {
+                    let code = errno
+                    if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
+                    guard code == ECONNRESET else { throw .system("recv on connection \(i)", errno: code) }
+                    try self.peerClosed(i, reset: true)
+                    return
+                }
+                connection.pointee.receiveCount += n
+            }
             if connection.pointee.state == .handshaking {
                 try self.processHandshake(i)
             } else {
                 try self.processFrames(i)
             }
-        } else if n == 0 {
-            try self.peerClosed(i, reset: false)
-        } else {
+            // Plain, or OpenSSL holds nothing more: epoll reports whatever is left in the socket.
+            guard let tls = connection.pointee.tls, tls.hasPendingInput else { return }
+        }
+    }
+
+    /// wss, after close_notify both ways: reads the socket raw until the server's FIN. Anything
+    /// else that arrives is discarded.
+    private func awaitEndOfStream(_ i: Int) throws(LoadgenError) {
+        let connection = self.connections + i
+        while true {
+            let n = recv(connection.pointee.fd, connection.pointee.receiveBuffer, connection.pointee.receiveCapacity, 0)
+            if n > 0 { continue }
+            if n == 0 {
+                try self.peerClosed(i, reset: false)
+                return
+            }
             let code = errno
-            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
-            guard code == ECONNRESET else { throw .system("recv on connection \(i)", errno: code) }
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return }
             try self.peerClosed(i, reset: true)
+            return
         }
     }
 
@@ -373,6 +580,8 @@ final class LoadGenerator {
             // TCP went away without the server's Close frame.
             self.report.closeFailures += 1
             self.finish(i)
+        case .tlsHandshaking:
+            throw .handshake(connection: i, "server \(reset ? "reset" : "closed") the connection during the TLS handshake")
         case .handshaking:
             let received = String(decoding: UnsafeRawBufferPointer(start: connection.pointee.receiveBuffer, count: min(connection.pointee.receiveCount, 200)), as: UTF8.self)
             throw .handshake(connection: i, "server \(reset ? "reset" : "closed") the connection before a complete 101 (received: \(received.debugDescription))")
@@ -383,12 +592,26 @@ final class LoadGenerator {
 
     private func finish(_ i: Int) {
         let connection = self.connections + i
+        if let tls = connection.pointee.tls {
+            // Asked last, so every NewSessionTicket the server sent has been read.
+            if self.options.resume, let session = tls.resumableSession() {
+                connection.pointee.session?.free()
+                connection.pointee.session = session
+            }
+            tls.free()
+            connection.pointee.tls = nil
+        }
+        connection.pointee.tlsInputClosed = false
         if connection.pointee.fd >= 0 {
             close(connection.pointee.fd)
             connection.pointee.fd = -1
         }
         connection.pointee.state = .closed
         self.finishedCount += 1
+        if self.handshakeMode {
+            self.inFlight -= 1
+            if self.phase == .warmup || self.phase == .measuring { self.restartQueue.append(i) }
+        }
     }
 
     // MARK: - Frames
@@ -569,14 +792,19 @@ final class LoadGenerator {
     private func beginClosing(now: UInt64) throws(LoadgenError) {
         self.phase = .closing
         self.phaseDeadline = now + self.closeGraceNanoseconds
-        // RFC 6455 §7.4.1: 1000, normal closure.
-        let normalClosure: (UInt8, UInt8) = (0x03, 0xE8)
         for i in 0..<self.count where self.connections[i].state == .open {
-            try withUnsafeBytes(of: normalClosure) { bytes throws(LoadgenError) in
-                try self.queueControlFrame(i, opcode: .close, payload: bytes)
-            }
-            if self.connections[i].state == .open { self.connections[i].state = .closeSent }
+            try self.sendClose(i)
         }
+    }
+
+    /// RFC 6455 §5.5.1 and §7.4.1: Close with 1000 (normal closure); the server answers with its
+    /// Close and then closes TCP first (§7.1.1).
+    private func sendClose(_ i: Int) throws(LoadgenError) {
+        let normalClosure: (UInt8, UInt8) = (0x03, 0xE8)
+        try withUnsafeBytes(of: normalClosure) { bytes throws(LoadgenError) in
+            try self.queueControlFrame(i, opcode: .close, payload: bytes)
+        }
+        if self.connections[i].state == .open { self.connections[i].state = .closeSent }
     }
 
     /// Sends what is pending; registers for EPOLLOUT only while the socket buffer is full.
@@ -584,31 +812,45 @@ final class LoadGenerator {
     private func flush(_ i: Int) throws(LoadgenError) {
         let connection = self.connections + i
         while connection.pointee.sendStart < connection.pointee.sendEnd {
-            let n = send(
-                connection.pointee.fd,
-                connection.pointee.sendBuffer + connection.pointee.sendStart,
-                connection.pointee.sendEnd - connection.pointee.sendStart,
-                Int32(MSG_NOSIGNAL)
-            )
-            if n > 0 {
-                connection.pointee.sendStart += n
-                continue
-            }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK {
-                if !connection.pointee.wantsWritable {
-                    try self.epoll.modify(connection.pointee.fd, events: Epoll.readableWritable, token: i)
-                    connection.pointee.wantsWritable = true
+            let pending = connection.pointee.sendBuffer + connection.pointee.sendStart
+            let pendingCount = connection.pointee.sendEnd - connection.pointee.sendStart
+            let failure: String
+            if let tls = connection.pointee.tls {
+                switch tls.write(from: pending, count: pendingCount) {
+                case .done(let n):
+                    connection.pointee.sendStart += n
+                    continue
+                case .wantWrite:
+                    try self.setWritableInterest(i, true)
+                    return
+                case .wantRead:
+                    // Retried on the next readable event (`handle` flushes whatever is pending).
+                    return
+                case .closed(let reset):
+                    failure = reset ? "the server reset the connection" : "the server closed the connection"
+                case .failed(let message):
+                    failure = "TLS: " + message
                 }
-                return
+            } else {
+                let n = send(connection.pointee.fd, pending, pendingCount, Int32(MSG_NOSIGNAL))
+                if n > 0 {
+                    connection.pointee.sendStart += n
+                    continue
+                }
+                let code = errno
+                if code == EINTR { continue }
+                if code == EAGAIN || code == EWOULDBLOCK {
+                    try self.setWritableInterest(i, true)
+                    return
+                }
+                failure = SystemErrno.describe(code)
             }
             if self.phase == .closing {
                 self.report.closeFailures += 1
                 self.finish(i)
                 return
             }
-            throw .protocolViolation(connection: i, "send failed after \(connection.pointee.sequence) message(s): \(SystemErrno.describe(code))")
+            throw .protocolViolation(connection: i, "send failed after \(connection.pointee.sequence) message(s): \(failure)")
         }
         connection.pointee.sendStart = 0
         connection.pointee.sendEnd = 0

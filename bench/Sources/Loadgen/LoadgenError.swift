@@ -7,6 +7,8 @@ enum LoadgenError: Error, CustomStringConvertible {
     case handshake(connection: Int, String)
     /// The server broke the protocol or echoed something other than what was sent.
     case protocolViolation(connection: Int, String)
+    /// TLS failed: OpenSSL's error queue, on a connection or (nil) while setting up.
+    case tls(connection: Int?, String)
     /// A system call failed.
     case system(String, errno: Int32)
     /// Something did not happen within the timeout.
@@ -20,6 +22,8 @@ enum LoadgenError: Error, CustomStringConvertible {
         case .unreachable(let message): return "server unreachable: \(message)"
         case .handshake(let connection, let message): return "handshake failed on connection \(connection): \(message)"
         case .protocolViolation(let connection, let message): return "server misbehaved on connection \(connection): \(message)"
+        case .tls(let connection?, let message): return "TLS failed on connection \(connection): \(message)"
+        case .tls(nil, let message): return "TLS setup failed: \(message)"
         case .system(let call, let errno): return "\(call) failed: \(SystemErrno.describe(errno))"
         case .timeout(let message): return "timed out: \(message)"
         case .proc(let message): return message

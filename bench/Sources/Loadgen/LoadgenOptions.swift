@@ -17,8 +17,12 @@ struct LoadgenOptions {
     /// Connections in the TCP connect or handshake stage at once.
     var connectConcurrency = 64
     var label = ""
-    /// wss://: reserved for the TLS issue (NIOSSL on the reference side); refused for now.
+    /// wss://: TLS through OpenSSL on the same epoll loop (no certificate verification: loopback).
     var tls = false
+    /// Handshake mode: `connections` slots each connect, complete TLS and the upgrade, close, repeat.
+    var handshakes = false
+    /// Handshake mode over TLS: each slot offers the session its previous connection got.
+    var resume = false
 
     static let maxSize = 16 << 20
 
@@ -33,12 +37,17 @@ struct LoadgenOptions {
           --duration 10        seconds in the measured window
           --server-pid PID     read the server's CPU time (/proc/PID/stat) or RSS (/proc/PID/status)
           --idle               open the connections, measure server RSS per connection, close
+          --handshakes         --connections slots each connect, complete the (TLS and) WebSocket
+                               handshake, close with the close handshake, and start over; reports
+                               handshakes/s and server CPU per handshake over --duration
+          --resume             with --tls --handshakes: each slot resumes its previous TLS session
           --settle 3           idle mode: seconds between the last handshake and the RSS reading
           --probe              one handshake (retried until --timeout), then close; exit 0 if it worked
           --timeout 5          seconds allowed for a connect, a handshake, an echo, the final drain
           --connect-concurrency 64   connections being set up at once
           --label NAME         name of the server in the output
-          --tls                wss:// (not built yet)
+          --tls                wss://: TLS 1.2+ with SNI localhost and ALPN http/1.1; the server's
+                               certificate is not verified (loopback only)
         Prints one human-readable line and one JSON line; exits 1 with a message if the server is
         unreachable or misbehaves.
         """
@@ -52,6 +61,8 @@ struct LoadgenOptions {
             case "--idle": self.idle = true; continue
             case "--probe": self.probe = true; continue
             case "--tls": self.tls = true; continue
+            case "--handshakes": self.handshakes = true; continue
+            case "--resume": self.resume = true; continue
             default: break
             }
             guard let value = rest.popFirst() else { throw .usage("\(flag) needs a value") }
@@ -75,9 +86,11 @@ struct LoadgenOptions {
         guard self.path.hasPrefix("/"), !self.path.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }) else {
             throw .usage("--path must start with / and hold no spaces or line breaks")
         }
-        guard !(self.idle && self.probe) else { throw .usage("--idle and --probe do not go together") }
+        guard [self.idle, self.probe, self.handshakes].filter({ $0 }).count <= 1 else {
+            throw .usage("--idle, --probe and --handshakes each choose a mode: give one at most")
+        }
         if self.idle && self.serverPID == nil { throw .usage("--idle needs --server-pid to read the server's RSS") }
-        if self.tls { throw .usage("--tls: wss is not built yet; it comes with the TLS issue") }
+        if self.resume && !(self.tls && self.handshakes) { throw .usage("--resume goes with --tls --handshakes") }
     }
 
     private static func integer(_ flag: String, _ value: String, _ range: ClosedRange<Int>) throws(LoadgenError) -> Int {

@@ -1,7 +1,7 @@
 /// One run's result: a human-readable line and a flat JSON line (keys are stable; `run.sh` and
 /// `check_loadgen.py` read them). Absent figures are JSON `null`.
 public struct RunReport: Sendable {
-    public enum Mode: String, Sendable { case echo, idle }
+    public enum Mode: String, Sendable { case echo, idle, handshakes }
 
     public var label = ""
     public var mode = Mode.echo
@@ -13,8 +13,18 @@ public struct RunReport: Sendable {
     public var warmupSeconds = 0.0
     /// The measured window as it really lasted.
     public var durationSeconds = 0.0
-    /// Echoes completed inside the measured window.
+    /// Echoes (echo mode) or handshakes (handshake mode) completed inside the measured window.
     public var messages: UInt64 = 0
+    /// wss: the connections used TLS; `tlsParameters` is what the first one negotiated.
+    public var tls = false
+    public var tlsParameters: TLSParameters?
+    /// Handshake mode: each slot offered its previous session.
+    public var resumeOffered = false
+    /// Handshakes in the window that resumed a TLS session.
+    public var resumed: UInt64 = 0
+    /// WebSocket upgrades completed over the whole run, and how many of them resumed a TLS session.
+    public var totalUpgrades: UInt64 = 0
+    public var totalResumed: UInt64 = 0
     public var p50Nanoseconds: UInt64?
     public var p99Nanoseconds: UInt64?
     public var p999Nanoseconds: UInt64?
@@ -41,14 +51,27 @@ public struct RunReport: Sendable {
         self.durationSeconds > 0 && self.mode == .echo ? Double(self.messages) / self.durationSeconds : nil
     }
 
-    private func microsecondsPerMessage(_ ticks: UInt64?) -> Double? {
-        guard let ticks, self.messages > 0 else { return nil }
+    public var handshakesPerSecond: Double? {
+        self.durationSeconds > 0 && self.mode == .handshakes ? Double(self.messages) / self.durationSeconds : nil
+    }
+
+    /// Of the window's handshakes, the fraction that resumed a TLS session.
+    public var resumptionRatio: Double? {
+        self.mode == .handshakes && self.tls && self.messages > 0 ? Double(self.resumed) / Double(self.messages) : nil
+    }
+
+    /// CPU time in µs per unit counted in `messages`, for the given mode only.
+    private func microsecondsPer(_ mode: Mode, _ ticks: UInt64?) -> Double? {
+        guard self.mode == mode, let ticks, self.messages > 0 else { return nil }
         return Double(ticks) * 1e6 / Double(self.ticksPerSecond) / Double(self.messages)
     }
 
-    public var serverCPUPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.total) }
-    public var serverUserPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.user) }
-    public var serverSystemPerMessage: Double? { self.microsecondsPerMessage(self.serverTicks?.system) }
+    public var serverCPUPerMessage: Double? { self.microsecondsPer(.echo, self.serverTicks?.total) }
+    public var serverUserPerMessage: Double? { self.microsecondsPer(.echo, self.serverTicks?.user) }
+    public var serverSystemPerMessage: Double? { self.microsecondsPer(.echo, self.serverTicks?.system) }
+    public var serverCPUPerHandshake: Double? { self.microsecondsPer(.handshakes, self.serverTicks?.total) }
+    public var serverUserPerHandshake: Double? { self.microsecondsPer(.handshakes, self.serverTicks?.user) }
+    public var serverSystemPerHandshake: Double? { self.microsecondsPer(.handshakes, self.serverTicks?.system) }
 
     /// CPU used over the window as a fraction of one core.
     private func utilisation(_ ticks: UInt64?) -> Double? {
@@ -96,6 +119,22 @@ public struct RunReport: Sendable {
             ("server_cpus", self.serverCPUs.map { .string($0) } ?? .null),
             ("loadgen_cpus", self.loadgenCPUs.map { .string($0) } ?? .null),
             ("close_failures", .int(self.closeFailures)),
+            ("tls", .bool(self.tls)),
+            ("tls_version", self.tlsParameters.map { .string($0.version) } ?? .null),
+            ("tls_cipher", self.tlsParameters.map { .string($0.cipher) } ?? .null),
+            ("tls_group", self.tlsParameters?.group.map { .string($0) } ?? .null),
+            ("alpn", self.tlsParameters?.alpn.map { .string($0) } ?? .null),
+            ("tls_peer_key", self.tlsParameters?.peerKey.map { .string($0) } ?? .null),
+            ("handshakes", self.mode == .handshakes ? .int(Int(self.messages)) : .null),
+            ("handshakes_per_s", .optional(self.handshakesPerSecond)),
+            ("server_cpu_us_per_handshake", .optional(self.serverCPUPerHandshake)),
+            ("server_user_us_per_handshake", .optional(self.serverUserPerHandshake)),
+            ("server_sys_us_per_handshake", .optional(self.serverSystemPerHandshake)),
+            ("resume_offered", .bool(self.resumeOffered)),
+            ("resumed", self.mode == .handshakes && self.tls ? .int(Int(self.resumed)) : .null),
+            ("resumption_ratio", .optional(self.resumptionRatio)),
+            ("total_upgrades", .int(Int(self.totalUpgrades))),
+            ("total_resumed", .int(Int(self.totalResumed))),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1.rendered)" }.joined(separator: ",") + "}"
     }
@@ -107,8 +146,21 @@ public struct RunReport: Sendable {
             let perConnection = self.rssPerConnectionBytes.map { Self.fixed($0, 0) + " B" } ?? "n/a"
             let before = self.rssBeforeBytes.map { Self.fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "n/a"
             let after = self.rssAfterBytes.map { Self.fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "n/a"
-            return "\(name) idle \(self.connections) conns: server RSS \(before) -> \(after), \(perConnection) per connection"
-                + " (all \(self.totalEchoed) liveness echoes verified)"
+            return "\(name) idle \(self.connections) \(self.scheme) conns: server RSS \(before) -> \(after), \(perConnection) per connection"
+                + " (all \(self.totalEchoed) liveness echoes verified)" + self.tlsSuffix
+        case .handshakes:
+            func us(_ ns: UInt64?) -> String { ns.map { Self.fixed(Double($0) / 1000, 1) } ?? "n/a" }
+            var line = "\(name) \(self.scheme) handshakes, \(self.connections) slots\(self.resumeOffered ? ", resuming" : ""):"
+            line += " \(self.handshakesPerSecond.map { Self.fixed($0, 0) } ?? "n/a") handshakes/s"
+            line += "  p50 \(us(self.p50Nanoseconds)) us  p99 \(us(self.p99Nanoseconds)) us"
+            if let cpu = self.serverCPUPerHandshake, let user = self.serverUserPerHandshake {
+                line += "  server cpu \(Self.fixed(cpu, 1)) us/handshake (user \(Self.fixed(user, 1)))"
+                line += "  server util \(self.utilisation(self.serverTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
+            }
+            line += "  loadgen util \(self.utilisation(self.loadgenTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
+            line += "  (\(self.messages) handshakes in \(Self.fixed(self.durationSeconds, 2)) s"
+            if let ratio = self.resumptionRatio { line += ", \(Self.fixed(ratio * 100, 1)) % resumed" }
+            return line + ")" + self.tlsSuffix
         case .echo:
             func us(_ ns: UInt64?) -> String { ns.map { Self.fixed(Double($0) / 1000, 1) } ?? "n/a" }
             var line = "\(name) \(self.connections)x\(self.size)B \(self.opcode):"
@@ -120,9 +172,14 @@ public struct RunReport: Sendable {
             }
             line += "  loadgen util \(self.utilisation(self.loadgenTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
             line += "  (\(self.messages) msgs in \(Self.fixed(self.durationSeconds, 2)) s; \(self.totalEchoed)/\(self.totalSent) echoes verified)"
-            return line
+            return line + self.tlsSuffix
         }
     }
+
+    private var scheme: String { self.tls ? "wss" : "ws" }
+
+    /// " [TLSv1.3 TLS_AES_128_GCM_SHA256 x25519 EC prime256v1 ALPN http/1.1]" over TLS, "" otherwise.
+    private var tlsSuffix: String { self.tlsParameters.map { " [\($0.summary)]" } ?? "" }
 
     /// `value` with `decimals` digits after the point, without Foundation.
     static func fixed(_ value: Double, _ decimals: Int) -> String {
@@ -144,6 +201,7 @@ enum JSONValue {
     case string(String)
     case int(Int)
     case number(Double)
+    case bool(Bool)
     case null
 
     static func optional(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
@@ -152,6 +210,7 @@ enum JSONValue {
         switch self {
         case .null: return "null"
         case .int(let value): return String(value)
+        case .bool(let value): return value ? "true" : "false"
         case .number(let value): return value.isFinite ? RunReport.fixed(value, 3) : "null"
         case .string(let value):
             var out = "\""

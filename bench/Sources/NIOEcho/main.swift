@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 #if canImport(Glibc)
@@ -8,9 +9,9 @@ import Glibc
 #endif
 
 // nio-echo: the SwiftNIO WebSocket echo server Callgate is measured against.
-// Pipeline after the upgrade: WebSocketFrameEncoder, ByteToMessageHandler(WebSocketFrameDecoder),
-// WebSocketProtocolErrorHandler (added by NIOWebSocketServerUpgrader), then
-// NIOWebSocketFrameAggregator and WebSocketEchoHandler (added here).
+// Pipeline after the upgrade: NIOSSLServerHandler (with --tls only), WebSocketFrameEncoder,
+// ByteToMessageHandler(WebSocketFrameDecoder), WebSocketProtocolErrorHandler (added by
+// NIOWebSocketServerUpgrader), then NIOWebSocketFrameAggregator and WebSocketEchoHandler (added here).
 
 let options: EchoOptions
 do {
@@ -24,6 +25,19 @@ do {
 }
 
 let totals = EchoTotals()
+
+// One context for every connection, so the TLS 1.3 session tickets it issues resume on any of them.
+let tlsContext: NIOSSLContext?
+if options.tls, let certificateFile = options.certificateFile, let keyFile = options.keyFile {
+    do {
+        tlsContext = try ServerTLS.makeContext(certificateFile: certificateFile, keyFile: keyFile)
+    } catch {
+        printError("nio-echo: cannot set up TLS with --cert \(certificateFile) --key \(keyFile): \(error)")
+        exit(1)
+    }
+} else {
+    tlsContext = nil
+}
 let maxMessage = options.maxMessage
 
 let upgrader = NIOWebSocketServerUpgrader(
@@ -53,6 +67,9 @@ let bootstrap = ServerBootstrap(group: group)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+            if let tlsContext {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+            }
             let upgrade: NIOHTTPServerUpgradeSendableConfiguration = (
                 upgraders: [upgrader],
                 completionHandler: { context in
@@ -74,7 +91,10 @@ do {
     try? group.syncShutdownGracefully()
     exit(1)
 }
-print("nio-echo: listening on \(options.host):\(options.port), \(options.threads) event loop thread(s), pid \(getpid())")
+print(
+    "nio-echo: listening on \(options.host):\(options.port) (\(options.tls ? "wss: NIOSSL, TLS 1.2+, ALPN http/1.1" : "ws")),"
+        + " \(options.threads) event loop thread(s), pid \(getpid())"
+)
 
 // SIGTERM and SIGINT close the listener; the group's shutdown then closes every connection, whose
 // handlers add their counts to `totals` before the summary line is printed.
