@@ -105,6 +105,7 @@ extension Connection {
         }
         outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))
         application = EchoApplication.shared
+        releaseTLSWhenFlushed = tls != nil
         startWebSocket(deflate: deflate)
     }
 

@@ -60,6 +60,11 @@ final class Connection: EventHandler, TimedHandler {
     /// TLS, when this connection has it: the engine, and the ciphertext waiting for the socket.
     var tls: TLSEngine?
     var sealed = OutboundQueue()
+    /// `lastActivity` when the TLS engine's buffers were last released (see `tick`).
+    var tlsReleasedAt: UInt64 = 0
+    /// Release the TLS buffers as soon as the output is flushed: set after the 101, since most
+    /// WebSockets (agent bars) then sit idle.
+    var releaseTLSWhenFlushed = false
     /// Shut down our sending side once `outbound` is flushed.
     var finishAfterFlush = false
     private var interest: UInt32
@@ -176,6 +181,11 @@ final class Connection: EventHandler, TimedHandler {
                 return
             }
         }
+        if wirePending == 0 && releaseTLSWhenFlushed, let tls {
+            releaseTLSWhenFlushed = false
+            tls.releaseIdleMemory()
+            tlsReleasedAt = lastActivity
+        }
         if wirePending == 0 && outbound.isEmpty && finishAfterFlush {
             finishAfterFlush = false
             beginDraining()
@@ -238,6 +248,12 @@ final class Connection: EventHandler, TimedHandler {
 
     func tick(now: UInt64) {
         let limits = context.limits
+        // A quiet TLS connection gives its record and BIO buffers back (about 34 KiB); an active
+        // one keeps them, so that no record pays for their allocation.
+        if let tls, tls.isHandshakeComplete, tlsReleasedAt != lastActivity, now - lastActivity >= 1_000 {
+            tls.releaseIdleMemory()
+            tlsReleasedAt = lastActivity
+        }
         switch phase {
         case .connecting, .clientHandshake:
             if now - phaseStarted >= UInt64(limits.handshakeTimeoutMilliseconds) {

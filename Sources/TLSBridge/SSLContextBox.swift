@@ -49,12 +49,13 @@ final class SSLContextBox: @unchecked Sendable {
     }
 
     /// No renegotiation (removed by RFC 8446; a TLS 1.2 DoS lever) and no compression (CRIME).
-    /// Modes: partial writes and moving buffers suit a caller that loops over slices, and
-    /// `SSL_MODE_RELEASE_BUFFERS` frees the record buffers whenever a connection is idle.
+    /// Modes: partial writes and moving buffers suit a caller that loops over slices. Not
+    /// `SSL_MODE_RELEASE_BUFFERS`: it frees and reallocates the record buffers around every
+    /// record; `TLSEngine.releaseIdleMemory()` frees them once a connection is quiet instead.
     func setCommonOptions() {
         SSL_CTX_set_options(pointer, COpenSSL_SSL_OP_NO_RENEGOTIATION() | COpenSSL_SSL_OP_NO_COMPRESSION())
         _ = COpenSSL_SSL_CTX_set_mode(
-            pointer, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS))
+            pointer, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
     }
 
     /// Loads a PEM chain (leaf first) and its private key, and checks that they belong together.

@@ -9,8 +9,9 @@ internal import COpenSSL
 /// `.complete`; then `readPlaintext` until `.wantRead`; after any call, send what
 /// `takeCiphertext` returns. Not thread-safe: one engine belongs to one event loop.
 ///
-/// Memory: record buffers are released whenever nothing is pending (`SSL_MODE_RELEASE_BUFFERS`),
-/// and so are the memory BIOs' buffers once drained, so an idle connection holds only OpenSSL's
+/// Memory: an active engine keeps its record buffers and small BIO buffers (no allocation per
+/// record); a burst's large BIO buffer is freed once drained. The owner calls
+/// `releaseIdleMemory()` when the connection goes quiet, after which it holds only OpenSSL's
 /// per-connection state (about 15 KB on OpenSSL 3.0; `TLSEngineMemoryTests` measures it).
 public final class TLSEngine {
     let ssl: OpaquePointer
@@ -195,12 +196,10 @@ public final class TLSEngine {
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             didCompleteHandshake()
-            releaseIdleBuffers()
             return .complete
         }
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ:
-            releaseIdleBuffers()
             return .wantRead
         case let code:
             return .failed(failure(code, "SSL_do_handshake"))
@@ -218,10 +217,9 @@ public final class TLSEngine {
         if result > 0 { return .bytes(Int(result)) }
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ:
-            releaseIdleBuffers()
+            releaseIfDrained(networkIn)   // a burst's large buffer goes; a small one stays
             return .wantRead
         case SSL_ERROR_ZERO_RETURN:
-            releaseIdleBuffers()
             return .closed
         case let code:
             return .failed(failure(code, "SSL_read"))
@@ -300,28 +298,34 @@ public final class TLSEngine {
         }
     }
 
-    /// Releases what an idle connection does not need: the input BIO's buffer once consumed, and
-    /// OpenSSL's record buffers, which `SSL_MODE_RELEASE_BUFFERS` frees after application data
-    /// but not after post-handshake messages (a TLS 1.3 ticket left a 16 KiB read buffer behind).
+    /// Releases what an idle connection does not need: both memory BIOs' buffers once drained,
+    /// and OpenSSL's record buffers (about 34 KiB). Call it when the connection has been quiet
+    /// for a while: an active connection keeps its buffers, because allocating and freeing them
+    /// for every record costs about 15 % of the CPU of a small-message echo.
     /// `SSL_free_buffers` refuses while a partial record is buffered; before OpenSSL 3.0.14 it did
     /// not check that (CVE-2024-4741), so it is only used from 3.0.14 on.
-    private func releaseIdleBuffers() {
-        releaseIfDrained(networkIn)
+    public func releaseIdleMemory() {
+        releaseIfDrained(networkIn, keeping: 0)
+        releaseIfDrained(networkOut, keeping: 0)
         if Self.canFreeRecordBuffers { _ = SSL_free_buffers(ssl) }
     }
 
     private static let canFreeRecordBuffers = OpenSSL_version_num() >= 0x3000_00E0
 
-    /// Frees a memory BIO's buffer once everything in it was consumed: OpenSSL's memory BIO
-    /// never shrinks its buffer, so a burst would otherwise stay allocated for the connection's
-    /// life. Swapping in an empty `BUF_MEM` costs one small allocation.
-    private func releaseIfDrained(_ bio: OpaquePointer) {
+    /// Frees a memory BIO's buffer once everything in it was consumed, if a burst made it large:
+    /// OpenSSL's memory BIO never shrinks its buffer, so a burst would otherwise stay allocated
+    /// for the connection's life. A buffer of a few records is kept, so that a steady stream of
+    /// small messages does not allocate and free it for every record.
+    private func releaseIfDrained(_ bio: OpaquePointer, keeping retained: Int = retainedBIOBufferSize) {
         guard BIO_ctrl_pending(bio) == 0 else { return }
         var buffer: UnsafeMutablePointer<BUF_MEM>?
         _ = COpenSSL_BIO_get_mem_ptr(bio, &buffer)
-        guard let buffer, buffer.pointee.max > 0 else { return }
+        guard let buffer, buffer.pointee.max > retained else { return }
         discardAll(bio)
     }
+
+    /// The largest memory-BIO buffer an engine keeps between records.
+    static let retainedBIOBufferSize = 2048
 
     /// Empties a memory BIO and releases its buffer.
     private func discardAll(_ bio: OpaquePointer) {
