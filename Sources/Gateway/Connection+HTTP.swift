@@ -46,8 +46,7 @@ extension Connection {
     /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics` and the echo paths.
     private func handleRequest(_ head: HTTPRequestHead) {
         // A request body we do not read would be taken for the next request: answer, then close.
-        var keepAlive = head.keepAlive
-        if head.bodyFraming != .none { keepAlive = false }
+        let keepAlive = head.keepAlive && head.bodyFraming == .none
         let path = head.path
         if context.echoPaths.contains(path) {
             upgrade(head)
