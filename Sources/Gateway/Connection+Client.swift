@@ -74,7 +74,7 @@ extension Connection {
         var parser = HTTPResponseParser(limits: context.httpLimits)
         let head: HTTPResponseHead
         do {
-            guard let parsed = try headBuffer.withUnsafeBytes({ bytes throws(HTTPError) in try parser.parse(bytes) }) else { return }
+            guard let parsed = try parser.parse(headBuffer) else { return }
             head = parsed
             let negotiated = try clientHandshake!.validate(head)
             var deflate: PerMessageDeflate?

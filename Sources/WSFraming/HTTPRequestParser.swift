@@ -16,7 +16,7 @@
 /// `Host` (400); every ambiguous body framing (400, or 501 for a transfer coding other than
 /// `chunked`). Not checked: the form of the request target, whether `Host` matches it, and fields
 /// other than those above.
-public struct HTTPRequestParser: Sendable {
+public struct HTTPRequestParser: HTTPHeadParsing, Sendable {
     private var engine: HTTPHeadParser
 
     /// The length of the head most recently returned by `parse`, blank line included.
@@ -36,14 +36,6 @@ public struct HTTPRequestParser: Sendable {
         }
         headLength = head.length
         return HTTPRequestHead(method: method, target: target, version: version, headers: head.headers)
-    }
-
-    /// Parses `bytes`, all bytes received so far for this head; nil while incomplete.
-    public mutating func parse(_ bytes: [UInt8]) throws(HTTPError) -> HTTPRequestHead? {
-        let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(HTTPError) in try parse(buffer) }
-        }
-        return try result.get()
     }
 
     /// Forgets any partial head.

@@ -7,7 +7,7 @@
 /// there. Status codes in the errors are only a classification on this side. A `Content-Length`
 /// above `maxBodyBytes` is rejected (413) except on 1xx, 204 and 304, including on a response to
 /// HEAD, which the parser cannot know about.
-public struct HTTPResponseParser: Sendable {
+public struct HTTPResponseParser: HTTPHeadParsing, Sendable {
     private var engine: HTTPHeadParser
 
     /// The length of the head most recently returned by `parse`, blank line included.
@@ -27,14 +27,6 @@ public struct HTTPResponseParser: Sendable {
         }
         headLength = head.length
         return HTTPResponseHead(status: status, reason: reason, version: version, headers: head.headers)
-    }
-
-    /// Parses `bytes`, all bytes received so far for this head; nil while incomplete.
-    public mutating func parse(_ bytes: [UInt8]) throws(HTTPError) -> HTTPResponseHead? {
-        let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(HTTPError) in try parse(buffer) }
-        }
-        return try result.get()
     }
 
     /// Forgets any partial head.
