@@ -1,7 +1,9 @@
 /// What the request and response parsers share: parsing from a byte array as well as from a
-/// buffer, with the parser's typed error.
+/// buffer, with the parser's typed error, and the length of the head just parsed.
 public protocol HTTPHeadParsing {
     associatedtype Head
+    /// The length of the head most recently returned by `parse`, blank line included.
+    var headLength: Int { get }
     /// Parses `buffer`, all bytes received so far for this head; nil while incomplete.
     mutating func parse(_ buffer: UnsafeRawBufferPointer) throws(HTTPError) -> Head?
 }

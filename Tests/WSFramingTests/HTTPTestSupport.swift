@@ -10,10 +10,10 @@ enum HeadOutcome<Head: Equatable>: Equatable {
 
 func httpBytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// Feeds `bytes` to a fresh request parser as growing prefixes ending at each of `cuts`, then in
-/// full, stopping at the first head or error.
-func feedRequest(_ bytes: [UInt8], cuts: [Int] = [], limits: HTTPLimits = HTTPLimits()) -> HeadOutcome<HTTPRequestHead> {
-    var parser = HTTPRequestParser(limits: limits)
+/// Feeds `bytes` to `parser` as growing prefixes ending at each of `cuts`, then in full,
+/// stopping at the first head or error.
+func feed<Parser: HTTPHeadParsing>(_ parser: Parser, _ bytes: [UInt8], cuts: [Int]) -> HeadOutcome<Parser.Head> where Parser.Head: Equatable {
+    var parser = parser
     do {
         for end in cuts + [bytes.count] {
             if let head = try parser.parse(Array(bytes[..<end])) {
@@ -26,18 +26,12 @@ func feedRequest(_ bytes: [UInt8], cuts: [Int] = [], limits: HTTPLimits = HTTPLi
     }
 }
 
+func feedRequest(_ bytes: [UInt8], cuts: [Int] = [], limits: HTTPLimits = HTTPLimits()) -> HeadOutcome<HTTPRequestHead> {
+    feed(HTTPRequestParser(limits: limits), bytes, cuts: cuts)
+}
+
 func feedResponse(_ bytes: [UInt8], cuts: [Int] = [], limits: HTTPLimits = HTTPLimits()) -> HeadOutcome<HTTPResponseHead> {
-    var parser = HTTPResponseParser(limits: limits)
-    do {
-        for end in cuts + [bytes.count] {
-            if let head = try parser.parse(Array(bytes[..<end])) {
-                return .head(head, length: parser.headLength)
-            }
-        }
-        return .incomplete
-    } catch {
-        return .failed(error)
-    }
+    feed(HTTPResponseParser(limits: limits), bytes, cuts: cuts)
 }
 
 func requestError(_ text: String, limits: HTTPLimits = HTTPLimits()) -> HTTPError? {
