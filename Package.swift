@@ -28,11 +28,15 @@ let package = Package(
         .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
         // OpenSSL behind a bytes-in, bytes-out interface: TLS engines that never own a socket.
         .target(name: "TLSBridge", dependencies: ["COpenSSL"]),
+        // Pure gateway logic: the route table, auth schemes, the mux envelope. No sockets,
+        // threads or clocks it was not passed. OpenSSL for its hashes, MACs and KDFs only.
+        .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["WSFraming", "TLSBridge", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["Routes", "WSFraming", "TLSBridge", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "WSFraming", "TLSBridge", "CLinux"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
