@@ -43,7 +43,7 @@ final class MuxLink: BackendLink {
             }
             upstream.send(self, kind, payload)
         } else if lost {
-            session.deliver(.text, MuxControl.errorReply(id: request, text: unavailableText))
+            session.deliver(.text, GatewayMessage.errorReply(id: request, text: unavailableText))
         } else {
             waitingBytes += payload.count
             if waitingBytes > session.sessionQueueLimit { return overflow() }
@@ -65,7 +65,7 @@ final class MuxLink: BackendLink {
     func upstreamOpened() {
         if lost {
             lost = false
-            session.deliver(.text, MuxControl.upstreamRestoredEvent(channel: session.route.channel))
+            session.deliver(.text, GatewayMessage.upstreamRestored(channel: session.route.channel))
         }
         for (kind, bytes) in waiting {
             if kind == .text, let request = bytes.withUnsafeBytes({ RequestIDScanner.requestID(in: $0) }) { pending.insert(request) }
@@ -88,14 +88,14 @@ final class MuxLink: BackendLink {
     func upstreamLost() {
         guard !lost else { return }
         lost = true
-        session.deliver(.text, MuxControl.upstreamLostEvent(channel: session.route.channel))
+        session.deliver(.text, GatewayMessage.upstreamLost(channel: session.route.channel))
         for request in pending.sorted(by: { $0.json < $1.json }) {
-            session.deliver(.text, MuxControl.errorReply(id: request, text: unavailableText))
+            session.deliver(.text, GatewayMessage.errorReply(id: request, text: unavailableText))
         }
         pending.removeAll()
         for (kind, bytes) in waiting {
             let request = kind == .text ? bytes.withUnsafeBytes { RequestIDScanner.requestID(in: $0) } : nil
-            session.deliver(.text, MuxControl.errorReply(id: request, text: unavailableText))
+            session.deliver(.text, GatewayMessage.errorReply(id: request, text: unavailableText))
         }
         waiting = []
         waitingBytes = 0

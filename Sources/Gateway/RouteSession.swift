@@ -100,7 +100,7 @@ final class RouteSession: WebSocketApplication {
         case .success(let verified):
             identity = verified
             browser?.loop.metrics.routeEvent(route.channel, "authenticated")
-            deliver(.text, ProxyEvents.authenticated(verified))
+            deliver(.text, GatewayMessage.authenticated(verified))
             admit()
         case .failure(let error):
             refuse(error)

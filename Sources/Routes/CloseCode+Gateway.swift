@@ -9,6 +9,5 @@ extension CloseCode {
     public static let authenticationTimeout = CloseCode(4002)
     /// The credential was valid once but has expired.
     public static let authenticationExpired = CloseCode(4003)
-    /// The browser did not read what the back end sent it; its queue passed `sessionQueueBytes`.
-    public static let sessionQueueOverflow = CloseCode(4008)
+    // 4008 `sessionQueueOverflow` is in Mux/CloseCode+Mux.swift.
 }

@@ -134,20 +134,20 @@ import Testing
     }
 
     @Test func browserEventsAreExact() {
-        #expect(text(MuxControl.upstreamLostEvent(channel: "recording")) == #"{"event":"upstreamLost","data":{"channel":"recording"}}"#)
-        #expect(text(MuxControl.upstreamRestoredEvent(channel: "rec\"ording")) == #"{"event":"upstreamRestored","data":{"channel":"rec\"ording"}}"#)
+        #expect(text(GatewayMessage.upstreamLost(channel: "recording")) == #"{"event":"upstreamLost","data":{"channel":"recording"}}"#)
+        #expect(text(GatewayMessage.upstreamRestored(channel: "rec\"ording")) == #"{"event":"upstreamRestored","data":{"channel":"rec\"ording"}}"#)
     }
 
     @Test func errorRepliesEchoTheIdByteForByte() {
-        #expect(text(MuxControl.errorReply(id: .number("17"), text: "upstream unavailable"))
+        #expect(text(GatewayMessage.errorReply(id: .number("17"), text: "upstream unavailable"))
             == #"{"id":17,"error":{"code":"upstreamUnavailable","text":"upstream unavailable"}}"#)
-        #expect(text(MuxControl.errorReply(id: .number("-1.5E+3"), text: "x"))
+        #expect(text(GatewayMessage.errorReply(id: .number("-1.5E+3"), text: "x"))
             == #"{"id":-1.5E+3,"error":{"code":"upstreamUnavailable","text":"x"}}"#)
-        #expect(text(MuxControl.errorReply(id: .string(#"a\"b\u00e9"#), text: "x"))
+        #expect(text(GatewayMessage.errorReply(id: .string(#"a\"b\u00e9"#), text: "x"))
             == #"{"id":"a\"b\u00e9","error":{"code":"upstreamUnavailable","text":"x"}}"#)
-        #expect(text(MuxControl.errorReply(id: nil, text: "line\nbreak"))
+        #expect(text(GatewayMessage.errorReply(id: nil, text: "line\nbreak"))
             == #"{"error":{"code":"upstreamUnavailable","text":"line\u000abreak"}}"#)
-        #expect(text(MuxControl.errorReply(id: .string("q"), code: "sessionClosed", text: ""))
+        #expect(text(GatewayMessage.errorReply(id: .string("q"), code: "sessionClosed", text: ""))
             == #"{"id":"q","error":{"code":"sessionClosed","text":""}}"#)
     }
 
@@ -155,7 +155,7 @@ import Testing
         for request in [#"{"id":17,"m":1}"#, #"{"id":"a\"b\\c\u00e9/","m":1}"#, #"{"id":-0.5e-7}"#] {
             let id = RequestIDScanner.requestID(in: Array(request.utf8))
             #expect(id != nil)
-            let reply = MuxControl.errorReply(id: id, text: "down")
+            let reply = GatewayMessage.errorReply(id: id, text: "down")
             #expect(RequestIDScanner.requestID(in: reply) == id)
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+internal import Foundation
 import WSFraming
 
 /// A control message of the mux envelope: one JSON object in one WebSocket text frame, with a

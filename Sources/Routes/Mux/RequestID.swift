@@ -1,5 +1,5 @@
 /// The top-level `"id"` of a browser request on a mux channel, kept exactly as the browser
-/// wrote it so that an error reply echoes it byte for byte (`MuxControl.errorReply`).
+/// wrote it so that an error reply echoes it byte for byte (`GatewayMessage.errorReply`).
 ///
 /// Two ids are equal when they are written the same: `1` and `1.0`, or `"a"` and `"\u0061"`,
 /// are different ids. A back end's reply matches a request only if it writes the id the same

@@ -1,18 +1,19 @@
-/// The gateway's own text messages to the browser sessions of a mux channel, in the agent
-/// protocol's shapes (`{"event":…,"data":…}` and `{"id":…,"error":…}`).
-extension MuxControl {
+/// The gateway's own text messages to browser sessions of a route, in the agent protocol's
+/// shapes (`{"event":…,"data":…}` and `{"id":…,"error":…}`): the authentication gate's answer,
+/// and a mux channel's upstream loss and return.
+public enum GatewayMessage {
     /// The `error.code` of replies to requests that cannot reach the back end.
     public static let upstreamUnavailable = "upstreamUnavailable"
 
     /// `{"event":"upstreamLost","data":{"channel":"recording"}}`: sent to each session of a
     /// channel whose upstream connection was lost.
-    public static func upstreamLostEvent(channel: String) -> [UInt8] {
+    public static func upstreamLost(channel: String) -> [UInt8] {
         event("upstreamLost", channel: channel)
     }
 
     /// `{"event":"upstreamRestored","data":{"channel":"recording"}}`: sent to each session once
     /// it has been re-announced (`resumed: true`) on a new upstream connection.
-    public static func upstreamRestoredEvent(channel: String) -> [UInt8] {
+    public static func upstreamRestored(channel: String) -> [UInt8] {
         event("upstreamRestored", channel: channel)
     }
 
@@ -30,6 +31,18 @@ extension MuxControl {
         json.string(code)
         json.raw(#","text":"#)
         json.string(text)
+        json.raw("}}")
+        return json.bytes
+    }
+
+    /// `{"event":"authenticated","data":{"user":"alice","provider":"CRM"}}`: the answer to a
+    /// credential sent as the first message; the session is relayed from here on.
+    public static func authenticated(_ identity: Identity) -> [UInt8] {
+        var json = JSONWriter(capacity: 64)
+        json.raw(#"{"event":"authenticated","data":{"user":"#)
+        json.string(identity.user)
+        json.raw(#","provider":"#)
+        json.optionalString(identity.provider)
         json.raw("}}")
         return json.bytes
     }
