@@ -6,7 +6,11 @@ import WSFraming
 /// (`callgate conformance-client ws://127.0.0.1:9001 [AGENT]`).
 enum ConformanceClient {
     static func run(base: WebSocketURL, agent: String, config: GatewayConfig) -> Int32 {
-        let context = ServerContext(config: config)
+        let context: ServerContext
+        do { context = try ServerContext(config: config) } catch {
+            Log.error("start_failed", ["error": "\(error)"])
+            return 1
+        }
         let loop = EventLoop(index: 0)
         context.loopMetrics = [loop.metrics]
         let thread = Thread.spawn(name: "callgate-client") { loop.run() }

@@ -12,14 +12,17 @@ extension Connection {
     @discardableResult
     static func connect(
         to url: WebSocketURL,
+        address resolved: SocketAddress? = nil,
         loop: EventLoop,
         context: ServerContext,
         application: WebSocketApplication,
         tls: TLSClientContext? = nil,
-        subprotocols: [String] = []
+        subprotocols: [String] = [],
+        extraHeaders: [(String, String)] = [],
+        handshakeTimeoutMilliseconds: Int? = nil
     ) throws -> Connection {
         if url.isSecure && tls == nil { throw WebSocketURL.ParseError(description: "\(url) needs a TLS client context") }
-        let address = try SocketAddress(parsing: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
+        let address = try resolved ?? SocketAddress(parsing: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Socket.SystemError(call: "socket", code: errno) }
         let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
@@ -34,8 +37,9 @@ extension Connection {
         for index in key.indices { key[index] = generator.next() }
         let offer = context.config.permessageDeflate.map { PerMessageDeflateNegotiation.offer(options: $0) }
         let handshake = ClientHandshake(host: url.hostHeader, target: url.target, key: key,
-                                        subprotocols: subprotocols, extensionOffer: offer)
+                                        subprotocols: subprotocols, extensionOffer: offer, extraHeaders: extraHeaders)
         let connection = Connection(connecting: fd, loop: loop, context: context, peerHost: address.description, handshake: handshake)
+        if let handshakeTimeoutMilliseconds { connection.handshakeTimeoutMilliseconds = handshakeTimeoutMilliseconds }
         if url.isSecure, let tls {
             do {
                 connection.tls = try TLSEngine(client: tls, serverName: url.host)
@@ -77,6 +81,7 @@ extension Connection {
             guard let parsed = try parser.parse(headBuffer) else { return }
             head = parsed
             let negotiated = try clientHandshake!.validate(head)
+            subprotocol = negotiated.subprotocol
             var deflate: PerMessageDeflate?
             if let options = context.config.permessageDeflate,
                let parameters = try PerMessageDeflateNegotiation.validate(response: negotiated.extensions, options: options) {

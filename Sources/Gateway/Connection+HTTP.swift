@@ -52,6 +52,10 @@ extension Connection {
             upgrade(head)
             return
         }
+        if let route = context.config.routes.route(forPath: path) {
+            upgrade(head, route: route)
+            return
+        }
         guard head.method == "GET" || head.method == "HEAD" else {
             let known = path == "/healthz" || path == "/readyz" || path == "/metrics"
             respond(status: known ? 405 : 404, body: known ? "method not allowed\n" : "not found\n",
@@ -78,23 +82,37 @@ extension Connection {
         }
     }
 
-    /// RFC 6455 §4.2.1 validation, RFC 7692 negotiation, then the 101 response.
+    /// An echo path: the upgrade, and every message back.
     private func upgrade(_ head: HTTPRequestHead) {
-        if context.isDraining {
-            respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
-            return
-        }
-        let upgrade: WebSocketUpgrade
-        switch ServerHandshake.validate(head, subprotocols: []) {
+        guard !refuseWhileDraining(), let upgrade = validateUpgrade(head, subprotocols: []) else { return }
+        application = EchoApplication.shared
+        completeUpgrade(upgrade, limits: nil)
+    }
+
+    /// Answers 503 when the gateway is draining; true if it did.
+    func refuseWhileDraining() -> Bool {
+        guard context.isDraining else { return false }
+        respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
+        return true
+    }
+
+    /// RFC 6455 §4.2.1 validation; a failure is answered here (400, 405, 426) and gives nil.
+    func validateUpgrade(_ head: HTTPRequestHead, subprotocols: [String]) -> WebSocketUpgrade? {
+        switch ServerHandshake.validate(head, subprotocols: subprotocols) {
         case .success(let accepted):
-            upgrade = accepted
+            return accepted
         case .failure(let error):
             Log.info("handshake_rejected", ["peer": peerHost, "status": "\(error.status)", "reason": error.reason])
             loop.metrics.httpResponse(status: error.status)
             outbound.bytes.append(contentsOf: error.response())
             finishAfterFlush = true
-            return
+            return nil
         }
+    }
+
+    /// RFC 7692 negotiation, the 101 response (§4.2.2), then the WebSocket phase with
+    /// `application`, which the caller has set.
+    func completeUpgrade(_ upgrade: WebSocketUpgrade, limits: WebSocketLimits?) {
         var deflate: PerMessageDeflate?
         var extensionResponse: String?
         if let options = context.config.permessageDeflate, !upgrade.extensionOffers.isEmpty,
@@ -103,9 +121,8 @@ extension Connection {
             extensionResponse = agreed.response
         }
         outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))
-        application = EchoApplication.shared
         releaseTLSWhenFlushed = tls != nil
-        startWebSocket(deflate: deflate)
+        startWebSocket(deflate: deflate, limits: limits)
     }
 
     /// `tls.redirectHTTP`: the same target on the TLS listener (RFC 9110 §15.4.2).

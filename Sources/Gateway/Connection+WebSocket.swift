@@ -5,9 +5,9 @@ import WSFraming
 /// The WebSocket phase: RFC 6455 §5 frames through WSFraming's `InboundStream`, the close
 /// handshake of §7 through `CloseHandshake`, and the echo application.
 extension Connection {
-    func startWebSocket(deflate: PerMessageDeflate?) {
+    func startWebSocket(deflate: PerMessageDeflate?, limits: WebSocketLimits? = nil) {
         phase = .webSocket
-        inbound = InboundStream(role: role, limits: context.webSocketLimits, deflate: deflate)
+        inbound = InboundStream(role: role, limits: limits ?? context.webSocketLimits, deflate: deflate)
         encoder = MessageEncoder(role: role, deflate: deflate)
         loop.metrics.add(.upgrades)
         loop.metrics.openWebSockets += 1
@@ -39,7 +39,9 @@ extension Connection {
         case .close(let payload):
             loop.metrics.closeReceived(code: payload.code?.rawValue)
             peerCloseCode = payload.code
-            switch closeHandshake.receivedClose(payload) {
+            let action = closeHandshake.receivedClose(payload)
+            application?.peerClosing(self, payload: payload)
+            switch action {
             case .reply(let reply):
                 writeClose(reply)
                 finishAfterFlush = true

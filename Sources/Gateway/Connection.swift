@@ -48,6 +48,8 @@ final class Connection: EventHandler, TimedHandler {
     var headBuffer: [UInt8] = []
     /// Client role: the request we sent, to check the response against.
     var clientHandshake: ClientHandshake?
+    /// Client role: the subprotocol the server chose (RFC 6455 §4.1), nil for none.
+    var subprotocol: String?
 
     // WebSocket phase
     var inbound: InboundStream?
@@ -68,7 +70,15 @@ final class Connection: EventHandler, TimedHandler {
     /// Shut down our sending side once `outbound` is flushed.
     var finishAfterFlush = false
     private var interest: UInt32
+    /// Our peer does not take what we queue: reading pauses (STYLE §9).
     private var readingPaused = false
+    /// A relay's other side does not take what we read: reading pauses (see `suspendReading`).
+    private var readingSuspended = false
+    /// Set while the connection waits in its loop's deferred-flush list.
+    var flushDeferred = false
+    /// The deadline of the opening handshake (server: the request head; client: connect, TLS
+    /// and the 101), in milliseconds.
+    var handshakeTimeoutMilliseconds: Int
     private(set) var isClosed = false
     /// The close code the peer sent, reported to the application when the connection ends.
     var peerCloseCode: CloseCode?
@@ -85,6 +95,7 @@ final class Connection: EventHandler, TimedHandler {
         phaseStarted = loop.now
         lastActivity = loop.now
         requestParser = HTTPRequestParser(limits: context.httpLimits)
+        handshakeTimeoutMilliseconds = context.limits.handshakeTimeoutMilliseconds
     }
 
     /// An accepted connection (server role), starting in the HTTP phase.
@@ -193,16 +204,34 @@ final class Connection: EventHandler, TimedHandler {
         updateInterest()
     }
 
-    /// Pauses reading while the peer does not take what we queue for it (STYLE §9).
+    /// Queues a `flush` for the end of the loop's current iteration: a relay that hands this
+    /// connection many messages in one read pays for one write.
+    func deferFlush() {
+        guard !flushDeferred, !isClosed else { return }
+        flushDeferred = true
+        loop.deferFlush(self)
+    }
+
+    /// Stops (true) or resumes (false) reading, for a relay whose other side is backed up.
+    func suspendReading(_ suspended: Bool) {
+        guard suspended != readingSuspended, !isClosed else { return }
+        readingSuspended = suspended
+        updateInterest()
+    }
+
+    /// Pauses reading while the peer does not take what we queue for it (STYLE §9), and tells
+    /// the application, so that a relay can stop reading the other side too.
     private func updateInterest() {
         let pending = wirePending
         if !readingPaused && pending > context.limits.outboundHighWaterBytes {
             readingPaused = true
             loop.metrics.add(.backpressurePauses)
+            application?.backpressureChanged(self, backedUp: true)
         } else if readingPaused && pending <= context.limits.outboundHighWaterBytes / 2 {
             readingPaused = false
+            application?.backpressureChanged(self, backedUp: false)
         }
-        var wanted: UInt32 = readingPaused ? 0 : EPOLLIN.rawValue
+        var wanted: UInt32 = readingPaused || readingSuspended ? 0 : EPOLLIN.rawValue
         if pending > 0 { wanted |= EPOLLOUT.rawValue }
         if wanted != interest {
             interest = wanted
@@ -211,7 +240,7 @@ final class Connection: EventHandler, TimedHandler {
     }
 
     /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
-    private var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
+    var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
 
     /// Our side is done: half-close once flushed, then discard input until EOF or the close timeout.
     func beginDraining() {
@@ -256,12 +285,12 @@ final class Connection: EventHandler, TimedHandler {
         }
         switch phase {
         case .connecting, .clientHandshake:
-            if now - phaseStarted >= UInt64(limits.handshakeTimeoutMilliseconds) {
+            if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
                 loop.metrics.add(.handshakeTimeouts)
                 terminate(reason: "opening handshake timed out")
             }
         case .http:
-            if now - phaseStarted >= UInt64(limits.handshakeTimeoutMilliseconds) {
+            if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
                 loop.metrics.add(.handshakeTimeouts)
                 Log.info("handshake_timeout", ["peer": peerHost])
                 if headBuffer.isEmpty {
@@ -272,6 +301,8 @@ final class Connection: EventHandler, TimedHandler {
                 }
             }
         case .webSocket:
+            application?.tick(self, now: now)
+            if isClosed { return }
             if let closeSentAt {
                 if now - closeSentAt >= UInt64(limits.closeTimeoutMilliseconds) {
                     loop.metrics.add(.closeTimeouts)

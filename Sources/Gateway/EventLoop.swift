@@ -48,6 +48,8 @@ final class EventLoop: @unchecked Sendable {
     let metrics: LoopMetrics
     /// TLS handshakes in progress on this loop (capped by `tls.maxHandshakesInFlightPerLoop`).
     var tlsHandshakesInFlight = 0
+    /// Connections to flush once this iteration's events are handled (`Connection.deferFlush`).
+    private var deferredFlushes: [Connection] = []
 
     init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024) {
         self.index = index
@@ -151,6 +153,7 @@ final class EventLoop: @unchecked Sendable {
                 let handler = Unmanaged<EventHandler>.fromOpaque(pointer).takeUnretainedValue()
                 withExtendedLifetime(handler) { handler.handleEvents(event.events) }
             }
+            flushDeferred()
             if now >= nextTick {
                 nextTick = now + tickInterval
                 var slot = timed.count - 1
@@ -159,6 +162,22 @@ final class EventLoop: @unchecked Sendable {
                     slot -= 1
                 }
                 metrics.publish()
+            }
+        }
+    }
+
+    func deferFlush(_ connection: Connection) {
+        deferredFlushes.append(connection)
+    }
+
+    /// Flushes what relays queued during this iteration; a flush may queue more, so loop.
+    private func flushDeferred() {
+        while !deferredFlushes.isEmpty {
+            let batch = deferredFlushes
+            deferredFlushes.removeAll(keepingCapacity: true)
+            for connection in batch {
+                connection.flushDeferred = false
+                connection.flush()
             }
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import Routes
+import TLSBridge
 import WSFraming
 
 /// The gateway's configuration: built-in defaults, then a JSON file (`--config`), then the
@@ -21,6 +23,12 @@ struct GatewayConfig: Sendable {
     /// Time the gateway waits for clients to finish their closing handshakes on SIGTERM. Default 5 s.
     var shutdownGraceMilliseconds = 5_000
     var logLevel = Log.Level.info
+    /// The channels and their back ends; default: the five UCS channels, none configured.
+    var routes = RouteTable.defaults
+    /// Per channel: how a `wss://` back end's certificate is checked (default: full verification
+    /// against the system's CAs).
+    var upstreamTLS: [String: TLSClientConfiguration] = [:]
+    var auth = AuthSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -73,6 +81,11 @@ extension GatewayConfig {
             try tls.apply(&section)
             try section.finish()
         }
+        try applyRoutes(&reader)
+        if var section = try reader.section("auth") {
+            try auth.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("limits") {
             try limits.apply(&section)
             try section.finish()
@@ -116,6 +129,7 @@ extension GatewayConfig {
         if limits.requestLineBytes > limits.handshakeBytes {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
+        try validateRoutes()
     }
 }
 

@@ -75,6 +75,10 @@ final class LoopMetrics: @unchecked Sendable {
     func closeReceived(code: UInt16?) {
         labelled["callgate_websocket_closes_received_total{code=\"\(code.map(String.init) ?? "none")\"}", default: 0] += 1
     }
+    /// Route events (`session_opened`, `auth_refused`, `upstream_lost`, …) per channel.
+    func routeEvent(_ channel: String, _ event: String) {
+        labelled["callgate_route_events_total{channel=\"\(channel)\",event=\"\(event)\"}", default: 0] += 1
+    }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.

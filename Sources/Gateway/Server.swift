@@ -15,10 +15,11 @@ final class Server: @unchecked Sendable {
     private var listeners: [[Listener]] = []
     private var threads: [pthread_t] = []
 
-    init(config: GatewayConfig) {
-        context = ServerContext(config: config)
+    init(config: GatewayConfig) throws {
+        context = try ServerContext(config: config)
         loops = (0..<config.threads).map { EventLoop(index: $0) }
         context.loopMetrics = loops.map(\.metrics)
+        context.muxPools = loops.map { MuxPools(loop: $0, context: context) }
     }
 
     /// Binds every listener (one socket per loop per address) and starts the loop threads.

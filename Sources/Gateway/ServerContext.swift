@@ -1,3 +1,4 @@
+import Routes
 import Synchronization
 import WSFraming
 
@@ -10,6 +11,12 @@ final class ServerContext: Sendable {
     let webSocketLimits: WebSocketLimits
     let echoPaths: Set<String>
     let limiter: ConnectionLimiter
+    /// Verifies the credentials of the authentication gate.
+    let authenticator: Authenticator
+    /// The upstream back ends by channel, resolved at start.
+    let upstreams: [String: UpstreamTarget]
+    /// Each loop's mux pools, indexed by loop; set once before the loops start.
+    nonisolated(unsafe) var muxPools: [MuxPools] = []
     /// Set on SIGTERM/SIGINT: readiness fails and new upgrades are refused with 503.
     let draining = Atomic<Bool>(false)
     /// Every loop's metrics, for `/metrics`; set once before the loops start.
@@ -17,7 +24,7 @@ final class ServerContext: Sendable {
     /// The first TLS listener's port, for `tls.redirectHTTP`; set once before the loops start.
     nonisolated(unsafe) var redirectPort: UInt16?
 
-    init(config: GatewayConfig) {
+    init(config: GatewayConfig) throws {
         self.config = config
         limits = config.limits
         httpLimits = config.limits.http
@@ -25,6 +32,22 @@ final class ServerContext: Sendable {
         echoPaths = Set(config.echoPaths)
         limiter = ConnectionLimiter(maxConnections: config.limits.maxConnections,
                                     maxPerAddress: config.limits.maxConnectionsPerAddress)
+        authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
+        upstreams = try UpstreamTarget.all(config)
+    }
+
+    /// The back-end side for a newly admitted session, by its route's back end and mode.
+    func makeLink(for session: RouteSession) -> BackendLink {
+        switch session.route.backend {
+        case .embedded(let name):
+            return EmbeddedServices.named(name.isEmpty ? session.route.channel : name)!(session)
+        case .upstream:
+            let target = upstreams[session.route.channel]!
+            if session.route.mode == .pipe { return PipeLink(session: session, target: target) }
+            return muxPools[session.loop.index].link(for: session, target: target)
+        case nil:
+            preconditionFailure("a route without a back end is refused at the upgrade")
+        }
     }
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }

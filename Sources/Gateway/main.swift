@@ -27,8 +27,9 @@ case .run(let config):
     for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, number) }
     pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-    let server = Server(config: config)
+    let server: Server
     do {
+        server = try Server(config: config)
         try server.start()
     } catch {
         Log.error("start_failed", ["error": "\(error)"])
@@ -39,6 +40,9 @@ case .run(let config):
             .joined(separator: ","),
         "threads": "\(config.threads)",
         "echo": config.echoPaths.joined(separator: ","),
+        "routes": config.routes.routes.compactMap { route in
+            route.backend.map { "\(route.path)=\($0)(\(route.mode.rawValue))" }
+        }.joined(separator: ","),
         "version": CommandLineOptions.version,
     ])
     // SIGHUP reloads the certificates; the wait's time-out rotates the session-ticket keys.

@@ -17,11 +17,13 @@ public struct Route: Sendable, Equatable {
     /// Origins allowed to open the channel (RFC 6455 §10.2); see `OriginPolicy`.
     public var origins: OriginPolicy
     public var limits: RouteLimits
+    /// Mux mode: upstream connections per event loop (sessions are spread over them).
+    public var poolSize: Int
 
     public init(
         channel: String, path: String, backend: Backend? = nil, mode: Mode = .pipe,
         authentication: Authentication = .none, subprotocols: [String] = [],
-        origins: OriginPolicy = .sameOrigin, limits: RouteLimits = RouteLimits()
+        origins: OriginPolicy = .sameOrigin, limits: RouteLimits = RouteLimits(), poolSize: Int = 1
     ) {
         self.channel = channel
         self.path = path
@@ -31,6 +33,7 @@ public struct Route: Sendable, Equatable {
         self.subprotocols = subprotocols
         self.origins = origins
         self.limits = limits
+        self.poolSize = poolSize
     }
 
     /// Where a channel's sessions are served.

@@ -19,7 +19,7 @@ final class RunningGateway: @unchecked Sendable {
         config.logLevel = .error
         configure(&config)
         Log.minimumLevel = .error
-        server = Server(config: config)
+        server = try Server(config: config)
         try server.start()
     }
 
@@ -28,6 +28,21 @@ final class RunningGateway: @unchecked Sendable {
     /// The value of one counter in `/metrics`, summed over loops (published every tick).
     func metric(_ counter: Counter) -> Int {
         server.loops.reduce(0) { $0 + $1.metrics.snapshot().counters[counter.rawValue] }
+    }
+
+    /// A labelled counter by its exposition key, e.g. `callgate_route_events_total{…}`.
+    func metric(_ key: String) -> Int {
+        server.loops.reduce(0) { $0 + ($1.metrics.snapshot().labelled[key] ?? 0) }
+    }
+
+    /// Waits up to `seconds` for `condition` (metrics are published every 250 ms tick).
+    func eventually(_ seconds: Double = 3, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
     }
 }
 

@@ -1,0 +1,32 @@
+import WSFraming
+
+/// The in-process back ends a route can name as `"backend": "embedded:NAME"` (or `"embedded"`
+/// for the one named like the channel). Each makes one link per session.
+enum EmbeddedServices {
+    static let names = ["echo"]
+
+    static func named(_ name: String) -> ((RouteSession) -> BackendLink)? {
+        switch name {
+        case "echo": { EchoLink(session: $0) }
+        default: nil
+        }
+    }
+}
+
+/// The `echo` service: every message back to its sender, the close code too. For trying a
+/// route out and for benchmarks; it knows the session's identity like any back end.
+final class EchoLink: BackendLink {
+    private unowned let session: RouteSession
+
+    init(session: RouteSession) { self.session = session }
+
+    func start() {}
+
+    func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
+        session.deliver(opcode, payload)
+    }
+
+    func browserBackpressure(_ backedUp: Bool) {}
+
+    func browserEnded(_ payload: ClosePayload?) {}
+}

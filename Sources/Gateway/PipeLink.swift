@@ -1,0 +1,130 @@
+import Routes
+import WSFraming
+
+/// Pipe mode: one upstream WebSocket per browser session, opened once the session is
+/// admitted. Messages are relayed as they are, in order, and close codes cross both ways
+/// (`RelayClose`). Backpressure runs both ways: while one side does not take what is queued
+/// for it, the other side is not read. Both connections live on the same loop.
+///
+/// The identity goes upstream as request headers: `X-Callgate-User`, `X-Callgate-Provider`,
+/// `X-Forwarded-For`, `X-Callgate-Channel` (docs/backend-protocol.md).
+final class PipeLink: BackendLink, WebSocketApplication {
+    private unowned let session: RouteSession
+    private let target: UpstreamTarget
+    private var upstream: Connection?
+    private var isOpen = false
+    /// Browser messages that arrived while the upstream was still connecting.
+    private var waiting: [(Opcode, [UInt8])] = []
+    private var waitingBytes = 0
+    private var browserBackedUp = false
+
+    init(session: RouteSession, target: UpstreamTarget) {
+        self.session = session
+        self.target = target
+    }
+
+    // MARK: BackendLink (browser side)
+
+    func start() {
+        let request = session.request
+        var headers = [("X-Forwarded-For", request.address), ("X-Callgate-Channel", session.route.channel)]
+        if let identity = session.identity {
+            headers.append(("X-Callgate-User", identity.user))
+            if let provider = identity.provider { headers.append(("X-Callgate-Provider", provider)) }
+        }
+        var url = target.url
+        if !request.query.isEmpty { url.target += (url.target.contains("?") ? "&" : "?") + request.query }
+        do {
+            upstream = try Connection.connect(
+                to: url, address: target.address, loop: session.loop, context: session.context, application: self,
+                tls: target.tls, subprotocols: request.subprotocol.map { [$0] } ?? [], extraHeaders: headers,
+                handshakeTimeoutMilliseconds: session.route.limits.connectTimeoutMilliseconds)
+        } catch {
+            upstreamFailed("cannot connect: \(error)")
+        }
+    }
+
+    func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
+        guard let upstream else { return }
+        if isOpen {
+            do { try upstream.send(opcode, payload) } catch { return }
+            upstream.deferFlush()
+            return
+        }
+        // Still connecting: hold the message, within the session's queue bound.
+        waitingBytes += payload.count
+        if waitingBytes > session.sessionQueueLimit {
+            session.loop.metrics.routeEvent(session.route.channel, "session_queue_overflow")
+            session.closeBrowser(ClosePayload(code: .sessionQueueOverflow, reason: "session queue overflow"))
+            endUpstream(ClosePayload(code: .goingAway))
+            return
+        }
+        waiting.append((opcode, Array(payload)))
+    }
+
+    func browserBackpressure(_ backedUp: Bool) {
+        browserBackedUp = backedUp
+        upstream?.suspendReading(backedUp)
+    }
+
+    func browserEnded(_ payload: ClosePayload?) {
+        endUpstream(RelayClose.towardsUpstream(payload))
+    }
+
+    private func endUpstream(_ payload: ClosePayload) {
+        guard let upstream else { return }
+        self.upstream = nil
+        upstream.application = nil
+        if isOpen {
+            upstream.startClose(payload)
+            upstream.deferFlush()
+        } else {
+            upstream.terminate(reason: nil)
+        }
+    }
+
+    // MARK: WebSocketApplication (upstream side)
+
+    func opened(_ connection: Connection) {
+        isOpen = true
+        session.loop.metrics.routeEvent(session.route.channel, "upstream_opened")
+        for (opcode, bytes) in waiting {
+            bytes.withUnsafeBytes { try? connection.send(opcode, $0) }
+        }
+        waiting = []
+        waitingBytes = 0
+        if browserBackedUp { connection.suspendReading(true) }
+        connection.deferFlush()
+    }
+
+    func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        session.deliver(.text, text)
+    }
+
+    func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        session.deliver(.binary, binary)
+    }
+
+    func backpressureChanged(_ connection: Connection, backedUp: Bool) {
+        session.suspendBrowserReading(backedUp)
+    }
+
+    func peerClosing(_ connection: Connection, payload: ClosePayload) {
+        upstream = nil
+        connection.application = nil
+        session.closeBrowser(RelayClose.towardsBrowser(payload))
+    }
+
+    func closed(_ connection: Connection, code: CloseCode?) {
+        // Reached only when the upstream ended without a close frame: it never opened, or
+        // its TCP connection broke.
+        upstream = nil
+        upstreamFailed(isOpen ? "connection lost" : "could not connect or upgrade")
+    }
+
+    private func upstreamFailed(_ reason: String) {
+        session.loop.metrics.routeEvent(session.route.channel, isOpen ? "upstream_lost" : "upstream_connect_failed")
+        Log.warning("upstream_failed", ["channel": session.route.channel, "upstream": "\(target.url)", "reason": reason])
+        session.closeBrowser(RelayClose.towardsBrowser(nil))
+    }
+}

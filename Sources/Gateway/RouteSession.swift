@@ -1,0 +1,162 @@
+import Routes
+import WSFraming
+
+/// What a session's upgrade request said, for the back end: where it came from and what it
+/// asked for. The query has the credential parameters removed.
+struct SessionRequest: Sendable {
+    var path: String
+    var query: String
+    var origin: String?
+    var subprotocol: String?
+    var address: String
+}
+
+/// One browser session on a route (a channel of the UCS `api` object): the authentication
+/// gate, then the relay to the back end through a `BackendLink`. Lives on the browser
+/// connection's loop, as the connection's application.
+///
+/// The gate: on a route that requires authentication, nothing the browser sends reaches the
+/// back end until a credential was accepted — at the upgrade (checked before the 101), or as
+/// the first message within `authTimeoutMilliseconds` (then answered with an `authenticated`
+/// event). Refusals close with the codes of `AuthError` (4001, 4003) or 4002 on timeout.
+final class RouteSession: WebSocketApplication {
+    let route: Route
+    let request: SessionRequest
+    let context: ServerContext
+    /// Set at the upgrade, or by the first message.
+    private(set) var identity: Identity?
+    private(set) var browser: Connection?
+    private var link: BackendLink?
+    private var authDeadline: UInt64?
+
+    init(route: Route, request: SessionRequest, identity: Identity?, context: ServerContext) {
+        self.route = route
+        self.request = request
+        self.identity = identity
+        self.context = context
+    }
+
+    var loop: EventLoop { browser!.loop }
+
+    // MARK: browser side
+
+    func opened(_ connection: Connection) {
+        browser = connection
+        connection.loop.metrics.routeEvent(route.channel, "session_opened")
+        if route.authentication == .required && identity == nil {
+            authDeadline = connection.loop.now + UInt64(route.limits.authTimeoutMilliseconds)
+        } else {
+            admit()
+        }
+    }
+
+    func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        if authDeadline != nil {
+            authenticate(firstMessage: String(decoding: text, as: UTF8.self))
+        } else {
+            link?.send(.text, text)
+        }
+    }
+
+    func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        if authDeadline != nil {
+            refuse(.malformed("the first message must be a text credential"))
+        } else {
+            link?.send(.binary, binary)
+        }
+    }
+
+    func peerClosing(_ connection: Connection, payload: ClosePayload) {
+        endLink(payload)
+    }
+
+    func backpressureChanged(_ connection: Connection, backedUp: Bool) {
+        link?.browserBackpressure(backedUp)
+    }
+
+    func tick(_ connection: Connection, now: UInt64) {
+        if let authDeadline, now >= authDeadline {
+            self.authDeadline = nil
+            connection.loop.metrics.routeEvent(route.channel, "auth_timeout")
+            Log.info("auth_timeout", ["channel": route.channel, "peer": request.address])
+            closeBrowser(ClosePayload(code: .authenticationTimeout, reason: "no credential in time"))
+        }
+    }
+
+    func closed(_ connection: Connection, code: CloseCode?) {
+        // Without a close frame (1006) the link has not heard of it yet.
+        endLink(nil)
+        browser = nil
+    }
+
+    // MARK: the gate
+
+    private func authenticate(firstMessage text: String) {
+        authDeadline = nil
+        let result = GateCredential.fromFirstMessage(text).flatMap { credential in
+            context.authenticator.verify(credential, channel: route.channel, address: request.address)
+        }
+        switch result {
+        case .success(let verified):
+            identity = verified
+            browser?.loop.metrics.routeEvent(route.channel, "authenticated")
+            deliver(.text, GatewayMessage.authenticated(verified))
+            admit()
+        case .failure(let error):
+            refuse(error)
+        }
+    }
+
+    private func refuse(_ error: AuthError) {
+        authDeadline = nil
+        browser?.loop.metrics.routeEvent(route.channel, "auth_refused")
+        Log.info("auth_refused", ["channel": route.channel, "peer": request.address, "reason": error.reason])
+        closeBrowser(ClosePayload(code: CloseCode(error.closeCode), reason: error.reason))
+    }
+
+    /// The session may talk to its back end now.
+    private func admit() {
+        let link = context.makeLink(for: self)
+        self.link = link
+        link.start()
+    }
+
+    // MARK: for links
+
+    /// Queues a message for the browser; flushed at the end of the loop's iteration.
+    func deliver(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
+        guard let browser else { return }
+        do { try browser.send(opcode, payload) } catch { return }
+        browser.deferFlush()
+    }
+
+    func deliver(_ opcode: Opcode, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { deliver(opcode, $0) }
+    }
+
+    /// Bytes queued towards the browser and not yet written (mux's per-session bound).
+    var browserPending: Int { browser?.wirePending ?? 0 }
+
+    /// The route's `sessionQueueBytes`, else the gateway's `limits.outboundQueueBytes`.
+    var sessionQueueLimit: Int { route.limits.sessionQueueBytes ?? context.limits.outboundQueueBytes }
+
+    /// Ends the browser side with `payload`; the link is not called back.
+    func closeBrowser(_ payload: ClosePayload) {
+        link = nil
+        guard let browser else { return }
+        browser.startClose(payload)
+        browser.deferFlush()
+    }
+
+    /// Stops or resumes reading the browser (pipe backpressure from the upstream).
+    func suspendBrowserReading(_ suspended: Bool) {
+        browser?.suspendReading(suspended)
+    }
+
+    private func endLink(_ payload: ClosePayload?) {
+        authDeadline = nil
+        guard let link else { return }
+        self.link = nil
+        link.browserEnded(payload)
+    }
+}

@@ -1,0 +1,104 @@
+internal import Foundation
+import WSFraming
+
+/// What a browser presents to open an authenticated session: at the WebSocket upgrade
+/// (`fromUpgrade`) or, failing that, as its first message (`fromFirstMessage`, within the
+/// route's `authTimeoutMilliseconds`, else close 4002). Extraction only: verification is
+/// `SessionTokenSigner.verify` or `SSOVerifier.verify` (+ `SSOReplayGuard`).
+public enum GateCredential: Sendable, Equatable {
+    /// A `SessionTokenSigner` token.
+    case session(token: String)
+    /// The seeds/004 `sso(username, token, provider)` triple; `provider` may be empty.
+    case sso(username: String, token: String, provider: String)
+
+    /// Query parameters that carry credentials; `QueryString.removing(names:)` drops them
+    /// before the query is forwarded upstream.
+    public static let queryParameterNames: Set<String> = ["access_token", "sso_username", "sso_token", "sso_provider"]
+    /// The cookie that carries a session token.
+    public static let cookieName = "callgate_session"
+    /// Longest first message read as a credential, in UTF-8 bytes.
+    public static let maxFirstMessageBytes = 8 * 1024
+
+    /// The first credential found in the upgrade request, in this order:
+    /// 1. `Authorization: Bearer <token>` (RFC 6750 §2.1; scheme case-insensitive, RFC 9110 §11.1);
+    /// 2. the query parameter `access_token` (RFC 6750 §2.3);
+    /// 3. the query parameters `sso_username` and `sso_token` (both non-empty), with `sso_provider`
+    ///    (absent: empty);
+    /// 4. the cookie `callgate_session` (RFC 6265 §5.4 loosely: `;`-separated `name=value`, OWS
+    ///    trimmed, one pair of surrounding DQUOTEs removed, no percent-decoding), from any `Cookie` line.
+    /// Query values are form-decoded (`QueryString`); empty values are skipped. Nil: none found.
+    public static func fromUpgrade(query: String?, headers: HTTPHeaders) -> GateCredential? {
+        for value in headers.values(for: "Authorization") {
+            if let token = bearerToken(value) { return .session(token: token) }
+        }
+        if let query {
+            let parameters = QueryString(query)
+            if let token = parameters.value(named: "access_token"), !token.isEmpty {
+                return .session(token: token)
+            }
+            if let username = parameters.value(named: "sso_username"), !username.isEmpty,
+               let token = parameters.value(named: "sso_token"), !token.isEmpty {
+                return .sso(username: username, token: token, provider: parameters.value(named: "sso_provider") ?? "")
+            }
+        }
+        for line in headers.values(for: "Cookie") {
+            if let token = cookie(named: cookieName, in: line), !token.isEmpty { return .session(token: token) }
+        }
+        return nil
+    }
+
+    /// A credential sent as the session's first text message, a JSON object (RFC 8259):
+    /// `{"type":"auth","token":"…"}` or `{"type":"sso","username":"…","token":"…","provider":"…"}`
+    /// (`provider` optional, default empty). Other members are ignored. `.malformed` for text over
+    /// `maxFirstMessageBytes`, non-objects, another `type`, or a missing or non-string field;
+    /// `.missingCredential` for an empty token or username.
+    public static func fromFirstMessage(_ text: String) -> Result<GateCredential, AuthError> {
+        guard text.utf8.count <= maxFirstMessageBytes else { return .failure(.malformed("auth message too long")) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            return .failure(.malformed("auth message is not a JSON object"))
+        }
+        switch object["type"] as? String {
+        case "auth":
+            guard let token = object["token"] as? String else { return .failure(.malformed("auth message without token")) }
+            guard !token.isEmpty else { return .failure(.missingCredential) }
+            return .success(.session(token: token))
+        case "sso":
+            guard let username = object["username"] as? String, let token = object["token"] as? String else {
+                return .failure(.malformed("sso message without username or token"))
+            }
+            let provider: String
+            switch object["provider"] {
+            case nil: provider = ""
+            case let value as String: provider = value
+            default: return .failure(.malformed("sso provider is not a string"))
+            }
+            guard !username.isEmpty, !token.isEmpty else { return .failure(.missingCredential) }
+            return .success(.sso(username: username, token: token, provider: provider))
+        default:
+            return .failure(.malformed("auth message type"))
+        }
+    }
+
+    /// RFC 6750 §2.1: `Bearer` 1*SP b64token. Nil for other schemes or an empty token.
+    static func bearerToken(_ value: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// The value of the first cookie `name` in a `Cookie` field value (RFC 6265 §4.2.1, §5.4).
+    static func cookie(named name: String, in line: String) -> String? {
+        for pair in line.split(separator: ";") {
+            let trimmed = pair.trimmingCharacters(in: .whitespaces)
+            guard let equals = trimmed.firstIndex(of: "=") else { continue }
+            guard trimmed[..<equals].trimmingCharacters(in: .whitespaces) == name else { continue }
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value
+        }
+        return nil
+    }
+}

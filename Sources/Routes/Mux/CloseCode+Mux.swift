@@ -1,0 +1,32 @@
+import WSFraming
+
+extension CloseCode {
+    /// A browser session of a mux channel that did not read fast enough: its queue passed the
+    /// route's `sessionQueueBytes`. The back end gets a `close` with the same code.
+    public static let sessionQueueOverflow = CloseCode(4008)
+
+    /// The code a gateway sends to the back end in a `close` for a session id the back end sent
+    /// data for but that is not open on the connection (never opened, or already closed).
+    public static let unknownMuxSession = CloseCode.internalError
+
+    /// A malformed mux frame closes the whole upstream connection with 1002 (STYLE §7: errors
+    /// become close codes in one place).
+    public init(_ error: MuxProtocolError) {
+        switch error {
+        case .dataFrameTooShort, .zeroSession, .unknownDataKind, .invalidUTF8,
+             .controlNotJSONObject, .controlWithoutType, .invalidControlMember:
+            self = .protocolError
+        }
+    }
+
+    /// The code the gateway closes a browser with when the back end sent `close` for its
+    /// session: 1000, 1001, 1008, 1011 and 3000–4999 pass as they are; anything else (codes the
+    /// back end has no business choosing for the browser, such as 1002 or 1006, and codes that
+    /// may not be sent at all, RFC 6455 §7.4) becomes 1011.
+    public init(muxBackendCode code: UInt16) {
+        switch code {
+        case 1000, 1001, 1008, 1011, 3000...4999: self = CloseCode(code)
+        default: self = .internalError
+        }
+    }
+}
