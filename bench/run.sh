@@ -14,6 +14,7 @@
 #   CALLGATE_BIN=path                       Callgate binary (default ../.build/release/callgate,
 #                                           built here unless CALLGATE_BIN is set)
 #   BENCH_SKIP_BUILD=1                      use the binaries as they are
+# The proxy hop (Callgate and nginx as wss proxies in front of one ws upstream) is bench/proxy.sh.
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
