@@ -93,6 +93,7 @@ extension Connection {
     }
 
     private func writeClose(_ payload: ClosePayload) {
+        sentCloseCode = payload.code
         if let code = payload.code { loop.metrics.closeSent(code: code.rawValue) }
         FrameEncoder.encodeClose(payload, maskKey: nextMaskKey(), into: &outbound.bytes)
     }

@@ -82,6 +82,8 @@ final class Connection: EventHandler, TimedHandler {
     private(set) var isClosed = false
     /// The close code the peer sent, reported to the application when the connection ends.
     var peerCloseCode: CloseCode?
+    /// The close code we sent (a failure's 1002/1007/1009, a drain's 1001), if any.
+    var sentCloseCode: CloseCode?
 
     private init(fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, role: Role, phase: Phase, interest: UInt32) {
         self.fd = fd

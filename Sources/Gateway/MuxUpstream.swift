@@ -121,7 +121,7 @@ final class MuxUpstream: WebSocketApplication {
         do { frame = try MuxFrame.decodeData(binary) } catch { return protocolViolation(connection, error) }
         guard let link = sessions[frame.session] else {
             loop.metrics.routeEvent(channel, "mux_unknown_session")
-            sendControl(.close(session: frame.session, code: CloseCode.unknownMuxSession.rawValue, reason: "no such session"))
+            sendControl(.close(session: frame.session, code: CloseCode.unknownMuxSession.rawValue, reason: "unknown session"))
             return
         }
         link.deliver(frame.kind, frame.payload)

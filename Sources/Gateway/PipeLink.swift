@@ -29,8 +29,8 @@ final class PipeLink: BackendLink, WebSocketApplication {
         let request = session.request
         var headers = [("X-Forwarded-For", request.address), ("X-Callgate-Channel", session.route.channel)]
         if let identity = session.identity {
-            headers.append(("X-Callgate-User", identity.user))
-            if let provider = identity.provider { headers.append(("X-Callgate-Provider", provider)) }
+            headers.append(("X-Callgate-User", HeaderValue.sanitized(identity.user)))
+            if let provider = identity.provider { headers.append(("X-Callgate-Provider", HeaderValue.sanitized(provider))) }
         }
         var url = target.url
         if !request.query.isEmpty { url.target += (url.target.contains("?") ? "&" : "?") + request.query }

@@ -84,8 +84,9 @@ final class RouteSession: WebSocketApplication {
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
-        // Without a close frame (1006) the link has not heard of it yet.
-        endLink(nil)
+        // Not heard of by the link yet: the gateway failed the browser (1009, 1002, …), or the
+        // browser vanished without a close frame (nil, 1006).
+        endLink(connection.sentCloseCode.map { ClosePayload(code: $0) })
         browser = nil
     }
 

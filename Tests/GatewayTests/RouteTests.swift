@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TLSBridge
 @testable import Gateway
 @testable import Routes
 @testable import WSFraming
@@ -71,6 +72,33 @@ import Testing
         #expect(unreachable.eventually {
             unreachable.metric("callgate_route_events_total{channel=\"report\",event=\"upstream_connect_failed\"}") == 1
         })
+    }
+
+    /// A wss upstream, its generated certificate trusted through the route's `tls.caFile`.
+    @Test func pipeToATLSUpstreamVerifiesItsCertificate() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-route-tls-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let upstream = try RunningGateway {
+            $0.listen = []
+            $0.tls.listen = ["127.0.0.1:0"]
+            $0.stateDirectory = state
+        }
+        defer { upstream.stop() }
+        let port = upstream.server.boundTLSAddresses[0].port
+        let gateway = try RunningGateway(echo: []) { config in
+            var route = config.routes.route(forChannel: "template")!
+            route.backend = .upstream("wss://127.0.0.1:\(port)/echo")
+            route.authentication = .none
+            route.origins = .any
+            config.routes.set(route)
+            config.upstreamTLS["template"] = TLSClientConfiguration(trustRoots: .file(state + "/selfsigned-cert.pem"))
+        }
+        defer { gateway.stop() }
+        let peer = try TestPeer(port: gateway.port)
+        #expect(peer.upgrade(path: "/template")?.hasPrefix("HTTP/1.1 101") == true)
+        peer.sendFrame(.text, Array("über TLS".utf8))
+        #expect(peer.readFrame()?.payload == Array("über TLS".utf8))
+        #expect(upstream.metric(.tlsHandshakes) >= 1 || upstream.eventually { upstream.metric(.tlsHandshakes) >= 1 })
     }
 
     @Test func httpRefusals() throws {
