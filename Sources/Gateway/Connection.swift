@@ -122,6 +122,8 @@ final class Connection: EventHandler, TimedHandler {
     // MARK: events
 
     override func handleEvents(_ events: UInt32) {
+        // Closed earlier in this batch of events, by the other side of a relay.
+        if isClosed { return }
         if phase == .connecting {
             finishConnect()
             return

@@ -50,6 +50,8 @@ final class EventLoop: @unchecked Sendable {
     var tlsHandshakesInFlight = 0
     /// Connections to flush once this iteration's events are handled (`Connection.deferFlush`).
     private var deferredFlushes: [Connection] = []
+    /// Handlers deregistered during this iteration, released after it (see `deregister`).
+    private var deregistered: [Unmanaged<EventHandler>] = []
 
     init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024) {
         self.index = index
@@ -87,10 +89,13 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }
 
-    /// Stops watching `fd` and releases its handler; call before closing the fd.
+    /// Stops watching `fd`; call before closing the fd. The loop's reference to the handler is
+    /// dropped only after the current batch of events: an event for it may still be in the
+    /// batch (a relay closes its other side from within another socket's event), and its
+    /// pointer must stay valid until then; `handleEvents` of a closed handler does nothing.
     func deregister(_ fd: Int32, _ handler: EventHandler) {
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
-        Unmanaged.passUnretained(handler).release()
+        deregistered.append(Unmanaged.passUnretained(handler))
     }
 
     func addTimed(_ handler: TimedHandler) {
@@ -154,6 +159,8 @@ final class EventLoop: @unchecked Sendable {
                 withExtendedLifetime(handler) { handler.handleEvents(event.events) }
             }
             flushDeferred()
+            for handler in deregistered { handler.release() }
+            deregistered.removeAll(keepingCapacity: true)
             if now >= nextTick {
                 nextTick = now + tickInterval
                 var slot = timed.count - 1

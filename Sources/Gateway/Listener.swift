@@ -22,12 +22,18 @@ final class Listener: EventHandler {
 
     func start() { loop.register(fd, self, events: EPOLLIN.rawValue) }
 
+    private var isStopped = false
+
     func stop() {
+        guard !isStopped else { return }
+        isStopped = true
         loop.deregister(fd, self)
         close(fd)
     }
 
     override func handleEvents(_ events: UInt32) {
+        // Stopped earlier in this batch (shutdown arrives through the loop's wake-up event).
+        if isStopped { return }
         for _ in 0..<acceptBurst {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

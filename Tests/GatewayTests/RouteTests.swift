@@ -74,6 +74,26 @@ import TLSBridge
         })
     }
 
+    /// Regression: a browser that closes while its upstream is still connecting used to free the
+    /// upstream connection while its connect-completion event was in the same epoll batch.
+    @Test func browsersThatLeaveWhileTheUpstreamConnectsCrashNothing() throws {
+        let upstream = try RunningGateway()
+        defer { upstream.stop() }
+        let gateway = try front(backend: "ws://127.0.0.1:\(upstream.port)/echo")
+        defer { gateway.stop() }
+        var close: [UInt8] = []
+        [0x03, 0xE8].withUnsafeBytes { FrameEncoder.encode(opcode: .close, payload: $0, maskKey: 1, into: &close) }
+        for _ in 0..<300 {
+            let peer = try TestPeer(port: gateway.port)
+            peer.send(Array(("GET /report HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8) + close)
+        }
+        let survivor = try TestPeer(port: gateway.port)
+        #expect(survivor.upgrade(path: "/report")?.hasPrefix("HTTP/1.1 101") == true)
+        survivor.sendFrame(.text, Array("still here".utf8))
+        #expect(survivor.readFrame()?.payload == Array("still here".utf8))
+    }
+
     /// A wss upstream, its generated certificate trusted through the route's `tls.caFile`.
     @Test func pipeToATLSUpstreamVerifiesItsCertificate() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("callgate-route-tls-\(getpid())").path
