@@ -1,0 +1,74 @@
+/// A request method of the agent protocol: one per seeds/004 `window.ucsOperator` method, with
+/// the raw value the seed's name verbatim, plus the gateway's two delivery requests `attach` and
+/// `ack` (docs/agent-protocol.md, "Delivery"). Browser-local seed functions that never reach the
+/// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
+public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
+    case login
+    case sso
+    case logout
+    /// seeds/004 calls it `selectIdentifier` in its method list and `identificator` in its list of
+    /// states; both names are accepted (`init?(wireName:)`), this one is canonical.
+    case selectIdentifier
+    case provision
+    case identify
+    case changeStatus
+    case suspend
+    /// Resume serving a queue (seeds/004 `resume(queue)`); not the reconnect resume, see `attach`.
+    case resume
+    case answer
+    case dial
+    case hangup
+    case transfer
+    case finishTransfer
+    case blindTransfer
+    case hold
+    case unhold
+    case mute
+    case notify
+    case state
+    case setAccountCode
+    case selectRingingSound
+    /// Gateway: a reconnecting tab re-joins its user's event stream after `lastSeq`.
+    case attach
+    /// Gateway: a tab acknowledges a `callRinging` event by its `seq`.
+    case ack
+
+    /// The method for a request's `"method"` string: the raw value, or the seed's alias
+    /// `identificator` for `selectIdentifier`. Case-sensitive.
+    public init?(wireName: String) {
+        if wireName == "identificator" {
+            self = .selectIdentifier
+        } else {
+            self.init(rawValue: wireName)
+        }
+    }
+
+    /// The session states in which the method may be called. seeds/004's list, verbatim, for the
+    /// methods it names; `notify` in any state. The seed's list omits `finishTransfer`,
+    /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY,
+    /// like `transfer` and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a
+    /// ringing event, which only a READY session receives.
+    public var allowedStates: Set<AgentState> {
+        switch self {
+        case .login, .sso, .attach:
+            [.credentials]
+        case .logout:
+            [.identify, .device, .ready]
+        case .selectIdentifier, .provision:
+            [.identify, .device]
+        case .identify:
+            [.device, .ready]
+        case .changeStatus, .suspend, .resume, .answer, .dial, .hangup, .transfer, .finishTransfer,
+             .blindTransfer, .hold, .unhold, .mute, .state, .setAccountCode, .selectRingingSound, .ack:
+            [.ready]
+        case .notify:
+            Set(AgentState.allCases)
+        }
+    }
+
+    /// Nil when the method may be called in `state`, else a `wrongState` error (without a
+    /// request id; `AgentRequest.check(in:)` adds it).
+    public func check(in state: AgentState) -> AgentProtocolError? {
+        allowedStates.contains(state) ? nil : AgentProtocolError(id: nil, kind: .wrongState(method: self, state: state))
+    }
+}

@@ -1,0 +1,12 @@
+/// An agent's availability (seeds/004 `changeStatus`, `onStateChange`, User `status`). The raw
+/// values are the wire spelling. Not to be confused with `AgentState`, the session's state.
+public enum AgentStatus: String, CaseIterable, Hashable, Sendable {
+    /// Logged out of queue service.
+    case offline = "OFFLINE"
+    /// Available for queue calls.
+    case ready = "READY"
+    /// After-call work.
+    case acw = "ACW"
+    /// Not ready, with a `reason` (e.g. "Oběd").
+    case aux = "AUX"
+}
