@@ -1,4 +1,4 @@
-// Linux system calls that Swift's Glibc module does not export: epoll, eventfd, and the GNU
+// Linux system calls that Swift's Glibc module does not export: epoll, eventfd, getrandom, and the GNU
 // extensions accept4 and pthread_setname_np (declared here, since Glibc's module is built
 // without _GNU_SOURCE). Header-only: nothing to link beyond libc.
 #ifndef CALLGATE_CLINUX_SHIM_H
@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <pthread.h>
+#include <sys/random.h>
 
 extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 extern int pthread_setname_np(pthread_t thread, const char *name);

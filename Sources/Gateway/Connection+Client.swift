@@ -32,9 +32,9 @@ extension Connection {
             throw Socket.SystemError(call: "connect \(address)", code: code)
         }
         Socket.setNoDelay(fd)
-        var key = [UInt8](repeating: 0, count: 16)
-        var generator = SystemRandomNumberGenerator()
-        for index in key.indices { key[index] = generator.next() }
+        // §4.1 item 7: a 16-byte nonce "selected randomly", from the loop's CSPRNG buffer.
+        var key: [UInt8] = []
+        for _ in 0..<4 { withUnsafeBytes(of: loop.maskKeys.key()) { key.append(contentsOf: $0) } }
         let offer = context.config.permessageDeflate.map { PerMessageDeflateNegotiation.offer(options: $0) }
         let handshake = ClientHandshake(host: url.hostHeader, target: url.target, key: key,
                                         subprotocols: subprotocols, extensionOffer: offer, extraHeaders: extraHeaders)

@@ -103,7 +103,6 @@ extension Connection {
     @inline(__always)
     private func nextMaskKey() -> UInt32? {
         guard role == .client else { return nil }
-        var generator = SystemRandomNumberGenerator()
-        return generator.next()
+        return loop.maskKeys.key()
     }
 }

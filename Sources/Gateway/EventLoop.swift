@@ -48,6 +48,8 @@ final class EventLoop: @unchecked Sendable {
     let metrics: LoopMetrics
     /// TLS handshakes in progress on this loop (capped by `tls.maxHandshakesInFlightPerLoop`).
     var tlsHandshakesInFlight = 0
+    /// The client role's masking keys (upstream connections of this loop).
+    var maskKeys = MaskKeySource()
     /// Connections to flush once this iteration's events are handled (`Connection.deferFlush`).
     private var deferredFlushes: [Connection] = []
     /// Handlers deregistered during this iteration, released after it (see `deregister`).

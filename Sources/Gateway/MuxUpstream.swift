@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Routes
 import WSFraming
@@ -181,9 +182,9 @@ final class MuxUpstream: WebSocketApplication {
         for link in sessions.values { link.upstreamLost() }
     }
 
+    /// `host:pid/loop`, so a back end can tell the gateway's connections apart (docs/backend-protocol.md §1).
     private static func instance(_ loop: EventLoop) -> String {
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, name.count - 1)
-        return "\(String(cString: name)):\(getpid())/\(loop.index)"
+        "\(hostName):\(getpid())/\(loop.index)"
     }
-}
+
+    private static let hostName = ProcessInfo.processInfo.hostName}
