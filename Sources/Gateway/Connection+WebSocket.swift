@@ -16,7 +16,11 @@ extension Connection {
 
     func processWebSocket(_ bytes: UnsafeMutableRawBufferPointer) {
         do {
-            try inbound!.receive(bytes) { event throws(WebSocketError) in try handle(event) }
+            let consumed = try inbound!.receive(bytes) { event throws(WebSocketError) in try handle(event) }
+            // Stopped after a message because reading was paused: keep the rest, still masked.
+            if consumed < bytes.count && phase == .webSocket && closeHandshake.canSendData && !isReadable {
+                heldInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+            }
         } catch {
             fail(error)
         }
@@ -28,9 +32,11 @@ extension Connection {
         case .text(let payload):
             loop.metrics.add(.messagesReceived)
             if closeHandshake.canSendData { try application?.received(self, text: payload) }
+            return isReadable
         case .binary(let payload):
             loop.metrics.add(.messagesReceived)
             if closeHandshake.canSendData { try application?.received(self, binary: payload) }
+            return isReadable
         case .ping(let payload):
             // §5.5.2: answer with a pong carrying the same application data.
             if closeHandshake.canSendData { try send(.pong, payload) }
@@ -55,14 +61,18 @@ extension Connection {
         return true
     }
 
-    /// Queues one message; fails the connection when the queue passes its hard limit.
+    /// Queues one message; fails the connection when the queue passes its hard limit. After our
+    /// close frame nothing more is sent (RFC 6455 §5.5.1).
     func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) throws(WebSocketError) {
+        guard closeHandshake.canSendData, encoder != nil else { return }
         try encoder!.encode(opcode, payload, maskKey: nextMaskKey(), into: &outbound.bytes)
         if opcode == .text || opcode == .binary { loop.metrics.add(.messagesSent) }
-        if outbound.pending > context.limits.outboundQueueBytes {
+        if queuedBytes > context.limits.outboundQueueBytes {
             loop.metrics.add(.outboundOverflows)
-            Log.warning("outbound_queue_overflow", ["peer": peerHost, "queued": "\(outbound.pending)"])
+            Log.warning("outbound_queue_overflow", ["peer": peerHost, "queued": "\(queuedBytes)"])
             startClose(ClosePayload(code: .policyViolation, reason: "outbound queue overflow"))
+        } else {
+            checkBackpressure()
         }
     }
 

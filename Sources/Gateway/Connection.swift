@@ -76,6 +76,10 @@ final class Connection: EventHandler, TimedHandler {
     private var readingSuspended = false
     /// Set while the connection waits in its loop's deferred-flush list.
     var flushDeferred = false
+    /// Received WebSocket bytes not decoded yet: decoding stops after a message once reading is
+    /// paused or suspended (a compressed read may inflate to far more than the read), and goes
+    /// on when it resumes, before anything new is read.
+    var heldInput: [UInt8] = []
     /// The deadline of the opening handshake (server: the request head; client: connect, TLS
     /// and the 101), in milliseconds.
     var handshakeTimeoutMilliseconds: Int
@@ -159,6 +163,10 @@ final class Connection: EventHandler, TimedHandler {
 
     /// Hands received bytes to the current phase; a phase change mid-buffer passes the rest on.
     func process(_ bytes: UnsafeMutableRawBufferPointer) {
+        if !heldInput.isEmpty {
+            heldInput.append(contentsOf: bytes)
+            return
+        }
         switch phase {
         case .http: processHTTP(bytes)
         case .clientHandshake: processHandshakeResponse(bytes)
@@ -185,6 +193,10 @@ final class Connection: EventHandler, TimedHandler {
     /// Writes what is queued; arms EPOLLOUT while something is left; applies backpressure.
     func flush() {
         guard !isClosed else { return }
+        if !heldInput.isEmpty && isReadable {
+            resumeHeldInput()
+            if isClosed { return }
+        }
         if let tls { sealOutbound(tls) }
         if wirePending > 0 {
             let (result, written) = tls == nil ? outbound.flush(to: fd) : sealed.flush(to: fd)
@@ -221,12 +233,29 @@ final class Connection: EventHandler, TimedHandler {
         guard suspended != readingSuspended, !isClosed else { return }
         readingSuspended = suspended
         updateInterest()
+        if !suspended && !heldInput.isEmpty { deferFlush() }
+    }
+
+    /// Neither our peer's backlog nor a relay partner's stops us from taking input.
+    var isReadable: Bool { !readingPaused && !readingSuspended }
+
+    /// Decodes what was held back when reading stopped mid-read.
+    private func resumeHeldInput() {
+        var held = heldInput
+        heldInput = []
+        held.withUnsafeMutableBytes { process($0) }
+    }
+
+    /// Applies backpressure as soon as a send passes the high-water mark, not only at the next
+    /// flush: a relay then stops decoding its other side after the current message.
+    func checkBackpressure() {
+        if !readingPaused && queuedBytes > context.limits.outboundHighWaterBytes { updateInterest() }
     }
 
     /// Pauses reading while the peer does not take what we queue for it (STYLE §9), and tells
     /// the application, so that a relay can stop reading the other side too.
     private func updateInterest() {
-        let pending = wirePending
+        let pending = queuedBytes
         if !readingPaused && pending > context.limits.outboundHighWaterBytes {
             readingPaused = true
             loop.metrics.add(.backpressurePauses)
@@ -234,9 +263,10 @@ final class Connection: EventHandler, TimedHandler {
         } else if readingPaused && pending <= context.limits.outboundHighWaterBytes / 2 {
             readingPaused = false
             application?.backpressureChanged(self, backedUp: false)
+            if !heldInput.isEmpty { deferFlush() }
         }
-        var wanted: UInt32 = readingPaused || readingSuspended ? 0 : EPOLLIN.rawValue
-        if pending > 0 { wanted |= EPOLLOUT.rawValue }
+        var wanted: UInt32 = isReadable && heldInput.isEmpty ? EPOLLIN.rawValue : 0
+        if wirePending > 0 { wanted |= EPOLLOUT.rawValue }
         if wanted != interest {
             interest = wanted
             loop.modify(fd, self, events: wanted)
@@ -245,6 +275,9 @@ final class Connection: EventHandler, TimedHandler {
 
     /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
     var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
+
+    /// Bytes queued for the peer, sealed or not yet (backpressure and per-session bounds).
+    var queuedBytes: Int { tls == nil ? outbound.pending : sealed.pending + outbound.pending }
 
     /// Our side is done: half-close once flushed, then discard input until EOF or the close timeout.
     func beginDraining() {

@@ -136,7 +136,7 @@ final class RouteSession: WebSocketApplication {
     }
 
     /// Bytes queued towards the browser and not yet written (mux's per-session bound).
-    var browserPending: Int { browser?.wirePending ?? 0 }
+    var browserPending: Int { browser?.queuedBytes ?? 0 }
 
     /// The route's `sessionQueueBytes`, else the gateway's `limits.outboundQueueBytes`.
     var sessionQueueLimit: Int { route.limits.sessionQueueBytes ?? context.limits.outboundQueueBytes }

@@ -8,12 +8,10 @@ public enum RelayClose {
     /// vanished without a close frame, or could not be reached).
     /// - 1001 going away and 1012 service restart become 1012: reconnect, it will be back.
     /// - nil, 1006 and 1015 become 1014 bad gateway.
-    /// - 1005 (a close without a code) becomes 1000.
+    /// - A close frame without a code stays one without a code.
     public static func towardsBrowser(_ payload: ClosePayload?) -> ClosePayload {
-        guard let payload, let code = payload.code else {
-            return payload == nil ? ClosePayload(code: .badGateway, reason: "back end connection lost")
-                                  : ClosePayload(code: .normalClosure, reason: payload!.reason)
-        }
+        guard let payload else { return ClosePayload(code: .badGateway, reason: "back end connection lost") }
+        guard let code = payload.code else { return payload }
         switch code {
         case .goingAway, .serviceRestart: return ClosePayload(code: .serviceRestart, reason: payload.reason)
         case .abnormalClosure, .tlsHandshakeFailure, .noStatusReceived: return ClosePayload(code: .badGateway, reason: "back end connection lost")
@@ -22,10 +20,10 @@ public enum RelayClose {
     }
 
     /// The close an upstream gets when the browser closed with `payload` (nil: it vanished,
-    /// which is reported as 1001 going away).
+    /// which is reported as 1001 going away). A close without a code stays one without a code.
     public static func towardsUpstream(_ payload: ClosePayload?) -> ClosePayload {
         guard let payload else { return ClosePayload(code: .goingAway, reason: "browser went away") }
-        guard let code = payload.code else { return ClosePayload(code: .normalClosure, reason: payload.reason) }
+        guard let code = payload.code else { return payload }
         return code.isValidOnWire ? payload : ClosePayload(code: .goingAway, reason: payload.reason)
     }
 }
