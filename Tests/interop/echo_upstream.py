@@ -6,7 +6,14 @@ Each connection:
 - selects the first subprotocol offered, if any (the gateway offers the one it negotiated with
   the browser);
 - echoes every message, text as text and binary as binary;
-- on the text message {"cmd":"close","code":N,"reason":"…"} closes with that code (no echo).
+- on the text message {"cmd":"close","code":N,"reason":"…"} closes with that code (no echo);
+- on {"cmd":"flood","count":N,"size":S,"random":false} sends N binary messages of S bytes (at
+  least 4), message i being i as a 4-byte big-endian number followed by the byte i & 0xFF
+  repeated (with "random": true, by random bytes, which permessage-deflate cannot shrink), as
+  fast as the connection takes them, then records {"conn":1,"event":"flooded","count":N} (no echo);
+- on {"cmd":"stall","seconds":T} stops reading for T seconds (a slow upstream: TCP backpressure
+  towards the gateway), records {"conn":1,"event":"stalled"} before and {"conn":1,"event":"resumed"}
+  after (no echo).
 
 Recorded in `EchoUpstream.recorded` (and, with --record FILE, one JSON object per line):
     {"conn":1,"event":"connect","path":"/rec?lang=cs","subprotocol":null,
@@ -20,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
@@ -69,6 +77,18 @@ class EchoUpstream:
                     if isinstance(command, dict) and command.get("cmd") == "close":
                         await ws.close(int(command.get("code", 1000)), command.get("reason", ""))
                         break
+                    if isinstance(command, dict) and command.get("cmd") == "flood":
+                        count, size = int(command.get("count", 1)), max(4, int(command.get("size", 4)))
+                        for i in range(count):
+                            filler = os.urandom(size - 4) if command.get("random") else bytes([i & 0xFF]) * (size - 4)
+                            await ws.send(i.to_bytes(4, "big") + filler)
+                        self.record({"conn": conn, "event": "flooded", "count": count})
+                        continue
+                    if isinstance(command, dict) and command.get("cmd") == "stall":
+                        self.record({"conn": conn, "event": "stalled"})
+                        await asyncio.sleep(float(command.get("seconds", 1)))
+                        self.record({"conn": conn, "event": "resumed"})
+                        continue
                 else:
                     self.record({"conn": conn, "kind": "binary", "hex": message.hex()})
                 await ws.send(message)
