@@ -18,6 +18,10 @@ final class MuxUpstream: WebSocketApplication {
     private var connection: Connection?
     private(set) var isOpen = false
     private var sessions: [UInt32: MuxLink] = [:]
+    /// Sessions the gateway closed lately: data the back end sent them before it read our
+    /// `close` is in flight and dropped quietly, instead of being answered with one `close` per frame.
+    private var recentlyClosed: [UInt32] = []
+    private static let recentlyClosedCapacity = 64
     private var backoff = Backoff()
     /// When to try again after a failure; nil: connect at the first need.
     private var retryAt: UInt64?
@@ -51,7 +55,10 @@ final class MuxUpstream: WebSocketApplication {
     /// Ends a session from the gateway's side; the back end is told with a `close`.
     func detach(_ link: MuxLink, code: UInt16, reason: String) {
         guard sessions.removeValue(forKey: link.id) != nil else { return }
-        if isOpen { sendControl(.close(session: link.id, code: code, reason: reason)) }
+        guard isOpen else { return }
+        sendControl(.close(session: link.id, code: code, reason: reason))
+        if recentlyClosed.count == Self.recentlyClosedCapacity { recentlyClosed.removeFirst() }
+        recentlyClosed.append(link.id)
     }
 
     /// Relays one browser message as a data frame: 5-byte header, then the payload.
@@ -121,6 +128,10 @@ final class MuxUpstream: WebSocketApplication {
         let frame: MuxDataFrame
         do { frame = try MuxFrame.decodeData(binary) } catch { return protocolViolation(connection, error) }
         guard let link = sessions[frame.session] else {
+            if recentlyClosed.contains(frame.session) {
+                loop.metrics.routeEvent(channel, "mux_late_data")
+                return
+            }
             loop.metrics.routeEvent(channel, "mux_unknown_session")
             sendControl(.close(session: frame.session, code: CloseCode.unknownMuxSession.rawValue, reason: "unknown session"))
             return
@@ -173,6 +184,7 @@ final class MuxUpstream: WebSocketApplication {
         let wasOpen = isOpen
         isOpen = false
         connection = nil
+        recentlyClosed.removeAll()
         if backedUp { setBackedUp(false) }
         let delay = backoff.failed(fraction: Double.random(in: 0..<1))
         retryAt = loop.now + UInt64(delay)

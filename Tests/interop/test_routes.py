@@ -575,13 +575,15 @@ def test_mux_slow_session_is_closed_4008_while_others_continue(start_gateway, up
                 assert await recv(fast, 5) == f"f{i}"
                 worst = max(worst, time.monotonic() - started)
                 await asyncio.sleep(0.03)
-            assert worst < 0.5, f"the fast session waited {worst:.2f} s for an echo"
+            # A stall would last until the 32 MB flood was through; CI runs Autobahn beside this.
+            assert worst < 1.5, f"the fast session waited {worst:.2f} s for an echo"
             closes = backend.wait_for(
                 lambda r: [e["control"] for e in r if e.get("control", {}).get("type") == "close"
                            and e["dir"] == "in" and e["control"]["session"] == slow_session], what="close 4008")
             assert closes[0] == {"type": "close", "session": slow_session, "code": 4008, "reason": "session queue overflow"}
-            # The rest of the flood, sent after the gateway closed the session, is answered 1011.
-            assert {c["code"] for c in closes[1:]} <= {1011}
+            # The rest of the flood, in flight when the gateway closed the session, is dropped
+            # without an answer per frame.
+            assert closes[1:] == []
             code, reason, received = await closed_with(slow, timeout=15)
             assert code == 4008
             assert len(received) < 2000
