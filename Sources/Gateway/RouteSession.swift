@@ -52,7 +52,7 @@ final class RouteSession: WebSocketApplication {
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
         if authDeadline != nil {
-            authenticate(firstMessage: String(decoding: text, as: UTF8.self))
+            authenticate(firstMessage: text)
         } else {
             link?.send(.text, text)
         }
@@ -92,7 +92,7 @@ final class RouteSession: WebSocketApplication {
 
     // MARK: the gate
 
-    private func authenticate(firstMessage text: String) {
+    private func authenticate(firstMessage text: UnsafeRawBufferPointer) {
         authDeadline = nil
         let result = GateCredential.fromFirstMessage(text).flatMap { credential in
             context.authenticator.verify(credential, channel: route.channel, address: request.address)

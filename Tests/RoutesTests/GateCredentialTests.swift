@@ -77,3 +77,9 @@ import WSFraming
         }
     }
 }
+
+private extension GateCredential {
+    static func fromFirstMessage(_ text: String) -> Result<GateCredential, AuthError> {
+        Array(text.utf8).withUnsafeBytes { fromFirstMessage($0) }
+    }
+}

@@ -160,3 +160,17 @@ import Testing
         }
     }
 }
+
+/// Control messages are read by the strict `JSONParser`: what a lenient reader would accept is a
+/// protocol error.
+@Suite struct MuxControlStrictnessTests {
+    @Test(arguments: [
+        #"{"type":"close","session":1,}"#,
+        #"{"type":"close","session":1,"session":2}"#,
+        #"{"type":"close","session":NaN}"#,
+    ])
+    func lenientJSONIsNotAControlMessage(_ text: String) {
+        let result = Array(text.utf8).withUnsafeBytes { MuxControl.decode($0) }
+        #expect(result == .failure(.controlNotJSONObject))
+    }
+}

@@ -1,4 +1,3 @@
-internal import Foundation
 import WSFraming
 
 /// What a browser presents to open an authenticated session: at the WebSocket upgrade
@@ -52,24 +51,24 @@ public enum GateCredential: Sendable, Equatable {
     /// (`provider` optional, default empty). Other members are ignored. `.malformed` for text over
     /// `maxFirstMessageBytes`, non-objects, another `type`, or a missing or non-string field;
     /// `.missingCredential` for an empty token or username.
-    public static func fromFirstMessage(_ text: String) -> Result<GateCredential, AuthError> {
-        guard text.utf8.count <= maxFirstMessageBytes else { return .failure(.malformed("auth message too long")) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+    public static func fromFirstMessage(_ text: UnsafeRawBufferPointer) -> Result<GateCredential, AuthError> {
+        guard text.count <= maxFirstMessageBytes else { return .failure(.malformed("auth message too long")) }
+        guard case .success(.object(let object)) = JSONParser.parse(text) else {
             return .failure(.malformed("auth message is not a JSON object"))
         }
-        switch object["type"] as? String {
-        case "auth":
-            guard let token = object["token"] as? String else { return .failure(.malformed("auth message without token")) }
+        switch object["type"] {
+        case .string("auth")?:
+            guard case .string(let token)? = object["token"] else { return .failure(.malformed("auth message without token")) }
             guard !token.isEmpty else { return .failure(.missingCredential) }
             return .success(.session(token: token))
-        case "sso":
-            guard let username = object["username"] as? String, let token = object["token"] as? String else {
+        case .string("sso")?:
+            guard case .string(let username)? = object["username"], case .string(let token)? = object["token"] else {
                 return .failure(.malformed("sso message without username or token"))
             }
             let provider: String
             switch object["provider"] {
             case nil: provider = ""
-            case let value as String: provider = value
+            case .string(let value)?: provider = value
             default: return .failure(.malformed("sso provider is not a string"))
             }
             guard !username.isEmpty, !token.isEmpty else { return .failure(.missingCredential) }
@@ -81,24 +80,31 @@ public enum GateCredential: Sendable, Equatable {
 
     /// RFC 6750 §2.1: `Bearer` 1*SP b64token. Nil for other schemes or an empty token.
     static func bearerToken(_ value: String) -> String? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = withoutOWS(Substring(value))
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let token = withoutOWS(trimmed.dropFirst(7))
+        return token.isEmpty ? nil : String(token)
     }
 
     /// The value of the first cookie `name` in a `Cookie` field value (RFC 6265 §4.2.1, §5.4).
     static func cookie(named name: String, in line: String) -> String? {
         for pair in line.split(separator: ";") {
-            let trimmed = pair.trimmingCharacters(in: .whitespaces)
+            let trimmed = withoutOWS(pair)
             guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            guard trimmed[..<equals].trimmingCharacters(in: .whitespaces) == name else { continue }
-            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard withoutOWS(trimmed[..<equals]) == name else { continue }
+            var value = withoutOWS(trimmed[trimmed.index(after: equals)...])
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
+                value = value.dropFirst().dropLast()
             }
-            return value
+            return String(value)
         }
         return nil
+    }
+
+    /// Without the optional whitespace (SP, HTAB) around it, RFC 9110 §5.6.3.
+    private static func withoutOWS(_ text: Substring) -> Substring {
+        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isOWS($0) }), let last = text.lastIndex(where: { !isOWS($0) }) else { return "" }
+        return text[first...last]
     }
 }

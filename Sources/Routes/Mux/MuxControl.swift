@@ -1,4 +1,3 @@
-internal import Foundation
 import WSFraming
 
 /// A control message of the mux envelope: one JSON object in one WebSocket text frame, with a
@@ -67,7 +66,7 @@ public enum MuxControl: Hashable, Sendable {
         return json.bytes
     }
 
-    /// Decodes a received text frame. Control frames are rare, so Foundation's parser is used.
+    /// Decodes a received text frame with the strict `JSONParser`.
     ///
     /// Members not listed below are ignored. Required members:
     /// - `hello`: `version` (integer), `instance`, `channel` (strings);
@@ -80,9 +79,8 @@ public enum MuxControl: Hashable, Sendable {
     /// Integers may be written with a fraction or exponent as long as the value is whole
     /// (`17.0`, `1.7e1`); booleans are not integers.
     public static func decode(_ text: UnsafeRawBufferPointer) -> Result<MuxControl, MuxProtocolError> {
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(text)),
-              let object = parsed as? [String: Any] else { return .failure(.controlNotJSONObject) }
-        guard let type = object["type"] as? String else { return .failure(.controlWithoutType) }
+        guard case .success(.object(let object)) = JSONParser.parse(text) else { return .failure(.controlNotJSONObject) }
+        guard case .string(let type)? = object["type"] else { return .failure(.controlWithoutType) }
         let members = Members(object: object, type: type)
         switch type {
         case "hello":
@@ -124,44 +122,38 @@ public enum MuxControl: Hashable, Sendable {
 
 /// Typed access to the members of a decoded control object.
 private struct Members {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     let type: String
-
-    /// `true` and `false` come out of JSONSerialization as NSNumbers of their own class.
-    private static let booleanClass = ObjectIdentifier(Swift.type(of: NSNumber(value: true)))
 
     func invalid(_ member: String) -> MuxProtocolError {
         .invalidControlMember(type: type, member: member)
     }
 
     func string(_ member: String) throws(MuxProtocolError) -> String {
-        guard let value = object[member] as? String else { throw invalid(member) }
+        guard case .string(let value)? = object[member] else { throw invalid(member) }
         return value
     }
 
     func optionalString(_ member: String) throws(MuxProtocolError) -> String? {
         switch object[member] {
-        case nil, is NSNull: return nil
-        case let value as String: return value
+        case nil, .null?: return nil
+        case .string(let value)?: return value
         default: throw invalid(member)
         }
     }
 
     func bool(_ member: String) throws(MuxProtocolError) -> Bool {
-        guard let number = object[member] as? NSNumber,
-              ObjectIdentifier(Swift.type(of: number)) == Self.booleanClass else { throw invalid(member) }
-        return number.boolValue
+        guard case .bool(let value)? = object[member] else { throw invalid(member) }
+        return value
     }
 
     /// A whole number, as an Int64 (saturated far outside any range the protocol uses).
     func integer(_ member: String) throws(MuxProtocolError) -> Int64 {
-        guard let number = object[member] as? NSNumber,
-              ObjectIdentifier(Swift.type(of: number)) != Self.booleanClass else { throw invalid(member) }
-        let value = number.doubleValue
-        guard value.isFinite, value.rounded(.towardZero) == value else { throw invalid(member) }
-        if value >= 0x1p62 { return Int64.max }
-        if value <= -0x1p62 { return Int64.min }
-        return Int64(value)
+        guard let value = object[member] else { throw invalid(member) }
+        if let exact = value.int64Value { return exact }
+        guard case .number(let literal) = value, let double = Double(literal), double.isFinite,
+              double.rounded(.towardZero) == double else { throw invalid(member) }
+        return double > 0 ? Int64.max : Int64.min
     }
 
     func session() throws(MuxProtocolError) -> UInt32 {

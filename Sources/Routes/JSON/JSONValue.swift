@@ -1,6 +1,6 @@
-/// A JSON value (RFC 8259) as the agent protocol carries it in free-form members: a Call's or
-/// User's `data`, `dial`'s `data`, `notify`'s `other`, the `device` and `identificators` the back
-/// end hands over unchanged.
+/// A JSON value (RFC 8259): what `JSONParser` reads, and what the agent protocol carries in
+/// free-form members (a Call's or User's `data`, `dial`'s `data`, `notify`'s `other`, the
+/// `device` and `identificators` the back end hands over unchanged).
 ///
 /// Numbers keep their literal text (`17`, `-2.5e3`) so nothing is rounded on the way through.
 /// Objects are unordered: `encoded()` writes their members sorted by the UTF-8 bytes of their

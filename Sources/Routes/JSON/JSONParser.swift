@@ -1,4 +1,5 @@
-/// A strict RFC 8259 parser for agent requests: bytes in, `JSONValue` out, no Foundation.
+/// A strict RFC 8259 parser for every JSON the gateway reads (agent requests, mux control
+/// messages, first-message credentials): bytes in, `JSONValue` out, no Foundation.
 ///
 /// What it enforces:
 /// - the §2–§7 grammar exactly: whitespace is space, tab, LF and CR only; no trailing commas,

@@ -1,4 +1,4 @@
-/// Writing the agent protocol's values: free-form JSON, optionals as `null`.
+/// Writing `JSONValue`s (the agent protocol's free-form members), optionals as `null`.
 extension JSONWriter {
     mutating func value(_ value: JSONValue) {
         switch value {
