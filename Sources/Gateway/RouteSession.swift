@@ -112,7 +112,7 @@ final class RouteSession: WebSocketApplication {
         authDeadline = nil
         browser?.loop.metrics.routeEvent(route.channel, "auth_refused")
         Log.info("auth_refused", ["channel": route.channel, "peer": request.address, "reason": error.reason])
-        closeBrowser(ClosePayload(code: CloseCode(error.closeCode), reason: error.reason))
+        closeBrowser(ClosePayload(code: CloseCode(error), reason: error.reason))
     }
 
     /// The session may talk to its back end now.

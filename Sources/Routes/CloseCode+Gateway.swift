@@ -9,5 +9,14 @@ extension CloseCode {
     public static let authenticationTimeout = CloseCode(4002)
     /// The credential was valid once but has expired.
     public static let authenticationExpired = CloseCode(4003)
-    // 4008 `sessionQueueOverflow` is in Mux/CloseCode+Mux.swift.
+    /// A browser session that did not read fast enough: its queue passed the route's
+    /// `sessionQueueBytes` (mux; pipe while its upstream connects). A mux back end gets a
+    /// `close` with the same code.
+    public static let sessionQueueOverflow = CloseCode(4008)
+
+    /// The close for a refused credential: 4003 when it expired (the client should fetch a new
+    /// one), 4001 for every other refusal (STYLE §7: one mapping, here).
+    public init(_ error: AuthError) {
+        self = error == .expired ? .authenticationExpired : .authenticationFailed
+    }
 }

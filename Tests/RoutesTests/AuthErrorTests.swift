@@ -1,4 +1,5 @@
 import Testing
+import WSFraming
 @testable import Routes
 
 /// The close codes and statuses the lead documents in docs/config.md.
@@ -9,8 +10,8 @@ import Testing
     ]
 
     @Test func closeCodes() {
-        #expect(Self.all.map(\.closeCode) == [4001, 4001, 4001, 4001, 4003, 4001, 4001, 4001, 4001, 4001, 4001])
-        #expect(AuthError.authenticationTimeoutCloseCode == 4002)
+        #expect(Self.all.map { CloseCode($0).rawValue } == [4001, 4001, 4001, 4001, 4003, 4001, 4001, 4001, 4001, 4001, 4001])
+        #expect(CloseCode.authenticationTimeout.rawValue == 4002)
         #expect(Self.all.allSatisfy { $0.httpStatus == 401 })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSFraming
 @testable import Routes
 
 /// seeds/004 SSO: `base64(sha1_raw(secret + username + timestamp) + username + timestamp)`.
@@ -50,7 +51,7 @@ import Testing
         #expect(try check(Self.now - 301) == .failure(.expired))
         #expect(try check(Self.now + 30) == .success(Self.now + 30))
         #expect(try check(Self.now + 31) == .failure(.notYetValid))
-        #expect(AuthError.expired.closeCode == 4003)
+        #expect(CloseCode(AuthError.expired).rawValue == 4003)
     }
 
     @Test func tamperedDigestIsBadSignature() throws {

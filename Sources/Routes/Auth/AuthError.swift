@@ -1,5 +1,5 @@
 /// Why a credential was refused. One enum for every auth scheme in Routes; the gateway maps it
-/// to a close code (WebSocket) or a status (HTTP) through `closeCode` and `httpStatus` only.
+/// to a close code (WebSocket) through `CloseCode(_: AuthError)` and to a status (HTTP) through `httpStatus`.
 ///
 /// | case                          | close | HTTP | meaning                                         |
 /// |-------------------------------|-------|------|-------------------------------------------------|
@@ -16,7 +16,7 @@
 ///
 /// 4002 is reserved for "authentication timeout": no credential arrived within the route's
 /// `authTimeoutMilliseconds`. No `AuthError` maps to it; the gateway raises it itself
-/// (`AuthError.authenticationTimeoutCloseCode`). Codes 4000–4999 are private use (RFC 6455 §7.4.2).
+/// (`CloseCode.authenticationTimeout`). Codes 4000–4999 are private use (RFC 6455 §7.4.2).
 public enum AuthError: Error, Equatable, Sendable {
     case missingCredential
     /// The associated text says what was wrong for logs; it never quotes the credential.
@@ -31,18 +31,6 @@ public enum AuthError: Error, Equatable, Sendable {
     case wrongScope
     case badPassword
     case unknownUser
-
-    /// Close code for a session that never authenticated in time; raised by the gateway.
-    public static let authenticationTimeoutCloseCode: UInt16 = 4002
-
-    /// The WebSocket close code: 4003 for `expired` (so a client knows to refresh its token),
-    /// 4001 for everything else. See the table above.
-    public var closeCode: UInt16 {
-        switch self {
-        case .expired: 4003
-        default: 4001
-        }
-    }
 
     /// The HTTP status for a refused upgrade or request: always 401 (RFC 9110 §15.5.2).
     public var httpStatus: Int { 401 }

@@ -1,10 +1,6 @@
 import WSFraming
 
 extension CloseCode {
-    /// A browser session of a mux channel that did not read fast enough: its queue passed the
-    /// route's `sessionQueueBytes`. The back end gets a `close` with the same code.
-    public static let sessionQueueOverflow = CloseCode(4008)
-
     /// The code a gateway sends to the back end in a `close` for a session id the back end sent
     /// data for but that is not open on the connection (never opened, or already closed).
     public static let unknownMuxSession = CloseCode.internalError
