@@ -1,3 +1,4 @@
+import Routes
 import WSFraming
 
 /// The in-process back ends a route can name as `"backend": "embedded:NAME"` (or `"embedded"`
@@ -5,8 +6,15 @@ import WSFraming
 enum EmbeddedServices {
     static let names = ["echo"]
 
-    static func named(_ name: String) -> ((RouteSession) -> BackendLink)? {
-        switch name {
+    /// The service `route` names: `embedded:NAME`, or for plain `embedded` the channel's own name.
+    static func serviceName(for route: Route) -> String? {
+        guard case .embedded(let name) = route.backend else { return nil }
+        return name.isEmpty ? route.channel : name
+    }
+
+    /// The link maker of the service `route` names; nil when there is no such service.
+    static func service(for route: Route) -> ((RouteSession) -> BackendLink)? {
+        switch serviceName(for: route) {
         case "echo": { EchoLink(session: $0) }
         default: nil
         }

@@ -106,8 +106,8 @@ extension GatewayConfig {
         for route in routes.routes {
             let key = "routes.\(route.channel)"
             if reserved.contains(route.path) { throw Error(key: "\(key).path", problem: "\(route.path) is taken by the gateway") }
-            if case .embedded(let name) = route.backend, EmbeddedServices.named(name.isEmpty ? route.channel : name) == nil {
-                throw Error(key: "\(key).backend", problem: "no embedded back end for \"\(name.isEmpty ? route.channel : name)\" (available: \(EmbeddedServices.names.joined(separator: ", ")))")
+            if let name = EmbeddedServices.serviceName(for: route), EmbeddedServices.service(for: route) == nil {
+                throw Error(key: "\(key).backend", problem: "no embedded back end for \"\(name)\" (available: \(EmbeddedServices.names.joined(separator: ", ")))")
             }
             if case .embedded = route.backend, route.mode == .mux {
                 throw Error(key: "\(key).mode", problem: "an embedded back end is in-process: use \"pipe\"")

@@ -39,8 +39,8 @@ final class ServerContext: Sendable {
     /// The back-end side for a newly admitted session, by its route's back end and mode.
     func makeLink(for session: RouteSession) -> BackendLink {
         switch session.route.backend {
-        case .embedded(let name):
-            return EmbeddedServices.named(name.isEmpty ? session.route.channel : name)!(session)
+        case .embedded:
+            return EmbeddedServices.service(for: session.route)!(session)
         case .upstream:
             let target = upstreams[session.route.channel]!
             if session.route.mode == .pipe { return PipeLink(session: session, target: target) }
