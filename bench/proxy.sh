@@ -45,7 +45,7 @@ JSONL=$RESULTS_DIR/$RUN_ID.jsonl
 TABLE=$RESULTS_DIR/$RUN_ID.txt
 mkdir -p "$LOG_DIR"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
+. "$BENCH_DIR/lib.sh"
 
 for p in $PROFILES; do
     [[ $p =~ ^[0-9]+x[0-9]+$ ]] || { say "unknown profile '$p' (use CxS, such as 100x64)"; exit 2; }
@@ -78,27 +78,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------
-CALLGATE_SKIP_REASON=
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    if [[ $BUILD_PRODUCT == 1 && " $PROXIES " == *" callgate "* ]]; then
-        say "building the product: swift build -c release (log: $LOG_DIR/build-product.log)"
-        if ! (cd "$REPO_DIR" && swift build -c release) >"$LOG_DIR/build-product.log" 2>&1; then
-            CALLGATE_SKIP_REASON="the product did not build (see $LOG_DIR/build-product.log)"
-        fi
-    fi
-    say "building the bench package: swift build -c release --package-path bench (log: $LOG_DIR/build-bench.log)"
-    if ! swift build -c release --package-path "$BENCH_DIR" >"$LOG_DIR/build-bench.log" 2>&1; then
-        say "the bench package did not build:"
-        tail -20 "$LOG_DIR/build-bench.log" >&2
-        exit 1
-    fi
-fi
-for tool in "$LOADGEN" "$NIO_ECHO"; do
-    [[ -x "$tool" ]] || { say "$tool is missing: swift build -c release --package-path bench"; exit 1; }
-done
-if [[ -z "$CALLGATE_SKIP_REASON" && ! -x "$CALLGATE_BIN" ]]; then
-    CALLGATE_SKIP_REASON="no Callgate binary at $CALLGATE_BIN (set CALLGATE_BIN)"
-fi
+build_binaries "$([[ " $PROXIES " == *" callgate "* ]] && echo 1 || echo 0)"
 if [[ -z "$CALLGATE_SKIP_REASON" ]] && ! "$CALLGATE_BIN" --help 2>&1 | grep -q -- '--listen-tls'; then
     CALLGATE_SKIP_REASON="'callgate --help' does not mention --listen-tls: this Callgate has no TLS"
 fi
@@ -117,31 +97,12 @@ if [[ " $PROXIES " == *" nginx "* ]] && ! command -v "$NGINX_BIN" >/dev/null; th
 fi
 
 # --- the certificate, the configurations --------------------------------------------------------
-# One ECDSA P-256 self-signed certificate per run, for both proxies (as run.sh makes it).
-TLS_CERT=$LOG_DIR/tls-cert.pem
-TLS_KEY=$LOG_DIR/tls-key.pem
-if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
-    -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$TLS_KEY" -out "$TLS_CERT" >"$LOG_DIR/openssl-req.log" 2>&1; then
-    say "could not generate the TLS certificate (log: $LOG_DIR/openssl-req.log)"
-    exit 1
-fi
+# One ECDSA P-256 self-signed certificate per run, for both proxies.
+make_tls_certificate
 
 # 100 connections need 100 descriptors towards the client and 100 towards the upstream per proxy.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-# A port nothing listens on, below the ephemeral range the load generator's own sockets use.
-free_port() {
-    local port tries=0
-    while (( tries++ < 200 )); do
-        port=$(( 20000 + RANDOM % 12000 ))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
 
 # write_nginx_conf FILE PORT UPSTREAM_PORT DIR
 write_nginx_conf() {

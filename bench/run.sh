@@ -43,7 +43,7 @@ JSONL=$RESULTS_DIR/$RUN_ID.jsonl
 TABLE=$RESULTS_DIR/$RUN_ID.txt
 mkdir -p "$LOG_DIR"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
+. "$BENCH_DIR/lib.sh"
 
 SERVER_PID=
 cleanup() {
@@ -56,27 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------
-CALLGATE_SKIP_REASON=
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    if [[ $BUILD_PRODUCT == 1 && " $SERVERS " == *" callgate "* ]]; then
-        say "building the product: swift build -c release (log: $LOG_DIR/build-product.log)"
-        if ! (cd "$REPO_DIR" && swift build -c release) >"$LOG_DIR/build-product.log" 2>&1; then
-            CALLGATE_SKIP_REASON="the product did not build (see $LOG_DIR/build-product.log)"
-        fi
-    fi
-    say "building the bench package: swift build -c release --package-path bench (log: $LOG_DIR/build-bench.log)"
-    if ! swift build -c release --package-path "$BENCH_DIR" >"$LOG_DIR/build-bench.log" 2>&1; then
-        say "the bench package did not build:"
-        tail -20 "$LOG_DIR/build-bench.log" >&2
-        exit 1
-    fi
-fi
-for tool in "$LOADGEN" "$NIO_ECHO"; do
-    [[ -x "$tool" ]] || { say "$tool is missing: swift build -c release --package-path bench"; exit 1; }
-done
-if [[ -z "$CALLGATE_SKIP_REASON" && ! -x "$CALLGATE_BIN" ]]; then
-    CALLGATE_SKIP_REASON="no Callgate binary at $CALLGATE_BIN (set CALLGATE_BIN)"
-fi
+build_binaries "$([[ " $SERVERS " == *" callgate "* ]] && echo 1 || echo 0)"
 
 # --- wss ---------------------------------------------------------------------------------------
 # Callgate serves wss once its --help mentions --listen-tls; until then the wss profiles skip it.
@@ -87,16 +67,9 @@ fi
 
 # One ECDSA P-256 self-signed certificate for localhost and 127.0.0.1 per run, given to both servers;
 # and Callgate's limits for wss-idle (its defaults allow 1024 connections per address, 10000 in all).
-TLS_CERT=$LOG_DIR/tls-cert.pem
-TLS_KEY=$LOG_DIR/tls-key.pem
 CALLGATE_IDLE_CONFIG=$LOG_DIR/callgate-wss-idle.json
 if [[ " $PROFILES " == *" wss-"* ]]; then
-    if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
-        -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$TLS_KEY" -out "$TLS_CERT" >"$LOG_DIR/openssl-req.log" 2>&1; then
-        say "could not generate the TLS certificate (log: $LOG_DIR/openssl-req.log)"
-        exit 1
-    fi
+    make_tls_certificate
     say "wss: ECDSA P-256 certificate $TLS_CERT, key $TLS_KEY"
     echo '{"limits": {"maxConnections": 20000, "maxConnectionsPerAddress": 0}}' >"$CALLGATE_IDLE_CONFIG"
 fi
@@ -111,18 +84,6 @@ fi
 
 # --- helpers -----------------------------------------------------------------------------------
 
-# A port nothing listens on, below the ephemeral range the load generator's own sockets use.
-free_port() {
-    local port tries=0
-    while (( tries++ < 200 )); do
-        port=$(( 20000 + RANDOM % 12000 ))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
 
 # start_server NAME PORT LOG PROFILE: starts it pinned to SERVER_CPU with one event loop thread, with
 # TLS for the wss-* profiles; sets SERVER_PID.
