@@ -23,32 +23,22 @@ Recorded in `EchoUpstream.recorded` (and, with --record FILE, one JSON object pe
 
     python3 echo_upstream.py --port 9002 [--host 127.0.0.1] [--record FILE]
 """
-import argparse
 import asyncio
 import contextlib
 import json
 import os
 
-from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
+
+from recording_server import RecordingServer, run_main
 
 
 def first_offered(connection, subprotocols):
     return subprotocols[0] if subprotocols else None
 
 
-class EchoUpstream:
-    def __init__(self, record_path=None):
-        self.recorded = []
-        self.port = None
-        self._record_file = open(record_path, "a", encoding="utf-8") if record_path else None
-        self._connections = 0
-
-    def record(self, entry: dict):
-        self.recorded.append(entry)
-        if self._record_file:
-            self._record_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self._record_file.flush()
+class EchoUpstream(RecordingServer):
+    serve_options = {"select_subprotocol": first_offered}
 
     def connects(self):
         return [e for e in self.recorded if e.get("event") == "connect"]
@@ -56,17 +46,8 @@ class EchoUpstream:
     def messages(self, conn=None):
         return [e for e in self.recorded if "kind" in e and (conn is None or e["conn"] == conn)]
 
-    @contextlib.asynccontextmanager
-    async def serve(self, host="127.0.0.1", port=0):
-        async with serve(self.handler, host, port, select_subprotocol=first_offered, max_size=2**24) as server:
-            self.port = next(iter(server.sockets)).getsockname()[1]
-            yield server
-
     async def handler(self, ws):
-        self._connections += 1
-        conn = self._connections
-        self.record({"conn": conn, "event": "connect", "path": ws.request.path,
-                     "subprotocol": ws.subprotocol, "headers": dict(ws.request.headers.raw_items())})
+        conn = self.record_connect(ws)
         try:
             async for message in ws:
                 if isinstance(message, str):
@@ -98,18 +79,5 @@ class EchoUpstream:
             self.record({"conn": conn, "event": "disconnect", "code": ws.close_code, "reason": ws.close_reason})
 
 
-async def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
-    parser.add_argument("--record", help="append every recorded entry to this file as JSON lines")
-    args = parser.parse_args()
-    upstream = EchoUpstream(args.record)
-    async with upstream.serve(args.host, args.port):
-        print(f"listening on {args.host}:{upstream.port}", flush=True)
-        await asyncio.get_running_loop().create_future()
-
-
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    run_main(EchoUpstream, __doc__.split("\n\n")[0])

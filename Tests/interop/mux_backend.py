@@ -37,14 +37,14 @@ or, from a test:
     async with backend.serve("127.0.0.1", 0) as server:
         port = backend.port
 """
-import argparse
 import asyncio
 import contextlib
 import json
 import struct
 
-from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
+
+from recording_server import RecordingServer, run_main
 
 SUBPROTOCOL = "callgate.mux.v1"
 TEXT, BINARY = 0x01, 0x02
@@ -81,19 +81,12 @@ def dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-class MuxBackend:
-    def __init__(self, record_path=None):
-        self.recorded = []
-        self.port = None
-        self._record_file = open(record_path, "a", encoding="utf-8") if record_path else None
-        self._connections = 0
-        self._tasks = set()
+class MuxBackend(RecordingServer):
+    serve_options = {"subprotocols": [SUBPROTOCOL]}
 
-    def record(self, entry: dict):
-        self.recorded.append(entry)
-        if self._record_file:
-            self._record_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self._record_file.flush()
+    def __init__(self, record_path=None):
+        super().__init__(record_path)
+        self._tasks = set()
 
     def controls(self, type_=None, direction="in"):
         """The recorded control messages, optionally of one type."""
@@ -104,17 +97,8 @@ class MuxBackend:
         """The recorded inbound data frames, optionally of one session."""
         return [e for e in self.recorded if "kind" in e and (session is None or e["session"] == session)]
 
-    @contextlib.asynccontextmanager
-    async def serve(self, host="127.0.0.1", port=0):
-        async with serve(self.handler, host, port, subprotocols=[SUBPROTOCOL], max_size=2**24) as server:
-            self.port = next(iter(server.sockets)).getsockname()[1]
-            yield server
-
     async def handler(self, ws):
-        self._connections += 1
-        conn = self._connections
-        self.record({"conn": conn, "event": "connect", "path": ws.request.path,
-                     "subprotocol": ws.subprotocol, "headers": dict(ws.request.headers.raw_items())})
+        conn = self.record_connect(ws)
         sessions = set()
 
         async def send_control(control: dict):
@@ -205,18 +189,5 @@ class MuxBackend:
         # "ignore" and unknown commands: nothing.
 
 
-async def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
-    parser.add_argument("--record", help="append every recorded entry to this file as JSON lines")
-    args = parser.parse_args()
-    backend = MuxBackend(args.record)
-    async with backend.serve(args.host, args.port):
-        print(f"listening on {args.host}:{backend.port}", flush=True)
-        await asyncio.get_running_loop().create_future()
-
-
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    run_main(MuxBackend, __doc__.split("\n\n")[0])
