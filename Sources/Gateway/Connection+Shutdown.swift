@@ -1,10 +1,14 @@
 import WSFraming
 
 extension Connection {
-    /// Shutdown: WebSockets get close 1001, idle HTTP connections are closed.
+    /// Shutdown: WebSockets get close 1001, idle HTTP connections are closed. An upstream
+    /// connection (client role) is left to its relay, which closes it after its browsers: a
+    /// pipe when its browser ends, a mux connection when its last session ends, so that the
+    /// back end hears of every session before the connection goes.
     func goAway() {
         switch phase {
         case .webSocket:
+            guard role == .server else { return }
             startClose(ClosePayload(code: .goingAway, reason: "server shutting down"))
             flush()
         case .http:

@@ -55,10 +55,19 @@ final class MuxUpstream: WebSocketApplication {
     /// Ends a session from the gateway's side; the back end is told with a `close`.
     func detach(_ link: MuxLink, code: UInt16, reason: String) {
         guard sessions.removeValue(forKey: link.id) != nil else { return }
-        guard isOpen else { return }
+        guard isOpen, let connection else { return }
         sendControl(.close(session: link.id, code: code, reason: reason))
         if recentlyClosed.count == Self.recentlyClosedCapacity { recentlyClosed.removeFirst() }
         recentlyClosed.append(link.id)
+        // Draining: the last session is gone, so the connection goes too (1001), and it is
+        // not a loss to recover from.
+        if sessions.isEmpty && context.isDraining {
+            isOpen = false
+            self.connection = nil
+            connection.application = nil
+            connection.startClose(ClosePayload(code: .goingAway, reason: "gateway draining"))
+            connection.deferFlush()
+        }
     }
 
     /// Relays one browser message as a data frame: 5-byte header, then the payload.

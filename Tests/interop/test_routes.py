@@ -595,6 +595,33 @@ def test_mux_slow_session_is_closed_4008_while_others_continue(start_gateway, up
     run(scenario())
 
 
+def test_draining_closes_mux_sessions_then_their_upstream_without_a_loss(start_gateway, upstreams):
+    """SIGTERM: each browser gets 1001 and no upstreamLost; the back end gets `close` 1001 for
+    every session, then the upstream connection's own close 1001."""
+    backend = upstreams("mux_backend.py", "mux")
+    gw = start_gateway(config=gateway_config(
+        {"recording": {"backend": f"ws://127.0.0.1:{backend.port}/mux", "mode": "mux", "auth": "none"}}))
+
+    async def scenario():
+        async with client(url(gw, "/recording")) as first, client(url(gw, "/recording")) as second:
+            for ws in (first, second):
+                await ws.send("hi")
+                assert await recv(ws) == "hi"
+            gw.signal(signal.SIGTERM)
+            for ws in (first, second):
+                assert await closed_with(ws) == (1001, "server shutting down", [])
+
+    run(scenario())
+    sessions = {o["session"] for o in backend.controls("open")}
+    assert len(sessions) == 2
+    disconnect = backend.wait_for(lambda r: [e for e in r if e.get("event") == "disconnect"], what="disconnect")
+    records = backend.records()
+    closes = [e["control"] for e in records if e.get("control", {}).get("type") == "close" and e["dir"] == "in"]
+    assert {c["session"] for c in closes} == sessions and {c["code"] for c in closes} == {1001}
+    assert disconnect[0]["code"] == 1001
+    assert records.index(disconnect[0]) > max(i for i, e in enumerate(records) if e.get("control", {}).get("type") == "close")
+
+
 # ---------------------------------------------------------------- 6. slow upstream
 
 
