@@ -260,6 +260,8 @@ final class FanoutGenerator {
         }
         self.uniqueID = uniqueID
         self.roundReceived = 0
+        self.seqKnown = false
+        self.roundSeq = nil
         self.report.eventsExpected += self.count
         self.phase = .awaitingHangup
         let target = hangup.replacing("{uniqueid}", with: HTTPExchange.percentEncoded(uniqueID))
