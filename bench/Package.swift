@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
-// Callgate's benchmark: an epoll echo load generator (ws and wss) and a SwiftNIO (+ NIOSSL) echo
-// server to compare against.
+// Callgate's benchmark: an epoll echo and fan-out load generator (ws and wss) and SwiftNIO (+ NIOSSL)
+// echo and fan-out servers to compare against.
 // This package is separate from the product on purpose: the product never depends on swift-nio,
 // and nothing here is imported by the product. Build with `swift build -c release --package-path bench`.
 import PackageDescription
@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "loadgen", targets: ["Loadgen"]),
         .executable(name: "nio-echo", targets: ["NIOEcho"]),
+        .executable(name: "nio-fanout", targets: ["NIOFanout"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -37,6 +38,18 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The fan-out reference server: every WebSocket connection joins one group, and
+        // POST /broadcast writes one text message to all of them (bench/fanout.sh).
+        .executableTarget(
+            name: "NIOFanout",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "LoadgenCoreTests", dependencies: ["LoadgenCore"]),

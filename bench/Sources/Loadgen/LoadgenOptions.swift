@@ -24,6 +24,28 @@ struct LoadgenOptions {
     /// Handshake mode over TLS: each slot offers the session its previous connection got.
     var resume = false
 
+    /// Fan-out mode (`FanoutGenerator`): every connection waits for an event the trigger makes
+    /// the server push to all of them.
+    var fanout = false
+    var rounds = 20
+    var warmupRounds = 3
+    var event = "callRinging"
+    /// POST target that makes the server push the event (path and query).
+    var trigger: String?
+    /// `Authorization` header value for the trigger and the hangup.
+    var authorization: String?
+    /// POST target after each round; `{uniqueid}` is replaced by the trigger response's `uniqueid`.
+    var hangup: String?
+    var hangupEvent = "callHangup"
+    /// Callgate agent sessions: connection 0 logs in as this user, the others attach.
+    var agentUser: String?
+    var agentPassword: String?
+    var agentIdentifier: String?
+    /// Source addresses 127.0.0.1 ... 127.0.0.K, round robin over the connections.
+    var sourceAddresses = 1
+    /// Seconds between rounds.
+    var roundPause = 0.1
+
     static let maxSize = 16 << 20
 
     static let usage = """
@@ -48,6 +70,21 @@ struct LoadgenOptions {
           --label NAME         name of the server in the output
           --tls                wss://: TLS 1.2+ with SNI localhost and ALPN http/1.1; the server's
                                certificate is not verified (loopback only)
+        Fan-out mode (ws only; see bench/README.md, "Fan-out"):
+          --fanout             open --connections sessions; per round, POST --trigger and time
+                               until every session has received the --event text message
+          --trigger TARGET     POST target of the trigger, e.g. /broadcast?size=1300
+          --event callRinging  event name awaited per round ("event" member of the JSON text)
+          --rounds 20 --warmup-rounds 3   measured rounds, and unreported rounds before them
+          --authorization V    Authorization header of the trigger and hangup requests
+          --hangup TARGET      POST target after each round ({uniqueid} from the trigger's
+                               response); every session must then get --hangup-event
+          --hangup-event callHangup
+          --agent-user U --agent-password P --agent-identifier ID
+                               Callgate agent sessions: session 0 logs in, selects ID and
+                               provisions, acks each event; the others attach with its token
+          --source-addresses 1 spread the sessions over 127.0.0.1 ... 127.0.0.K
+          --round-pause 0.1    seconds between rounds
         Prints one human-readable line and one JSON line; exits 1 with a message if the server is
         unreachable or misbehaves.
         """
@@ -62,6 +99,7 @@ struct LoadgenOptions {
             case "--probe": self.probe = true; continue
             case "--tls": self.tls = true; continue
             case "--handshakes": self.handshakes = true; continue
+            case "--fanout": self.fanout = true; continue
             case "--resume": self.resume = true; continue
             default: break
             }
@@ -79,6 +117,18 @@ struct LoadgenOptions {
             case "--timeout": self.timeout = try Self.seconds(flag, value, 0.1...600)
             case "--connect-concurrency": self.connectConcurrency = try Self.integer(flag, value, 1...10_000)
             case "--label": self.label = value
+            case "--rounds": self.rounds = try Self.integer(flag, value, 1...100_000)
+            case "--warmup-rounds": self.warmupRounds = try Self.integer(flag, value, 0...100_000)
+            case "--event": self.event = value
+            case "--trigger": self.trigger = value
+            case "--authorization": self.authorization = value
+            case "--hangup": self.hangup = value
+            case "--hangup-event": self.hangupEvent = value
+            case "--agent-user": self.agentUser = value
+            case "--agent-password": self.agentPassword = value
+            case "--agent-identifier": self.agentIdentifier = value
+            case "--source-addresses": self.sourceAddresses = try Self.integer(flag, value, 1...254)
+            case "--round-pause": self.roundPause = try Self.seconds(flag, value, 0...60)
             default: throw .usage("unknown flag \(flag)\n\(Self.usage)")
             }
         }
@@ -86,8 +136,26 @@ struct LoadgenOptions {
         guard self.path.hasPrefix("/"), !self.path.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }) else {
             throw .usage("--path must start with / and hold no spaces or line breaks")
         }
-        guard [self.idle, self.probe, self.handshakes].filter({ $0 }).count <= 1 else {
-            throw .usage("--idle, --probe and --handshakes each choose a mode: give one at most")
+        guard [self.idle, self.probe, self.handshakes, self.fanout].filter({ $0 }).count <= 1 else {
+            throw .usage("--idle, --probe, --handshakes and --fanout each choose a mode: give one at most")
+        }
+        if self.fanout {
+            guard let trigger = self.trigger, trigger.hasPrefix("/") else { throw .usage("--fanout needs --trigger /PATH?QUERY") }
+            guard !self.tls else { throw .usage("--fanout runs over ws only") }
+            guard !self.event.isEmpty, !self.hangupEvent.isEmpty else { throw .usage("--event and --hangup-event must not be empty") }
+            if self.agentUser != nil {
+                guard self.agentPassword != nil, self.agentIdentifier != nil else {
+                    throw .usage("--agent-user needs --agent-password and --agent-identifier")
+                }
+            }
+            for target in [self.trigger, self.hangup].compactMap({ $0 }) where target.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }) {
+                throw .usage("--trigger and --hangup must hold no spaces or line breaks: '\(target)'")
+            }
+            if let authorization = self.authorization, authorization.contains(where: { $0 == "\r" || $0 == "\n" }) {
+                throw .usage("--authorization must hold no line breaks")
+            }
+        } else if self.trigger != nil || self.hangup != nil || self.agentUser != nil {
+            throw .usage("--trigger, --hangup and --agent-* go with --fanout")
         }
         if self.idle && self.serverPID == nil { throw .usage("--idle needs --server-pid to read the server's RSS") }
         if self.resume && !(self.tls && self.handshakes) { throw .usage("--resume goes with --tls --handshakes") }

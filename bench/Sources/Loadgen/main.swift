@@ -37,7 +37,18 @@ signal(SIGPIPE, SIG_IGN)
 do throws(LoadgenError) {
     let options = try LoadgenOptions(arguments: Array(CommandLine.arguments.dropFirst()))
     try raiseOpenFileLimit(toAtLeast: options.connections + 64)
-    if options.probe {
+    if options.fanout {
+        let report = try FanoutGenerator(options: options).run()
+        print(report.humanLine())
+        print(report.jsonLine())
+        if report.closeFailures > 0 {
+            printError("loadgen: warning: \(report.closeFailures) session(s) did not finish the close handshake in time")
+        }
+        if !report.countsMatch {
+            printError("loadgen: MISMATCH: \(report.eventsReceived) of \(report.eventsExpected) awaited events arrived, \(report.eventsUnexpected) unexpected, \(report.seqMismatches) seq mismatches, \(report.incompleteRounds) incomplete rounds")
+            exit(1)
+        }
+    } else if options.probe {
         try probe(options)
         print("loadgen: probe ok: WebSocket handshake and close with \(options.host):\(options.port)\(options.path)")
     } else {
