@@ -67,12 +67,14 @@ enum Harness {
     }
 
     /// The error code `body` throws, nil if it does not throw.
-    static func code(_ body: () throws(SwitchboardError) -> Void) -> String? {
+    static func code(_ body: () throws -> Void) -> String? {
         do {
             try body()
             return nil
-        } catch {
+        } catch let error as SwitchboardError {
             return error.code
+        } catch {
+            return "not a SwitchboardError: \(error)"
         }
     }
 
