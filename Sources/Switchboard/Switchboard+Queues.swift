@@ -84,6 +84,7 @@ extension Switchboard {
             return
         }
         countRing(&record, name, answered: false, now: now)
+        record.counted.remove(name)   // a later offer to the same agent is counted again
         var last = view(record, for: name, now: now)
         last.state = .hangup
         last.cause = cause
