@@ -83,10 +83,8 @@ extension Switchboard {
         case .agent(let other):
             records[uniqueid]!.calledInternal = true
             records[uniqueid]!.calledName = agentRecords[other]!.profile.displayname
-            if other == username {
-                records[uniqueid]!.callee = endpoint(of: other)
-                endCall(uniqueid, cause: .busy, now: now)
-            } else if let refusal = ringRefusal(other) {
+            if let refusal = other == username ? .busy : ringRefusal(other) {
+                // The target is described but not in the call: it gets no events.
                 records[uniqueid]!.callee = endpoint(of: other)
                 records[uniqueid]!.callee!.username = nil
                 endCall(uniqueid, cause: refusal, now: now)
