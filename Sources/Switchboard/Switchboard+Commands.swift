@@ -3,9 +3,10 @@ import Routes
 extension Switchboard {
     /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,
     /// `attach` and `ack`, which are the gateway's (`unsupportedCommand`). The caller has
-    /// checked `AgentMethod.allowedStates` against `state(of:)`; a user not signed in is
-    /// refused (`notSignedIn`) except for `notify`... which also needs a signed-in user to
-    /// address its message to.
+    /// checked `AgentMethod.allowedStates` against `state(of:)`. A user not signed in is
+    /// refused (`notSignedIn`), `notify` included: its `message` event is addressed to a
+    /// signed-in user. Replies are `.ok` except `dial` and `transfer` with a number
+    /// (`["uniqueid": …]` of the new call) and `state`.
     public func execute(_ command: AgentCommand, for username: String, now: Int64) throws(SwitchboardError) -> SwitchboardReply {
         _ = try signedInAgent(username)
         advance(to: now)
