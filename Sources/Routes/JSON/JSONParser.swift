@@ -218,7 +218,7 @@ struct JSONParser {
 }
 
 /// Why a text is not valid JSON, and the byte offset where that was noticed.
-struct JSONSyntaxError: Error, Hashable, Sendable {
-    var offset: Int
-    var reason: String
+public struct JSONSyntaxError: Error, Hashable, Sendable {
+    public var offset: Int
+    public var reason: String
 }

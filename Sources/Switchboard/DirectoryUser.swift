@@ -1,0 +1,82 @@
+import Routes
+
+/// A user of the directory: who may sign in, how (password hash or SSO only), and the static
+/// fields of the seeds/004 User object.
+public struct DirectoryUser: Sendable, Hashable {
+    public var username: String
+    public var id: Int
+    /// A `PasswordHash` string (`$pbkdf2-sha256$…` or `$scrypt$…`); nil: no password login
+    /// (SSO only).
+    public var passwordHash: String?
+    /// A disabled user cannot sign in (`accountDisabled`).
+    public var enabled: Bool
+    public var primaryExtension: Int?
+    public var firstname: String
+    public var lastname: String
+    public var displayname: String
+    public var email: String?
+    public var locale: String
+    public var groupID: Int?
+    public var superuser: Bool
+    /// The user's external phone number (User `number`).
+    public var number: String?
+    public var externalID: String?
+    public var data: [String: JSONValue]
+    /// Passed through to User `lines`.
+    public var lines: [JSONValue]
+    public var queues: [DirectoryMembership]
+
+    public init(username: String, id: Int, passwordHash: String? = nil, enabled: Bool = true, primaryExtension: Int? = nil,
+                firstname: String = "", lastname: String = "", displayname: String? = nil, email: String? = nil,
+                locale: String = "cs", groupID: Int? = nil, superuser: Bool = false, number: String? = nil,
+                externalID: String? = nil, data: [String: JSONValue] = [:], lines: [JSONValue] = [],
+                queues: [DirectoryMembership] = []) {
+        self.username = username
+        self.id = id
+        self.passwordHash = passwordHash
+        self.enabled = enabled
+        self.primaryExtension = primaryExtension
+        self.firstname = firstname
+        self.lastname = lastname
+        let fullName = [firstname, lastname].filter { !$0.isEmpty }.joined(separator: " ")
+        self.displayname = displayname ?? (fullName.isEmpty ? username : fullName)
+        self.email = email
+        self.locale = locale
+        self.groupID = groupID
+        self.superuser = superuser
+        self.number = number
+        self.externalID = externalID
+        self.data = data
+        self.lines = lines
+        self.queues = queues
+    }
+
+    static let keys: Set<String> = [
+        "username", "id", "password", "enabled", "primary_extension", "firstname", "lastname", "displayname",
+        "email", "locale", "group_id", "superuser", "number", "external_id", "data", "lines", "queues",
+    ]
+
+    init(_ value: JSONValue, path: String) throws(DirectoryError) {
+        let reader = try DirectoryReader(value, path: path)
+        let username = try reader.string("username")
+        guard !username.isEmpty else { throw DirectoryError(path: reader.at("username"), problem: "must not be empty") }
+        let password = try reader.optionalString("password")
+        if let password, !(password.hasPrefix("$pbkdf2-sha256$") || password.hasPrefix("$scrypt$")) {
+            throw DirectoryError(path: reader.at("password"), problem: "must be a PasswordHash string ($pbkdf2-sha256$… or $scrypt$…)")
+        }
+        var memberships: [DirectoryMembership] = []
+        for (index, item) in try reader.array("queues").enumerated() {
+            memberships.append(try DirectoryMembership(item, path: "\(reader.at("queues"))[\(index)]"))
+        }
+        self.init(
+            username: username, id: try reader.int("id"), passwordHash: password,
+            enabled: try reader.bool("enabled", default: true), primaryExtension: try reader.optionalInt("primary_extension"),
+            firstname: try reader.optionalString("firstname") ?? "", lastname: try reader.optionalString("lastname") ?? "",
+            displayname: try reader.optionalString("displayname"), email: try reader.optionalString("email"),
+            locale: try reader.optionalString("locale") ?? "cs", groupID: try reader.optionalInt("group_id"),
+            superuser: try reader.bool("superuser", default: false), number: try reader.optionalString("number"),
+            externalID: try reader.optionalString("external_id"), data: try reader.object("data"),
+            lines: try reader.array("lines"), queues: memberships)
+        try reader.finish(known: Self.keys)
+    }
+}

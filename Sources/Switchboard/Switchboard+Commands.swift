@@ -1,0 +1,130 @@
+import Routes
+
+extension Switchboard {
+    /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,
+    /// `attach` and `ack`, which are the gateway's (`unsupportedCommand`). The caller has
+    /// checked `AgentMethod.allowedStates` against `state(of:)`. A user not signed in is
+    /// refused (`notSignedIn`), `notify` included: its `message` event is addressed to a
+    /// signed-in user. Replies are `.ok` except `dial` and `transfer` with a number
+    /// (`["uniqueid": …]` of the new call) and `state`.
+    public func execute(_ command: AgentCommand, for username: String, now: Int64) throws(SwitchboardError) -> SwitchboardReply {
+        _ = try signedInAgent(username)
+        advance(to: now)
+        defer { settleQueues(now: now) }
+        switch command {
+        case .login, .sso, .attach, .ack:
+            throw .unsupportedCommand
+        case .logout:
+            signOut(username, now: now)
+        case .selectIdentifier(let identifier):
+            try selectIdentifier(username, identifier)
+        case .provision:
+            try provision(username, now: now)
+        case .identify:
+            try identify(username)
+        case .changeStatus(let status, let reason):
+            try changeStatus(username, status, reason: reason, now: now)
+        case .suspend(let queue):
+            try setSuspended(username, queue: queue, true)
+        case .resume(let queue):
+            try setSuspended(username, queue: queue, false)
+        case .answer:
+            try answer(username, now: now)
+        case .dial(let params):
+            let agent = agentRecords[username]!
+            guard agent.calls.isEmpty || (agent.transferMode && agent.calls.count == 1) else { throw .callInProgress }
+            let uniqueid = try dial(username, params, now: now)
+            agentRecords[username]!.transferMode = false
+            return .fields(["uniqueid": .string(uniqueid)])
+        case .hangup:
+            try hangup(username, now: now)
+        case .transfer(let number):
+            return try transfer(username, number: number, now: now)
+        case .finishTransfer:
+            try finishTransfer(username, now: now)
+        case .blindTransfer(let number):
+            try blindTransfer(username, number: number, now: now)
+        case .hold:
+            try hold(username, now: now)
+        case .unhold:
+            try unhold(username, now: now)
+        case .mute:
+            try mute(username, now: now)
+        case .notify(let params):
+            emit(username, .message(AgentMessage(message: params.title, type: params.type, group: params.group, data: params.other)))
+        case .state:
+            var state = snapshot(of: username, now: now)!
+            state.ringingSound = agentRecords[username]!.ringingSound
+            return .state(state)
+        case .setAccountCode(let params):
+            try setAccountCode(username, params)
+        case .selectRingingSound(let sound):
+            agentRecords[username]!.ringingSound = sound
+        }
+        return .ok
+    }
+
+    /// `changeStatus`: AUX needs a reason from `auxReasons` when that list is not empty
+    /// (`unknownReason`); other statuses drop the reason. `stateChange` only when the status or
+    /// reason changes. Leaving ACW by hand cancels its timer; ACW chosen by hand has none.
+    func changeStatus(_ username: String, _ status: AgentStatus, reason: String?, now: Int64) throws(SwitchboardError) {
+        if status == .aux, !directory.auxReasons.isEmpty {
+            guard let reason, directory.auxReasons.contains(reason) else { throw .unknownReason }
+        }
+        if status == .ready, agentRecords[username]!.user.status != .ready, agentRecords[username]!.calls.isEmpty {
+            agentRecords[username]!.idleSince = now
+        }
+        setStatus(username, status, reason: reason)
+    }
+
+    /// `suspend`/`resume`: `agentSuspend`/`agentResume` when the membership changes.
+    func setSuspended(_ username: String, queue: Int, _ suspended: Bool) throws(SwitchboardError) {
+        guard directory.queue(id: queue) != nil else { throw .unknownQueue }
+        guard let membership = agentRecords[username]!.user.queues[queue] else { throw .notQueueMember }
+        guard membership.suspended != suspended else { return }
+        agentRecords[username]!.user.queues[queue]!.suspended = suspended
+        emit(username, suspended ? .agentSuspend(queueId: queue) : .agentResume(queueId: queue))
+    }
+
+    /// `setAccountCode`: on one of the agent's calls, live or among their last 50 ended ones
+    /// (`unknownCall` otherwise). Stored in the call's `data` as `accountCode` and
+    /// `subAccountCode` (null when not given). A call that already has an account code keeps it
+    /// unless `override` (`accountCodeSet`). Nothing is emitted; the next event of a live call
+    /// carries the data.
+    func setAccountCode(_ username: String, _ params: AccountCodeParams) throws(SwitchboardError) {
+        let agent = agentRecords[username]!
+        let live = record(params.uniqueid).flatMap { record in record.agents.contains(username) ? record : nil }
+        let uniqueid: String
+        var data: [String: JSONValue]
+        if let live {
+            uniqueid = live.uniqueid
+            data = live.data
+        } else if agent.recent.contains(params.uniqueid), let old = ended[params.uniqueid] {
+            uniqueid = old.uniqueid
+            data = old.data
+        } else {
+            throw .unknownCall
+        }
+        if let existing = data["accountCode"], existing != .null, !params.override { throw .accountCodeSet }
+        data["accountCode"] = .string(params.accountCode)
+        data["subAccountCode"] = params.subAccountCode.map { .string($0) } ?? .null
+        if live != nil {
+            records[uniqueid]!.data = data
+        } else {
+            ended[uniqueid]!.data = data
+        }
+    }
+
+    /// No tab acknowledged the ringing: the call ringing at the agent is withdrawn (a queue call
+    /// goes to the next agent, a direct call ends with cause unavailable), and the agent's status
+    /// becomes AUX with `unreachableReason` (not checked against `auxReasons`).
+    public func unreachable(_ username: String, now: Int64) {
+        guard let agent = agentRecords[username], agent.signedIn else { return }
+        advance(to: now)
+        if let uniqueid = agent.current, let record = records[uniqueid], record.state == .ringing, record.isCallee(username) {
+            withdraw(uniqueid, cause: .unavailable, now: now)
+        }
+        setStatus(username, .aux, reason: settings.unreachableReason)
+        settleQueues(now: now)
+    }
+}

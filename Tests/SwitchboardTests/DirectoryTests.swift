@@ -1,0 +1,84 @@
+import Routes
+import Testing
+@testable import Switchboard
+
+@Suite struct DirectoryTests {
+    @Test func sampleParses() throws {
+        let directory = Directory.sample
+        #expect(directory.users.map(\.username) == ["alice", "bob", "carol", "dana"])
+        #expect(directory.devices.map(\.id) == ["alice-phone", "bob-phone", "carol-phone", "dana-phone", "hotdesk"])
+        #expect(directory.queues.map(\.id) == [100, 200, 300])
+        #expect(directory.queues.map(\.name) == ["Podpora", "Prodej", "Kampaň"])
+        #expect(directory.queues.map(\.type) == [.incoming, .incoming, .outgoing])
+        #expect(directory.auxReasons == ["Oběd", "Porada", "Školení"])
+        #expect(directory.listDevices)
+        #expect(directory.settings.acwSeconds == 5)
+        #expect(directory.settings.ringSeconds == 20)
+        #expect(directory.settings.externalAnswerSeconds == nil)
+        #expect(directory.settings.defaultCountry == "420")
+        let alice = try #require(directory.user(named: "alice"))
+        #expect(alice.displayname == "Alena Nováková")
+        #expect(alice.primaryExtension == 2001)
+        #expect(alice.queues.map(\.queue) == [100, 200, 300])
+        #expect(directory.user(named: "dana")?.superuser == true)
+        #expect(directory.device(identifier: "web-alice")?.extension == 2001)
+        #expect(directory.device(identifier: "sip:2009")?.owner == nil)
+        #expect(directory.groups[9] == "Vedení")
+    }
+
+    /// Each sample user's demo password is their username; the hashes were made with
+    /// `openssl kdf … PBKDF2` (100 000 iterations).
+    @Test func samplePasswordsVerify() {
+        for user in Directory.sample.users {
+            let hash = user.passwordHash ?? ""
+            #expect(hash.hasPrefix("$pbkdf2-sha256$i=100000$"))
+            if case .failure(let error) = PasswordHash.verify(password: user.username, against: hash) {
+                Issue.record("\(user.username): \(error)")
+            }
+            if case .success = PasswordHash.verify(password: user.username + "x", against: hash) {
+                Issue.record("\(user.username): a wrong password verified")
+            }
+        }
+    }
+
+    @Test func defaultsWhenKeysAreAbsent() throws {
+        let directory = try Directory.parse(text: #"{"users":[{"username":"u","id":7}]}"#)
+        #expect(directory.settings == SwitchboardSettings())
+        #expect(directory.listDevices == false)
+        #expect(directory.auxReasons.isEmpty)
+        let user = try #require(directory.user(named: "u"))
+        #expect(user.passwordHash == nil)
+        #expect(user.enabled)
+        #expect(user.displayname == "u")
+        #expect(user.locale == "cs")
+    }
+
+    func error(_ text: String) -> DirectoryError? {
+        do {
+            _ = try Directory.parse(text: text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func errorsNameThePath() {
+        #expect(error(#"{"bogus":1}"#) == DirectoryError(path: "bogus", problem: "is not a known key"))
+        #expect(error(#"[]"#) == DirectoryError(path: "$", problem: "must be an object"))
+        #expect(error(#"{"users":[{"username":"a","id":1},{"username":"b","id":2,"password":"secret"}]}"#)?.path == "users[1].password")
+        #expect(error(#"{"users":[{"username":"a","id":1,"nick":"x"}]}"#) == DirectoryError(path: "users[0].nick", problem: "is not a known key"))
+        #expect(error(#"{"users":[{"username":"a"}]}"#) == DirectoryError(path: "users[0].id", problem: "is required"))
+        #expect(error(#"{"users":[{"username":"a","id":"1"}]}"#) == DirectoryError(path: "users[0].id", problem: "must be an integer"))
+        #expect(error(#"{"users":[{"username":"a","id":1},{"username":"a","id":2}]}"#)?.path == "users[1].username")
+        #expect(error(#"{"users":[{"username":"a","id":1,"queues":[{"queue":5}]}]}"#) == DirectoryError(path: "users[0].queues[0].queue", problem: "names no queue"))
+        #expect(error(#"{"queues":[{"id":1,"name":"Q","type":"sideways"}]}"#)?.path == "queues[0].type")
+        #expect(error(#"{"queues":[{"id":1,"name":"Q","type":"incoming"},{"id":1,"name":"R","type":"incoming"}]}"#)?.path == "queues[1].id")
+        #expect(error(#"{"devices":[{"id":"d","extension":1,"owner":"nobody"}]}"#) == DirectoryError(path: "devices[0].owner", problem: "names no user"))
+        #expect(error(#"{"devices":[{"id":"d","extension":1,"identifiers":["x"]},{"id":"e","extension":2,"identifiers":["y","x"]}]}"#)?.path == "devices[1].identifiers[1]")
+        #expect(error(#"{"settings":{"ringSeconds":0}}"#)?.path == "settings.ringSeconds")
+        #expect(error(#"{"settings":{"ringseconds":5}}"#)?.path == "settings.ringseconds")
+        #expect(error(#"{"auxReasons":["a",2]}"#)?.path == "auxReasons[1]")
+        #expect(error(#"{"listDevices":"yes"}"#)?.path == "listDevices")
+        #expect(error(#"{"users":[],}"#)?.path == "$")
+    }
+}
