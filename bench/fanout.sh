@@ -87,7 +87,7 @@ write_directory() {
     cat >"$file" <<JSON
 {
   "users": [
-    {"username": "$AGENT_USER", "id": 1, "password": "$password_hash", "firstname": "Bench", "lastname": "User", "primaryExtension": 2001}
+    {"username": "$AGENT_USER", "id": 1, "password": "$password_hash", "firstname": "Bench", "lastname": "User", "primary_extension": 2001}
   ],
   "devices": [
     {"id": "$AGENT_IDENTIFIER", "name": "Bench phone", "extension": 2001, "identifiers": ["$AGENT_IDENTIFIER"]}
@@ -179,7 +179,7 @@ run_callgate() {
   "threads": $THREADS,
   "stateDirectory": "$LOG_DIR/callgate-state",
   "limits": {"maxConnections": $((SESSIONS + 1000)), "maxConnectionsPerAddress": 0},
-  "switchboard": {"directory": "$directory"},
+  "agents": {"directory": "$directory"},
   "admin": {"apiKey": "$api_key"}
 }
 JSON

@@ -41,11 +41,14 @@ final class Authenticator: Sendable {
         }
     }
 
-    /// A session token for `user`, valid on every channel for `sessionTokenSeconds`.
-    func issueSessionToken(user: String, provider: String) -> String {
+    /// A session token for `user`, valid on every channel for `sessionTokenSeconds`, and its
+    /// expiry (Unix seconds).
+    func issueSessionToken(user: String, provider: String) -> (token: String, expires: Int64) {
         let now = Int64(Date().timeIntervalSince1970)
-        return sessions.issue(SessionClaims(user: user, provider: provider, scope: Self.allChannelsScope,
-                                            issued: now, expires: now + sessionTokenSeconds))
+        let expires = now + sessionTokenSeconds
+        let token = sessions.issue(SessionClaims(user: user, provider: provider, scope: Self.allChannelsScope,
+                                                 issued: now, expires: expires))
+        return (token, expires)
     }
 
     /// The generated session key in `directory/session-secret` (mode 0600), made on first use.

@@ -12,4 +12,10 @@ protocol BackendLink: AnyObject {
     /// The browser closed with `payload`, or vanished (nil): end the back-end side. The link
     /// must not call the session afterwards.
     func browserEnded(_ payload: ClosePayload?)
+    /// Every timer tick of the browser connection (the link's own deadlines).
+    func tick(now: UInt64)
+}
+
+extension BackendLink {
+    func tick(now: UInt64) {}
 }

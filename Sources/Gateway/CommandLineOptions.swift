@@ -1,4 +1,5 @@
 import Foundation
+import Switchboard
 
 /// The command line: `callgate [--config FILE] [--listen HOST:PORT]... [--echo PATH]...
 /// [--threads N] [--log-level LEVEL] [--help] [--version]`. Flags override the config file.
@@ -21,6 +22,8 @@ struct CommandLineOptions {
           --echo PATH          serve a WebSocket echo on PATH (conformance runs, benchmarks; repeatable)
           --threads N          event loops (default: one per core)
           --log-level LEVEL    debug, info, warn or error (default: info)
+          --sample-directory   print the shipped sample directory (users, devices, queues;
+                               docs/directory.md), a start for agents.directory
           --help               print this help
           --version            print the version
 
@@ -69,6 +72,7 @@ struct CommandLineOptions {
             switch argument {
             case "--help", "-h": return .print(usage)
             case "--version": return .print("callgate \(version)\n")
+            case "--sample-directory": return .print(Directory.sampleJSON + "\n")
             case "--config": configFile = try value(argument)
             case "--listen": listen.append(try value(argument))
             case "--listen-tls": listenTLS.append(try value(argument))

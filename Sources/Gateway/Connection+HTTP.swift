@@ -1,4 +1,5 @@
 import Glibc
+import Switchboard
 import WSFraming
 
 /// The HTTP/1.1 phase: request heads parsed by WSFraming's `HTTPRequestParser` (RFC 9112),
@@ -6,7 +7,7 @@ import WSFraming
 extension Connection {
     func processHTTP(_ bytes: UnsafeMutableRawBufferPointer) {
         var input = bytes
-        while phase == .http && !input.isEmpty && !finishAfterFlush {
+        while phase == .http && !input.isEmpty && !finishAfterFlush && !awaitingResponse {
             // Parse straight from the loop's buffer; copy only a head that is still incomplete.
             let parsed: HTTPRequestHead?
             let consumedFromInput: Int
@@ -54,6 +55,10 @@ extension Connection {
         }
         if let route = context.config.routes.route(forPath: path) {
             upgrade(head, route: route)
+            return
+        }
+        if path.hasPrefix(AdminCommand.prefix) {
+            serveAdmin(head)
             return
         }
         guard head.method == "GET" || head.method == "HEAD" else {
@@ -142,9 +147,20 @@ extension Connection {
         extraHeaders: [(String, String)] = [],
         headOnly: Bool = false
     ) {
+        respond(status: status, body: Array(body.utf8), keepAlive: keepAlive, contentType: contentType,
+                extraHeaders: extraHeaders, headOnly: headOnly)
+    }
+
+    func respond(
+        status: Int,
+        body bodyBytes: [UInt8],
+        keepAlive: Bool,
+        contentType: String,
+        extraHeaders: [(String, String)] = [],
+        headOnly: Bool = false
+    ) {
         loop.metrics.httpResponse(status: status)
         var response = HTTPResponseHead(status: status)
-        let bodyBytes = Array(body.utf8)
         response.headers.add(name: "Content-Type", value: contentType)
         response.headers.add(name: "Content-Length", value: String(bodyBytes.count))
         response.headers.add(name: "Cache-Control", value: "no-store")

@@ -39,7 +39,8 @@ extension Connection {
             query: QueryString(head.query ?? "").removing(names: GateCredential.queryParameterNames),
             origin: upgrade.origin,
             subprotocol: upgrade.subprotocol,
-            address: peerHost)
+            address: peerHost,
+            cookies: head.headers.values(for: "Cookie"))
         application = RouteSession(route: route, request: request, identity: identity, context: context)
         var limits = context.webSocketLimits
         if let bytes = route.limits.messageBytes {

@@ -69,6 +69,9 @@ final class Connection: EventHandler, TimedHandler {
     var releaseTLSWhenFlushed = false
     /// Shut down our sending side once `outbound` is flushed.
     var finishAfterFlush = false
+    /// An HTTP response is being made elsewhere (the admin API on the agent hub's loop): read
+    /// nothing more until it is sent.
+    var awaitingResponse = false
     private var interest: UInt32
     /// Our peer does not take what we queue: reading pauses (STYLE §9).
     private var readingPaused = false

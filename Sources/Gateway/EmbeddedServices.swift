@@ -2,9 +2,10 @@ import Routes
 import WSFraming
 
 /// The in-process back ends a route can name as `"backend": "embedded:NAME"` (or `"embedded"`
-/// for the one named like the channel). Each makes one link per session.
+/// for the one named like the channel). Each makes one link per session: `echo`, and `ws`, the
+/// agent protocol against the embedded Switchboard (`AgentHub`).
 enum EmbeddedServices {
-    static let names = ["echo"]
+    static let names = ["echo", "ws"]
 
     /// The service `route` names: `embedded:NAME`, or for plain `embedded` the channel's own name.
     static func serviceName(for route: Route) -> String? {
@@ -16,6 +17,7 @@ enum EmbeddedServices {
     static func service(for route: Route) -> ((RouteSession) -> BackendLink)? {
         switch serviceName(for: route) {
         case "echo": { EchoLink(session: $0) }
+        case "ws": { AgentLink(session: $0, hub: $0.context.agentHub) }
         default: nil
         }
     }

@@ -29,6 +29,8 @@ struct GatewayConfig: Sendable {
     /// against the system's CAs).
     var upstreamTLS: [String: TLSClientConfiguration] = [:]
     var auth = AuthSettings()
+    /// Agent sessions on `/ws`, the Switchboard's directory and the admin API.
+    var agents = AgentSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -84,6 +86,14 @@ extension GatewayConfig {
         try applyRoutes(&reader)
         if var section = try reader.section("auth") {
             try auth.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("agents") {
+            try agents.apply(agents: &section)
+            try section.finish()
+        }
+        if var section = try reader.section("admin") {
+            try agents.apply(admin: &section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

@@ -9,6 +9,8 @@ struct SessionRequest: Sendable {
     var origin: String?
     var subprotocol: String?
     var address: String
+    /// The request's `Cookie` lines.
+    var cookies: [String] = []
 }
 
 /// One browser session on a route (a channel of the UCS `api` object): the authentication
@@ -75,6 +77,7 @@ final class RouteSession: WebSocketApplication {
     }
 
     func tick(_ connection: Connection, now: UInt64) {
+        link?.tick(now: now)
         if let authDeadline, now >= authDeadline {
             self.authDeadline = nil
             connection.loop.metrics.routeEvent(route.channel, "auth_timeout")

@@ -18,7 +18,7 @@ final class Server: @unchecked Sendable {
     init(config: GatewayConfig) throws {
         context = try ServerContext(config: config)
         loops = (0..<config.threads).map { EventLoop(index: $0) }
-        context.loopMetrics = loops.map(\.metrics)
+        context.loopMetrics = loops.map(\.metrics) + [context.agentHub.loop.metrics]
         context.muxPools = loops.map { MuxPools(loop: $0, context: context) }
     }
 
@@ -32,6 +32,7 @@ final class Server: @unchecked Sendable {
         boundAddresses = try config.listen.map { try bind($0, tls: nil) }
         boundTLSAddresses = try config.tls.listen.map { try bind($0, tls: tls) }
         if config.tls.redirectHTTP { context.redirectPort = boundTLSAddresses.first?.port }
+        threads += context.agentHub.start()
         for loop in loops {
             for listener in listeners[loop.index] { listener.start() }
             threads.append(Thread.spawn(name: "callgate-loop-\(loop.index)") { loop.run() })
@@ -67,6 +68,7 @@ final class Server: @unchecked Sendable {
             usleep(20_000)
         }
         for loop in loops { loop.stop() }
+        context.agentHub.stop()
         for thread in threads { pthread_join(thread, nil) }
         Log.info("stopped", ["remaining_connections": "\(context.limiter.total)"])
     }

@@ -1,4 +1,6 @@
+import Foundation
 import Routes
+import Switchboard
 import Synchronization
 import WSFraming
 
@@ -15,6 +17,8 @@ final class ServerContext: Sendable {
     let authenticator: Authenticator
     /// The upstream back ends by channel, resolved at start.
     let upstreams: [String: UpstreamTarget]
+    /// Agent sessions on `/ws` and the embedded Switchboard.
+    let agentHub: AgentHub
     /// Each loop's mux pools, indexed by loop; set once before the loops start.
     nonisolated(unsafe) var muxPools: [MuxPools] = []
     /// Set on SIGTERM/SIGINT: readiness fails and new upgrades are refused with 503.
@@ -34,6 +38,21 @@ final class ServerContext: Sendable {
                                     maxPerAddress: config.limits.maxConnectionsPerAddress)
         authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
         upstreams = try UpstreamTarget.all(config)
+        agentHub = AgentHub(settings: config.agents, directory: try Self.directory(config.agents),
+                            authenticator: authenticator)
+    }
+
+    /// `agents.directory`, or the sample directory.
+    private static func directory(_ settings: AgentSettings) throws -> Directory {
+        guard let path = settings.directoryFile else { return Directory.sample }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw GatewayConfig.Error(key: "agents.directory", problem: "cannot read \(path)")
+        }
+        do {
+            return try Directory.parse(text: text)
+        } catch {
+            throw GatewayConfig.Error(key: "agents.directory", problem: "\(path): \(error)")
+        }
     }
 
     /// The back-end side for a newly admitted session, by its route's back end and mode.

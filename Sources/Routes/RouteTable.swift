@@ -7,11 +7,14 @@ public struct RouteTable: Sendable, Equatable {
     public private(set) var routes: [Route]
     private var byPath: [String: Int]
 
-    /// The five UCS channels at `/ws`, `/recording`, … with no back end configured: `ws`
-    /// authenticates in its own protocol (`login`, `sso`), the side channels at the gate.
+    /// The five UCS channels at `/ws`, `/recording`, …: `ws` served by the embedded
+    /// Switchboard (`embedded`), authenticating in its own protocol (`login`, `sso`); the side
+    /// channels with no back end configured, authenticating at the gate.
     public static var defaults: RouteTable {
         RouteTable(ucsChannels.map { channel in
-            Route(channel: channel, path: "/\(channel)", authentication: channel == "ws" ? .none : .required)
+            channel == "ws"
+                ? Route(channel: channel, path: "/ws", backend: .embedded(""), authentication: .none)
+                : Route(channel: channel, path: "/\(channel)", authentication: .required)
         })
     }
 

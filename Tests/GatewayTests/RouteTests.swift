@@ -170,7 +170,7 @@ import TLSBridge
         // None of it reached the upstream: it never saw a connection.
         #expect(upstream.metric(.upgrades) == 0)
 
-        let token = gateway.server.context.authenticator.issueSessionToken(user: "alice", provider: "CRM")
+        let token = gateway.server.context.authenticator.issueSessionToken(user: "alice", provider: "CRM").token
         // The token as the first message: an `authenticated` event, then the relay.
         let late = try TestPeer(port: gateway.port)
         #expect(late.upgrade(path: "/report")?.hasPrefix("HTTP/1.1 101") == true)

@@ -2,12 +2,13 @@ import Testing
 @testable import Routes
 
 @Suite struct RouteTableTests {
-    @Test func defaultsAreTheFiveUCSChannelsWithoutBackEnds() {
+    @Test func defaultsAreTheFiveUCSChannelsWithTheEmbeddedSwitchboardOnWs() {
         let table = RouteTable.defaults
         #expect(table.routes.map(\.channel) == ["ws", "recording", "report", "email", "template"])
         #expect(table.route(forPath: "/recording")?.channel == "recording")
         #expect(table.route(forPath: "/recording/")?.channel == nil)
-        #expect(table.routes.allSatisfy { $0.backend == nil })
+        #expect(table.route(forChannel: "ws")?.backend == .embedded(""))
+        #expect(table.routes.dropFirst().allSatisfy { $0.backend == nil })
         #expect(table.route(forChannel: "ws")?.authentication == Route.Authentication.none)
         #expect(table.route(forChannel: "email")?.authentication == .required)
     }

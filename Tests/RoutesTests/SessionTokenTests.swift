@@ -27,7 +27,7 @@ import Testing
         let token = signer.issue(claims)
         #expect(token.hasPrefix("v1."))
         #expect(signer.verify(token, scope: "channels", now: Self.now + 10) == .success(claims))
-        #expect(claims.identity(address: "198.51.100.4") == Identity(user: "agent ü/7", provider: "Jmeno CRM", address: "198.51.100.4"))
+        #expect(claims.identity(address: "198.51.100.4") == Identity(user: "agent ü/7", provider: "Jmeno CRM", address: "198.51.100.4", expires: claims.expires))
     }
 
     @Test func pythonMintedTokenVerifiesAndMatches() throws {

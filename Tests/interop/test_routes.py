@@ -801,7 +801,7 @@ def test_unknown_path_404_and_unconfigured_channel_503(start_gateway):
     async def scenario():
         status, _ = await refused_status(url(gw, "/nowhere"))
         assert status == 404
-        for channel in ("email", "template", "ws"):
+        for channel in ("email", "template", "recording"):
             status, body = await refused_status(url(gw, f"/{channel}"))
             assert status == 503 and channel in body, (channel, status, body)
 

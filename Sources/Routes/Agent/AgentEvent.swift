@@ -34,6 +34,9 @@ public enum AgentEvent: Hashable, Sendable {
     case error(message: String)
     case warning(message: String)
     case info(message: String)
+    /// Gateway: which of the user's tabs is primary (it rings and may auto-answer; the others
+    /// mirror), and how many tabs the user has. Sent to every tab whenever the set changes.
+    case primary(primary: Bool, tabs: Int)
 
     /// The `"event"` name.
     public var name: String {
@@ -62,6 +65,7 @@ public enum AgentEvent: Hashable, Sendable {
         case .error: "error"
         case .warning: "warning"
         case .info: "info"
+        case .primary: "primary"
         }
     }
 
@@ -72,7 +76,7 @@ public enum AgentEvent: Hashable, Sendable {
              .callMute, .callUnmute, .agentSuspend, .agentResume, .waitingCallersChange, .message:
             .user
         case .connect, .credentials, .loginError, .user, .identify, .identifier, .device, .ready,
-             .error, .warning, .info:
+             .error, .warning, .info, .primary:
             .session
         }
     }
@@ -127,6 +131,9 @@ public enum AgentEvent: Hashable, Sendable {
             json.key("message"); json.message(message)
         case .error(let message), .warning(let message), .info(let message):
             json.key("message"); json.string(message)
+        case .primary(let primary, let tabs):
+            json.key("primary"); json.bool(primary)
+            json.nextKey("tabs"); json.integer(tabs)
         }
         json.raw("}}")
         return json.bytes

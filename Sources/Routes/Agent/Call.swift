@@ -158,7 +158,7 @@ public struct Call: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    mutating func call(_ call: Call) {
+    public mutating func call(_ call: Call) {
         raw("{"); key("called_name"); optionalString(call.called_name)
         nextKey("called_number"); string(call.called_number)
         nextKey("called_number_norm"); optionalString(call.called_number_norm)

@@ -107,7 +107,7 @@ public struct User: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    mutating func user(_ user: User) {
+    public mutating func user(_ user: User) {
         raw("{"); key("acwtime"); integer(user.acwtime)
         nextKey("auxtime"); integer(user.auxtime)
         nextKey("auxtimes"); object(user.auxtimes.mapValues { JSONValue.integer($0) })

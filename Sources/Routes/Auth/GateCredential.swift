@@ -79,7 +79,7 @@ public enum GateCredential: Sendable, Equatable {
     }
 
     /// RFC 6750 §2.1: `Bearer` 1*SP b64token. Nil for other schemes or an empty token.
-    static func bearerToken(_ value: String) -> String? {
+    public static func bearerToken(_ value: String) -> String? {
         let trimmed = withoutOWS(Substring(value))
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
         let token = withoutOWS(trimmed.dropFirst(7))
@@ -87,7 +87,7 @@ public enum GateCredential: Sendable, Equatable {
     }
 
     /// The value of the first cookie `name` in a `Cookie` field value (RFC 6265 §4.2.1, §5.4).
-    static func cookie(named name: String, in line: String) -> String? {
+    public static func cookie(named name: String, in line: String) -> String? {
         for pair in line.split(separator: ";") {
             let trimmed = withoutOWS(pair)
             guard let equals = trimmed.firstIndex(of: "=") else { continue }

@@ -8,10 +8,14 @@ public struct Identity: Sendable, Equatable {
     public var provider: String?
     /// The client's IP address as text, e.g. `192.0.2.7` or `2001:db8::1`.
     public var address: String
+    /// When the credential stops being valid (Unix seconds): a session token's expiry; nil for
+    /// credentials that are checked once (an SSO token, a password).
+    public var expires: Int64?
 
-    public init(user: String, provider: String?, address: String) {
+    public init(user: String, provider: String?, address: String, expires: Int64? = nil) {
         self.user = user
         self.provider = provider
         self.address = address
+        self.expires = expires
     }
 }

@@ -153,8 +153,9 @@ public struct SessionClaims: Sendable, Equatable {
         self.expires = expires
     }
 
-    /// The session identity for a client at `address`; an empty provider becomes nil.
+    /// The session identity for a client at `address`, expiring with the token; an empty
+    /// provider becomes nil.
     public func identity(address: String) -> Identity {
-        Identity(user: user, provider: provider.isEmpty ? nil : provider, address: address)
+        Identity(user: user, provider: provider.isEmpty ? nil : provider, address: address, expires: expires)
     }
 }

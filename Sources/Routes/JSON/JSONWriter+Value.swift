@@ -1,6 +1,6 @@
 /// Writing `JSONValue`s (the agent protocol's free-form members), optionals as `null`.
 extension JSONWriter {
-    mutating func value(_ value: JSONValue) {
+    public mutating func value(_ value: JSONValue) {
         switch value {
         case .null: raw("null")
         case .bool(let flag): bool(flag)
@@ -18,7 +18,7 @@ extension JSONWriter {
     }
 
     /// Members sorted by the UTF-8 bytes of their names (deterministic output).
-    mutating func object(_ members: [String: JSONValue]) {
+    public mutating func object(_ members: [String: JSONValue]) {
         raw("{")
         let names = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         for (index, name) in names.enumerated() {
@@ -30,23 +30,23 @@ extension JSONWriter {
         raw("}")
     }
 
-    mutating func optionalInteger<T: BinaryInteger>(_ value: T?) {
+    public mutating func optionalInteger<T: BinaryInteger>(_ value: T?) {
         if let value { integer(value) } else { raw("null") }
     }
 
-    mutating func optionalBool(_ value: Bool?) {
+    public mutating func optionalBool(_ value: Bool?) {
         if let value { bool(value) } else { raw("null") }
     }
 
     /// `"name":` — the name is a StaticString from this module, already JSON-safe.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         raw("\"")
         raw(name)
         raw("\":")
     }
 
     /// `,"name":`
-    mutating func nextKey(_ name: StaticString) {
+    public mutating func nextKey(_ name: StaticString) {
         raw(",\"")
         raw(name)
         raw("\":")

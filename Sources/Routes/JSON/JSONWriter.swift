@@ -3,25 +3,25 @@
 /// character U+0000–U+001F as `\u00XX` (lowercase hex), and additionally U+2028 and U+2029 as
 /// `\u2028`/`\u2029` so the text is also safe inside JavaScript source. Everything else is
 /// written as UTF-8.
-struct JSONWriter {
-    private(set) var bytes: [UInt8]
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8]
 
-    init(capacity: Int = 128) {
+    public init(capacity: Int = 128) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Raw ASCII, for punctuation and keys that need no escaping.
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Raw bytes already known to be valid JSON (a `RequestID` literal).
-    mutating func raw(_ text: String) {
+    public mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for scalar in value.unicodeScalars {
             switch scalar.value {
@@ -35,15 +35,15 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    mutating func optionalString(_ value: String?) {
+    public mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { raw("null") }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         raw(value ? "true" : "false")
     }
 
