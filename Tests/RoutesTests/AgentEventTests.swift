@@ -21,6 +21,8 @@ import Testing
         #expect(text(.error(message: "cannot connect")) == #"{"event":"error","data":{"message":"cannot connect"}}"#)
         #expect(text(.warning(message: "w\n")) == #"{"event":"warning","data":{"message":"w\u000a"}}"#)
         #expect(text(.info(message: "Stav změněn")) == #"{"event":"info","data":{"message":"Stav změněn"}}"#)
+        #expect(text(.primary(primary: true, tabs: 2), seq: 7) == #"{"event":"primary","data":{"primary":true,"tabs":2}}"#)
+        #expect(AgentEvent.primary(primary: false, tabs: 1).scope == .session)
     }
 
     @Test func userAndReadyWrapTheirObjects() {

@@ -26,10 +26,12 @@ CALLER = "+420602123456"
 
 
 def directory(gateway_binary, **settings):
-    """The shipped sample directory (passwords = user names) with test-friendly settings."""
+    """The shipped sample directory (passwords = user names) with test-friendly settings, and
+    carol's phone also known by the client address 127.0.0.9."""
     text = subprocess.run([gateway_binary, "--sample-directory"], check=True, capture_output=True, text=True).stdout
     sample = json.loads(text)
     sample["settings"].update({"ringSeconds": 30, "acwSeconds": 0, **settings})
+    next(d for d in sample["devices"] if d["id"] == "carol-phone")["identifiers"].append("127.0.0.9")
     return sample
 
 
@@ -84,8 +86,8 @@ class Tab:
         self.auto_ack = auto_ack
 
     @classmethod
-    async def open(cls, gw, query="", source=None, auto_ack=True):
-        kwargs = {}
+    async def open(cls, gw, query="", source=None, auto_ack=True, cookie=None):
+        kwargs = {"additional_headers": {"Cookie": cookie}} if cookie else {}
         if source:
             sock = socket.socket()
             sock.bind((source, 0))
@@ -269,6 +271,27 @@ def test_every_method_is_refused_outside_its_states_and_accepted_inside(agent_ga
         assert (await tab.ok("logout")) == {}
         await tab.event("credentials")
         await assert_refused_outside(tab, "CREDENTIALS")
+
+    run(scenario())
+
+
+def test_the_phone_is_found_by_url_parameter_cookie_or_client_address(agent_gateway):
+    gw = agent_gateway()
+
+    async def scenario():
+        for user, kwargs, expected in [
+            ("alice", {"query": "?identifier=web-alice"}, "web-alice"),
+            ("bob", {"cookie": "theme=dark; callgate_identifier=sip:2002"}, "sip:2002"),
+            ("carol", {"source": "127.0.0.9"}, "127.0.0.9"),
+        ]:
+            tab = await Tab.open(gw, **kwargs)
+            await tab.ok("login", username=user, password=user)
+            assert (await tab.event("identifier")) == {"identificator": expected}, user
+            await tab.ok("selectIdentifier", identifier=expected)
+            assert (await tab.event("device"))["device"]["id"] == f"{user}-phone"
+        plain = await Tab.open(gw)
+        await plain.ok("login", username="dana", password="dana")
+        assert "identifier" not in await plain.quiet(0.3)
 
     run(scenario())
 
