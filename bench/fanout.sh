@@ -79,8 +79,8 @@ start_pinned() {
 
 # =============================================================================================
 # THE DIRECTORY FORMAT. write_directory FILE PASSWORD_HASH writes the switchboard directory for
-# the bench: one user, one phone, no queues. The format is the lead's (docs/directory.md on the
-# agent-sessions branch); if it changes, this function is the one place to adjust.
+# the bench: one user, one phone, no queues, in the format of docs/directory.md; if it changes,
+# this function is the one place to adjust.
 # =============================================================================================
 write_directory() {
     local file=$1 password_hash=$2
@@ -190,8 +190,8 @@ JSON
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
             wait "$SERVER_PID" 2>/dev/null
             CALLGATE_FAILED="Callgate exited (status $?) before it was ready (config $config, log $log)"
-            if grep -qE 'switchboard|admin' "$log"; then
-                CALLGATE_FAILED+="; it refused the switchboard/admin config: this Callgate has no agent sessions yet"
+            if grep -qE 'agents|admin' "$log"; then
+                CALLGATE_FAILED+="; it refused the agents/admin config (docs/config.md)"
             fi
             say "$CALLGATE_FAILED; its log ends:"
             tail -5 "$log" | sed 's/^/    /' >&2
@@ -217,7 +217,7 @@ JSON
             CALLGATE_FAILED="the Callgate run failed before any round: $reason"
             if grep -qE 'handshake failed on connection 0|agent login|login reply|attach refused|on connection 0: server (sent Close|closed|reset)' \
                 "$log.loadgen-stderr"; then
-                CALLGATE_FAILED+=" -- Callgate failed at the WebSocket upgrade on /ws or at login: expected until the agent sessions (switchboard, admin API) are merged"
+                CALLGATE_FAILED+=" -- Callgate failed at the WebSocket upgrade on /ws or at login"
             fi
         else
             CALLGATE_FAILED="Callgate: a count did not match: $reason"
