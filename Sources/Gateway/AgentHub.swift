@@ -118,7 +118,15 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     // MARK: signing in and out
 
+    /// Longest user name a `login` is checked for; longer ones are refused at once (and are not
+    /// kept by the throttle).
+    static let maxUsernameBytes = 256
+
     private func login(_ link: AgentLink, id: RequestID, username: String, password: String) {
+        guard username.utf8.count <= Self.maxUsernameBytes else {
+            refuseLogin(link, id: id, code: .invalidCredentials, reason: "user name too long")
+            return
+        }
         let now = loop.now
         let userKey = "user:" + username, addressKey = "address:" + link.address
         guard !throttle.isBlocked(userKey, now: now), !throttle.isBlocked(addressKey, now: now) else {

@@ -55,7 +55,7 @@ final class AgentLink: BackendLink, @unchecked Sendable {
     func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         guard opcode == .text else {
             // RFC 6455 §7.4.1: 1003, a type of data the endpoint cannot accept.
-            session.closeBrowser(ClosePayload(code: .unsupportedData, reason: "the agent protocol is JSON text"))
+            close(ClosePayload(code: .unsupportedData, reason: "the agent protocol is JSON text"))
             return
         }
         switch AgentRequest.parse(payload) {
@@ -76,6 +76,7 @@ final class AgentLink: BackendLink, @unchecked Sendable {
     func browserBackpressure(_ backedUp: Bool) {}
 
     func browserEnded(_ payload: ClosePayload?) {
+        guard !ended else { return }
         ended = true
         hub.loop.execute { [hub, self] in hub.closed(self) }
     }
@@ -85,7 +86,7 @@ final class AgentLink: BackendLink, @unchecked Sendable {
             self.expires = nil
             loop.metrics.routeEvent("ws", "auth_expired")
             Log.info("auth_expired", ["channel": "ws", "peer": address])
-            session.closeBrowser(ClosePayload(code: .authenticationExpired, reason: "authentication expired; log in again"))
+            close(ClosePayload(code: .authenticationExpired, reason: "authentication expired; log in again"))
         }
     }
 
@@ -102,11 +103,9 @@ final class AgentLink: BackendLink, @unchecked Sendable {
         guard !ended else { return }
         // A tab that does not read is cut off; it reconnects and `attach`es, losing nothing.
         if session.browserPending > session.sessionQueueLimit {
-            ended = true
             loop.metrics.routeEvent("ws", "session_queue_overflow")
             Log.info("session_queue_overflow", ["channel": "ws", "peer": address])
-            session.closeBrowser(ClosePayload(code: .sessionQueueOverflow, reason: "the tab does not read its events"))
-            hub.loop.execute { [hub, self] in hub.closed(self) }
+            close(ClosePayload(code: .sessionQueueOverflow, reason: "the tab does not read its events"))
             return
         }
         session.deliver(.text, bytes)
@@ -115,6 +114,15 @@ final class AgentLink: BackendLink, @unchecked Sendable {
     /// The tab is signed in until `expires`; nil: no expiry, or signed out.
     func authenticated(until expires: Int64?) {
         self.expires = expires
+    }
+
+    /// Closes the tab from this side: the session does not call `browserEnded` then, so the hub
+    /// is told here.
+    private func close(_ payload: ClosePayload) {
+        guard !ended else { return }
+        ended = true
+        session.closeBrowser(payload)
+        hub.loop.execute { [hub, self] in hub.closed(self) }
     }
 
     /// A reply that never went to the hub.

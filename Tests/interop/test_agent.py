@@ -614,3 +614,23 @@ def test_admin_api_authenticates_and_answers_errors_with_statuses(agent_gateway)
     assert admin(gw, "POST", "/admin/calls?from=%2B420602123456&queue=100&user=alice")[0] == 400
     assert admin(gw, "POST", "/admin/calls?from=%2B420602123456&queue=999")[0] == 404
     assert admin(gw, "POST", "/admin/calls/no-such-call/hangup")[0] == 404
+
+
+def test_bad_input_gets_a_clear_answer(agent_gateway):
+    gw = agent_gateway()
+
+    async def scenario():
+        tab = await Tab.open(gw)
+        await tab.ws.send(b"\x00\x01")
+        code, _, _ = await closed_with(tab.ws)
+        assert code == 1003  # RFC 6455 §7.4.1: a type of data it cannot accept
+        tab = await Tab.open(gw)
+        await tab.ws.send("{" + " " * 70_000 + "}")
+        reply = json.loads(await asyncio.wait_for(tab.ws.recv(), 5))
+        assert reply["error"]["code"] == "tooLarge" and "id" not in reply
+        assert (await tab.refused("login", username="x" * 300, password="p"))["code"] == "loginFailed"
+        assert (await tab.event("loginError"))["code"] == 1
+        assert (await tab.refused("dial", number="2002"))["code"] == "wrongState"
+        assert (await tab.refused("nonsense"))["code"] == "unknownMethod"
+
+    run(scenario())
