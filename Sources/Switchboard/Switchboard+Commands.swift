@@ -87,10 +87,11 @@ extension Switchboard {
     }
 
     /// `setAccountCode`: on one of the agent's calls, live or among their last 50 ended ones
-    /// (`unknownCall` otherwise). Stored in the call's `data` as `accountCode` and
-    /// `subAccountCode` (null when not given). A call that already has an account code keeps it
-    /// unless `override` (`accountCodeSet`). Nothing is emitted; the next event of a live call
-    /// carries the data.
+    /// (`unknownCall` otherwise). seeds/004: `override` true replaces the call's account codes
+    /// with this one, false (the default) adds it to them. Stored in the call's `data` as
+    /// `accountCodes`, a list of `{"accountCode","subAccountCode"}` (null when not given), and
+    /// the latest as `accountCode` and `subAccountCode`. Nothing is emitted; the next event of
+    /// a live call carries the data.
     func setAccountCode(_ username: String, _ params: AccountCodeParams) throws(SwitchboardError) {
         let agent = agentRecords[username]!
         let live = record(params.uniqueid).flatMap { record in record.agents.contains(username) ? record : nil }
@@ -105,9 +106,14 @@ extension Switchboard {
         } else {
             throw .unknownCall
         }
-        if let existing = data["accountCode"], existing != .null, !params.override { throw .accountCodeSet }
-        data["accountCode"] = .string(params.accountCode)
-        data["subAccountCode"] = params.subAccountCode.map { .string($0) } ?? .null
+        let code = JSONValue.string(params.accountCode)
+        let subCode = params.subAccountCode.map { JSONValue.string($0) } ?? .null
+        var codes: [JSONValue] = []
+        if !params.override, case .array(let existing)? = data["accountCodes"] { codes = existing }
+        codes.append(.object(["accountCode": code, "subAccountCode": subCode]))
+        data["accountCodes"] = .array(codes)
+        data["accountCode"] = code
+        data["subAccountCode"] = subCode
         if live != nil {
             records[uniqueid]!.data = data
         } else {

@@ -42,6 +42,5 @@ public struct SwitchboardError: Error, Hashable, Sendable, CustomStringConvertib
     static let transferInProgress = SwitchboardError(code: "transferInProgress", text: "A transfer is already in progress.", httpStatus: 409)
     static let noTransfer = SwitchboardError(code: "noTransfer", text: "No consultation call to finish the transfer with.", httpStatus: 409)
     static let agentUnavailable = SwitchboardError(code: "agentUnavailable", text: "The agent cannot take the call now.", httpStatus: 409)
-    static let accountCodeSet = SwitchboardError(code: "accountCodeSet", text: "The call already has an account code; set override to replace it.", httpStatus: 409)
     static let notExternal = SwitchboardError(code: "notExternal", text: "The call has no external party.", httpStatus: 409)
 }

@@ -157,18 +157,24 @@ import Testing
         try Harness.ready(board, "alice", "bob")
         let id = try #require(Harness.uniqueid(try board.execute(.dial(DialParams(number: "602123456", data: ["crm": .string("7")])), for: "alice", now: t0)))
         #expect(try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "PRODEJ")), for: "alice", now: t0) == .ok)
-        #expect(Harness.code { _ = try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "JINÉ")), for: "alice", now: t0) } == "accountCodeSet")
+        // seeds/004: without override the code is added to the call's codes.
+        #expect(try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "JINÉ")), for: "alice", now: t0) == .ok)
         #expect(Harness.code { _ = try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "X")), for: "bob", now: t0) } == "unknownCall")
         #expect(Harness.code { _ = try board.execute(.setAccountCode(AccountCodeParams(uniqueid: "1.1", accountCode: "X")), for: "alice", now: t0) } == "unknownCall")
-        #expect(board.calls.first?.data == ["crm": .string("7"), "accountCode": .string("PRODEJ"), "subAccountCode": .null])
+        let prodej = JSONValue.object(["accountCode": .string("PRODEJ"), "subAccountCode": .null])
+        let jine = JSONValue.object(["accountCode": .string("JINÉ"), "subAccountCode": .null])
+        #expect(board.calls.first?.data == ["crm": .string("7"), "accountCodes": .array([prodej, jine]),
+                                            "accountCode": .string("JINÉ"), "subAccountCode": .null])
         _ = try board.remoteAnswer(uniqueid: id, now: t0 + 1)
-        #expect(Harness.lastCall(board.takeEvents(), for: "alice")?.data["accountCode"] == .string("PRODEJ"))
+        #expect(Harness.lastCall(board.takeEvents(), for: "alice")?.data["accountCodes"] == .array([prodej, jine]))
         _ = try board.execute(.hangup, for: "alice", now: t0 + 2)
         _ = board.takeEvents()
         // After the call, with override.
         #expect(try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "SERVIS", subAccountCode: "Záruka", override: true)),
                                   for: "alice", now: t0 + 3) == .ok)
-        #expect(board.ended[id]?.data == ["crm": .string("7"), "accountCode": .string("SERVIS"), "subAccountCode": .string("Záruka")])
+        let servis = JSONValue.object(["accountCode": .string("SERVIS"), "subAccountCode": .string("Záruka")])
+        #expect(board.ended[id]?.data == ["crm": .string("7"), "accountCodes": .array([servis]),
+                                          "accountCode": .string("SERVIS"), "subAccountCode": .string("Záruka")])
         #expect(board.takeEvents().isEmpty)
     }
 }

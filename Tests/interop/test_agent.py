@@ -325,11 +325,11 @@ def test_inbound_queue_call_with_hold_mute_hangup_and_statistics(agent_gateway):
         await tab.ok("mute")
         await tab.event("callUnmute")
         await tab.ok("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-7")
-        assert (await tab.refused("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-8"))["code"] == "accountCodeSet"
+        await tab.ok("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-8", subAccountCode="B")  # added (seeds/004)
         await tab.ok("hangup")
         hangup = (await tab.event("callHangup"))["call"]
         assert hangup["state"] == 4 and hangup["cause"] == 4 and hangup["disconnected"] is not None
-        assert hangup["data"].get("accountCode") == "ZAK-7"
+        assert [c["accountCode"] for c in hangup["data"]["accountCodes"]] == ["ZAK-7", "ZAK-8"]
         assert (await tab.event("stateChange"))["status"] == "ACW"
         assert (await tab.event("stateChange", timeout=4))["status"] == "READY"
         user = (await tab.ok("state"))["user"]
