@@ -504,7 +504,12 @@ def test_unacknowledged_ringing_is_resent_once_then_the_agent_is_unreachable(age
         assert hangup["uniqueid"] == first["data"]["call"]["uniqueid"]
         change = await tab.event("stateChange")
         assert change == {"status": "AUX", "reason": "unreachable"}
-        assert metric(gw, 'callgate_route_events_total{channel="ws",event="agent_unreachable"}') == 1
+        # Metrics are published at the hub's tick, just after the event left: poll briefly.
+        name = 'callgate_route_events_total{channel="ws",event="agent_unreachable"}'
+        deadline = time.monotonic() + 2
+        while metric(gw, name) != 1 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert metric(gw, name) == 1
 
     run(scenario())
 
