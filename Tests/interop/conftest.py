@@ -46,6 +46,8 @@ class Gateway:
     def __init__(self, tmp: Path, args, config=None):
         self.tmp = tmp
         self.http_port, self.tls_port = free_port(), free_port()
+        while self.tls_port == self.http_port:  # two free ports may be the same one, picked twice
+            self.tls_port = free_port()
         command = [str(CALLGATE), "--listen", f"127.0.0.1:{self.http_port}",
                    "--listen-tls", f"127.0.0.1:{self.tls_port}", "--echo", "/echo", "--threads", "1", *args]
         if config is not None:
