@@ -159,25 +159,32 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         }
     }
 
-    /// A verified user becomes this tab's: the Switchboard signs them in (unless they already
-    /// are), other browsers are logged out (`autologout`), and the tab gets its token and state.
+    /// A verified user becomes this tab's (`login`, `sso`): the tab gets its token and state.
     private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod) {
-        let signedIn: SignIn
-        do {
-            signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
-        } catch {
-            refuseLogin(link, id: id, code: .notAllowed, reason: error.text)
-            return
-        }
-        pump()
         let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
-        autologout(user, keeping: link)
-        join(link, user: user, expires: expires)
+        guard let signedIn = admit(link, id: id, user: user, expires: expires) else { return }
         loop.metrics.routeEvent("ws", "logged_in")
         Log.info("agent_logged_in", ["user": user, "peer": link.address, "method": method.rawValue])
         reply(link, .loggedIn(id: id, user: user, token: token, expires: expires))
         welcome(link, signedIn, user: user)
         announcePrimary(user)
+    }
+
+    /// The Switchboard signs `user` in (unless they already are), other browsers are logged out
+    /// (`autologout`), and the tab joins the user's tabs. Nil, with `loginError` 4 sent, when
+    /// the Switchboard refuses the user.
+    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?) -> SignIn? {
+        let signedIn: SignIn
+        do {
+            signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
+        } catch {
+            refuseLogin(link, id: id, code: .notAllowed, reason: error.text)
+            return nil
+        }
+        pump()
+        autologout(user, keeping: link)
+        join(link, user: user, expires: expires)
+        return signedIn
     }
 
     /// The tab's first view of its user: `user`, then `ready` for a READY user, else
@@ -212,16 +219,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         let user = identity.user
         if switchboard.state(of: user) == .credentials {
             // Signed out since (no tab for too long, or a restart): sign in afresh.
-            let signedIn: SignIn
-            do {
-                signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
-            } catch {
-                refuseLogin(link, id: id, code: .notAllowed, reason: error.text)
-                return
-            }
-            pump()
-            autologout(user, keeping: link)
-            join(link, user: user, expires: identity.expires)
+            guard let signedIn = admit(link, id: id, user: user, expires: identity.expires) else { return }
             reply(link, .attached(id: id, state: signedIn.state, lastSeq: window(of: user).lastSeq, complete: false))
             welcome(link, signedIn, user: user)
         } else {
