@@ -181,6 +181,15 @@ async def ready_tab(gw, user="alice", **open_kwargs):
     return tab
 
 
+async def answered_call(gw, tab, target):
+    """An external caller rings `target`; `tab` answers. The call's uniqueid."""
+    uniqueid = inbound_call(gw, target)
+    await tab.event("callRinging")
+    await tab.ok("answer")
+    await tab.event("callConnect")
+    return uniqueid
+
+
 # ---------------------------------------------------------------- state rules
 
 
@@ -367,10 +376,7 @@ def test_consultative_transfer_hands_the_caller_to_the_consulted_agent(agent_gat
 
     async def scenario():
         alice, bob = await ready_tab(gw, "alice"), await ready_tab(gw, "bob")
-        inbound_call(gw, "user=alice")
-        await alice.event("callRinging")
-        await alice.ok("answer")
-        await alice.event("callConnect")
+        await answered_call(gw, alice, "user=alice")
         await alice.ok("transfer", number="2002")
         assert (await alice.event("callHold"))["call"]["state"] == 5
         consult = (await bob.event("callRinging"))["call"]
@@ -392,10 +398,7 @@ def test_blind_transfer_to_an_agent_and_to_an_external_number(agent_gateway):
 
     async def scenario():
         alice, bob = await ready_tab(gw, "alice"), await ready_tab(gw, "bob")
-        inbound_call(gw, "user=alice")
-        await alice.event("callRinging")
-        await alice.ok("answer")
-        await alice.event("callConnect")
+        await answered_call(gw, alice, "user=alice")
         await alice.ok("blindTransfer", number="2002")
         assert (await alice.event("callHangup"))["call"]["cause"] == 8
         ringing = (await bob.event("callRinging"))["call"]
@@ -446,10 +449,7 @@ def test_a_connection_cut_mid_call_resumes_with_nothing_lost(agent_gateway):
 
     async def scenario():
         tab = await ready_tab(gw)
-        uniqueid = inbound_call(gw, "user=alice")
-        await tab.event("callRinging")
-        await tab.ok("answer")
-        await tab.event("callConnect")
+        uniqueid = await answered_call(gw, tab, "user=alice")
         last_seen = tab.seqs[-1]
         tab.ws.transport.abort()  # no close frame: the network went away
         await asyncio.sleep(0.2)
