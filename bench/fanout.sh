@@ -43,24 +43,10 @@ AGENT_USER=bench
 AGENT_IDENTIFIER=bench-phone
 CALL_FROM=%2B420602123456
 
-RUN_ID=fanout-$(date +%Y%m%d-%H%M%S)
-RESULTS_DIR=$BENCH_DIR/results
-LOG_DIR=$RESULTS_DIR/$RUN_ID
-JSONL=$RESULTS_DIR/$RUN_ID.jsonl
-TABLE=$RESULTS_DIR/$RUN_ID.txt
-mkdir -p "$LOG_DIR"
-
 . "$BENCH_DIR/lib.sh"
+results_folder "fanout-"
 
-SERVER_PID=
-cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_server_on_exit
 
 # pinned CPUS COMMAND...: runs COMMAND under taskset -c CPUS, or as is when CPUS is empty.
 pinned() {

@@ -1,7 +1,26 @@
-# Shared by bench/run.sh and bench/proxy.sh (sourced, not run). The caller sets BENCH_DIR,
-# REPO_DIR, LOG_DIR, BUILD_PRODUCT, CALLGATE_BIN, LOADGEN and NIO_ECHO first.
+# Shared by bench/run.sh, bench/proxy.sh and bench/fanout.sh (sourced, not run). The caller
+# sets BENCH_DIR, REPO_DIR, BUILD_PRODUCT, CALLGATE_BIN, LOADGEN and NIO_ECHO first.
 
 say() { printf 'bench: %s\n' "$*" >&2; }
+
+# results_folder PREFIX: this run's RUN_ID (PREFIX + date and time), RESULTS_DIR, LOG_DIR (made),
+# JSONL and TABLE.
+results_folder() {
+    RUN_ID=$1$(date +%Y%m%d-%H%M%S)
+    RESULTS_DIR=$BENCH_DIR/results
+    LOG_DIR=$RESULTS_DIR/$RUN_ID
+    JSONL=$RESULTS_DIR/$RUN_ID.jsonl
+    TABLE=$RESULTS_DIR/$RUN_ID.txt
+    mkdir -p "$LOG_DIR"
+}
+
+# stop_server_on_exit: the server whose pid is in SERVER_PID (when set) gets SIGTERM, and is
+# waited for, when the script exits; SIGINT and SIGTERM end the script.
+stop_server_on_exit() {
+    SERVER_PID=
+    trap 'if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi' EXIT
+    trap 'exit 130' INT TERM
+}
 
 # build_binaries WANTS_CALLGATE: builds the product (unless CALLGATE_BIN was given or WANTS_CALLGATE
 # is 0) and the bench package, unless BENCH_SKIP_BUILD=1; exits if loadgen or nio-echo is missing.

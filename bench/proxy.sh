@@ -38,14 +38,8 @@ LOADGEN=$BIN_DIR/loadgen
 NIO_ECHO=$BIN_DIR/nio-echo
 CLK_TCK=$(getconf CLK_TCK)
 
-RUN_ID=proxy-$(date +%Y%m%d-%H%M%S)
-RESULTS_DIR=$BENCH_DIR/results
-LOG_DIR=$RESULTS_DIR/$RUN_ID
-JSONL=$RESULTS_DIR/$RUN_ID.jsonl
-TABLE=$RESULTS_DIR/$RUN_ID.txt
-mkdir -p "$LOG_DIR"
-
 . "$BENCH_DIR/lib.sh"
+results_folder "proxy-"
 
 for p in $PROFILES; do
     [[ $p =~ ^[0-9]+x[0-9]+$ ]] || { say "unknown profile '$p' (use CxS, such as 100x64)"; exit 2; }

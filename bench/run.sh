@@ -36,24 +36,10 @@ BIN_DIR=$BENCH_DIR/.build/release
 LOADGEN=$BIN_DIR/loadgen
 NIO_ECHO=$BIN_DIR/nio-echo
 
-RUN_ID=$(date +%Y%m%d-%H%M%S)
-RESULTS_DIR=$BENCH_DIR/results
-LOG_DIR=$RESULTS_DIR/$RUN_ID
-JSONL=$RESULTS_DIR/$RUN_ID.jsonl
-TABLE=$RESULTS_DIR/$RUN_ID.txt
-mkdir -p "$LOG_DIR"
-
 . "$BENCH_DIR/lib.sh"
+results_folder ""
 
-SERVER_PID=
-cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_server_on_exit
 
 # --- build -------------------------------------------------------------------------------------
 build_binaries "$([[ " $SERVERS " == *" callgate "* ]] && echo 1 || echo 0)"
