@@ -429,6 +429,24 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         return response
     }
 
+    /// The agent side of the status page (docs/status.md): open tabs, users with a tab,
+    /// signed-in agents by status, live calls and waiting callers.
+    func statusSummary() -> JSONValue {
+        let signedIn = switchboard.agents.filter { $0.state != .credentials }
+        var statuses: [String: JSONValue] = [:]
+        for status in AgentStatus.allCases {
+            statuses[status.rawValue] = .integer(signedIn.filter { $0.status == status }.count)
+        }
+        return .object([
+            "tabs": .integer(tabs.count),
+            "users": .integer(users.values.filter { !$0.tabs.isEmpty }.count),
+            "signedIn": .integer(signedIn.count),
+            "statuses": .object(statuses),
+            "calls": .integer(switchboard.liveCalls),
+            "waitingCallers": .integer(switchboard.waitingCallers),
+        ])
+    }
+
     // MARK: timers
 
     func tick(now: UInt64) {

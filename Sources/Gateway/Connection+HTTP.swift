@@ -44,7 +44,8 @@ extension Connection {
         }
     }
 
-    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics` and the echo paths.
+    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics`, `/status.json` and
+    /// the echo paths.
     private func handleRequest(_ head: HTTPRequestHead) {
         // A request body we do not read would be taken for the next request: answer, then close.
         let keepAlive = head.keepAlive && head.bodyFraming == .none
@@ -62,13 +63,13 @@ extension Connection {
             return
         }
         guard head.method == "GET" || head.method == "HEAD" else {
-            let known = path == "/healthz" || path == "/readyz" || path == "/metrics"
+            let known = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
             respond(status: known ? 405 : 404, body: known ? "method not allowed\n" : "not found\n",
                     keepAlive: keepAlive, extraHeaders: known ? [("Allow", "GET, HEAD")] : [], headOnly: false)
             return
         }
         let headOnly = head.method == "HEAD"
-        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics"
+        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
         if tls == nil, !isHealth, let port = context.redirectPort {
             redirectToHTTPS(head, port: port, keepAlive: keepAlive)
             return
@@ -82,6 +83,8 @@ extension Connection {
         case "/metrics":
             respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
                     contentType: "text/plain; version=0.0.4", headOnly: headOnly)
+        case "/status.json":
+            serveStatus(headOnly: headOnly)
         default:
             respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
         }

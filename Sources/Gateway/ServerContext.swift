@@ -19,6 +19,8 @@ final class ServerContext: Sendable {
     let upstreams: [String: UpstreamTarget]
     /// Agent sessions on `/ws` and the embedded Switchboard.
     let agentHub: AgentHub
+    /// When the process started, Unix seconds (the status page's uptime).
+    let startedAt = Int64(time(nil))
     /// Each loop's mux pools, indexed by loop; set once before the loops start.
     nonisolated(unsafe) var muxPools: [MuxPools] = []
     /// Set on SIGTERM/SIGINT: readiness fails and new upgrades are refused with 503.
