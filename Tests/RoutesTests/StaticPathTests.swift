@@ -115,6 +115,7 @@ import Testing
         #expect(StaticRefusal.notUTF8.status == 400)
         #expect(StaticRefusal.controlCharacter.status == 400)
         #expect(StaticRefusal.targetForm.status == 400)
+        #expect(StaticRefusal.method.status == 405)
         #expect(StaticRefusal.tooLarge.reason == "too_large")
         #expect(StaticRefusal.outsideFolder.reason == "outside_folder")
         let reasons = StaticRefusal.allCases.map(\.reason)

@@ -1,9 +1,9 @@
 /// Why a request for a static file was refused: each case is one log reason and one label of
 /// `callgate_static_refused_total{reason=…}`, and maps to one status, here and nowhere else.
 ///
-/// `StaticPath` finds the first group (the request path alone); the gateway finds the last
-/// three, which need the file system. A file that simply does not exist is not a refusal: that
-/// is a plain 404.
+/// `StaticPath` finds the cases from `targetForm` to `emptySegment` (the request path alone);
+/// the gateway finds the others: the method, and what needs the file system. A file that simply
+/// does not exist is not a refusal: that is a plain 404.
 public enum StaticRefusal: Error, Sendable, Equatable, CaseIterable {
     /// Not origin-form (RFC 9112 §3.2.1): an absolute-form or asterisk-form target.
     case targetForm
@@ -29,6 +29,8 @@ public enum StaticRefusal: Error, Sendable, Equatable, CaseIterable {
     case notRegularFile
     /// Larger than `static.maxFileBytes`.
     case tooLarge
+    /// A method other than GET and HEAD (RFC 9110 §15.5.6): static files are read-only.
+    case method
 
     /// The log reason and metric label.
     public var reason: String {
@@ -45,14 +47,17 @@ public enum StaticRefusal: Error, Sendable, Equatable, CaseIterable {
         case .outsideFolder: "outside_folder"
         case .notRegularFile: "not_regular"
         case .tooLarge: "too_large"
+        case .method: "method"
         }
     }
 
-    /// RFC 9110 §15.5.1 400 for a target that is malformed whatever the folder holds; §15.5.5
-    /// 404 for the rest, which tells a prober nothing about what exists.
+    /// RFC 9110 §15.5.1 400 for a target that is malformed whatever the folder holds; §15.5.6
+    /// 405 for a method (with `Allow: GET, HEAD`); §15.5.5 404 for the rest, which tells a
+    /// prober nothing about what exists.
     public var status: Int {
         switch self {
         case .targetForm, .badEscape, .notUTF8, .controlCharacter: 400
+        case .method: 405
         default: 404
         }
     }
