@@ -57,8 +57,9 @@ extension Connection {
     /// (RFC 9110 §13.2.2).
     private func sendStaticFile(_ entry: StaticEntry, for head: HTTPRequestHead, now: HTTPDate, keepAlive: Bool, headOnly: Bool) {
         let headers = head.headers
-        let useGzip = entry.gzip != nil && AcceptEncoding(fieldValues: headers.values(for: "Accept-Encoding")).acceptsGzip
-        let representation = useGzip ? entry.gzip! : entry.identity
+        let accepted = AcceptEncoding(fieldValues: headers.values(for: "Accept-Encoding"))
+        let gzip = accepted.acceptsGzip ? entry.gzip : nil
+        let representation = gzip ?? entry.identity
         let conditions = ConditionalRequest(ifNoneMatch: headers.values(for: "If-None-Match"),
                                             ifModifiedSince: headers.values(for: "If-Modified-Since"), now: now)
         let outcome = conditions.evaluate(entityTag: representation.entityTag, lastModified: entry.lastModified)
@@ -73,7 +74,7 @@ extension Connection {
         if outcome == .full {
             response.headers.add(name: "Content-Type", value: entry.mediaType.fieldValue)
             response.headers.add(name: "Content-Length", value: String(representation.body.count))
-            if useGzip { response.headers.add(name: "Content-Encoding", value: "gzip") }
+            if gzip != nil { response.headers.add(name: "Content-Encoding", value: "gzip") }
             response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
         }
         loop.metrics.staticResponse(status: outcome.status)
