@@ -31,6 +31,8 @@ struct GatewayConfig: Sendable {
     var auth = AuthSettings()
     /// Agent sessions on `/ws`, the Switchboard's directory and the admin API.
     var agents = AgentSettings()
+    /// The folder of static files (`public/` by default).
+    var staticFiles = StaticSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -94,6 +96,10 @@ extension GatewayConfig {
         }
         if var section = try reader.section("admin") {
             try agents.apply(admin: &section)
+            try section.finish()
+        }
+        if var section = try reader.section("static") {
+            try staticFiles.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

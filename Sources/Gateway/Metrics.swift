@@ -102,6 +102,10 @@ final class LoopMetrics: @unchecked Sendable {
         upstreams[channel] = UpstreamHealth(up: up, since: Int64(time(nil)))
     }
 
+    /// Every answer to a static-file request, by status (they are in `httpResponse` too).
+    func staticResponse(status: Int) { labelled["callgate_static_responses_total{status=\"\(status)\"}", default: 0] += 1 }
+    /// Static requests refused for what they asked (`traversal`, `dotfile`, `too_large`, …).
+    func staticRefused(reason: String) { labelled["callgate_static_refused_total{reason=\"\(reason)\"}", default: 0] += 1 }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.
