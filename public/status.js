@@ -31,7 +31,9 @@
     $('calls').textContent = number.format(status.agents.calls);
     $('waiting').textContent = `${number.format(status.agents.waitingCallers)} callers waiting in queues`;
 
-    $('statuses').replaceChildren(...Object.entries(status.agents.statuses).map(([name, count]) => {
+    const order = ['READY', 'AUX', 'ACW', 'OFFLINE'];
+    const statuses = Object.entries(status.agents.statuses).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    $('statuses').replaceChildren(...statuses.map(([name, count]) => {
       const box = element('div', 'status');
       box.append(element('span', 'dot ' + name), element('span', '', name), element('b', '', number.format(count)));
       return box;
@@ -52,7 +54,7 @@
       if (!list.childElementCount) list.append(element('span', '', '—'));
       events.append(list);
       const backend = element('td');
-      backend.append(element('code', '', route.backend || '—'), element('div', 'muted small', route.backend ? route.mode : ''));
+      backend.append(element('code', '', route.backend || '—'), element('div', 'muted small', route.backend && !route.backend.startsWith('embedded') ? route.mode : ''));
       const path = element('td');
       path.append(element('code', '', route.path));
       row.append(element('td', '', route.channel), path, backend, health, element('td', 'number', number.format(route.sessions)), events);
