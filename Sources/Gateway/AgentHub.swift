@@ -81,13 +81,14 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return
         }
         switch command {
-        case .login(let username, let password, _):
-            login(link, id: id, username: username, password: password)
-        case .sso(let username, let token, let provider):
+        case .login(let username, let password, _, let autologout):
+            login(link, id: id, username: username, password: password, autologout: autologout)
+        case .sso(let username, let token, let provider, let autologout):
             let result = authenticator.verify(.sso(username: username, token: token, provider: provider),
                                               channel: "ws", address: link.address)
             switch result {
-            case .success: signIn(link, id: id, user: username, provider: provider.isEmpty ? "sso" : provider, method: .sso)
+            case .success:
+                signIn(link, id: id, user: username, provider: provider.isEmpty ? "sso" : provider, method: .sso, autologout: autologout)
             case .failure(let error): refuseLogin(link, id: id, code: LoginErrorCode(error, method: .sso), reason: error.reason)
             }
         case .attach(let lastSeq, let token):
@@ -122,7 +123,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// kept by the throttle).
     static let maxUsernameBytes = 256
 
-    private func login(_ link: AgentLink, id: RequestID, username: String, password: String) {
+    private func login(_ link: AgentLink, id: RequestID, username: String, password: String, autologout: Bool) {
         guard username.utf8.count <= Self.maxUsernameBytes else {
             refuseLogin(link, id: id, code: .invalidCredentials, reason: "user name too long")
             return
@@ -148,7 +149,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
                 tabs[key]?.loginPending = false
                 if matches {
                     throttle.recordSuccess(userKey)
-                    signIn(link, id: id, user: username, provider: "password", method: .login)
+                    signIn(link, id: id, user: username, provider: "password", method: .login, autologout: autologout)
                 } else {
                     throttle.recordFailure(userKey, now: loop.now)
                     throttle.recordFailure(addressKey, now: loop.now)
@@ -160,9 +161,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     /// A verified user becomes this tab's (`login`, `sso`): the tab gets its token and state.
-    private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod) {
+    private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod, autologout: Bool) {
         let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
-        guard let signedIn = admit(link, id: id, user: user, expires: expires) else { return }
+        guard let signedIn = admit(link, id: id, user: user, expires: expires, autologout: autologout) else { return }
         loop.metrics.routeEvent("ws", "logged_in")
         Log.info("agent_logged_in", ["user": user, "peer": link.address, "method": method.rawValue])
         reply(link, .loggedIn(id: id, user: user, token: token, expires: expires))
@@ -171,9 +172,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     /// The Switchboard signs `user` in (unless they already are), other browsers are logged out
-    /// (`autologout`), and the tab joins the user's tabs. Nil, with `loginError` 4 sent, when
-    /// the Switchboard refuses the user.
-    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?) -> SignIn? {
+    /// (`autologout`, unless the login asked to keep them), and the tab joins the user's tabs.
+    /// Nil, with `loginError` 4 sent, when the Switchboard refuses the user.
+    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?, autologout: Bool = true) -> SignIn? {
         let signedIn: SignIn
         do {
             signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
@@ -182,7 +183,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return nil
         }
         pump()
-        autologout(user, keeping: link)
+        if autologout { self.autologout(user, keeping: link) }
         join(link, user: user, expires: expires)
         return signedIn
     }
@@ -345,7 +346,14 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         case .ok: .ok(id: id)
         case .fields(let fields): .result(id: id, fields)
         case .state(let snapshot): .state(id: id, snapshot)
+        case .callHistory(let calls, let total): .callHistory(id: id, calls: calls, total: total)
         }
+    }
+
+    /// The `report` channel's `callHistory` for `user` (signed in or not), encoded as its reply.
+    func callHistory(of user: String, _ query: CallHistoryQuery, id: RequestID) -> [UInt8] {
+        let page = switchboard.callHistory(of: user, query, now: wallClock)
+        return AgentReply.callHistory(id: id, calls: page.calls, total: page.total).encoded()
     }
 
     /// Delivers what the Switchboard emitted: per-user events numbered, kept for `attach` and
@@ -419,6 +427,24 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         let response = switchboard.perform(command, now: wallClock)
         pump()
         return response
+    }
+
+    /// The agent side of the status page (docs/status.md): open tabs, users with a tab,
+    /// signed-in agents by status, live calls and waiting callers.
+    func statusSummary() -> JSONValue {
+        let signedIn = switchboard.agents.filter { $0.state != .credentials }
+        var statuses: [String: JSONValue] = [:]
+        for status in AgentStatus.allCases {
+            statuses[status.rawValue] = .integer(signedIn.filter { $0.status == status }.count)
+        }
+        return .object([
+            "tabs": .integer(tabs.count),
+            "users": .integer(users.values.filter { !$0.tabs.isEmpty }.count),
+            "signedIn": .integer(signedIn.count),
+            "statuses": .object(statuses),
+            "calls": .integer(switchboard.liveCalls),
+            "waitingCallers": .integer(switchboard.waitingCallers),
+        ])
     }
 
     // MARK: timers

@@ -2,7 +2,8 @@ import Foundation
 import Switchboard
 
 /// The command line: `callgate [--config FILE] [--listen HOST:PORT]... [--echo PATH]...
-/// [--threads N] [--log-level LEVEL] [--help] [--version]`. Flags override the config file.
+/// [--public DIR] [--threads N] [--log-level LEVEL] [--help] [--version]`. Flags override the
+/// config file.
 struct CommandLineOptions {
     static let version = "0.1.0"
 
@@ -20,6 +21,7 @@ struct CommandLineOptions {
           --cert FILE          PEM certificate chain for the TLS listeners
           --key FILE           PEM private key of that certificate
           --echo PATH          serve a WebSocket echo on PATH (conformance runs, benchmarks; repeatable)
+          --public DIR         serve the static files in DIR (default: ./public; static.folder)
           --threads N          event loops (default: one per core)
           --log-level LEVEL    debug, info, warn or error (default: info)
           --sample-directory   print the shipped sample directory (users, devices, queues;
@@ -50,6 +52,7 @@ struct CommandLineOptions {
         var certificate: String?
         var key: String?
         var echo: [String] = []
+        var publicFolder: String?
         var threads: Int?
         var logLevel: Log.Level?
         var index = 0
@@ -79,6 +82,10 @@ struct CommandLineOptions {
             case "--cert": certificate = try value(argument)
             case "--key": key = try value(argument)
             case "--echo": echo.append(try value(argument))
+            case "--public":
+                let folder = try value(argument)
+                guard !folder.isEmpty else { throw UsageError(description: "--public needs a folder") }
+                publicFolder = folder
             case "--threads":
                 let text = try value(argument)
                 guard let number = Int(text), (1...256).contains(number) else {
@@ -110,6 +117,10 @@ struct CommandLineOptions {
         if let key { config.tls.privateKeyFile = key }
         config.applyEmbeddedDefaults()
         config.echoPaths += echo
+        if let publicFolder {
+            config.staticFiles.folder = publicFolder
+            config.staticFiles.enabled = true
+        }
         if let threads { config.threads = threads }
         if let logLevel { config.logLevel = logLevel }
         try config.validate()

@@ -41,10 +41,23 @@ extension Connection {
                 processWebSocket(input)
                 return
             }
+            if holdPipelinedRequests(input) { return }
         }
     }
 
-    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics` and the echo paths.
+    /// A large response (a static file) passed the high-water mark: the requests pipelined
+    /// behind it wait, unparsed, until it has drained (STYLE §9), instead of each queueing
+    /// another copy. True if it held `input`.
+    private func holdPipelinedRequests(_ input: UnsafeMutableRawBufferPointer) -> Bool {
+        guard phase == .http, !input.isEmpty, !finishAfterFlush, !awaitingResponse else { return false }
+        checkBackpressure()
+        guard !isReadable else { return false }
+        heldInput.append(contentsOf: UnsafeRawBufferPointer(input))
+        return true
+    }
+
+    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics`, `/status.json` and the
+    /// echo paths; then come the routes, the admin API, and the static files for every other path.
     private func handleRequest(_ head: HTTPRequestHead) {
         // A request body we do not read would be taken for the next request: answer, then close.
         let keepAlive = head.keepAlive && head.bodyFraming == .none
@@ -62,13 +75,17 @@ extension Connection {
             return
         }
         guard head.method == "GET" || head.method == "HEAD" else {
-            let known = path == "/healthz" || path == "/readyz" || path == "/metrics"
+            let known = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
+            if !known && context.staticFiles.settings.enabled {
+                refuseStatic(head, .method, keepAlive: keepAlive, headOnly: false)
+                return
+            }
             respond(status: known ? 405 : 404, body: known ? "method not allowed\n" : "not found\n",
                     keepAlive: keepAlive, extraHeaders: known ? [("Allow", "GET, HEAD")] : [], headOnly: false)
             return
         }
         let headOnly = head.method == "HEAD"
-        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics"
+        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
         if tls == nil, !isHealth, let port = context.redirectPort {
             redirectToHTTPS(head, port: port, keepAlive: keepAlive)
             return
@@ -82,8 +99,14 @@ extension Connection {
         case "/metrics":
             respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
                     contentType: "text/plain; version=0.0.4", headOnly: headOnly)
+        case "/status.json":
+            serveStatus(headOnly: headOnly)
         default:
-            respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
+            if context.staticFiles.settings.enabled {
+                serveStatic(head, keepAlive: keepAlive, headOnly: headOnly)
+            } else {
+                respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
+            }
         }
     }
 
@@ -138,7 +161,8 @@ extension Connection {
         respond(status: 301, body: "moved to \(location)\n", keepAlive: keepAlive, extraHeaders: [("Location", location)])
     }
 
-    /// Queues a complete response. Without keep-alive the connection drains after it.
+    /// Queues a complete response that must not be stored by caches (`Cache-Control: no-store`):
+    /// health, metrics, errors, the admin API. Without keep-alive the connection drains after it.
     func respond(
         status: Int,
         body: String,
@@ -159,15 +183,24 @@ extension Connection {
         extraHeaders: [(String, String)] = [],
         headOnly: Bool = false
     ) {
-        loop.metrics.httpResponse(status: status)
         var response = HTTPResponseHead(status: status)
         response.headers.add(name: "Content-Type", value: contentType)
         response.headers.add(name: "Content-Length", value: String(bodyBytes.count))
         response.headers.add(name: "Cache-Control", value: "no-store")
         for (name, value) in extraHeaders { response.headers.add(name: name, value: value) }
+        queueResponse(response, body: bodyBytes, keepAlive: keepAlive, headOnly: headOnly)
+    }
+
+    /// Queues a response whose head the caller built whole, framing and caching fields included
+    /// (static files set their own `Cache-Control`, and a 304 has no `Content-Length`). Only
+    /// `Connection: close` is added, without keep-alive; the connection then drains after it.
+    /// `headOnly` (HEAD, RFC 9110 §9.3.2) sends the head alone.
+    func queueResponse(_ head: HTTPResponseHead, body: [UInt8], keepAlive: Bool, headOnly: Bool) {
+        loop.metrics.httpResponse(status: head.status)
+        var response = head
         if !keepAlive { response.headers.add(name: "Connection", value: "close") }
         response.encode(into: &outbound.bytes)
-        if !headOnly { outbound.bytes.append(contentsOf: bodyBytes) }
+        if !headOnly { outbound.bytes.append(contentsOf: body) }
         if !keepAlive { finishAfterFlush = true }
     }
 }

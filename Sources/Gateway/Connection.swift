@@ -205,7 +205,11 @@ final class Connection: EventHandler, TimedHandler {
             let (result, written) = tls == nil ? outbound.flush(to: fd) : sealed.flush(to: fd)
             loop.metrics.add(.bytesSent, written)
             // The peer takes our bytes: it is alive even if it has nothing to say.
-            if written > 0 { lastActivity = loop.now }
+            if written > 0 {
+                lastActivity = loop.now
+                // A large response in progress: the next request's deadline starts once it is sent.
+                if phase == .http { phaseStarted = loop.now }
+            }
             if case .failed(let code) = result {
                 terminate(reason: code == EPIPE || code == ECONNRESET ? nil : "write failed: errno \(code)")
                 return

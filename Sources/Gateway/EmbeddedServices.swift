@@ -2,10 +2,10 @@ import Routes
 import WSFraming
 
 /// The in-process back ends a route can name as `"backend": "embedded:NAME"` (or `"embedded"`
-/// for the one named like the channel). Each makes one link per session: `echo`, and `ws`, the
-/// agent protocol against the embedded Switchboard (`AgentHub`).
+/// for the one named like the channel). Each makes one link per session: `echo`; `ws`, the
+/// agent protocol against the embedded Switchboard (`AgentHub`); `report`, its call history.
 enum EmbeddedServices {
-    static let names = ["echo", "ws"]
+    static let names = ["echo", "ws", "report"]
 
     /// The service `route` names: `embedded:NAME`, or for plain `embedded` the channel's own name.
     static func serviceName(for route: Route) -> String? {
@@ -18,6 +18,7 @@ enum EmbeddedServices {
         switch serviceName(for: route) {
         case "echo": { EchoLink(session: $0) }
         case "ws": { AgentLink(session: $0, hub: $0.context.agentHub) }
+        case "report": { ReportLink(session: $0, hub: $0.context.agentHub) }
         default: nil
         }
     }

@@ -31,6 +31,8 @@ struct GatewayConfig: Sendable {
     var auth = AuthSettings()
     /// Agent sessions on `/ws`, the Switchboard's directory and the admin API.
     var agents = AgentSettings()
+    /// The folder of static files (`public/` by default).
+    var staticFiles = StaticSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -96,6 +98,10 @@ extension GatewayConfig {
             try agents.apply(admin: &section)
             try section.finish()
         }
+        if var section = try reader.section("static") {
+            try staticFiles.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("limits") {
             try limits.apply(&section)
             try section.finish()
@@ -119,9 +125,17 @@ extension GatewayConfig {
     /// Cross-field checks, run after every source of settings was applied.
     func validate() throws(Error) {
         if listen.isEmpty && tls.listen.isEmpty { throw Error(key: "listen", problem: "at least one listener is needed") }
+        // SO_REUSEPORT would let two listeners bind one address and the kernel would split
+        // clients between them (a plain request meeting the TLS listener): one address, one listener.
+        var bound: [(address: SocketAddress, label: String)] = []
         for (key, addresses) in [("listen", listen), ("tls.listen", tls.listen)] {
             for address in addresses {
-                do { _ = try SocketAddress(parsing: address) } catch { throw Error(key: key, problem: error.description) }
+                let parsed: SocketAddress
+                do { parsed = try SocketAddress(parsing: address) } catch { throw Error(key: key, problem: error.description) }
+                if let other = bound.first(where: { parsed.overlaps($0.address) }) {
+                    throw Error(key: key, problem: "\(address) is also \(other.label): one address, one listener")
+                }
+                bound.append((parsed, "\(key) \(address)"))
             }
         }
         if tls.certificateFile.isEmpty != tls.privateKeyFile.isEmpty {

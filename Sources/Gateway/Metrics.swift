@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The counters every loop keeps. Names follow Prometheus conventions; `/metrics` sums them
@@ -57,6 +58,11 @@ final class LoopMetrics: @unchecked Sendable {
     /// Gauges.
     var openConnections = 0
     var openWebSockets = 0
+    /// Open route sessions per channel.
+    private var routeSessions: [String: Int] = [:]
+    /// Per channel: what this loop last saw of the back end (a connection made, or one that
+    /// failed or was lost), and when.
+    private var upstreams: [String: UpstreamHealth] = [:]
 
     private let published = Mutex<Snapshot>(Snapshot())
 
@@ -65,6 +71,14 @@ final class LoopMetrics: @unchecked Sendable {
         var labelled: [String: Int] = [:]
         var openConnections = 0
         var openWebSockets = 0
+        var routeSessions: [String: Int] = [:]
+        var upstreams: [String: UpstreamHealth] = [:]
+    }
+
+    struct UpstreamHealth: Sendable {
+        var up: Bool
+        /// Unix seconds.
+        var since: Int64
     }
 
     @inline(__always)
@@ -79,11 +93,25 @@ final class LoopMetrics: @unchecked Sendable {
     func routeEvent(_ channel: String, _ event: String) {
         labelled["callgate_route_events_total{channel=\"\(channel)\",event=\"\(event)\"}", default: 0] += 1
     }
+    func routeSessionOpened(_ channel: String) { routeSessions[channel, default: 0] += 1 }
+    func routeSessionClosed(_ channel: String) { routeSessions[channel, default: 0] -= 1 }
+
+    /// An upstream connection of `channel` was made (`up`), or failed or was lost.
+    func upstream(_ channel: String, up: Bool) {
+        guard upstreams[channel]?.up != up else { return }
+        upstreams[channel] = UpstreamHealth(up: up, since: Int64(time(nil)))
+    }
+
+    /// Every answer to a static-file request, by status (they are in `httpResponse` too).
+    func staticResponse(status: Int) { labelled["callgate_static_responses_total{status=\"\(status)\"}", default: 0] += 1 }
+    /// Static requests refused for what they asked (`traversal`, `dotfile`, `too_large`, …).
+    func staticRefused(reason: String) { labelled["callgate_static_refused_total{reason=\"\(reason)\"}", default: 0] += 1 }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.
     func publish() {
-        let snapshot = Snapshot(counters: counters, labelled: labelled, openConnections: openConnections, openWebSockets: openWebSockets)
+        let snapshot = Snapshot(counters: counters, labelled: labelled, openConnections: openConnections,
+                                openWebSockets: openWebSockets, routeSessions: routeSessions, upstreams: upstreams)
         published.withLock { $0 = snapshot }
     }
 
@@ -103,6 +131,24 @@ enum MetricsExposition {
         for key in labelled.keys.sorted() { text += "\(key) \(labelled[key]!)\n" }
         text += "callgate_open_connections \(snapshots.reduce(0) { $0 + $1.openConnections })\n"
         text += "callgate_open_websockets \(snapshots.reduce(0) { $0 + $1.openWebSockets })\n"
+        let sessions = routeSessions(snapshots)
+        for channel in sessions.keys.sorted() { text += "callgate_route_sessions{channel=\"\(channel)\"} \(sessions[channel]!)\n" }
+        let upstreams = upstreamHealth(snapshots)
+        for channel in upstreams.keys.sorted() {
+            text += "callgate_upstream_up{channel=\"\(channel)\"} \(upstreams[channel]!.up ? 1 : 0)\n"
+        }
         return text
+    }
+
+    /// Open sessions per channel, over all loops.
+    static func routeSessions(_ snapshots: [LoopMetrics.Snapshot]) -> [String: Int] {
+        snapshots.reduce(into: [:]) { total, snapshot in total.merge(snapshot.routeSessions, uniquingKeysWith: +) }
+    }
+
+    /// Per channel, the latest news of its back end from any loop.
+    static func upstreamHealth(_ snapshots: [LoopMetrics.Snapshot]) -> [String: LoopMetrics.UpstreamHealth] {
+        snapshots.reduce(into: [:]) { latest, snapshot in
+            latest.merge(snapshot.upstreams) { $1.since >= $0.since ? $1 : $0 }
+        }
     }
 }

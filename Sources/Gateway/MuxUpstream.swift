@@ -125,6 +125,7 @@ final class MuxUpstream: WebSocketApplication {
         isOpen = true
         backoff.succeeded()
         loop.metrics.routeEvent(channel, "upstream_opened")
+        loop.metrics.upstream(channel, up: true)
         Log.info("mux_upstream_open", ["channel": channel, "upstream": "\(target.url)", "sessions": "\(sessions.count)"])
         sendControl(.hello(version: MuxProtocol.version, instance: Self.instance(loop), channel: channel))
         for link in sessions.values.sorted(by: { $0.id < $1.id }) {
@@ -198,6 +199,7 @@ final class MuxUpstream: WebSocketApplication {
         let delay = backoff.failed(fraction: Double.random(in: 0..<1))
         retryAt = loop.now + UInt64(delay)
         loop.metrics.routeEvent(channel, wasOpen ? "upstream_lost" : "upstream_connect_failed")
+        loop.metrics.upstream(channel, up: false)
         Log.warning("mux_upstream_down", ["channel": channel, "upstream": "\(target.url)", "reason": reason,
                                           "sessions": "\(sessions.count)", "retry_ms": "\(delay)"])
         for link in sessions.values { link.upstreamLost() }

@@ -88,6 +88,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
     func opened(_ connection: Connection) {
         isOpen = true
         session.loop.metrics.routeEvent(session.route.channel, "upstream_opened")
+        session.loop.metrics.upstream(session.route.channel, up: true)
         for (opcode, bytes) in waiting {
             bytes.withUnsafeBytes { try? connection.send(opcode, $0) }
         }
@@ -124,6 +125,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
 
     private func upstreamFailed(_ reason: String) {
         session.loop.metrics.routeEvent(session.route.channel, isOpen ? "upstream_lost" : "upstream_connect_failed")
+        session.loop.metrics.upstream(session.route.channel, up: false)
         Log.warning("upstream_failed", ["channel": session.route.channel, "upstream": "\(target.url)", "reason": reason])
         session.closeBrowser(RelayClose.towardsBrowser(nil))
     }

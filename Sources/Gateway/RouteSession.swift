@@ -45,6 +45,7 @@ final class RouteSession: WebSocketApplication {
     func opened(_ connection: Connection) {
         browser = connection
         connection.loop.metrics.routeEvent(route.channel, "session_opened")
+        connection.loop.metrics.routeSessionOpened(route.channel)
         if route.authentication == .required && identity == nil {
             authDeadline = connection.loop.now + UInt64(route.limits.authTimeoutMilliseconds)
         } else {
@@ -90,6 +91,7 @@ final class RouteSession: WebSocketApplication {
         // Not heard of by the link yet: the gateway failed the browser (1009, 1002, …), or the
         // browser vanished without a close frame (nil, 1006).
         endLink(connection.sentCloseCode.map { ClosePayload(code: $0) })
+        if browser != nil { connection.loop.metrics.routeSessionClosed(route.channel) }
         browser = nil
     }
 

@@ -19,6 +19,10 @@ final class ServerContext: Sendable {
     let upstreams: [String: UpstreamTarget]
     /// Agent sessions on `/ws` and the embedded Switchboard.
     let agentHub: AgentHub
+    /// When the process started, Unix seconds (the status page's uptime).
+    let startedAt = Int64(time(nil))
+    /// The folder of static files and its cache, shared by the loops.
+    let staticFiles: StaticFiles
     /// Each loop's mux pools, indexed by loop; set once before the loops start.
     nonisolated(unsafe) var muxPools: [MuxPools] = []
     /// Set on SIGTERM/SIGINT: readiness fails and new upgrades are refused with 503.
@@ -40,6 +44,7 @@ final class ServerContext: Sendable {
         upstreams = try UpstreamTarget.all(config)
         agentHub = AgentHub(settings: config.agents, directory: try Self.directory(config.agents),
                             authenticator: authenticator)
+        staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
     }
 
     /// `agents.directory`, or the sample directory.

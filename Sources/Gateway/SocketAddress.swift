@@ -86,6 +86,14 @@ struct SocketAddress: Sendable, CustomStringConvertible {
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Whether binding both would give one port to two listeners: the same port (not 0, which
+    /// picks a free one) and the same host, or either host the wildcard of its family.
+    func overlaps(_ other: SocketAddress) -> Bool {
+        guard port != 0, port == other.port else { return false }
+        let wildcards: Set<String> = ["0.0.0.0", "::"]
+        return host == other.host || wildcards.contains(host) || wildcards.contains(other.host)
+    }
+
     var description: String { family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Calls `body` with the address as a `sockaddr` pointer and its length.

@@ -43,6 +43,7 @@ case .run(let config):
         "routes": config.routes.routes.compactMap { route in
             route.backend.map { "\(route.path)=\($0)(\(route.mode.rawValue))" }
         }.joined(separator: ","),
+        "static": server.context.staticFiles.root ?? "off",
         "version": CommandLineOptions.version,
     ])
     // SIGHUP reloads the certificates; the wait's time-out rotates the session-ticket keys.

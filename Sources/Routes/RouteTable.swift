@@ -8,13 +8,16 @@ public struct RouteTable: Sendable, Equatable {
     private var byPath: [String: Int]
 
     /// The five UCS channels at `/ws`, `/recording`, …: `ws` served by the embedded
-    /// Switchboard (`embedded`), authenticating in its own protocol (`login`, `sso`); the side
-    /// channels with no back end configured, authenticating at the gate.
+    /// Switchboard (`embedded`), authenticating in its own protocol (`login`, `sso`); `report`
+    /// served by the Switchboard's call history; both authenticating at the gate like the
+    /// other side channels, which have no back end configured.
     public static var defaults: RouteTable {
         RouteTable(ucsChannels.map { channel in
-            channel == "ws"
-                ? Route(channel: channel, path: "/ws", backend: .embedded(""), authentication: .none)
-                : Route(channel: channel, path: "/\(channel)", authentication: .required)
+            switch channel {
+            case "ws": Route(channel: channel, path: "/ws", backend: .embedded(""), authentication: .none)
+            case "report": Route(channel: channel, path: "/report", backend: .embedded(""), authentication: .required)
+            default: Route(channel: channel, path: "/\(channel)", authentication: .required)
+            }
         })
     }
 

@@ -102,9 +102,9 @@ struct AgentRecord {
         }
     }
 
-    mutating func remember(_ uniqueid: String) {
+    mutating func remember(_ uniqueid: String, keeping limit: Int) {
         recent.removeAll { $0 == uniqueid }
         recent.append(uniqueid)
-        if recent.count > 50 { recent.removeFirst(recent.count - 50) }
+        if recent.count > limit { recent.removeFirst(recent.count - limit) }
     }
 }

@@ -55,7 +55,7 @@ public struct Directory: Sendable {
     }
 
     static let keys: Set<String> = ["settings", "users", "devices", "queues", "auxReasons", "callReasons", "groups", "listDevices"]
-    static let settingsKeys: Set<String> = ["defaultCountry", "ringSeconds", "acwSeconds", "externalAnswerSeconds", "unreachableReason"]
+    static let settingsKeys: Set<String> = ["defaultCountry", "ringSeconds", "acwSeconds", "externalAnswerSeconds", "unreachableReason", "historyCalls"]
 
     public static func parse(_ json: JSONValue) throws(DirectoryError) -> Directory {
         let root = try DirectoryReader(json, path: "$")
@@ -145,6 +145,10 @@ public struct Directory: Sendable {
         if let reason = try reader.optionalString("unreachableReason") {
             guard !reason.isEmpty else { throw DirectoryError(path: reader.at("unreachableReason"), problem: "must not be empty") }
             settings.unreachableReason = reason
+        }
+        if let calls = try reader.optionalInt("historyCalls") {
+            guard (1...10_000).contains(calls) else { throw DirectoryError(path: reader.at("historyCalls"), problem: "must be from 1 to 10000") }
+            settings.historyCalls = calls
         }
         try reader.finish(known: settingsKeys)
         return settings

@@ -169,7 +169,7 @@ extension Switchboard {
     func leave(_ username: String, _ uniqueid: String, talked: Bool, now: Int64) {
         guard var agent = agentRecords[username] else { return }
         agent.calls.removeAll { $0 == uniqueid }
-        agent.remember(uniqueid)
+        agent.remember(uniqueid, keeping: settings.historyCalls)
         if agent.calls.isEmpty {
             agent.transferMode = false
             agent.idleSince = now

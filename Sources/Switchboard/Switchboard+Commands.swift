@@ -60,6 +60,9 @@ extension Switchboard {
             try setAccountCode(username, params)
         case .selectRingingSound(let sound):
             agentRecords[username]!.ringingSound = sound
+        case .callHistory(let query):
+            let page = callHistory(of: username, query, now: now)
+            return .callHistory(calls: page.calls, total: page.total)
         }
         return .ok
     }

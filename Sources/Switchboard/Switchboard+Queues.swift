@@ -38,6 +38,14 @@ extension Switchboard {
         }
     }
 
+    /// Calls waiting in any queue for an agent.
+    public var waitingCallers: Int {
+        records.values.filter(\.isWaiting).count
+    }
+
+    /// Live calls (ringing, connected or held, and those waiting in a queue).
+    public var liveCalls: Int { records.count }
+
     func waitingCallers(for username: String) -> Int {
         guard let agent = agentRecords[username] else { return 0 }
         return records.values.filter { record in

@@ -87,7 +87,7 @@ extension Switchboard {
             }
             emit(p, .callHangup(view(finalHeld, for: p, now: now)))
             agentRecords[p]!.calls.removeAll { $0 == held.uniqueid }
-            agentRecords[p]!.remember(held.uniqueid)
+            agentRecords[p]!.remember(held.uniqueid, keeping: settings.historyCalls)
         }
 
         if consult.isCaller(username) {

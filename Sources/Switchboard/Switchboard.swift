@@ -29,7 +29,7 @@ public final class Switchboard {
 
     var agentRecords: [String: AgentRecord] = [:]
     var records: [String: CallRecord] = [:]
-    /// Ended calls kept for `setAccountCode` after the call, oldest first.
+    /// Ended calls kept for `callHistory` and `setAccountCode` after the call, oldest first.
     var ended: [String: CallRecord] = [:]
     var endedOrder: [String] = []
     /// A call merged into another by a transfer: its uniqueid → the surviving call's.
@@ -38,7 +38,7 @@ public final class Switchboard {
     var clock: Int64 = 0
     var nextOrder = 1
     var nextCallID = 1
-    static let endedLimit = 1000
+    static let endedLimit = 10_000
 
     public init(directory: Directory) {
         self.directory = directory

@@ -14,6 +14,8 @@ public struct SwitchboardSettings: Sendable, Hashable {
     public var externalAnswerSeconds: Int? = nil
     /// The AUX reason given to an agent that `Switchboard.unreachable` marks unreachable.
     public var unreachableReason: String = "unreachable"
+    /// Ended calls kept per agent for `callHistory` (and `setAccountCode` after the call).
+    public var historyCalls: Int = 100
 
     public init() {}
 }

@@ -202,9 +202,14 @@ import TLSBridge
         #expect(problem(#"{"routes":{"report":{"backend":"http://x"}}}"#)?.contains("routes.report.backend") == true)
         #expect(problem(#"{"routes":{"report":{"mode":"fanout"}}}"#)?.contains("routes.report.mode") == true)
         #expect(problem(#"{"routes":{"report":{"path":"/ws"}}}"#)?.contains("routes.report.path") == true)
-        #expect(problem(#"{"routes":{"report":{"backend":"embedded"}}}"#)?.contains("no embedded back end") == true)
+        #expect(problem(#"{"routes":{"email":{"backend":"embedded"}}}"#)?.contains("no embedded back end") == true)
         #expect(problem(#"{"routes":{"report":{"colour":"red"}}}"#)?.contains("routes.report.colour: unknown key") == true)
         #expect(problem(#"{"routes":{"report":{"origins":["crm.example.com"]}}}"#)?.contains("routes.report.origins") == true)
         #expect(problem(#"{"routes":{"chat":{"backend":"embedded:echo","origins":["self","https://a.example"]}}}"#) == nil)
+        // One address, one listener: SO_REUSEPORT would otherwise split clients between them.
+        #expect(problem(#"{"listen":["127.0.0.1:8080"],"tls":{"listen":["127.0.0.1:8080"]}}"#)?.contains("tls.listen: 127.0.0.1:8080 is also listen 127.0.0.1:8080") == true)
+        #expect(problem(#"{"listen":["127.0.0.1:8080","0.0.0.0:8080"]}"#)?.contains("listen: 0.0.0.0:8080") == true)
+        #expect(problem(#"{"listen":["127.0.0.1:8080"],"tls":{"listen":["127.0.0.1:8443"]}}"#) == nil)
+        #expect(problem(#"{"listen":["127.0.0.1:0"],"tls":{"listen":["127.0.0.1:0"]}}"#) == nil)
     }
 }

@@ -101,13 +101,30 @@ import Testing
         }
     }
 
+    // MARK: callHistory
+
+    @Test func callHistory() {
+        #expect(command("callHistory") == .callHistory(CallHistoryQuery()))
+        #expect(command("callHistory", #"{"filter":"602","direction":"INCOMING","limit":200}"#)
+            == .callHistory(CallHistoryQuery(filter: "602", direction: .incoming, limit: 200)))
+        #expect(command("callHistory", #"{"filter":null,"direction":null,"limit":null}"#) == .callHistory(CallHistoryQuery()))
+        #expect(refusal("callHistory", #"{"limit":0}"#) == invalid("callHistory", "limit", "null or an integer from 1 to 200"))
+        #expect(refusal("callHistory", #"{"limit":201}"#) == invalid("callHistory", "limit", "null or an integer from 1 to 200"))
+        #expect(refusal("callHistory", #"{"direction":"incoming"}"#)
+            == invalid("callHistory", "direction", #"null, \"INCOMING\" or \"OUTGOING\""#))
+        #expect(refusal("callHistory", #"{"filter":5}"#) == invalid("callHistory", "filter", "null or a string"))
+    }
+
     // MARK: login, sso, attach
 
     @Test func login() {
         #expect(command("login", #"{"username":"alice","password":"s3cret","remember":true}"#)
-            == .login(username: "alice", password: "s3cret", remember: true))
+            == .login(username: "alice", password: "s3cret", remember: true, autologout: true))
         #expect(command("login", #"{"username":"alice","password":"s3cret"}"#)
-            == .login(username: "alice", password: "s3cret", remember: false))
+            == .login(username: "alice", password: "s3cret", remember: false, autologout: true))
+        #expect(command("login", #"{"username":"alice","password":"s3cret","autologout":false}"#)
+            == .login(username: "alice", password: "s3cret", remember: false, autologout: false))
+        #expect(refusal("login", #"{"username":"alice","password":"x","autologout":"no"}"#) == invalid("login", "autologout", "a boolean"))
         #expect(refusal("login", #"{"password":"x"}"#) == invalid("login", "username", "a non-empty string"))
         #expect(refusal("login", #"{"username":"","password":"x"}"#) == invalid("login", "username", "a non-empty string"))
         #expect(refusal("login", #"{"username":"a","password":7}"#) == invalid("login", "password", "a non-empty string"))
@@ -116,8 +133,10 @@ import Testing
 
     @Test func sso() {
         #expect(command("sso", #"{"username":"alice","token":"dG9r","provider":"Jmeno CRM"}"#)
-            == .sso(username: "alice", token: "dG9r", provider: "Jmeno CRM"))
-        #expect(command("sso", #"{"username":"alice","token":"dG9r"}"#) == .sso(username: "alice", token: "dG9r", provider: ""))
+            == .sso(username: "alice", token: "dG9r", provider: "Jmeno CRM", autologout: true))
+        #expect(command("sso", #"{"username":"alice","token":"dG9r"}"#) == .sso(username: "alice", token: "dG9r", provider: "", autologout: true))
+        #expect(command("sso", #"{"username":"alice","token":"dG9r","autologout":false}"#)
+            == .sso(username: "alice", token: "dG9r", provider: "", autologout: false))
         #expect(refusal("sso", #"{"username":"alice"}"#) == invalid("sso", "token", "a non-empty string"))
         #expect(refusal("sso", #"{"username":"alice","token":"t","provider":1}"#) == invalid("sso", "provider", "null or a string"))
     }
@@ -256,6 +275,6 @@ import Testing
         for method in AgentMethod.allCases {
             #expect(command(method.rawValue, minimal[method] ?? "{}")?.method == method, "\(method)")
         }
-        #expect(AgentMethod.allCases.count == 24)
+        #expect(AgentMethod.allCases.count == 25)
     }
 }

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from test_routes import SESSION_SECRET, client, closed_with, metric, run, session_token
+from test_routes import SESSION_SECRET, client, closed_with, metric, refused_status, run, session_token
 
 SSO_SECRET = "agent-bar-sso-secret"
 ADMIN_KEY = "interop-admin-key-0123456789"
@@ -38,16 +38,18 @@ def directory(gateway_binary, **settings):
 @pytest.fixture
 def agent_gateway(start_gateway, tmp_path):
     """Starts callgate with a test directory; keyword arguments go into `agents` and the
-    directory's `settings` (`settings={...}`)."""
+    directory's `settings` (`settings={...}`), `routes` into the routes."""
     from conftest import CALLGATE
 
-    def start(settings=None, **agents):
+    def start(settings=None, routes=None, **agents):
         path = tmp_path / "directory.json"
         path.write_text(json.dumps(directory(str(CALLGATE), **(settings or {}))))
         config = {"agents": {"directory": str(path), **agents},
                   "admin": {"apiKey": ADMIN_KEY},
                   "auth": {"sessionSecret": SESSION_SECRET,
                            "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}}}
+        if routes:
+            config["routes"] = routes
         return start_gateway(config=config)
 
     return start
@@ -217,10 +219,11 @@ PARAMS = {
     "selectRingingSound": {"ringingSound": "rush"},
     "attach": {"lastSeq": 0, "token": "v1.x.y"},
     "ack": {"seq": 1},
+    "callHistory": {"limit": 5},
 }
 ALLOWED = {
     "login": {"CREDENTIALS"}, "sso": {"CREDENTIALS"}, "attach": {"CREDENTIALS"},
-    "logout": {"IDENTIFY", "DEVICE", "READY"},
+    "logout": {"IDENTIFY", "DEVICE", "READY"}, "callHistory": {"IDENTIFY", "DEVICE", "READY"},
     "selectIdentifier": {"IDENTIFY", "DEVICE"}, "provision": {"IDENTIFY", "DEVICE"},
     "identify": {"DEVICE", "READY"},
     "notify": {"CREDENTIALS", "IDENTIFY", "DEVICE", "READY"},
@@ -594,12 +597,131 @@ def test_login_throttle_autologout_and_expiry(agent_gateway):
         await here.event("credentials")
         assert (await here.refused("state"))["state"] == "CREDENTIALS"
 
+        # autologout false (the bar's seeds/004 field): this login leaves the other browser be.
+        there.buffer.clear()
+        elsewhere = await Tab.open(gw, source="127.0.0.4")
+        await elsewhere.ok("login", username="bob", password="bob", autologout=False)
+        assert "loginError" not in await there.quiet(0.5)
+        assert (await there.ok("callHistory"))["total"] == 0  # still logged in
+
         # A tab whose session token runs out is closed with 4003.
         token = session_token(user="alice", provider="CRM", issued=int(time.time()) - 5, expires=int(time.time()) + 2)
         short = await Tab.open(gw)
         await short.ok("attach", lastSeq=0, token=token)
         code, reason, _ = await closed_with(short.ws, timeout=5)
         assert code == 4003, (code, reason)
+
+    run(scenario())
+
+
+# ---------------------------------------------------------------- call history
+
+
+def test_call_history_on_ws_and_on_the_report_channel(agent_gateway):
+    gw = agent_gateway()
+
+    async def scenario():
+        tab = await ready_tab(gw, "alice")
+        first = await answered_call(gw, tab, "queue=100")
+        await tab.ok("hangup")
+        await tab.event("callHangup")
+        await tab.ok("dial", number="+420 777 000 111", queue="directCall")
+        await tab.event("callRinging")
+        await tab.ok("hangup")
+        await tab.event("callHangup")
+
+        history = await tab.ok("callHistory")
+        assert history["total"] == 2
+        assert [c["direction"] for c in history["calls"]] == ["OUTGOING", "INCOMING"]
+        assert history["calls"][1]["uniqueid"] == first and history["calls"][1]["state"] == 4
+        assert history["calls"][1]["cause"] == 4 and history["calls"][1]["disconnected"]
+        only = await tab.ok("callHistory", filter="602 123", direction="INCOMING", limit=1)
+        assert only["total"] == 1 and only["calls"][0]["number"] == CALLER
+        assert (await tab.refused("callHistory", limit=500))["param"] == "limit"
+
+        # The report channel: the same query with the session token at the gate.
+        async with client(f"ws://127.0.0.1:{gw.http_port}/report?access_token={tab.token}") as report:
+            await report.send(json.dumps({"id": "h1", "method": "callHistory", "params": {"filter": "777"}}))
+            reply = json.loads(await asyncio.wait_for(report.recv(), 5))
+            assert reply["id"] == "h1" and reply["result"]["total"] == 1, reply
+            assert reply["result"]["calls"][0]["number"] == "+420 777 000 111"
+            await report.send(json.dumps({"id": 2, "method": "dial", "params": {"number": "1"}}))
+            reply = json.loads(await asyncio.wait_for(report.recv(), 5))
+            assert reply == {"id": 2, "error": {"code": "unknownMethod", "text": reply["error"]["text"]}}
+            await report.send("not json")
+            assert json.loads(await asyncio.wait_for(report.recv(), 5))["error"]["code"] == "badRequest"
+            await report.send(b"binary")
+            code, _, _ = await closed_with(report)
+            assert code == 1003
+        # Or the token as the first message; a forged one at the upgrade gets 401.
+        async with client(f"ws://127.0.0.1:{gw.http_port}/report") as report:
+            await report.send(json.dumps({"type": "auth", "token": tab.token}))
+            assert json.loads(await asyncio.wait_for(report.recv(), 5))["event"] == "authenticated"
+            await report.send(json.dumps({"id": 1, "method": "callHistory", "params": {"direction": "OUTGOING"}}))
+            assert json.loads(await asyncio.wait_for(report.recv(), 5))["result"]["total"] == 1
+        status, _ = await refused_status(f"ws://127.0.0.1:{gw.http_port}/report?access_token=v1.forged.token")
+        assert status == 401
+
+    run(scenario())
+
+
+# ---------------------------------------------------------------- the status page's data
+
+
+def status(gw):
+    with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/status.json", timeout=5) as response:
+        assert response.headers["Content-Type"] == "application/json"
+        return json.loads(response.read())
+
+
+def eventually(read, check, seconds=3):
+    """`read()` until `check` holds of it (metrics are published at the loops' ticks)."""
+    deadline = time.time() + seconds
+    while True:
+        value = read()
+        if check(value) or time.time() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def test_status_json_counts_sessions_agents_calls_and_backend_health(agent_gateway):
+    from conftest import free_port
+    dead = free_port()  # nothing listens there
+    gw = agent_gateway(routes={"recording": {"backend": f"ws://127.0.0.1:{dead}/rec?key=secret"}})
+    before = status(gw)
+    routes = {r["channel"]: r for r in before["routes"]}
+    assert routes["ws"]["health"] == "embedded" and routes["report"]["backend"] == "embedded:report"
+    assert routes["email"]["health"] == "none" and routes["email"]["backend"] is None
+    assert routes["recording"]["health"] == "unknown"
+    assert routes["recording"]["backend"] == f"ws://127.0.0.1:{dead}/rec"  # never the query
+    assert before["agents"]["tabs"] == 0 and before["draining"] is False
+
+    async def scenario():
+        alice = await ready_tab(gw, "alice")
+        bob = await ready_tab(gw, "bob")
+        await bob.ok("changeStatus", status="AUX", reason="Oběd")
+        inbound_call(gw, "queue=100")
+        await alice.event("callRinging")
+        now = eventually(lambda: status(gw), lambda s: s["agents"]["tabs"] == 2
+                         and {r["channel"]: r for r in s["routes"]}["ws"]["sessions"] == 2)
+        assert now["agents"] == {"tabs": 2, "users": 2, "signedIn": 2, "calls": 1, "waitingCallers": 0,
+                                 "statuses": {"READY": 1, "AUX": 1, "ACW": 0, "OFFLINE": 0}}, now["agents"]
+        ws = {r["channel"]: r for r in now["routes"]}["ws"]
+        assert ws["sessions"] == 2 and ws["events"]["session_opened"] >= 2
+        # A back end that cannot be reached: the session gets 1014 and the channel is down.
+        async with client(f"ws://127.0.0.1:{gw.http_port}/recording?access_token={alice.token}") as rec:
+            code, _, _ = await closed_with(rec)
+            assert code == 1014
+        down = eventually(lambda: status(gw), lambda s: {r["channel"]: r for r in s["routes"]}["recording"]["health"] == "down")
+        recording = {r["channel"]: r for r in down["routes"]}["recording"]
+        assert recording["health"] == "down" and recording["healthSince"] >= before["now"]
+        assert recording["events"]["upstream_connect_failed"] == 1
+        await alice.close()
+        await bob.close()
+        after = eventually(lambda: status(gw), lambda s: s["agents"]["tabs"] == 0
+                           and {r["channel"]: r for r in s["routes"]}["ws"]["sessions"] == 0)
+        assert {r["channel"]: r for r in after["routes"]}["ws"]["sessions"] == 0
+        assert after["connections"]["accepted"] >= 3 and after["counters"]["upgrades"] >= 3
 
     run(scenario())
 

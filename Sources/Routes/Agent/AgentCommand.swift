@@ -1,10 +1,11 @@
 /// A parsed request's method with its typed, validated parameters: one case per `AgentMethod`.
 /// Validation rules per parameter are in `AgentRequest.parse` and docs/agent-protocol.md.
 public enum AgentCommand: Hashable, Sendable {
-    /// `remember`: save the credentials for the next login (absent: false).
-    case login(username: String, password: String, remember: Bool)
+    /// `remember`: save the credentials for the next login (absent: false). `autologout`
+    /// (seeds/004, absent: true): log the user's other browsers out; false keeps them.
+    case login(username: String, password: String, remember: Bool, autologout: Bool)
     /// `provider`: the integrating application's name (absent: "").
-    case sso(username: String, token: String, provider: String)
+    case sso(username: String, token: String, provider: String, autologout: Bool)
     case logout
     case selectIdentifier(identifier: String)
     case provision
@@ -33,6 +34,7 @@ public enum AgentCommand: Hashable, Sendable {
     /// already carried a credential.
     case attach(lastSeq: UInt64, token: String?)
     case ack(seq: UInt64)
+    case callHistory(CallHistoryQuery)
 
     public var method: AgentMethod {
         switch self {
@@ -57,6 +59,7 @@ public enum AgentCommand: Hashable, Sendable {
         case .notify: .notify
         case .state: .state
         case .setAccountCode: .setAccountCode
+        case .callHistory: .callHistory
         case .selectRingingSound: .selectRingingSound
         case .attach: .attach
         case .ack: .ack

@@ -1,6 +1,6 @@
 /// A request method of the agent protocol: one per seeds/004 `window.ucsOperator` method, with
 /// the raw value the seed's name verbatim, plus the gateway's two delivery requests `attach` and
-/// `ack` (docs/agent-protocol.md, "Delivery"). Browser-local seed functions that never reach the
+/// `ack` (docs/agent-protocol.md, "Delivery") and `callHistory`. Browser-local seed functions that never reach the
 /// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
 public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case login
@@ -32,6 +32,9 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case attach
     /// Gateway: a tab acknowledges a `callRinging` event by its `seq`.
     case ack
+    /// Gateway: the agent's ended calls, newest first (the bar's call history; also served on
+    /// the `report` channel).
+    case callHistory
 
     /// The method for a request's `"method"` string: the raw value, or the seed's alias
     /// `identificator` for `selectIdentifier`. Case-sensitive.
@@ -52,7 +55,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .login, .sso, .attach:
             [.credentials]
-        case .logout:
+        case .logout, .callHistory:
             [.identify, .device, .ready]
         case .selectIdentifier, .provision:
             [.identify, .device]

@@ -15,6 +15,8 @@ public enum AgentReply: Hashable, Sendable {
     /// numbered as first sent. false: some of them left the replay window; a `ready` event with a
     /// fresh snapshot follows instead.
     case attached(id: RequestID, state: AgentState, lastSeq: UInt64, complete: Bool)
+    /// `callHistory`: `{"calls":[<Call>…],"total":12}`, newest first; `total` counts every match.
+    case callHistory(id: RequestID, calls: [Call], total: Int)
     /// `{"id":…,"error":{"code":…,"text":…}}`, plus `"state"` for `wrongState` and `"param"` for
     /// `invalidParams`; without `"id"` when the error has none.
     case error(AgentProtocolError)
@@ -42,6 +44,15 @@ public enum AgentReply: Hashable, Sendable {
             json.raw("{"); json.key("state"); json.string(state.rawValue)
             json.nextKey("lastSeq"); json.integer(lastSeq)
             json.nextKey("complete"); json.bool(complete)
+            json.raw("}")
+        case .callHistory(let id, let calls, let total):
+            Self.open(&json, id: id, member: "result")
+            json.raw("{"); json.key("calls"); json.raw("[")
+            for (index, call) in calls.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.call(call)
+            }
+            json.raw("]"); json.nextKey("total"); json.integer(total)
             json.raw("}")
         case .error(let error):
             json.raw("{")

@@ -76,10 +76,11 @@ private struct ParamReader {
         switch method {
         case .login:
             return .login(username: try string("username"), password: try string("password"),
-                          remember: try bool("remember", default: false))
+                          remember: try bool("remember", default: false), autologout: try bool("autologout", default: true))
         case .sso:
             return .sso(username: try string("username"), token: try string("token"),
-                        provider: try optionalString("provider", nonEmpty: false) ?? "")
+                        provider: try optionalString("provider", nonEmpty: false) ?? "",
+                        autologout: try bool("autologout", default: true))
         case .logout: return .logout
         case .selectIdentifier:
             // The seed names the value `identifier` here and `identificator` in its callbacks.
@@ -103,6 +104,7 @@ private struct ParamReader {
         case .mute: return .mute
         case .notify: return .notify(try notify())
         case .state: return .state
+        case .callHistory: return .callHistory(try callHistory())
         case .setAccountCode:
             return .setAccountCode(AccountCodeParams(
                 uniqueid: try string("uniqueid"), accountCode: try string("accountCode"),
@@ -147,6 +149,20 @@ private struct ParamReader {
         return NotifyParams(title: try string("title"), type: type, unique: try bool("unique", default: false),
                             timeout: try optionalInteger("timeout"), boundState: boundState,
                             group: try optionalString("group", nonEmpty: false), other: try optionalObject("other"))
+    }
+
+    private func callHistory() throws(AgentProtocolError) -> CallHistoryQuery {
+        var query = CallHistoryQuery(filter: try optionalString("filter", nonEmpty: false))
+        if present("direction") {
+            query.direction = try enumeration("direction", CallDirection.self, expected: "null, \"INCOMING\" or \"OUTGOING\"")
+        }
+        if let limit = try optionalInteger("limit") {
+            guard (1...CallHistoryQuery.maxLimit).contains(limit) else {
+                throw invalid("limit", "null or an integer from 1 to \(CallHistoryQuery.maxLimit)")
+            }
+            query.limit = limit
+        }
+        return query
     }
 
     private func invalid(_ param: String, _ expected: String) -> AgentProtocolError {

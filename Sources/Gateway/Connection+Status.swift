@@ -1,0 +1,21 @@
+import Routes
+import WSFraming
+
+/// `/status.json` (docs/status.md): answered once the agent hub has given its summary, with
+/// `Connection: close` like the admin API (requests pipelined behind it are not read).
+extension Connection {
+    func serveStatus(headOnly: Bool) {
+        awaitingResponse = true
+        let hub = context.agentHub
+        hub.loop.execute { [self] in
+            let agents = hub.statusSummary()
+            loop.execute { [self] in
+                awaitingResponse = false
+                guard !isClosed else { return }
+                respond(status: 200, body: StatusReport.render(context, agents: agents), keepAlive: false,
+                        contentType: "application/json", headOnly: headOnly)
+                flush()
+            }
+        }
+    }
+}
