@@ -279,9 +279,9 @@ class Page:
         if last_error:
             details.append(f"last error: {last_error}")
         if self.exceptions:
-            details.append(f"page exceptions: {self.exceptions}")
+            details.append(f"page exceptions ({len(self.exceptions)}): {_first(self.exceptions)}")
         if self.errors:
-            details.append(f"console errors: {self.errors[-10:]}")
+            details.append(f"console errors ({len(self.errors)}): {_first(self.errors)}")
         if diagnostics:
             try:
                 details.append(f"{diagnostics} = {json.dumps(self.evaluate(diagnostics, timeout=5), ensure_ascii=False)[:6000]}")
@@ -319,6 +319,21 @@ class Page:
                                                  "windowsVirtualKeyCode": 46})
         self.send("Input.insertText", {"text": text})
 
+    def select(self, selector: str, value: str):
+        """Chooses `value` in the <select> `selector` as a user would (input and change events)."""
+        self.wait_for(f"""(() => {{
+            const e = document.querySelector({json.dumps(selector)});
+            return !!e && Array.from(e.options).some(o => o.value === {json.dumps(value)} && !o.disabled);
+        }})()""", message=f"no option {value!r} in {selector}",
+            diagnostics=f"Array.from((document.querySelector({json.dumps(selector)}) || {{options: []}}).options).map(o => o.value)")
+        self.evaluate(f"""(() => {{
+            const e = document.querySelector({json.dumps(selector)});
+            e.focus();
+            e.value = {json.dumps(value)};
+            e.dispatchEvent(new Event("input", {{bubbles: true}}));
+            e.dispatchEvent(new Event("change", {{bubbles: true}}));
+        }})()""")
+
     def press(self, key: str, code=None, key_code=None):
         """A key press (e.g. press("Enter", "Enter", 13))."""
         base = {"key": key, "code": code or key}
@@ -338,7 +353,8 @@ class Page:
 
     def check(self):
         """Fails if the page threw an uncaught exception or rejected a promise unhandled."""
-        assert not self.exceptions, f"{self.name} threw: {self.exceptions}\nconsole errors: {self.errors}"
+        assert not self.exceptions, (f"{self.name} threw {len(self.exceptions)} time(s): {_first(self.exceptions)}"
+                                     f"\nconsole errors: {_first(self.errors)}")
 
     def close(self):
         try:
@@ -449,6 +465,14 @@ class Chromium:
             self.process.wait(timeout=10)
         self.log_file.close()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _first(texts, count=3, length=600) -> str:
+    """The first few distinct texts, each cut short (a page may throw the same thing 1000 times)."""
+    distinct = list(dict.fromkeys(texts))
+    shown = [text if len(text) <= length else text[:length] + "…" for text in distinct[:count]]
+    more = f" … and {len(distinct) - count} more distinct" if len(distinct) > count else ""
+    return json.dumps(shown, ensure_ascii=False) + more
 
 
 def _remote_text(arg) -> str:
