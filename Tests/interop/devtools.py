@@ -162,6 +162,7 @@ class Page:
         self.name = name
         self.console = []      # every console message: {"type", "text"}
         self.errors = []       # console.error/assert and Log errors (e.g. failed loads): texts
+        self.console_errors = []  # console.error/assert only (what the page's own code reported)
         self.exceptions = []   # uncaught exceptions and unhandled rejections: texts
         self.loads = 0         # Page.loadEventFired count
         self.events = []       # other DevTools events: (method, params), e.g. Fetch.requestPaused
@@ -183,6 +184,7 @@ class Page:
                 self.console.append({"type": params.get("type"), "text": text})
                 if params.get("type") in ("error", "assert"):
                     self.errors.append(f"console.{params.get('type')}: {text}")
+                    self.console_errors.append(text)
             elif method == "Runtime.exceptionThrown":
                 self.exceptions.append(_exception_text(params.get("exceptionDetails", {})))
             elif method == "Log.entryAdded":
@@ -351,10 +353,14 @@ class Page:
         path.write_bytes(base64.b64decode(data))
         return path
 
-    def check(self):
-        """Fails if the page threw an uncaught exception or rejected a promise unhandled."""
+    def check(self, console_errors=True):
+        """Fails if the page threw an uncaught exception or rejected a promise unhandled, or
+        (console_errors) called console.error or console.assert failed. Failed loads (the Log
+        domain, e.g. a refused WebSocket) are only reported with other failures."""
         assert not self.exceptions, (f"{self.name} threw {len(self.exceptions)} time(s): {_first(self.exceptions)}"
                                      f"\nconsole errors: {_first(self.errors)}")
+        if console_errors:
+            assert not self.console_errors, f"{self.name} logged console errors: {_first(self.console_errors)}"
 
     def close(self):
         try:

@@ -415,9 +415,13 @@ def test_reloaded_page_resumes_without_login_and_gets_the_events_it_missed(crm_g
     wait_until(lambda: metric(gw, 'callgate_route_events_total{channel="ws",event="attached"}') >= 1,
                "an attach in /metrics")
     assert metric(gw, 'callgate_route_events_total{channel="ws",event="logged_in"}') == logins
-    now = bar.page.wait_for("Promise.resolve(window.ucsOperator.state()).then(s => s && s.status === 'READY' && s)",
-                            message="the reloaded bar is not READY")
-    assert now["user"]["displayname"] == state["user"]["displayname"] and now["call"] is None, now
+    # READY again without a login: onReady with the state fetched after the attach
+    resumed = bar.callback("onReady")[0][0]
+    assert resumed["status"] == "READY" and resumed["device"]["id"] == "alice-phone", resumed
+    assert resumed["user"]["displayname"] == state["user"]["displayname"] and resumed["call"] is None, resumed
+    assert bar.page.evaluate("window.ucsOperator.status") == "READY"
+    bar.page.wait_for("Promise.resolve(window.ucsOperator.state()).then(s => !!s && s.status === 'READY')",
+                      message="the reloaded bar's state() is not READY")
     # and it is live: a new call reaches the reloaded page
     status, body = admin(gw, "POST", f"/admin/calls?from={urllib.parse.quote(CALLER)}&queue=100")
     assert status == 201, body
