@@ -100,7 +100,6 @@ def crm_gateway(start_gateway, tmp_path, certificate):
     return start
 
 
-
 _tokens_made = set()
 
 
@@ -370,9 +369,11 @@ def test_two_tabs_of_one_user_receive_the_same_call_events(crm_gateway, browser)
 RELOAD_CASES = [
     pytest.param({"sign_in": "login"}, id="password-login"),
     pytest.param({"sign_in": "sso", "disableIntegratedAutoLogout": "1"}, id="sso-without-integrated-autologout"),
+    # The brief: a reload resumes. docs/operator.md §6.4: a tab signed in by sso(…, provider)
+    # logs the agent out on pagehide (seeds/004 disableIntegratedAutoLogout speaks of closing the
+    # tab), and a reload is a pagehide too, so the reloaded page starts from onCredentials.
     pytest.param({"sign_in": "sso"}, id="sso", marks=pytest.mark.xfail(strict=False, reason=(
-        "operator.js logs an SSO session with a provider out on pagehide (seeds/004 "
-        "disableIntegratedAutoLogout: 'on closing the tab'), and a reload is a pagehide too"))),
+        "operator.js logs an SSO tab out on pagehide, which a reload is too (docs/operator.md 6.4)"))),
 ]
 
 
