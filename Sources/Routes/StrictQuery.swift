@@ -31,9 +31,6 @@ struct StrictQuery: Sendable {
     private var decoded: [String: String] = [:]
     private var raw: [String: Substring] = [:]
 
-    /// Names present, in no particular order.
-    var names: Dictionary<String, String>.Keys { decoded.keys }
-
     static func parse(_ query: String?, allowed: Set<String>) -> Result<StrictQuery, Failure> {
         var result = StrictQuery()
         guard let query, !query.isEmpty else { return .success(result) }

@@ -13,7 +13,7 @@ import Testing
         #expect(Plans.czechia.isExtension("2001"))
         #expect(!Plans.czechia.isExtension("+2001"))
         // A closure plan: the directory may change at run time.
-        let plan = NumberPlan(defaultCountry: "420", isInternalExtension: { $0.hasPrefix("3") })
+        let plan = NumberPlan(defaultCountry: "420", isInternalExtension: { $0.hasPrefix("3") })!
         #expect(plan.classify("3999") == .success(.internalExtension("3999")))
         #expect(plan.classify("4999") == .failure(.unknownExtension))
     }
@@ -40,7 +40,7 @@ import Testing
         #expect(Plans.germany.classify("0049 30 12345678") == .success(.external("+493012345678")))
         #expect(Plans.germany.classify("123456") == .failure(.unknownExtension))
         #expect(Plans.germany.classify("0123456") == .failure(.numberNotDialable("too short for an outside number")))
-        let nanp = NumberPlan(defaultCountry: "1", trunkPrefix: "", nationalNumberDigits: 10)
+        let nanp = NumberPlan(defaultCountry: "1", trunkPrefix: "", nationalNumberDigits: 10)!
         #expect(nanp.classify("(212) 555-0100") == .success(.external("+12125550100")))
         #expect(nanp.classify("1 212 555 0100") == .success(.external("+12125550100")))
     }
@@ -56,6 +56,15 @@ import Testing
         #expect(Plans.germany.classify("+12345") == .failure(.numberNotDialable("not an E.164 number")))
         #expect(Plans.germany.classify("030+1234567") == .failure(.numberNotDialable("+ may only come first")))
         #expect(Plans.germany.classify("()-./") == .failure(.numberNotDialable("no digits")))
+    }
+
+    @Test func settingsAreChecked() {
+        for country in ["", "0", "042", "4200", "4a"] { #expect(NumberPlan(defaultCountry: country) == nil, "\(country)") }
+        #expect(NumberPlan(defaultCountry: "420", trunkPrefix: "810") == nil)
+        #expect(NumberPlan(defaultCountry: "420", trunkPrefix: "x") == nil)
+        #expect(NumberPlan(defaultCountry: "420", nationalNumberDigits: 3) == nil)
+        #expect(NumberPlan(defaultCountry: "420", nationalNumberDigits: 14) == nil)
+        #expect(NumberPlan(defaultCountry: "1", trunkPrefix: "", nationalNumberDigits: 10)?.defaultCountry == "1")
     }
 
     @Test func dialNumberParts() {

@@ -21,9 +21,9 @@ enum SeedURL {
 enum Plans {
     /// Russia (seeds/002, Oktell): `74952294989` is international without `+`; trunk prefix 8.
     static let russia = NumberPlan(defaultCountry: "7", trunkPrefix: "8", nationalNumberDigits: 10,
-                                   internalExtensions: ["101", "2001", "555"])
+                                   internalExtensions: ["101", "2001", "555"])!
     /// Germany (seeds/001, seeds/003): numbers of varying length; the seeds' extensions.
-    static let germany = NumberPlan(defaultCountry: "49", internalExtensions: ["121", "123", "1234", "2001"])
+    static let germany = NumberPlan(defaultCountry: "49", internalExtensions: ["121", "123", "1234", "2001"])!
     /// Czechia: nine-digit national numbers.
-    static let czechia = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])
+    static let czechia = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!
 }

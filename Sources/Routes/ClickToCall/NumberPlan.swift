@@ -39,23 +39,25 @@ public struct NumberPlan: Sendable {
     public let nationalNumberDigits: Int?
     private let isInternalExtension: @Sendable (String) -> Bool
 
+    /// Nil when `defaultCountry` is not 1–3 digits without a leading 0, `trunkPrefix` not 0–2
+    /// digits, or `nationalNumberDigits` not 4–13 (so a configuration reader can report the key).
     /// `isInternalExtension` is asked only about 2–6 ASCII digits; the gateway passes the
-    /// directory's extensions (it may change at run time, hence a closure).
-    public init(defaultCountry: String, trunkPrefix: String = "0", nationalNumberDigits: Int? = nil,
-                isInternalExtension: @escaping @Sendable (String) -> Bool) {
-        precondition((1...3).contains(defaultCountry.utf8.count) && defaultCountry.utf8.allSatisfy(Self.isDigit)
-                     && defaultCountry.utf8.first != UInt8(ascii: "0"), "defaultCountry is 1–3 digits, not starting with 0")
-        precondition(trunkPrefix.utf8.count <= 2 && trunkPrefix.utf8.allSatisfy(Self.isDigit), "trunkPrefix is 0–2 digits")
-        precondition(nationalNumberDigits.map { (4...13).contains($0) } ?? true, "nationalNumberDigits is 4–13")
+    /// directory's extensions (they may change at run time, hence a closure).
+    public init?(defaultCountry: String, trunkPrefix: String = "0", nationalNumberDigits: Int? = nil,
+                 isInternalExtension: @escaping @Sendable (String) -> Bool) {
+        guard (1...3).contains(defaultCountry.utf8.count), defaultCountry.utf8.allSatisfy(Self.isDigit),
+              defaultCountry.utf8.first != UInt8(ascii: "0"),
+              trunkPrefix.utf8.count <= 2, trunkPrefix.utf8.allSatisfy(Self.isDigit),
+              nationalNumberDigits.map({ (4...13).contains($0) }) ?? true else { return nil }
         self.defaultCountry = defaultCountry
         self.trunkPrefix = trunkPrefix
         self.nationalNumberDigits = nationalNumberDigits
         self.isInternalExtension = isInternalExtension
     }
 
-    /// A plan whose internal extensions are exactly `internalExtensions`.
-    public init(defaultCountry: String, trunkPrefix: String = "0", nationalNumberDigits: Int? = nil,
-                internalExtensions: Set<String> = []) {
+    /// A plan whose internal extensions are exactly `internalExtensions`; nil as above.
+    public init?(defaultCountry: String, trunkPrefix: String = "0", nationalNumberDigits: Int? = nil,
+                 internalExtensions: Set<String> = []) {
         self.init(defaultCountry: defaultCountry, trunkPrefix: trunkPrefix, nationalNumberDigits: nationalNumberDigits,
                   isInternalExtension: { internalExtensions.contains($0) })
     }

@@ -16,8 +16,6 @@ struct ExpiringSet<Key: Hashable & Sendable>: Sendable {
     var count: Int { members.count }
     var isFull: Bool { members.count >= capacity }
 
-    func contains(_ key: Key) -> Bool { members.contains(key) }
-
     enum Insertion: Equatable, Sendable {
         case inserted
         case present
