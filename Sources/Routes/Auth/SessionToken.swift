@@ -101,19 +101,7 @@ public struct SessionTokenSigner: Sendable {
     }
 
     static func percentEncode(_ text: String) -> String {
-        var out: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        QueryString.percentEncode(text)
     }
 
     private static func percentDecode(_ field: ArraySlice<UInt8>) -> String? {

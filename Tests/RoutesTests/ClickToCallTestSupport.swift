@@ -1,0 +1,29 @@
+@testable import Routes
+
+/// URLs as the seeds print them, split the way an HTTP client sends them.
+enum SeedURL {
+    /// The path and the raw query of `url` (`scheme://authority/path?query`), as the request
+    /// target a client sends: an empty path is `/` (RFC 9112 §3.2.1). The authority may be
+    /// `[IPv6]:port` or a placeholder such as `<phoneIPAddress>`; the scheme may be `http(s)`.
+    static func split(_ url: String) -> (path: String, query: String?) {
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") { rest = rest[rest.index(after: close)...] }
+        let start = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let target = rest[start...]
+        guard let mark = target.firstIndex(of: "?") else { return (target.isEmpty ? "/" : String(target), nil) }
+        let path = target[..<mark]
+        return (path.isEmpty ? "/" : String(path), String(target[target.index(after: mark)...]))
+    }
+}
+
+/// Number plans for the seeds' countries.
+enum Plans {
+    /// Russia (seeds/002, Oktell): `74952294989` is international without `+`; trunk prefix 8.
+    static let russia = NumberPlan(defaultCountry: "7", trunkPrefix: "8", nationalNumberDigits: 10,
+                                   internalExtensions: ["101", "2001", "555"])!
+    /// Germany (seeds/001, seeds/003): numbers of varying length; the seeds' extensions.
+    static let germany = NumberPlan(defaultCountry: "49", internalExtensions: ["121", "123", "1234", "2001"])!
+    /// Czechia: nine-digit national numbers.
+    static let czechia = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!
+}
