@@ -81,14 +81,14 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return
         }
         switch command {
-        case .login(let username, let password, _, let autologout):
-            login(link, id: id, username: username, password: password, autologout: autologout)
-        case .sso(let username, let token, let provider, let autologout):
+        case .login(let username, let password, _, let options):
+            login(link, id: id, username: username, password: password, options: options)
+        case .sso(let username, let token, let provider, let options):
             let result = authenticator.verify(.sso(username: username, token: token, provider: provider),
                                               channel: "ws", address: link.address)
             switch result {
             case .success:
-                signIn(link, id: id, user: username, provider: provider.isEmpty ? "sso" : provider, method: .sso, autologout: autologout)
+                signIn(link, id: id, user: username, provider: provider.isEmpty ? "sso" : provider, method: .sso, options: options)
             case .failure(let error): refuseLogin(link, id: id, code: LoginErrorCode(error, method: .sso), reason: error.reason)
             }
         case .attach(let lastSeq, let token):
@@ -123,7 +123,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// kept by the throttle).
     static let maxUsernameBytes = 256
 
-    private func login(_ link: AgentLink, id: RequestID, username: String, password: String, autologout: Bool) {
+    private func login(_ link: AgentLink, id: RequestID, username: String, password: String, options: SignInOptions) {
         guard username.utf8.count <= Self.maxUsernameBytes else {
             refuseLogin(link, id: id, code: .invalidCredentials, reason: "user name too long")
             return
@@ -149,7 +149,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
                 tabs[key]?.loginPending = false
                 if matches {
                     throttle.recordSuccess(userKey)
-                    signIn(link, id: id, user: username, provider: "password", method: .login, autologout: autologout)
+                    signIn(link, id: id, user: username, provider: "password", method: .login, options: options)
                 } else {
                     throttle.recordFailure(userKey, now: loop.now)
                     throttle.recordFailure(addressKey, now: loop.now)
@@ -161,9 +161,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     /// A verified user becomes this tab's (`login`, `sso`): the tab gets its token and state.
-    private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod, autologout: Bool) {
+    private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod, options: SignInOptions) {
         let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
-        guard let signedIn = admit(link, id: id, user: user, expires: expires, autologout: autologout) else { return }
+        guard let signedIn = admit(link, id: id, user: user, expires: expires, options: options) else { return }
         loop.metrics.routeEvent("ws", "logged_in")
         Log.info("agent_logged_in", ["user": user, "peer": link.address, "method": method.rawValue])
         reply(link, .loggedIn(id: id, user: user, token: token, expires: expires))
@@ -173,8 +173,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     /// The Switchboard signs `user` in (unless they already are), other browsers are logged out
     /// (`autologout`, unless the login asked to keep them), and the tab joins the user's tabs.
-    /// Nil, with `loginError` 4 sent, when the Switchboard refuses the user.
-    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?, autologout: Bool = true) -> SignIn? {
+    /// A login's options replace the user's; an `attach` (nil) keeps them. Nil, with
+    /// `loginError` 4 sent, when the Switchboard refuses the user.
+    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?, options: SignInOptions? = nil) -> SignIn? {
         let signedIn: SignIn
         do {
             signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
@@ -183,8 +184,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return nil
         }
         pump()
-        if autologout { self.autologout(user, keeping: link) }
+        if options?.autologout ?? true { autologout(user, keeping: link) }
         join(link, user: user, expires: expires)
+        if let options { users[user]!.logoutOnClose = options.logoutOnClose }
         return signedIn
     }
 
@@ -465,10 +467,13 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
                 switchboard.unreachable(user, now: wallClock)
             }
         }
-        let limit = UInt64(settings.detachedLogoutSeconds) * 1_000
-        for (user, since) in detached where now - since >= limit {
+        for (user, since) in detached {
+            let closed = users[user]?.logoutOnClose == true
+            let seconds = closed ? settings.closedLogoutSeconds : settings.detachedLogoutSeconds
+            guard now - since >= UInt64(seconds) * 1_000 else { continue }
             detached[user] = nil
-            Log.info("agent_detached_logout", ["user": user])
+            users[user]?.logoutOnClose = false
+            Log.info(closed ? "agent_closed_logout" : "agent_detached_logout", ["user": user])
             switchboard.signOut(user, now: wallClock)
         }
         pump()
@@ -478,6 +483,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 /// One user's tabs, oldest first (the first is primary), and the user's numbered events.
 struct AgentUser {
     var tabs: [AgentLink] = []
+    /// The last login asked to sign the user out soon after the last tab goes (`SignInOptions`).
+    var logoutOnClose = false
     var window: ReplayWindow
     /// The incoming call ringing now and its event, for the resend.
     var ringing: (uniqueid: String, entry: ReplayWindow.Entry)?

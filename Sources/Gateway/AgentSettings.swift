@@ -20,6 +20,9 @@ struct AgentSettings: Sendable {
     var autologout = true
     /// A user with no tab left is signed out of the Switchboard after this. Default 120 s.
     var detachedLogoutSeconds = 120
+    /// A user whose login asked for `logoutOnClose` is signed out this long after the last tab
+    /// went (a reload attaches well within it).
+    var closedLogoutSeconds = 10
     /// A `dial` repeating an `idempotencyKey` within this gets the first reply. Default 10 s.
     var dialDedupSeconds = 10
     /// Failed logins per user name and per address before `loginError` 5. Default 5 in 300 s.
@@ -40,6 +43,7 @@ struct AgentSettings: Sendable {
         if let v: Int = try section.take("ackResends", range: 0...10) { ackResends = v }
         if let v: Bool = try section.take("autologout") { autologout = v }
         if let v: Int = try section.take("detachedLogoutSeconds", range: 1...86_400) { detachedLogoutSeconds = v }
+        if let v: Int = try section.take("closedLogoutSeconds", range: 1...86_400) { closedLogoutSeconds = v }
         if let v: Int = try section.take("dialDedupSeconds", range: 1...3_600) { dialDedupSeconds = v }
         if let v: Int = try section.take("loginMaxFailures", range: 1...1_000) { loginMaxFailures = v }
         if let v: Int = try section.take("loginFailureWindowSeconds", range: 1...86_400) { loginFailureWindowSeconds = v }

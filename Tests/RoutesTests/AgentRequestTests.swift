@@ -119,11 +119,11 @@ import Testing
 
     @Test func login() {
         #expect(command("login", #"{"username":"alice","password":"s3cret","remember":true}"#)
-            == .login(username: "alice", password: "s3cret", remember: true, autologout: true))
+            == .login(username: "alice", password: "s3cret", remember: true, options: SignInOptions()))
         #expect(command("login", #"{"username":"alice","password":"s3cret"}"#)
-            == .login(username: "alice", password: "s3cret", remember: false, autologout: true))
+            == .login(username: "alice", password: "s3cret", remember: false, options: SignInOptions()))
         #expect(command("login", #"{"username":"alice","password":"s3cret","autologout":false}"#)
-            == .login(username: "alice", password: "s3cret", remember: false, autologout: false))
+            == .login(username: "alice", password: "s3cret", remember: false, options: SignInOptions(autologout: false)))
         #expect(refusal("login", #"{"username":"alice","password":"x","autologout":"no"}"#) == invalid("login", "autologout", "a boolean"))
         #expect(refusal("login", #"{"password":"x"}"#) == invalid("login", "username", "a non-empty string"))
         #expect(refusal("login", #"{"username":"","password":"x"}"#) == invalid("login", "username", "a non-empty string"))
@@ -133,10 +133,11 @@ import Testing
 
     @Test func sso() {
         #expect(command("sso", #"{"username":"alice","token":"dG9r","provider":"Jmeno CRM"}"#)
-            == .sso(username: "alice", token: "dG9r", provider: "Jmeno CRM", autologout: true))
-        #expect(command("sso", #"{"username":"alice","token":"dG9r"}"#) == .sso(username: "alice", token: "dG9r", provider: "", autologout: true))
-        #expect(command("sso", #"{"username":"alice","token":"dG9r","autologout":false}"#)
-            == .sso(username: "alice", token: "dG9r", provider: "", autologout: false))
+            == .sso(username: "alice", token: "dG9r", provider: "Jmeno CRM", options: SignInOptions()))
+        #expect(command("sso", #"{"username":"alice","token":"dG9r"}"#) == .sso(username: "alice", token: "dG9r", provider: "", options: SignInOptions()))
+        #expect(command("sso", #"{"username":"alice","token":"dG9r","autologout":false,"logoutOnClose":true}"#)
+            == .sso(username: "alice", token: "dG9r", provider: "", options: SignInOptions(autologout: false, logoutOnClose: true)))
+        #expect(refusal("sso", #"{"username":"a","token":"t","logoutOnClose":1}"#) == invalid("sso", "logoutOnClose", "a boolean"))
         #expect(refusal("sso", #"{"username":"alice"}"#) == invalid("sso", "token", "a non-empty string"))
         #expect(refusal("sso", #"{"username":"alice","token":"t","provider":1}"#) == invalid("sso", "provider", "null or a string"))
     }

@@ -75,7 +75,7 @@ import Testing
         #expect(Harness.code { _ = try board.execute(.selectIdentifier(identifier: "sip:2009"), for: "bob", now: t0) } == "deviceInUse")
         // The identifier candidate skips a phone another user has paired.
         _ = try board.signIn("carol", identifiers: ["sip:2009", "sip:2003"], now: t0).identifier.map { #expect($0 == "sip:2003") }
-        #expect(Harness.code { _ = try board.execute(.login(username: "alice", password: "x", remember: false, autologout: true), for: "alice", now: t0) } == "unsupportedCommand")
+        #expect(Harness.code { _ = try board.execute(.login(username: "alice", password: "x", remember: false, options: SignInOptions()), for: "alice", now: t0) } == "unsupportedCommand")
         #expect(Harness.code { _ = try board.execute(.hangup, for: "dana", now: t0) } == "notSignedIn")
     }
 

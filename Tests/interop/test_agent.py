@@ -614,6 +614,39 @@ def test_login_throttle_autologout_and_expiry(agent_gateway):
     run(scenario())
 
 
+def agent_state(gw, user):
+    return next(a for a in admin(gw, "GET", "/admin/agents")[1]["agents"] if a["username"] == user)["state"]
+
+
+def test_logout_on_close_waits_for_a_reload_then_signs_out(agent_gateway):
+    gw = agent_gateway(closedLogoutSeconds=1)
+
+    async def scenario():
+        tab = await Tab.open(gw)
+        result = await tab.ok("login", username="dana", password="dana", logoutOnClose=True)
+        await tab.close()
+        # A reload: the page's new tab attaches within the grace time and stays signed in.
+        await asyncio.sleep(0.3)
+        again = await Tab.open(gw)
+        assert (await again.ok("attach", lastSeq=0, token=result["token"]))["state"] == "IDENTIFY"
+        await asyncio.sleep(1.6)
+        assert agent_state(gw, "dana") == "IDENTIFY"
+        # Closed for good: signed out after the grace time, not after detachedLogoutSeconds.
+        await again.close()
+        deadline = time.time() + 5
+        while agent_state(gw, "dana") != "CREDENTIALS" and time.time() < deadline:
+            await asyncio.sleep(0.1)
+        assert agent_state(gw, "dana") == "CREDENTIALS"
+        # Without the option the user stays signed in for detachedLogoutSeconds (120 s).
+        plain = await Tab.open(gw)
+        await plain.ok("login", username="carol", password="carol")
+        await plain.close()
+        await asyncio.sleep(1.8)
+        assert agent_state(gw, "carol") == "IDENTIFY"
+
+    run(scenario())
+
+
 # ---------------------------------------------------------------- call history
 
 

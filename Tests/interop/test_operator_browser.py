@@ -369,11 +369,9 @@ def test_two_tabs_of_one_user_receive_the_same_call_events(crm_gateway, browser)
 RELOAD_CASES = [
     pytest.param({"sign_in": "login"}, id="password-login"),
     pytest.param({"sign_in": "sso", "disableIntegratedAutoLogout": "1"}, id="sso-without-integrated-autologout"),
-    # The brief: a reload resumes. docs/operator.md §6.4: a tab signed in by sso(…, provider)
-    # logs the agent out on pagehide (seeds/004 disableIntegratedAutoLogout speaks of closing the
-    # tab), and a reload is a pagehide too, so the reloaded page starts from onCredentials.
-    pytest.param({"sign_in": "sso"}, id="sso", marks=pytest.mark.xfail(strict=False, reason=(
-        "operator.js logs an SSO tab out on pagehide, which a reload is too (docs/operator.md 6.4)"))),
+    # seeds/004's integrated auto logout (sso with a provider): the bar asks for logoutOnClose, so
+    # the gateway signs the agent out only if no tab attaches within agents.closedLogoutSeconds.
+    pytest.param({"sign_in": "sso"}, id="sso-with-integrated-autologout"),
 ]
 
 

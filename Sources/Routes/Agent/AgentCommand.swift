@@ -1,11 +1,10 @@
 /// A parsed request's method with its typed, validated parameters: one case per `AgentMethod`.
 /// Validation rules per parameter are in `AgentRequest.parse` and docs/agent-protocol.md.
 public enum AgentCommand: Hashable, Sendable {
-    /// `remember`: save the credentials for the next login (absent: false). `autologout`
-    /// (seeds/004, absent: true): log the user's other browsers out; false keeps them.
-    case login(username: String, password: String, remember: Bool, autologout: Bool)
+    /// `remember`: save the credentials for the next login (absent: false).
+    case login(username: String, password: String, remember: Bool, options: SignInOptions)
     /// `provider`: the integrating application's name (absent: "").
-    case sso(username: String, token: String, provider: String, autologout: Bool)
+    case sso(username: String, token: String, provider: String, options: SignInOptions)
     case logout
     case selectIdentifier(identifier: String)
     case provision

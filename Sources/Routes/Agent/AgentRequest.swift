@@ -76,11 +76,11 @@ private struct ParamReader {
         switch method {
         case .login:
             return .login(username: try string("username"), password: try string("password"),
-                          remember: try bool("remember", default: false), autologout: try bool("autologout", default: true))
+                          remember: try bool("remember", default: false), options: try signInOptions())
         case .sso:
             return .sso(username: try string("username"), token: try string("token"),
                         provider: try optionalString("provider", nonEmpty: false) ?? "",
-                        autologout: try bool("autologout", default: true))
+                        options: try signInOptions())
         case .logout: return .logout
         case .selectIdentifier:
             // The seed names the value `identifier` here and `identificator` in its callbacks.
@@ -149,6 +149,10 @@ private struct ParamReader {
         return NotifyParams(title: try string("title"), type: type, unique: try bool("unique", default: false),
                             timeout: try optionalInteger("timeout"), boundState: boundState,
                             group: try optionalString("group", nonEmpty: false), other: try optionalObject("other"))
+    }
+
+    private func signInOptions() throws(AgentProtocolError) -> SignInOptions {
+        SignInOptions(autologout: try bool("autologout", default: true), logoutOnClose: try bool("logoutOnClose", default: false))
     }
 
     private func callHistory() throws(AgentProtocolError) -> CallHistoryQuery {
