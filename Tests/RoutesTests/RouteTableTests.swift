@@ -2,13 +2,15 @@ import Testing
 @testable import Routes
 
 @Suite struct RouteTableTests {
-    @Test func defaultsAreTheFiveUCSChannelsWithTheEmbeddedSwitchboardOnWs() {
+    @Test func defaultsAreTheFiveUCSChannelsWithTheEmbeddedSwitchboardOnWsAndReport() {
         let table = RouteTable.defaults
         #expect(table.routes.map(\.channel) == ["ws", "recording", "report", "email", "template"])
         #expect(table.route(forPath: "/recording")?.channel == "recording")
         #expect(table.route(forPath: "/recording/")?.channel == nil)
         #expect(table.route(forChannel: "ws")?.backend == .embedded(""))
-        #expect(table.routes.dropFirst().allSatisfy { $0.backend == nil })
+        #expect(table.route(forChannel: "report")?.backend == .embedded(""))
+        #expect(table.routes.filter { !["ws", "report"].contains($0.channel) }.allSatisfy { $0.backend == nil })
+        #expect(table.route(forChannel: "report")?.authentication == .required)
         #expect(table.route(forChannel: "ws")?.authentication == Route.Authentication.none)
         #expect(table.route(forChannel: "email")?.authentication == .required)
     }
