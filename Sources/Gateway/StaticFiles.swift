@@ -62,6 +62,13 @@ final class StaticFiles: Sendable {
     func lookup(_ path: StaticPath, now: HTTPDate) -> StaticLookup {
         guard let root else { return .notFound }
         let key = path.relativePath
+        // The common case: the path still reaches the very file (device, inode, size, mtime)
+        // that was resolved, checked to be inside the folder and cached. One stat, no realpath.
+        var current = stat()
+        if stat(root + "/" + key, &current) == 0,
+           let cached = cache.withLock({ $0.entry(for: key) }), cached.version == FileVersion(current) {
+            return .found(cached)
+        }
         guard let resolved = Self.canonicalPath(root + "/" + key) else {
             forget(key)
             return .notFound
