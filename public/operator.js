@@ -338,6 +338,8 @@
       cause2: 'Invalid number',
       cause3: 'Caller hung up',
       cause4: 'Called party hung up',
+      causeAgent: 'You hung up',
+      causeCustomer: 'The customer hung up',
       cause5: 'Rejected',
       cause6: 'Unavailable',
       cause7: 'Picked up',
@@ -508,6 +510,8 @@
       cause2: 'Neplatné číslo',
       cause3: 'Zavěsil volající',
       cause4: 'Zavěsil volaný',
+      causeAgent: 'Zavěsili jste',
+      causeCustomer: 'Zákazník zavěsil',
       cause5: 'Odmítnuto',
       cause6: 'Nedostupný',
       cause7: 'Vyzvednuto',
@@ -678,6 +682,8 @@
       cause2: 'Ungültige Nummer',
       cause3: 'Anrufer hat aufgelegt',
       cause4: 'Angerufener hat aufgelegt',
+      causeAgent: 'Sie haben aufgelegt',
+      causeCustomer: 'Der Kunde hat aufgelegt',
       cause5: 'Abgewiesen',
       cause6: 'Nicht erreichbar',
       cause7: 'Übernommen',
@@ -797,7 +803,13 @@
   function reasonText(reason) {
     return hasOwn(TEXTS.en, 'reason_' + reason) ? t('reason_' + reason) : String(reason);
   }
-  function causeText(cause) {
+  /** Hang-up cause text; with the call, causes 3/4 (caller/called hung up) from the agent's side. */
+  function causeText(cause, call) {
+    if (call && (cause === 3 || cause === 4) && (call.direction === 'INCOMING' || call.direction === 'OUTGOING')) {
+      // OUTGOING: the agent was the caller (3 = the agent hung up); INCOMING: the agent was called (4).
+      var agentHungUp = (call.direction === 'OUTGOING') === (cause === 3);
+      return t(agentHungUp ? 'causeAgent' : 'causeCustomer');
+    }
     var key = cause === -1 ? 'cause_1' : 'cause' + cause;
     return hasOwn(TEXTS.en, key) ? t(key) : t('cause0');
   }
@@ -1297,7 +1309,7 @@
   function afterHangup(call) {
     if (S.replaying) return;
     if (typeof call.cause === 'number' && call.cause >= 0) {
-      localNotify(t('callEnded', { cause: causeText(call.cause) }), 'info', { unique: true, group: 'call', timeout: 6000 });
+      localNotify(t('callEnded', { cause: causeText(call.cause, call) }), 'info', { unique: true, group: 'call', timeout: 6000 });
     }
     if (cfg('autoOpenAccountCode') && call.connected && S.status === 'READY' && callReasonList().length) {
       openAccountCode(call);
@@ -1450,6 +1462,7 @@
       var r = rememberedCredentials();
       if (r) storeSet('localStorage', REMEMBER_KEY, { username: r.username });
     }
+    var autoLogin = S.autoLoginInFlight;
     S.autoLoginInFlight = false;
     if (code === 3) {
       dropToken();
@@ -1463,12 +1476,13 @@
       enterCredentials();
       return;
     }
-    if (S.status === 'CREDENTIALS' && code !== 3) {
-      render();
-      fire('onCredentials');
-    } else {
-      render();
-    }
+    // No onCredentials here: a CRM that calls sso() inside onCredentials would loop on a refused
+    // token. onLoginError is the signal; onCredentials follows only the gateway's `credentials`
+    // (and a refused attach, code 7 above). Exception: the bar's own auto-login took the place of
+    // onCredentials for this `credentials` event, so when it fails the CRM is asked now (once).
+    var deferred = autoLogin && S.status === 'CREDENTIALS' && code !== 3;
+    render();
+    if (deferred) fire('onCredentials');
   }
 
   function onLoggedIn(result, provider) {
@@ -1707,7 +1721,8 @@
       username: username == null ? '' : String(username),
       password: password == null ? '' : String(password),
       remember: remember,
-      autologout: !!cfg('autologout')
+      autologout: !!cfg('autologout'),
+      logoutOnClose: false
     }, null, remember);
   };
 
@@ -1716,7 +1731,10 @@
       username: username == null ? '' : String(username),
       token: token == null ? '' : String(token),
       provider: provider == null ? '' : String(provider),
-      autologout: !!cfg('autologout')
+      autologout: !!cfg('autologout'),
+      // seeds/004 integrated auto-logout: the gateway signs the user out a few seconds after the
+      // user's last tab has gone, unless a tab attaches again (a reload does) (6.4)
+      logoutOnClose: !!provider && !cfg('disableIntegratedAutoLogout')
     }, provider ? String(provider) : null, false);
   };
 
@@ -1844,6 +1862,15 @@
     render();
     return Promise.resolve({});
   };
+
+  // Every method's promise still rejects on a refusal (for integrators who await it), but it is
+  // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
+  ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
+    'answer', 'dial', 'hangup', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
+    'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
+    var method = op[name];
+    op[name] = function () { return quiet(method.apply(op, arguments)); };
+  });
 
   op.channelURL = channelURL;
 
@@ -2333,6 +2360,31 @@
     return { name: name, number: number };
   }
 
+  /** The other party's number for display: the call's E.164 `*_norm` when present (else the raw
+   *  number if it is E.164 written with spaces), grouped with spaces: "+420 602 123 456". */
+  function displayNumber(call, raw) {
+    raw = raw == null ? '' : String(raw);
+    var norm = call && (call.direction === 'INCOMING' ? call.caller_number_norm
+      : (call.connected_number && call.connected_number === raw ? call.connected_number_norm : call.called_number_norm));
+    var e164 = typeof norm === 'string' && /^\+[1-9]\d{6,14}$/.test(norm) ? norm : null;
+    if (!e164) {
+      var compact = raw.replace(/[\s\u00a0().\/-]/g, '');
+      if (/^\+[1-9]\d{6,14}$/.test(compact)) e164 = compact;
+    }
+    return e164 ? formatE164(e164) : raw;
+  }
+
+  function formatE164(e164) {
+    var digits = e164.slice(1);
+    // E.164 country codes are prefix-free: 1 and 7 have one digit, these two-digit ones two, the rest three.
+    var two = /^(2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[0-58])/;
+    var ccLen = /^[17]/.test(digits) ? 1 : two.test(digits) ? 2 : 3;
+    var rest = digits.slice(ccLen), groups = [];
+    while (rest.length > 4) { groups.push(rest.slice(0, 3)); rest = rest.slice(3); }
+    if (rest) groups.push(rest);
+    return '+' + digits.slice(0, ccLen) + ' ' + groups.join(' ');
+  }
+
   /** The agent's own microphone state: caller_muted on outgoing calls, connected_muted on incoming. */
   function agentMuted(call) {
     return call.direction === 'INCOMING' ? !!call.connected_muted : !!call.caller_muted;
@@ -2357,6 +2409,11 @@
     '.ucs-root .ucs-app{background:var(--ucs-bg);border-bottom:1px solid var(--ucs-border);box-shadow:0 1px 3px rgba(16,24,40,.07)}',
     '.ucs-root .ucs-top{position:relative}',
     '.ucs-root .ucs-bar{display:flex;align-items:center;flex-wrap:wrap;gap:8px 12px;padding:8px 12px;min-height:56px}',
+    // READY: every row has a fixed height (the call zone 44 px, whatever it shows), so the page never moves
+    '.ucs-root .ucs-bar-ready{padding-top:6px;padding-bottom:6px}',
+    // login, pairing, confirm: the form rows line up with the brand; an error line below does not move them
+    '.ucs-root .ucs-bar-form{align-items:flex-start}',
+    '.ucs-root .ucs-bar-form > .ucs-brand{min-height:36px;padding-right:14px;margin-right:2px;border-right:1px solid var(--ucs-border)}',
     '.ucs-root .ucs-sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}',
     // brand
     '.ucs-root .ucs-brand{display:flex;align-items:center;gap:8px;font-weight:650;color:var(--ucs-fg);white-space:nowrap}',
@@ -2407,7 +2464,7 @@
     '.ucs-root .ucs-form-row{display:flex;align-items:center;flex-wrap:wrap;gap:8px}',
     '.ucs-root .ucs-form-row .ucs-input{flex:1 1 150px;max-width:240px}',
     '.ucs-root .ucs-form-row .ucs-select{flex:1 1 200px;max-width:320px}',
-    '.ucs-root .ucs-form-label{font-weight:600;color:var(--ucs-fg);white-space:nowrap}',
+    '.ucs-root .ucs-form-label{font-weight:500;color:var(--ucs-muted);white-space:nowrap}',
     '.ucs-root .ucs-form-msg{font-size:13px;color:var(--ucs-muted)}',
     '.ucs-root .ucs-form-msg[data-ucs-kind=error]{color:var(--ucs-danger)}',
     '.ucs-root .ucs-form-msg:empty{display:none}',
@@ -2441,34 +2498,37 @@
     '.ucs-root .ucs-status[data-ucs-status=ACW]{background-color:var(--ucs-acw)}',
     '.ucs-root .ucs-status option{color:#111827;background:#fff;font-weight:400}',
     // call zone
-    '.ucs-root .ucs-callzone{display:flex;align-items:center;gap:8px;flex:1 1 360px;min-width:0}',
+    '.ucs-root .ucs-callzone{display:flex;align-items:center;gap:8px;flex:1 1 360px;min-width:0;height:44px}',
     '.ucs-root .ucs-dial{display:flex;align-items:center;gap:6px;flex:1 1 auto;min-width:0;max-width:520px}',
     '.ucs-root .ucs-dial .ucs-input{flex:1 1 140px;font-variant-numeric:tabular-nums}',
     '.ucs-root .ucs-dial .ucs-select{flex:0 1 150px}',
-    '.ucs-root .ucs-calls{display:flex;flex-direction:column;gap:6px;flex:1 1 auto;min-width:0}',
-    '.ucs-root .ucs-call{display:flex;align-items:center;flex-wrap:wrap;gap:8px 10px;padding:5px 6px 5px 8px;border:1px solid var(--ucs-border);',
-    'border-radius:12px;background:var(--ucs-subtle);min-width:0}',
+    '.ucs-root .ucs-calls{display:flex;align-items:center;gap:6px;flex:1 1 auto;min-width:0;height:44px}',
+    '.ucs-root .ucs-call{display:flex;align-items:center;flex-wrap:nowrap;gap:10px;height:44px;padding:3px 4px 3px 6px;border:1px solid var(--ucs-border);',
+    'border-radius:12px;background:var(--ucs-subtle);min-width:0;flex:1 1 auto}',
+    '.ucs-root .ucs-call .ucs-btn{height:34px}',
+    '.ucs-root .ucs-call .ucs-btn-icon{width:34px}',
     '.ucs-root .ucs-call[data-ucs-call-state=connected]{background:#eff6ff;border-color:#bfdbfe}',
     '.ucs-root .ucs-call[data-ucs-call-state=hold]{background:#fffbeb;border-color:#fcd34d}',
     '.ucs-root .ucs-call[data-ucs-call-state=ringing][data-ucs-call-direction=incoming],',
     '.ucs-root .ucs-call[data-ucs-call-state=new][data-ucs-call-direction=incoming]{background:#ecfdf5;border-color:#6ee7b7}',
-    '.ucs-root .ucs-call-avatar{width:34px;height:34px;border-radius:50%;display:grid;place-items:center;flex:none;background:#fff;',
+    '.ucs-root .ucs-call-avatar{width:32px;height:32px;border-radius:50%;display:grid;place-items:center;flex:none;background:#fff;',
     'border:1px solid var(--ucs-border);color:var(--ucs-muted)}',
     '.ucs-root .ucs-call[data-ucs-call-state=connected] .ucs-call-avatar{color:var(--ucs-accent-strong);border-color:#bfdbfe}',
     '.ucs-root .ucs-call[data-ucs-call-state=hold] .ucs-call-avatar{color:var(--ucs-aux);border-color:#fcd34d}',
     '.ucs-root .ucs-call[data-ucs-call-state=ringing][data-ucs-call-direction=incoming] .ucs-call-avatar{background:var(--ucs-success);',
     'border-color:var(--ucs-success);color:#fff;animation:ucs-pulse 1.4s ease-out infinite}',
     '@keyframes ucs-pulse{0%{box-shadow:0 0 0 0 rgba(22,163,74,.45)}80%,100%{box-shadow:0 0 0 10px rgba(22,163,74,0)}}',
-    '.ucs-root .ucs-call-who{display:flex;flex-direction:column;min-width:0;flex:1 1 150px}',
+    '.ucs-root .ucs-call-who{display:flex;flex-direction:column;min-width:0;flex:1 1 150px;line-height:1.2}',
     '.ucs-root .ucs-call-line{display:flex;align-items:baseline;gap:8px;min-width:0}',
     '.ucs-root .ucs-call-name{font-weight:650;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}',
     '.ucs-root .ucs-call-timer{flex:none;font-size:12.5px;font-weight:600;color:var(--ucs-muted)}',
-    '.ucs-root .ucs-call-meta{font-size:12.5px;color:var(--ucs-muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.ucs-root .ucs-call-meta{font-size:12px;color:var(--ucs-muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
     '.ucs-root .ucs-duration{font-variant-numeric:tabular-nums}',
     '.ucs-root .ucs-call-state{font-weight:600;color:var(--ucs-fg)}',
-    '.ucs-root .ucs-call-actions{display:flex;align-items:center;flex-wrap:wrap;gap:6px;margin-left:auto}',
-    '.ucs-root .ucs-held{display:flex;align-items:center;gap:8px;font-size:12.5px;color:#78350f;padding:2px 10px;border-radius:8px;background:#fffbeb;border:1px dashed #fcd34d}',
-    '.ucs-root .ucs-held .ucs-duration{margin-left:auto}',
+    '.ucs-root .ucs-call-actions{display:flex;align-items:center;flex-wrap:nowrap;gap:6px;margin-left:auto;flex:none}',
+    '.ucs-root .ucs-held{display:flex;align-items:center;gap:6px;flex:0 1 auto;min-width:0;max-width:220px;height:44px;font-size:12.5px;line-height:1.2;color:#78350f;',
+    'padding:0 10px;border-radius:12px;background:#fffbeb;border:1px dashed #fcd34d;white-space:nowrap;overflow:hidden}',
+    '.ucs-root .ucs-held strong{min-width:0;overflow:hidden;text-overflow:ellipsis}',
     // tools
     '.ucs-root .ucs-tools{display:flex;align-items:center;gap:4px;margin-left:auto}',
     '.ucs-root .ucs-waiting{display:inline-flex;align-items:center;gap:6px;height:28px;padding:0 10px;border-radius:999px;font-size:12.5px;',
@@ -2523,8 +2583,10 @@
     // banner, bottom bar, notifications
     '.ucs-root .ucs-banner{display:flex;align-items:center;gap:10px;padding:6px 12px;background:#fffbeb;color:#78350f;border-bottom:1px solid #fcd34d;font-size:13px}',
     '.ucs-root .ucs-banner .ucs-btn{height:28px;font-size:12.5px;margin-left:auto}',
-    '.ucs-root .ucs-bottom{display:flex;align-items:center;gap:12px;min-height:32px;padding:3px 12px;border-top:1px solid var(--ucs-border);background:var(--ucs-subtle);font-size:12.5px}',
+    '.ucs-root .ucs-bottom{display:flex;align-items:center;gap:12px;height:32px;padding:0 12px;overflow:hidden;border-top:1px solid var(--ucs-border);background:var(--ucs-subtle);font-size:12.5px}',
     '.ucs-root .ucs-notes{display:flex;align-items:center;gap:6px;flex-wrap:wrap;flex:1;min-width:0}',
+    '.ucs-root .ucs-bottom .ucs-notes{flex-wrap:nowrap;overflow:hidden;height:32px}',
+    '.ucs-root .ucs-bottom .ucs-note{flex:0 1 auto;min-width:0;height:26px;padding-top:0;padding-bottom:0;white-space:nowrap}',
     '.ucs-root .ucs-meta{display:flex;align-items:center;gap:10px;color:var(--ucs-muted);white-space:nowrap;margin-left:auto}',
     '.ucs-root .ucs-conn{display:inline-flex;align-items:center;gap:6px}',
     '.ucs-root .ucs-dot{width:8px;height:8px;border-radius:50%;background:#22c55e;display:inline-block}',
@@ -2602,7 +2664,7 @@
     refresh: '<path d="M20 12a8 8 0 1 1-2.34-5.66M20 4v5h-5"/>',
     logout: '<path d="M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10"/>',
     speaker: '<path d="M4 9h4l5-4v14l-5-4H4z"/><path d="M16.5 9a4 4 0 0 1 0 6"/>',
-    device: '<rect x="4" y="3" width="16" height="18" rx="2"/><path d="M8 7h8M8 11h8M8 15h2M12 15h0M16 15h0"/>',
+    device: '<path d="M3 9.5V8c0-1.7 4-3.5 9-3.5s9 1.8 9 3.5v1.5h-4V8.2a13 13 0 0 0-10 0v1.3z"/><path d="M8 11.5L5.2 18a1.5 1.5 0 0 0 1.4 2h10.8a1.5 1.5 0 0 0 1.4-2L16 11.5z"/><circle cx="12" cy="15.5" r="1.8"/>',
     info: '<circle cx="12" cy="12" r="9"/><path d="M12 11v5M12 8h0"/>',
     success: '<circle cx="12" cy="12" r="9"/><path d="M8 12l3 3 5-6"/>',
     warning: '<path d="M12 3l10 18H2z"/><path d="M12 10v4M12 17h0"/>',
@@ -2897,6 +2959,7 @@
       msg,
       notesBox
     ]);
+    bar.classList.add('ucs-bar-form');
     bar.appendChild(brand());
     bar.appendChild(form);
     refs.notes = notesBox;
@@ -2922,6 +2985,7 @@
   // --- IDENTIFY: the device picker --------------------------------------------------------------
 
   function buildIdentify(bar) {
+    bar.classList.add('ucs-bar-form');
     bar.appendChild(brand());
     var holder = h('div', { class: 'ucs-form-holder ucs-main', 'data-ucs-form': 'identify' });
     bar.appendChild(holder);
@@ -2995,6 +3059,7 @@
   // --- DEVICE: confirm the phone ----------------------------------------------------------------
 
   function buildDevice(bar) {
+    bar.classList.add('ucs-bar-form');
     bar.appendChild(brand());
     var card = h('div', { class: 'ucs-device-card', 'data-ucs-device': '' });
     var actions = h('div', { class: 'ucs-form-row' });
@@ -3055,6 +3120,7 @@
       callzone,
       tools
     ]);
+    bar.classList.add('ucs-bar-ready');
     bar.appendChild(main);
     refs.toggles = { queues: queuesBtn, history: historyBtn, menu: menuBtn };
     refs.panelHost = top;
@@ -3569,9 +3635,10 @@
     Report.calls.forEach(function (c) {
       var p = callParty(c);
       var incoming = c.direction === 'INCOMING';
-      var missed = !c.connected;
+      var missed = incoming && !c.connected; // an unanswered outgoing call is not a missed one
+      var shown = displayNumber(c, p.number);
       var talk = c.connected && c.disconnected ? c.disconnected - c.connected : 0;
-      var label = p.name || p.number || '?';
+      var label = p.name || shown || '?';
       list.appendChild(h('li', { class: 'ucs-hrow', 'data-ucs-history-row': '', 'data-ucs-call-uniqueid': c.uniqueid || '',
         'data-ucs-call-direction': String(c.direction || '').toLowerCase() }, [
         h('span', { class: 'ucs-hdir', 'data-ucs-missed': missed ? '' : null, title: incoming ? t('incoming') : t('outgoing') }, icon(incoming ? 'incoming' : 'outgoing')),
@@ -3579,11 +3646,11 @@
           h('button', { type: 'button', class: 'ucs-link', 'data-ucs-action': 'history-dial', 'data-ucs-number': p.number, disabled: !canDial || !p.number,
             title: p.number ? t('dialThis', { number: p.number }) : null, text: label,
             onclick: function () { Ring.unlock(); quiet(op.dial(p.number)); closePanel(); } }),
-          p.name ? h('span', { class: 'ucs-hnum', text: p.number }) : null
+          p.name ? h('span', { class: 'ucs-hnum', text: shown }) : null
         ]),
         h('div', { class: 'ucs-hmeta' }, [
           h('strong', { text: formatTime(c.created) }),
-          h('span', { text: (c.connected ? formatDuration(talk) : '—') + ' · ' + causeText(typeof c.cause === 'number' ? c.cause : 0) })
+          h('span', { text: (c.connected ? formatDuration(talk) : '—') + ' · ' + causeText(typeof c.cause === 'number' ? c.cause : 0, c) })
         ])
       ]));
     });
@@ -3624,7 +3691,8 @@
       m.appendChild(h('span', { 'data-ucs-tabs': String(S.tabs), title: S.primary === false ? t('mirrorTab') : '',
         text: t('tabs', { n: S.tabs }) + (S.primary === false ? ' · ' + t('mirrorTab') : '') }));
     }
-    var showsDevice = String(cfg('topMenuNameContent')).indexOf('%name%') >= 0 && viewKey === 'ready';
+    // The DEVICE view's card already names the phone; READY shows it under the agent's name.
+    var showsDevice = viewKey === 'device' || (String(cfg('topMenuNameContent')).indexOf('%name%') >= 0 && viewKey === 'ready');
     if (S.device && !showsDevice) m.appendChild(h('span', { class: 'ucs-meta-device', text: deviceLabel(S.device) }));
     var conn = { open: 'connOnline', connecting: 'connConnecting', reconnecting: 'connReconnecting', stopped: 'connStopped', idle: 'connConnecting' }[S.connection];
     m.appendChild(h('span', { class: 'ucs-conn', 'data-ucs-connection-text': S.connection }, [
@@ -3664,13 +3732,9 @@
   }
 
   function onPageHide() {
+    // No logout here: integrated auto-logout is the gateway's (sso's logoutOnClose), so a reload
+    // resumes the session and closing the user's last tab logs out after a grace period (6.4).
     unloading = true;
-    // seeds/004 disableIntegratedAutoLogout: an sso login with a provider ends when its last tab closes.
-    if (S.session && S.session.provider && !cfg('disableIntegratedAutoLogout') && S.tabs <= 1 &&
-        S.status && S.status !== 'CREDENTIALS' && S.phase === 'live') {
-      sendRaw({ id: ++nextId, method: 'logout' });
-      dropToken();
-    }
   }
 
   function onPageShow(ev) {
