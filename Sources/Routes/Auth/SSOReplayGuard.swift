@@ -4,44 +4,37 @@
 ///
 /// Bounded by `capacity`: when that many unexpired tokens are remembered, `admit` refuses every
 /// new token (fails closed) until some expire; the gateway should log it (`isFull`). Expired
-/// entries are dropped on each `admit` from a min-heap keyed by expiry (amortised O(log n)).
+/// entries are dropped on each `admit` (`ExpiringSet`, a min-heap keyed by expiry).
 ///
 /// A value type for one thread at a time; the gateway wraps the shared one in a lock. Per
 /// instance only: several gateway instances need a shared store (Redis) for cluster-wide use.
 public struct SSOReplayGuard: Sendable {
     public let capacity: Int
-    private var seen: Set<Key> = []
-    /// Min-heap on `expires`.
-    private var heap: [(expires: Int64, key: Key)] = []
+    private var seen: ExpiringSet<Key>
 
     public init(capacity: Int = 100_000) {
         precondition(capacity > 0, "SSOReplayGuard needs room for at least one token")
         self.capacity = capacity
+        seen = ExpiringSet(capacity: capacity)
     }
 
     /// How many tokens are remembered (including expired ones not yet pruned).
     public var count: Int { seen.count }
 
     /// Whether the guard is refusing new tokens for lack of room.
-    public var isFull: Bool { seen.count >= capacity }
+    public var isFull: Bool { seen.isFull }
 
     /// Records `token` as used at `now`. False if it was already used, if it has already expired
     /// (`expires < now`), or if the guard is full of unexpired tokens (fail closed).
     public mutating func admit(_ token: VerifiedSSOToken, now: Int64) -> Bool {
-        prune(now: now)
+        seen.prune(now: now)
         guard token.expires >= now, let key = Key(token.digest) else { return false }
-        guard !seen.contains(key), seen.count < capacity else { return false }
-        seen.insert(key)
-        push((token.expires, key))
-        return true
+        return seen.insert(key, expires: token.expires, now: now) == .inserted
     }
 
     /// Forgets tokens whose last valid second is before `now`.
     public mutating func prune(now: Int64) {
-        while let first = heap.first, first.expires < now {
-            seen.remove(first.key)
-            popFirst()
-        }
+        seen.prune(now: now)
     }
 
     /// A SHA-1 digest packed into three words (no per-entry array allocation).
@@ -54,33 +47,6 @@ public struct SSOReplayGuard: Sendable {
             a = word(0..<8)
             b = word(8..<16)
             c = UInt32(word(16..<20))
-        }
-    }
-
-    private mutating func push(_ entry: (expires: Int64, key: Key)) {
-        heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].expires < heap[parent].expires else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popFirst() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left].expires < heap[smallest].expires { smallest = left }
-            if right < heap.count, heap[right].expires < heap[smallest].expires { smallest = right }
-            guard smallest != parent else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
         }
     }
 }

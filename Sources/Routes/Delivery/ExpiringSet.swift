@@ -1,5 +1,5 @@
 /// A bounded set of keys, each remembered until its last valid second: the store behind the
-/// single-use guards (`VodiaReplayGuard`). `insert` drops the expired keys first, from a
+/// single-use guards (`SSOReplayGuard`, `VodiaReplayGuard`). `insert` drops the expired keys first, from a
 /// min-heap keyed by expiry (amortised O(log n)), and refuses a key that is present or when
 /// `capacity` unexpired keys are held (the caller fails closed).
 struct ExpiringSet<Key: Hashable & Sendable>: Sendable {
