@@ -85,6 +85,18 @@ import Testing
         #expect(try Self.entry(files, "/alias/")?.identity.body == Array("<h1>docs</h1>\n".utf8))
     }
 
+    /// The one-stat fast path answers from the cache only while the path reaches the very file
+    /// it cached: a cached file swapped for a symlink leading outside is refused, not served.
+    @Test func aCachedFileSwappedForAnOutsideSymlinkIsRefused() throws {
+        let (parent, site) = try Self.makeSite()
+        try "public\n".write(toFile: site + "/page.txt", atomically: true, encoding: .utf8)
+        let files = Self.files(site)
+        #expect(try Self.entry(files, "/page.txt")?.identity.body == Array("public\n".utf8))
+        try FileManager.default.removeItem(atPath: site + "/page.txt")
+        try FileManager.default.createSymbolicLink(atPath: site + "/page.txt", withDestinationPath: parent + "/secret.txt")
+        #expect(try Self.refusal(files, "/page.txt") == .outsideFolder)
+    }
+
     @Test func refusesSpecialAndLargeFiles() throws {
         let (_, site) = try Self.makeSite()
         #expect(mkfifo(site + "/pipe.txt", 0o644) == 0)
