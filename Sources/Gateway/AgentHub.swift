@@ -18,12 +18,20 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// Verified when the user is unknown, so that the answer takes as long as for a known one.
     private let decoyHash: String
     private var tabs: [ObjectIdentifier: Tab] = [:]
-    private var users: [String: AgentUser] = [:]
+    var users: [String: AgentUser] = [:]
     /// Users with no tab left, and since when (loop milliseconds).
     private var detached: [String: UInt64] = [:]
     private var acks: RingingAcks
     private var dials: IdempotencyCache<SwitchboardReply>
     private var throttle: LoginThrottle
+    /// Numbers as click-to-call and device Action URLs read them.
+    let numbering: NumberPlan
+    /// Click-to-call dials by `DialDedupKey`, with the call's uniqueid.
+    var clickDials: IdempotencyCache<String>
+    /// Who called each external number last (seeds/000).
+    var lastCallers: LastCallers
+    /// Webhooks out, on each call event.
+    let actionURLs: ActionURLDispatcher
 
     /// What the hub knows of one tab.
     private struct Tab {
@@ -32,9 +40,14 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         var loginPending = false
     }
 
-    init(settings: AgentSettings, directory: Directory, authenticator: Authenticator) {
+    init(settings: AgentSettings, directory: Directory, authenticator: Authenticator, numbering: NumberPlan,
+         clickToCall: ClickToCallSettings, lastCallers: LastCallersSettings, actionURLs: ActionURLDispatcher) {
         self.settings = settings
         self.authenticator = authenticator
+        self.numbering = numbering
+        self.actionURLs = actionURLs
+        clickDials = IdempotencyCache(windowMilliseconds: UInt64(clickToCall.dedupSeconds) * 1_000, capacity: 100_000)
+        self.lastCallers = LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity)
         switchboard = Switchboard(directory: directory)
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
@@ -58,7 +71,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         hashing.stop()
     }
 
-    private var wallClock: Int64 { Int64(time(nil)) }
+    var wallClock: Int64 { Int64(time(nil)) }
 
     // MARK: from tabs
 
@@ -319,7 +332,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         users[user]?.window ?? newWindow()
     }
 
-    private func newWindow() -> ReplayWindow {
+    func newWindow() -> ReplayWindow {
         ReplayWindow(capacity: settings.replayEvents, maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
     }
 
@@ -371,12 +384,21 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             case let event where event.scope == .session:
                 deliver(event.encoded(seq: nil), to: agent.tabs)
             case let event:
-                let entry = agent.window.append(now: loop.now) { event.encoded(seq: $0) }
-                deliver(entry.bytes, to: agent.tabs)
-                track(event, entry: entry, of: user, agent: &agent)
+                deliverNumbered(event, to: user, agent: &agent, party: nil)
             }
             users[user] = agent
         }
+    }
+
+    /// A per-user event: callers of an incoming call's number added, numbered, kept for
+    /// `attach`, sent to every tab, then recorded and relayed as Action URLs (`party`: the
+    /// phone's own `local_party` when the event came from it).
+    func deliverNumbered(_ emitted: AgentEvent, to user: String, agent: inout AgentUser, party: (party: String, alias: String)?) {
+        let event = withLastCallers(emitted)
+        let entry = agent.window.append(now: loop.now) { event.encoded(seq: $0) }
+        deliver(entry.bytes, to: agent.tabs)
+        track(event, entry: entry, of: user, agent: &agent)
+        watch(event, of: user, party: party)
     }
 
     /// Ringing acks (§4): an incoming `callRinging` waits for one; the call's next state ends the wait.

@@ -54,12 +54,7 @@ struct AgentSettings: Sendable {
     mutating func apply(admin section: inout ConfigReader) throws(GatewayConfig.Error) {
         if let text: String = try section.take("apiKey") { adminKey = Array(text.utf8) }
         if let path: String = try section.take("apiKeyFile") {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw GatewayConfig.Error(key: "admin.apiKeyFile", problem: "cannot read \(path)")
-            }
-            var bytes = [UInt8](data)
-            while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-            adminKey = bytes
+            adminKey = try SecretFile.read(path, key: "admin.apiKeyFile")
         }
         if let key = adminKey, key.count < 16 {
             throw GatewayConfig.Error(key: "admin.apiKey", problem: "must be at least 16 bytes")

@@ -20,7 +20,7 @@ struct AuthSettings: Sendable {
 
     mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
         if let text: String = try section.take("sessionSecret") { sessionSecret = Array(text.utf8) }
-        if let path: String = try section.take("sessionSecretFile") { sessionSecret = try Self.readSecret(path, key: "auth.sessionSecretFile") }
+        if let path: String = try section.take("sessionSecretFile") { sessionSecret = try SecretFile.read(path, key: "auth.sessionSecretFile") }
         if let secret = sessionSecret, secret.count < 32 {
             throw GatewayConfig.Error(key: "auth.sessionSecret", problem: "must be at least 32 bytes")
         }
@@ -40,7 +40,7 @@ struct AuthSettings: Sendable {
                             throw GatewayConfig.Error(key: key, problem: "needs secretFile, or give the secret as a string")
                         }
                         try entry.finish()
-                        ssoSecrets[name] = try Self.readSecret(path, key: "\(key).secretFile")
+                        ssoSecrets[name] = try SecretFile.read(path, key: "\(key).secretFile")
                     } else {
                         throw GatewayConfig.Error(key: key, problem: "must be the secret as a string, or {\"secretFile\": path}")
                     }
@@ -49,15 +49,5 @@ struct AuthSettings: Sendable {
             }
             try sso.finish()
         }
-    }
-
-    /// A secret file's bytes without a trailing newline.
-    private static func readSecret(_ path: String, key: String) throws(GatewayConfig.Error) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GatewayConfig.Error(key: key, problem: "cannot read \(path)")
-        }
-        var bytes = [UInt8](data)
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-        return bytes
     }
 }

@@ -51,9 +51,10 @@ final class Authenticator: Sendable {
         return (token, expires)
     }
 
-    /// The generated session key in `directory/session-secret` (mode 0600), made on first use.
-    private static func stateSecret(in directory: String) throws -> [UInt8] {
-        let path = directory + "/session-secret"
+    /// A generated key in `directory/name` (mode 0600), made on first use: the session key
+    /// (`session-secret`), the widget token key (`widget-secret`).
+    static func stateSecret(in directory: String, name: String = "session-secret") throws -> [UInt8] {
+        let path = directory + "/" + name
         if let data = FileManager.default.contents(atPath: path), data.count >= SessionTokenSigner.minimumKeyLength {
             return [UInt8](data)
         }
@@ -62,7 +63,7 @@ final class Authenticator: Sendable {
         for index in key.indices { key[index] = generator.next() }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
-            throw GatewayConfig.Error(key: "auth.sessionSecret", problem: "cannot write \(path); configure auth.sessionSecretFile")
+            throw GatewayConfig.Error(key: "auth.sessionSecret", problem: "cannot write \(path); configure the key in a file")
         }
         return key
     }

@@ -41,7 +41,7 @@ extension Connection {
     /// one: loopback clients only (the embedded default's demo page).
     private func adminAllowed(_ head: HTTPRequestHead) -> Bool {
         guard let key = context.config.agents.adminKey else {
-            return peerHost.hasPrefix("127.") || peerHost == "::1"
+            return isLoopbackPeer
         }
         return head.headers.values(for: "Authorization").contains { value in
             GateCredential.bearerToken(value).map { ConstantTime.equal(Array($0.utf8), key) } ?? false
@@ -52,4 +52,7 @@ extension Connection {
         loop.metrics.routeEvent("admin", "status_\(status)")
         respond(status: status, body: body, keepAlive: false, contentType: "application/json", extraHeaders: extraHeaders)
     }
+
+    /// A client on 127.0.0.0/8 or ::1.
+    var isLoopbackPeer: Bool { peerHost.hasPrefix("127.") || peerHost == "::1" }
 }

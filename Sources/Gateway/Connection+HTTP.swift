@@ -1,4 +1,5 @@
 import Glibc
+import Routes
 import Switchboard
 import WSFraming
 
@@ -57,7 +58,8 @@ extension Connection {
     }
 
     /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics`, `/status.json` and the
-    /// echo paths; then come the routes, the admin API, and the static files for every other path.
+    /// echo paths; then come the routes, the admin API, click-to-call (docs/click-to-call.md),
+    /// and the static files for every other path.
     private func handleRequest(_ head: HTTPRequestHead) {
         // A request body we do not read would be taken for the next request: answer, then close.
         let keepAlive = head.keepAlive && head.bodyFraming == .none
@@ -72,6 +74,22 @@ extension Connection {
         }
         if path.hasPrefix(AdminCommand.prefix) {
             serveAdmin(head)
+            return
+        }
+        if context.config.clickToCall.enabled, let dialect = ClickToCallDialect(path: path, query: head.query) {
+            serveClickToCall(head, dialect: dialect)
+            return
+        }
+        if path == Self.deviceActionPath {
+            serveDeviceAction(head)
+            return
+        }
+        if Self.lastCallersPaths.contains(path) {
+            serveLastCallers(head)
+            return
+        }
+        if path == Self.vodiaSessionPath {
+            serveVodiaSession(head)
             return
         }
         guard head.method == "GET" || head.method == "HEAD" else {

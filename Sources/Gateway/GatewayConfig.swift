@@ -33,6 +33,12 @@ struct GatewayConfig: Sendable {
     var agents = AgentSettings()
     /// The folder of static files (`public/` by default).
     var staticFiles = StaticSettings()
+    /// The HTTP click-to-call dialects and the Vodia popup links.
+    var clickToCall = ClickToCallSettings()
+    /// Device Action URLs in, webhooks out.
+    var actionURLs = ActionURLSettings()
+    /// Who called a number last, and the widget.
+    var lastCallers = LastCallersSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -100,6 +106,18 @@ extension GatewayConfig {
         }
         if var section = try reader.section("static") {
             try staticFiles.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("clickToCall") {
+            try clickToCall.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("actionURLs") {
+            try actionURLs.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("lastCallers") {
+            try lastCallers.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

@@ -18,7 +18,7 @@ final class Server: @unchecked Sendable {
     init(config: GatewayConfig) throws {
         context = try ServerContext(config: config)
         loops = (0..<config.threads).map { EventLoop(index: $0) }
-        context.loopMetrics = loops.map(\.metrics) + [context.agentHub.loop.metrics]
+        context.loopMetrics = loops.map(\.metrics) + [context.agentHub.loop.metrics, context.agentHub.actionURLs.loop.metrics]
         context.muxPools = loops.map { MuxPools(loop: $0, context: context) }
     }
 
@@ -33,6 +33,7 @@ final class Server: @unchecked Sendable {
         boundTLSAddresses = try config.tls.listen.map { try bind($0, tls: tls) }
         if config.tls.redirectHTTP { context.redirectPort = boundTLSAddresses.first?.port }
         threads += context.agentHub.start()
+        threads.append(context.agentHub.actionURLs.start())
         for loop in loops {
             for listener in listeners[loop.index] { listener.start() }
             threads.append(Thread.spawn(name: "callgate-loop-\(loop.index)") { loop.run() })
@@ -69,6 +70,7 @@ final class Server: @unchecked Sendable {
         }
         for loop in loops { loop.stop() }
         context.agentHub.stop()
+        context.agentHub.actionURLs.stop()
         for thread in threads { pthread_join(thread, nil) }
         Log.info("stopped", ["remaining_connections": "\(context.limiter.total)"])
     }

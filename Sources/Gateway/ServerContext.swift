@@ -19,6 +19,10 @@ final class ServerContext: Sendable {
     let upstreams: [String: UpstreamTarget]
     /// Agent sessions on `/ws` and the embedded Switchboard.
     let agentHub: AgentHub
+    /// Numbers as click-to-call, popup links and Action URLs read them.
+    let numbering: NumberPlan
+    /// Signs and checks the last-callers widget's tokens (`lastCallers.tokenSecret`).
+    let widgetTokens: SessionTokenSigner
     /// When the process started, Unix seconds (the status page's uptime).
     let startedAt = Int64(time(nil))
     /// The folder of static files and its cache, shared by the loops.
@@ -42,8 +46,15 @@ final class ServerContext: Sendable {
                                     maxPerAddress: config.limits.maxConnectionsPerAddress)
         authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
         upstreams = try UpstreamTarget.all(config)
-        agentHub = AgentHub(settings: config.agents, directory: try Self.directory(config.agents),
-                            authenticator: authenticator)
+        let directory = try Self.directory(config.agents)
+        let extensions = directory.internalExtensions
+        numbering = try config.clickToCall.numberPlan(directoryCountry: directory.settings.defaultCountry,
+                                                      isExtension: { extensions.contains($0) })
+        let widgetKey = try config.lastCallers.tokenSecret ?? Authenticator.stateSecret(in: config.stateDirectory, name: "widget-secret")
+        widgetTokens = SessionTokenSigner(key: widgetKey)!
+        agentHub = AgentHub(settings: config.agents, directory: directory, authenticator: authenticator, numbering: numbering,
+                            clickToCall: config.clickToCall, lastCallers: config.lastCallers,
+                            actionURLs: ActionURLDispatcher(settings: config.actionURLs))
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
     }
 

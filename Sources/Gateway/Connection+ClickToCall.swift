@@ -1,0 +1,81 @@
+import Routes
+import WSFraming
+
+/// Click-to-call over HTTP (docs/click-to-call.md §1–2): the request parsed by Routes, its
+/// caller authenticated as the dialect allows, the dial placed on the agent hub's loop, and the
+/// reply in the dialect's style, with `Connection: close` like the admin API.
+extension Connection {
+    func serveClickToCall(_ head: HTTPRequestHead, dialect: ClickToCallDialect) {
+        let request: ClickToCallRequest
+        switch ClickToCallRequest.parse(method: head.method, path: head.path, query: head.query, numbering: context.numbering) {
+        case .failure(let error):
+            answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
+            return
+        case .success(let parsed):
+            request = parsed
+        }
+        let caller: ClickToCallCaller
+        switch clickToCallCaller(head, request) {
+        case .failure(let error):
+            answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
+            return
+        case .success(let found):
+            caller = found
+        }
+        awaitingResponse = true
+        let hub = context.agentHub
+        hub.loop.execute { [self] in
+            let placed = hub.clickToCall(request, caller: caller)
+            loop.execute { [self] in
+                awaitingResponse = false
+                guard !isClosed else { return }
+                switch placed {
+                case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
+                case .failure(let error): answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
+                }
+                flush()
+            }
+        }
+    }
+
+    /// The first credential the request carries among those its dialect accepts (§2): an API
+    /// key (`Authorization: Bearer`, or `key=` where the dialect has it), the session cookie,
+    /// or the client address (a trusted server address, or a phone's identifier in the
+    /// directory). A credential that is present and wrong is refused, not skipped.
+    private func clickToCallCaller(_ head: HTTPRequestHead, _ request: ClickToCallRequest) -> Result<ClickToCallCaller, ClickToCallError> {
+        let settings = context.config.clickToCall
+        for scheme in request.dialect.authentication {
+            switch scheme {
+            case .apiKey:
+                let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first
+                if let presented = bearer ?? request.apiKey {
+                    guard let key = settings.key(matching: presented) else { return .failure(.unauthorized(.badSignature)) }
+                    return .success(key.user.map(ClickToCallCaller.agent) ?? .server)
+                }
+                if settings.trustedAddresses.contains(peerHost) { return .success(.server) }
+            case .sessionCookie:
+                let token = head.headers.values(for: "Cookie").lazy
+                    .compactMap { GateCredential.cookie(named: GateCredential.cookieName, in: $0) }.first
+                if let token {
+                    switch context.authenticator.verify(.session(token: token), channel: "ws", address: peerHost) {
+                    case .success(let identity): return .success(.agent(identity.user))
+                    case .failure(let error): return .failure(.unauthorized(error))
+                    }
+                }
+            case .clientAddress:
+                if context.agentHub.switchboard.directory.device(identifier: peerHost) != nil { return .success(.workplace(peerHost)) }
+            }
+        }
+        return .failure(.unauthorized(.missingCredential))
+    }
+
+    private func answerClickToCall(_ reply: ClickToCallReply, dialect: ClickToCallDialect, error: ClickToCallError?) {
+        loop.metrics.routeEvent("clicktocall", "status_\(reply.status)")
+        if let error {
+            Log.info("click_to_call_refused", ["peer": peerHost, "dialect": dialect.rawValue, "status": "\(reply.status)",
+                                               "code": error.code, "reason": error.reason])
+        }
+        respond(status: reply.status, body: reply.body, keepAlive: false, contentType: reply.contentType,
+                extraHeaders: reply.headerPairs.filter { $0.0 != "Cache-Control" })
+    }
+}

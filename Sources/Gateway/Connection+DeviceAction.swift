@@ -1,0 +1,72 @@
+import Routes
+import WSFraming
+
+/// Device Action URLs in (`GET /action?action=…`, seeds/001, docs/click-to-call.md §4): 204 once
+/// the events reached the agent hub, 400 naming the parameter, 401, 404 `unknownDevice`.
+extension Connection {
+    static let deviceActionPath = "/action"
+
+    func serveDeviceAction(_ head: HTTPRequestHead) {
+        guard head.method == "GET" else {
+            answerDeviceAction(405, "GET only\n", extraHeaders: [("Allow", "GET")], reason: "method \(head.method)")
+            return
+        }
+        let event: ActionURLEvent
+        switch ActionURLEvent.parse(query: head.query, utcOffsetSeconds: context.config.actionURLs.deviceUTCOffsetSeconds) {
+        case .failure(let error):
+            answerDeviceAction(error, extraHeaders: [])
+            return
+        case .success(let parsed):
+            event = parsed
+        }
+        let caller: ClickToCallCaller
+        switch deviceCaller(head, key: event.apiKey) {
+        case .failure(let error):
+            answerDeviceAction(error, extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate""#)])
+            return
+        case .success(let found):
+            caller = found
+        }
+        awaitingResponse = true
+        let hub = context.agentHub
+        hub.loop.execute { [self] in
+            let done = hub.deviceEvent(event, caller: caller)
+            loop.execute { [self] in
+                awaitingResponse = false
+                guard !isClosed else { return }
+                switch done {
+                case .success: answerDeviceAction(204, "", extraHeaders: [], reason: nil)
+                case .failure(let error): answerDeviceAction(error, extraHeaders: [])
+                }
+                flush()
+            }
+        }
+    }
+
+    /// An API key of `clickToCall.apiKeys` (bearer or `key=`), else an address of
+    /// `actionURLs.deviceAddresses` or a phone's identifier in the directory, else, with no
+    /// device addresses configured, a loopback client.
+    private func deviceCaller(_ head: HTTPRequestHead, key: String?) -> Result<ClickToCallCaller, ActionURLError> {
+        let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first
+        if let presented = bearer ?? key {
+            guard let found = context.config.clickToCall.key(matching: presented) else { return .failure(.unauthorized(.badSignature)) }
+            return .success(found.user.map(ClickToCallCaller.agent) ?? .server)
+        }
+        let addresses = context.config.actionURLs.deviceAddresses
+        if addresses.contains(peerHost) || context.agentHub.switchboard.directory.device(identifier: peerHost) != nil
+            || (addresses.isEmpty && isLoopbackPeer) {
+            return .success(.server)
+        }
+        return .failure(.unauthorized(.missingCredential))
+    }
+
+    private func answerDeviceAction(_ error: ActionURLError, extraHeaders: [(String, String)]) {
+        answerDeviceAction(error.status, error.reason + "\n", extraHeaders: extraHeaders, reason: error.reason)
+    }
+
+    private func answerDeviceAction(_ status: Int, _ body: String, extraHeaders: [(String, String)], reason: String?) {
+        loop.metrics.routeEvent("action", "status_\(status)")
+        if let reason { Log.info("device_action_refused", ["peer": peerHost, "status": "\(status)", "reason": reason]) }
+        respond(status: status, body: body, keepAlive: false, extraHeaders: extraHeaders)
+    }
+}
