@@ -88,6 +88,10 @@ extension Connection {
             serveLastCallers(head)
             return
         }
+        if path == Self.sessionCookiePath {
+            serveSessionCookie(head)
+            return
+        }
         if path == Self.vodiaSessionPath {
             serveVodiaSession(head)
             return
