@@ -28,14 +28,18 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
 
     init(settings: ActionURLSettings) {
         self.settings = settings
-        loop = EventLoop(index: -3, tickIntervalMilliseconds: Self.tickMilliseconds)
+        // Without targets the loop only publishes its metrics: the usual quarter-second tick.
+        loop = EventLoop(index: -3, tickIntervalMilliseconds: settings.targets.isEmpty ? 250 : Self.tickMilliseconds)
         let tls = settings.targets.contains(where: \.isTLS) ? Self.tlsContext(verify: settings.verifyCertificates) : nil
         targets = settings.targets.map { [loop] template in
             var address: SocketAddress?
-            do {
+            do throws(SocketAddress.ParseError) {
                 address = try SocketAddress.resolve(host: template.host, port: UInt16(template.port))
             } catch {
-                Log.error("actionurl_unresolved", ["host": template.host, "error": "\(error)"])
+                // getaddrinfo's own words (the error's description speaks of HOST:PORT syntax).
+                switch error {
+                case .malformed(let reason): Log.error("actionurl_unresolved", ["host": template.host, "error": reason])
+                }
             }
             return ActionURLTarget(template: template, policy: settings.retry, address: address, tls: tls, loop: loop)
         }

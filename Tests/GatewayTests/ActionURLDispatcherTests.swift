@@ -33,7 +33,11 @@ import Routes
 
     /// A counter of the dispatcher's loop (published every tick).
     private static func count(_ dispatcher: ActionURLDispatcher, _ outcome: ActionURLOutcome, port: UInt16) -> Int {
-        dispatcher.loop.metrics.snapshot().labelled["callgate_actionurl_requests_total{target=\"127.0.0.1:\(port)\",outcome=\"\(outcome.rawValue)\"}"] ?? 0
+        count(dispatcher, outcome, target: "127.0.0.1:\(port)")
+    }
+
+    private static func count(_ dispatcher: ActionURLDispatcher, _ outcome: ActionURLOutcome, target: String) -> Int {
+        dispatcher.loop.metrics.snapshot().labelled["callgate_actionurl_requests_total{target=\"\(target)\",outcome=\"\(outcome.rawValue)\"}"] ?? 0
     }
 
     private static func template(_ port: UInt16) -> String {
@@ -135,6 +139,16 @@ import Routes
         running.0.publish(Self.values(guid: "g1"))
         #expect(ActionURLTestServer.eventually(3) { Self.count(running.0, .givenUp, port: port) == 1 })
         #expect(Self.count(running.0, .retried, port: port) == 2)
+    }
+
+    /// RFC 6761 §6.4: `.invalid` never resolves. The host is looked up once, at start; its
+    /// requests are given up without retries (another attempt would not resolve it either).
+    @Test func aHostThatDidNotResolveAtStartIsGivenUpAtOnce() throws {
+        let running = try Self.dispatcher(["http://callgate-test.invalid:8080/crm?a=<$action>"], attempts: 3)
+        defer { Self.stop(running) }
+        running.0.publish(Self.values(guid: "g1"))
+        #expect(ActionURLTestServer.eventually(3) { Self.count(running.0, .givenUp, target: "callgate-test.invalid:8080") == 1 })
+        #expect(Self.count(running.0, .retried, target: "callgate-test.invalid:8080") == 0)
     }
 
     @Test func aValueThatCannotBeRenderedIsCountedAndNothingIsSent() throws {
