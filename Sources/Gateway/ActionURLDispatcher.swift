@@ -1,29 +1,85 @@
 import Glibc
 import Routes
+import TLSBridge
 
 /// Action URLs out (docs/click-to-call.md §5): on each call event, one request per configured
-/// target, queued per target and sent from this dispatcher's own loop, so a slow or dead CRM
-/// never delays the event path. SCAFFOLD: `publish` drops everything until the client lands.
-final class ActionURLDispatcher: @unchecked Sendable {
+/// target, queued per target and sent from this dispatcher's own loop and thread, so a slow or
+/// dead CRM never delays the event path.
+///
+/// - `publish` hands the values to the loop (`EventLoop.execute`: a lock, an append and an
+///   eventfd write) and returns; rendering, queueing and all I/O happen on the loop.
+/// - Per target (`ActionURLTarget`): a bounded `ActionURLTargetQueue`, one request in flight,
+///   in order, retries with full-jitter backoff, a timeout per attempt (`ActionURLClient`).
+/// - Timers are the loop's ticks, every `tickMilliseconds`: a timeout or a backoff ends up to
+///   that much late.
+/// - DNS: each target's host is resolved once, here in `init`, at start (blocking getaddrinfo,
+///   as for upstreams, never on a loop thread). A host that does not resolve is logged, and its
+///   requests are given up; a changed address needs a restart. IP literals and `localhost`
+///   need no lookup.
+final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
+    /// The timer resolution of retries and timeouts.
+    static let tickMilliseconds: UInt64 = 50
+
     let loop: EventLoop
     let settings: ActionURLSettings
+    var tickSlot = -1
+    /// One per template, in the order of `settings.targets`; used on the loop's thread only.
+    private let targets: [ActionURLTarget]
 
     init(settings: ActionURLSettings) {
         self.settings = settings
-        loop = EventLoop(index: -3)
+        // Without targets the loop only publishes its metrics: the usual quarter-second tick.
+        loop = EventLoop(index: -3, tickIntervalMilliseconds: settings.targets.isEmpty ? 250 : Self.tickMilliseconds)
+        let tls = settings.targets.contains(where: \.isTLS) ? Self.tlsContext(verify: settings.verifyCertificates) : nil
+        targets = settings.targets.map { [loop] template in
+            var address: SocketAddress?
+            do throws(SocketAddress.ParseError) {
+                address = try SocketAddress.resolve(host: template.host, port: UInt16(template.port))
+            } catch {
+                // getaddrinfo's own words (the error's description speaks of HOST:PORT syntax).
+                switch error {
+                case .malformed(let reason): Log.error("actionurl_unresolved", ["host": template.host, "error": reason])
+                }
+            }
+            return ActionURLTarget(template: template, policy: settings.retry, address: address, tls: tls, loop: loop)
+        }
+    }
+
+    /// The client context of https targets: the system's CAs, or no verification at all when
+    /// `verifyCertificates` is false (self-signed CRMs, tests). nil (logged) if OpenSSL refuses,
+    /// after which https requests are given up.
+    private static func tlsContext(verify: Bool) -> TLSClientContext? {
+        do {
+            return try TLSClientContext(TLSClientConfiguration(verification: verify ? .full : .none))
+        } catch {
+            Log.error("actionurl_tls_unavailable", ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Starts the dispatcher's thread.
     func start() -> pthread_t {
-        Thread.spawn(name: "callgate-actionurl") { [loop] in loop.run() }
+        if !targets.isEmpty { loop.execute { [self] in loop.addTimed(self) } }
+        return Thread.spawn(name: "callgate-actionurl") { [loop] in loop.run() }
     }
 
+    /// Stops the thread; an attempt in flight is abandoned and queued requests are lost (logged).
     func stop() {
+        loop.execute { [self] in
+            for target in targets { target.shutdown() }
+        }
         loop.stop()
     }
 
     /// Queues one request per target for `values`. Any thread; returns at once.
     func publish(_ values: ActionURLValues) {
-        guard !settings.targets.isEmpty else { return }
+        guard !targets.isEmpty else { return }
+        loop.execute { [self] in
+            for target in targets { target.enqueue(values) }
+        }
+    }
+
+    func tick(now: UInt64) {
+        for target in targets { target.tick(now: now) }
     }
 }

@@ -106,6 +106,11 @@ final class LoopMetrics: @unchecked Sendable {
     func staticResponse(status: Int) { labelled["callgate_static_responses_total{status=\"\(status)\"}", default: 0] += 1 }
     /// Static requests refused for what they asked (`traversal`, `dotfile`, `too_large`, …).
     func staticRefused(reason: String) { labelled["callgate_static_refused_total{reason=\"\(reason)\"}", default: 0] += 1 }
+    /// An outgoing Action URL's fate, per target `host:port` (never the path or query: they may
+    /// carry the CRM's secrets).
+    func actionURL(_ outcome: ActionURLOutcome, target: String) {
+        labelled["callgate_actionurl_requests_total{target=\"\(target)\",outcome=\"\(outcome.rawValue)\"}", default: 0] += 1
+    }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.
