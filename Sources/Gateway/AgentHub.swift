@@ -14,16 +14,16 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     let switchboard: Switchboard
     var tickSlot = -1
     private let authenticator: Authenticator
-    private let hashing: EventLoop
+    let hashing: EventLoop
     /// Verified when the user is unknown, so that the answer takes as long as for a known one.
-    private let decoyHash: String
+    let decoyHash: String
     private var tabs: [ObjectIdentifier: Tab] = [:]
     var users: [String: AgentUser] = [:]
     /// Users with no tab left, and since when (loop milliseconds).
     private var detached: [String: UInt64] = [:]
     private var acks: RingingAcks
     private var dials: IdempotencyCache<SwitchboardReply>
-    private var throttle: LoginThrottle
+    var throttle: LoginThrottle
     /// Numbers as click-to-call and device Action URLs read them.
     let numbering: NumberPlan
     /// Click-to-call dials by `DialDedupKey`, with the call's uniqueid.

@@ -1,10 +1,210 @@
+import Glibc
+import Routes
 import WSFraming
 
-/// SCAFFOLD: the last-callers widget (`/lastcaller/`) and its token endpoint.
+/// The last-callers widget (seeds/000, docs/click-to-call.md §6) and its token endpoint. Both
+/// answer with `Connection: close`, like the admin API: the widget waits for the agent hub's
+/// lookup, the token endpoint for the password hash.
+///
+/// - `GET /lastcaller/?vcallerid=…&token=…[&format=json]` (also HEAD): the widget token is
+///   checked first (401, `WWW-Authenticate: Bearer`), then the query (400), then the hub's
+///   loop looks the number up; the answer is `LastCallersPage` (HTML) or `LastCallersReply`
+///   (JSON). A token whose user is no longer enabled in the directory is refused, so disabling a
+///   user revokes their widgets.
+/// - `GET /lastcaller/tokengen/token[?days=N]` with `Authorization: Basic` (RFC 7617: the hub's
+///   password check and login throttle) or `Authorization: Bearer <session token>`: a new
+///   widget token as `WidgetTokenReply`. 401 with a Basic challenge, 403 for a disabled user,
+///   429 while throttled.
+///
+/// Every answer has `Cache-Control: no-store`, `X-Content-Type-Options: nosniff` and
+/// `Referrer-Policy: no-referrer` (the widget URL carries its token); HTML pages add
+/// `LastCallersPage.contentSecurityPolicy`. No `X-Frame-Options`: desktop clients embed the widget.
 extension Connection {
-    static let lastCallersPaths: Set<String> = ["/lastcaller/", "/lastcaller/tokengen/token"]
+    static let lastCallersPaths: Set<String> = [widgetPath, widgetTokenPath]
+    static let widgetPath = "/lastcaller/"
+    static let widgetTokenPath = "/lastcaller/tokengen/token"
 
     func serveLastCallers(_ head: HTTPRequestHead) {
-        respond(status: 501, body: "not implemented yet\n", keepAlive: false)
+        if head.path == Self.widgetTokenPath {
+            serveWidgetToken(head)
+        } else {
+            serveWidget(head)
+        }
+    }
+
+    // MARK: the widget
+
+    private func serveWidget(_ head: HTTPRequestHead) {
+        let lenient = head.query.map(QueryString.init)
+        let format: LastCallersRequest.Format = lenient?.value(named: "format") == "json" ? .json : .html
+        let language = WidgetLanguage(acceptLanguage: head.headers.values(for: "Accept-Language"))
+        guard head.method == "GET" || head.method == "HEAD" else {
+            refuseWidget(.methodNotAllowed("GET, HEAD"), format: format, language: language, headOnly: false,
+                         extraHeaders: [("Allow", "GET, HEAD")])
+            return
+        }
+        let headOnly = head.method == "HEAD"
+        // The token first: without a good one, nothing about the query is answered.
+        let token = lenient?.value(named: "token") ?? ""
+        let user: String
+        switch WidgetToken.verify(signer: context.widgetTokens, token: token, now: Int64(time(nil))) {
+        case .failure(let error):
+            // RFC 6750 §3.1: no error code when the request had no credential at all.
+            let challenge = token.isEmpty ? #"Bearer realm="callgate""# : #"Bearer realm="callgate", error="invalid_token""#
+            refuseWidget(.unauthorized(error), format: format, language: language, headOnly: headOnly,
+                         extraHeaders: [("WWW-Authenticate", challenge)])
+            return
+        case .success(let claims):
+            user = claims.user
+        }
+        guard context.agentHub.switchboard.directory.user(named: user)?.enabled == true else {
+            refuseWidget(.userDisabled, format: format, language: language, headOnly: headOnly,
+                         extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate", error="invalid_token""#)])
+            return
+        }
+        let request: LastCallersRequest
+        switch LastCallersRequest.parse(query: head.query, numbering: context.numbering) {
+        case .failure(let error):
+            refuseWidget(WidgetError(error), format: format, language: language, headOnly: headOnly, extraHeaders: [])
+            return
+        case .success(let parsed):
+            request = parsed
+        }
+        awaitingResponse = true
+        let hub = context.agentHub
+        hub.loop.execute { [self] in
+            let reply = hub.lastCallersReply(number: request.number)
+            loop.execute { [self] in
+                awaitingResponse = false
+                guard !isClosed else { return }
+                loop.metrics.routeEvent("lastcaller", "widget_shown")
+                switch request.format {
+                case .json:
+                    answerLastCallers(200, reply.encoded(), contentType: "application/json", headOnly: headOnly)
+                case .html:
+                    let page = LastCallersPage.render(reply, callerID: request.callerID, language: language, now: Int64(time(nil)))
+                    answerLastCallers(200, page, contentType: LastCallersPage.contentType, headOnly: headOnly,
+                                      extraHeaders: [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
+                }
+                flush()
+            }
+        }
+    }
+
+    private func refuseWidget(_ error: WidgetError, format: LastCallersRequest.Format, language: WidgetLanguage,
+                              headOnly: Bool, extraHeaders: [(String, String)]) {
+        logRefusal(error, path: Self.widgetPath)
+        switch format {
+        case .json:
+            answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly, extraHeaders: extraHeaders)
+        case .html:
+            answerLastCallers(error.status, LastCallersPage.error(error, language: language), contentType: LastCallersPage.contentType,
+                              headOnly: headOnly,
+                              extraHeaders: extraHeaders + [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
+        }
+    }
+
+    // MARK: the token endpoint
+
+    private func serveWidgetToken(_ head: HTTPRequestHead) {
+        guard head.method == "GET" else {
+            refuseWidgetToken(.methodNotAllowed("GET"), extraHeaders: [("Allow", "GET")])
+            return
+        }
+        let request: WidgetTokenRequest
+        switch WidgetTokenRequest.parse(query: head.query) {
+        case .failure(let error):
+            refuseWidgetToken(WidgetError(error))
+            return
+        case .success(let parsed):
+            request = parsed
+        }
+        let lifetime = request.lifetimeSeconds(default: Int64(context.config.lastCallers.tokenSeconds))
+        // The first Authorization line of a scheme we know; a credential that is present and
+        // wrong is refused, not skipped.
+        for value in head.headers.values(for: "Authorization") {
+            if let basic = BasicCredentials.parse(authorization: value) {
+                switch basic {
+                case .failure(let error): refuseWidgetToken(.unauthorized(error))
+                case .success(let credentials): checkPassword(credentials, lifetime: lifetime)
+                }
+                return
+            }
+            if let bearer = GateCredential.bearerToken(value) {
+                switch context.authenticator.verify(.session(token: bearer), channel: "ws", address: peerHost) {
+                case .failure(let error):
+                    refuseWidgetToken(.unauthorized(error))
+                case .success(let identity):
+                    guard context.agentHub.switchboard.directory.user(named: identity.user)?.enabled == true else {
+                        refuseWidgetToken(.accountDisabled)
+                        return
+                    }
+                    issueWidgetToken(user: identity.user, method: "session", lifetime: lifetime)
+                }
+                return
+            }
+        }
+        refuseWidgetToken(.unauthorized(.missingCredential))
+    }
+
+    /// The hub checks the password on its hashing loop, throttled like a `/ws` login.
+    private func checkPassword(_ credentials: BasicCredentials, lifetime: Int64) {
+        awaitingResponse = true
+        let hub = context.agentHub
+        let address = peerHost
+        hub.loop.execute { [self] in
+            hub.verifyPassword(username: credentials.user, password: credentials.password, address: address) { [self] check in
+                loop.execute { [self] in
+                    awaitingResponse = false
+                    guard !isClosed else { return }
+                    switch check {
+                    case .valid: issueWidgetToken(user: credentials.user, method: "password", lifetime: lifetime)
+                    case .invalid: refuseWidgetToken(.unauthorized(.badPassword))
+                    case .disabled: refuseWidgetToken(.accountDisabled)
+                    case .throttled:
+                        refuseWidgetToken(.tooManyAttempts,
+                                          extraHeaders: [("Retry-After", String(context.config.agents.loginFailureWindowSeconds))])
+                    }
+                    flush()
+                }
+            }
+        }
+    }
+
+    private func issueWidgetToken(user: String, method: String, lifetime: Int64) {
+        let now = Int64(time(nil))
+        let token = WidgetToken.issue(signer: context.widgetTokens, user: user, now: now, lifetimeSeconds: lifetime)
+        let expires = now + min(max(lifetime, 1), WidgetToken.maxLifetimeSeconds)
+        loop.metrics.routeEvent("lastcaller", "token_issued")
+        Log.info("widget_token_issued", ["user": user, "peer": peerHost, "method": method, "expires": String(expires)])
+        answerLastCallers(200, WidgetTokenReply(token: token, expires: expires, user: user).encoded(),
+                          contentType: "application/json", headOnly: false)
+    }
+
+    /// A JSON refusal; 401 challenges for both schemes the endpoint takes (RFC 9110 §11.6.1).
+    private func refuseWidgetToken(_ error: WidgetError, extraHeaders: [(String, String)] = []) {
+        logRefusal(error, path: Self.widgetTokenPath)
+        var headers = extraHeaders
+        if error.status == 401 {
+            headers.append(("WWW-Authenticate", BasicCredentials.challenge(realm: "callgate")))
+            headers.append(("WWW-Authenticate", #"Bearer realm="callgate""#))
+        }
+        answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: false, extraHeaders: headers)
+    }
+
+    // MARK: both
+
+    private func logRefusal(_ error: WidgetError, path: String) {
+        loop.metrics.routeEvent("lastcaller", "refused_" + error.code)
+        Log.info("lastcaller_refused", ["peer": peerHost, "path": path, "status": String(error.status),
+                                        "code": error.code, "reason": error.text])
+    }
+
+    private func answerLastCallers(_ status: Int, _ body: [UInt8], contentType: String, headOnly: Bool,
+                                   extraHeaders: [(String, String)] = []) {
+        loop.metrics.routeEvent("lastcaller", "status_\(status)")
+        respond(status: status, body: body, keepAlive: false, contentType: contentType,
+                extraHeaders: [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] + extraHeaders,
+                headOnly: headOnly)
     }
 }
