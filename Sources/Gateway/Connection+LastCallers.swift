@@ -108,7 +108,7 @@ extension Connection {
 
     private func serveWidgetToken(_ head: HTTPRequestHead) {
         guard head.method == "GET" else {
-            refuseWidgetToken(.methodNotAllowed("GET"), extraHeaders: [("Allow", "GET")])
+            refuseWidgetToken(.methodNotAllowed("GET"), extraHeaders: [("Allow", "GET")], headOnly: head.method == "HEAD")
             return
         }
         let request: WidgetTokenRequest
@@ -182,14 +182,14 @@ extension Connection {
     }
 
     /// A JSON refusal; 401 challenges for both schemes the endpoint takes (RFC 9110 §11.6.1).
-    private func refuseWidgetToken(_ error: WidgetError, extraHeaders: [(String, String)] = []) {
+    private func refuseWidgetToken(_ error: WidgetError, extraHeaders: [(String, String)] = [], headOnly: Bool = false) {
         logRefusal(error, path: Self.widgetTokenPath)
         var headers = extraHeaders
         if error.status == 401 {
             headers.append(("WWW-Authenticate", BasicCredentials.challenge(realm: "callgate")))
             headers.append(("WWW-Authenticate", #"Bearer realm="callgate""#))
         }
-        answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: false, extraHeaders: headers)
+        answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly, extraHeaders: headers)
     }
 
     // MARK: both
