@@ -126,6 +126,7 @@ extension Connection {
             if let basic = BasicCredentials.parse(authorization: value) {
                 switch basic {
                 case .failure(let error): refuseWidgetToken(.unauthorized(error))
+                case .success where tls == nil && !isLoopbackPeer: refuseWidgetToken(.insecureTransport)
                 case .success(let credentials): checkPassword(credentials, lifetime: lifetime)
                 }
                 return

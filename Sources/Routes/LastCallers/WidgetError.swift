@@ -10,6 +10,7 @@
 /// | 400 | `LastCallersRequest` / `WidgetTokenRequest` codes (`missingNumber`, `invalidParameter`, …) | a bad query |
 /// | 401 | `unauthorized` | a missing, forged, expired or other-scope token; wrong user name or password |
 /// | 403 | `accountDisabled` | the password is right but the user is disabled |
+/// | 403 | `insecureTransport` | a password over plain HTTP from another machine |
 /// | 405 | `methodNotAllowed` | another method than GET (the widget: GET or HEAD) |
 /// | 429 | `tooManyAttempts` | the login throttle blocks the user name or the client address |
 public struct WidgetError: Error, Hashable, Sendable {
@@ -43,6 +44,10 @@ public struct WidgetError: Error, Hashable, Sendable {
     public static let userDisabled = WidgetError(status: 401, code: "unauthorized", text: "the token's user is disabled or unknown")
 
     public static let accountDisabled = WidgetError(status: 403, code: "accountDisabled", text: "this user is disabled")
+
+    /// RFC 7617 §4: Basic sends the password in the clear, so only over TLS (or on loopback).
+    public static let insecureTransport = WidgetError(status: 403, code: "insecureTransport",
+                                                      text: "send passwords over https")
 
     public static let tooManyAttempts = WidgetError(status: 429, code: "tooManyAttempts",
                                                     text: "too many failed logins: try again later")
