@@ -140,6 +140,18 @@ def test_link_with_credentials_rings_sends_dtmf_and_closes_when_the_far_end_hang
     popup.screenshot("makecall-connected-230x300")
     popup.send("Emulation.setDeviceMetricsOverride", {"width": POPUP[0], "height": POPUP[1], "deviceScaleFactor": 2, "mobile": False})
 
+    # A reload resumes with the token kept in sessionStorage (the single-use link is not asked
+    # again) and follows the same call instead of dialling a second one.
+    popup.reload()
+    popup.wait_for("document.getElementById('makecall').dataset.mcCallState === 'connected'",
+                   diagnostics="[document.getElementById('makecall').dataset.mcTrail, document.body.innerText]")
+    assert "error" not in popup.evaluate("document.getElementById('makecall').dataset.mcTrail").split()
+    assert [c["uniqueid"] for c in calls(gw)] == [leg["uniqueid"]], calls(gw)
+    assert gw.log.count("vodia_session_opened") == 1 and "vodia_link_refused" not in gw.log, gw.log[-2000:]
+    popup.click('[data-mc-digit="9"]')
+    wait_until(lambda: next(c for c in calls(gw) if c["uniqueid"] == leg["uniqueid"])["dtmf"] == "12#9",
+               "the tone sent after the reload", WAIT)
+
     # The far end hangs up: the popup shows why, then closes itself.
     status, body = admin(gw, "POST", f"/admin/calls/{urllib.parse.quote(leg['uniqueid'])}/hangup")
     assert status == 200, body
