@@ -53,7 +53,8 @@
     withoutDevice: false,
     legacyStartup: false,
     disableIntegratedAutoLogout: false,
-    debounceRequests: false
+    debounceRequests: false,
+    sessionToken: null
   };
 
   /** A config value, read from `window.ucsOperator` at the time of use (so a page may change it). */
@@ -90,6 +91,7 @@
     state: READY_ONLY,
     setAccountCode: READY_ONLY,
     selectRingingSound: READY_ONLY,
+    dtmf: READY_ONLY,
     testRingingSound: ANY,
     stopRingingSoundTest: ANY
   };
@@ -419,7 +421,8 @@
       err_upstreamUnavailable: 'The phone system is unavailable.',
       err_loginInProgress: 'A login is already in progress.',
       err_invalidParams: 'Invalid value: {param}.',
-      err_notSignedIn: 'You are not signed in.'
+      err_notSignedIn: 'You are not signed in.',
+      err_restricted: 'This window was opened by a call link and can only call its number.'
     },
     cs: {
       connOnline: 'Připojeno',
@@ -591,7 +594,8 @@
       err_upstreamUnavailable: 'Telefonní systém je nedostupný.',
       err_loginInProgress: 'Přihlašování už probíhá.',
       err_invalidParams: 'Neplatná hodnota: {param}.',
-      err_notSignedIn: 'Nejste přihlášeni.'
+      err_notSignedIn: 'Nejste přihlášeni.',
+      err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
     },
     de: {
       connOnline: 'Verbunden',
@@ -763,7 +767,8 @@
       err_upstreamUnavailable: 'Die Telefonanlage ist nicht erreichbar.',
       err_loginInProgress: 'Eine Anmeldung läuft bereits.',
       err_invalidParams: 'Ungültiger Wert: {param}.',
-      err_notSignedIn: 'Sie sind nicht angemeldet.'
+      err_notSignedIn: 'Sie sind nicht angemeldet.',
+      err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
     }
   };
   var LANGS = ['cs', 'en', 'de'];
@@ -1506,6 +1511,28 @@
     saveSession();
   }
 
+  /** Config `sessionToken` ({token, expires, user, provider}): a session token the page got
+   *  itself (the Vodia popup's link, docs/click-to-call.md §3) replaces this tab's stored one, so
+   *  the bar attaches with it instead of asking for a login. Read once, when the bar starts; the
+   *  same token again (a reload) keeps the stored session and its lastSeq. */
+  function adoptHandedSession() {
+    var handed = cfg('sessionToken');
+    if (!handed || typeof handed !== 'object' || typeof handed.token !== 'string' || !handed.token) return;
+    if (S.session && S.session.token === handed.token) return;
+    S.session = {
+      token: handed.token,
+      expires: typeof handed.expires === 'number' ? handed.expires : null,
+      user: handed.user == null ? null : String(handed.user),
+      provider: handed.provider == null ? null : String(handed.provider),
+      lastSeq: 0,
+      locale: lang,
+      langChosen: !!(S.session && S.session.langChosen) || langChosenHere
+    };
+    S.lastSeq = 0;
+    saveSession();
+    debug('attaching with the session token the page handed over');
+  }
+
   function startAttach() {
     S.phase = 'attaching';
     render();
@@ -1790,6 +1817,9 @@
 
   op.hangup = function () { return invoke('hangup'); };
 
+  /** Touch-tones into the connected call: 1–32 of 0-9 * # A-D (agent-protocol.md `dtmf`). */
+  op.dtmf = function (digits) { return invoke('dtmf', { digits: digits == null ? '' : String(digits) }); };
+
   op.transfer = function (number) {
     return invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
   };
@@ -1866,7 +1896,7 @@
   // Every method's promise still rejects on a refusal (for integrators who await it), but it is
   // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
   ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
-    'answer', 'dial', 'hangup', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
+    'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
     'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
     var method = op[name];
     op[name] = function () { return quiet(method.apply(op, arguments)); };
@@ -3786,6 +3816,7 @@
     w.addEventListener('pagehide', onPageHide);
     w.addEventListener('pageshow', onPageShow);
     w.addEventListener('online', function () { if (!ws && reconnectTimer) reconnectNow(); });
+    adoptHandedSession();
     connect();
   }
 

@@ -38,6 +38,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         let link: AgentLink
         var user: String?
         var loginPending = false
+        /// Set when the tab attached with a Vodia popup token: it may call one number only.
+        var restriction: VodiaSession?
     }
 
     init(settings: AgentSettings, directory: Directory, authenticator: Authenticator, numbering: NumberPlan,
@@ -91,6 +93,12 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         let state = tab.user.map(switchboard.state(of:)) ?? .credentials
         if let error = command.method.check(in: state) {
             reply(link, .error(error.answering(id)))
+            return
+        }
+        if let user = tab.user, let restriction = tab.restriction, let refusal = restriction.refusal(
+            command, numbering: numbering, currentCallNumber: { [self] in switchboard.snapshot(of: user, now: wallClock)?.call?.number }) {
+            loop.metrics.routeEvent("ws", "restricted")
+            reply(link, .error(AgentProtocolError(id: id, kind: refusal)))
             return
         }
         switch command {
@@ -175,6 +183,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     /// A verified user becomes this tab's (`login`, `sso`): the tab gets its token and state.
     private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod, options: SignInOptions) {
+        tabs[ObjectIdentifier(link)]?.restriction = nil
         let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
         guard let signedIn = admit(link, id: id, user: user, expires: expires, options: options) else { return }
         loop.metrics.routeEvent("ws", "logged_in")
@@ -217,11 +226,20 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     /// `attach` (§4): a session token (or the upgrade's credential) re-joins the user's event
-    /// stream after `lastSeq`, with the missed events or a fresh `ready`.
+    /// stream after `lastSeq`, with the missed events or a fresh `ready`. A Vodia popup token
+    /// (scope `makecall`) restricts the tab to its number (`VodiaSession`).
     private func attach(_ link: AgentLink, id: RequestID, lastSeq: UInt64, token: String?) {
-        let verified: Result<Identity, AuthError>
+        var verified: Result<Identity, AuthError>
+        var restriction: VodiaSession?
         if let token {
             verified = authenticator.verify(.session(token: token), channel: "ws", address: link.address)
+            if case .failure(.wrongScope) = verified {
+                verified = authenticator.sessions.verify(token, scope: VodiaSession.scope, now: wallClock).flatMap { claims in
+                    restriction = VodiaSession(claims: claims)
+                    return restriction == nil ? .failure(.malformed("makecall token without a number"))
+                        : .success(claims.identity(address: link.address))
+                }
+            }
         } else {
             verified = link.upgradeIdentity.map { .success($0) } ?? .failure(.missingCredential)
         }
@@ -233,6 +251,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return
         }
         let user = identity.user
+        tabs[ObjectIdentifier(link)]?.restriction = restriction
         if switchboard.state(of: user) == .credentials {
             // Signed out since (no tab for too long, or a restart): sign in afresh.
             guard let signedIn = admit(link, id: id, user: user, expires: identity.expires) else { return }

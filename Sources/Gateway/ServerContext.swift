@@ -23,6 +23,8 @@ final class ServerContext: Sendable {
     let numbering: NumberPlan
     /// Signs and checks the last-callers widget's tokens (`lastCallers.tokenSecret`).
     let widgetTokens: SessionTokenSigner
+    /// Vodia popup links already used, until they expire (single use, docs/click-to-call.md §3).
+    let vodiaLinks = Mutex(VodiaReplayGuard())
     /// When the process started, Unix seconds (the status page's uptime).
     let startedAt = Int64(time(nil))
     /// The folder of static files and its cache, shared by the loops.

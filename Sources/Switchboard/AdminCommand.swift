@@ -99,7 +99,8 @@ public enum AdminError: Error, Hashable, Sendable {
 extension Switchboard {
     /// Carries out an admin command: the status and the JSON body of the response.
     /// `placeCall` → 201 `{"uniqueid":…,"call":{…}}`; `answer`, `hangup` → 200 `{"call":{…}}`;
-    /// `listCalls` → `{"calls":[…]}`; `listAgents` → `{"agents":[{"username","state","status","reason","call"}]}`.
+    /// `listCalls` → `{"calls":[…]}`, each a Call object plus `dtmf` (the touch-tones sent into
+    /// the call, `""` when none); `listAgents` → `{"agents":[{"username","state","status","reason","call"}]}`.
     public func perform(_ command: AdminCommand, now: Int64) -> (status: Int, body: [UInt8]) {
         var json = JSONWriter(capacity: 1024)
         do throws(SwitchboardError) {
@@ -118,9 +119,9 @@ extension Switchboard {
                 json.raw(#"{"call":"#); json.call(call); json.raw("}")
             case .listCalls:
                 json.raw(#"{"calls":["#)
-                for (index, call) in calls.enumerated() {
+                for (index, record) in records.values.sorted(by: { $0.order < $1.order }).enumerated() {
                     if index > 0 { json.raw(",") }
-                    json.call(call)
+                    json.adminCall(view(record, for: nil, now: clock), dtmf: record.dtmf)
                 }
                 json.raw("]}")
             case .listAgents:
@@ -141,5 +142,18 @@ extension Switchboard {
             let refused = AdminError.refused(error)
             return (refused.status, refused.body)
         }
+    }
+}
+
+extension JSONWriter {
+    /// A call of the admin listing: the seeds/004 Call object with one more member at its end,
+    /// `dtmf`. The Call object itself, as agents receive it, has no such member.
+    mutating func adminCall(_ call: Call, dtmf: String) {
+        var object = JSONWriter(capacity: 1024)
+        object.call(call)
+        raw(String(decoding: object.bytes.dropLast(), as: UTF8.self))
+        raw(#","dtmf":"#)
+        string(dtmf)
+        raw("}")
     }
 }

@@ -35,6 +35,11 @@ struct CallRecord {
     var joined: [String: Int64] = [:]
     /// Agents whose answered/unanswered count this call has already made.
     var counted: Set<String> = []
+    /// The touch-tones sent into the call (`dtmf`), oldest first, at most `maxDTMF` of the
+    /// latest. Not part of the Call object (seeds/004); the admin API lists it.
+    var dtmf = ""
+
+    static let maxDTMF = 256
 
     /// The usernames of the agents in the call, caller first.
     var agents: [String] { [caller.username, callee?.username].compactMap { $0 } }

@@ -25,12 +25,20 @@ public struct DirectoryUser: Sendable, Hashable {
     /// Passed through to User `lines`.
     public var lines: [JSONValue]
     public var queues: [DirectoryMembership]
+    /// The secret of the user's Vodia popup links (`VodiaLinkVerifier`, docs/click-to-call.md §3),
+    /// as UTF-8 bytes: `pass = md5(user + linkSecret + destnumber + time + duration)`. Not the
+    /// login password, so a page that mints links never holds that, and changing it revokes every
+    /// link. Nil: the user's links are refused (as a wrong `pass` is).
+    public var linkSecret: [UInt8]?
+
+    /// The shortest and longest `linkSecret`, in UTF-8 bytes.
+    public static let linkSecretBytes = 16...256
 
     public init(username: String, id: Int, passwordHash: String? = nil, enabled: Bool = true, primaryExtension: Int? = nil,
                 firstname: String = "", lastname: String = "", displayname: String? = nil, email: String? = nil,
                 locale: String = "cs", groupID: Int? = nil, superuser: Bool = false, number: String? = nil,
                 externalID: String? = nil, data: [String: JSONValue] = [:], lines: [JSONValue] = [],
-                queues: [DirectoryMembership] = []) {
+                queues: [DirectoryMembership] = [], linkSecret: [UInt8]? = nil) {
         self.username = username
         self.id = id
         self.passwordHash = passwordHash
@@ -49,11 +57,12 @@ public struct DirectoryUser: Sendable, Hashable {
         self.data = data
         self.lines = lines
         self.queues = queues
+        self.linkSecret = linkSecret
     }
 
     static let keys: Set<String> = [
         "username", "id", "password", "enabled", "primary_extension", "firstname", "lastname", "displayname",
-        "email", "locale", "group_id", "superuser", "number", "external_id", "data", "lines", "queues",
+        "email", "locale", "group_id", "superuser", "number", "external_id", "data", "lines", "queues", "linkSecret",
     ]
 
     init(_ value: JSONValue, path: String) throws(DirectoryError) {
@@ -63,6 +72,11 @@ public struct DirectoryUser: Sendable, Hashable {
         let password = try reader.optionalString("password")
         if let password, !(password.hasPrefix("$pbkdf2-sha256$") || password.hasPrefix("$scrypt$")) {
             throw DirectoryError(path: reader.at("password"), problem: "must be a PasswordHash string ($pbkdf2-sha256$… or $scrypt$…)")
+        }
+        let linkSecret = try reader.optionalString("linkSecret").map { Array($0.utf8) }
+        if let linkSecret, !Self.linkSecretBytes.contains(linkSecret.count) {
+            throw DirectoryError(path: reader.at("linkSecret"),
+                                 problem: "must be \(Self.linkSecretBytes.lowerBound) to \(Self.linkSecretBytes.upperBound) bytes of UTF-8")
         }
         var memberships: [DirectoryMembership] = []
         for (index, item) in try reader.array("queues").enumerated() {
@@ -76,7 +90,7 @@ public struct DirectoryUser: Sendable, Hashable {
             locale: try reader.optionalString("locale") ?? "cs", groupID: try reader.optionalInt("group_id"),
             superuser: try reader.bool("superuser", default: false), number: try reader.optionalString("number"),
             externalID: try reader.optionalString("external_id"), data: try reader.object("data"),
-            lines: try reader.array("lines"), queues: memberships)
+            lines: try reader.array("lines"), queues: memberships, linkSecret: linkSecret)
         try reader.finish(known: Self.keys)
     }
 }

@@ -3,7 +3,8 @@ extension Directory {
     /// carol), a supervisor (dana), a phone for each plus an unowned hot-desk phone, two incoming
     /// queues and an outgoing campaign. **Demo only**: each user's password is their username,
     /// hashed with PBKDF2-HMAC-SHA256 at 100 000 iterations so demo logins stay quick; production
-    /// hashes use `PasswordHash.Scheme.pbkdf2Default` (docs/directory.md).
+    /// hashes use `PasswordHash.Scheme.pbkdf2Default` (docs/directory.md). alice's Vodia popup
+    /// link secret, `DEMO-ONLY-alice-link-secret`, is as public as these passwords: demo only.
     public static let sampleJSON: String = #"""
     {
       "settings": {
@@ -28,6 +29,7 @@ extension Directory {
           "password": "$pbkdf2-sha256$i=100000$TJAYR61j9/bff2Ln9PPGSg$K7tCx4b/IQ2+CcT402Yjm5WZ0pnzbIehoQLduWHK/DM",
           "firstname": "Alena", "lastname": "Nováková", "email": "alena.novakova@example.cz",
           "locale": "cs", "group_id": 1, "primary_extension": 2001,
+          "linkSecret": "DEMO-ONLY-alice-link-secret",
           "queues": [{"queue": 100, "priority": 1}, {"queue": 200, "priority": 2}, {"queue": 300, "priority": 1}]
         },
         {

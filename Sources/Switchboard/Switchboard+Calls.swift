@@ -222,6 +222,18 @@ extension Switchboard {
         emitCall(records[record.uniqueid]!, now: now) { .callResume($0) }
     }
 
+    /// `dtmf`: touch-tones into the agent's current call, which must be connected (not ringing,
+    /// not on hold: `notConnected`). The simulated far end does not react; the digits are kept
+    /// on the call (the admin API's `dtmf`) and nothing is emitted, so the Call object stays the
+    /// seed's.
+    func sendDTMF(_ username: String, _ digits: String) throws(SwitchboardError) {
+        let record = try currentCall(username)
+        guard record.state == .connected else { throw .notConnected }
+        var sent = record.dtmf + digits
+        if sent.count > CallRecord.maxDTMF { sent = String(sent.suffix(CallRecord.maxDTMF)) }  // ASCII: characters are bytes
+        records[record.uniqueid]!.dtmf = sent
+    }
+
     /// `mute`: toggles the agent's own side (`caller_muted` or `connected_muted`) of a
     /// connected or held call; `callMute`/`callUnmute` to every agent in the call.
     func mute(_ username: String, now: Int64) throws(SwitchboardError) {

@@ -63,6 +63,8 @@ extension Switchboard {
         case .callHistory(let query):
             let page = callHistory(of: username, query, now: now)
             return .callHistory(calls: page.calls, total: page.total)
+        case .dtmf(let digits):
+            try sendDTMF(username, digits)
         }
         return .ok
     }

@@ -263,6 +263,26 @@ import Testing
         #expect(refusal("selectRingingSound", #"{}"#) == invalid("selectRingingSound", "ringingSound", expected))
     }
 
+    /// `dtmf`: 1–32 of `0-9 * # A-D`, upper case, as written (the Vodia popup's keypad).
+    @Test func dtmf() {
+        #expect(command("dtmf", #"{"digits":"5"}"#) == .dtmf(digits: "5"))
+        #expect(command("dtmf", #"{"digits":"0123456789*#ABCD"}"#) == .dtmf(digits: "0123456789*#ABCD"))
+        #expect(command("dtmf", #"{"digits":""# + String(repeating: "#", count: 32) + #"","other":1}"#)
+            == .dtmf(digits: String(repeating: "#", count: 32)))
+        let expected = "a string of 1 to 32 of 0-9 * # A-D"
+        for bad in [#"{}"#, #"{"digits":null}"#, #"{"digits":""}"#, #"{"digits":5}"#, #"{"digits":["1"]}"#,
+                    #"{"digits":"a"}"#, #"{"digits":"E"}"#, #"{"digits":"1 2"}"#, #"{"digits":"1,2"}"#,
+                    #"{"digits":"١"}"#, #"{"digits":"\u0000"}"#,
+                    #"{"digits":""# + String(repeating: "1", count: 33) + #""}"#] {
+            #expect(refusal("dtmf", bad) == invalid("dtmf", "digits", expected), "\(bad)")
+        }
+        #expect(refusal("dtmf", #"[]"#) == invalid("dtmf", "params", "an object"))
+        for byte in UInt8.min...UInt8.max {
+            let allowed = (0x30...0x39).contains(byte) || byte == 0x2A || byte == 0x23 || (0x41...0x44).contains(byte)
+            #expect(AgentCommand.isDTMFDigit(byte) == allowed, "\(byte)")
+        }
+    }
+
     /// Every method of seeds/004 (plus attach and ack) has a parse test above.
     @Test func everyMethodNameParses() {
         let minimal: [AgentMethod: String] = [
@@ -272,10 +292,11 @@ import Testing
             .blindTransfer: #"{"number":"1"}"#, .notify: #"{"title":"t"}"#,
             .setAccountCode: #"{"uniqueid":"u","accountCode":"a"}"#,
             .selectRingingSound: #"{"ringingSound":"rush"}"#, .attach: #"{"lastSeq":0}"#, .ack: #"{"seq":1}"#,
+            .dtmf: #"{"digits":"1"}"#,
         ]
         for method in AgentMethod.allCases {
             #expect(command(method.rawValue, minimal[method] ?? "{}")?.method == method, "\(method)")
         }
-        #expect(AgentMethod.allCases.count == 25)
+        #expect(AgentMethod.allCases.count == 26)
     }
 }

@@ -53,6 +53,41 @@ import Testing
         #expect(user.locale == "cs")
     }
 
+    /// `linkSecret`: the Vodia popup links' secret, 16–256 bytes of UTF-8, optional.
+    @Test func linkSecrets() throws {
+        let directory = try Directory.parse(text: #"""
+            {"users":[{"username":"a","id":1,"linkSecret":"0123456789abcdef"},
+                      {"username":"b","id":2,"linkSecret":"žluťoučký kůň úpěl"},
+                      {"username":"c","id":3},
+                      {"username":"d","id":4,"linkSecret":null}]}
+            """#)
+        #expect(directory.user(named: "a")?.linkSecret == Array("0123456789abcdef".utf8))
+        #expect(directory.user(named: "b")?.linkSecret == Array("žluťoučký kůň úpěl".utf8))
+        #expect(directory.user(named: "c")?.linkSecret == nil)
+        #expect(directory.user(named: "d")?.linkSecret == nil)
+        let problem = "must be 16 to 256 bytes of UTF-8"
+        #expect(error(#"{"users":[{"username":"a","id":1,"linkSecret":"0123456789abcde"}]}"#)
+            == DirectoryError(path: "users[0].linkSecret", problem: problem))
+        #expect(error(#"{"users":[{"username":"a","id":1,"linkSecret":""}]}"#) == DirectoryError(path: "users[0].linkSecret", problem: problem))
+        let long = String(repeating: "x", count: 257)
+        #expect(error(#"{"users":[{"username":"a","id":1,"linkSecret":""# + long + #""}]}"#)?.path == "users[0].linkSecret")
+        #expect(try Directory.parse(text: #"{"users":[{"username":"a","id":1,"linkSecret":""# + long.dropLast() + #""}]}"#)
+            .user(named: "a")?.linkSecret?.count == 256)
+        // 8 two-byte letters are 16 bytes: counted in bytes, not characters
+        #expect(try Directory.parse(text: #"{"users":[{"username":"a","id":1,"linkSecret":"žžžžžžžž"}]}"#).user(named: "a")?.linkSecret?.count == 16)
+        #expect(error(#"{"users":[{"username":"a","id":1,"linkSecret":"žžžžžžž"}]}"#)?.path == "users[0].linkSecret")
+        #expect(error(#"{"users":[{"username":"a","id":1,"linkSecret":12345678901234567}]}"#)
+            == DirectoryError(path: "users[0].linkSecret", problem: "must be a string"))
+        #expect(error(#"{"users":[{"username":"a","id":1,"link_secret":"0123456789abcdef"}]}"#)?.path == "users[0].link_secret")
+    }
+
+    /// The sample's demo link secret: alice only, and marked as a demo value.
+    @Test func sampleLinkSecretIsADemoValue() throws {
+        let alice = try #require(Directory.sample.user(named: "alice"))
+        #expect(alice.linkSecret == Array("DEMO-ONLY-alice-link-secret".utf8))
+        #expect(Directory.sample.users.filter { $0.linkSecret != nil }.map(\.username) == ["alice"])
+    }
+
     func error(_ text: String) -> DirectoryError? {
         do {
             _ = try Directory.parse(text: text)

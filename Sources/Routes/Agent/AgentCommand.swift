@@ -34,6 +34,19 @@ public enum AgentCommand: Hashable, Sendable {
     case attach(lastSeq: UInt64, token: String?)
     case ack(seq: UInt64)
     case callHistory(CallHistoryQuery)
+    /// `digits`: 1–`maxDTMFDigits` of `0-9 * # A-D` (`AgentRequest.parse` checks them).
+    case dtmf(digits: String)
+
+    /// The most touch-tones one `dtmf` request may carry.
+    public static let maxDTMFDigits = 32
+
+    /// The DTMF symbols of RFC 4733 §3.2 events 0–15: the digits, `*`, `#` and `A`–`D`.
+    public static func isDTMFDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "#"), UInt8(ascii: "A")...UInt8(ascii: "D"): true
+        default: false
+        }
+    }
 
     public var method: AgentMethod {
         switch self {
@@ -62,6 +75,7 @@ public enum AgentCommand: Hashable, Sendable {
         case .selectRingingSound: .selectRingingSound
         case .attach: .attach
         case .ack: .ack
+        case .dtmf: .dtmf
         }
     }
 }

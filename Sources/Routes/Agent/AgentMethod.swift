@@ -1,6 +1,6 @@
 /// A request method of the agent protocol: one per seeds/004 `window.ucsOperator` method, with
 /// the raw value the seed's name verbatim, plus the gateway's two delivery requests `attach` and
-/// `ack` (docs/agent-protocol.md, "Delivery") and `callHistory`. Browser-local seed functions that never reach the
+/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory` and `dtmf`. Browser-local seed functions that never reach the
 /// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
 public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case login
@@ -35,6 +35,9 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     /// Gateway: the agent's ended calls, newest first (the bar's call history; also served on
     /// the `report` channel).
     case callHistory
+    /// Gateway: touch-tones into the agent's connected call (the Vodia popup's keypad, seeds/003:
+    /// "Die Tastatur dient zum Senden von DTMF für IVR-Systeme").
+    case dtmf
 
     /// The method for a request's `"method"` string: the raw value, or the seed's alias
     /// `identificator` for `selectIdentifier`. Case-sensitive.
@@ -50,7 +53,8 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     /// methods it names; `notify` in any state. The seed's list omits `finishTransfer`,
     /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY,
     /// like `transfer` and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a
-    /// ringing event, which only a READY session receives.
+    /// ringing event, which only a READY session receives; `dtmf` is call control (READY; the
+    /// Switchboard also wants a connected call).
     public var allowedStates: Set<AgentState> {
         switch self {
         case .login, .sso, .attach:
@@ -62,7 +66,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
         case .identify:
             [.device, .ready]
         case .changeStatus, .suspend, .resume, .answer, .dial, .hangup, .transfer, .finishTransfer,
-             .blindTransfer, .hold, .unhold, .mute, .state, .setAccountCode, .selectRingingSound, .ack:
+             .blindTransfer, .hold, .unhold, .mute, .state, .setAccountCode, .selectRingingSound, .ack, .dtmf:
             [.ready]
         case .notify:
             Set(AgentState.allCases)

@@ -118,7 +118,18 @@ private struct ParamReader {
                            token: try optionalString("token", nonEmpty: true))
         case .ack:
             return .ack(seq: try sequenceNumber("seq", minimum: 1))
+        case .dtmf:
+            return .dtmf(digits: try dtmfDigits())
         }
+    }
+
+    /// `digits`: 1 to `AgentCommand.maxDTMFDigits` of `0-9 * # A-D`, upper case only (one
+    /// spelling per tone, as on the wire of RFC 4733).
+    private func dtmfDigits() throws(AgentProtocolError) -> String {
+        let expected = "a string of 1 to \(AgentCommand.maxDTMFDigits) of 0-9 * # A-D"
+        guard case .string(let digits)? = params["digits"], (1...AgentCommand.maxDTMFDigits).contains(digits.utf8.count),
+              digits.utf8.allSatisfy(AgentCommand.isDTMFDigit) else { throw invalid("digits", expected) }
+        return digits
     }
 
     private func dial() throws(AgentProtocolError) -> DialParams {
