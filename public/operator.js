@@ -316,6 +316,7 @@
       incoming: 'Incoming',
       outgoing: 'Outgoing',
       incomingCall: 'Incoming call',
+      lastCalledBy: 'last called by {name}',
       outgoingCall: 'Outgoing call',
       viaQueue: 'via {queue}',
       answer: 'Answer',
@@ -489,6 +490,7 @@
       incoming: 'Příchozí',
       outgoing: 'Odchozí',
       incomingCall: 'Příchozí hovor',
+      lastCalledBy: 'naposledy volal(a) {name}',
       outgoingCall: 'Odchozí hovor',
       viaQueue: 'fronta {queue}',
       answer: 'Přijmout',
@@ -662,6 +664,7 @@
       incoming: 'Eingehend',
       outgoing: 'Ausgehend',
       incomingCall: 'Eingehender Anruf',
+      lastCalledBy: 'zuletzt angerufen von {name}',
       outgoingCall: 'Ausgehender Anruf',
       viaQueue: 'über {queue}',
       answer: 'Annehmen',
@@ -1490,6 +1493,19 @@
     if (deferred) fire('onCredentials');
   }
 
+  /** The gateway's `callgate_session` cookie (docs/click-to-call.md §2), so that an Oktell
+   *  `/callto?number=` link clicked in this browser is this agent's: set after a login, removed
+   *  on logout. Only when the page comes from the gateway itself: a CRM page on another site
+   *  cannot set a first-party cookie for it. */
+  function shareSessionCookie(token) {
+    if (!w.fetch || !w.location) return;
+    var origin = channelURL('ws').replace(/^ws/, 'http').replace(/^(https?:\/\/[^\/]+).*$/, '$1');
+    if (origin !== w.location.origin) return;
+    var request = token ? { method: 'GET', headers: { Authorization: 'Bearer ' + token } } : { method: 'DELETE' };
+    request.credentials = 'same-origin';
+    w.fetch(origin + '/session/cookie', request).catch(function () {});
+  }
+
   function onLoggedIn(result, provider) {
     S.loginPending = false;
     S.loginError = null;
@@ -1509,6 +1525,7 @@
       langChosen: !!(S.session && S.session.langChosen) || langChosenHere
     };
     saveSession();
+    shareSessionCookie(S.session.token);
   }
 
   /** Config `sessionToken` ({token, expires, user, provider}): a session token the page got
@@ -1771,7 +1788,7 @@
     S.logoutPending = true;
     S.noAutoLogin = true;
     return rawRequest('logout', null, {
-      ok: function () { dropToken(); },
+      ok: function () { dropToken(); shareSessionCookie(null); },
       fail: function () { S.logoutPending = false; }
     }).catch(function (e) { warn(e, 'logout'); throw e; });
   };
@@ -3340,6 +3357,12 @@
     meta.push(h('strong', { class: 'ucs-call-state', 'data-ucs-call-state-text': '', text: callStateText(call.state) }));
     if (muted && call.state !== 2) meta.push(h('span', { text: ' · ' + t('muted') }));
     meta.push(h('span', { text: ' · ' + (consultation ? t('consultation') : incoming ? t('incoming') : t('outgoing')) }));
+    // seeds/000: who of us called this number last (the gateway adds it to an incoming ringing).
+    var last = ringingIn && call.data && Array.isArray(call.data.lastCallers) ? call.data.lastCallers[0] : null;
+    if (last && (last.name || last.agent)) {
+      var lastText = t('lastCalledBy', { name: last.name || last.agent });
+      meta.push(h('span', { 'data-ucs-last-caller': last.agent || '', title: lastText, text: ' · ' + lastText }));
+    }
     var queueId = incoming ? null : call.outbound_id;
     var secondary = d.number || (queueId ? t('viaQueue', { queue: queueName(queueId) }) : (incoming && call.called_name ? t('viaQueue', { queue: call.called_name }) : ''));
 

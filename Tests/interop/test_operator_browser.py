@@ -632,3 +632,35 @@ def test_ui_ringing_connected_aux_dialing_and_history(crm_gateway, browser):
     assert [r["direction"] for r in rows[:2]] == ["outgoing", "incoming"], rows
     assert CALLER in rows[1]["text"] or "602" in rows[1]["text"], rows
     bar.screenshot("ui-history")
+
+
+def test_ui_shows_who_called_the_number_last_and_callto_links_are_the_agents_own(crm_gateway, browser):
+    gw = crm_gateway()
+    alice, _ = ready_bar(browser, gw, name="alice-last")
+    # alice calls the customer; the far end never answers, alice hangs up.
+    alice.method("dial", CALLER)
+    alice.callback("onCallRinging", "args[0].direction === 'OUTGOING'")
+    alice.method("hangup")
+    alice.callback("onCallHangup")
+
+    # The bar set the callgate_session cookie after its login (the page is the gateway's own),
+    # so an Oktell /callto link clicked in this browser dials from alice's phone.
+    def callto():
+        return alice.page.evaluate("fetch('/callto?number=777123456', {credentials: 'same-origin'})"
+                                   ".then(r => r.status + ' ' + r.headers.get('content-type') + ' ' + r.statusText)"
+                                   ".then(s => s)")
+    answer = wait_until(lambda: (lambda a: a if a.startswith("200 ") else None)(callto()), "/callto with the session cookie", 5)
+    assert answer.startswith("200 text/plain"), answer
+    placed = alice.callback("onCallNew", "args[0].number === '+420777123456'")[0][0]
+    assert placed["data"]["clickToCall"]["dialect"] == "oktellClient", placed
+    alice.method("hangup")
+    alice.callback("onCallHangup", count=2)
+
+    # The customer calls bob back: bob's bar says who of us called them last.
+    bob, _ = ready_bar(browser, gw, user="bob", headless=False, lang="cs", name="bob-last")
+    status, body = admin(gw, "POST", f"/admin/calls?from={urllib.parse.quote(CALLER)}&user=bob")
+    assert status == 201, body
+    ringing = bob.callback("onCallRinging")[0][0]
+    assert [c["agent"] for c in ringing["data"]["lastCallers"]] == ["alice"], ringing["data"]
+    visible(bob, "[data-ucs-call][data-ucs-call-state=ringing] [data-ucs-last-caller=alice]", "naposledy volal(a) Alena Nováková")
+    bob.screenshot("ui-last-caller")
