@@ -24,17 +24,7 @@ extension Connection {
         case .success(let parsed):
             command = parsed
         }
-        awaitingResponse = true
-        let hub = context.agentHub
-        hub.loop.execute { [self] in
-            let (status, body) = hub.admin(command)
-            loop.execute { [self] in
-                awaitingResponse = false
-                guard !isClosed else { return }
-                respondAdmin(status, body)
-                flush()
-            }
-        }
+        askHub({ $0.admin(command) }, answer: { [self] in respondAdmin($0.status, $0.body) })
     }
 
     /// With `admin.apiKey`: `Authorization: Bearer <key>`, compared in constant time. Without

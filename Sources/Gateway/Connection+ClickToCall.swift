@@ -22,20 +22,12 @@ extension Connection {
         case .success(let found):
             caller = found
         }
-        awaitingResponse = true
-        let hub = context.agentHub
-        hub.loop.execute { [self] in
-            let placed = hub.clickToCall(request, caller: caller)
-            loop.execute { [self] in
-                awaitingResponse = false
-                guard !isClosed else { return }
-                switch placed {
-                case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
-                case .failure(let error): answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
-                }
-                flush()
+        askHub({ $0.clickToCall(request, caller: caller) }, answer: { [self] placed in
+            switch placed {
+            case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
+            case .failure(let error): answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
             }
-        }
+        })
     }
 
     /// The first credential the request carries among those its dialect accepts (§2): an API

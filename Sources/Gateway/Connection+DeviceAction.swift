@@ -27,20 +27,12 @@ extension Connection {
         case .success(let found):
             caller = found
         }
-        awaitingResponse = true
-        let hub = context.agentHub
-        hub.loop.execute { [self] in
-            let done = hub.deviceEvent(event, caller: caller)
-            loop.execute { [self] in
-                awaitingResponse = false
-                guard !isClosed else { return }
-                switch done {
-                case .success: answerDeviceAction(204, "", extraHeaders: [], reason: nil)
-                case .failure(let error): answerDeviceAction(error, extraHeaders: [])
-                }
-                flush()
+        askHub({ $0.deviceEvent(event, caller: caller) }, answer: { [self] done in
+            switch done {
+            case .success: answerDeviceAction(204, "", extraHeaders: [], reason: nil)
+            case .failure(let error): answerDeviceAction(error, extraHeaders: [])
             }
-        }
+        })
     }
 
     /// An API key of `clickToCall.apiKeys` (bearer or `key=`), else an address of

@@ -70,25 +70,17 @@ extension Connection {
         case .success(let parsed):
             request = parsed
         }
-        awaitingResponse = true
-        let hub = context.agentHub
-        hub.loop.execute { [self] in
-            let reply = hub.lastCallersReply(number: request.number)
-            loop.execute { [self] in
-                awaitingResponse = false
-                guard !isClosed else { return }
-                loop.metrics.routeEvent("lastcaller", "widget_shown")
-                switch request.format {
-                case .json:
-                    answerLastCallers(200, reply.encoded(), contentType: "application/json", headOnly: headOnly)
-                case .html:
-                    let page = LastCallersPage.render(reply, callerID: request.callerID, language: language, now: Int64(time(nil)))
-                    answerLastCallers(200, page, contentType: LastCallersPage.contentType, headOnly: headOnly,
-                                      extraHeaders: [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
-                }
-                flush()
+        askHub({ $0.lastCallersReply(number: request.number) }, answer: { [self] reply in
+            loop.metrics.routeEvent("lastcaller", "widget_shown")
+            switch request.format {
+            case .json:
+                answerLastCallers(200, reply.encoded(), contentType: "application/json", headOnly: headOnly)
+            case .html:
+                let page = LastCallersPage.render(reply, callerID: request.callerID, language: language, now: Int64(time(nil)))
+                answerLastCallers(200, page, contentType: LastCallersPage.contentType, headOnly: headOnly,
+                                  extraHeaders: [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
             }
-        }
+        })
     }
 
     private func refuseWidget(_ error: WidgetError, format: LastCallersRequest.Format, language: WidgetLanguage,
@@ -150,26 +142,19 @@ extension Connection {
 
     /// The hub checks the password on its hashing loop, throttled like a `/ws` login.
     private func checkPassword(_ credentials: BasicCredentials, lifetime: Int64) {
-        awaitingResponse = true
-        let hub = context.agentHub
         let address = peerHost
-        hub.loop.execute { [self] in
-            hub.verifyPassword(username: credentials.user, password: credentials.password, address: address) { [self] check in
-                loop.execute { [self] in
-                    awaitingResponse = false
-                    guard !isClosed else { return }
-                    switch check {
-                    case .valid: issueWidgetToken(user: credentials.user, method: "password", lifetime: lifetime)
-                    case .invalid: refuseWidgetToken(.unauthorized(.badPassword))
-                    case .disabled: refuseWidgetToken(.accountDisabled)
-                    case .throttled:
-                        refuseWidgetToken(.tooManyAttempts,
-                                          extraHeaders: [("Retry-After", String(context.config.agents.loginFailureWindowSeconds))])
-                    }
-                    flush()
-                }
+        askHub(later: { hub, done in
+            hub.verifyPassword(username: credentials.user, password: credentials.password, address: address, completion: done)
+        }, answer: { [self] check in
+            switch check {
+            case .valid: issueWidgetToken(user: credentials.user, method: "password", lifetime: lifetime)
+            case .invalid: refuseWidgetToken(.unauthorized(.badPassword))
+            case .disabled: refuseWidgetToken(.accountDisabled)
+            case .throttled:
+                refuseWidgetToken(.tooManyAttempts,
+                                  extraHeaders: [("Retry-After", String(context.config.agents.loginFailureWindowSeconds))])
             }
-        }
+        })
     }
 
     private func issueWidgetToken(user: String, method: String, lifetime: Int64) {

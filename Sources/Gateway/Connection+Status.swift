@@ -5,17 +5,9 @@ import WSFraming
 /// `Connection: close` like the admin API (requests pipelined behind it are not read).
 extension Connection {
     func serveStatus(headOnly: Bool) {
-        awaitingResponse = true
-        let hub = context.agentHub
-        hub.loop.execute { [self] in
-            let agents = hub.statusSummary()
-            loop.execute { [self] in
-                awaitingResponse = false
-                guard !isClosed else { return }
-                respond(status: 200, body: StatusReport.render(context, agents: agents), keepAlive: false,
-                        contentType: "application/json", headOnly: headOnly)
-                flush()
-            }
-        }
+        askHub({ $0.statusSummary() }, answer: { [self] agents in
+            respond(status: 200, body: StatusReport.render(context, agents: agents), keepAlive: false,
+                    contentType: "application/json", headOnly: headOnly)
+        })
     }
 }
