@@ -39,11 +39,7 @@ extension Connection {
         for scheme in request.dialect.authentication {
             switch scheme {
             case .apiKey:
-                let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first
-                if let presented = bearer ?? request.apiKey {
-                    guard let key = settings.key(matching: presented) else { return .failure(.unauthorized(.badSignature)) }
-                    return .success(key.user.map(ClickToCallCaller.agent) ?? .server)
-                }
+                if let keyed = apiKeyCaller(head, queryKey: request.apiKey) { return keyed.mapError(ClickToCallError.unauthorized) }
                 if settings.trustedAddresses.contains(peerHost) { return .success(.server) }
             case .sessionCookie:
                 let token = head.headers.values(for: "Cookie").lazy
@@ -59,6 +55,16 @@ extension Connection {
             }
         }
         return .failure(.unauthorized(.missingCredential))
+    }
+
+    /// The API key the request presents (`Authorization: Bearer`, else the query's `key=`),
+    /// checked against `clickToCall.apiKeys`: a server key or an agent's; nil when none is
+    /// presented. Click-to-call and device Action URLs share the keys.
+    func apiKeyCaller(_ head: HTTPRequestHead, queryKey: String?) -> Result<ClickToCallCaller, AuthError>? {
+        let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first
+        guard let presented = bearer ?? queryKey else { return nil }
+        guard let key = context.config.clickToCall.key(matching: presented) else { return .failure(.badSignature) }
+        return .success(key.user.map(ClickToCallCaller.agent) ?? .server)
     }
 
     private func answerClickToCall(_ reply: ClickToCallReply, dialect: ClickToCallDialect, error: ClickToCallError?) {

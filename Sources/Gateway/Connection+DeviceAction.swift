@@ -39,11 +39,7 @@ extension Connection {
     /// `actionURLs.deviceAddresses` or a phone's identifier in the directory, else, with no
     /// device addresses configured, a loopback client.
     private func deviceCaller(_ head: HTTPRequestHead, key: String?) -> Result<ClickToCallCaller, ActionURLError> {
-        let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first
-        if let presented = bearer ?? key {
-            guard let found = context.config.clickToCall.key(matching: presented) else { return .failure(.unauthorized(.badSignature)) }
-            return .success(found.user.map(ClickToCallCaller.agent) ?? .server)
-        }
+        if let keyed = apiKeyCaller(head, queryKey: key) { return keyed.mapError(ActionURLError.unauthorized) }
         let addresses = context.config.actionURLs.deviceAddresses
         if addresses.contains(peerHost) || context.agentHub.switchboard.directory.device(identifier: peerHost) != nil
             || (addresses.isEmpty && isLoopbackPeer) {
