@@ -14,8 +14,9 @@ import urllib.parse
 
 import pytest
 
-from test_agent import ADMIN_KEY, CALLER, Tab, admin, directory, eventually, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, metric, run, session_token
+from conftest import eventually, metric
+from test_agent import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
+from test_routes import SESSION_SECRET, run, session_token
 
 WIDGET_SECRET = "interop-widget-secret-0123456789abcdefgh"
 NOBODY_CALLED = "+420777000111"
