@@ -47,8 +47,7 @@ class Kamailio:
     def __init__(self, folder: Path, **defines):
         if KAMAILIO is None:
             pytest.fail("kamailio is not installed: apt-get install kamailio kamailio-websocket-modules")
-        if not Path("/usr/lib/x86_64-linux-gnu/kamailio/modules/websocket.so").exists() and not list(
-                Path("/usr/lib").glob("*/kamailio/modules/websocket.so")):
+        if not list(Path("/usr/lib").glob("*/kamailio/modules/websocket.so")):
             pytest.fail("kamailio's websocket module is missing: apt-get install kamailio-websocket-modules")
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -61,8 +60,14 @@ class Kamailio:
             command += ["-A", name if value is None else f"{name}={value}"]
         self.command = command
         self.log_path = folder / "kamailio.log"
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"),
-                                        start_new_session=True, cwd=folder)
+        self.process = None
+        self.start()
+
+    def start(self):
+        """Starts the process (again, after stop(), on the same port) and waits for its RPC."""
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=log,
+                                            start_new_session=True, cwd=self.folder)
         deadline = time.monotonic() + START_SECONDS
         while True:
             try:
@@ -72,7 +77,7 @@ class Kamailio:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                pytest.fail(f"kamailio did not start on port {self.port}:\n{' '.join(command)}\n{self.log[-4000:]}")
+                pytest.fail(f"kamailio did not start on port {self.port}:\n{' '.join(self.command)}\n{self.log[-4000:]}")
             time.sleep(0.1)
 
     @property
