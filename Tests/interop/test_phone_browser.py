@@ -124,7 +124,14 @@ def test_call_with_audio_hold_dtmf_mute_and_hangup(kamailio, static, contexts):
     alice.registered(), bob.registered()
     assert len(server.contacts("alice")) == 1 and len(server.contacts("bob")) == 1
 
-    ringing = connect(alice, bob)
+    # the page's own controls: alice dials, bob answers with the buttons
+    alice.page.type("#target", "bob")
+    alice.page.click("#dial")
+    ringing = bob.wait_event("callRinging")
+    bob.page.wait_for("!document.getElementById('answer').disabled")
+    bob.page.click("#answer")
+    alice.wait_event("callConnect")
+    bob.wait_event("callConnect")
     assert ringing["call"]["direction"] == "INCOMING" and ringing["call"]["number"] == "alice"
     assert ringing["call"]["state"] == 2
     assert alice.wait_event("callRinging")["call"]["direction"] == "OUTGOING"
@@ -134,15 +141,20 @@ def test_call_with_audio_hold_dtmf_mute_and_hangup(kamailio, static, contexts):
     # audio flows both ways (the fake microphone sends 50 packets a second)
     assert all(n > 20 for n in growth([alice, bob])), "no audio while connected"
 
+    alice.page.wait_for("document.getElementById('call-info').textContent === 'To bob: connected'")
+    alice.page.screenshot("phone-alice-connected")
+
     # alice holds: sendonly with her microphone detached; bob answers recvonly: silence both ways
-    assert alice.evaluate("window.phone.hold()") is True
+    alice.page.click("#hold")
     assert alice.wait_event("callHold")["by"] == "local"
     held = bob.wait_event("callHold")
     assert held["by"] == "remote" and held["call"]["remoteHeld"] is True
     assert alice.events("callHold")[-1]["call"]["state"] == 5
     assert settle_growth([alice, bob]) == [0, 0], "packets still flowing on hold"
 
-    assert alice.evaluate("window.phone.unhold()") is True
+    alice.page.wait_for("document.getElementById('hold').textContent === 'Resume'")
+    bob.page.wait_for("document.getElementById('call-info').textContent.includes('held by the other side')")
+    alice.page.click("#hold")
     alice.wait_event("callResume")
     assert bob.wait_event("callResume")["by"] == "remote"
     assert all(n > 20 for n in settle_growth([alice, bob])), "no audio after resume"
@@ -156,8 +168,13 @@ def test_call_with_audio_hold_dtmf_mute_and_hangup(kamailio, static, contexts):
     alice.wait_event("dtmf", 2)
     assert [(e["digit"], e["via"]) for e in alice.events("dtmf")] == [("7", "info"), ("*", "info")]
 
+    # the keypad sends what is pressed
+    alice.page.click("#keypad [data-tone='8']")
+    alice.wait_event("dtmfSent", 2)
+    bob.page.wait_for("window.dtmfHeard.join('') === '159#8'", timeout=10, diagnostics="window.dtmfHeard")
+
     # mute is a toggle and stops the microphone track, not the call
-    assert alice.evaluate("window.phone.mute()") is True
+    alice.page.click("#mute")
     alice.wait_event("callMute")
     assert alice.evaluate("window.phone.find().micTrack.enabled") is False
     assert alice.evaluate("window.phone.mute()") is True
@@ -165,7 +182,7 @@ def test_call_with_audio_hold_dtmf_mute_and_hangup(kamailio, static, contexts):
     assert alice.evaluate("window.phone.find().micTrack.enabled") is True
 
     # bob (called) hangs up: both calls end, cause 4 (called party hung up)
-    assert bob.evaluate("window.phone.hangup()") is True
+    bob.page.click("#hangup")
     for phone in (alice, bob):
         call = phone.wait_event("callHangup")["call"]
         assert call["state"] == 4 and call["cause"] == 4 and call["disconnected"] is not None
@@ -238,6 +255,38 @@ def test_blind_transfer(kamailio, static, contexts):
     assert all(n > 20 for n in growth([alice, carol])), "no audio between alice and carol"
     carol.evaluate("window.phone.hangup()")
     alice.wait_event("callHangup", 2)
+
+
+def test_call_survives_a_reconnect_and_inactive_hold(kamailio, static, contexts):
+    """alice's connection drops in a call: she registers again and refreshes the dialog's target
+    with a re-INVITE (the old connection's alias is dead), so bob's BYE still reaches her. Her
+    phone holds with `inactive` (hold=inactive): silence both ways as with sendonly."""
+    server = kamailio()
+    alice = Phone(contexts(), static, server, "alice", hold="inactive")
+    bob = Phone(contexts(), static, server, "bob")
+    alice.registered(), bob.registered()
+    connect(alice, bob)
+    old = server.contacts("alice")[0]["Received"]
+
+    assert alice.evaluate("window.phone.hold()") is True
+    assert bob.wait_event("callHold")["by"] == "remote"
+    assert settle_growth([alice, bob]) == [0, 0], "packets still flowing on inactive hold"
+    assert alice.evaluate("window.phone.unhold()") is True
+    bob.wait_event("callResume")
+
+    alice.evaluate("window.phone.transport.drop(), true")
+    alice.wait_event("disconnected")
+    alice.wait_event("connected", 2)
+    deadline = time.monotonic() + 10
+    while server.contacts("alice")[0]["Received"] == old:
+        assert time.monotonic() < deadline, "not registered again"
+        time.sleep(0.1)
+    # the target refresh: bob's dialog now points at alice's new connection
+    bob.page.wait_for(f"window.phone.find().dialog.remoteTarget.includes('~{server.contacts('alice')[0]['Received'].split(':')[2].split(';')[0]}~')",
+                      diagnostics="window.phone.find().dialog.remoteTarget")
+    assert all(n > 20 for n in growth([alice, bob])), "media stopped after the reconnect"
+    bob.evaluate("window.phone.hangup()")
+    assert alice.wait_event("callHangup")["call"]["cause"] == 4
 
 
 def test_wrong_password_is_refused(kamailio, static, contexts):

@@ -2,18 +2,19 @@
 // offer, 18x (early media when it carries the answer: the first description received is the
 // answer, §13.2.1), 2xx and ACK, CANCEL before the answer (§9.1). Incoming: 180, 183 with an
 // answer for early media, 200 and the ACK (64·T1 without one ends the call, §13.3.1.4), CANCEL.
-// In the call: re-INVITE hold (sendonly or inactive, RFC 3264 §8.4, RFC 6337 §5.3) and resume,
-// glare (491, §14.1), DTMF (RFC 4733 through RTCDTMFSender, else SIP INFO), mute, blind
-// transfer with REFER (RFC 3515, both sides, with the NOTIFY sipfrag), BYE.
+// In the call: mute, BYE, and what call-hold.mjs (re-INVITE), call-dtmf.mjs and
+// call-transfer.mjs (REFER) add to the class.
 
 import { parseNameAddr, parseUri } from "./address.mjs";
 import { Cause, State, causeForStatus } from "./call-state.mjs";
 import { Dialog } from "./dialog.mjs";
-import { DEFAULT_DURATION_MS, DEFAULT_GAP_MS, normalizeTones, parseInfo, relayBody } from "./dtmf.mjs";
 import { audioCounters, createPeerConnection, localDescription, openMicrophone, playRemote } from "./media.mjs";
-import { farEndHolds, isHold, mediaDirection, setMediaDirection } from "./sdp.mjs";
+import { mediaDirection, setMediaDirection } from "./sdp.mjs";
 import { TIMEOUT, cancelFor } from "./transaction.mjs";
 import { ALLOW, SUPPORTED, randomToken } from "./user-agent.mjs";
+import { holdMethods } from "./call-hold.mjs";
+import { dtmfMethods } from "./call-dtmf.mjs";
+import { transferMethods } from "./call-transfer.mjs";
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -186,7 +187,12 @@ export class Call {
       return;
     }
     const tag = parseNameAddr(response.get("to")).params.tag;
-    if (this.dialog && this.dialog.state === "confirmed" && this.dialog.remoteTag !== tag || this.ended) {
+    if (this.dialog && this.dialog.remoteTag === tag) {
+      // the same 2xx again (a UDP hop behind the proxy retransmits it): ACK again (§13.2.2.4)
+      this.ua.send(this.dialog.createRequest("ACK", { seq: this.invite.cseq.seq, via: this.ua.via() }));
+      return;
+    }
+    if (this.dialog || this.ended) {
       // a 2xx from another fork, or after we gave up: ACK it and end that dialog (§13.2.2.4)
       const other = Dialog.asUac(this.invite, response);
       this.ua.send(other.createRequest("ACK", { seq: this.invite.cseq.seq, via: this.ua.via() }));
@@ -356,146 +362,7 @@ export class Call {
     }
   }
 
-  // ------------------------------------------------------------------ re-INVITE: hold, resume
-
-  /** A re-INVITE from the far end: answer its offer (keeping our own hold, which the browser
-   * does by intersecting directions), or offer in the 200 when it has none. */
-  async receiveReinvite(request, server) {
-    if (this.offerPending) {
-      server.respond(491, "Request Pending"); // §14.2
-      return;
-    }
-    this.offerPending = true;
-    try {
-      let sdp;
-      if (request.body) {
-        const direction = await this.applyRemote("offer", request.body);
-        sdp = await localDescription(this.pc, "answer", this.options.iceGatheringTimeoutMs);
-        this.remoteHoldChanged(isHold(direction));
-      } else {
-        sdp = await localDescription(this.pc, "offer", this.options.iceGatheringTimeoutMs);
-        this.awaitingAck = "answer";
-      }
-      server.respond(200, "OK", { body: sdp, headers: [["Contact", this.ua.contact()], ["Content-Type", "application/sdp"]] });
-      this.waitForAck();
-    } catch (error) {
-      if (!server.final) server.respond(488, "Not Acceptable Here");
-      this.emit("callError", { error: String(error.message || error) });
-    } finally {
-      this.offerPending = false;
-    }
-  }
-
-  remoteHoldChanged(held) {
-    if (held === this.remoteHeld) return;
-    this.remoteHeld = held;
-    this.emit(held ? "callHold" : "callResume", { by: "remote" });
-  }
-
-  /** Puts the far end on hold: re-INVITE with sendonly (or the configured inactive) and nothing
-   * sent meanwhile (the microphone is detached: no music on hold in a browser). */
-  hold() { return this.changeHold(true); }
-
-  unhold() { return this.changeHold(false); }
-
-  async changeHold(hold) {
-    if (this.ended || !this.dialog || this.dialog.state !== "confirmed" || this.held === hold) return false;
-    if (this.offerPending) return false;
-    const transceiver = this.pc.getTransceivers()[0];
-    const previous = { direction: transceiver.direction, track: transceiver.sender.track };
-    transceiver.direction = hold ? this.options.holdDirection : "sendrecv";
-    await transceiver.sender.replaceTrack(hold ? null : this.micTrack);
-    const ok = await this.reinvite();
-    if (!ok) {
-      transceiver.direction = previous.direction;
-      await transceiver.sender.replaceTrack(previous.track);
-      return false;
-    }
-    this.held = hold;
-    this.setState(hold ? State.HOLD : State.CONNECTED, hold ? "callHold" : "callResume", { by: "local" });
-    return true;
-  }
-
-  /** A re-INVITE with a new offer from the current transceiver state. Resolves true on 2xx.
-   * 491 (glare) is retried after §14.1's random wait; 408/481 end the call (§12.2.1.2); any
-   * other failure rolls the offer back. Also used to refresh the target after a reconnect. */
-  async reinvite() {
-    this.offerPending = true;
-    try {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const sdp = await localDescription(this.pc, "offer", this.options.iceGatheringTimeoutMs);
-        const response = await new Promise((resolve) => this.request("INVITE", {
-          body: sdp, contentType: "application/sdp", headers: [["Contact", this.ua.contact()], ["Allow", ALLOW]],
-        }, { onFinal: resolve, onTimeout: () => resolve({ status: 408 }) }));
-        if (this.ended) return false;
-        if (response.status >= 200 && response.status < 300) {
-          this.ua.send(this.dialog.createRequest("ACK", { seq: response.cseq.seq, via: this.ua.via() }));
-          if (response.get("contact")) this.dialog.remoteTarget = parseNameAddr(response.get("contact")).uri;
-          const direction = await this.applyRemote("answer", response.body);
-          const holds = farEndHolds(mediaDirection(sdp), direction);
-          if (holds !== null) this.remoteHoldChanged(holds);
-          return true;
-        }
-        await this.pc.setLocalDescription({ type: "rollback" });
-        if (response.status === 408 || response.status === 481) {
-          this.hangup({ cause: Cause.UNKNOWN, reason: `re-INVITE ${response.status}` });
-          return false;
-        }
-        if (response.status !== 491) return false;
-        // §14.1: the owner of the Call-ID (the caller) waits 2.1–4 s, the other side 0–2 s
-        const wait = this.direction === "outgoing" ? 2100 + Math.random() * 1900 : Math.random() * 2000;
-        await new Promise((resolve) => { this.glareTimer = this.ua.timers.setTimeout(resolve, wait); });
-        if (this.ended) return false;
-      }
-      return false;
-    } finally {
-      this.offerPending = false;
-    }
-  }
-
-  // ------------------------------------------------------------------ DTMF, mute
-
-  /** Sends tones: RFC 4733 telephone-events when the sender can, else one INFO per tone.
-   * `via` ("auto", "rfc4733", "info") overrides the phone's `dtmf` option for this call. */
-  async sendDtmf(tones, { durationMs = DEFAULT_DURATION_MS, gapMs = DEFAULT_GAP_MS, via = this.options.dtmf } = {}) {
-    tones = normalizeTones(tones);
-    if (this.ended || !this.dialog || this.dialog.state !== "confirmed") return null;
-    const sender = this.pc.getTransceivers()[0]?.sender;
-    if (via !== "info" && sender?.dtmf?.canInsertDTMF) {
-      sender.dtmf.insertDTMF(tones, durationMs, gapMs);
-      this.emit("dtmfSent", { tones, via: "rfc4733" });
-      return "rfc4733";
-    }
-    if (via === "rfc4733") {
-      this.emit("callError", { error: "RFC 4733 DTMF cannot be sent now (no telephone-event or no audio track)" });
-      return null;
-    }
-    for (const tone of tones.replace(/,/g, "")) {
-      const response = await new Promise((resolve) => this.request("INFO", {
-        body: relayBody(tone, durationMs), contentType: "application/dtmf-relay",
-      }, { onFinal: resolve, onTimeout: () => resolve({ status: 408 }) }));
-      if (response.status >= 300) {
-        this.emit("callError", { error: `INFO ${response.status}` });
-        return null;
-      }
-    }
-    this.emit("dtmfSent", { tones, via: "info" });
-    return "info";
-  }
-
-  receiveInfo(request, server) {
-    if (!request.body) {
-      server.respond(200, "OK"); // an empty INFO checks that the dialog lives
-      return;
-    }
-    const tone = parseInfo(request.get("content-type"), request.body);
-    if (!tone) {
-      server.respond(415, "Unsupported Media Type", { headers: [["Accept", "application/dtmf-relay, application/dtmf"]] });
-      return;
-    }
-    server.respond(200, "OK");
-    this.emit("dtmf", { digit: tone.digit, durationMs: tone.durationMs, via: "info" });
-  }
+  // ------------------------------------------------------------------ mute
 
   /** Toggles the microphone (seeds/004 `mute()` is a toggle), or sets it when `on` is given. */
   mute(on = !this.muted) {
@@ -504,90 +371,6 @@ export class Call {
     if (this.micTrack) this.micTrack.enabled = !on;
     this.emit(on ? "callMute" : "callUnmute");
     return true;
-  }
-
-  // ------------------------------------------------------------------ blind transfer (RFC 3515)
-
-  /** Asks the far end to call `target` (REFER) and ends this call once it reports success
-   * (NOTIFY with a 2xx sipfrag, RFC 3515 §2.4.5). */
-  transfer(target) {
-    if (this.ended || !this.dialog || this.dialog.state !== "confirmed") return false;
-    const uri = this.phone.targetUri(target);
-    this.transferring = true;
-    this.request("REFER", {
-      headers: [["Refer-To", `<${uri}>`], ["Referred-By", `<${this.ua.aor}>`], ["Contact", this.ua.contact()]],
-    }, {
-      onFinal: (response) => {
-        if (response.status >= 300) {
-          this.transferring = false;
-          this.emit("transferFailed", { status: response.status, reason: response.reason });
-        }
-      },
-      onTimeout: () => {
-        this.transferring = false;
-        this.emit("transferFailed", { status: 408 });
-      },
-    });
-    this.emit("transferStarted", { target: uri });
-    return true;
-  }
-
-  receiveNotify(request, server) {
-    server.respond(200, "OK");
-    if (!/^refer\b/i.test(request.get("event") || "") || !this.transferring) return;
-    const status = Number((/^SIP\/2\.0 (\d{3})/.exec(request.body || "") || [])[1] || 0);
-    if (status >= 200 && status < 300) {
-      this.emit("transferSucceeded", { status });
-      this.hangup({ cause: Cause.TRANSFER });
-    } else if (status >= 300) {
-      this.transferring = false;
-      this.emit("transferFailed", { status });
-    }
-  }
-
-  /** The far end transfers us: accept (202), call the Refer-To target, report with NOTIFY. */
-  receiveRefer(request, server) {
-    let target;
-    try {
-      target = parseNameAddr(request.get("refer-to") || "").uri;
-      parseUri(target);
-    } catch {
-      server.respond(400, "Bad Refer-To");
-      return;
-    }
-    if (this.transferSubscription) {
-      server.respond(491, "Request Pending");
-      return;
-    }
-    server.respond(202, "Accepted", { headers: [["Contact", this.ua.contact()]] });
-    this.transferSubscription = { target };
-    this.notifyTransfer("SIP/2.0 100 Trying", "active;expires=60");
-    this.emit("callTransferred", { target });
-    const referredBy = request.get("referred-by");
-    const next = this.phone.placeCall(target, {
-      referredBy: referredBy ? parseNameAddr(referredBy).uri : this.remoteUri,
-      headers: referredBy ? [["Referred-By", referredBy]] : [],
-    });
-    const report = (type, call) => {
-      if (call !== next) return;
-      if (type === "callConnect") {
-        this.notifyTransfer("SIP/2.0 200 OK", "terminated;reason=noresource");
-        this.phone.off(report);
-      } else if (type === "callHangup") {
-        this.notifyTransfer(`SIP/2.0 ${call.lastStatus || 503} Failed`, "terminated;reason=noresource");
-        this.transferSubscription = null;
-        this.phone.off(report);
-      }
-    };
-    this.phone.on(report);
-  }
-
-  notifyTransfer(sipfrag, subscriptionState) {
-    if (this.ended) return;
-    this.request("NOTIFY", {
-      body: sipfrag + "\r\n", contentType: "message/sipfrag;version=2.0",
-      headers: [["Event", "refer"], ["Subscription-State", subscriptionState], ["Contact", this.ua.contact()]],
-    });
   }
 
   // ------------------------------------------------------------------ ending
@@ -623,3 +406,5 @@ export class Call {
     this.setState(State.HANGUP, "callHangup", detail);
   }
 }
+
+Object.assign(Call.prototype, holdMethods, dtmfMethods, transferMethods);

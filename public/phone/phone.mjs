@@ -98,7 +98,7 @@ export class Phone {
       this.connected = false;
       this.ua.layer.failAll();
       this.registration.disconnected();
-      this.reconnecting = wasConnected;
+      this.reconnecting = this.reconnecting || wasConnected;
       this.emit("disconnected", null, detail);
     } else if (state === "connecting") {
       this.emit("connecting", null, detail);
@@ -115,7 +115,10 @@ export class Phone {
       if (this.reconnecting) {
         // RFC 5626 §4.2.1: a new flow; the far ends of our calls learn it from a target refresh
         this.reconnecting = false;
-        for (const call of this.ua.calls) if (call.dialog?.state === "confirmed") call.reinvite();
+        for (const call of this.ua.calls) {
+          if (call.dialog?.state !== "confirmed") continue;
+          call.reinvite().catch((error) => call.emit("callError", { error: String(error?.message || error) }));
+        }
       }
     } else if (state === "unregistered") {
       this.registered = false;
