@@ -3,7 +3,8 @@ deploy/kamailio/kamailio.cfg, started for a test on a free loopback port with it
 in a temporary folder: no root paths, no system service. docs/sip.md describes the config.
 
     from kamailio import kamailio               # the pytest fixture: a function that starts one
-    server = kamailio()                         # WS_PORT free, WITH_RPC, the demo user table
+    server = kamailio()                         # WS_PORT free, WITH_RPC, the demo user table,
+                                                # MIN_EXPIRES 5 (tests watch refreshes)
     server = kamailio(AUTH_ALGORITHM='"MD5"', GATEWAY_ADDR='"127.0.0.2"')
     server.ws_url                               # ws://127.0.0.1:PORT
     server.rpc("ul.dump")                       # JSON-RPC over xhttp (WITH_RPC)

@@ -289,7 +289,7 @@ def test_call_survives_a_reconnect_and_inactive_hold(kamailio, static, contexts)
     assert alice.wait_event("callHangup")["call"]["cause"] == 4
 
 
-def test_wrong_password_is_refused(kamailio, static, contexts):
+def test_wrong_password_is_refused_and_md5_works(kamailio, static, contexts):
     server = kamailio()
     carol = Phone(contexts(), static, server, "carol", password="not-carol")
     refused = carol.wait_event("registrationFailed")
@@ -298,6 +298,13 @@ def test_wrong_password_is_refused(kamailio, static, contexts):
     assert carol.events("registered") == [] and len(carol.events("registrationFailed")) == 1  # no retry loop
     assert server.contacts("carol") == []
     assert carol.evaluate("document.getElementById('phone').dataset.registration") == "failed"
+
+    # a server that challenges with MD5 (AUTH_ALGORITHM, RFC 8760's older algorithm)
+    md5 = kamailio(AUTH_ALGORITHM='"MD5"')
+    dana = Phone(contexts(), static, md5, "dana", log="1")
+    dana.registered()
+    assert len(md5.contacts("dana")) == 1
+    assert any("algorithm=MD5" in c["text"] for c in dana.page.console if "Authorization" in c["text"])
 
 
 def test_refresh_reconnect_and_server_restart_keep_one_binding(kamailio, static, contexts):

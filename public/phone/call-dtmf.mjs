@@ -9,7 +9,7 @@ export const dtmfMethods = {
   async sendDtmf(tones, { durationMs = DEFAULT_DURATION_MS, gapMs = DEFAULT_GAP_MS, via = this.options.dtmf } = {}) {
     tones = normalizeTones(tones);
     if (this.ended || !this.dialog || this.dialog.state !== "confirmed") return null;
-    const sender = this.pc.getTransceivers()[0]?.sender;
+    const sender = this.transceiver?.sender;
     if (via !== "info" && sender?.dtmf?.canInsertDTMF) {
       sender.dtmf.insertDTMF(tones, durationMs, gapMs);
       this.emit("dtmfSent", { tones, via: "rfc4733" });

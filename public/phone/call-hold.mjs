@@ -53,7 +53,7 @@ export const holdMethods = {
   async changeHold(hold) {
     if (this.ended || !this.dialog || this.dialog.state !== "confirmed" || this.held === hold) return false;
     if (this.offerPending) return false;
-    const transceiver = this.pc.getTransceivers()[0];
+    const transceiver = this.transceiver;
     const previous = { direction: transceiver.direction, track: transceiver.sender.track };
     let ok = false;
     try {

@@ -43,12 +43,14 @@ export class Call {
     this.stream = null;
     this.invite = invite;
     this.inviteServer = server;
-    this.inviteClient = null;
     this.localTag = randomToken(5);
     this.remoteAnswered = false;
     this.localAnswer = null;
     this.provisionalSeen = false;
+    this.earlyEmitted = false;
     this.cancelRequested = false;
+    this.cancelSent = false;
+    this.lastStatus = null;           // the final status that ended it, if one did
     this.ackTimer = null;
     this.awaitingAck = null;
     this.offerPending = false;
@@ -103,7 +105,8 @@ export class Call {
     return this.stream.getAudioTracks()[0];
   }
 
-  get transceiver() { return this.pc?.getTransceivers().find((t) => t.receiver.track?.kind === "audio") || null; }
+  /** The audio transceiver (the only one: calls are audio only). */
+  get transceiver() { return this.pc?.getTransceivers()[0] || null; }
   get micTrack() { return this.stream?.getAudioTracks()[0] || null; }
 
   stopMedia() {
@@ -148,9 +151,8 @@ export class Call {
     });
     this.ua.sendAuthenticated(build, 1, {
       isCancelled: () => this.cancelRequested,
-      onSent: (request, transaction) => {
+      onSent: (request) => {
         this.invite = request;
-        this.inviteClient = transaction;
         this.provisionalSeen = false;
       },
       onProvisional: (response) => this.serial(() => this.outgoingProvisional(response)),
@@ -230,7 +232,7 @@ export class Call {
     const track = await this.openMedia();
     if (this.invite.body) {
       await this.applyRemote("offer", this.invite.body);
-      const transceiver = this.pc.getTransceivers()[0];
+      const transceiver = this.transceiver;
       await transceiver.sender.replaceTrack(track);
       transceiver.sender.setStreams?.(this.stream);
       transceiver.direction = "sendrecv";

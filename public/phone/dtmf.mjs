@@ -4,7 +4,7 @@
 // tone alone). RTCDTMFSender accepts 0-9, *, #, A-D and "," (a 2 s pause).
 
 export const TONES = /^[0-9*#A-D,]+$/;
-export const DEFAULT_DURATION_MS = 100;
+export const DEFAULT_DURATION_MS = 160;
 export const DEFAULT_GAP_MS = 70;
 
 /** Upper-cases and checks a tone string; throws RangeError for anything else. */
