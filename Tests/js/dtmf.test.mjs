@@ -22,7 +22,7 @@ test("tones are checked before anything is sent", () => {
   assert.throws(() => normalizeTones(""), RangeError);
 });
 
-test("final responses map to the seeds/004 causes", () => {
+test("final responses map to the Call object's causes (docs/compatibility.md §1.6)", () => {
   assert.equal(causeForStatus(486), Cause.BUSY);
   assert.equal(causeForStatus(600), Cause.BUSY);
   assert.equal(causeForStatus(404), Cause.INVALID_NUMBER);

@@ -1,6 +1,6 @@
-// The call states and hang-up causes of the seeds/004 Call object (docs/agent-protocol.md §6.1),
-// and which cause a SIP final response means, so that the phone's events carry the values the
-// agent bar passes to a CRM.
+// The call states and hang-up causes of the agent bar's Call object (docs/compatibility.md
+// §1.6, docs/agent-protocol.md §6.1), and which cause a SIP final response means, so that the
+// phone's events carry the values the agent bar passes to a CRM.
 
 export const State = Object.freeze({ NEW: 0, CONNECTING: 1, RINGING: 2, CONNECTED: 3, HANGUP: 4, HOLD: 5 });
 

@@ -63,7 +63,7 @@ export class Call {
   get number() { return parseUri(this.remoteUri).user ?? this.remoteUri; }
   get ended() { return this.state === State.HANGUP; }
 
-  /** The seeds/004-style view of this call (docs/sip.md "Call"). */
+  /** The view of this call in the Call object's terms (docs/sip.md "Call info"). */
   info() {
     return {
       uniqueid: this.id, direction: this.direction === "outgoing" ? "OUTGOING" : "INCOMING",
@@ -366,7 +366,7 @@ export class Call {
 
   // ------------------------------------------------------------------ mute
 
-  /** Toggles the microphone (seeds/004 `mute()` is a toggle), or sets it when `on` is given. */
+  /** Toggles the microphone (the bar's `mute()` is a toggle, docs/compatibility.md §1.4), or sets it when `on` is given. */
   mute(on = !this.muted) {
     if (this.ended) return false;
     this.muted = on;

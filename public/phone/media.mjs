@@ -1,12 +1,13 @@
 // The WebRTC side of a call: the microphone (getUserMedia with the agent bar's
-// audioInputConstraints, seeds/004), the peer connection, waiting for ICE gathering to finish
+// audioInputConstraints, docs/compatibility.md §1.2), the peer connection, waiting for ICE gathering to finish
 // (SIP carries one complete description, no trickle), playing the far end, and the audio
 // packet counters of getStats (W3C webrtc-stats: inbound-rtp, outbound-rtp).
 
 export const ICE_GATHERING_TIMEOUT_MS = 5000;
 
-/** The microphone. `constraints` are seeds/004 AudioInputConstraints (echoCancellation,
- * noiseSuppression, autoGainControl) or any MediaTrackConstraints; absent ones are defaults. */
+/** The microphone. `constraints` are the bar's audioInputConstraints (docs/compatibility.md
+ * §1.2: echoCancellation, noiseSuppression, autoGainControl) or any MediaTrackConstraints;
+ * absent ones are the browser's defaults. */
 export async function openMicrophone(constraints = {}) {
   const audio = constraints && Object.keys(constraints).length ? constraints : true;
   return navigator.mediaDevices.getUserMedia({ audio, video: false });

@@ -1,6 +1,6 @@
 // The web phone's public interface: createPhone(options) gives a phone that connects, registers
 // and places and takes calls, and reports everything as events to one callback. The agent bar
-// (seeds/004) and the popup (seeds/003) embed it; public/phone/index.html is a page around it.
+// (docs/compatibility.md §1) and the popup (§2) embed it; public/phone/index.html is a page around it.
 // docs/sip.md documents the options, methods and events.
 
 import { formatUri, parseNameAddr } from "./address.mjs";
