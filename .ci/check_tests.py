@@ -7,6 +7,8 @@ a suite fails even when the runner's exit status says otherwise.
                                                 `@Test` functions of each Tests/<Module>/
   check_tests.py pytest RESULTS.xml TESTS_DIR   pytest's --junitxml against the `def test_`
                                                 functions of each test_*.py
+  check_tests.py node   RESULTS.xml TESTS_DIR   `node --test --test-reporter=junit` against the
+                                                `test(` calls of the *.test.mjs files
 
 Fails (exit 1) on a failure or an error, on any skip not listed in ALLOWED_SKIPS, and on a module or
 file whose executed tests are fewer than it declares. Prints one line per module or file.
@@ -25,6 +27,7 @@ ALLOWED_SKIPS = {
 
 SWIFT_TEST = re.compile(r"^\s*@Test\b", re.MULTILINE)
 PYTHON_TEST = re.compile(r"^(?:async\s+)?def (test_\w+)\(", re.MULTILINE)
+NODE_TEST = re.compile(r"^\s*test\(", re.MULTILINE)
 
 
 def cases(results: Path):
@@ -56,7 +59,7 @@ def check(kind: str, results: Path, tests: Path) -> int:
     ran = Counter()
     names = {}
     for classname, name, outcome in cases(results):
-        key = classname.split(".")[0] if kind == "swift" else next(
+        key = classname.split(".")[0] if kind != "pytest" else next(
             (part for part in classname.split(".") if part.startswith("test_")), classname)
         label = f"{classname}/{name}"
         if outcome == "skipped":
@@ -74,6 +77,11 @@ def check(kind: str, results: Path, tests: Path) -> int:
             print(f"check_tests: {module}: {ran[module]} run of {count} declared")
             if ran[module] < count:
                 problems.append(f"{module}: {count - ran[module]} declared tests did not run")
+    elif kind == "node":
+        declared = sum(len(NODE_TEST.findall(source.read_text(encoding="utf-8"))) for source in tests.glob("*.test.mjs"))
+        print(f"check_tests: node: {sum(ran.values())} run of {declared} declared")
+        if sum(ran.values()) < declared:
+            problems.append(f"node: {declared - sum(ran.values())} declared tests did not run")
     else:
         for module, functions in declared_pytest(tests).items():
             missing = functions - names.get(module, set())
@@ -89,6 +97,6 @@ def check(kind: str, results: Path, tests: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("swift", "pytest"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("swift", "pytest", "node"):
         sys.exit(__doc__)
     sys.exit(check(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])))
