@@ -25,9 +25,14 @@ struct AgentSettings: Sendable {
     var closedLogoutSeconds = 10
     /// A `dial` repeating an `idempotencyKey` within this gets the first reply. Default 10 s.
     var dialDedupSeconds = 10
-    /// Failed logins per user name and per address before `loginError` 5. Default 5 in 300 s.
+    /// Password attempts per user name before `loginError` 5, counted when they start (a right
+    /// password forgets them). Default 5 in 300 s.
     var loginMaxFailures = 5
     var loginFailureWindowSeconds = 300
+    /// Failed password attempts per client address in the same window before `loginError` 5, for
+    /// every user name: far above `loginMaxFailures`, so that one agent's typos do not lock out an
+    /// office behind one address. Default 100.
+    var loginAddressMaxFailures = 100
     /// Requests of one tab waiting for their replies; more are refused with `tooManyRequests`.
     /// Default 32.
     var tabRequestsInFlight = 32
@@ -47,6 +52,7 @@ struct AgentSettings: Sendable {
         if let v: Int = try section.take("dialDedupSeconds", range: 1...3_600) { dialDedupSeconds = v }
         if let v: Int = try section.take("loginMaxFailures", range: 1...1_000) { loginMaxFailures = v }
         if let v: Int = try section.take("loginFailureWindowSeconds", range: 1...86_400) { loginFailureWindowSeconds = v }
+        if let v: Int = try section.take("loginAddressMaxFailures", range: 1...1_000_000) { loginAddressMaxFailures = v }
         if let v: Int = try section.take("tabRequestsInFlight", range: 1...10_000) { tabRequestsInFlight = v }
     }
 
