@@ -340,7 +340,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     func newWindow() -> ReplayWindow {
-        ReplayWindow(capacity: settings.replayEvents, maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
+        ReplayWindow(capacity: settings.replayEvents, maxBytes: settings.replayBytes,
+                     maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
     }
 
     // MARK: the Switchboard

@@ -9,6 +9,9 @@ struct AgentSettings: Sendable {
     var serverVersion = "4.0.0"
     /// Per-user events kept for `attach`. Default 1,000.
     var replayEvents = 1_000
+    /// Bytes of per-user events kept for `attach` (their encoded messages): the oldest go first
+    /// past it, however few. Default 1 MiB.
+    var replayBytes = 1 << 20
     /// How long they are kept. Default 300 s.
     var replayAgeSeconds = 300
     /// A `callRinging` is sent once more when no tab `ack`s it within this. Default 3 s.
@@ -43,6 +46,7 @@ struct AgentSettings: Sendable {
         if let v: String = try section.take("directory") { directoryFile = v }
         if let v: String = try section.take("serverVersion") { serverVersion = v }
         if let v: Int = try section.take("replayEvents", range: 1...1_000_000) { replayEvents = v }
+        if let v: Int = try section.take("replayBytes", range: 1_024...(1 << 30)) { replayBytes = v }
         if let v: Int = try section.take("replayAgeSeconds", range: 1...86_400) { replayAgeSeconds = v }
         if let v: Int = try section.take("ackTimeoutMilliseconds", range: 100...600_000) { ackTimeoutMilliseconds = v }
         if let v: Int = try section.take("ackResends", range: 0...10) { ackResends = v }
