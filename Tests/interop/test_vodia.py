@@ -148,7 +148,11 @@ def test_session_endpoint_answers_a_good_link_once_and_refuses_the_rest(vodia_ga
     refused(gw, without("time", time="0" + good["time"][0]), 400, "malformed")
     refused(gw, without("duration", duration="-5"), 400, "malformed")
     refused(gw, without("destnumber"), 400, "missingNumber")
-    refused(gw, without("destnumber", destnumber="0800 CALL ME"), 400, "invalidNumber")
+    # The number plan reads the number only once the signature is good (issue 18): a good link
+    # for no number or an unknown extension is 400, the same number in a forged link 401.
+    refused(gw, link(dest="0800 CALL ME"), 400, "invalidNumber")
+    refused(gw, link(dest="2999"), 400, "unknownExtension")
+    refused(gw, link(dest="2999", pass_="2" * 32), 401, "badSignature")
     refused(gw, without(extra="1"), 400, "unknownParameter")
     refused(gw, without("lang", lang="not a tag"), 400, "invalidParameter")
     refused(gw, query + "&pass=" + "0" * 32, 400, "repeatedParameter")
@@ -167,7 +171,7 @@ def test_session_endpoint_answers_a_good_link_once_and_refuses_the_rest(vodia_ga
 
     # Counted and logged, without the pass.
     counted(gw, "session_opened", 4)
-    counted(gw, "refused_badSignature", 7)
+    counted(gw, "refused_badSignature", 8)
     counted(gw, "refused_replayed", 1)
     counted(gw, "refused_expired", 1)
     counted(gw, "refused_methodNotAllowed", 3)
