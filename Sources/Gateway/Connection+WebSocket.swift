@@ -49,6 +49,8 @@ extension Connection {
         messageStartedAt = nil
         loop.metrics.add(.messageTimeouts)
         fail(.messageTimeout(milliseconds: limit))
+        // No read brought this on: write the close frame now, not with the peer's next byte.
+        flush()
     }
 
     /// Performs what one inbound event asks for; returns false to stop decoding (after a close).

@@ -416,33 +416,57 @@ def drip(sock, data, interval):
     return thread
 
 
+def drip_and_read(sock, data, interval, timeout=10.0):
+    """Sends `data` a byte every `interval` while reading, in one thread (an ssl socket must not
+    be read and written from two); returns what was read up to the end of the connection."""
+    received, index = b"", 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if index < len(data):
+            try:
+                sock.sendall(data[index:index + 1])
+            except OSError:
+                index = len(data)
+            index += 1
+        sock.settimeout(interval)
+        try:
+            chunk = sock.recv(65536)
+        except (socket.timeout, TimeoutError):
+            continue
+        except (ConnectionResetError, ssl.SSLError):
+            break
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
 def test_handshake_timeout_is_not_extended_by_dripping(start_gateway):
-    gw = start_gateway(config={"limits": {"handshakeTimeoutMilliseconds": 2000}})
+    gw = start_gateway(config={"limits": {"handshakeTimeoutMilliseconds": 3000}})
     head = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nUser-Agent: drip\r\n\r\n"  # 56 bytes: 5.6 s dripped
     # Nothing sent: closed without an answer.
     started = time.monotonic()
     silent = connect(gw)
     assert read_to_end(silent) == b""
-    assert 1.9 <= time.monotonic() - started < 4
+    assert 2.9 <= time.monotonic() - started < 5
     silent.close()
     # A head dripped a byte every 100 ms: 408 at the deadline, not when the head would be whole.
     started = time.monotonic()
     dripped = connect(gw)
-    drip(dripped, head, 0.1)
-    status, _, body = parse_response(read_to_end(dripped))
+    status, _, body = parse_response(drip_and_read(dripped, head, 0.1))
     assert (status, body) == (408, b"request head not completed in time\n")
-    assert 1.9 <= time.monotonic() - started < 3.2
+    assert 2.9 <= time.monotonic() - started < 4.5
     # TLS: the deadline runs from the TCP connect, the TLS handshake included (docs/config.md).
     started = time.monotonic()
     raw = socket.create_connection(("127.0.0.1", gw.tls_port))
-    time.sleep(1.5)  # the scenario: a client slow to start its handshake
+    time.sleep(1.0)  # the scenario: a client slow to start its handshake
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     tls = context.wrap_socket(raw, server_hostname="localhost")
-    drip(tls, head, 0.1)
-    status, _, _ = parse_response(read_to_end(tls))
+    status, _, _ = parse_response(drip_and_read(tls, head, 0.1))
     assert status == 408
-    assert time.monotonic() - started < 3.2, "the head's deadline started again after the TLS handshake"
+    # From the connect: 3 s (and a tick); from the handshake's end it would be 4 s and more.
+    assert time.monotonic() - started < 3.8, "the head's deadline started again after the TLS handshake"
     assert wait_metric(gw, 'callgate_timeouts_total{kind="handshake"}', 3) == 3
     assert len(re.findall(r"info handshake_timeout peer=127\.0\.0\.1", gw.log)) == 3
     assert_healthy(gw)
@@ -458,6 +482,12 @@ def test_message_timeout_closes_a_dripped_frame_or_message_1008(start_gateway):
         assert (code, messages) == (1008, [])
         assert 1.9 <= time.monotonic() - started < 4
         assert ws.at_end()
+    # Half a frame, then nothing: the close comes at the deadline, not with a next byte.
+    with Peer(gw, "/echo") as ws:
+        started = time.monotonic()
+        ws.sock.sendall(frame(0x2, b"h" * 100)[:50])
+        code, _, _ = ws.until_close(timeout=8)
+        assert code == 1008 and 1.9 <= time.monotonic() - started < 4
     # A fragmented message whose first fragment came whole, kept busy with pings: 1008 too.
     with Peer(gw, "/echo") as ws:
         started = time.monotonic()
@@ -480,9 +510,9 @@ def test_message_timeout_closes_a_dripped_frame_or_message_1008(start_gateway):
                 ws.sock.sendall(bytes([byte]))
                 time.sleep(0.07)  # 13 bytes: 0.9 s a message
             assert ws.receive() == (0x1, b"slow %d" % i)
-    assert wait_metric(gw, 'callgate_timeouts_total{kind="message"}', 2) == 2
-    assert metric(gw, 'callgate_websocket_closes_sent_total{code="1008"}') == 2
-    assert len(re.findall(r"info websocket_failed peer=127\.0\.0\.1 code=1008 error=\"?messageTimeout", gw.log)) == 2
+    assert wait_metric(gw, 'callgate_timeouts_total{kind="message"}', 3) == 3
+    assert metric(gw, 'callgate_websocket_closes_sent_total{code="1008"}') == 3
+    assert len(re.findall(r"info websocket_failed peer=127\.0\.0\.1 code=1008 error=\"?messageTimeout", gw.log)) == 3
     assert_healthy(gw)
 
 
@@ -539,8 +569,27 @@ def test_shutdown_grace_ends_the_wait_for_a_silent_client(start_gateway):
 
 
 def hold(gw, count, source):
-    """`count` idle connections from `source` (each holds a place until closed)."""
-    return [connect(gw, source) for _ in range(count)]
+    """`count` connections from `source`, each holding a place until closed: each is seen
+    admitted (a keep-alive `GET /healthz` answered 200). One refused (a place still held by a
+    connection the gateway has not seen closed yet, such as the fixture's start-up probe) is
+    tried again. Returns the connections and how many refusals that took."""
+    held, refusals = [], 0
+    while len(held) < count:
+        sock = connect(gw, source)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        response = b""
+        while not response.endswith(b"\r\n\r\nok\n") and b"Connection: close" not in response:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            response += chunk
+        if response.startswith(b"HTTP/1.1 200") and response.endswith(b"ok\n"):
+            held.append(sock)
+        else:
+            sock.close()
+            refusals += 1
+            assert refusals < 20, response
+    return held, refusals
 
 
 def refused(gw, source, tls=False):
@@ -551,22 +600,22 @@ def refused(gw, source, tls=False):
 def test_max_connections_503_and_the_probe_reserve(start_gateway):
     gw = start_gateway(config={"limits": {"maxConnections": 6, "maxConnectionsPerAddress": 0, "probeConnections": 2,
                                           "handshakeTimeoutMilliseconds": 60000}})
-    flood = hold(gw, 6, FLOOD_ADDRESS)
+    flood, early = hold(gw, 6, FLOOD_ADDRESS)
     try:
-        # Accepts are in order: the six took every place before this one came.
         assert refused(gw, OTHER_ADDRESS) == (503, "5", b"connection limit reached (max_connections)\n")
         assert refused(gw, FLOOD_ADDRESS)[0] == 503
         # A probe address is answered on the reserve: liveness, readiness and metrics.
         assert get(gw, "/healthz")[::2] == (200, b"ok\n")
         assert get(gw, "/readyz")[::2] == (200, b"ready\n")
-        assert wait_metric(gw, 'callgate_connections_rejected_total{reason="max_connections"}', 2) == 2
+        rejected = 'callgate_connections_rejected_total{reason="max_connections"}'
+        assert wait_metric(gw, rejected, 2 + early) == 2 + early
         assert metric(gw, "callgate_probe_reserve_connections_total") >= 3
         # Nothing else: the reserve is for health checks.
         status, _, body = get(gw, "/echo")
         assert (status, body) == (503, b"connection limit reached (probe_reserve)\n")
         assert wait_metric(gw, 'callgate_connections_rejected_total{reason="probe_reserve"}') == 1
         # The reserve has a size too: with its two places held, a probe is refused as well.
-        probes = hold(gw, 2, "127.0.0.1")
+        probes, _ = hold(gw, 2, "127.0.0.1")
         try:
             assert refused(gw, "127.0.0.1")[0] == 503
         finally:
@@ -584,8 +633,8 @@ def test_max_connections_503_and_the_probe_reserve(start_gateway):
 
 def test_max_connections_per_address_429(start_gateway):
     gw = start_gateway(config={"limits": {"maxConnectionsPerAddress": 3, "handshakeTimeoutMilliseconds": 60000}})
-    flood = hold(gw, 3, FLOOD_ADDRESS)
-    own = hold(gw, 3, "127.0.0.1")
+    flood, _ = hold(gw, 3, FLOOD_ADDRESS)
+    own, _ = hold(gw, 3, "127.0.0.1")
     try:
         assert refused(gw, FLOOD_ADDRESS) == (429, "5", b"connection limit reached (per_address)\n")
         assert refused(gw, OTHER_ADDRESS)[0] == 200  # the others are not affected
@@ -600,18 +649,32 @@ def test_max_connections_per_address_429(start_gateway):
     assert_healthy(gw)
 
 
+def tls_status(gw):
+    """The status of `GET /healthz` over TLS, or the error of a handshake cut off."""
+    try:
+        return get(gw, "/healthz", tls=True)[0]
+    except (ssl.SSLError, OSError) as error:
+        return error
+
+
 def test_tls_handshakes_in_flight_cap_closes_new_tls_connections(start_gateway):
     gw = start_gateway(config={"tls": {"maxHandshakesInFlightPerLoop": 1}})
+    # A TLS request served: whatever came before it (the fixture's start-up probe) holds no slot.
+    poll(lambda: tls_status(gw), lambda s: s == 200, what="a TLS request with the slot free")
+    # Counters are published together each tick: once that handshake shows, so do the refusals
+    # before it.
+    published = poll(lambda: metrics(gw), lambda m: m.get("callgate_tls_handshakes_total", 0) >= 1, what="the handshake counted")
+    before = published.get("callgate_tls_handshakes_refused_total", 0)
     pending = socket.create_connection(("127.0.0.1", gw.tls_port))  # no ClientHello: in flight
     try:
         # Accepted after `pending` (one listener, accepts in order), so over the cap.
         second = socket.create_connection(("127.0.0.1", gw.tls_port))
         assert read_to_end(second, 3) == b"", "closed at once, without a byte"
-        assert wait_metric(gw, "callgate_tls_handshakes_refused_total") == 1
+        assert wait_metric(gw, "callgate_tls_handshakes_refused_total", before + 1) == before + 1
         wait_log(gw, r"warn tls_handshake_refused peer=127\.0\.0\.1 reason=\"1 handshakes in flight on this loop\"")
     finally:
         pending.close()
-    poll(lambda: get(gw, "/healthz", tls=True)[0], lambda s: s == 200, what="TLS once the handshake slot is free")
+    poll(lambda: tls_status(gw), lambda s: s == 200, what="TLS once the handshake slot is free")
     assert_healthy(gw)
 
 
@@ -653,7 +716,9 @@ def test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults(start_gatewa
         fast.send(0x1, json.dumps({"id": i, "method": "notify", "params": {"title": title}}).encode())
         while fast.receive_json().get("id") != i:
             pass
-        if i % 10 == 0 and metric(gw, overflow) >= 1:
+        # The log line is written at once (metrics a tick later): stop with few events missed,
+        # so that their replay below fits the attaching tab's own queue.
+        if "session_queue_overflow" in gw.log:
             break
     assert wait_metric(gw, overflow) == 1
     # The tab reads at last: what was queued, then 4008.
@@ -674,7 +739,7 @@ def test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults(start_gatewa
         assert attached["result"]["complete"] is True
         last = attached["result"]["lastSeq"]
         replayed = []
-        while not replayed or replayed[-1] < last:
+        while (replayed or seqs)[-1] < last:
             message = again.receive_json(10)
             if "seq" in message:
                 replayed.append(message["seq"])
