@@ -64,6 +64,7 @@ final class AgentLink: BackendLink, @unchecked Sendable {
         case .success(let request):
             guard requestsInFlight < hub.settings.tabRequestsInFlight else {
                 loop.metrics.routeEvent("ws", "too_many_requests")
+                Log.info("too_many_requests", ["channel": "ws", "peer": address, "limit": "\(hub.settings.tabRequestsInFlight)"])
                 answer(.error(AgentProtocolError(id: request.id, kind: .failed(
                     code: "tooManyRequests", text: "more than \(hub.settings.tabRequestsInFlight) requests wait for their replies"))))
                 return
@@ -98,16 +99,11 @@ final class AgentLink: BackendLink, @unchecked Sendable {
         push(bytes)
     }
 
-    /// An event, or a reply the tab did not ask for through `send`.
+    /// An event, or a reply the tab did not ask for through `send`. A tab that does not read is
+    /// cut off with 4008 once its queue passes `sessionQueueBytes` (`RouteSession.deliver`); it
+    /// reconnects and `attach`es, losing nothing.
     func push(_ bytes: [UInt8]) {
         guard !ended else { return }
-        // A tab that does not read is cut off; it reconnects and `attach`es, losing nothing.
-        if session.browserPending > session.sessionQueueLimit {
-            loop.metrics.routeEvent("ws", "session_queue_overflow")
-            Log.info("session_queue_overflow", ["channel": "ws", "peer": address])
-            close(ClosePayload(code: .sessionQueueOverflow, reason: "the tab does not read its events"))
-            return
-        }
         session.deliver(.text, bytes)
     }
 

@@ -36,7 +36,13 @@ final class Authenticator: Sendable {
             return result.map { $0.identity(address: address) }
         case .sso(let username, let token, let provider):
             return sso.verify(username: username, token: token, provider: provider, now: now).flatMap { verified in
-                replayGuard.withLock { $0.admit(verified, now: now) } ? .success(verified.identity(address: address)) : .failure(.replayed)
+                let (admitted, full, capacity) = replayGuard.withLock { guardian in
+                    (guardian.admit(verified, now: now), guardian.isFull, guardian.capacity)
+                }
+                if admitted { return .success(verified.identity(address: address)) }
+                // Failing closed: every new SSO token is refused until remembered ones expire.
+                if full { Log.warning("sso_replay_cache_full", ["peer": address, "capacity": "\(capacity)"]) }
+                return .failure(.replayed)
             }
         }
     }

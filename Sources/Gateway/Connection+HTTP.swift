@@ -36,6 +36,7 @@ extension Connection {
             input = UnsafeMutableRawBufferPointer(rebasing: input[consumedFromInput...])
             loop.metrics.add(.httpRequests)
             handleRequest(head)
+            handledRequest = true
             phaseStarted = loop.now
             if phase == .webSocket && !input.isEmpty {
                 // Frames that arrived with the upgrade request.
@@ -64,6 +65,10 @@ extension Connection {
         // A request body we do not read would be taken for the next request: answer, then close.
         let keepAlive = head.keepAlive && head.bodyFraming == .none
         let path = head.path
+        if forProbes && !Self.probePaths.contains(path) {
+            refuseOnProbeReserve()
+            return
+        }
         if context.echoPaths.contains(path) {
             upgrade(head)
             return
@@ -130,6 +135,17 @@ extension Connection {
                 respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
             }
         }
+    }
+
+    /// What a connection on the probe reserve (`limits.probeConnections`) may ask for.
+    static let probePaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
+    /// A request other than a health check on a connection admitted beyond the caps: the
+    /// answer the caps would have given (docs/config.md `probeAddresses`).
+    private func refuseOnProbeReserve() {
+        loop.metrics.add(.connectionsRejectedProbeReserve)
+        Log.warning("connection_refused", ["peer": peerHost, "status": "503", "reason": "probe_reserve"])
+        respond(status: 503, body: "connection limit reached (probe_reserve)\n", keepAlive: false, extraHeaders: [("Retry-After", "5")])
     }
 
     /// An echo path: the upgrade, and every message back.

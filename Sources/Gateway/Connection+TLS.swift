@@ -50,8 +50,10 @@ extension Connection {
         if tls.sessionReused { loop.metrics.add(.tlsResumptions) }
         switch role {
         case .server:
+            // The request head's deadline keeps running from the TCP connect: it includes the
+            // TLS handshake (docs/config.md `handshakeTimeoutMilliseconds`), so a client that
+            // drips its handshake cannot double it.
             loop.tlsHandshakesInFlight -= 1
-            phaseStarted = loop.now
         case .client:
             // The upgrade request waited in `outbound` for the handshake.
             break

@@ -23,7 +23,34 @@ extension Connection {
             }
         } catch {
             fail(error)
+            return
         }
+        // A frame or message left incomplete starts the deadline, unless an earlier one runs.
+        if let inbound, inbound.isAtMessageBoundary {
+            messageStartedAt = nil
+        } else if messageStartedAt == nil {
+            messageStartedAt = loop.now
+        }
+    }
+
+    /// `limits.messageTimeoutMilliseconds`: a frame or fragmented message must arrive whole in
+    /// that time after its first byte, or the connection is failed with 1008 (a peer dripping a
+    /// byte a second would otherwise hold it for ever: every byte counts as activity). The
+    /// time runs only while the gateway reads; after backpressure it starts again. After our
+    /// close frame, `closeTimeoutMilliseconds` rules instead.
+    func checkMessageDeadline(now: UInt64) {
+        guard let started = messageStartedAt, closeSentAt == nil else { return }
+        if !isReadable {
+            messageStartedAt = now
+            return
+        }
+        let limit = context.limits.messageTimeoutMilliseconds
+        guard now - started >= UInt64(limit) else { return }
+        messageStartedAt = nil
+        loop.metrics.add(.messageTimeouts)
+        fail(.messageTimeout(milliseconds: limit))
+        // No read brought this on: write the close frame now, not with the peer's next byte.
+        flush()
     }
 
     /// Performs what one inbound event asks for; returns false to stop decoding (after a close).
@@ -31,10 +58,12 @@ extension Connection {
         switch event {
         case .text(let payload):
             loop.metrics.add(.messagesReceived)
+            messageStartedAt = nil
             if closeHandshake.canSendData { try application?.received(self, text: payload) }
             return isReadable
         case .binary(let payload):
             loop.metrics.add(.messagesReceived)
+            messageStartedAt = nil
             if closeHandshake.canSendData { try application?.received(self, binary: payload) }
             return isReadable
         case .ping(let payload):
@@ -64,9 +93,18 @@ extension Connection {
     /// Queues one message; fails the connection when the queue passes its hard limit. After our
     /// close frame nothing more is sent (RFC 6455 §5.5.1).
     func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) throws(WebSocketError) {
-        guard closeHandshake.canSendData, encoder != nil else { return }
+        _ = try send(opcode, payload, sessionLimit: .max)
+    }
+
+    /// `send` within a route session's own bound (`sessionQueueBytes`, which the configuration
+    /// keeps at or below `limits.outboundQueueBytes`), checked first and on the same count: past
+    /// it the message stays queued, nothing else happens, and false tells the caller to close
+    /// with its own code (4008). So the connection's 1008 can never fire first.
+    func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer, sessionLimit: Int) throws(WebSocketError) -> Bool {
+        guard closeHandshake.canSendData, encoder != nil else { return true }
         try encoder!.encode(opcode, payload, maskKey: nextMaskKey(), into: &outbound.bytes)
         if opcode == .text || opcode == .binary { loop.metrics.add(.messagesSent) }
+        if queuedBytes > sessionLimit { return false }
         if queuedBytes > context.limits.outboundQueueBytes {
             loop.metrics.add(.outboundOverflows)
             Log.warning("outbound_queue_overflow", ["peer": peerHost, "queued": "\(queuedBytes)"])
@@ -74,6 +112,7 @@ extension Connection {
         } else {
             checkBackpressure()
         }
+        return true
     }
 
     func sendPing() {

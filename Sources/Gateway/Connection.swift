@@ -33,6 +33,8 @@ final class Connection: EventHandler, TimedHandler {
     let peerHost: String
     /// Accepted connections hold a place in the connection caps until they close.
     private let holdsLimiterPlace: Bool
+    /// Admitted on the probe reserve beyond the caps (`limits.probeConnections`): health checks only.
+    let forProbes: Bool
     var application: WebSocketApplication?
     var tickSlot = -1
 
@@ -41,6 +43,10 @@ final class Connection: EventHandler, TimedHandler {
     /// close timer while draining or after we sent a close frame.
     var phaseStarted: UInt64
     var lastActivity: UInt64
+    /// Set once a request head was handled: from then on what is written in the HTTP phase is a
+    /// response, and the next head's deadline runs from its last write. Before, writes are the
+    /// TLS handshake's, which the first deadline includes.
+    var handledRequest = false
     var pingSentAt: UInt64?
 
     // HTTP phase
@@ -56,6 +62,9 @@ final class Connection: EventHandler, TimedHandler {
     var encoder: MessageEncoder?
     var closeHandshake = CloseHandshake()
     var closeSentAt: UInt64?
+    /// When the frame or fragmented message in progress began to arrive (nil: none is):
+    /// `limits.messageTimeoutMilliseconds` runs from here.
+    var messageStartedAt: UInt64?
 
     /// Bytes for the peer: plaintext, which for a plain connection is also what goes on the wire.
     var outbound = OutboundQueue()
@@ -92,7 +101,8 @@ final class Connection: EventHandler, TimedHandler {
     /// The close code we sent (a failure's 1002/1007/1009, a drain's 1001), if any.
     var sentCloseCode: CloseCode?
 
-    private init(fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, role: Role, phase: Phase, interest: UInt32) {
+    private init(fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, role: Role, phase: Phase, interest: UInt32,
+                 forProbes: Bool = false) {
         self.fd = fd
         self.loop = loop
         self.context = context
@@ -101,6 +111,7 @@ final class Connection: EventHandler, TimedHandler {
         self.phase = phase
         self.interest = interest
         holdsLimiterPlace = role == .server
+        self.forProbes = forProbes
         phaseStarted = loop.now
         lastActivity = loop.now
         requestParser = HTTPRequestParser(limits: context.httpLimits)
@@ -108,8 +119,9 @@ final class Connection: EventHandler, TimedHandler {
     }
 
     /// An accepted connection (server role), starting in the HTTP phase.
-    convenience init(accepted fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String) {
-        self.init(fd: fd, loop: loop, context: context, peerHost: peerHost, role: .server, phase: .http, interest: EPOLLIN.rawValue)
+    convenience init(accepted fd: Int32, loop: EventLoop, context: ServerContext, peerHost: String, forProbes: Bool = false) {
+        self.init(fd: fd, loop: loop, context: context, peerHost: peerHost, role: .server, phase: .http, interest: EPOLLIN.rawValue,
+                  forProbes: forProbes)
     }
 
     /// An outgoing connection (client role) whose non-blocking connect is in progress; the
@@ -208,7 +220,7 @@ final class Connection: EventHandler, TimedHandler {
             if written > 0 {
                 lastActivity = loop.now
                 // A large response in progress: the next request's deadline starts once it is sent.
-                if phase == .http { phaseStarted = loop.now }
+                if phase == .http && handledRequest { phaseStarted = loop.now }
             }
             if case .failed(let code) = result {
                 terminate(reason: code == EPIPE || code == ECONNRESET ? nil : "write failed: errno \(code)")
@@ -309,7 +321,7 @@ final class Connection: EventHandler, TimedHandler {
         loop.removeTimed(self)
         loop.deregister(fd, self)
         close(fd)
-        if holdsLimiterPlace { context.limiter.release(peerHost) }
+        if holdsLimiterPlace { context.limiter.release(peerHost, probe: forProbes) }
         inbound = nil
         encoder = nil
         let application = self.application
@@ -347,9 +359,12 @@ final class Connection: EventHandler, TimedHandler {
         case .webSocket:
             application?.tick(self, now: now)
             if isClosed { return }
+            checkMessageDeadline(now: now)
+            if phase != .webSocket { return }
             if let closeSentAt {
                 if now - closeSentAt >= UInt64(limits.closeTimeoutMilliseconds) {
                     loop.metrics.add(.closeTimeouts)
+                    Log.info("close_timeout", ["peer": peerHost])
                     terminate(reason: "peer did not answer the close frame in time")
                 }
             } else if let pingSentAt {
@@ -364,6 +379,7 @@ final class Connection: EventHandler, TimedHandler {
         case .draining:
             if now - phaseStarted >= UInt64(limits.closeTimeoutMilliseconds) {
                 loop.metrics.add(.closeTimeouts)
+                Log.info("close_timeout", ["peer": peerHost])
                 terminate(reason: nil)
             }
         }

@@ -1,43 +1,73 @@
 import Synchronization
 
 /// The process-wide connection caps: `maxConnections` in all, `maxConnectionsPerAddress` from
-/// one client address. Shared by every loop; taken once per accept and released once per close.
+/// one client address, and beyond both a small reserve for health probes (`probeAddresses`,
+/// `probeConnections`), so that a liveness probe does not fail during a connection flood.
+/// Shared by every loop; taken once per accept and released once per close.
 final class ConnectionLimiter: Sendable {
-    enum Verdict { case admitted, overCapacity, overPerAddress }
+    enum Verdict {
+        case admitted
+        /// Over a cap, but from a probe address and within the reserve: the connection may ask
+        /// for `/healthz`, `/readyz` and `/metrics` only.
+        case admittedForProbes
+        case overCapacity
+        case overPerAddress
+    }
 
     private struct State {
         var total = 0
         var perAddress: [String: Int] = [:]
+        /// Connections admitted on the probe reserve.
+        var probes = 0
     }
 
     private let maxConnections: Int
     private let maxPerAddress: Int
+    private let probeAddresses: Set<String>
+    private let probeConnections: Int
     private let state = Mutex(State())
 
     /// - Parameter maxPerAddress: 0 means no per-address cap.
-    init(maxConnections: Int, maxPerAddress: Int) {
+    /// - Parameter probeConnections: the reserve for `probeAddresses` beyond both caps; 0 = none.
+    init(maxConnections: Int, maxPerAddress: Int, probeAddresses: [String] = [], probeConnections: Int = 0) {
         self.maxConnections = maxConnections
         self.maxPerAddress = maxPerAddress
+        self.probeAddresses = Set(probeAddresses)
+        self.probeConnections = probeConnections
     }
 
     func admit(_ host: String) -> Verdict {
         state.withLock { state in
-            if state.total >= maxConnections { return .overCapacity }
             let fromHost = state.perAddress[host, default: 0]
-            if maxPerAddress > 0 && fromHost >= maxPerAddress { return .overPerAddress }
-            state.total += 1
-            state.perAddress[host] = fromHost + 1
-            return .admitted
+            let refusal: Verdict
+            if state.total >= maxConnections {
+                refusal = .overCapacity
+            } else if maxPerAddress > 0 && fromHost >= maxPerAddress {
+                refusal = .overPerAddress
+            } else {
+                state.total += 1
+                state.perAddress[host] = fromHost + 1
+                return .admitted
+            }
+            guard state.probes < probeConnections, probeAddresses.contains(host) else { return refusal }
+            state.probes += 1
+            return .admittedForProbes
         }
     }
 
-    func release(_ host: String) {
+    /// Gives back what `admit` took: a place on the probe reserve when `probe`.
+    func release(_ host: String, probe: Bool) {
         state.withLock { state in
+            if probe {
+                state.probes -= 1
+                return
+            }
             state.total -= 1
             let left = state.perAddress[host, default: 1] - 1
             state.perAddress[host] = left > 0 ? left : nil
         }
     }
 
-    var total: Int { state.withLock { $0.total } }
+    /// Open accepted connections, the probe reserve's included.
+    var total: Int { state.withLock { $0.total + $0.probes } }
 }

@@ -216,11 +216,21 @@ extension Limits {
         if let v: Int = try section.take("outboundHighWaterBytes", range: positive) { outboundHighWaterBytes = v }
         if let v: Int = try section.take("outboundQueueBytes", range: positive) { outboundQueueBytes = v }
         if let v: Int = try section.take("handshakeTimeoutMilliseconds", range: positive) { handshakeTimeoutMilliseconds = v }
+        if let v: Int = try section.take("messageTimeoutMilliseconds", range: positive) { messageTimeoutMilliseconds = v }
         if let v: Int = try section.take("idleTimeoutMilliseconds", range: positive) { idleTimeoutMilliseconds = v }
         if let v: Int = try section.take("pongTimeoutMilliseconds", range: positive) { pongTimeoutMilliseconds = v }
         if let v: Int = try section.take("closeTimeoutMilliseconds", range: positive) { closeTimeoutMilliseconds = v }
         if let v: Int = try section.take("maxConnections", range: positive) { maxConnections = v }
         if let v: Int = try section.take("maxConnectionsPerAddress", range: 0...Int.max) { maxConnectionsPerAddress = v }
+        if let v: [String] = try section.take("probeAddresses") {
+            probeAddresses = try v.map { address throws(GatewayConfig.Error) in
+                guard let host = SocketAddress.numericHost(address) else {
+                    throw GatewayConfig.Error(key: "limits.probeAddresses", problem: "\"\(address)\" is not a numeric IPv4 or IPv6 address")
+                }
+                return host
+            }
+        }
+        if let v: Int = try section.take("probeConnections", range: 0...Int.max) { probeConnections = v }
     }
 }
 

@@ -24,6 +24,9 @@ struct Limits: Sendable, Equatable {
     /// Time to complete a request head (and the upgrade) after connecting or after the previous
     /// response on a keep-alive connection; over it: 408 or a plain close. Default 10 s.
     var handshakeTimeoutMilliseconds = 10_000
+    /// Time a WebSocket frame, or a fragmented message, has from its first byte to its last
+    /// while the gateway reads; over it: close 1008. Default 30 s (a 1 MiB message at 35 KB/s).
+    var messageTimeoutMilliseconds = 30_000
     /// WebSocket silence after which the gateway sends a ping. Default 30 s.
     var idleTimeoutMilliseconds = 30_000
     /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 15 s.
@@ -34,6 +37,13 @@ struct Limits: Sendable, Equatable {
     var maxConnections = 10_000
     /// Most open connections from one client address; over it: 429; 0 = no cap. Default 1,024.
     var maxConnectionsPerAddress = 1_024
+    /// Client addresses whose health checks are answered beyond both caps (`probeConnections`
+    /// more): liveness and readiness probes must not fail during a connection flood.
+    /// Numeric, as the peer's address is written. Default: loopback.
+    var probeAddresses = ["127.0.0.1", "::1"]
+    /// Connections from `probeAddresses` admitted beyond the caps, for `/healthz`, `/readyz`
+    /// and `/metrics` only (anything else on them: 503). Default 8; 0 = no reserve.
+    var probeConnections = 8
 
     var http: HTTPLimits {
         HTTPLimits(maxRequestLineBytes: requestLineBytes, maxHeaderBytes: handshakeBytes,

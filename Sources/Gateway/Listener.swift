@@ -49,13 +49,16 @@ final class Listener: EventHandler {
                 return
             }
             let host = SocketAddress(storage)?.host ?? "unknown"
-            switch context.limiter.admit(host) {
-            case .admitted:
+            let verdict = context.limiter.admit(host)
+            switch verdict {
+            case .admitted, .admittedForProbes:
+                let forProbes = verdict == .admittedForProbes
                 loop.metrics.add(.connectionsAccepted)
+                if forProbes { loop.metrics.add(.probeReserveConnections) }
                 Socket.setNoDelay(client)
-                let connection = Connection(accepted: client, loop: loop, context: context, peerHost: host)
+                let connection = Connection(accepted: client, loop: loop, context: context, peerHost: host, forProbes: forProbes)
                 if let tls {
-                    guard let engine = startTLS(client, host: host, tls) else { continue }
+                    guard let engine = startTLS(client, host: host, forProbes: forProbes, tls) else { continue }
                     connection.tls = engine
                 }
                 connection.start()
@@ -69,7 +72,7 @@ final class Listener: EventHandler {
 
     /// A server engine for a new TLS connection, unless this loop already has its cap of
     /// handshakes in flight (a CPU guard: each full handshake costs an ECDHE and a signature).
-    private func startTLS(_ client: Int32, host: String, _ tls: TLSContextHolder) -> TLSEngine? {
+    private func startTLS(_ client: Int32, host: String, forProbes: Bool, _ tls: TLSContextHolder) -> TLSEngine? {
         let cap = context.config.tls.maxHandshakesInFlightPerLoop
         if loop.tlsHandshakesInFlight >= cap {
             loop.metrics.add(.tlsHandshakesRefused)
@@ -84,7 +87,7 @@ final class Listener: EventHandler {
             }
         }
         close(client)
-        context.limiter.release(host)
+        context.limiter.release(host, probe: forProbes)
         return nil
     }
 

@@ -7,10 +7,13 @@ enum Counter: Int, CaseIterable {
     case connectionsAccepted
     case connectionsRejectedCapacity
     case connectionsRejectedPerAddress
+    case connectionsRejectedProbeReserve
+    case probeReserveConnections
     case connectionsClosed
     case httpRequests
     case upgrades
     case handshakeTimeouts
+    case messageTimeouts
     case idleTimeouts
     case closeTimeouts
     case messagesReceived
@@ -29,10 +32,13 @@ enum Counter: Int, CaseIterable {
         case .connectionsAccepted: "callgate_connections_accepted_total"
         case .connectionsRejectedCapacity: "callgate_connections_rejected_total{reason=\"max_connections\"}"
         case .connectionsRejectedPerAddress: "callgate_connections_rejected_total{reason=\"per_address\"}"
+        case .connectionsRejectedProbeReserve: "callgate_connections_rejected_total{reason=\"probe_reserve\"}"
+        case .probeReserveConnections: "callgate_probe_reserve_connections_total"
         case .connectionsClosed: "callgate_connections_closed_total"
         case .httpRequests: "callgate_http_requests_total"
         case .upgrades: "callgate_websocket_upgrades_total"
         case .handshakeTimeouts: "callgate_timeouts_total{kind=\"handshake\"}"
+        case .messageTimeouts: "callgate_timeouts_total{kind=\"message\"}"
         case .idleTimeouts: "callgate_timeouts_total{kind=\"idle\"}"
         case .closeTimeouts: "callgate_timeouts_total{kind=\"close\"}"
         case .messagesReceived: "callgate_websocket_messages_received_total"

@@ -46,7 +46,7 @@ final class MuxLink: BackendLink {
             session.deliver(.text, GatewayMessage.errorReply(id: request, text: unavailableText))
         } else {
             waitingBytes += payload.count
-            if waitingBytes > session.sessionQueueLimit { return overflow() }
+            if waitingBytes > session.sessionQueueLimit { return session.sessionQueueOverflowed() }
             waiting.append((kind, Array(payload)))
         }
     }
@@ -75,13 +75,12 @@ final class MuxLink: BackendLink {
         waitingBytes = 0
     }
 
-    /// The back end's message for this session; closes the session alone when its browser
-    /// does not keep up (4008).
+    /// The back end's message for this session; the session closes alone when its browser
+    /// does not keep up (4008, `RouteSession.deliver`).
     func deliver(_ kind: MuxDataKind, _ payload: UnsafeRawBufferPointer) {
         if kind == .text, !pending.isEmpty, let reply = RequestIDScanner.requestID(in: payload) {
             pending.remove(reply)
         }
-        if session.browserPending + payload.count > session.sessionQueueLimit { return overflow() }
         session.deliver(kind == .text ? .text : .binary, payload)
     }
 
@@ -103,13 +102,6 @@ final class MuxLink: BackendLink {
 
     func closedByBackEnd(_ code: CloseCode, reason: String) {
         session.closeBrowser(ClosePayload(code: code, reason: reason))
-    }
-
-    private func overflow() {
-        session.loop.metrics.routeEvent(session.route.channel, "session_queue_overflow")
-        Log.info("session_queue_overflow", ["channel": session.route.channel, "peer": session.request.address])
-        session.closeBrowser(ClosePayload(code: .sessionQueueOverflow, reason: "session queue overflow"))
-        upstream.detach(self, code: CloseCode.sessionQueueOverflow.rawValue, reason: "session queue overflow")
     }
 
     private var unavailableText: String { "the \(session.route.channel) back end is unavailable" }

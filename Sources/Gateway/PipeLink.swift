@@ -53,12 +53,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
         }
         // Still connecting: hold the message, within the session's queue bound.
         waitingBytes += payload.count
-        if waitingBytes > session.sessionQueueLimit {
-            session.loop.metrics.routeEvent(session.route.channel, "session_queue_overflow")
-            session.closeBrowser(ClosePayload(code: .sessionQueueOverflow, reason: "session queue overflow"))
-            endUpstream(ClosePayload(code: .goingAway))
-            return
-        }
+        if waitingBytes > session.sessionQueueLimit { return session.sessionQueueOverflowed() }
         waiting.append((opcode, Array(payload)))
     }
 
@@ -99,11 +94,11 @@ final class PipeLink: BackendLink, WebSocketApplication {
     }
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
-        session.deliver(.text, text)
+        session.relay(.text, text)
     }
 
     func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
-        session.deliver(.binary, binary)
+        session.relay(.binary, binary)
     }
 
     func backpressureChanged(_ connection: Connection, backedUp: Bool) {

@@ -129,22 +129,49 @@ final class RouteSession: WebSocketApplication {
 
     // MARK: for links
 
-    /// Queues a message for the browser; flushed at the end of the loop's iteration.
+    /// Queues a message for the browser, flushed at the end of the loop's iteration, within the
+    /// session's queue (`sessionQueueLimit`): the one that passes it closes the session with
+    /// 4008 (`sessionQueueOverflowed`). The bound is checked by the connection's `send`, before
+    /// and on the same count as its own `limits.outboundQueueBytes` (1008), which is never
+    /// lower: a session that does not read gets 4008, whatever the settings.
     func deliver(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
-        guard let browser else { return }
-        do { try browser.send(opcode, payload) } catch { return }
-        browser.deferFlush()
+        queue(opcode, payload, sessionLimit: sessionQueueLimit)
     }
 
     func deliver(_ opcode: Opcode, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { deliver(opcode, $0) }
     }
 
-    /// Bytes queued towards the browser and not yet written (mux's per-session bound).
-    var browserPending: Int { browser?.queuedBytes ?? 0 }
+    /// A pipe's message from its upstream: bounded by the connection's own limit alone, as
+    /// backpressure stops reading the upstream while the browser does not read (a pipe's
+    /// `sessionQueueBytes` bounds what waits for the upstream's connect).
+    func relay(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
+        queue(opcode, payload, sessionLimit: .max)
+    }
+
+    private func queue(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer, sessionLimit: Int) {
+        guard let browser else { return }
+        let within: Bool
+        do { within = try browser.send(opcode, payload, sessionLimit: sessionLimit) } catch { return }
+        if within { browser.deferFlush() } else { sessionQueueOverflowed() }
+    }
 
     /// The route's `sessionQueueBytes`, else the gateway's `limits.outboundQueueBytes`.
     var sessionQueueLimit: Int { route.limits.sessionQueueBytes ?? context.limits.outboundQueueBytes }
+
+    /// The session queued more than `sessionQueueLimit`, towards the browser or (a pipe while
+    /// connecting, a mux before its connection opened) towards the back end: the browser gets
+    /// 4008 and the link ends with the same payload (the hub forgets the tab; a mux back end
+    /// gets `close` 4008).
+    func sessionQueueOverflowed() {
+        guard let browser else { return }
+        browser.loop.metrics.routeEvent(route.channel, "session_queue_overflow")
+        Log.info("session_queue_overflow", ["channel": route.channel, "peer": request.address, "queued": "\(browser.queuedBytes)"])
+        let payload = ClosePayload(code: .sessionQueueOverflow, reason: "session queue overflow")
+        endLink(payload)
+        browser.startClose(payload)
+        browser.deferFlush()
+    }
 
     /// Ends the browser side with `payload`; the link is not called back.
     func closeBrowser(_ payload: ClosePayload) {

@@ -45,7 +45,9 @@ final class ServerContext: Sendable {
         webSocketLimits = config.limits.webSocket
         echoPaths = Set(config.echoPaths)
         limiter = ConnectionLimiter(maxConnections: config.limits.maxConnections,
-                                    maxPerAddress: config.limits.maxConnectionsPerAddress)
+                                    maxPerAddress: config.limits.maxConnectionsPerAddress,
+                                    probeAddresses: config.limits.probeAddresses,
+                                    probeConnections: config.limits.probeConnections)
         authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
         upstreams = try UpstreamTarget.all(config)
         let directory = try Self.directory(config.agents)

@@ -86,6 +86,14 @@ struct SocketAddress: Sendable, CustomStringConvertible {
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// `text` as a numeric address in the form peers' addresses are written in (`host`), so
+    /// that a configured `::0:1` matches a peer `::1`; nil for anything but an IPv4 or IPv6 address.
+    static func numericHost(_ text: String) -> String? {
+        guard text != "localhost" else { return nil }
+        let parsed = (try? SocketAddress(parsing: "\(text):0")) ?? (try? SocketAddress(parsing: "[\(text)]:0"))
+        return parsed?.host
+    }
+
     /// Whether binding both would give one port to two listeners: the same port (not 0, which
     /// picks a free one) and the same host, or either host the wildcard of its family.
     func overlaps(_ other: SocketAddress) -> Bool {

@@ -10,8 +10,8 @@ extension CloseCode {
     /// The credential was valid once but has expired.
     public static let authenticationExpired = CloseCode(4003)
     /// A browser session that did not read fast enough: its queue passed the route's
-    /// `sessionQueueBytes` (mux; pipe while its upstream connects). A mux back end gets a
-    /// `close` with the same code.
+    /// `sessionQueueBytes` (mux and embedded back ends such as the agent tabs on `/ws`; pipe
+    /// while its upstream connects). A mux back end gets a `close` with the same code.
     public static let sessionQueueOverflow = CloseCode(4008)
 
     /// The close for a refused credential: 4003 when it expired (the client should fetch a new

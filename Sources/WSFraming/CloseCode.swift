@@ -69,6 +69,10 @@ extension CloseCode {
             self = .invalidPayloadData
         case .frameTooLarge, .messageTooLarge, .inflatedMessageTooLarge:
             self = .messageTooBig
+        case .messageTimeout:
+            // RFC 6455 §7.4.1: 1008, the generic code for a message that violates the
+            // endpoint's policy when no more specific one (1003, 1009) fits.
+            self = .policyViolation
         case .inflateFailed:
             self = .invalidPayloadData
         case .deflateFailed, .zlibInitFailed:

@@ -64,6 +64,9 @@ public struct FrameDecoder {
         self.allowsCompressionBit = allowsCompressionBit
     }
 
+    /// Whether no frame is partly received: no header bytes kept and no payload outstanding.
+    public var isBetweenFrames: Bool { current == nil && partialHeader.isEmpty }
+
     /// Decodes `input`, unmasking payload in place, and calls `onChunk` for each chunk. Stops
     /// early when `onChunk` returns false (after a close frame, say); returns the number of
     /// bytes consumed, which is `input.count` unless it stopped early.

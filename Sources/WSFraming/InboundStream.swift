@@ -9,6 +9,12 @@ public struct InboundStream {
         assembler = MessageAssembler(limits: limits, deflate: deflate)
     }
 
+    /// Whether nothing is partly received: no frame (control frames included) and no fragmented
+    /// message. The gateway times what lies between (`limits.messageTimeoutMilliseconds`):
+    /// RFC 6455 sets no deadline, and a peer that drips a frame a byte at a time would hold the
+    /// connection for ever, since each byte counts as activity.
+    public var isAtMessageBoundary: Bool { decoder.isBetweenFrames && assembler.isBetweenMessages }
+
     /// Decodes `bytes` (unmasking in place) and calls `onEvent` for each message and control
     /// frame. Stops when `onEvent` returns false and returns the number of bytes consumed.
     @discardableResult

@@ -22,6 +22,9 @@ public struct MessageAssembler {
         self.deflate = deflate
     }
 
+    /// Whether no data message is in progress (its first frame came, its last has not).
+    public var isBetweenMessages: Bool { opcode == nil }
+
     /// Consumes one chunk; calls `onEvent` for each complete message or control frame and
     /// returns what it returned (false stops decoding), or true when nothing completed.
     public mutating func assemble(

@@ -37,6 +37,10 @@ public enum WebSocketError: Error, Hashable, Sendable {
     case messageTooLarge(limit: Int)
     /// RFC 7692 §7.2.2: inflation produced more than the configured `maxInflatedSize`.
     case inflatedMessageTooLarge(limit: Int)
+    /// A frame or fragmented message not completed within the configured time after its first
+    /// byte arrived (`limits.messageTimeoutMilliseconds`). WSFraming keeps no clock: the gateway
+    /// raises it (`InboundStream.isAtMessageBoundary` tells it what is in progress).
+    case messageTimeout(milliseconds: Int)
     /// zlib reported corrupt deflate data.
     case inflateFailed
     /// zlib failed to compress (out of memory, stream error).

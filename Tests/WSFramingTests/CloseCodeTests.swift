@@ -18,6 +18,8 @@ import Testing
         #expect(CloseCode(WebSocketError.messageTooLarge(limit: 1)) == .messageTooBig)
         #expect(CloseCode(WebSocketError.inflatedMessageTooLarge(limit: 1)) == .messageTooBig)
         #expect(CloseCode(WebSocketError.deflateFailed) == .internalError)
+        // RFC 6455 §7.4.1: a frame or message not completed in time breaks the gateway's policy.
+        #expect(CloseCode(WebSocketError.messageTimeout(milliseconds: 1)) == .policyViolation)
     }
 
     @Test func reservedOpcodes() {
