@@ -51,7 +51,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         self.actionURLs = actionURLs
         clickDials = IdempotencyCache(windowMilliseconds: UInt64(clickToCall.dedupSeconds) * 1_000, capacity: 100_000)
         self.lastCallers = LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity)
-        switchboard = Switchboard(directory: directory)
+        switchboard = Switchboard(directory: directory, randomBytes: SystemRandom.bytes)
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
