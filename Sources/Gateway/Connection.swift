@@ -40,7 +40,10 @@ final class Connection: EventHandler, TimedHandler {
     /// When the current phase's deadline started: the handshake timer in the HTTP phase, the
     /// close timer while draining or after we sent a close frame.
     var phaseStarted: UInt64
+    /// The last byte either way (the TLS buffers' release).
     var lastActivity: UInt64
+    /// The last byte read from the peer: the peer is alive while it sends (see `tick`).
+    var lastReceived: UInt64
     var pingSentAt: UInt64?
 
     // HTTP phase
@@ -103,6 +106,7 @@ final class Connection: EventHandler, TimedHandler {
         holdsLimiterPlace = role == .server
         phaseStarted = loop.now
         lastActivity = loop.now
+        lastReceived = loop.now
         requestParser = HTTPRequestParser(limits: context.httpLimits)
         handshakeTimeoutMilliseconds = context.limits.handshakeTimeoutMilliseconds
     }
@@ -152,6 +156,7 @@ final class Connection: EventHandler, TimedHandler {
         let count = read(fd, buffer.baseAddress, buffer.count)
         if count > 0 {
             lastActivity = loop.now
+            lastReceived = loop.now
             pingSentAt = nil
             loop.metrics.add(.bytesReceived, count)
             let received = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
@@ -204,7 +209,7 @@ final class Connection: EventHandler, TimedHandler {
         if wirePending > 0 {
             let (result, written) = tls == nil ? outbound.flush(to: fd) : sealed.flush(to: fd)
             loop.metrics.add(.bytesSent, written)
-            // The peer takes our bytes: it is alive even if it has nothing to say.
+            // Activity, not liveness: the kernel takes our bytes whether or not the peer is there.
             if written > 0 {
                 lastActivity = loop.now
                 // A large response in progress: the next request's deadline starts once it is sent.
@@ -280,6 +285,15 @@ final class Connection: EventHandler, TimedHandler {
         }
     }
 
+    /// Whether the peer sent bytes we have not taken yet (held back, or still in the socket's
+    /// receive buffer while reading is stopped): then it is alive, and its timers start again.
+    private func sentUnreadInput(now: UInt64) -> Bool {
+        guard !heldInput.isEmpty || (!isReadable && callgate_unread_bytes(fd) > 0) else { return false }
+        lastReceived = now
+        pingSentAt = nil
+        return true
+    }
+
     /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
     var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
 
@@ -353,12 +367,15 @@ final class Connection: EventHandler, TimedHandler {
                     terminate(reason: "peer did not answer the close frame in time")
                 }
             } else if let pingSentAt {
-                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds) {
+                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds), !sentUnreadInput(now: now) {
                     loop.metrics.add(.idleTimeouts)
                     Log.info("idle_timeout", ["peer": peerHost])
                     terminate(reason: "no answer to ping")
                 }
-            } else if now - lastActivity >= UInt64(limits.idleTimeoutMilliseconds) {
+            } else if now - lastReceived >= UInt64(limits.idleTimeoutMilliseconds), !sentUnreadInput(now: now) {
+                // Alive is what the peer sends, never what we write to it: the kernel accepts our
+                // writes to a peer that vanished without a FIN (a black-holed network) until its
+                // buffers fill.
                 sendPing()
             }
         case .draining:

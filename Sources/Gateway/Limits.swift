@@ -24,10 +24,11 @@ struct Limits: Sendable, Equatable {
     /// Time to complete a request head (and the upgrade) after connecting or after the previous
     /// response on a keep-alive connection; over it: 408 or a plain close. Default 10 s.
     var handshakeTimeoutMilliseconds = 10_000
-    /// WebSocket silence after which the gateway sends a ping. Default 30 s.
-    var idleTimeoutMilliseconds = 30_000
-    /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 15 s.
-    var pongTimeoutMilliseconds = 15_000
+    /// Time without a byte from the peer (whatever the gateway sends it) after which the gateway
+    /// sends a ping. Default 10 s: an agent's dead tab must give up its place soon (it rings).
+    var idleTimeoutMilliseconds = 10_000
+    /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 10 s.
+    var pongTimeoutMilliseconds = 10_000
     /// Time the peer has to answer our close frame, or to close TCP after the closing handshake. Default 5 s.
     var closeTimeoutMilliseconds = 5_000
     /// Most open connections in the process; over it: 503. Default 10,000.
