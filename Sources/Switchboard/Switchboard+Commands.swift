@@ -2,7 +2,7 @@ import Routes
 
 extension Switchboard {
     /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,
-    /// `attach` and `ack`, which are the gateway's (`unsupportedCommand`). The caller has
+    /// `attach`, `ack` and `ping`, which are the gateway's (`unsupportedCommand`). The caller has
     /// checked `AgentMethod.allowedStates` against `state(of:)`. A user not signed in is
     /// refused (`notSignedIn`), `notify` included: its `message` event is addressed to a
     /// signed-in user. Replies are `.ok` except `dial` and `transfer` with a number
@@ -12,7 +12,7 @@ extension Switchboard {
         advance(to: now)
         defer { settleQueues(now: now) }
         switch command {
-        case .login, .sso, .attach, .ack:
+        case .login, .sso, .attach, .ack, .ping:
             throw .unsupportedCommand
         case .logout:
             signOut(username, now: now)
