@@ -12,14 +12,24 @@ import Testing
 @Suite(.serialized) struct LivenessTests {
     static let idle = 400, pong = 400
 
-    private func signedIn(_ gateway: RunningGateway, timeout: Int = 5) throws -> TestPeer {
+    /// A tab of alice's: logged in with her password, or attached with the session token of
+    /// another tab's login (quick: no password hashing, so no ping while it waits).
+    private func signedIn(_ gateway: RunningGateway, token: String? = nil, tabID: String? = nil,
+                          timeout: Int = 5) throws -> (tab: TestPeer, token: String) {
         let tab = try TestPeer(port: gateway.port, receiveTimeoutSeconds: timeout)
         #expect(tab.upgrade(path: "/ws")?.hasPrefix("HTTP/1.1 101") == true)
-        tab.sendFrame(.text, Array(#"{"id":1,"method":"login","params":{"username":"alice","password":"alice"}}"#.utf8))
+        let id = tabID.map { #","tab":"\#($0)""# } ?? ""
+        let request = token.map { #"{"id":1,"method":"attach","params":{"lastSeq":0,"token":"\#($0)"\#(id)}}"# }
+            ?? #"{"id":1,"method":"login","params":{"username":"alice","password":"alice"\#(id)}}"#
+        tab.sendFrame(.text, Array(request.utf8))
         while let frame = tab.readFrame() {
-            if String(decoding: frame.payload, as: UTF8.self).hasPrefix(#"{"id":1,"result""#) { return tab }
+            let text = String(decoding: frame.payload, as: UTF8.self)
+            guard text.hasPrefix(#"{"id":1,"result""#) else { continue }
+            if let token { return (tab, token) }
+            let start = try #require(text.range(of: #""token":""#)).upperBound
+            return (tab, String(text[start...].prefix { $0 != "\"" }))
         }
-        throw TestFailure("alice's login got no reply")
+        throw TestFailure("alice's \(token == nil ? "login" : "attach") got no reply")
     }
 
     final class Stop: Sendable {
@@ -38,8 +48,8 @@ import Testing
             $0.limits.pongTimeoutMilliseconds = Self.pong
         }
         defer { gateway.stop() }
-        let quiet = try signedIn(gateway)
-        let talker = try signedIn(gateway, timeout: 1)
+        let (talker, token) = try signedIn(gateway, timeout: 1)
+        let quiet = try signedIn(gateway, token: token).tab
         quiet.sendFrame(.pong, [])   // unsolicited (RFC 6455 §5.5.3): quiet's last frame to the gateway
         let silentSince = Date()
 
@@ -91,5 +101,35 @@ import Testing
             if text.hasPrefix(last) { break }
         }
         #expect(talking && !talkerPinged)
+    }
+
+    /// The next `primary` event's data, e.g. `{"primary":true,"tabs":2}`.
+    private func primary(_ tab: TestPeer) -> String? {
+        while let frame = tab.readFrame() {
+            let text = String(decoding: frame.payload, as: UTF8.self)
+            if text.hasPrefix(#"{"event":"primary","data":"#) { return String(text.dropFirst(26).dropLast()) }
+        }
+        return nil
+    }
+
+    /// docs/agent-protocol.md §4: a connection with the tab id of one of the user's connections
+    /// takes its place (here the primary's) and the old one is closed with 4009.
+    @Test func aTabThatComesBackTakesItsPlaceAndTheOldConnectionIsClosed() throws {
+        let gateway = try RunningGateway()
+        defer { gateway.stop() }
+        let (first, token) = try signedIn(gateway, tabID: "tab-A")
+        #expect(primary(first) == #"{"primary":true,"tabs":1}"#)
+        let other = try signedIn(gateway, token: token).tab              // no tab id: a tab of its own
+        #expect(primary(other) == #"{"primary":false,"tabs":2}"#)
+        #expect(primary(first) == #"{"primary":true,"tabs":2}"#)
+
+        let back = try signedIn(gateway, token: token, tabID: "tab-A").tab
+        #expect(primary(back) == #"{"primary":true,"tabs":2}"#)         // first's place: primary at once
+        #expect(primary(other) == #"{"primary":false,"tabs":2}"#)
+        #expect(first.readCloseCode() == 4009)
+
+        // A tab id no other connection of the user has is just a new tab.
+        let fourth = try signedIn(gateway, token: token, tabID: "tab-B").tab
+        #expect(primary(fourth) == #"{"primary":false,"tabs":3}"#)
     }
 }
