@@ -1,0 +1,152 @@
+"""Dead tabs (issue 19), with a relay that black-holes connections without closing anything
+(blackhole.py) between real WebSocket clients, or headless Chromium, and the release binary:
+
+- a tab that keeps receiving events is pinged and dropped at the pong deadline anyway
+  (docs/config.md, `limits.idleTimeoutMilliseconds`: alive is what the peer *sends*);
+- a tab that reconnects one second into the outage, with its tab id, is primary again at once
+  and rings, and no event of the outage is lost (docs/agent-protocol.md §4);
+- the agent bar (public/operator.js) behind the relay notices the loss by its heartbeat, shows
+  it, and reconnects and attaches within the times docs/operator.md §5.1 gives, primary and
+  ringing, with every event of the outage."""
+import asyncio
+import json
+import struct
+import time
+
+import pytest
+
+from blackhole import BlackHoleRelay
+from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from test_routes import metric
+
+TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
+
+
+def run(coroutine, timeout=60):
+    """Runs a scenario; its result."""
+    return asyncio.run(asyncio.wait_for(coroutine, timeout))
+
+
+@pytest.fixture
+def relay():
+    started = []
+
+    def start(port):
+        r = BlackHoleRelay(port)
+        started.append(r)
+        return r
+
+    yield start
+    for r in started:
+        r.stop()
+
+
+def settled_metric(gw, name, expected, seconds=2.0):
+    """The metric once it equals `expected` or `seconds` have passed (the loops publish their
+    counters at their ticks)."""
+    deadline = time.monotonic() + seconds
+    while metric(gw, name) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return metric(gw, name)
+
+
+def test_a_tab_that_keeps_receiving_events_is_pinged_and_dropped_at_the_deadline(agent_gateway, relay):
+    idle, pong = 1.0, 1.0
+    gw = agent_gateway(limits={"idleTimeoutMilliseconds": int(idle * 1000), "pongTimeoutMilliseconds": int(pong * 1000)})
+    cut = relay(gw.http_port)
+
+    async def scenario():
+        quiet = await ready_tab(gw, port=cut.port)  # through the relay
+        talker = await Tab.open(gw)                 # alice's second tab, directly
+        await talker.ok("attach", lastSeq=quiet.seqs[-1], token=quiet.token)
+        assert (await talker.event("primary")) == {"primary": False, "tabs": 2}
+        [link] = cut.links
+
+        cut.cut()
+        cut_at = time.monotonic()
+        silent_since = link.last_forwarded_from_client()
+        # The other tab notifies every 200 ms: a `message` event to both tabs, so the gateway
+        # keeps writing into the black hole, and the kernel keeps taking it.
+        sent = 0
+        while time.monotonic() - cut_at < idle + pong + 3 * TICK + 2:
+            sent += 1
+            await talker.ok("notify", title=f"tick {sent}")
+            if link.target_closed_at is not None and sent > 3:
+                break
+            await asyncio.sleep(0.2)
+        assert link.target_closed_at is not None, "the gateway never dropped the black-holed tab"
+        # When it left, alice's other tab became the only one, and primary.
+        assert (await talker.event("primary")) == {"primary": True, "tabs": 1}
+        return silent_since, cut_at, link
+
+    silent_since, cut_at, link = run(scenario())
+    frames = link.websocket_frames()
+    pings = [at for at, opcode, _, _ in frames if opcode == 0x9]
+    assert len(pings) == 1, frames
+    ping_at = pings[0]
+    # Pinged after `idle` without a byte from the tab, at the next timer tick...
+    assert idle <= ping_at - silent_since <= idle + TICK + 0.3, (ping_at - silent_since)
+    # ... although events kept going to it up to then (the old rule counted those writes).
+    events_before_ping = [at for at, opcode, _, forwarded in frames if opcode == 0x1 and cut_at < at < ping_at and not forwarded]
+    assert len(events_before_ping) >= 3, frames
+    # Dropped at the pong deadline, without a closing handshake (nothing would answer it).
+    assert pong <= link.target_closed_at - ping_at <= pong + TICK + 0.3, (link.target_closed_at - ping_at)
+    assert not [f for f in frames if f[1] == 0x8], frames
+    assert settled_metric(gw, 'callgate_timeouts_total{kind="idle"}', 1) == 1
+    assert "idle_timeout" in gw.log
+
+
+def test_a_tab_that_reconnects_one_second_into_the_outage_is_primary_and_rings_at_once(agent_gateway, relay):
+    # Default liveness limits: the dead tab would hold its place for up to 20 s.
+    gw = agent_gateway(ackTimeoutMilliseconds=1500, ackResends=1)
+    cut = relay(gw.http_port)
+
+    async def scenario():
+        first = await ready_tab(gw, tab_id="tab-of-alice", port=cut.port)   # alice's only tab: primary
+        last_seen = first.seqs[-1]
+        [link] = cut.links
+
+        cut.cut()
+        cut_at = time.monotonic()
+        # Meanwhile a caller rings alice: callNew and callRinging go into the black hole.
+        uniqueid = inbound_call(gw, "queue=100")
+        await asyncio.sleep(1.0 - (time.monotonic() - cut_at))
+
+        # A tab without a tab id is a new tab: the dead one still holds the primary place.
+        other = await Tab.open(gw)
+        other.seqs = [last_seen]
+        await other.ok("attach", lastSeq=last_seen, token=first.token)
+        assert (await other.event("primary")) == {"primary": False, "tabs": 2}
+
+        # The same browser tab comes back with its tab id: it takes the dead tab's place.
+        back = await Tab.open(gw)
+        back.seqs = [last_seen]  # Tab checks that seq never skips from here on
+        attached_at = time.monotonic()
+        result = await back.ok("attach", lastSeq=last_seen, token=first.token, tab="tab-of-alice")
+        assert result["state"] == "READY" and result["complete"] is True, result
+        assert (await back.event("primary")) == {"primary": True, "tabs": 2}
+        primary_after = time.monotonic() - attached_at
+        # No event of the outage is lost: both, after last_seen, in order, before `primary`.
+        assert [m["event"] for m in back.buffer] == ["callNew", "callRinging"], back.buffer
+        assert back.seqs == [last_seen, last_seen + 1, last_seen + 2] and result["lastSeq"] == last_seen + 2, (back.seqs, result)
+        ringing = (await back.message("callRinging"))["data"]["call"]
+        assert ringing["uniqueid"] == uniqueid and ringing["state"] == 2 and ringing["direction"] == "INCOMING"
+        assert (await other.event("primary")) == {"primary": False, "tabs": 2}
+
+        # The primary tab (this one) rings; it answers; the caller is not passed on.
+        await back.ok("answer")
+        connected = (await back.message("callConnect"))["data"]["call"]
+        assert connected["uniqueid"] == uniqueid and connected["connected_username"] == "alice"
+        return link, cut_at, primary_after
+
+    link, cut_at, primary_after = run(scenario())
+    assert primary_after < 0.5, primary_after
+    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    assert metric(gw, 'callgate_route_events_total{channel="ws",event="agent_unreachable"}') == 0
+    # The dead connection was told 4009 (into the black hole) at the takeover, and received no
+    # event after it.
+    frames = [f for f in link.websocket_frames() if f[0] > cut_at]
+    closes = [payload for _, opcode, payload, _ in frames if opcode == 0x8]
+    assert closes and struct.unpack("!H", closes[0][:2])[0] == 4009, frames
+    after_close = [f for f in frames if f[0] > [at for at, opcode, _, _ in frames if opcode == 0x8][0]]
+    assert not after_close, after_close
