@@ -9,14 +9,17 @@
   it, and reconnects and attaches within the times docs/operator.md §5.1 gives, primary and
   ringing, with every event of the outage."""
 import asyncio
-import json
+import os
 import struct
 import time
+import urllib.parse
 
 import pytest
 
 from blackhole import BlackHoleRelay
-from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from devtools import CHROMIUM
+from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
+from test_operator_browser import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, sso_token  # noqa: F401
 from test_routes import metric
 
 TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
@@ -150,3 +153,82 @@ def test_a_tab_that_reconnects_one_second_into_the_outage_is_primary_and_rings_a
     assert closes and struct.unpack("!H", closes[0][:2])[0] == 4009, frames
     after_close = [f for f in frames if f[0] > [at for at, opcode, _, _ in frames if opcode == 0x8][0]]
     assert not after_close, after_close
+
+
+# ---------------------------------------------------------------- the agent bar in Chromium
+
+# Page-side record of the bar's connection state: every change of `data-ucs-connection` on the
+# bar's root, with the page's clock (the same wall clock as this process's time.time()).
+WATCH_CONNECTION = """(() => {
+  const root = document.getElementById('ucsOperator');
+  window.connectionLog = [{ state: root.getAttribute('data-ucs-connection'), at: Date.now() }];
+  new MutationObserver(() => {
+    const state = root.getAttribute('data-ucs-connection');
+    if (state !== window.connectionLog[window.connectionLog.length - 1].state) {
+      window.connectionLog.push({ state, at: Date.now() });
+    }
+  }).observe(root, { attributes: true, attributeFilter: ['data-ucs-connection'] });
+  return true;
+})()"""
+
+# docs/operator.md §5.1, the defaults: ping after 5 s of silence, dead 3 s later; a handshake
+# given up after 5 s; the first backoff delays < 250 ms, then < 500 ms.
+HEARTBEAT, HEARTBEAT_TIMEOUT, CONNECT_TIMEOUT = 5.0, 3.0, 5.0
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
+def test_the_bar_behind_a_black_hole_shows_the_loss_reconnects_and_rings_with_nothing_lost(crm_gateway, browser, relay):
+    # Rings long enough, and waits for an ack long enough, for the bar to come back to it.
+    gw = crm_gateway(settings={"ringSeconds": 60}, ackTimeoutMilliseconds=30000)
+    cut = relay(gw.http_port)
+    page = browser.new_page("alice-behind-a-black-hole")
+    bar = Bar(page).open(f"http://127.0.0.1:{cut.port}/crm.html?" + urllib.parse.urlencode(
+        {"headless": "0", "identifier": "web-alice", "user": "alice", "sso": sso_token("alice"), "provider": PROVIDER},
+        quote_via=urllib.parse.quote))
+    assert bar.callback("onReady")[0][0]["status"] == "READY"
+    page.wait_for("document.getElementById('ucsOperator').getAttribute('data-ucs-primary') === 'true'")
+    page.evaluate(WATCH_CONNECTION)
+    seq_before = page.evaluate("window.ucsOperator.lastSeq")
+    tab_id = page.evaluate("JSON.parse(sessionStorage.getItem('ucsOperator.tab'))")
+    assert isinstance(tab_id, str) and tab_id, tab_id
+
+    cut.cut(new=True)  # the network is gone: the open connections and any new one
+    cut_at = time.time()
+    time.sleep(1)
+    uniqueid = inbound_call(gw, "queue=100")  # rings alice's dead connection
+
+    # The heartbeat notices within 5 + 3 s of the last message the bar had (at most 8 s ago).
+    page.wait_for("window.connectionLog.some(e => e.state === 'reconnecting')", timeout=HEARTBEAT + HEARTBEAT_TIMEOUT + 3)
+    log = page.evaluate("window.connectionLog")
+    lost_at = next(e["at"] for e in log if e["state"] == "reconnecting") / 1000
+    assert lost_at - cut_at <= HEARTBEAT + HEARTBEAT_TIMEOUT + 0.5, (lost_at - cut_at, log)
+    page.wait_for("!document.querySelector('[data-ucs-banner]').hidden")
+    bar.screenshot("liveness-connection-lost")
+    assert bar.callback("onError")[0][0], bar.log("onError")
+    time.sleep(2)  # still down: the bar keeps trying, and never shows "connected"
+    assert [e["state"] for e in page.evaluate("window.connectionLog")][1:] == ["reconnecting"], page.evaluate("window.connectionLog")
+
+    cut.restore_new()  # the network is back; the old connection stays dead (a forgotten NAT flow)
+    restored_at = time.time()
+    page.wait_for("window.connectionLog.some((e, i) => i > 0 && e.state === 'open')", timeout=CONNECT_TIMEOUT + 5)
+    log = page.evaluate("window.connectionLog")
+    back_at = next(e["at"] for i, e in enumerate(log) if i > 0 and e["state"] == "open") / 1000
+    # A hanging attempt is given up after 5 s, the next one waits < 500 ms.
+    assert back_at - restored_at <= CONNECT_TIMEOUT + 0.5 + 1.0, (back_at - restored_at, log)
+
+    # Attached with its tab id: primary again at once, and ringing the call of the outage.
+    page.wait_for("window.ucsOperator.ringing !== null && document.getElementById('ucsOperator')"
+                  ".getAttribute('data-ucs-primary') === 'true'", timeout=3,
+                  diagnostics="[window.ucsOperator.ringing, document.getElementById('ucsOperator').getAttribute('data-ucs-primary')]")
+    ringing = bar.callback("onCallRinging")
+    assert [args[0]["uniqueid"] for args in ringing] == [uniqueid], ringing
+    assert [args[0]["uniqueid"] for args in bar.callback("onCallNew")] == [uniqueid]
+    bar.screenshot("liveness-back-and-ringing")
+    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    # Nothing lost: the bar processed every per-user event, callNew and callRinging among them.
+    assert page.evaluate("window.ucsOperator.lastSeq") == seq_before + 2
+    bar.method("answer")
+    connected = bar.callback("onCallConnect")[0][0]
+    assert connected["uniqueid"] == uniqueid and connected["connected_username"] == "alice", connected
+    assert not [e for e in bar.log("onLoginError")], bar.log("onLoginError")
+    assert bar.callback("onInfo")  # "connection restored"
