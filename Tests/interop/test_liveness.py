@@ -9,6 +9,7 @@
   it, and reconnects and attaches within the times docs/operator.md §5.1 gives, primary and
   ringing, with every event of the outage."""
 import asyncio
+import json
 import os
 import struct
 import time
@@ -19,7 +20,7 @@ import pytest
 from blackhole import BlackHoleRelay
 from devtools import CHROMIUM
 from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
-from test_operator_browser import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, sso_token  # noqa: F401
+from test_operator_browser import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, crm_url, sso_token  # noqa: F401
 from test_routes import metric
 
 TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
@@ -232,3 +233,36 @@ def test_the_bar_behind_a_black_hole_shows_the_loss_reconnects_and_rings_with_no
     assert connected["uniqueid"] == uniqueid and connected["connected_username"] == "alice", connected
     assert not [e for e in bar.log("onLoginError")], bar.log("onLoginError")
     assert bar.callback("onInfo")  # "connection restored"
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
+def test_a_duplicated_tab_that_shares_the_tab_id_takes_a_new_one_instead_of_ping_ponging(crm_gateway, browser):
+    """A browser's "Duplicate tab" copies sessionStorage, tab id included: the copy's login takes
+    the first tab's place (4009 to the first), and the first comes back as a tab of its own."""
+    gw = crm_gateway()
+    first = Bar(browser.new_page("alice-first"))
+    first.open(crm_url(gw, headless="0", identifier="web-alice", user="alice", sso=sso_token("alice"), provider=PROVIDER))
+    first.callback("onReady")
+    shared = first.page.evaluate("JSON.parse(sessionStorage.getItem('ucsOperator.tab'))")
+
+    copy_page = browser.new_page("alice-duplicate")
+    copy_page.send("Page.addScriptToEvaluateOnNewDocument",
+                   {"source": f"sessionStorage.setItem('ucsOperator.tab', {json.dumps(json.dumps(shared))})"})
+    copy = Bar(copy_page).open(crm_url(gw, headless="0", identifier="web-alice", user="alice", sso=sso_token("alice"),
+                                       provider=PROVIDER))
+    copy.callback("onReady")
+    assert copy_page.evaluate("JSON.parse(sessionStorage.getItem('ucsOperator.tab'))") == shared
+
+    # The first tab was closed with 4009, took a new id and attached again: two tabs, one primary.
+    renewed = first.page.wait_for(f"""(() => {{ const id = JSON.parse(sessionStorage.getItem('ucsOperator.tab'));
+        return id !== {json.dumps(shared)} && window.ucsOperator.status === 'READY'
+          && document.getElementById('ucsOperator').getAttribute('data-ucs-connection') === 'open' ? id : null; }})()""",
+        diagnostics="[JSON.parse(sessionStorage.getItem('ucsOperator.tab')), window.ucsOperator.status, "
+                    "(window.crmLog || []).slice(-25).map(e => e.name + ' ' + JSON.stringify(e.args).slice(0, 200))]")
+    assert renewed and renewed != shared
+    primaries = [page.wait_for("(() => { const p = document.getElementById('ucsOperator').getAttribute('data-ucs-primary');"
+                               " return p === 'true' || p === 'false' ? p : null; })()") for page in (first.page, copy_page)]
+    assert sorted(primaries) == ["false", "true"], primaries
+    time.sleep(2)  # and it stays so: no replacing each other in turn
+    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    assert len(first.log("onConnect")) == 2 and len(copy.log("onConnect")) == 1
