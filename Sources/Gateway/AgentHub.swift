@@ -279,9 +279,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         send(.loginError(code: code, message: code.defaultMessage), to: link)
     }
 
-    /// seeds/004 `autologout`: the user's tabs in other browsers (other addresses) are logged out;
-    /// not this browser tab's old connection (same `tab`, e.g. after a move from Wi-Fi to LTE),
-    /// which `join` replaces.
+    /// `autologout` (docs/compatibility.md §1.2): the user's tabs in other browsers (other
+    /// addresses) are logged out; not this browser tab's old connection (same `tab`, e.g. after a
+    /// move from Wi-Fi to LTE), which `join` replaces.
     private func autologout(_ user: String, keeping link: AgentLink, tab: String?) {
         guard settings.autologout, let others = users[user]?.tabs.filter({ other in
             other.address != link.address && (tab == nil || tabs[ObjectIdentifier(other)]?.id != tab)

@@ -2,7 +2,7 @@ import Glibc
 import CLinux
 
 /// The kernel's CSPRNG (`getrandom(2)`, which blocks only before the pool is first seeded at
-/// boot): masking keys (RFC 6455 §5.3) and the names of calls (`call_guid`, seeds/001).
+/// boot): masking keys (RFC 6455 §5.3) and the names of calls (`call_guid`, docs/compatibility.md §4.3).
 enum SystemRandom {
     /// Fills `buffer`; false if the kernel refused (then nothing is guaranteed about its content).
     static func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Bool {

@@ -1,4 +1,4 @@
-/// A call's GUID, seeds/001 `<$call_guid>`: "a globally unique string representing a 128 bit
+/// A call's GUID, docs/compatibility.md §4.3 `<$call_guid>`: "a globally unique string representing a 128 bit
 /// number that contains date and time, as well as at least 64 bit of true random data". That is
 /// a UUID of version 7 (RFC 9562 §5.7), written as RFC 9562 §4 lays it out (8-4-4-4-12 lower-case
 /// hex digits, as the seed's example `1399c8c8-cf9e-3ebe-764f-d12b1f7bea35`):

@@ -93,7 +93,7 @@ extension Switchboard {
 
     /// `setAccountCode`: on one of the agent's calls, live, or among their last `historyCalls`
     /// ended legs (also a call that goes on without them after a transfer); `unknownCall`
-    /// otherwise. seeds/004: `override` true replaces the call's account codes with this one,
+    /// otherwise. docs/compatibility.md §1.4: `override` true replaces the call's account codes with this one,
     /// false (the default) adds it to them. Stored in the call's `data` as `accountCodes`, a list
     /// of `{"accountCode","subAccountCode"}` (null when not given), and the latest as
     /// `accountCode` and `subAccountCode`. Nothing is emitted; the next event of a live call

@@ -22,7 +22,7 @@ import Testing
         "number", "outbound_id", "recorded", "state", "subcalls", "uniqueid",
     ]
 
-    /// The seed's keys and Callgate's `call_guid` (seeds/001's `<$call_guid>`).
+    /// The seed's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
     private static let callKeys = seedCallKeys.union(["call_guid"])
 
     /// Typed out from the seed's User list.

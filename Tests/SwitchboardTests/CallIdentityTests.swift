@@ -2,7 +2,7 @@ import Routes
 import Testing
 @testable import Switchboard
 
-/// `call_guid` (seeds/001: 128 bits with the time and at least 64 random ones) and `uniqueid`
+/// `call_guid` (docs/compatibility.md §4.3: 128 bits with the time and at least 64 random ones) and `uniqueid`
 /// (unique across gateways and restarts).
 @Suite struct CallIdentityTests {
     let t0 = Harness.t0

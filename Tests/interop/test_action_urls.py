@@ -25,7 +25,7 @@ QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$ca
          "&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>"
          "&connectedtime=<$call_connected_time>&disconnectedtime=<$call_disconnected_time>"
          "&callguid=<$call_guid>&remoteparty=<$remote_party>&remotedisplayname=<$remote_alias>")
-# seeds/001 `<$call_guid>` from the embedded Switchboard: a UUID version 7 (RFC 9562 §5.7).
+# docs/compatibility.md §4.3 `<$call_guid>` from the embedded Switchboard: a UUID version 7 (RFC 9562 §5.7).
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 # A number the Switchboard accepts (digits, +, space, parentheses, slash) that needs escaping.
 ODD_NUMBER = "+420 (602) 123/456"
@@ -172,7 +172,7 @@ def test_a_whole_inbound_call_fires_inbound_connected_hold_and_disconnected(acti
         ("disconnected", "off_hold")]
     assert GUID.fullmatch(call["guid"]) and call["guid"] != uniqueid, call
     for q in queries:
-        assert q["callguid"] == call["guid"]   # the Call's GUID (seeds/001), the same for the whole call
+        assert q["callguid"] == call["guid"]   # the Call's GUID (compatibility.md §4.3), the same for the whole call
         assert (q["calldirection"], q["calldirectionINT"]) == ("inbound", "0")
         assert q["remoteparty"] == ODD_NUMBER
         assert (q["localparty"], q["localalias"]) == ("2001", "Alena Nováková")   # alice's phone, her name

@@ -3,7 +3,7 @@ against release binaries:
 
 - two gateway processes, started one after the other, each placing a call in the same second:
   distinct `uniqueid`s and distinct `call_guid`s, in the events and in the Action URLs out
-  (seeds/001 `<$call_guid>`, docs/click-to-call.md §5), checked on a real HTTP server;
+  (docs/compatibility.md §4.3 `<$call_guid>`, docs/click-to-call.md §5), checked on a real HTTP server;
 - after a blind transfer, alice's and carol's `callHistory` (on `/ws` and on the `report`
   channel) field by field: each their own leg (docs/agent-protocol.md §4.1)."""
 import asyncio

@@ -3,11 +3,11 @@
 ///
 /// Encoding (`encoded()`): every key always present, in alphabetical order (the seed's); an
 /// optional that is nil is `null`. `call_guid` is Callgate's addition to the seed's keys
-/// (seeds/001's `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is `null`.
+/// (docs/compatibility.md §4.3, `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is `null`.
 /// Numbers: `*_norm` hold `E164.normalize` of the matching number, `null` when it does not
 /// normalise (an internal extension, a withheld number).
 public struct Call: Hashable, Sendable {
-    /// The call's GUID (seeds/001 `<$call_guid>`): from the embedded Switchboard a UUIDv7 (RFC
+    /// The call's GUID (docs/compatibility.md §4.3, `<$call_guid>`): from the embedded Switchboard a UUIDv7 (RFC
     /// 9562 §5.7: 48 bits of Unix milliseconds, 74 random bits), the same for every event of the
     /// call and unique across gateways and restarts; from a phone's Action URL the phone's own.
     public var call_guid: String
