@@ -12,7 +12,7 @@ import re
 import time
 
 from test_action_urls import GUID, QUERY, crm  # noqa: F401 (crm: a fixture)
-from test_agent import CALLER, Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from test_agent import CALLER, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
 from test_routes import client
 
 UNIQUEID = re.compile(r"(?P<instance>[0-9a-f]{12})-(?P<seconds>[0-9]+)\.(?P<counter>[0-9]+)")

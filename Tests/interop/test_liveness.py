@@ -10,7 +10,6 @@
   ringing, with every event of the outage."""
 import asyncio
 import json
-import os
 import struct
 import time
 import urllib.parse
@@ -18,10 +17,9 @@ import urllib.parse
 import pytest
 
 from blackhole import BlackHoleRelay
-from devtools import CHROMIUM
+from conftest import metric, wait_metric
 from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
 from test_operator_browser import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, crm_url, sso_token  # noqa: F401
-from test_routes import metric
 
 TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
 
@@ -43,15 +41,6 @@ def relay():
     yield start
     for r in started:
         r.stop()
-
-
-def settled_metric(gw, name, expected, seconds=2.0):
-    """The metric once it equals `expected` or `seconds` have passed (the loops publish their
-    counters at their ticks)."""
-    deadline = time.monotonic() + seconds
-    while metric(gw, name) != expected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return metric(gw, name)
 
 
 def test_a_tab_that_keeps_receiving_events_is_pinged_and_dropped_at_the_deadline(agent_gateway, relay):
@@ -96,7 +85,7 @@ def test_a_tab_that_keeps_receiving_events_is_pinged_and_dropped_at_the_deadline
     # Dropped at the pong deadline, without a closing handshake (nothing would answer it).
     assert pong <= link.target_closed_at - ping_at <= pong + TICK + 0.3, (link.target_closed_at - ping_at)
     assert not [f for f in frames if f[1] == 0x8], frames
-    assert settled_metric(gw, 'callgate_timeouts_total{kind="idle"}', 1) == 1
+    assert wait_metric(gw, 'callgate_timeouts_total{kind="idle"}', 1) == 1
     assert "idle_timeout" in gw.log
 
 
@@ -145,7 +134,7 @@ def test_a_tab_that_reconnects_one_second_into_the_outage_is_primary_and_rings_a
 
     link, cut_at, primary_after = run(scenario())
     assert primary_after < 0.5, primary_after
-    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    assert wait_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
     assert metric(gw, 'callgate_route_events_total{channel="ws",event="agent_unreachable"}') == 0
     # The dead connection was told 4009 (into the black hole) at the takeover, and received no
     # event after it.
@@ -177,7 +166,6 @@ WATCH_CONNECTION = """(() => {
 HEARTBEAT, HEARTBEAT_TIMEOUT, CONNECT_TIMEOUT = 5.0, 3.0, 5.0
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 def test_the_bar_behind_a_black_hole_shows_the_loss_reconnects_and_rings_with_nothing_lost(crm_gateway, browser, relay):
     # Rings long enough, and waits for an ack long enough, for the bar to come back to it.
     gw = crm_gateway(settings={"ringSeconds": 60}, ackTimeoutMilliseconds=30000)
@@ -225,7 +213,7 @@ def test_the_bar_behind_a_black_hole_shows_the_loss_reconnects_and_rings_with_no
     assert [args[0]["uniqueid"] for args in ringing] == [uniqueid], ringing
     assert [args[0]["uniqueid"] for args in bar.callback("onCallNew")] == [uniqueid]
     bar.screenshot("liveness-back-and-ringing")
-    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    assert wait_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
     # Nothing lost: the bar processed every per-user event, callNew and callRinging among them.
     assert page.evaluate("window.ucsOperator.lastSeq") == seq_before + 2
     bar.method("answer")
@@ -235,7 +223,6 @@ def test_the_bar_behind_a_black_hole_shows_the_loss_reconnects_and_rings_with_no
     assert bar.callback("onInfo")  # "connection restored"
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 def test_a_duplicated_tab_that_shares_the_tab_id_takes_a_new_one_instead_of_ping_ponging(crm_gateway, browser):
     """A browser's "Duplicate tab" copies sessionStorage, tab id included: the copy's login takes
     the first tab's place (4009 to the first), and the first comes back as a tab of its own."""
@@ -264,5 +251,5 @@ def test_a_duplicated_tab_that_shares_the_tab_id_takes_a_new_one_instead_of_ping
                                " return p === 'true' || p === 'false' ? p : null; })()") for page in (first.page, copy_page)]
     assert sorted(primaries) == ["false", "true"], primaries
     time.sleep(2)  # and it stays so: no replacing each other in turn
-    assert settled_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
+    assert wait_metric(gw, 'callgate_route_events_total{channel="ws",event="tab_replaced"}', 1) == 1
     assert len(first.log("onConnect")) == 2 and len(copy.log("onConnect")) == 1
