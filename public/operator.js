@@ -54,7 +54,10 @@
     legacyStartup: false,
     disableIntegratedAutoLogout: false,
     debounceRequests: false,
-    sessionToken: null
+    sessionToken: null,
+    heartbeatMilliseconds: 5000,
+    heartbeatTimeoutMilliseconds: 3000,
+    connectTimeoutMilliseconds: 5000
   };
 
   /** A config value, read from `window.ucsOperator` at the time of use (so a page may change it). */
@@ -103,6 +106,7 @@
   var SESSION_KEY = 'ucsOperator.session';
   var REMEMBER_KEY = 'ucsOperator.remember';
   var NO_AUTOLOGIN_KEY = 'ucsOperator.noAutologin';
+  var TAB_KEY = 'ucsOperator.tab';
   var IDENTIFIER_COOKIE = 'callgate_identifier';
 
   var BACKOFF_BASE_MS = 250;
@@ -984,6 +988,78 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Liveness: is a WebSocket still there? (docs/operator.md §5.1)
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Watches one WebSocket from the browser's side, which cannot see WebSocket pings: the
+   * connection is alive while messages arrive. After `idleMs` without one, `probe()` is called
+   * (it sends something the server answers at once); if nothing at all has arrived `timeoutMs`
+   * later, or the opening handshake has not completed `connectMs` after `opening()`,
+   * `dead(reason)` is called, once ('silent' or 'connect'). Knows nothing of the agent protocol:
+   * the web phone's connection can use it with its own probe (a SIP OPTIONS, a CRLF keep-alive).
+   *
+   * The owner calls `opening()` when it creates the socket, `opened()` on `open`, `received()` on
+   * every message (cheap: a timestamp) and `stop()` once it is done with the socket. One timer,
+   * set again only when it fires; a timer that fires late (a background tab, a sleeping laptop)
+   * only delays the verdict: a reply that came meanwhile counts.
+   */
+  function createLiveness(o) {
+    var timer = null;
+    var phase = 'idle';   // idle | opening | open
+    var lastIn = 0;
+    var probing = false;
+    var heard = false;
+    function arm(ms) {
+      clearTimeout(timer);
+      timer = setTimeout(check, Math.max(0, ms));
+    }
+    function stop() {
+      phase = 'idle';
+      clearTimeout(timer);
+      timer = null;
+    }
+    function check() {
+      timer = null;
+      if (phase === 'opening') { stop(); o.dead('connect'); return; }
+      if (phase !== 'open') return;
+      if (probing && !heard) { stop(); o.dead('silent'); return; }
+      probing = false;
+      var quiet = now() - lastIn;
+      if (quiet < o.idleMs) { arm(o.idleMs - quiet); return; }
+      probing = true;
+      heard = false;
+      arm(o.timeoutMs);
+      o.probe();
+    }
+    return {
+      opening: function () { phase = 'opening'; probing = false; arm(o.connectMs); },
+      opened: function () { phase = 'open'; probing = false; lastIn = now(); arm(o.idleMs); },
+      received: function () { lastIn = now(); heard = true; },
+      stop: stop
+    };
+  }
+
+  /** A positive number of milliseconds from the config, else the default. */
+  function cfgMs(name) {
+    var v = Number(cfg(name));
+    return isFinite(v) && v > 0 ? v : DEFAULTS[name];
+  }
+
+  /** This browser tab's id, kept in sessionStorage across reconnects and reloads (agent-protocol.md
+   *  §4: a connection with it takes the tab's old place, primary and ringing included). */
+  function tabId() {
+    var id = storeGet('sessionStorage', TAB_KEY);
+    if (typeof id === 'string' && id && id.length <= 64) return id;
+    return newTabId();
+  }
+  function newTabId() {
+    var id = randomKey();
+    storeSet('sessionStorage', TAB_KEY, id);
+    return id;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Channel addresses (seeds/004 `api`)
   // ---------------------------------------------------------------------------------------------
 
@@ -1037,6 +1113,7 @@
   var stopped = false;
   var unloading = false;
   var connFresh = false;
+  var live = null;
 
   function connect() {
     clearTimeout(reconnectTimer);
@@ -1057,14 +1134,26 @@
     ws = sock;
     S.connection = outage ? 'reconnecting' : 'connecting';
     S.phase = 'handshake';
+    live = createLiveness({
+      idleMs: cfgMs('heartbeatMilliseconds'),
+      timeoutMs: cfgMs('heartbeatTimeoutMilliseconds'),
+      connectMs: cfgMs('connectTimeoutMilliseconds'),
+      probe: function () {
+        if (ws === sock) rawRequest('ping').catch(function () { /* any message counts, an error too */ });
+      },
+      dead: function (reason) { abandon(sock, reason); }
+    });
+    live.opening();
     sock.onopen = function () {
       if (ws !== sock) return;
       debug('connected');
+      live.opened();
       clearTimeout(stableTimer);
       stableTimer = setTimeout(function () { attempts = 0; }, STABLE_AFTER_MS);
     };
     sock.onmessage = function (ev) {
       if (ws !== sock) return;
+      live.received();
       onRaw(ev.data);
     };
     sock.onerror = function () { debug('connection error'); };
@@ -1075,8 +1164,21 @@
     render();
   }
 
+  /** The heartbeat found `sock` dead, or its handshake never finished: it is given up at once,
+   *  as if it had closed (a browser would wait up to a minute for the closing handshake on a dead
+   *  TCP connection), and the bar reconnects. */
+  function abandon(sock, reason) {
+    if (ws !== sock) return;
+    var text = reason === 'connect' ? 'the connection did not open in time' : 'no answer to the heartbeat';
+    debug(text + ': giving the connection up');
+    sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
+    try { sock.close(4000, text); } catch (e) { /* already closing */ }
+    onClosed({ code: 1006, reason: text });
+  }
+
   function onClosed(ev) {
     ws = null;
+    if (live) { live.stop(); live = null; }
     clearTimeout(stableTimer);
     var wasUp = S.phase !== 'down' && S.phase !== 'handshake';
     S.phase = 'down';
@@ -1088,6 +1190,11 @@
     if (ev.code === 4001 || ev.code === 4003) {
       // The credential was refused or has expired: never attach with it again.
       dropToken();
+    }
+    if (ev.code === 4009) {
+      // Another connection took this tab's place with our tab id while we were alive: a
+      // duplicated browser tab shares it (sessionStorage is copied). Come back as a tab of our own.
+      newTabId();
     }
     if (stopped || unloading) {
       S.connection = 'stopped';
@@ -1553,7 +1660,7 @@
   function startAttach() {
     S.phase = 'attaching';
     render();
-    rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token }, {
+    rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() }, {
       ok: onAttached,
       fail: function (e) {
         if (e.code === 'loginFailed' || e.code === 'disconnected') return; // loginError 7 / reconnect follow
@@ -1766,7 +1873,8 @@
       password: password == null ? '' : String(password),
       remember: remember,
       autologout: !!cfg('autologout'),
-      logoutOnClose: false
+      logoutOnClose: false,
+      tab: tabId()
     }, null, remember);
   };
 
@@ -1778,7 +1886,8 @@
       autologout: !!cfg('autologout'),
       // seeds/004 integrated auto-logout: the gateway signs the user out a few seconds after the
       // user's last tab has gone, unless a tab attaches again (a reload does) (6.4)
-      logoutOnClose: !!provider && !cfg('disableIntegratedAutoLogout')
+      logoutOnClose: !!provider && !cfg('disableIntegratedAutoLogout'),
+      tab: tabId()
     }, provider ? String(provider) : null, false);
   };
 

@@ -38,6 +38,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     private struct Tab {
         let link: AgentLink
         var user: String?
+        /// The browser tab's id from its `login`/`sso`/`attach` (`SignInOptions.tab`), if it sent one.
+        var id: String?
         var loginPending = false
         /// Set when the tab attached with a Vodia popup token: it may call one number only.
         var restriction: VodiaSession?
@@ -51,7 +53,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         self.actionURLs = actionURLs
         clickDials = IdempotencyCache(windowMilliseconds: UInt64(clickToCall.dedupSeconds) * 1_000, capacity: 100_000)
         self.lastCallers = LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity)
-        switchboard = Switchboard(directory: directory)
+        switchboard = Switchboard(directory: directory, randomBytes: SystemRandom.bytes)
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
@@ -113,8 +115,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
                 signIn(link, id: id, user: username, provider: provider.isEmpty ? "sso" : provider, method: .sso, options: options)
             case .failure(let error): refuseLogin(link, id: id, code: LoginErrorCode(error, method: .sso), reason: error.reason)
             }
-        case .attach(let lastSeq, let token):
-            attach(link, id: id, lastSeq: lastSeq, token: token)
+        case .attach(let lastSeq, let token, let tab):
+            attach(link, id: id, lastSeq: lastSeq, token: token, tab: tab)
         case .ack(let seq):
             acks.acknowledge(user: tab.user!, seq: seq)
             reply(link, .ok(id: id))
@@ -173,7 +175,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     private func signIn(_ link: AgentLink, id: RequestID, user: String, provider: String, method: AgentMethod, options: SignInOptions) {
         tabs[ObjectIdentifier(link)]?.restriction = nil
         let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
-        guard let signedIn = admit(link, id: id, user: user, expires: expires, options: options) else { return }
+        guard let signedIn = admit(link, id: id, user: user, expires: expires, options: options, tab: options.tab) else { return }
         loop.metrics.routeEvent("ws", "logged_in")
         Log.info("agent_logged_in", ["user": user, "peer": link.address, "method": method.rawValue])
         reply(link, .loggedIn(id: id, user: user, token: token, expires: expires))
@@ -183,9 +185,10 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     /// The Switchboard signs `user` in (unless they already are), other browsers are logged out
     /// (`autologout`, unless the login asked to keep them), and the tab joins the user's tabs.
-    /// A login's options replace the user's; an `attach` (nil) keeps them. Nil, with
-    /// `loginError` 4 sent, when the Switchboard refuses the user.
-    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?, options: SignInOptions? = nil) -> SignIn? {
+    /// A login's options replace the user's; an `attach` (nil) keeps them. `tab` is the browser
+    /// tab's id (`join`). Nil, with `loginError` 4 sent, when the Switchboard refuses the user.
+    private func admit(_ link: AgentLink, id: RequestID, user: String, expires: Int64?, options: SignInOptions? = nil,
+                       tab: String?) -> SignIn? {
         let signedIn: SignIn
         do {
             signedIn = try switchboard.signIn(user, identifiers: link.identifiers, now: wallClock)
@@ -194,8 +197,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             return nil
         }
         pump()
-        if options?.autologout ?? true { autologout(user, keeping: link) }
-        join(link, user: user, expires: expires)
+        if options?.autologout ?? true { autologout(user, keeping: link, tab: tab) }
+        join(link, user: user, expires: expires, tab: tab)
         if let options { users[user]!.logoutOnClose = options.logoutOnClose }
         return signedIn
     }
@@ -216,7 +219,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// `attach` (§4): a session token (or the upgrade's credential) re-joins the user's event
     /// stream after `lastSeq`, with the missed events or a fresh `ready`. A Vodia popup token
     /// (scope `makecall`) restricts the tab to its number (`VodiaSession`).
-    private func attach(_ link: AgentLink, id: RequestID, lastSeq: UInt64, token: String?) {
+    private func attach(_ link: AgentLink, id: RequestID, lastSeq: UInt64, token: String?, tab: String?) {
         var verified: Result<Identity, AuthError>
         var restriction: VodiaSession?
         if let token {
@@ -242,12 +245,12 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         tabs[ObjectIdentifier(link)]?.restriction = restriction
         if switchboard.state(of: user) == .credentials {
             // Signed out since (no tab for too long, or a restart): sign in afresh.
-            guard let signedIn = admit(link, id: id, user: user, expires: identity.expires) else { return }
+            guard let signedIn = admit(link, id: id, user: user, expires: identity.expires, tab: tab) else { return }
             reply(link, .attached(id: id, state: signedIn.state, lastSeq: window(of: user).lastSeq, complete: false))
             welcome(link, signedIn, user: user)
         } else {
-            autologout(user, keeping: link)
-            join(link, user: user, expires: identity.expires)
+            autologout(user, keeping: link, tab: tab)
+            join(link, user: user, expires: identity.expires, tab: tab)
             let state = switchboard.state(of: user)
             switch users[user]!.window.replay(after: lastSeq, now: loop.now) {
             case .complete(let missed):
@@ -276,9 +279,13 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         send(.loginError(code: code, message: code.defaultMessage), to: link)
     }
 
-    /// seeds/004 `autologout`: the user's tabs in other browsers (other addresses) are logged out.
-    private func autologout(_ user: String, keeping link: AgentLink) {
-        guard settings.autologout, let others = users[user]?.tabs.filter({ $0.address != link.address }), !others.isEmpty else { return }
+    /// `autologout` (docs/compatibility.md §1.2): the user's tabs in other browsers (other
+    /// addresses) are logged out; not this browser tab's old connection (same `tab`, e.g. after a
+    /// move from Wi-Fi to LTE), which `join` replaces.
+    private func autologout(_ user: String, keeping link: AgentLink, tab: String?) {
+        guard settings.autologout, let others = users[user]?.tabs.filter({ other in
+            other.address != link.address && (tab == nil || tabs[ObjectIdentifier(other)]?.id != tab)
+        }), !others.isEmpty else { return }
         for other in others {
             Log.info("agent_autologout", ["user": user, "peer": other.address, "new_peer": link.address])
             loop.metrics.routeEvent("ws", "autologout")
@@ -304,9 +311,26 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     // MARK: tabs of a user
 
-    private func join(_ link: AgentLink, user: String, expires: Int64?) {
-        tabs[ObjectIdentifier(link)]?.user = user
-        users[user, default: AgentUser(window: newWindow())].tabs.append(link)
+    /// The tab joins the user's tabs, at the end (the oldest is primary), or, when another of the
+    /// user's connections has the same browser tab id (`tab`), in that one's place, so a tab that
+    /// reconnects is primary again at once if it was: the old connection, dead or not, leaves
+    /// the user and is closed (4009).
+    private func join(_ link: AgentLink, user: String, expires: Int64?, tab: String?) {
+        let key = ObjectIdentifier(link)
+        tabs[key]?.user = user
+        tabs[key]?.id = tab
+        var agent = users.removeValue(forKey: user) ?? AgentUser(window: newWindow())
+        if let tab, let place = agent.tabs.firstIndex(where: { $0 !== link && tabs[ObjectIdentifier($0)]?.id == tab }) {
+            let old = agent.tabs[place]
+            agent.tabs[place] = link
+            tabs[ObjectIdentifier(old)]?.user = nil
+            loop.metrics.routeEvent("ws", "tab_replaced")
+            Log.info("agent_tab_replaced", ["user": user, "peer": link.address, "old_peer": old.address])
+            old.loop.execute { old.replaced() }
+        } else {
+            agent.tabs.append(link)
+        }
+        users[user] = agent
         detached[user] = nil
         link.loop.execute { link.authenticated(until: expires) }
     }
@@ -327,7 +351,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         }
     }
 
-    /// Tells every tab of `user` whether it is the primary one (the oldest) and how many there are.
+    /// Tells every tab of `user` whether it is the primary one (the oldest, or the one whose place
+    /// a reconnected tab took) and how many there are.
     private func announcePrimary(_ user: String) {
         guard let tabs = users[user]?.tabs else { return }
         for (index, tab) in tabs.enumerated() {

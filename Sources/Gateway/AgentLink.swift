@@ -61,6 +61,9 @@ final class AgentLink: BackendLink, @unchecked Sendable {
         switch AgentRequest.parse(payload) {
         case .failure(let error):
             answer(.error(error))
+        case .success(let request) where request.command == .ping:
+            // Answered here, not by the hub: it proves this connection, both ways, and nothing else.
+            answer(.ok(id: request.id))
         case .success(let request):
             guard requestsInFlight < hub.settings.tabRequestsInFlight else {
                 loop.metrics.routeEvent("ws", "too_many_requests")
@@ -105,6 +108,12 @@ final class AgentLink: BackendLink, @unchecked Sendable {
     func push(_ bytes: [UInt8]) {
         guard !ended else { return }
         session.deliver(.text, bytes)
+    }
+
+    /// The same browser tab connected again (`AgentHub.join`): this older connection, most likely
+    /// dead already, is closed. The hub has taken it out of the user's tabs.
+    func replaced() {
+        close(ClosePayload(code: .tabReplaced, reason: "this tab connected again"))
     }
 
     /// The tab is signed in until `expires`; nil: no expiry, or signed out.

@@ -42,11 +42,14 @@ final class Connection: EventHandler, TimedHandler {
     /// When the current phase's deadline started: the handshake timer in the HTTP phase, the
     /// close timer while draining or after we sent a close frame.
     var phaseStarted: UInt64
+    /// The last byte either way (the TLS buffers' release).
     var lastActivity: UInt64
     /// Set once a request head was handled: from then on what is written in the HTTP phase is a
     /// response, and the next head's deadline runs from its last write. Before, writes are the
     /// TLS handshake's, which the first deadline includes.
     var handledRequest = false
+    /// The last byte read from the peer: the peer is alive while it sends (see `tick`).
+    var lastReceived: UInt64
     var pingSentAt: UInt64?
 
     // HTTP phase
@@ -114,6 +117,7 @@ final class Connection: EventHandler, TimedHandler {
         self.forProbes = forProbes
         phaseStarted = loop.now
         lastActivity = loop.now
+        lastReceived = loop.now
         requestParser = HTTPRequestParser(limits: context.httpLimits)
         handshakeTimeoutMilliseconds = context.limits.handshakeTimeoutMilliseconds
     }
@@ -164,6 +168,7 @@ final class Connection: EventHandler, TimedHandler {
         let count = read(fd, buffer.baseAddress, buffer.count)
         if count > 0 {
             lastActivity = loop.now
+            lastReceived = loop.now
             pingSentAt = nil
             loop.metrics.add(.bytesReceived, count)
             let received = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
@@ -216,7 +221,7 @@ final class Connection: EventHandler, TimedHandler {
         if wirePending > 0 {
             let (result, written) = tls == nil ? outbound.flush(to: fd) : sealed.flush(to: fd)
             loop.metrics.add(.bytesSent, written)
-            // The peer takes our bytes: it is alive even if it has nothing to say.
+            // Activity, not liveness: the kernel takes our bytes whether or not the peer is there.
             if written > 0 {
                 lastActivity = loop.now
                 // A large response in progress: the next request's deadline starts once it is sent.
@@ -290,6 +295,15 @@ final class Connection: EventHandler, TimedHandler {
             interest = wanted
             loop.modify(fd, self, events: wanted)
         }
+    }
+
+    /// Whether the peer sent bytes we have not taken yet (held back, or still in the socket's
+    /// receive buffer while reading is stopped): then it is alive, and its timers start again.
+    private func sentUnreadInput(now: UInt64) -> Bool {
+        guard !heldInput.isEmpty || (!isReadable && callgate_unread_bytes(fd) > 0) else { return false }
+        lastReceived = now
+        pingSentAt = nil
+        return true
     }
 
     /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
@@ -368,12 +382,15 @@ final class Connection: EventHandler, TimedHandler {
                     terminate(reason: "peer did not answer the close frame in time")
                 }
             } else if let pingSentAt {
-                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds) {
+                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds), !sentUnreadInput(now: now) {
                     loop.metrics.add(.idleTimeouts)
                     Log.info("idle_timeout", ["peer": peerHost])
                     terminate(reason: "no answer to ping")
                 }
-            } else if now - lastActivity >= UInt64(limits.idleTimeoutMilliseconds) {
+            } else if now - lastReceived >= UInt64(limits.idleTimeoutMilliseconds), !sentUnreadInput(now: now) {
+                // Alive is what the peer sends, never what we write to it: the kernel accepts our
+                // writes to a peer that vanished without a FIN (a black-holed network) until its
+                // buffers fill.
                 sendPing()
             }
         case .draining:

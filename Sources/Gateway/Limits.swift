@@ -27,10 +27,11 @@ struct Limits: Sendable, Equatable {
     /// Time a WebSocket frame, or a fragmented message, has from its first byte to its last
     /// while the gateway reads; over it: close 1008. Default 30 s (a 1 MiB message at 35 KB/s).
     var messageTimeoutMilliseconds = 30_000
-    /// WebSocket silence after which the gateway sends a ping. Default 30 s.
-    var idleTimeoutMilliseconds = 30_000
-    /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 15 s.
-    var pongTimeoutMilliseconds = 15_000
+    /// Time without a byte from the peer (whatever the gateway sends it) after which the gateway
+    /// sends a ping. Default 10 s: an agent's dead tab must give up its place soon (it rings).
+    var idleTimeoutMilliseconds = 10_000
+    /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 10 s.
+    var pongTimeoutMilliseconds = 10_000
     /// Time the peer has to answer our close frame, or to close TCP after the closing handshake. Default 5 s.
     var closeTimeoutMilliseconds = 5_000
     /// Most open connections in the process; over it: 503. Default 10,000.

@@ -1,6 +1,3 @@
-import Glibc
-import CLinux
-
 /// Masking keys for the client role, RFC 6455 §5.3: "the masking key MUST be derived from a
 /// strong source of entropy", fresh for every frame. The kernel's CSPRNG is read 4 KiB at a
 /// time (1,024 keys per `getrandom` call, rather than one call per frame); one source per loop.
@@ -15,15 +12,7 @@ struct MaskKeySource {
     }
 
     private mutating func refill() {
-        let filled = keys.withUnsafeMutableBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = getrandom(buffer.baseAddress! + offset, buffer.count - offset, 0)
-                if count < 0 { if errno == EINTR { continue } else { return false } }
-                offset += count
-            }
-            return true
-        }
+        let filled = keys.withUnsafeMutableBytes(SystemRandom.fill)
         if !filled {
             var generator = SystemRandomNumberGenerator()
             for index in keys.indices { keys[index] = generator.next() }

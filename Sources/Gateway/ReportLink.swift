@@ -3,8 +3,9 @@ import WSFraming
 
 /// One session on the `report` channel: the `report` channel's embedded back end. The gate has
 /// authenticated the user (a session token from `login`/`sso`); requests use the agent
-/// protocol's shapes, and the one method served is `callHistory`, answered from the embedded
-/// Switchboard through the `AgentHub` (docs/agent-protocol.md §2.1, "The report channel").
+/// protocol's shapes, and the methods served are `callHistory`, answered from the embedded
+/// Switchboard through the `AgentHub` (docs/agent-protocol.md §2.1, "The report channel"), and
+/// `ping`, answered here.
 final class ReportLink: BackendLink, @unchecked Sendable {
     private unowned let session: RouteSession
     private let hub: AgentHub
@@ -30,6 +31,8 @@ final class ReportLink: BackendLink, @unchecked Sendable {
         switch AgentRequest.parse(payload) {
         case .failure(let error):
             answer(AgentReply.error(error).encoded())
+        case .success(let request) where request.command == .ping:
+            answer(AgentReply.ok(id: request.id).encoded())
         case .success(let request):
             guard case .callHistory(let query) = request.command else {
                 answer(AgentReply.error(AgentProtocolError(id: request.id, kind: .unknownMethod(request.method.rawValue))).encoded())

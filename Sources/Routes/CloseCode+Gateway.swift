@@ -13,6 +13,10 @@ extension CloseCode {
     /// `sessionQueueBytes` (mux and embedded back ends such as the agent tabs on `/ws`; pipe
     /// while its upstream connects). A mux back end gets a `close` with the same code.
     public static let sessionQueueOverflow = CloseCode(4008)
+    /// An agent tab's connection was replaced by a newer one of the same browser tab (its tab id
+    /// in `login`/`sso`/`attach`, docs/agent-protocol.md §4). A bar that still gets this (a
+    /// duplicated tab shares its id) takes a new tab id before it reconnects.
+    public static let tabReplaced = CloseCode(4009)
 
     /// The close for a refused credential: 4003 when it expired (the client should fetch a new
     /// one), 4001 for every other refusal (STYLE §7: one mapping, here).

@@ -20,8 +20,10 @@ struct AgentRecord {
     /// Status times are counted up to here.
     var accounted: Int64 = 0
     var ringingSound: RingingSound = .default
-    /// Recently ended calls, newest last, for `setAccountCode` after the call.
-    var recent: [String] = []
+    /// The agent's ended legs of calls, newest last, each the Call as the agent saw it when
+    /// their part ended (`callHistory`; `setAccountCode` after the call). One per call: a later
+    /// leg of the same call replaces the earlier.
+    var history: [Call] = []
     /// The waitingCallers the agent was last told.
     var waitingSeen = 0
 
@@ -102,9 +104,14 @@ struct AgentRecord {
         }
     }
 
-    mutating func remember(_ uniqueid: String, keeping limit: Int) {
-        recent.removeAll { $0 == uniqueid }
-        recent.append(uniqueid)
-        if recent.count > limit { recent.removeFirst(recent.count - limit) }
+    mutating func remember(_ leg: Call, keeping limit: Int) {
+        history.removeAll { $0.uniqueid == leg.uniqueid }
+        history.append(leg)
+        if history.count > limit { history.removeFirst(history.count - limit) }
+    }
+
+    /// Whether the agent had a part in the call `uniqueid` that has ended.
+    func hadLeg(_ uniqueid: String) -> Bool {
+        history.contains { $0.uniqueid == uniqueid }
     }
 }

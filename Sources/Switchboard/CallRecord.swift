@@ -4,6 +4,8 @@ import Routes
 /// the timing and statistics bookkeeping. Each agent in it sees it through `Switchboard.view`.
 struct CallRecord {
     let uniqueid: String
+    /// The call's `call_guid` (`CallGUID`), for its whole life.
+    let guid: String
     let id: Int
     /// Creation order: waiting queue calls are offered oldest first.
     let order: Int

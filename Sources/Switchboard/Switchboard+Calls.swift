@@ -148,7 +148,9 @@ extension Switchboard {
         }
         records[uniqueid] = nil
         store(record)
-        emitCall(record, now: now) { .callHangup($0) }
+        for name in record.agents {
+            hangUp(name, leg: view(record, for: name, now: now))
+        }
         for name in record.agents {
             leave(name, uniqueid, talked: talked.contains(name), now: now)
         }
@@ -169,7 +171,6 @@ extension Switchboard {
     func leave(_ username: String, _ uniqueid: String, talked: Bool, now: Int64) {
         guard var agent = agentRecords[username] else { return }
         agent.calls.removeAll { $0 == uniqueid }
-        agent.remember(uniqueid, keeping: settings.historyCalls)
         if agent.calls.isEmpty {
             agent.transferMode = false
             agent.idleSince = now

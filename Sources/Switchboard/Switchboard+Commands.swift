@@ -2,7 +2,7 @@ import Routes
 
 extension Switchboard {
     /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,
-    /// `attach` and `ack`, which are the gateway's (`unsupportedCommand`). The caller has
+    /// `attach`, `ack` and `ping`, which are the gateway's (`unsupportedCommand`). The caller has
     /// checked `AgentMethod.allowedStates` against `state(of:)`. A user not signed in is
     /// refused (`notSignedIn`), `notify` included: its `message` event is addressed to a
     /// signed-in user. Replies are `.ok` except `dial` and `transfer` with a number
@@ -12,7 +12,7 @@ extension Switchboard {
         advance(to: now)
         defer { settleQueues(now: now) }
         switch command {
-        case .login, .sso, .attach, .ack:
+        case .login, .sso, .attach, .ack, .ping:
             throw .unsupportedCommand
         case .logout:
             signOut(username, now: now)
@@ -91,26 +91,18 @@ extension Switchboard {
         emit(username, suspended ? .agentSuspend(queueId: queue) : .agentResume(queueId: queue))
     }
 
-    /// `setAccountCode`: on one of the agent's calls, live or among their last 50 ended ones
-    /// (`unknownCall` otherwise). seeds/004: `override` true replaces the call's account codes
-    /// with this one, false (the default) adds it to them. Stored in the call's `data` as
-    /// `accountCodes`, a list of `{"accountCode","subAccountCode"}` (null when not given), and
-    /// the latest as `accountCode` and `subAccountCode`. Nothing is emitted; the next event of
-    /// a live call carries the data.
+    /// `setAccountCode`: on one of the agent's calls, live, or among their last `historyCalls`
+    /// ended legs (also a call that goes on without them after a transfer); `unknownCall`
+    /// otherwise. docs/compatibility.md §1.4: `override` true replaces the call's account codes with this one,
+    /// false (the default) adds it to them. Stored in the call's `data` as `accountCodes`, a list
+    /// of `{"accountCode","subAccountCode"}` (null when not given), and the latest as
+    /// `accountCode` and `subAccountCode`. Nothing is emitted; the next event of a live call
+    /// carries the data, and the history shows it.
     func setAccountCode(_ username: String, _ params: AccountCodeParams) throws(SwitchboardError) {
         let agent = agentRecords[username]!
-        let live = record(params.uniqueid).flatMap { record in record.agents.contains(username) ? record : nil }
-        let uniqueid: String
-        var data: [String: JSONValue]
-        if let live {
-            uniqueid = live.uniqueid
-            data = live.data
-        } else if agent.recent.contains(params.uniqueid), let old = ended[params.uniqueid] {
-            uniqueid = old.uniqueid
-            data = old.data
-        } else {
-            throw .unknownCall
-        }
+        let inCall = record(params.uniqueid)?.agents.contains(username) == true
+        guard inCall || agent.hadLeg(params.uniqueid), let place = whereabouts(of: params.uniqueid),
+              var data = callData(params.uniqueid) else { throw .unknownCall }
         let code = JSONValue.string(params.accountCode)
         let subCode = params.subAccountCode.map { JSONValue.string($0) } ?? .null
         var codes: [JSONValue] = []
@@ -119,10 +111,9 @@ extension Switchboard {
         data["accountCodes"] = .array(codes)
         data["accountCode"] = code
         data["subAccountCode"] = subCode
-        if live != nil {
-            records[uniqueid]!.data = data
-        } else {
-            ended[uniqueid]!.data = data
+        switch place {
+        case .live(let id): records[id]!.data = data
+        case .ended(let id): ended[id]!.data = data
         }
     }
 

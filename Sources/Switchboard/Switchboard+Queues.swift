@@ -100,7 +100,7 @@ extension Switchboard {
         record.callee = nil
         record.ringStart = nil
         records[uniqueid] = record
-        emit(name, .callHangup(last))
+        hangUp(name, leg: last)
         leave(name, uniqueid, talked: false, now: now)
     }
 }

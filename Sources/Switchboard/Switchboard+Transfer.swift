@@ -54,7 +54,7 @@ extension Switchboard {
         last.state = .hangup
         last.cause = .transfer
         last.disconnected = now
-        emit(username, .callHangup(last))
+        hangUp(username, leg: last)
     }
 
     func finishTransfer(_ username: String, now: Int64) throws(SwitchboardError) {
@@ -85,9 +85,8 @@ extension Switchboard {
                 agentRecords[p]!.countTalk(seconds: Int(max(0, now - joined)), incoming: !held.isCaller(p),
                                            queue: held.isCaller(p) ? held.outboundID : held.queueID)
             }
-            emit(p, .callHangup(view(finalHeld, for: p, now: now)))
+            hangUp(p, leg: view(finalHeld, for: p, now: now))
             agentRecords[p]!.calls.removeAll { $0 == held.uniqueid }
-            agentRecords[p]!.remember(held.uniqueid, keeping: settings.historyCalls)
         }
 
         if consult.isCaller(username) {

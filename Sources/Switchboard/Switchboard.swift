@@ -25,6 +25,7 @@ import Routes
 ///   that queue's calls (incoming queue calls, or dials under the outgoing queue).
 public final class Switchboard {
     public let directory: Directory
+    let namer: CallNamer
     var settings: SwitchboardSettings { directory.settings }
 
     var agentRecords: [String: AgentRecord] = [:]
@@ -40,8 +41,11 @@ public final class Switchboard {
     var nextCallID = 1
     static let endedLimit = 10_000
 
-    public init(directory: Directory) {
+    /// `randomBytes(count)` returns `count` random bytes, for the calls' names (`CallNamer`):
+    /// the kernel's CSPRNG in the gateway.
+    public init(directory: Directory, randomBytes: @escaping (Int) -> [UInt8]) {
         self.directory = directory
+        namer = CallNamer(randomBytes: randomBytes)
         let types = Dictionary(directory.queues.map { ($0.id, $0.type) }, uniquingKeysWith: { first, _ in first })
         for profile in directory.users {
             agentRecords[profile.username] = AgentRecord(profile: profile, queueTypes: types)
@@ -168,7 +172,8 @@ public final class Switchboard {
         nextOrder += 1
         let id = nextCallID
         nextCallID = nextCallID % 65535 + 1
-        return CallRecord(uniqueid: "\(now).\(order)", id: id, order: order, created: now, caller: caller, callee: nil,
+        let name = namer.name(now: now, order: order)
+        return CallRecord(uniqueid: name.uniqueid, guid: name.guid, id: id, order: order, created: now, caller: caller, callee: nil,
                           calledNumber: calledNumber, calledName: nil, calledInternal: false, state: .new,
                           data: [:])
     }
@@ -188,7 +193,7 @@ public final class Switchboard {
         let outgoing = username.map { record.isCaller($0) } ?? record.caller.isInternal
         let other = outgoing ? record.callee : record.caller
         let country = settings.defaultCountry
-        var call = Call(uniqueid: record.uniqueid, id: record.id, direction: outgoing ? .outgoing : .incoming,
+        var call = Call(uniqueid: record.uniqueid, call_guid: record.guid, id: record.id, direction: outgoing ? .outgoing : .incoming,
                         state: record.state, number: other?.number ?? record.calledNumber,
                         caller_number: record.caller.number, called_number: record.calledNumber,
                         created: record.created, now: now, caller_type: record.caller.type)

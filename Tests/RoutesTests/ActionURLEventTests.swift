@@ -154,7 +154,7 @@ import Testing
     @Test func inboundRingsTheAgent() throws {
         let event = try parse(Self.query()).get()
         let now = Self.created + 1
-        var expected = Call(uniqueid: Self.guid, id: ActionURLEvent.callID(guid: Self.guid), direction: .incoming, state: .ringing,
+        var expected = Call(uniqueid: Self.guid, call_guid: Self.guid, id: ActionURLEvent.callID(guid: Self.guid), direction: .incoming, state: .ringing,
                             number: "+4930123456", caller_number: "+4930123456", called_number: "987",
                             created: Self.created, now: now, caller_type: .trunk)
         expected.caller_name = "Max Mustermann"

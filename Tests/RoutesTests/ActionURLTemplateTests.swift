@@ -163,7 +163,7 @@ import Testing
     // MARK: the values
 
     @Test func valuesFromAgentEvents() {
-        var call = Call(uniqueid: "u-1", id: 1, direction: .incoming, state: .ringing, number: "+4930123456",
+        var call = Call(uniqueid: "u-1", call_guid: "g-1", id: 1, direction: .incoming, state: .ringing, number: "+4930123456",
                         caller_number: "+4930123456", called_number: "2001", created: 1_000, now: 1_001, caller_type: .trunk)
         call.caller_name = "Max"
         func values(_ event: AgentEvent, now: Int64 = 1_010) -> ActionURLValues? {
@@ -174,6 +174,8 @@ import Testing
         #expect(ringing?.action == .inbound && ringing?.remoteAlias == "Max" && ringing?.durationSeconds == 0)
         #expect(ringing?.text(.call_direction) == "inbound" && ringing?.text(.call_direction_as_int) == "0")
         #expect(ringing?.text(.call_connected_time) == "" && ringing?.text(.call_created_time) == "1970-01-01T00-16-40")
+        // `<$call_guid>` is the Call's GUID, not its uniqueid.
+        #expect(ringing?.text(.call_guid) == "g-1")
 
         call.state = .connected
         call.connected = 1_005
@@ -191,7 +193,7 @@ import Testing
         #expect(values(.callMute(call)) == nil)
         #expect(values(.stateChange(status: .ready, reason: nil)) == nil)
 
-        var outgoing = Call(uniqueid: "u-2", id: 2, direction: .outgoing, state: .connecting, number: "+4930999",
+        var outgoing = Call(uniqueid: "u-2", call_guid: "g-2", id: 2, direction: .outgoing, state: .connecting, number: "+4930999",
                             caller_number: "2001", called_number: "+4930999", created: 1_000, now: 1_000)
         outgoing.called_name = "Shop"
         let dialled = values(.callNew(outgoing))

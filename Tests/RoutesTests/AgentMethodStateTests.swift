@@ -14,7 +14,7 @@ import Testing
         ("notify", [c, i, d, r]), ("state", [r]), ("selectRingingSound", [r]),
         // Not in the seed's list: chosen.
         ("finishTransfer", [r]), ("blindTransfer", [r]), ("mute", [r]), ("setAccountCode", [r]),
-        ("attach", [c]), ("ack", [r]), ("callHistory", [i, d, r]), ("dtmf", [r]),
+        ("attach", [c]), ("ack", [r]), ("callHistory", [i, d, r]), ("dtmf", [r]), ("ping", [c, i, d, r]),
     ]
 
     @Test func tableCoversEveryMethodOnce() {
@@ -55,7 +55,7 @@ import Testing
             "login", "sso", "logout", "selectIdentifier", "provision", "identify", "changeStatus", "suspend",
             "resume", "answer", "dial", "hangup", "transfer", "finishTransfer", "blindTransfer", "hold",
             "unhold", "mute", "notify", "state", "setAccountCode", "selectRingingSound", "attach", "ack", "callHistory",
-            "dtmf",
+            "dtmf", "ping",
         ])
         #expect(AgentMethod(wireName: "identificator") == .selectIdentifier)
         #expect(AgentMethod(rawValue: "identificator") == nil)

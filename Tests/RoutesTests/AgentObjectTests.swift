@@ -22,6 +22,9 @@ import Testing
         "number", "outbound_id", "recorded", "state", "subcalls", "uniqueid",
     ]
 
+    /// The seed's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
+    private static let callKeys = seedCallKeys.union(["call_guid"])
+
     /// Typed out from the seed's User list.
     private static let seedUserKeys: Set<String> = [
         "acwtime", "auxtime", "auxtimes", "data", "displayname", "email", "external_id", "firstname", "group_id",
@@ -38,7 +41,7 @@ import Testing
     ]
 
     static func fullCall() -> Call {
-        var call = Call(uniqueid: "1700000000.42", id: 65535, direction: .incoming, state: .connected,
+        var call = Call(uniqueid: "1700000000.42", call_guid: "018bcfe5-6800-7abc-8def-0123456789ab", id: 65535, direction: .incoming, state: .connected,
                         number: "+420602123456", caller_number: "602123456", called_number: "800123456",
                         created: 1_700_000_000, now: 1_700_000_030, caller_type: .trunk)
         call.called_name = "Hotline"
@@ -78,16 +81,16 @@ import Testing
 
     @Test func callEncodesEverySeedFieldExactly() throws {
         let bytes = Self.fullCall().encoded()
-        #expect(try keys(bytes) == Self.seedCallKeys)
-        #expect(Set(Call.keys) == Self.seedCallKeys && Call.keys.count == 42)
-        #expect(text(bytes) == #"{"called_name":"Hotline","called_number":"800123456","called_number_norm":"+420800123456","caller_channel":"SIP/trunk-0001","caller_extension":null,"caller_group_id":3,"caller_internal":false,"caller_line_id":11,"caller_muted":true,"caller_name":"Jan \"Honza\" Novák","caller_number":"602123456","caller_number_norm":"+420602123456","caller_type":"trunk","caller_user_id":9,"caller_username":"jan","cause":4,"connected":1700000005,"connected_channel":"SIP/201-0002","connected_group_id":2,"connected_internal":true,"connected_line_id":4,"connected_muted":false,"connected_name":"Alice","connected_number":"201","connected_number_norm":null,"connected_type":"line","connected_user_id":7,"connected_username":"alice","created":1700000000,"data":{"crmId":"C-9"},"direction":"INCOMING","disconnected":1700000029,"external_id":"EXT-1","id":65535,"name":"Novák","now":1700000030,"number":"+420602123456","outbound_id":null,"recorded":true,"state":3,"subcalls":2,"uniqueid":"1700000000.42"}"#)
+        #expect(try keys(bytes) == Self.callKeys)
+        #expect(Set(Call.keys) == Self.callKeys && Call.keys.count == 43 && Call.keys == Call.keys.sorted())
+        #expect(text(bytes) == #"{"call_guid":"018bcfe5-6800-7abc-8def-0123456789ab","called_name":"Hotline","called_number":"800123456","called_number_norm":"+420800123456","caller_channel":"SIP/trunk-0001","caller_extension":null,"caller_group_id":3,"caller_internal":false,"caller_line_id":11,"caller_muted":true,"caller_name":"Jan \"Honza\" Novák","caller_number":"602123456","caller_number_norm":"+420602123456","caller_type":"trunk","caller_user_id":9,"caller_username":"jan","cause":4,"connected":1700000005,"connected_channel":"SIP/201-0002","connected_group_id":2,"connected_internal":true,"connected_line_id":4,"connected_muted":false,"connected_name":"Alice","connected_number":"201","connected_number_norm":null,"connected_type":"line","connected_user_id":7,"connected_username":"alice","created":1700000000,"data":{"crmId":"C-9"},"direction":"INCOMING","disconnected":1700000029,"external_id":"EXT-1","id":65535,"name":"Novák","now":1700000030,"number":"+420602123456","outbound_id":null,"recorded":true,"state":3,"subcalls":2,"uniqueid":"1700000000.42"}"#)
     }
 
     @Test func newCallHasNullTimesAndCauseMinusOne() throws {
-        let call = Call(uniqueid: "u", id: 1, direction: .outgoing, state: .new, number: "0800123456",
+        let call = Call(uniqueid: "u", call_guid: "g", id: 1, direction: .outgoing, state: .new, number: "0800123456",
                         caller_number: "201", called_number: "0800123456", created: 5, now: 6)
-        #expect(text(call.encoded()) == #"{"called_name":null,"called_number":"0800123456","called_number_norm":null,"caller_channel":null,"caller_extension":null,"caller_group_id":null,"caller_internal":false,"caller_line_id":null,"caller_muted":false,"caller_name":null,"caller_number":"201","caller_number_norm":null,"caller_type":"line","caller_user_id":null,"caller_username":null,"cause":-1,"connected":null,"connected_channel":null,"connected_group_id":null,"connected_internal":false,"connected_line_id":null,"connected_muted":false,"connected_name":null,"connected_number":null,"connected_number_norm":null,"connected_type":null,"connected_user_id":null,"connected_username":null,"created":5,"data":{},"direction":"OUTGOING","disconnected":null,"external_id":null,"id":1,"name":null,"now":6,"number":"0800123456","outbound_id":null,"recorded":false,"state":0,"subcalls":0,"uniqueid":"u"}"#)
-        #expect(try keys(call.encoded()) == Self.seedCallKeys)
+        #expect(text(call.encoded()) == #"{"call_guid":"g","called_name":null,"called_number":"0800123456","called_number_norm":null,"caller_channel":null,"caller_extension":null,"caller_group_id":null,"caller_internal":false,"caller_line_id":null,"caller_muted":false,"caller_name":null,"caller_number":"201","caller_number_norm":null,"caller_type":"line","caller_user_id":null,"caller_username":null,"cause":-1,"connected":null,"connected_channel":null,"connected_group_id":null,"connected_internal":false,"connected_line_id":null,"connected_muted":false,"connected_name":null,"connected_number":null,"connected_number_norm":null,"connected_type":null,"connected_user_id":null,"connected_username":null,"created":5,"data":{},"direction":"OUTGOING","disconnected":null,"external_id":null,"id":1,"name":null,"now":6,"number":"0800123456","outbound_id":null,"recorded":false,"state":0,"subcalls":0,"uniqueid":"u"}"#)
+        #expect(try keys(call.encoded()) == Self.callKeys)
     }
 
     @Test func enumsEncodeAsTheSeedsValues() {
@@ -169,7 +172,7 @@ import Testing
         snapshot.call = Self.fullCall()
         snapshot.device = ["identifier": .string("cisco")]
         let text = text(snapshot.encoded())
-        #expect(text.hasPrefix(#"{"status":"READY","reason":null,"call":{"called_name":"Hotline","#))
+        #expect(text.hasPrefix(#"{"status":"READY","reason":null,"call":{"call_guid":"018bcfe5-6800-7abc-8def-0123456789ab","called_name":"Hotline","#))
         #expect(text.hasSuffix(#""device":{"identifier":"cisco"},"auxReasons":{},"callReasons":{},"queues":{},"groups":{},"agents":{},"waitingCallers":0,"now":1700000000,"ringingSound":"lovingYou","lastSeq":42}"#))
     }
 }

@@ -16,7 +16,7 @@ import Testing
             == #"{"id":4,"result":{"state":"READY","lastSeq":42,"complete":true}}"#)
         let snapshot = AgentSnapshot(status: .ready, user: User(id: 1, displayname: "A"), now: 5, ringingSound: .rush, lastSeq: 9)
         #expect(text(.state(id: .number("5"), snapshot)) == #"{"id":5,"result":"# + String(decoding: snapshot.encoded(), as: UTF8.self) + "}")
-        let call = Call(uniqueid: "u", id: 1, direction: .outgoing, state: .hangup, number: "0800123456",
+        let call = Call(uniqueid: "u", call_guid: "g", id: 1, direction: .outgoing, state: .hangup, number: "0800123456",
                         caller_number: "201", called_number: "0800123456", created: 5, now: 6)
         let callJSON = String(decoding: call.encoded(), as: UTF8.self)
         #expect(text(.callHistory(id: .number("6"), calls: [call, call], total: 7))

@@ -125,6 +125,8 @@ import Testing
         #expect(command("login", #"{"username":"alice","password":"s3cret","autologout":false}"#)
             == .login(username: "alice", password: "s3cret", remember: false, options: SignInOptions(autologout: false)))
         #expect(refusal("login", #"{"username":"alice","password":"x","autologout":"no"}"#) == invalid("login", "autologout", "a boolean"))
+        #expect(command("login", #"{"username":"alice","password":"s3cret","tab":"t-1"}"#)
+            == .login(username: "alice", password: "s3cret", remember: false, options: SignInOptions(tab: "t-1")))
         #expect(refusal("login", #"{"password":"x"}"#) == invalid("login", "username", "a non-empty string"))
         #expect(refusal("login", #"{"username":"","password":"x"}"#) == invalid("login", "username", "a non-empty string"))
         #expect(refusal("login", #"{"username":"a","password":7}"#) == invalid("login", "password", "a non-empty string"))
@@ -142,9 +144,31 @@ import Testing
         #expect(refusal("sso", #"{"username":"alice","token":"t","provider":1}"#) == invalid("sso", "provider", "null or a string"))
     }
 
+    /// `tab` on `login`, `sso` and `attach`: null or 1–64 bytes.
+    @Test func tabIDs() {
+        let longest = String(repeating: "é", count: 32)   // 64 bytes
+        #expect(command("sso", #"{"username":"a","token":"t","tab":"\#(longest)"}"#)
+            == .sso(username: "a", token: "t", provider: "", options: SignInOptions(tab: longest)))
+        #expect(command("attach", #"{"lastSeq":0,"tab":null}"#) == .attach(lastSeq: 0, token: nil, tab: nil))
+        let expected = "null or a string of 1 to 64 bytes"
+        for method in ["login", "sso", "attach"] {
+            let base = [#""username":"a","password":"p""#, #""username":"a","token":"t""#, #""lastSeq":0"#][["login", "sso", "attach"].firstIndex(of: method)!]
+            #expect(refusal(method, "{\(base),\"tab\":\"\"}") == invalid(method, "tab", expected))
+            #expect(refusal(method, "{\(base),\"tab\":\"\(longest)x\"}") == invalid(method, "tab", expected))
+            #expect(refusal(method, "{\(base),\"tab\":7}") == invalid(method, "tab", expected))
+        }
+    }
+
+    @Test func ping() {
+        #expect(command("ping", "{}") == .ping)
+        #expect(command("ping", #"{"anything":1}"#) == .ping)
+    }
+
     @Test func attachAndAck() {
-        #expect(command("attach", #"{"lastSeq":41,"token":"v1.abc.def"}"#) == .attach(lastSeq: 41, token: "v1.abc.def"))
-        #expect(command("attach", #"{"lastSeq":0}"#) == .attach(lastSeq: 0, token: nil))
+        #expect(command("attach", #"{"lastSeq":41,"token":"v1.abc.def"}"#) == .attach(lastSeq: 41, token: "v1.abc.def", tab: nil))
+        #expect(command("attach", #"{"lastSeq":0}"#) == .attach(lastSeq: 0, token: nil, tab: nil))
+        #expect(command("attach", #"{"lastSeq":3,"tab":"7f1c2a9e-4b1d-4c3e-9a55-0e2f6d1b8c47"}"#)
+            == .attach(lastSeq: 3, token: nil, tab: "7f1c2a9e-4b1d-4c3e-9a55-0e2f6d1b8c47"))
         #expect(refusal("attach", #"{}"#) == invalid("attach", "lastSeq", "a non-negative integer"))
         #expect(refusal("attach", #"{"lastSeq":-1}"#) == invalid("attach", "lastSeq", "a non-negative integer"))
         #expect(refusal("attach", #"{"lastSeq":"41"}"#) == invalid("attach", "lastSeq", "a non-negative integer"))
@@ -297,6 +321,6 @@ import Testing
         for method in AgentMethod.allCases {
             #expect(command(method.rawValue, minimal[method] ?? "{}")?.method == method, "\(method)")
         }
-        #expect(AgentMethod.allCases.count == 26)
+        #expect(AgentMethod.allCases.count == 27)
     }
 }

@@ -65,7 +65,7 @@ import Testing
         #expect(refusal(.dtmf(digits: "1#"), call: "+420 602 123 456") == nil)
         #expect(refusal(.hangup, call: "777000111") == "a session opened by a click-to-call link controls only its call to +420602123456")
         #expect(refusal(.dtmf(digits: "1"), call: "2002") != nil)
-        for command: AgentCommand in [.state, .ack(seq: 1), .attach(lastSeq: 0, token: nil), .provision, .identify,
+        for command: AgentCommand in [.state, .ack(seq: 1), .attach(lastSeq: 0, token: nil, tab: nil), .ping, .provision, .identify,
                                       .selectIdentifier(identifier: "web-alice")] {
             #expect(refusal(command) == nil, "\(command)")
         }
@@ -76,6 +76,6 @@ import Testing
                                                            group: nil, other: nil))] {
             #expect(refusal(command) == "a session opened by a click-to-call link cannot use \(command.method.rawValue)")
         }
-        #expect(VodiaSession.methods.count == 9)
+        #expect(VodiaSession.methods.count == 10)
     }
 }

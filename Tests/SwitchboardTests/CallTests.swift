@@ -11,7 +11,7 @@ import Testing
         let reply = try board.execute(.dial(DialParams(number: "+420 777 123 456", queue: .id(300), data: ["crm": .string("42")])),
                                       for: "alice", now: t0 + 10)
         let uniqueid = try #require(Harness.uniqueid(reply))
-        #expect(uniqueid == "1700000010.1")
+        #expect(uniqueid == "\(board.namer.instance)-1700000010.1")
         var events = board.takeEvents()
         #expect(events.map(Harness.describe) == ["alice callNew OUTGOING state=1", "alice callRinging OUTGOING state=2"])
         let call = try #require(Harness.lastCall(events, for: "alice"))

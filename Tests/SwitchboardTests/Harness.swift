@@ -6,12 +6,18 @@ import Routes
 enum Harness {
     static let t0: Int64 = 1_700_000_000
 
+    /// Random bytes for the calls' names, as the gateway's come from the kernel.
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in generator.next() }
+    }
+
     static func board(acwSeconds: Int = 0, ringSeconds: Int = 20, externalAnswerSeconds: Int? = nil) -> Switchboard {
         var directory = Directory.sample
         directory.settings.acwSeconds = acwSeconds
         directory.settings.ringSeconds = ringSeconds
         directory.settings.externalAnswerSeconds = externalAnswerSeconds
-        return Switchboard(directory: directory)
+        return Switchboard(directory: directory, randomBytes: Harness.randomBytes)
     }
 
     /// Signs `username` in, pairs their own phone ("sip:200x") and provisions it; events dropped.

@@ -58,7 +58,7 @@ import Testing
         var directory = Directory.sample
         directory.settings.historyCalls = 2
         directory.settings.acwSeconds = 0
-        let board = Switchboard(directory: directory)
+        let board = Switchboard(directory: directory, randomBytes: Harness.randomBytes)
         try Harness.ready(board, "alice")
         for minute in 0..<3 {
             let now = t0 + Int64(minute * 60)

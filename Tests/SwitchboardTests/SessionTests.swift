@@ -58,7 +58,7 @@ import Testing
     @Test func signInRefusals() throws {
         var directory = Directory.sample
         directory.users[1].enabled = false
-        let board = Switchboard(directory: directory)
+        let board = Switchboard(directory: directory, randomBytes: Harness.randomBytes)
         #expect(Harness.code { _ = try board.signIn("mallory", identifiers: [], now: t0) } == "unknownUser")
         #expect(Harness.code { _ = try board.signIn("bob", identifiers: [], now: t0) } == "accountDisabled")
         #expect(board.state(of: "bob") == .credentials)

@@ -5,6 +5,7 @@ delaying the agent's tab, retries on 5xx, a 404 and a dead port given up and cou
 a self-signed certificate with and without verification."""
 import http.server
 import json
+import re
 import ssl
 import threading
 import time
@@ -24,6 +25,8 @@ QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$ca
          "&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>"
          "&connectedtime=<$call_connected_time>&disconnectedtime=<$call_disconnected_time>"
          "&callguid=<$call_guid>&remoteparty=<$remote_party>&remotedisplayname=<$remote_alias>")
+# docs/compatibility.md §4.3 `<$call_guid>` from the embedded Switchboard: a UUID version 7 (RFC 9562 §5.7).
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 # A number the Switchboard accepts (digits, +, space, parentheses, slash) that needs escaping.
 ODD_NUMBER = "+420 (602) 123/456"
 
@@ -150,7 +153,7 @@ def test_a_whole_inbound_call_fires_inbound_connected_hold_and_disconnected(acti
     async def scenario():
         tab = await ready_tab(gw)
         call["uniqueid"] = inbound_call(gw, "user=alice", caller=ODD_NUMBER)
-        await tab.event("callRinging")
+        call["guid"] = (await tab.event("callRinging"))["call"]["call_guid"]
         await tab.ok("answer")
         await tab.event("callConnect")
         await tab.ok("hold")
@@ -167,8 +170,9 @@ def test_a_whole_inbound_call_fires_inbound_connected_hold_and_disconnected(acti
     assert [(q["action"], q["holdstate"]) for q in queries] == [
         ("inbound", "off_hold"), ("connected", "off_hold"), ("hold", "on_hold"), ("hold", "off_hold"),
         ("disconnected", "off_hold")]
+    assert GUID.fullmatch(call["guid"]) and call["guid"] != uniqueid, call
     for q in queries:
-        assert q["callguid"] == uniqueid
+        assert q["callguid"] == call["guid"]   # the Call's GUID (compatibility.md §4.3), the same for the whole call
         assert (q["calldirection"], q["calldirectionINT"]) == ("inbound", "0")
         assert q["remoteparty"] == ODD_NUMBER
         assert (q["localparty"], q["localalias"]) == ("2001", "Alena Nováková")   # alice's phone, her name

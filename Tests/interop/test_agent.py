@@ -38,10 +38,11 @@ def directory(gateway_binary, **settings):
 @pytest.fixture
 def agent_gateway(start_gateway, tmp_path):
     """Starts callgate with a test directory; keyword arguments go into `agents` and the
-    directory's `settings` (`settings={...}`), `routes` into the routes."""
+    directory's `settings` (`settings={...}`), `routes` into the routes, `limits` into the
+    limits, `extra` into the top level (e.g. `actionURLs`)."""
     from conftest import CALLGATE
 
-    def start(settings=None, routes=None, **agents):
+    def start(settings=None, routes=None, limits=None, extra=None, **agents):
         path = tmp_path / "directory.json"
         path.write_text(json.dumps(directory(str(CALLGATE), **(settings or {}))))
         config = {"agents": {"directory": str(path), **agents},
@@ -50,6 +51,9 @@ def agent_gateway(start_gateway, tmp_path):
                            "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}}}
         if routes:
             config["routes"] = routes
+        if limits:
+            config["limits"] = limits
+        config.update(extra or {})
         return start_gateway(config=config)
 
     return start
@@ -88,14 +92,16 @@ class Tab:
         self.auto_ack = auto_ack
 
     @classmethod
-    async def open(cls, gw, query="", source=None, auto_ack=True, cookie=None):
+    async def open(cls, gw, query="", source=None, auto_ack=True, cookie=None, port=None):
+        """`port`: connect there instead of the gateway's (a relay in front of it)."""
+        port = port or gw.http_port
         kwargs = {"additional_headers": {"Cookie": cookie}} if cookie else {}
         if source:
             sock = socket.socket()
             sock.bind((source, 0))
-            sock.connect(("127.0.0.1", gw.http_port))
+            sock.connect(("127.0.0.1", port))
             kwargs["sock"] = sock
-        ws = await client(f"ws://127.0.0.1:{gw.http_port}/ws{query}", **kwargs)
+        ws = await client(f"ws://127.0.0.1:{port}/ws{query}", **kwargs)
         tab = cls(ws, auto_ack)
         assert (await tab.event("connect")) == {"version": "4.0.0", "protocol": 1}
         await tab.event("credentials")
@@ -166,10 +172,11 @@ class Tab:
         await self.ws.close()
 
 
-async def ready_tab(gw, user="alice", **open_kwargs):
-    """A tab logged in as `user` (password = user name), paired with web-<user>, READY."""
+async def ready_tab(gw, user="alice", tab_id=None, **open_kwargs):
+    """A tab logged in as `user` (password = user name, with the browser tab id `tab_id` if
+    given), paired with web-<user>, READY."""
     tab = await Tab.open(gw, **open_kwargs)
-    result = await tab.ok("login", username=user, password=user)
+    result = await tab.ok("login", username=user, password=user, **({"tab": tab_id} if tab_id else {}))
     assert result["user"] == user and result["token"].startswith("v1.")
     assert (await tab.event("user"))["user"]["firstname"]
     await tab.event("identify")

@@ -11,8 +11,8 @@
 /// | `disconnected` | `callHangup` | hangup |
 ///
 /// Each Action URL carries the whole call (times, parties, guid), so the mapping is stateless:
-/// every event of one call gets the same `uniqueid` (`call_guid`) and `id` (derived from the
-/// guid, 1–65535). What the phone does not tell is left empty or guessed as documented:
+/// every event of one call gets the same `uniqueid` and `call_guid` (both the phone's
+/// `call_guid`) and `id` (derived from the guid, 1–65535). What the phone does not tell is left empty or guessed as documented:
 /// - `cause` is `unknown` (0) on hang-up: Action URLs do not say who hung up or why. A call
 ///   disconnected without ever being connected has `data.missed = true` (seeds/001: "this is a
 ///   missed call").
@@ -35,7 +35,7 @@ extension ActionURLEvent {
         }()
         let local = localUser
         let incoming = direction == .incoming
-        var call = Call(uniqueid: callGuid, id: Self.callID(guid: callGuid), direction: direction, state: state,
+        var call = Call(uniqueid: callGuid, call_guid: callGuid, id: Self.callID(guid: callGuid), direction: direction, state: state,
                         number: remoteParty, caller_number: incoming ? remoteParty : local,
                         called_number: incoming ? local : remoteParty, created: created ?? now, now: now,
                         caller_type: incoming && !remoteInternal ? .trunk : .line)

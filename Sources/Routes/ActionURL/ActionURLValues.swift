@@ -52,7 +52,7 @@ public struct ActionURLValues: Hashable, Sendable {
     /// call is announced once.) `localParty` is the agent's SIP identity (`alice@pbx.example`),
     /// `localAlias` their display name (nil: `localParty`, as seeds/001 says for hardware
     /// phones). The remote party is the Call's `number` and `name` (else the caller's or
-    /// called name). `call_duration_seconds` is `(disconnected ?? now) − connected`, 0 before
+    /// called name); `call_guid` is the Call's `call_guid`. `call_duration_seconds` is `(disconnected ?? now) − connected`, 0 before
     /// the call is connected.
     public init?(event: AgentEvent, localParty: String, localAlias: String?, now: Int64, utcOffsetSeconds: Int) {
         let action: ActionURLAction, hold: ActionURLHoldState, call: Call
@@ -70,7 +70,7 @@ public struct ActionURLValues: Hashable, Sendable {
                   holdState: hold,
                   durationSeconds: call.connected.map { Int(max(0, (call.disconnected ?? now) - $0)) } ?? 0,
                   created: call.created, connected: call.connected, disconnected: call.disconnected,
-                  callGuid: call.uniqueid, remoteParty: call.number,
+                  callGuid: call.call_guid, remoteParty: call.number,
                   remoteAlias: call.name ?? (incoming ? call.caller_name : call.called_name) ?? "",
                   utcOffsetSeconds: utcOffsetSeconds)
     }

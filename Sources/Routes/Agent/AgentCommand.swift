@@ -30,12 +30,13 @@ public enum AgentCommand: Hashable, Sendable {
     case setAccountCode(AccountCodeParams)
     case selectRingingSound(ringingSound: RingingSound)
     /// `token`: a session token (`SessionTokenSigner`, scope `ws`); nil when the WebSocket upgrade
-    /// already carried a credential.
-    case attach(lastSeq: UInt64, token: String?)
+    /// already carried a credential. `tab`: the browser tab's id (`SignInOptions.tab`).
+    case attach(lastSeq: UInt64, token: String?, tab: String?)
     case ack(seq: UInt64)
     case callHistory(CallHistoryQuery)
     /// `digits`: 1–`maxDTMFDigits` of `0-9 * # A-D` (`AgentRequest.parse` checks them).
     case dtmf(digits: String)
+    case ping
 
     /// The most touch-tones one `dtmf` request may carry.
     public static let maxDTMFDigits = 32
@@ -76,6 +77,7 @@ public enum AgentCommand: Hashable, Sendable {
         case .attach: .attach
         case .ack: .ack
         case .dtmf: .dtmf
+        case .ping: .ping
         }
     }
 }

@@ -1,6 +1,6 @@
 /// A request method of the agent protocol: one per seeds/004 `window.ucsOperator` method, with
 /// the raw value the seed's name verbatim, plus the gateway's two delivery requests `attach` and
-/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory` and `dtmf`. Browser-local seed functions that never reach the
+/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory`, `dtmf` and `ping`. Browser-local seed functions that never reach the
 /// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
 public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case login
@@ -38,6 +38,9 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     /// Gateway: touch-tones into the agent's connected call (the Vodia popup's keypad, seeds/003:
     /// "Die Tastatur dient zum Senden von DTMF für IVR-Systeme").
     case dtmf
+    /// Gateway: a liveness probe, answered `{}` at once by the tab's own connection: a bar that
+    /// gets no reply (nor anything else) in time knows its connection is dead.
+    case ping
 
     /// The method for a request's `"method"` string: the raw value, or the seed's alias
     /// `identificator` for `selectIdentifier`. Case-sensitive.
@@ -54,7 +57,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY,
     /// like `transfer` and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a
     /// ringing event, which only a READY session receives; `dtmf` is call control (READY; the
-    /// Switchboard also wants a connected call).
+    /// Switchboard also wants a connected call); `ping` in any state.
     public var allowedStates: Set<AgentState> {
         switch self {
         case .login, .sso, .attach:
@@ -68,7 +71,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
         case .changeStatus, .suspend, .resume, .answer, .dial, .hangup, .transfer, .finishTransfer,
              .blindTransfer, .hold, .unhold, .mute, .state, .setAccountCode, .selectRingingSound, .ack, .dtmf:
             [.ready]
-        case .notify:
+        case .notify, .ping:
             Set(AgentState.allCases)
         }
     }

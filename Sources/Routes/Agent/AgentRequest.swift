@@ -115,11 +115,13 @@ private struct ParamReader {
                 "ringingSound", RingingSound.self, expected: "one of default, christmas, lovingYou, quest, rush"))
         case .attach:
             return .attach(lastSeq: try sequenceNumber("lastSeq", minimum: 0),
-                           token: try optionalString("token", nonEmpty: true))
+                           token: try optionalString("token", nonEmpty: true), tab: try tab())
         case .ack:
             return .ack(seq: try sequenceNumber("seq", minimum: 1))
         case .dtmf:
             return .dtmf(digits: try dtmfDigits())
+        case .ping:
+            return .ping
         }
     }
 
@@ -163,7 +165,17 @@ private struct ParamReader {
     }
 
     private func signInOptions() throws(AgentProtocolError) -> SignInOptions {
-        SignInOptions(autologout: try bool("autologout", default: true), logoutOnClose: try bool("logoutOnClose", default: false))
+        SignInOptions(autologout: try bool("autologout", default: true), logoutOnClose: try bool("logoutOnClose", default: false),
+                      tab: try tab())
+    }
+
+    /// `tab`: null, or a string of 1 to `SignInOptions.maxTabBytes` bytes.
+    private func tab() throws(AgentProtocolError) -> String? {
+        switch params["tab"] {
+        case nil, .null?: return nil
+        case .string(let value)? where (1...SignInOptions.maxTabBytes).contains(value.utf8.count): return value
+        default: throw invalid("tab", "null or a string of 1 to \(SignInOptions.maxTabBytes) bytes")
+        }
     }
 
     private func callHistory() throws(AgentProtocolError) -> CallHistoryQuery {

@@ -1,11 +1,16 @@
 /// A call, field for field the seeds/004 Call object (v4.0.0). Property names are the seed's JSON
 /// keys verbatim (snake_case on purpose: the wire names are the contract, and grep finds them).
 ///
-/// Encoding (`encoded()`): every key always present, in the seed's (alphabetical) order; an
-/// optional that is nil is `null`. Timestamps are Unix seconds; a not-yet time is `null`.
+/// Encoding (`encoded()`): every key always present, in alphabetical order (the seed's); an
+/// optional that is nil is `null`. `call_guid` is Callgate's addition to the seed's keys
+/// (docs/compatibility.md §4.3, `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is `null`.
 /// Numbers: `*_norm` hold `E164.normalize` of the matching number, `null` when it does not
 /// normalise (an internal extension, a withheld number).
 public struct Call: Hashable, Sendable {
+    /// The call's GUID (docs/compatibility.md §4.3, `<$call_guid>`): from the embedded Switchboard a UUIDv7 (RFC
+    /// 9562 §5.7: 48 bits of Unix milliseconds, 74 random bits), the same for every event of the
+    /// call and unique across gateways and restarts; from a phone's Action URL the phone's own.
+    public var call_guid: String
     /// jméno volaného
     public var called_name: String?
     /// číslo volaného
@@ -90,9 +95,10 @@ public struct Call: Hashable, Sendable {
     public var uniqueid: String
 
     /// A call as first seen: the required fields, everything else empty, `cause` not set.
-    public init(uniqueid: String, id: Int, direction: CallDirection, state: CallState, number: String,
+    public init(uniqueid: String, call_guid: String, id: Int, direction: CallDirection, state: CallState, number: String,
                 caller_number: String, called_number: String, created: Int64, now: Int64,
                 caller_type: ChannelType = .line) {
+        self.call_guid = call_guid
         self.called_name = nil
         self.called_number = called_number
         self.called_number_norm = nil
@@ -137,9 +143,9 @@ public struct Call: Hashable, Sendable {
         self.uniqueid = uniqueid
     }
 
-    /// The seed's keys, in the order `encoded()` writes them.
+    /// The keys, in the order `encoded()` writes them: `call_guid`, then the seed's.
     public static let keys: [String] = [
-        "called_name", "called_number", "called_number_norm", "caller_channel", "caller_extension",
+        "call_guid", "called_name", "called_number", "called_number_norm", "caller_channel", "caller_extension",
         "caller_group_id", "caller_internal", "caller_line_id", "caller_muted", "caller_name",
         "caller_number", "caller_number_norm", "caller_type", "caller_user_id", "caller_username",
         "cause", "connected", "connected_channel", "connected_group_id", "connected_internal",
@@ -159,7 +165,8 @@ public struct Call: Hashable, Sendable {
 
 extension JSONWriter {
     public mutating func call(_ call: Call) {
-        raw("{"); key("called_name"); optionalString(call.called_name)
+        raw("{"); key("call_guid"); string(call.call_guid)
+        nextKey("called_name"); optionalString(call.called_name)
         nextKey("called_number"); string(call.called_number)
         nextKey("called_number_norm"); optionalString(call.called_number_norm)
         nextKey("caller_channel"); optionalString(call.caller_channel)

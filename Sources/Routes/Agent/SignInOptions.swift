@@ -8,9 +8,18 @@ public struct SignInOptions: Hashable, Sendable {
     /// not after the usual detached time; a tab that attaches again in between (a reload)
     /// keeps the user signed in (absent: false).
     public var logoutOnClose: Bool
+    /// The browser tab's id, the same across the tab's reconnects (the bar keeps it in
+    /// `sessionStorage`): a connection that signs in or attaches with the id of one of the
+    /// user's tabs takes that tab's place (primary, ringing) and the old connection is closed
+    /// (docs/agent-protocol.md §4). 1–`maxTabBytes` bytes; absent: a tab of its own.
+    public var tab: String?
 
-    public init(autologout: Bool = true, logoutOnClose: Bool = false) {
+    /// The longest tab id.
+    public static let maxTabBytes = 64
+
+    public init(autologout: Bool = true, logoutOnClose: Bool = false, tab: String? = nil) {
         self.autologout = autologout
         self.logoutOnClose = logoutOnClose
+        self.tab = tab
     }
 }

@@ -18,10 +18,10 @@ public struct VodiaSession: Hashable, Sendable {
     /// What the token's provider starts with; the number follows.
     public static let providerPrefix = "makecall:"
 
-    /// The methods the popup needs: resuming and acknowledging (`attach`, `ack`), reading the
-    /// state, pairing the agent's phone (`selectIdentifier`, `provision`, `identify`), and the
+    /// The methods the popup needs: resuming and acknowledging (`attach`, `ack`, `ping`), reading
+    /// the state, pairing the agent's phone (`selectIdentifier`, `provision`, `identify`), and the
     /// call itself (`dial` of `number` only, `hangup`, `dtmf`). Everything else is `restricted`.
-    public static let methods: Set<AgentMethod> = [.attach, .ack, .state, .selectIdentifier, .provision, .identify,
+    public static let methods: Set<AgentMethod> = [.attach, .ack, .ping, .state, .selectIdentifier, .provision, .identify,
                                                    .dial, .hangup, .dtmf]
 
     /// The only number the session may call, classified (`DialNumber.text`).
