@@ -43,6 +43,7 @@ extension GatewayConfig {
             if let value: Int = try entry.take("authTimeoutMilliseconds", range: 1...Int.max) {
                 route.limits.authTimeoutMilliseconds = value
             }
+            if let value: Int = try entry.take("retryAfterSeconds", range: 0...86_400) { route.limits.retryAfterSeconds = value }
             if var tlsSection = try entry.section("tls") {
                 upstreamTLS[channel] = try Self.upstreamTLSConfiguration(&tlsSection)
                 try tlsSection.finish()

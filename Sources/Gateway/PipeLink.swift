@@ -8,6 +8,9 @@ import WSFraming
 ///
 /// The identity goes upstream as request headers: `X-Callgate-User`, `X-Callgate-Provider`,
 /// `X-Forwarded-For`, `X-Callgate-Channel` (docs/backend-protocol.md).
+///
+/// Connected before the browser's 101 when the session is admitted at the upgrade (upstream
+/// first): the upstream's subprotocol goes into the 101, its failure becomes 502/503/504.
 final class PipeLink: BackendLink, WebSocketApplication {
     private unowned let session: RouteSession
     private let target: UpstreamTarget
@@ -37,10 +40,10 @@ final class PipeLink: BackendLink, WebSocketApplication {
         do {
             upstream = try Connection.connect(
                 to: url, address: target.address, loop: session.loop, context: session.context, application: self,
-                tls: target.tls, subprotocols: request.subprotocol.map { [$0] } ?? [], extraHeaders: headers,
+                tls: target.tls, subprotocols: request.upstreamSubprotocols, extraHeaders: headers,
                 handshakeTimeoutMilliseconds: session.route.limits.connectTimeoutMilliseconds)
         } catch {
-            upstreamFailed("cannot connect: \(error)")
+            failed(.unreachable("\(error)"))
         }
     }
 
@@ -89,6 +92,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
         isOpen = true
         session.loop.metrics.routeEvent(session.route.channel, "upstream_opened")
         session.loop.metrics.upstream(session.route.channel, up: true)
+        session.upstreamAccepted(subprotocol: connection.subprotocol)
         for (opcode, bytes) in waiting {
             bytes.withUnsafeBytes { try? connection.send(opcode, $0) }
         }
@@ -120,13 +124,24 @@ final class PipeLink: BackendLink, WebSocketApplication {
         // Reached only when the upstream ended without a close frame: it never opened, or
         // its TCP connection broke.
         upstream = nil
-        upstreamFailed(isOpen ? "connection lost" : "could not connect or upgrade")
+        if isOpen {
+            session.loop.metrics.routeEvent(session.route.channel, "upstream_lost")
+            session.loop.metrics.upstream(session.route.channel, up: false)
+            Log.warning("upstream_lost", ["channel": session.route.channel, "upstream": "\(target.url)"])
+            session.closeBrowser(RelayClose.towardsBrowser(nil))
+        } else {
+            failed(connection.handshakeFailure ?? .refused("connection closed during the opening handshake"))
+        }
     }
 
-    private func upstreamFailed(_ reason: String) {
-        session.loop.metrics.routeEvent(session.route.channel, isOpen ? "upstream_lost" : "upstream_connect_failed")
+    /// The upstream did not open: counted, logged, and answered by the session (an HTTP status
+    /// before the browser's 101, close 1014 after it).
+    private func failed(_ failure: UpstreamFailure) {
+        session.loop.metrics.routeEvent(session.route.channel, failure.event)
         session.loop.metrics.upstream(session.route.channel, up: false)
-        Log.warning("upstream_failed", ["channel": session.route.channel, "upstream": "\(target.url)", "reason": reason])
-        session.closeBrowser(RelayClose.towardsBrowser(nil))
+        Log.warning(failure.event, ["channel": session.route.channel, "upstream": "\(target.url)",
+                                    "status": session.awaitsUpstream ? "\(failure.httpStatus)" : "close 1014",
+                                    "reason": failure.reason])
+        session.upstreamFailed(failure)
     }
 }

@@ -76,16 +76,22 @@ public struct RouteLimits: Sendable, Equatable {
     /// Bytes queued towards one browser session before it is closed (mux, code 4008) or its
     /// upstream stops being read (pipe). Default: the gateway's `limits.outboundQueueBytes`.
     public var sessionQueueBytes: Int?
-    /// Time for the upstream's TCP connect, TLS and opening handshake. Default 5 s.
+    /// Time for the upstream's TCP connect, TLS and opening handshake; when the upstream is
+    /// connected first, the browser's upgrade is answered 504 past it. Default 5 s.
     public var connectTimeoutMilliseconds: Int
     /// Time a session has to present its credential as a first message. Default 10 s.
     public var authTimeoutMilliseconds: Int
+    /// The `Retry-After` of the 503 a browser gets when the upstream cannot be reached before
+    /// its 101 (RFC 9110 §10.2.3). Default 5 s.
+    public var retryAfterSeconds: Int
 
     public init(messageBytes: Int? = nil, sessionQueueBytes: Int? = nil,
-                connectTimeoutMilliseconds: Int = 5_000, authTimeoutMilliseconds: Int = 10_000) {
+                connectTimeoutMilliseconds: Int = 5_000, authTimeoutMilliseconds: Int = 10_000,
+                retryAfterSeconds: Int = 5) {
         self.messageBytes = messageBytes
         self.sessionQueueBytes = sessionQueueBytes
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.authTimeoutMilliseconds = authTimeoutMilliseconds
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }

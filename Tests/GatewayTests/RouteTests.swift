@@ -52,7 +52,7 @@ import TLSBridge
         #expect(gateway.eventually { closesReceived(upstream, 4100) == 1 })
     }
 
-    @Test func upstreamGoingAwayBecomes1012AndUnreachableBecomes1014() throws {
+    @Test func upstreamGoingAwayBecomes1012AndUnreachableIs503BeforeThe101() throws {
         let upstream = try RunningGateway()
         let gateway = try front(backend: "ws://127.0.0.1:\(upstream.port)/echo")
         defer { gateway.stop() }
@@ -67,10 +67,13 @@ import TLSBridge
         let unreachable = try front(backend: "ws://127.0.0.1:\(port)/echo")
         defer { unreachable.stop() }
         let second = try TestPeer(port: unreachable.port)
-        #expect(second.upgrade(path: "/report")?.hasPrefix("HTTP/1.1 101") == true)
-        #expect(second.readCloseCode() == 1014)
+        // Upstream first: no 101 for a back end that is not there, but 503 with Retry-After.
+        let head = try #require(second.upgrade(path: "/report"))
+        #expect(head.hasPrefix("HTTP/1.1 503"))
+        #expect(head.contains("Retry-After: 5\r\n"))
+        #expect(second.isClosedByServer())
         #expect(unreachable.eventually {
-            unreachable.metric("callgate_route_events_total{channel=\"report\",event=\"upstream_connect_failed\"}") == 1
+            unreachable.metric("callgate_route_events_total{channel=\"report\",event=\"upstream_unreachable\"}") == 1
         })
     }
 
