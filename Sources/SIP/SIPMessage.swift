@@ -70,7 +70,7 @@ public struct SIPMessage: Sendable {
         while position + 1 < bytes.count, bytes[position] == SIPSyntax.cr, bytes[position + 1] == SIPSyntax.lf { position += 2 }
         guard position < bytes.count else { throw .empty }
         let startLineOffset = position
-        let startEnd = try lineEnd(bytes, from: position, limit: limits.maxHeaderBytes)
+        let startEnd = try lineEnd(bytes, from: position, budget: limits.maxHeaderBytes, limit: limits.maxHeaderBytes)
         guard let startLine = String(validating: bytes[position..<startEnd], as: UTF8.self) else { throw .notUTF8 }
         position = startEnd + 2
         var fields: [SIPHeaderField] = []
@@ -89,8 +89,9 @@ public struct SIPMessage: Sendable {
         return SIPMessage(bytes: bytes, startLine: startLine, startLineOffset: startLineOffset, fields: fields, bodyOffset: position)
     }
 
-    /// The offset of the CRLF ending the line that starts at `start`; a bare CR or LF fails.
-    private static func lineEnd(_ bytes: [UInt8], from start: Int, limit: Int) throws(SIPParseError) -> Int {
+    /// The offset of the CRLF ending the line that starts at `start`; a bare CR or LF fails, and
+    /// so does a line longer than `budget` (reported as `limit`, the field's whole allowance).
+    private static func lineEnd(_ bytes: [UInt8], from start: Int, budget: Int, limit: Int) throws(SIPParseError) -> Int {
         var index = start
         while index < bytes.count {
             switch bytes[index] {
@@ -102,7 +103,7 @@ public struct SIPMessage: Sendable {
                 throw .bareLineBreak
             default:
                 index += 1
-                if index - start > limit { throw .headerTooLong(limit: limit) }
+                if index - start > budget { throw .headerTooLong(limit: limit) }
             }
         }
         throw .headNotTerminated
@@ -126,12 +127,12 @@ public struct SIPMessage: Sendable {
         }
         // The value's lines: each CRLF followed by SP or HTAB continues the field, and the fold
         // with the whitespace around it reads as one SP (§7.3.1).
-        var end = try lineEnd(bytes, from: colon + 1, limit: limit - (colon + 1 - start))
+        var end = try lineEnd(bytes, from: colon + 1, budget: limit - (colon + 1 - start), limit: limit)
         var value = Array(bytes[(colon + 1)..<end])
         while end + 2 < bytes.count, SIPSyntax.isWhitespace(bytes[end + 2]) {
             var lineStart = end + 2
             while lineStart < bytes.count, SIPSyntax.isWhitespace(bytes[lineStart]) { lineStart += 1 }
-            end = try lineEnd(bytes, from: lineStart, limit: limit - (lineStart - start))
+            end = try lineEnd(bytes, from: lineStart, budget: limit - (lineStart - start), limit: limit)
             while let last = value.last, SIPSyntax.isWhitespace(last) { value.removeLast() }
             value.append(SIPSyntax.space)
             value.append(contentsOf: bytes[lineStart..<end])

@@ -58,7 +58,10 @@ public struct SIPNameAddress: Hashable, Sendable {
         if bracketed {
             // No LWS inside the brackets (RFC 4475 §3.1.2.14, `badaspec`).
             uriText = scanner.take { $0 != 0x3E && !SIPSyntax.isWhitespace($0) }
-            try scanner.expect(0x3E, "> closing \(uriText) (no spaces inside < >)")
+            if let next = scanner.peek, SIPSyntax.isWhitespace(next) {
+                throw SIPSyntaxError(detail: "a space inside < > (LAQUOT addr-spec RAQUOT)")
+            }
+            try scanner.expect(0x3E, "> after the URI")
         } else {
             uriText = scanner.take { $0 != 0x3B && !SIPSyntax.isWhitespace($0) }
             if uriText.utf8.contains(0x3F) || uriText.utf8.contains(0x2C) {
