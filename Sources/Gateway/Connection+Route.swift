@@ -36,6 +36,21 @@ extension Connection {
                 return
             }
         }
+        if route.mode == .sip {
+            // docs/sip.md §2: a SIP client cannot send a first-message credential, and its
+            // requests are checked against the user's SIP identity from the directory.
+            guard let identity else {
+                refuseCredential(route: route, status: 401,
+                                 reason: "the \(route.channel) channel needs a Callgate session at the upgrade (access_token, the callgate_session cookie or Authorization)")
+                return
+            }
+            guard context.sipIdentities[identity.user] != nil else {
+                loop.metrics.routeEvent(route.channel, "sip_no_identity")
+                Log.info("sip_no_identity", ["channel": route.channel, "peer": peerHost, "user": identity.user])
+                respond(status: 403, body: "user \(identity.user) has no SIP identity in the directory\n", keepAlive: false)
+                return
+            }
+        }
         let upstreamFirst = route.connectsUpstreamFirst(identified: identity != nil)
         let request = SessionRequest(
             path: route.path,

@@ -58,6 +58,9 @@ public struct Route: Sendable, Equatable {
         /// Many sessions over a small pool of upstream connections, each frame tagged with its
         /// session (docs/backend-protocol.md).
         case mux
+        /// A pipe whose browser messages are read as SIP (RFC 7118): the session's identity is
+        /// bound to its SIP requests, and the upstream is told who the user is (docs/sip.md).
+        case sip
     }
 
     public enum Authentication: String, Sendable, Equatable {

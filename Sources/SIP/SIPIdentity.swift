@@ -22,6 +22,16 @@ public struct SIPIdentity: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { uri.text }
 
+    /// Two identities are one when they name one user at one host (`sip:a@X.TEST` is `sips:a@x.test`).
+    public static func == (left: SIPIdentity, right: SIPIdentity) -> Bool {
+        left.user == right.user && left.host == right.host
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(user)
+        hasher.combine(host)
+    }
+
     /// Whether `other` names this user at this host.
     public func isAddress(_ other: SIPURI) -> Bool {
         other.isSIP && other.unescapedUser == user && other.host?.lowercased() == host

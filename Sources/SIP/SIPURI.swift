@@ -157,3 +157,26 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         return Int(value)
     }
 }
+
+extension SIPURI {
+    /// `text` as a SIP user part (RFC 3261 §25.1 `user`): unreserved characters and
+    /// `& = + $ , ; ? /` as they are, every other byte percent-escaped.
+    public static func escapedUser(_ text: String) -> String {
+        let allowed = Array("&=+$,;?/".utf8)
+        var out = ""
+        for byte in text.utf8 {
+            if SIPSyntax.isUnreserved(byte) || allowed.contains(byte) {
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
