@@ -37,7 +37,7 @@ extension Connection {
             }
         }
         if route.mode == .sip {
-            // docs/sip.md §2: a SIP client cannot send a first-message credential, and its
+            // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its
             // requests are checked against the user's SIP identity from the directory.
             guard let identity else {
                 refuseCredential(route: route, status: 401,

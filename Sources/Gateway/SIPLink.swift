@@ -4,7 +4,7 @@ import WSFraming
 
 /// A `sip` route's back-end side: a pipe to the SIP server (upstream first, close codes and
 /// backpressure as `PipeLink`), with every browser message read by a `SIPGate` on the way
-/// (docs/sip.md §2). What the gate refuses never reaches the upstream: Callgate answers it
+/// (docs/sip-edge.md §2). What the gate refuses never reaches the upstream: Callgate answers it
 /// (403, 400, 505, 513), drops it, or closes the browser; each refusal is logged (`Log.info`,
 /// the event name) and counted in `callgate_route_events_total{channel,event}`. Messages from the
 /// SIP server are relayed as they are.

@@ -1,6 +1,6 @@
 import SIP
 
-/// The `sip` section (docs/config.md, docs/sip.md): how `sip` routes read the SIP messages
+/// The `sip` section (docs/config.md, docs/sip-edge.md): how `sip` routes read the SIP messages
 /// browsers send.
 struct SIPSettings: Sendable {
     /// Message and header bounds (defaults in `SIPLimits`).

@@ -59,7 +59,7 @@ public struct Route: Sendable, Equatable {
         /// session (docs/backend-protocol.md).
         case mux
         /// A pipe whose browser messages are read as SIP (RFC 7118): the session's identity is
-        /// bound to its SIP requests, and the upstream is told who the user is (docs/sip.md).
+        /// bound to its SIP requests, and the upstream is told who the user is (docs/sip-edge.md).
         case sip
     }
 

@@ -1,4 +1,4 @@
-/// Which identity a request from an authenticated browser may claim (docs/sip.md §2): the
+/// Which identity a request from an authenticated browser may claim (docs/sip-edge.md §2): the
 /// user's own, and no one else's.
 ///
 /// - REGISTER: the To (the address of record being bound, RFC 3261 §10.2) must be the user's

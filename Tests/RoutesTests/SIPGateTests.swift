@@ -3,7 +3,7 @@ import Testing
 import WSFraming
 @testable import Routes
 
-/// The `sip` route's decisions per browser message (docs/sip.md §2).
+/// The `sip` route's decisions per browser message (docs/sip-edge.md §2).
 @Suite struct SIPGateTests {
     static let gate = SIPGate(user: "alice", identity: try! SIPIdentity(parsing: "sip:alice@callgate.test"),
                               limits: SIPLimits(maxMessageBytes: 4_096, maxHeaders: 30, maxHeaderBytes: 1_024))

@@ -1,7 +1,7 @@
 import SIP
 import WSFraming
 
-/// What a `sip` route does with each message a browser sends (docs/sip.md §2): one WebSocket
+/// What a `sip` route does with each message a browser sends (docs/sip-edge.md §2): one WebSocket
 /// message is one SIP message (RFC 7118 §5), read by `SIPMessage`, checked, and then forwarded
 /// with the identity header, answered by Callgate itself, or refused. Pure: the link performs
 /// the outcome, counts it and logs it.
@@ -18,7 +18,7 @@ import WSFraming
 public struct SIPGate: Sendable {
     /// The header Callgate adds, carrying the user part of the session's SIP identity as its URI
     /// writes it (`alice` for `sip:alice@callgate.test`): the SIP server may believe it from
-    /// Callgate's address alone (deploy/kamailio, docs/sip.md).
+    /// Callgate's address alone (deploy/kamailio, docs/sip-edge.md).
     public static let identityHeader = "X-Callgate-User"
     /// Every field whose name starts with this (case-insensitive) is removed from what the
     /// browser sends: only Callgate speaks for Callgate.
