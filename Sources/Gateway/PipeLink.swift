@@ -20,6 +20,10 @@ final class PipeLink: BackendLink, WebSocketApplication {
     private var waiting: [(Opcode, [UInt8])] = []
     private var waitingBytes = 0
     private var browserBackedUp = false
+    /// Sees every upstream message before the browser gets it (a `SIPLink` follows its calls).
+    var upstreamObserver: ((UnsafeRawBufferPointer) -> Void)?
+    /// Told when an open upstream closes or breaks (the session then ends).
+    var upstreamEnded: (() -> Void)?
 
     init(session: RouteSession, target: UpstreamTarget) {
         self.session = session
@@ -103,10 +107,12 @@ final class PipeLink: BackendLink, WebSocketApplication {
     }
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        upstreamObserver?(text)
         session.deliver(.text, text)
     }
 
     func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        upstreamObserver?(binary)
         session.deliver(.binary, binary)
     }
 
@@ -118,6 +124,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
         upstream = nil
         connection.application = nil
         session.closeBrowser(RelayClose.towardsBrowser(payload))
+        upstreamEnded?()
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
@@ -129,6 +136,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
             session.loop.metrics.upstream(session.route.channel, up: false)
             Log.warning("upstream_lost", ["channel": session.route.channel, "upstream": "\(target.url)"])
             session.closeBrowser(RelayClose.towardsBrowser(nil))
+            upstreamEnded?()
         } else {
             failed(connection.handshakeFailure ?? .refused("connection closed during the opening handshake"))
         }

@@ -19,7 +19,7 @@ import WSFraming
     func inspect(_ bytes: [UInt8]) -> SIPGate.Outcome { Self.gate.inspect(bytes) { "t1" } }
 
     @Test func theUsersRequestsGoUpstreamWithTheIdentityHeader() throws {
-        guard case .forward(let bytes) = inspect(Self.invite(extra: ["X-Callgate-User: bob", "x-callgate-provider: forged"], body: "v=0\r\n")) else {
+        guard case .forward(let bytes, _) = inspect(Self.invite(extra: ["X-Callgate-User: bob", "x-callgate-provider: forged"], body: "v=0\r\n")) else {
             Issue.record("not forwarded")
             return
         }
@@ -95,7 +95,7 @@ import WSFraming
         let ringing = Self.message(["SIP/2.0 180 Ringing", "Via: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bKk;rport=5060",
                                     "To: <sip:alice@callgate.test>;tag=r9", "From: <sip:bob@callgate.test>;tag=b1", "Call-ID: in1",
                                     "CSeq: 7 INVITE", "X-Callgate-User: mallory", "Content-Length: 0", ""])
-        guard case .forward(let bytes) = inspect(ringing) else {
+        guard case .forward(let bytes, _) = inspect(ringing) else {
             Issue.record("a response was not forwarded")
             return
         }

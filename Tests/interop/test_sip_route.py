@@ -172,3 +172,46 @@ def test_invalid_oversized_and_non_sip_messages(start_gateway, tmp_path):
             assert events(gw, "sip", "sip_unreadable", 1) == 1
 
     run(scenario())
+
+
+def test_relayed_dialogs_become_call_events(start_gateway, tmp_path):
+    """docs/sip-edge.md §3: the link follows the calls it relays. Until the agent hub delivers the
+    events, they are counted per event name; this checks the counts of one outgoing and one
+    incoming call, and of a call cut off by the session's end."""
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port)
+            ws = await open_phone(gw, "alice")
+            # Outgoing: INVITE, 100 (the mock), 180 and 200 (sent here as the server), ACK, BYE.
+            invite, call_id, branch = sip_request("INVITE", f"sip:bob@{DOMAIN}", "alice", "bob", body="v=0\r\na=sendrecv\r\n")
+            assert (await exchange(ws, invite))["start"] == "SIP/2.0 100 Trying"
+            request = parse(invite)
+            dialog = {"via": first(request, "via"), "from": first(request, "from"), "call": call_id}
+            for status in ("180 Ringing", "200 OK"):
+                await server.send(f"SIP/2.0 {status}\r\nVia: {dialog['via']}\r\nFrom: {dialog['from']}\r\n"
+                                  f"To: <sip:bob@{DOMAIN}>;tag=b7\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\n"
+                                  f"Contact: <sip:bob@b.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n")
+                assert parse(await recv(ws))["start"] == f"SIP/2.0 {status}"
+            for method, cseq in (("ACK", 1), ("BYE", 2)):
+                text, _, _ = sip_request(method, "sip:bob@b.invalid", "alice", "bob", call_id=call_id, cseq=cseq)
+                await ws.send(text.replace(f"To: <sip:bob@{DOMAIN}>", f"To: <sip:bob@{DOMAIN}>;tag=b7"))
+            assert parse(await recv(ws))["start"] == "SIP/2.0 200 OK"  # the mock's answer to BYE
+            # Incoming: the server INVITEs alice, who rings and answers; the session then ends.
+            await server.send(f"INVITE sip:alice@a.invalid SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin1\r\n"
+                              f"From: <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>\r\nCall-ID: in-1\r\n"
+                              f"CSeq: 5 INVITE\r\nContact: <sip:gw@127.0.0.1>\r\nContent-Length: 0\r\n\r\n")
+            assert parse(await recv(ws))["start"].startswith("INVITE ")
+            for status in ("180 Ringing", "200 OK"):
+                await ws.send(f"SIP/2.0 {status}\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin1\r\n"
+                              f"From: <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>;tag=a5\r\nCall-ID: in-1\r\n"
+                              f"CSeq: 5 INVITE\r\nContact: <sip:alice@a.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n")
+            await ws.close()
+            counts = {name: events(gw, "sip", name, expected) for name, expected in
+                      (("callNew", 2), ("callRinging", 2), ("callConnect", 2), ("callHangup", 2))}
+            assert counts == {"callNew": 2, "callRinging": 2, "callConnect": 2, "callHangup": 2}, counts
+            # The browser's responses reached the server with the identity header.
+            answers = [m for m in server.with_call_id("in-1") if m["start"].startswith("SIP/2.0")]
+            assert [m["start"] for m in answers] == ["SIP/2.0 180 Ringing", "SIP/2.0 200 OK"]
+            assert all(values(m, "x-callgate-user") == ["alice"] for m in answers)
+
+    run(scenario())

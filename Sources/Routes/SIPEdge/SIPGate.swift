@@ -36,8 +36,8 @@ public struct SIPGate: Sendable {
     }
 
     public enum Outcome: Sendable {
-        /// Send these bytes upstream.
-        case forward([UInt8])
+        /// Send these bytes upstream; `message` is what was read (for `SIPCallTracker`).
+        case forward([UInt8], message: SIPMessage)
         /// A keep-alive: send the message upstream as it came.
         case keepAlive
         /// Send these bytes back to the browser; nothing goes upstream.
@@ -74,7 +74,7 @@ public struct SIPGate: Sendable {
             } catch {
                 return .discard(Refusal(event: "sip_response_discarded", reason: error.reason, status: nil))
             }
-            return .forward(forwarded(message))
+            return .forward(forwarded(message), message: message)
         }
         let request: SIPRequest
         do {
@@ -98,7 +98,7 @@ public struct SIPGate: Sendable {
             let response = SIPResponseBuilder.response(to: message, status: .forbidden, warning: warning, toTag: toTag)
             return .answer(response, Refusal(event: "sip_identity_refused", reason: warning, status: 403))
         }
-        return .forward(forwarded(message))
+        return .forward(forwarded(message), message: message)
     }
 
     /// The message with the browser's `X-Callgate-*` fields removed and `X-Callgate-User` added.
