@@ -7,6 +7,8 @@ let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
+        // The SIP reader as a library, for the fuzz target Fuzz/Targets/sip (docs/fuzzing.md).
+        .library(name: "SIP", targets: ["SIP"]),
     ],
     targets: [
         .systemLibrary(
