@@ -2,10 +2,10 @@ import WSFraming
 
 extension Connection {
     /// Shutdown: WebSockets get close 1001, idle HTTP connections are closed, upgrades that wait
-    /// for their upstream get 503. An upstream
-    /// connection (client role) is left to its relay, which closes it after its browsers: a
-    /// pipe when its browser ends, a mux connection when its last session ends, so that the
-    /// back end hears of every session before the connection goes.
+    /// for their upstream get 503. An upstream connection (client role) is left to its relay,
+    /// which closes it after its browsers: a pipe when its browser ends, a mux connection when
+    /// its last session ends, so that the back end hears of every session before the
+    /// connection goes.
     func goAway() {
         switch phase {
         case .webSocket:

@@ -209,6 +209,17 @@ import TLSBridge
         #expect(problem(#"{"routes":{"report":{"colour":"red"}}}"#)?.contains("routes.report.colour: unknown key") == true)
         #expect(problem(#"{"routes":{"report":{"origins":["crm.example.com"]}}}"#)?.contains("routes.report.origins") == true)
         #expect(problem(#"{"routes":{"chat":{"backend":"embedded:echo","origins":["self","https://a.example"]}}}"#) == nil)
+        // A sip route needs a SIP server upstream and the gate; its subprotocol defaults to sip.
+        #expect(problem(#"{"routes":{"sip":{"backend":"embedded:echo","mode":"sip"}}}"#)?.contains("routes.sip.backend") == true)
+        #expect(problem(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip","auth":"none"}}}"#)?.contains("routes.sip.auth") == true)
+        #expect(problem(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip","retryAfterSeconds":-1}}}"#)?
+            .contains("routes.sip.retryAfterSeconds") == true)
+        #expect(problem(#"{"sip":{"maxMessageBytes":100}}"#)?.contains("sip.maxMessageBytes") == true)
+        #expect(problem(#"{"sip":{"maxHeaders":50,"maxHeaderBytes":4096},"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip"}}}"#) == nil)
+        var sip = GatewayConfig()
+        try sip.apply(json: Data(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip"},"x":{"backend":"ws://127.0.0.1:1/","mode":"sip","subprotocols":[]}}}"#.utf8))
+        #expect(sip.routes.route(forChannel: "sip")?.subprotocols == ["sip"] && sip.routes.route(forChannel: "sip")?.authentication == .required)
+        #expect(sip.routes.route(forChannel: "x")?.subprotocols == [])
         // One address, one listener: SO_REUSEPORT would otherwise split clients between them.
         #expect(problem(#"{"listen":["127.0.0.1:8080"],"tls":{"listen":["127.0.0.1:8080"]}}"#)?.contains("tls.listen: 127.0.0.1:8080 is also listen 127.0.0.1:8080") == true)
         #expect(problem(#"{"listen":["127.0.0.1:8080","0.0.0.0:8080"]}"#)?.contains("listen: 0.0.0.0:8080") == true)

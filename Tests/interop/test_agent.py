@@ -753,7 +753,8 @@ def test_status_json_counts_sessions_agents_calls_and_backend_health(agent_gatew
         after = eventually(lambda: status(gw), lambda s: s["agents"]["tabs"] == 0
                            and {r["channel"]: r for r in s["routes"]}["ws"]["sessions"] == 0)
         assert {r["channel"]: r for r in after["routes"]}["ws"]["sessions"] == 0
-        assert after["connections"]["accepted"] >= 3 and after["counters"]["upgrades"] >= 3
+        # Two tabs upgraded; the recording session got its 503 instead of a 101.
+        assert after["connections"]["accepted"] >= 3 and after["counters"]["upgrades"] >= 2
 
     run(scenario())
 
