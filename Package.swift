@@ -7,6 +7,8 @@ let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
+        // The SIP reader as a library, for the fuzz target Fuzz/Targets/sip (docs/fuzzing.md).
+        .library(name: "SIP", targets: ["SIP"]),
     ],
     targets: [
         .systemLibrary(
@@ -30,16 +32,20 @@ let package = Package(
         .target(name: "TLSBridge", dependencies: ["COpenSSL"]),
         // Pure gateway logic: the route table, auth schemes, the mux envelope. No sockets,
         // threads or clocks it was not passed. OpenSSL for its hashes, MACs and KDFs only.
-        .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL"]),
+        // RFC 3261 messages as a SIP-over-WebSocket edge reads and forwards them (RFC 7118):
+        // pure, no dependencies, bounded by SIPLimits.
+        .target(name: "SIP"),
+        .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL", "SIP"]),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
-        .target(name: "Switchboard", dependencies: ["Routes"]),
+        .target(name: "Switchboard", dependencies: ["Routes", "SIP"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes"]),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming", "SIP"]),
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]

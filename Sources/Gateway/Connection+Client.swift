@@ -1,5 +1,6 @@
 import Glibc
 import CLinux
+import Routes
 import TLSBridge
 import WSFraming
 
@@ -59,13 +60,16 @@ extension Connection {
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
         guard error == 0, let request = clientHandshake?.request else {
-            terminate(reason: "connect failed: \(String(cString: strerror(error)))")
+            let reason = String(cString: strerror(error))
+            handshakeFailure = .unreachable(reason)
+            terminate(reason: "connect failed: \(reason)")
             return
         }
         phase = .clientHandshake
         // Under TLS the request waits in `outbound` until the handshake completes.
         outbound.bytes.append(contentsOf: request)
         if let tls, case .failed(let error) = tls.handshake() {
+            handshakeFailure = .refused("TLS handshake failed: \(error)")
             terminate(reason: "TLS handshake failed: \(error)")
             return
         }
@@ -96,6 +100,7 @@ extension Connection {
                 leftover.withUnsafeMutableBytes { processWebSocket($0) }
             }
         } catch {
+            handshakeFailure = .refused((error as? HandshakeError)?.reason ?? "\(error)")
             Log.warning("client_handshake_failed", ["peer": peerHost, "error": "\(error)"])
             terminate(reason: "opening handshake failed: \(error)")
         }

@@ -43,6 +43,11 @@ extension Connection {
                 processWebSocket(input)
                 return
             }
+            if phase == .upgrading {
+                // Sent before the 101 (RFC 6455 §4.1 says to wait): decoded after it, if it comes.
+                heldInput.append(contentsOf: input)
+                return
+            }
             if holdPipelinedRequests(input) { return }
         }
     }

@@ -3,6 +3,11 @@ import WSFraming
 
 /// The upgrade of a route's path: the checks that can refuse it with an HTTP status, in the
 /// order a client can act on them, then a `RouteSession` as the application.
+///
+/// Upstream first (docs/config.md): on a pipe route whose session is admitted at the upgrade
+/// (a credential in the request, or no gate), the upstream's handshake completes before the
+/// browser's 101, which carries the subprotocol the upstream selected; a refusal is answered
+/// 502, an unreachable upstream 503 with `Retry-After`, a slow one 504 (`UpstreamFailure`).
 extension Connection {
     func upgrade(_ head: HTTPRequestHead, route: Route) {
         guard !refuseWhileDraining() else { return }
@@ -27,27 +32,76 @@ extension Connection {
             case .success(let verified):
                 identity = verified
             case .failure(let error):
-                loop.metrics.routeEvent(route.channel, "auth_refused")
-                Log.info("auth_refused", ["channel": route.channel, "peer": peerHost, "reason": error.reason])
-                respond(status: error.httpStatus, body: "\(error.reason)\n", keepAlive: false,
-                        extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
+                refuseCredential(route: route, status: error.httpStatus, reason: error.reason)
                 return
             }
         }
+        if route.mode == .sip {
+            // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its
+            // requests are checked against the user's SIP identity from the directory.
+            guard let identity else {
+                refuseCredential(route: route, status: 401,
+                                 reason: "the \(route.channel) channel needs a Callgate session at the upgrade (access_token, the callgate_session cookie or Authorization)")
+                return
+            }
+            guard context.sipIdentities[identity.user] != nil else {
+                loop.metrics.routeEvent(route.channel, "sip_no_identity")
+                Log.info("sip_no_identity", ["channel": route.channel, "peer": peerHost, "user": identity.user])
+                respond(status: 403, body: "user \(identity.user) has no SIP identity in the directory\n", keepAlive: false)
+                return
+            }
+        }
+        let upstreamFirst = route.connectsUpstreamFirst(identified: identity != nil)
         let request = SessionRequest(
             path: route.path,
             query: QueryString(head.query ?? "").removing(names: GateCredential.queryParameterNames),
             origin: upgrade.origin,
             subprotocol: upgrade.subprotocol,
+            upstreamSubprotocols: upstreamFirst
+                ? route.subprotocolsToForward(offered: upgrade.offeredSubprotocols)
+                : upgrade.subprotocol.map { [$0] } ?? [],
             address: peerHost,
             cookies: head.headers.values(for: "Cookie"))
-        application = RouteSession(route: route, request: request, identity: identity, context: context)
+        let session = RouteSession(route: route, request: request, identity: identity, context: context, loop: loop)
+        application = session
         var limits = context.webSocketLimits
         if let bytes = route.limits.messageBytes {
             limits.maxMessageSize = bytes
             limits.maxFramePayload = min(limits.maxFramePayload, bytes)
             limits.maxInflatedSize = min(limits.maxInflatedSize, bytes)
         }
+        if upstreamFirst {
+            phase = .upgrading
+            phaseStarted = loop.now
+            session.connectUpstreamFirst(self, upgrade: upgrade, limits: limits)
+        } else {
+            completeUpgrade(upgrade, limits: limits)
+        }
+    }
+
+    /// A refused or missing credential at the upgrade: `status` (401) with `WWW-Authenticate`.
+    private func refuseCredential(route: Route, status: Int, reason: String) {
+        loop.metrics.routeEvent(route.channel, "auth_refused")
+        Log.info("auth_refused", ["channel": route.channel, "peer": peerHost, "reason": reason])
+        respond(status: status, body: "\(reason)\n", keepAlive: false,
+                extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
+    }
+
+    /// Upstream first: the upstream accepted; the browser gets its 101 with `upgrade` (whose
+    /// subprotocol is the one the upstream selected) and the WebSocket phase starts.
+    func answerUpgrade(_ upgrade: WebSocketUpgrade, limits: WebSocketLimits) {
+        guard phase == .upgrading, !isClosed else { return }
         completeUpgrade(upgrade, limits: limits)
+        deferFlush()
+    }
+
+    /// Upstream first: the upstream failed before the 101; the browser gets the failure's status.
+    func refuseUpgrade(_ failure: UpstreamFailure, route: Route) {
+        guard phase == .upgrading, !isClosed else { return }
+        application = nil
+        heldInput = []
+        respond(status: failure.httpStatus, body: "\(failure.reason)\n", keepAlive: false,
+                extraHeaders: failure.responseHeaders(retryAfterSeconds: route.limits.retryAfterSeconds))
+        deferFlush()
     }
 }

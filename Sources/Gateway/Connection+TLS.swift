@@ -18,6 +18,7 @@ extension Connection {
             case .failed(let error):
                 loop.metrics.add(.tlsHandshakeFailures)
                 Log.info("tls_handshake_failed", ["peer": peerHost, "error": "\(error)"])
+                if role == .client { handshakeFailure = .refused("TLS handshake failed: \(error)") }
                 // Send the alert OpenSSL queued, then close.
                 tls.takeCiphertext(into: &sealed.bytes)
                 _ = sealed.flush(to: fd)

@@ -1,5 +1,6 @@
 import Glibc
 import CLinux
+import Routes
 import TLSBridge
 import WSFraming
 
@@ -17,6 +18,10 @@ final class Connection: EventHandler, TimedHandler {
         case clientHandshake
         /// Server role: reading request heads (keep-alive allowed).
         case http
+        /// Server role: a valid upgrade request waits for its back end (a pipe's upstream
+        /// handshake, docs/config.md "Upstream first"), then gets the 101 or an error status.
+        /// Bytes that arrive meanwhile are held; reading stops after the first of them.
+        case upgrading
         /// Upgraded: frames in and out.
         case webSocket
         /// Our side is finished: output is flushed and then TCP is half-closed; input is
@@ -59,6 +64,8 @@ final class Connection: EventHandler, TimedHandler {
     var clientHandshake: ClientHandshake?
     /// Client role: the subprotocol the server chose (RFC 6455 §4.1), nil for none.
     var subprotocol: String?
+    /// Client role: why the opening handshake failed, for the application's `closed`.
+    var handshakeFailure: UpstreamFailure?
 
     // WebSocket phase
     var inbound: InboundStream?
@@ -189,6 +196,7 @@ final class Connection: EventHandler, TimedHandler {
         }
         switch phase {
         case .http: processHTTP(bytes)
+        case .upgrading: heldInput.append(contentsOf: bytes)
         case .clientHandshake: processHandshakeResponse(bytes)
         case .webSocket: processWebSocket(bytes)
         case .draining, .connecting: break
@@ -199,7 +207,10 @@ final class Connection: EventHandler, TimedHandler {
         switch phase {
         case .draining, .http:
             terminate(reason: nil)
+        case .upgrading:
+            terminate(reason: "closed while its upgrade waited for the back end")
         case .connecting, .clientHandshake:
+            handshakeFailure = handshakeFailure ?? .refused("closed during the opening handshake")
             terminate(reason: "closed during the opening handshake")
         case .webSocket:
             // RFC 6455 §7.1.5: TCP closed without a close frame is an abnormal closure (1006).
@@ -357,8 +368,13 @@ final class Connection: EventHandler, TimedHandler {
         case .connecting, .clientHandshake:
             if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
                 loop.metrics.add(.handshakeTimeouts)
+                handshakeFailure = .timedOut
                 terminate(reason: "opening handshake timed out")
             }
+        case .upgrading:
+            // The back end's own handshake deadline (the route's connectTimeoutMilliseconds)
+            // answers this request.
+            break
         case .http:
             if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
                 loop.metrics.add(.handshakeTimeouts)

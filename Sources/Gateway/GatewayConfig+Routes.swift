@@ -23,8 +23,12 @@ extension GatewayConfig {
                 route.backend = try Self.backend(backend, key: "\(key).backend")
             }
             if let mode: String = try entry.take("mode") {
-                guard let value = Route.Mode(rawValue: mode) else { throw Error(key: "\(key).mode", problem: "must be \"pipe\" or \"mux\"") }
+                guard let value = Route.Mode(rawValue: mode) else {
+                    throw Error(key: "\(key).mode", problem: "must be \"pipe\", \"mux\" or \"sip\"")
+                }
                 route.mode = value
+                // RFC 7118 §4: SIP over WebSocket is the `sip` subprotocol.
+                if value == .sip && object["subprotocols"] == nil { route.subprotocols = ["sip"] }
             }
             if let auth: String = try entry.take("auth") {
                 guard let value = Route.Authentication(rawValue: auth) else {
@@ -43,6 +47,7 @@ extension GatewayConfig {
             if let value: Int = try entry.take("authTimeoutMilliseconds", range: 1...Int.max) {
                 route.limits.authTimeoutMilliseconds = value
             }
+            if let value: Int = try entry.take("retryAfterSeconds", range: 0...86_400) { route.limits.retryAfterSeconds = value }
             if var tlsSection = try entry.section("tls") {
                 upstreamTLS[channel] = try Self.upstreamTLSConfiguration(&tlsSection)
                 try tlsSection.finish()
@@ -111,6 +116,14 @@ extension GatewayConfig {
             }
             if case .embedded = route.backend, route.mode == .mux {
                 throw Error(key: "\(key).mode", problem: "an embedded back end is in-process: use \"pipe\"")
+            }
+            if route.mode == .sip {
+                guard case .upstream = route.backend else {
+                    throw Error(key: "\(key).backend", problem: "a sip route relays to a SIP server's ws:// or wss:// URL")
+                }
+                guard route.authentication == .required else {
+                    throw Error(key: "\(key).auth", problem: "a sip route binds SIP identities to Callgate sessions: it must be \"required\"")
+                }
             }
             if let bytes = route.limits.sessionQueueBytes, bytes > limits.outboundQueueBytes {
                 throw Error(key: "\(key).sessionQueueBytes", problem: "must not exceed limits.outboundQueueBytes")

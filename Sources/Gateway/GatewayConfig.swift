@@ -39,6 +39,8 @@ struct GatewayConfig: Sendable {
     var actionURLs = ActionURLSettings()
     /// Who called a number last, and the widget.
     var lastCallers = LastCallersSettings()
+    /// How `sip` routes read SIP messages.
+    var sip = SIPSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -118,6 +120,10 @@ extension GatewayConfig {
         }
         if var section = try reader.section("lastCallers") {
             try lastCallers.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("sip") {
+            try sip.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

@@ -8,6 +8,9 @@ import WSFraming
 ///
 /// The identity goes upstream as request headers: `X-Callgate-User`, `X-Callgate-Provider`,
 /// `X-Forwarded-For`, `X-Callgate-Channel` (docs/backend-protocol.md).
+///
+/// Connected before the browser's 101 when the session is admitted at the upgrade (upstream
+/// first): the upstream's subprotocol goes into the 101, its failure becomes 502/503/504.
 final class PipeLink: BackendLink, WebSocketApplication {
     private unowned let session: RouteSession
     private let target: UpstreamTarget
@@ -17,6 +20,10 @@ final class PipeLink: BackendLink, WebSocketApplication {
     private var waiting: [(Opcode, [UInt8])] = []
     private var waitingBytes = 0
     private var browserBackedUp = false
+    /// Sees every upstream message before the browser gets it (a `SIPLink` follows its calls).
+    var upstreamObserver: ((UnsafeRawBufferPointer) -> Void)?
+    /// Told when an open upstream closes or breaks (the session then ends).
+    var upstreamEnded: (() -> Void)?
 
     init(session: RouteSession, target: UpstreamTarget) {
         self.session = session
@@ -37,10 +44,10 @@ final class PipeLink: BackendLink, WebSocketApplication {
         do {
             upstream = try Connection.connect(
                 to: url, address: target.address, loop: session.loop, context: session.context, application: self,
-                tls: target.tls, subprotocols: request.subprotocol.map { [$0] } ?? [], extraHeaders: headers,
+                tls: target.tls, subprotocols: request.upstreamSubprotocols, extraHeaders: headers,
                 handshakeTimeoutMilliseconds: session.route.limits.connectTimeoutMilliseconds)
         } catch {
-            upstreamFailed("cannot connect: \(error)")
+            failed(.unreachable("\(error)"))
         }
     }
 
@@ -84,6 +91,7 @@ final class PipeLink: BackendLink, WebSocketApplication {
         isOpen = true
         session.loop.metrics.routeEvent(session.route.channel, "upstream_opened")
         session.loop.metrics.upstream(session.route.channel, up: true)
+        session.upstreamAccepted(subprotocol: connection.subprotocol)
         for (opcode, bytes) in waiting {
             bytes.withUnsafeBytes { try? connection.send(opcode, $0) }
         }
@@ -94,10 +102,12 @@ final class PipeLink: BackendLink, WebSocketApplication {
     }
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        upstreamObserver?(text)
         session.relay(.text, text)
     }
 
     func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        upstreamObserver?(binary)
         session.relay(.binary, binary)
     }
 
@@ -109,19 +119,32 @@ final class PipeLink: BackendLink, WebSocketApplication {
         upstream = nil
         connection.application = nil
         session.closeBrowser(RelayClose.towardsBrowser(payload))
+        upstreamEnded?()
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
         // Reached only when the upstream ended without a close frame: it never opened, or
         // its TCP connection broke.
         upstream = nil
-        upstreamFailed(isOpen ? "connection lost" : "could not connect or upgrade")
+        if isOpen {
+            session.loop.metrics.routeEvent(session.route.channel, "upstream_lost")
+            session.loop.metrics.upstream(session.route.channel, up: false)
+            Log.warning("upstream_lost", ["channel": session.route.channel, "upstream": "\(target.url)"])
+            session.closeBrowser(RelayClose.towardsBrowser(nil))
+            upstreamEnded?()
+        } else {
+            failed(connection.handshakeFailure ?? .refused("connection closed during the opening handshake"))
+        }
     }
 
-    private func upstreamFailed(_ reason: String) {
-        session.loop.metrics.routeEvent(session.route.channel, isOpen ? "upstream_lost" : "upstream_connect_failed")
+    /// The upstream did not open: counted, logged, and answered by the session (an HTTP status
+    /// before the browser's 101, close 1014 after it).
+    private func failed(_ failure: UpstreamFailure) {
+        session.loop.metrics.routeEvent(session.route.channel, failure.event)
         session.loop.metrics.upstream(session.route.channel, up: false)
-        Log.warning("upstream_failed", ["channel": session.route.channel, "upstream": "\(target.url)", "reason": reason])
-        session.closeBrowser(RelayClose.towardsBrowser(nil))
+        Log.warning(failure.event, ["channel": session.route.channel, "upstream": "\(target.url)",
+                                    "status": session.awaitsUpstream ? "\(failure.httpStatus)" : "close 1014",
+                                    "reason": failure.reason])
+        session.upstreamFailed(failure)
     }
 }

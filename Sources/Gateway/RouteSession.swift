@@ -7,7 +7,12 @@ struct SessionRequest: Sendable {
     var path: String
     var query: String
     var origin: String?
+    /// The subprotocol chosen from the route's `subprotocols` (a 101 answered before the
+    /// upstream is connected); nil for none.
     var subprotocol: String?
+    /// What the upstream is offered: the browser's offers when the upstream is connected first
+    /// (`Route.subprotocolsToForward`), else the one chosen.
+    var upstreamSubprotocols: [String] = []
     var address: String
     /// The request's `Cookie` lines.
     var cookies: [String] = []
@@ -21,31 +26,44 @@ struct SessionRequest: Sendable {
 /// back end until a credential was accepted — at the upgrade (checked before the 101), or as
 /// the first message within `authTimeoutMilliseconds` (then answered with an `authenticated`
 /// event). Refusals close with the codes of `AuthError` (4001, 4003) or 4002 on timeout.
+///
+/// Upstream first (`Route.connectsUpstreamFirst`): a session admitted at the upgrade starts its
+/// link before the 101; the link reports `upstreamAccepted` (the 101 goes out with the
+/// upstream's subprotocol) or `upstreamFailed` (502, 503 or 504 instead).
 final class RouteSession: WebSocketApplication {
     let route: Route
     let request: SessionRequest
     let context: ServerContext
+    unowned let loop: EventLoop
     /// Set at the upgrade, or by the first message.
     private(set) var identity: Identity?
     private(set) var browser: Connection?
     private var link: BackendLink?
     private var authDeadline: UInt64?
+    /// Upstream first: the browser's upgrade, waiting for the upstream's handshake.
+    private var pendingUpgrade: (connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits)?
 
-    init(route: Route, request: SessionRequest, identity: Identity?, context: ServerContext) {
+    init(route: Route, request: SessionRequest, identity: Identity?, context: ServerContext, loop: EventLoop) {
         self.route = route
         self.request = request
         self.identity = identity
         self.context = context
+        self.loop = loop
     }
 
-    var loop: EventLoop { browser!.loop }
-
     // MARK: browser side
+
+    /// Upstream first: admits the session and starts its link while `connection` waits for its 101.
+    func connectUpstreamFirst(_ connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits) {
+        pendingUpgrade = (connection, upgrade, limits)
+        admit()
+    }
 
     func opened(_ connection: Connection) {
         browser = connection
         connection.loop.metrics.routeEvent(route.channel, "session_opened")
         connection.loop.metrics.routeSessionOpened(route.channel)
+        if link != nil { return } // admitted before the 101 (upstream first)
         if route.authentication == .required && identity == nil {
             authDeadline = connection.loop.now + UInt64(route.limits.authTimeoutMilliseconds)
         } else {
@@ -89,7 +107,8 @@ final class RouteSession: WebSocketApplication {
 
     func closed(_ connection: Connection, code: CloseCode?) {
         // Not heard of by the link yet: the gateway failed the browser (1009, 1002, …), or the
-        // browser vanished without a close frame (nil, 1006).
+        // browser vanished without a close frame (nil, 1006), or before its 101 (upstream first).
+        pendingUpgrade = nil
         endLink(connection.sentCloseCode.map { ClosePayload(code: $0) })
         if browser != nil { connection.loop.metrics.routeSessionClosed(route.channel) }
         browser = nil
@@ -128,6 +147,31 @@ final class RouteSession: WebSocketApplication {
     }
 
     // MARK: for links
+
+    /// Whether the browser still waits for its 101 (upstream first).
+    var awaitsUpstream: Bool { pendingUpgrade != nil }
+
+    /// Upstream first: the upstream accepted the upgrade and selected `subprotocol`, which the
+    /// browser's 101 carries (RFC 6455 §4.2.2 step 5.5, decided by the upstream).
+    func upstreamAccepted(subprotocol: String?) {
+        guard let pending = pendingUpgrade else { return }
+        pendingUpgrade = nil
+        var upgrade = pending.upgrade
+        upgrade.subprotocol = subprotocol
+        pending.connection.answerUpgrade(upgrade, limits: pending.limits)
+    }
+
+    /// The upstream did not open: before the 101 the browser gets the failure's HTTP status,
+    /// after it close 1014. The link is not called back.
+    func upstreamFailed(_ failure: UpstreamFailure) {
+        guard let pending = pendingUpgrade else {
+            closeBrowser(failure.closeAfterUpgrade)
+            return
+        }
+        pendingUpgrade = nil
+        link = nil
+        pending.connection.refuseUpgrade(failure, route: route)
+    }
 
     /// Queues a message for the browser, flushed at the end of the loop's iteration, within the
     /// session's queue (`sessionQueueLimit`): the one that passes it closes the session with

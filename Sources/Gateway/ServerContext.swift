@@ -1,5 +1,6 @@
 import Foundation
 import Routes
+import SIP
 import Switchboard
 import Synchronization
 import WSFraming
@@ -19,6 +20,8 @@ final class ServerContext: Sendable {
     let upstreams: [String: UpstreamTarget]
     /// Agent sessions on `/ws` and the embedded Switchboard.
     let agentHub: AgentHub
+    /// The SIP identity of each directory user who has one, for `sip` routes (docs/directory.md).
+    let sipIdentities: [String: SIPIdentity]
     /// Numbers as click-to-call, popup links and Action URLs read them.
     let numbering: NumberPlan
     /// Signs and checks the last-callers widget's tokens (`lastCallers.tokenSecret`).
@@ -51,6 +54,7 @@ final class ServerContext: Sendable {
         authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
         upstreams = try UpstreamTarget.all(config)
         let directory = try Self.directory(config.agents)
+        sipIdentities = directory.sipIdentities
         let extensions = directory.internalExtensions
         numbering = try config.clickToCall.numberPlan(directoryCountry: directory.settings.defaultCountry,
                                                       isExtension: { extensions.contains($0) })
@@ -82,8 +86,16 @@ final class ServerContext: Sendable {
             return EmbeddedServices.service(for: session.route)!(session)
         case .upstream:
             let target = upstreams[session.route.channel]!
-            if session.route.mode == .pipe { return PipeLink(session: session, target: target) }
-            return muxPools[session.loop.index].link(for: session, target: target)
+            switch session.route.mode {
+            case .pipe: return PipeLink(session: session, target: target)
+            case .sip:
+                // The upgrade admitted the session only with a credential and a SIP identity.
+                guard let user = session.identity?.user, let identity = sipIdentities[user] else {
+                    preconditionFailure("a sip session without a SIP identity is refused at the upgrade")
+                }
+                return SIPLink(session: session, target: target, gate: SIPGate(user: user, identity: identity, limits: config.sip.limits))
+            case .mux: return muxPools[session.loop.index].link(for: session, target: target)
+            }
         case nil:
             preconditionFailure("a route without a back end is refused at the upgrade")
         }

@@ -58,6 +58,9 @@ public struct Route: Sendable, Equatable {
         /// Many sessions over a small pool of upstream connections, each frame tagged with its
         /// session (docs/backend-protocol.md).
         case mux
+        /// A pipe whose browser messages are read as SIP (RFC 7118): the session's identity is
+        /// bound to its SIP requests, and the upstream is told who the user is (docs/sip-edge.md).
+        case sip
     }
 
     public enum Authentication: String, Sendable, Equatable {
@@ -76,16 +79,22 @@ public struct RouteLimits: Sendable, Equatable {
     /// Bytes queued towards one browser session before it is closed (mux, code 4008) or its
     /// upstream stops being read (pipe). Default: the gateway's `limits.outboundQueueBytes`.
     public var sessionQueueBytes: Int?
-    /// Time for the upstream's TCP connect, TLS and opening handshake. Default 5 s.
+    /// Time for the upstream's TCP connect, TLS and opening handshake; when the upstream is
+    /// connected first, the browser's upgrade is answered 504 past it. Default 5 s.
     public var connectTimeoutMilliseconds: Int
     /// Time a session has to present its credential as a first message. Default 10 s.
     public var authTimeoutMilliseconds: Int
+    /// The `Retry-After` of the 503 a browser gets when the upstream cannot be reached before
+    /// its 101 (RFC 9110 §10.2.3). Default 5 s.
+    public var retryAfterSeconds: Int
 
     public init(messageBytes: Int? = nil, sessionQueueBytes: Int? = nil,
-                connectTimeoutMilliseconds: Int = 5_000, authTimeoutMilliseconds: Int = 10_000) {
+                connectTimeoutMilliseconds: Int = 5_000, authTimeoutMilliseconds: Int = 10_000,
+                retryAfterSeconds: Int = 5) {
         self.messageBytes = messageBytes
         self.sessionQueueBytes = sessionQueueBytes
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.authTimeoutMilliseconds = authTimeoutMilliseconds
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }

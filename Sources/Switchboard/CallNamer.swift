@@ -1,3 +1,5 @@
+import Routes
+
 /// Names the Switchboard's calls (docs/agent-protocol.md §6.1):
 ///
 /// - `uniqueid` is `<instance>-<unix seconds>.<counter>`: Asterisk's shape with its `systemname`

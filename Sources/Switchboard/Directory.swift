@@ -1,4 +1,5 @@
 import Routes
+import SIP
 
 /// Who and what the switchboard knows: users, phones, queues, AUX reasons and settings, read
 /// from a JSON document described key by key in docs/directory.md. Parsing is strict: an
@@ -35,6 +36,20 @@ public struct Directory: Sendable {
         users.first { $0.username == username }
     }
 
+    /// The SIP address of record `user` may act as on a `sip` route (docs/directory.md): the
+    /// user's `sip`, else `sip:<username>@<settings.sipDomain>` (the username escaped as a SIP
+    /// user part, RFC 3261 §25.1); nil when neither is set.
+    public func sipIdentity(of user: DirectoryUser) -> SIPIdentity? {
+        if let explicit = user.sip { return try? SIPIdentity(parsing: explicit) }
+        guard let domain = settings.sipDomain else { return nil }
+        return try? SIPIdentity(parsing: "sip:\(SIPURI.escapedUser(user.username))@\(domain)")
+    }
+
+    /// Every user's SIP identity, by username (users without one are left out).
+    public var sipIdentities: [String: SIPIdentity] {
+        users.reduce(into: [:]) { identities, user in identities[user.username] = sipIdentity(of: user) }
+    }
+
     public func queue(id: Int) -> DirectoryQueue? {
         queues.first { $0.id == id }
     }
@@ -55,7 +70,8 @@ public struct Directory: Sendable {
     }
 
     static let keys: Set<String> = ["settings", "users", "devices", "queues", "auxReasons", "callReasons", "groups", "listDevices"]
-    static let settingsKeys: Set<String> = ["defaultCountry", "ringSeconds", "acwSeconds", "externalAnswerSeconds", "unreachableReason", "historyCalls"]
+    static let settingsKeys: Set<String> = ["defaultCountry", "ringSeconds", "acwSeconds", "externalAnswerSeconds", "unreachableReason", "historyCalls",
+                                            "sipDomain"]
 
     public static func parse(_ json: JSONValue) throws(DirectoryError) -> Directory {
         let root = try DirectoryReader(json, path: "$")
@@ -118,6 +134,15 @@ public struct Directory: Sendable {
         }
         directory.listDevices = try root.bool("listDevices", default: false)
         try root.finish(known: keys)
+        // Two users with one SIP identity could each act as the other.
+        var owners: [SIPIdentity: String] = [:]
+        for (index, user) in directory.users.enumerated() {
+            guard let identity = directory.sipIdentity(of: user) else { continue }
+            if let other = owners[identity] {
+                throw DirectoryError(path: "users[\(index)].sip", problem: "\(identity) is already the SIP identity of \(other)")
+            }
+            owners[identity] = user.username
+        }
         return directory
     }
 
@@ -149,6 +174,12 @@ public struct Directory: Sendable {
         if let calls = try reader.optionalInt("historyCalls") {
             guard (1...10_000).contains(calls) else { throw DirectoryError(path: reader.at("historyCalls"), problem: "must be from 1 to 10000") }
             settings.historyCalls = calls
+        }
+        if let domain = try reader.optionalString("sipDomain") {
+            guard let uri = try? SIPURI(parsing: "sip:" + domain), uri.host == domain else {
+                throw DirectoryError(path: reader.at("sipDomain"), problem: "must be a host name or address, like example.com")
+            }
+            settings.sipDomain = domain
         }
         try reader.finish(known: settingsKeys)
         return settings

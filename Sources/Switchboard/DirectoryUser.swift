@@ -1,4 +1,5 @@
 import Routes
+import SIP
 
 /// A user of the directory: who may sign in, how (password hash or SSO only), and the static
 /// fields of the seeds/004 User object.
@@ -30,6 +31,10 @@ public struct DirectoryUser: Sendable, Hashable {
     /// login password, so a page that mints links never holds that, and changing it revokes every
     /// link. Nil: the user's links are refused (as a wrong `pass` is).
     public var linkSecret: [UInt8]?
+    /// The SIP address of record the user acts as on a `sip` route, e.g. `sip:2001@example.com`
+    /// (a SIP or SIPS URI with a user part). Nil: derived from the directory's `sipDomain`
+    /// (`Directory.sipIdentity(of:)`).
+    public var sip: String?
 
     /// The shortest and longest `linkSecret`, in UTF-8 bytes.
     public static let linkSecretBytes = 16...256
@@ -38,7 +43,7 @@ public struct DirectoryUser: Sendable, Hashable {
                 firstname: String = "", lastname: String = "", displayname: String? = nil, email: String? = nil,
                 locale: String = "cs", groupID: Int? = nil, superuser: Bool = false, number: String? = nil,
                 externalID: String? = nil, data: [String: JSONValue] = [:], lines: [JSONValue] = [],
-                queues: [DirectoryMembership] = [], linkSecret: [UInt8]? = nil) {
+                queues: [DirectoryMembership] = [], linkSecret: [UInt8]? = nil, sip: String? = nil) {
         self.username = username
         self.id = id
         self.passwordHash = passwordHash
@@ -58,11 +63,12 @@ public struct DirectoryUser: Sendable, Hashable {
         self.lines = lines
         self.queues = queues
         self.linkSecret = linkSecret
+        self.sip = sip
     }
 
     static let keys: Set<String> = [
         "username", "id", "password", "enabled", "primary_extension", "firstname", "lastname", "displayname",
-        "email", "locale", "group_id", "superuser", "number", "external_id", "data", "lines", "queues", "linkSecret",
+        "email", "locale", "group_id", "superuser", "number", "external_id", "data", "lines", "queues", "linkSecret", "sip",
     ]
 
     init(_ value: JSONValue, path: String) throws(DirectoryError) {
@@ -78,6 +84,12 @@ public struct DirectoryUser: Sendable, Hashable {
             throw DirectoryError(path: reader.at("linkSecret"),
                                  problem: "must be \(Self.linkSecretBytes.lowerBound) to \(Self.linkSecretBytes.upperBound) bytes of UTF-8")
         }
+        let sip = try reader.optionalString("sip")
+        if let sip {
+            do { _ = try SIPIdentity(parsing: sip) } catch {
+                throw DirectoryError(path: reader.at("sip"), problem: "must be a sip: URI with a user part, like sip:alice@example.com (\(error.detail))")
+            }
+        }
         var memberships: [DirectoryMembership] = []
         for (index, item) in try reader.array("queues").enumerated() {
             memberships.append(try DirectoryMembership(item, path: "\(reader.at("queues"))[\(index)]"))
@@ -90,7 +102,7 @@ public struct DirectoryUser: Sendable, Hashable {
             locale: try reader.optionalString("locale") ?? "cs", groupID: try reader.optionalInt("group_id"),
             superuser: try reader.bool("superuser", default: false), number: try reader.optionalString("number"),
             externalID: try reader.optionalString("external_id"), data: try reader.object("data"),
-            lines: try reader.array("lines"), queues: memberships, linkSecret: linkSecret)
+            lines: try reader.array("lines"), queues: memberships, linkSecret: linkSecret, sip: sip)
         try reader.finish(known: Self.keys)
     }
 }

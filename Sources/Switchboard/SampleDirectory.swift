@@ -12,7 +12,8 @@ extension Directory {
         "ringSeconds": 20,
         "acwSeconds": 5,
         "externalAnswerSeconds": null,
-        "unreachableReason": "unreachable"
+        "unreachableReason": "unreachable",
+        "sipDomain": "callgate.test"
       },
       "listDevices": true,
       "auxReasons": ["Oběd", "Porada", "Školení"],

@@ -16,6 +16,9 @@ public struct SwitchboardSettings: Sendable, Hashable {
     public var unreachableReason: String = "unreachable"
     /// Ended calls kept per agent for `callHistory` (and `setAccountCode` after the call).
     public var historyCalls: Int = 100
+    /// The SIP domain of users without an explicit `sip` identity: theirs is
+    /// `sip:<username>@<sipDomain>` (`Directory.sipIdentity(of:)`). Nil: only explicit ones.
+    public var sipDomain: String? = nil
 
     public init() {}
 }

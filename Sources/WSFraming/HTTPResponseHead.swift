@@ -77,6 +77,7 @@ public struct HTTPResponseHead: Sendable, Equatable {
         case 501: return "Not Implemented"
         case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
         case 505: return "HTTP Version Not Supported"
         default: return ""
         }

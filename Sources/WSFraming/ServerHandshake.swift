@@ -7,16 +7,21 @@ public struct WebSocketUpgrade: Hashable, Sendable {
     /// §4.2.2 step 5.5: the first subprotocol, in the client's order, that the server supports;
     /// nil if the client offered none or none is supported (the handshake still succeeds).
     public var subprotocol: String?
+    /// §4.2.1 item 8: every subprotocol the client offered, in its order of preference (a
+    /// gateway forwards them to its upstream and answers with the one the upstream chose).
+    public var offeredSubprotocols: [String]
     /// §4.2.1 item 9: every `Sec-WebSocket-Extensions` field value, as sent, one per field line;
     /// negotiating them (e.g. RFC 7692) is up to the caller.
     public var extensionOffers: [String]
     /// §4.2.1 item 7 and §10.2: the `Origin` field, for the caller's policy; nil if absent.
     public var origin: String?
 
-    public init(key: String, subprotocol: String? = nil, extensionOffers: [String] = [], origin: String? = nil) {
+    public init(key: String, subprotocol: String? = nil, offeredSubprotocols: [String] = [],
+                extensionOffers: [String] = [], origin: String? = nil) {
         self.key = key
         self.acceptValue = SecWebSocketAccept.value(forKey: key)
         self.subprotocol = subprotocol
+        self.offeredSubprotocols = offeredSubprotocols
         self.extensionOffers = extensionOffers
         self.origin = origin
     }
@@ -74,6 +79,7 @@ public enum ServerHandshake {
         return .success(WebSocketUpgrade(
             key: key,
             subprotocol: subprotocol,
+            offeredSubprotocols: offered,
             extensionOffers: headers.values(for: "Sec-WebSocket-Extensions"),
             origin: headers["Origin"]))
     }

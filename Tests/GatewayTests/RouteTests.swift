@@ -52,7 +52,7 @@ import TLSBridge
         #expect(gateway.eventually { closesReceived(upstream, 4100) == 1 })
     }
 
-    @Test func upstreamGoingAwayBecomes1012AndUnreachableBecomes1014() throws {
+    @Test func upstreamGoingAwayBecomes1012AndUnreachableIs503BeforeThe101() throws {
         let upstream = try RunningGateway()
         let gateway = try front(backend: "ws://127.0.0.1:\(upstream.port)/echo")
         defer { gateway.stop() }
@@ -67,10 +67,13 @@ import TLSBridge
         let unreachable = try front(backend: "ws://127.0.0.1:\(port)/echo")
         defer { unreachable.stop() }
         let second = try TestPeer(port: unreachable.port)
-        #expect(second.upgrade(path: "/report")?.hasPrefix("HTTP/1.1 101") == true)
-        #expect(second.readCloseCode() == 1014)
+        // Upstream first: no 101 for a back end that is not there, but 503 with Retry-After.
+        let head = try #require(second.upgrade(path: "/report"))
+        #expect(head.hasPrefix("HTTP/1.1 503"))
+        #expect(head.contains("Retry-After: 5\r\n"))
+        #expect(second.isClosedByServer())
         #expect(unreachable.eventually {
-            unreachable.metric("callgate_route_events_total{channel=\"report\",event=\"upstream_connect_failed\"}") == 1
+            unreachable.metric("callgate_route_events_total{channel=\"report\",event=\"upstream_unreachable\"}") == 1
         })
     }
 
@@ -206,6 +209,17 @@ import TLSBridge
         #expect(problem(#"{"routes":{"report":{"colour":"red"}}}"#)?.contains("routes.report.colour: unknown key") == true)
         #expect(problem(#"{"routes":{"report":{"origins":["crm.example.com"]}}}"#)?.contains("routes.report.origins") == true)
         #expect(problem(#"{"routes":{"chat":{"backend":"embedded:echo","origins":["self","https://a.example"]}}}"#) == nil)
+        // A sip route needs a SIP server upstream and the gate; its subprotocol defaults to sip.
+        #expect(problem(#"{"routes":{"sip":{"backend":"embedded:echo","mode":"sip"}}}"#)?.contains("routes.sip.backend") == true)
+        #expect(problem(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip","auth":"none"}}}"#)?.contains("routes.sip.auth") == true)
+        #expect(problem(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip","retryAfterSeconds":-1}}}"#)?
+            .contains("routes.sip.retryAfterSeconds") == true)
+        #expect(problem(#"{"sip":{"maxMessageBytes":100}}"#)?.contains("sip.maxMessageBytes") == true)
+        #expect(problem(#"{"sip":{"maxHeaders":50,"maxHeaderBytes":4096},"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip"}}}"#) == nil)
+        var sip = GatewayConfig()
+        try sip.apply(json: Data(#"{"routes":{"sip":{"backend":"ws://127.0.0.1:5066/","mode":"sip"},"x":{"backend":"ws://127.0.0.1:1/","mode":"sip","subprotocols":[]}}}"#.utf8))
+        #expect(sip.routes.route(forChannel: "sip")?.subprotocols == ["sip"] && sip.routes.route(forChannel: "sip")?.authentication == .required)
+        #expect(sip.routes.route(forChannel: "x")?.subprotocols == [])
         // One address, one listener: SO_REUSEPORT would otherwise split clients between them.
         #expect(problem(#"{"listen":["127.0.0.1:8080"],"tls":{"listen":["127.0.0.1:8080"]}}"#)?.contains("tls.listen: 127.0.0.1:8080 is also listen 127.0.0.1:8080") == true)
         #expect(problem(#"{"listen":["127.0.0.1:8080","0.0.0.0:8080"]}"#)?.contains("listen: 0.0.0.0:8080") == true)

@@ -1,4 +1,5 @@
 import Routes
+import SIP
 import Testing
 @testable import Switchboard
 
@@ -16,6 +17,7 @@ import Testing
         #expect(directory.settings.ringSeconds == 20)
         #expect(directory.settings.externalAnswerSeconds == nil)
         #expect(directory.settings.defaultCountry == "420")
+        #expect(directory.settings.sipDomain == "callgate.test")
         let alice = try #require(directory.user(named: "alice"))
         #expect(alice.displayname == "Alena Nováková")
         #expect(alice.primaryExtension == 2001)
@@ -86,6 +88,33 @@ import Testing
         let alice = try #require(Directory.sample.user(named: "alice"))
         #expect(alice.linkSecret == Array("DEMO-ONLY-alice-link-secret".utf8))
         #expect(Directory.sample.users.filter { $0.linkSecret != nil }.map(\.username) == ["alice"])
+    }
+
+    /// `sip` and `settings.sipDomain`: who a user may be on a `sip` route (docs/directory.md).
+    @Test func sipIdentities() throws {
+        let directory = try Directory.parse(text: #"""
+            {"settings":{"sipDomain":"pbx.example.com"},
+             "users":[{"username":"alice","id":1},
+                      {"username":"bob","id":2,"sip":"sip:2002@pbx.example.com"},
+                      {"username":"Jan Novák","id":3},
+                      {"username":"dana","id":4,"sip":"sips:Dana@Other.example.com;transport=tls"}]}
+            """#)
+        let identities = directory.sipIdentities
+        #expect(identities["alice"]?.description == "sip:alice@pbx.example.com")
+        #expect(identities["bob"]?.description == "sip:2002@pbx.example.com")
+        #expect(identities["Jan Novák"]?.description == "sip:Jan%20Nov%C3%A1k@pbx.example.com")
+        #expect(identities["Jan Novák"]?.user == "Jan Novák", "the escaped user part reads back as the username")
+        #expect(identities["dana"]?.user == "Dana" && identities["dana"]?.host == "other.example.com")
+        // Without a sipDomain only explicit identities exist.
+        let explicitOnly = try Directory.parse(text: #"{"users":[{"username":"a","id":1},{"username":"b","id":2,"sip":"sip:b@x.test"}]}"#)
+        #expect(explicitOnly.sipIdentities.keys.sorted() == ["b"])
+        #expect(Directory.sample.sipIdentities["carol"]?.description == "sip:carol@callgate.test")
+        #expect(error(#"{"users":[{"username":"a","id":1,"sip":"tel:+420602123456"}]}"#)?.path == "users[0].sip")
+        #expect(error(#"{"users":[{"username":"a","id":1,"sip":"sip:example.com"}]}"#)?.path == "users[0].sip")
+        #expect(error(#"{"settings":{"sipDomain":"bad domain"},"users":[]}"#)
+            == DirectoryError(path: "settings.sipDomain", problem: "must be a host name or address, like example.com"))
+        #expect(error(#"{"settings":{"sipDomain":"x.test"},"users":[{"username":"a","id":1},{"username":"b","id":2,"sip":"sip:a@X.TEST"}]}"#)
+            == DirectoryError(path: "users[1].sip", problem: "sip:a@X.TEST is already the SIP identity of a"))
     }
 
     func error(_ text: String) -> DirectoryError? {

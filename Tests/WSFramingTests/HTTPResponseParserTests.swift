@@ -135,7 +135,7 @@ import Testing
             304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
             405: "Method Not Allowed", 413: "Content Too Large", 414: "URI Too Long", 426: "Upgrade Required",
             429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
-            501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 505: "HTTP Version Not Supported",
+            501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
         ]
         for (status, phrase) in expected {
             #expect(HTTPResponseHead.reasonPhrase(for: status) == phrase)

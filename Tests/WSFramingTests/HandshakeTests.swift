@@ -117,6 +117,19 @@ struct RejectedReply: Sendable, CustomTestStringConvertible {
         #expect(try ServerHandshake.validate(split, subprotocols: ["chat", "b"]).get().subprotocol == "b")
     }
 
+    /// §4.2.1 item 8: every offer is kept, in the client's order, whatever the server supports
+    /// (a gateway forwards them upstream).
+    @Test func offeredSubprotocolsAreKeptInOrder() throws {
+        let sample = try ServerHandshake.validate(try requestHead(rfc6455SampleRequest), subprotocols: []).get()
+        #expect(sample.offeredSubprotocols == ["chat", "superchat"])
+        #expect(sample.subprotocol == nil)
+        let split = try requestHead(Self.sample(
+            replacing: "Sec-WebSocket-Protocol", with: "Sec-WebSocket-Protocol: sip,,  b \r\nSec-WebSocket-Protocol: chat"))
+        #expect(try ServerHandshake.validate(split, subprotocols: []).get().offeredSubprotocols == ["sip", "b", "chat"])
+        let none = try requestHead(Self.sample(replacing: "Sec-WebSocket-Protocol", with: nil))
+        #expect(try ServerHandshake.validate(none, subprotocols: ["chat"]).get().offeredSubprotocols == [])
+    }
+
     @Test func acceptsCaseAndListVariants() throws {
         let raw = "GET /ws?agent=7 HTTP/1.1\r\n" +
             "host: gw\r\n" +

@@ -738,20 +738,20 @@ def test_status_json_counts_sessions_agents_calls_and_backend_health(agent_gatew
                                  "statuses": {"READY": 1, "AUX": 1, "ACW": 0, "OFFLINE": 0}}, now["agents"]
         ws = {r["channel"]: r for r in now["routes"]}["ws"]
         assert ws["sessions"] == 2 and ws["events"]["session_opened"] >= 2
-        # A back end that cannot be reached: the session gets 1014 and the channel is down.
-        async with client(f"ws://127.0.0.1:{gw.http_port}/recording?access_token={alice.token}") as rec:
-            code, _, _ = await closed_with(rec)
-            assert code == 1014
+        # A back end that cannot be reached: the upgrade gets 503 (no 101) and the channel is down.
+        refused, _ = await refused_status(f"ws://127.0.0.1:{gw.http_port}/recording?access_token={alice.token}")
+        assert refused == 503
         down = eventually(lambda: status(gw), lambda s: {r["channel"]: r for r in s["routes"]}["recording"]["health"] == "down")
         recording = {r["channel"]: r for r in down["routes"]}["recording"]
         assert recording["health"] == "down" and recording["healthSince"] >= before["now"]
-        assert recording["events"]["upstream_connect_failed"] == 1
+        assert recording["events"]["upstream_unreachable"] == 1
         await alice.close()
         await bob.close()
         after = eventually(lambda: status(gw), lambda s: s["agents"]["tabs"] == 0
                            and {r["channel"]: r for r in s["routes"]}["ws"]["sessions"] == 0)
         assert {r["channel"]: r for r in after["routes"]}["ws"]["sessions"] == 0
-        assert after["connections"]["accepted"] >= 3 and after["counters"]["upgrades"] >= 3
+        # Two tabs upgraded; the recording session got its 503 instead of a 101.
+        assert after["connections"]["accepted"] >= 3 and after["counters"]["upgrades"] >= 2
 
     run(scenario())
 

@@ -32,7 +32,7 @@ gateway hold or do; the other keys are listed where a reader could take them for
 | **permessageDeflate** | compression parameters, not limits | — |
 | **routes** `messageBytes` | close 1009 | `test_route_message_bytes_closes_1009` |
 | routes `sessionQueueBytes` | close 4008 | `test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults` (embedded `ws`), `test_route_session_queue_4008_embedded_and_pipe_while_connecting`; mux: test_routes.py `test_mux_slow_session_is_closed_4008_while_others_continue` |
-| routes `connectTimeoutMilliseconds` | close 1014 | `test_route_connect_timeout_closes_1014` |
+| routes `connectTimeoutMilliseconds` | **504** before the upgrade (upstream first); close 1014 after a first-message credential | `test_route_connect_timeout_504_before_the_upgrade_and_1014_after` |
 | routes `authTimeoutMilliseconds` | close 4002 | `test_auth_timeout_4002_then_close_timeout` |
 | routes `poolSize` | a size, not a limit | — |
 | **auth** `sessionTokenSeconds` | close 4003 when a tab's token runs out (at least 60 s, so tested with a short token of its own) | test_agent.py `test_login_throttle_autologout_and_expiry` |
@@ -68,10 +68,17 @@ import zlib
 
 import pytest
 
+from test_routes import session_token as signed_session_token
+
 SESSION_SECRET = "limits-session-secret-0123456789abcdef"
 SSO_SECRET = "limits-sso-secret"
 FLOOD_ADDRESS = "127.0.0.3"  # not a probe address (those are 127.0.0.1 and ::1 by default)
 OTHER_ADDRESS = "127.0.0.2"
+
+
+def session_token(user):
+    """A v1 session token for the channels, signed with this file's SESSION_SECRET."""
+    return signed_session_token(user, "CRM", key=SESSION_SECRET)
 
 
 # ---------------------------------------------------------------- polling and health
@@ -782,16 +789,20 @@ def silent_server():
 def test_route_session_queue_4008_embedded_and_pipe_while_connecting(start_gateway, silent_server):
     gw = start_gateway(config={
         "limits": {"outboundHighWaterBytes": 16384},
+        "auth": {"sessionSecret": SESSION_SECRET},
         "routes": {"chat": {"backend": "embedded:echo", "auth": "none", "origins": "*", "sessionQueueBytes": 65536},
-                   "rec": {"backend": f"ws://127.0.0.1:{silent_server.port}/rec", "auth": "none", "origins": "*",
+                   "rec": {"backend": f"ws://127.0.0.1:{silent_server.port}/rec", "auth": "required", "origins": "*",
                            "sessionQueueBytes": 65536, "connectTimeoutMilliseconds": 10000}}})
     # An embedded back end's answer that passes the session's queue.
     with Peer(gw, "/chat") as ws:
         ws.send(0x2, b"q" * 100_000)
         code, reason, _ = ws.until_close()
         assert (code, reason) == (4008, "session queue overflow")
-    # A pipe whose upstream is still connecting holds what the browser sends, up to the bound.
+    # A pipe whose session authenticates with its first message gets its 101 before the upstream
+    # is open (the identity must reach the upstream's handshake); while it connects, the gateway
+    # holds what the browser sends, up to the bound.
     with Peer(gw, "/rec") as ws:
+        ws.send(0x1, json.dumps({"type": "auth", "token": session_token("alice")}).encode())
         for _ in range(3):
             ws.send(0x2, b"r" * 40_000)
         code, reason, _ = ws.until_close()
@@ -803,16 +814,27 @@ def test_route_session_queue_4008_embedded_and_pipe_while_connecting(start_gatew
     assert_healthy(gw)
 
 
-def test_route_connect_timeout_closes_1014(start_gateway, silent_server):
-    gw = start_gateway(config={"routes": {"rec": {"backend": f"ws://127.0.0.1:{silent_server.port}/rec", "auth": "none",
-                                                  "origins": "*", "connectTimeoutMilliseconds": 1000}}})
-    with Peer(gw, "/rec") as ws:
+def test_route_connect_timeout_504_before_the_upgrade_and_1014_after(start_gateway, silent_server):
+    gw = start_gateway(config={
+        "auth": {"sessionSecret": SESSION_SECRET},
+        "routes": {"rec": {"backend": f"ws://127.0.0.1:{silent_server.port}/rec", "auth": "none",
+                           "origins": "*", "connectTimeoutMilliseconds": 1000},
+                   "gated": {"backend": f"ws://127.0.0.1:{silent_server.port}/gated", "auth": "required",
+                             "origins": "*", "connectTimeoutMilliseconds": 1000}}})
+    # Upstream first: the browser waits for the back end's answer, and gets 504 instead of a 101.
+    started = time.monotonic()
+    assert upgrade_status(gw, "/rec") == 504
+    assert 0.9 <= time.monotonic() - started < 3
+    assert wait_metric(gw, 'callgate_route_events_total{channel="rec",event="upstream_timeout"}') == 1
+    wait_log(gw, r"warn upstream_timeout channel=rec upstream=ws://127\.0\.0\.1:\d+/rec")
+    # A session that authenticates with its first message had its 101: it is closed with 1014.
+    with Peer(gw, "/gated") as ws:
+        ws.send(0x1, json.dumps({"type": "auth", "token": session_token("alice")}).encode())
         started = time.monotonic()
         code, _, _ = ws.until_close()
         assert code == 1014
         assert 0.9 <= time.monotonic() - started < 3
-    assert wait_metric(gw, 'callgate_route_events_total{channel="rec",event="upstream_connect_failed"}') == 1
-    wait_log(gw, r"warn upstream_failed channel=rec upstream=ws://127\.0\.0\.1:\d+/rec reason=\"could not connect or upgrade\"")
+    assert wait_metric(gw, 'callgate_route_events_total{channel="gated",event="upstream_timeout"}') == 1
     assert_healthy(gw)
 
 

@@ -18,14 +18,14 @@
 /// 48 bits of Unix time in milliseconds, the version 7, the variant `10`, and 74 random bits
 /// (`rand_a` 12, `rand_b` 62): more than the seed's 64. Pure: the time and the random bytes are
 /// passed in (the gateway reads the kernel's CSPRNG).
-enum CallGUID {
+public enum CallGUID {
     /// Random bytes one GUID takes: 80 bits, of which the version and variant overwrite 6.
-    static let randomBytes = 10
+    public static let randomBytes = 10
 
     /// The GUID for `unixMilliseconds` (its low 48 bits) and `random` (`randomBytes` bytes:
     /// `random[0]`'s low nibble and `random[1]` are `rand_a`, `random[2]`'s low 6 bits and
     /// `random[3...9]` are `rand_b`).
-    static func make(unixMilliseconds: Int64, random: [UInt8]) -> String {
+    public static func make(unixMilliseconds: Int64, random: [UInt8]) -> String {
         precondition(random.count == randomBytes, "a GUID takes \(randomBytes) random bytes")
         let time = UInt64(bitPattern: unixMilliseconds)
         var bytes = [UInt8](repeating: 0, count: 16)
@@ -38,7 +38,7 @@ enum CallGUID {
     }
 
     /// `bytes` as lower-case hex digits, two per byte.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }

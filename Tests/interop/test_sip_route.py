@@ -1,0 +1,217 @@
+"""The `sip` route (docs/sip-edge.md §2) of the release `callgate` binary in front of a MOCK of the SIP
+server (Tests/interop/mock_sip_server.py, which records what reaches it): a session's SIP
+requests pass only under its own identity from the directory, with `X-Callgate-User` added and
+the browser's copies removed; another identity is answered 403 by Callgate itself and never
+reaches the server; invalid, oversized and non-SIP messages get 400, 513 or a close. Browsers are
+`websockets` clients speaking SIP text written here."""
+import asyncio
+import json
+import uuid
+
+import pytest
+
+from mock_sip_server import MockSIPServer, first, parse, values
+from test_routes import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
+from test_upstream_first import events
+
+DOMAIN = "callgate.test"
+DIRECTORY = {
+    "settings": {"sipDomain": DOMAIN},
+    "users": [{"username": "alice", "id": 1}, {"username": "bob", "id": 2},
+              {"username": "carol", "id": 3, "sip": f"sip:2003@{DOMAIN}"}],
+}
+
+
+def start(start_gateway, tmp_path, port, sip=None, route=None):
+    directory = tmp_path / "directory.json"
+    directory.write_text(json.dumps(DIRECTORY))
+    config = gateway_config({"sip": {"backend": f"ws://127.0.0.1:{port}/", "mode": "sip", "origins": "*", **(route or {})}})
+    config["agents"] = {"directory": str(directory)}
+    if sip:
+        config["sip"] = sip
+    return start_gateway(config=config)
+
+
+def sip_request(method, ruri, from_user, to_user, call_id=None, cseq=1, extra=(), body="", contact_user=None, branch=None):
+    """A request as a browser phone writes it (RFC 7118 §5.2: a made-up .invalid host, WSS Via)."""
+    call_id = call_id or uuid.uuid4().hex
+    branch = branch or "z9hG4bK" + uuid.uuid4().hex[:10]
+    lines = [f"{method} {ruri} SIP/2.0", f"Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch={branch}", "Max-Forwards: 70",
+             f"To: <sip:{to_user}@{DOMAIN}>", f'From: "{from_user}" <sip:{from_user}@{DOMAIN}>;tag={uuid.uuid4().hex[:8]}',
+             f"Call-ID: {call_id}", f"CSeq: {cseq} {method}",
+             f"Contact: <sip:{contact_user or from_user}@df7jal23ls0d.invalid;transport=ws>", *extra,
+             f"Content-Length: {len(body.encode())}", "", body]
+    return "\r\n".join(lines), call_id, branch
+
+
+async def open_phone(gw, user, **kwargs):
+    return await client(url(gw, f"/sip?access_token={session_token(user)}"), subprotocols=["sip"], **kwargs).__aenter__()
+
+
+async def exchange(ws, text):
+    await ws.send(text)
+    return parse(await recv(ws))
+
+
+def test_the_users_requests_reach_the_server_with_the_identity_header(start_gateway, tmp_path):
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port)
+            ws = await open_phone(gw, "alice")
+            assert ws.subprotocol == "sip"
+            register, call_id, branch = sip_request("REGISTER", f"sip:{DOMAIN}", "alice", "alice",
+                                                    extra=["X-Callgate-User: bob", "x-callgate-provider: forged", "Expires: 600"])
+            reply = await exchange(ws, register)
+            assert reply["start"] == "SIP/2.0 200 OK", reply
+            assert branch in first(reply, "via")
+            invite, invite_id, _ = sip_request("INVITE", f"sip:bob@{DOMAIN}", "alice", "bob", body="v=0\r\n")
+            reply = await exchange(ws, invite)
+            assert reply["start"] == "SIP/2.0 100 Trying"
+            # A keep-alive passes as it is, and so does the server's answer.
+            await ws.send("\r\n\r\n")
+            assert await recv(ws) == "\r\n"
+            await ws.close()
+            (got,) = server.with_call_id(call_id)
+            assert values(got, "x-callgate-user") == ["alice"], got["headers"]
+            assert values(got, "x-callgate-provider") == []
+            assert got["raw"].startswith(f"REGISTER sip:{DOMAIN} SIP/2.0\r\nVia: SIP/2.0/WSS df7jal23ls0d.invalid;branch={branch}\r\n")
+            (got,) = server.with_call_id(invite_id)
+            assert values(got, "x-callgate-user") == ["alice"] and got["body"] == "v=0\r\n"
+            assert server.received[-1]["raw"] == "\r\n\r\n"
+            # The upgrade's identity headers, as on every pipe.
+            assert server.handshakes[0]["X-Callgate-User"] == "alice" and server.handshakes[0]["X-Callgate-Channel"] == "sip"
+            assert events(gw, "sip", "sip_forwarded", 2) == 2
+            # An explicit identity: carol is sip:2003@…, and the header carries 2003.
+            ws = await open_phone(gw, "carol")
+            register, call_id, _ = sip_request("REGISTER", f"sip:{DOMAIN}", "2003", "2003")
+            assert (await exchange(ws, register))["start"] == "SIP/2.0 200 OK"
+            assert values(server.with_call_id(call_id)[0], "x-callgate-user") == ["2003"]
+            await ws.close()
+
+    run(scenario())
+
+
+def test_another_identity_is_refused_403_by_callgate_and_never_reaches_the_server(start_gateway, tmp_path):
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port)
+            ws = await open_phone(gw, "alice")
+            attempts = [
+                sip_request("REGISTER", f"sip:{DOMAIN}", "alice", "bob", cseq=7),  # To: bob
+                sip_request("REGISTER", f"sip:{DOMAIN}", "alice", "alice", contact_user="bob"),  # Contact: bob
+                sip_request("INVITE", f"sip:carol@{DOMAIN}", "bob", "carol", body="v=0\r\n"),  # From: bob
+                sip_request("MESSAGE", f"sip:carol@{DOMAIN}", "bob", "carol", body="hi"),
+            ]
+            for text, call_id, branch in attempts:
+                reply = await exchange(ws, text)
+                assert reply["start"] == "SIP/2.0 403 Forbidden", reply
+                assert first(reply, "via") == f"SIP/2.0/WSS df7jal23ls0d.invalid;branch={branch}"
+                assert first(reply, "call-id") == call_id
+                assert first(reply, "cseq") == parse(text)["headers"][5][1]
+                assert ";tag=" in first(reply, "to")
+                assert first(reply, "warning").startswith('399 callgate "') and "this session is sip:alice@callgate.test" in first(reply, "warning")
+            # The session goes on: alice's own request still passes.
+            text, call_id, _ = sip_request("OPTIONS", f"sip:{DOMAIN}", "alice", "alice")
+            assert (await exchange(ws, text))["start"] == "SIP/2.0 200 OK"
+            await ws.close()
+            assert [first(m, "call-id") for m in server.received] == [call_id], "no refused request reached the server"
+            assert events(gw, "sip", "sip_identity_refused", 4) == 4
+            assert gw.log.count("sip_identity_refused") == 4 and "user=alice" in gw.log
+
+    run(scenario())
+
+
+def test_a_sip_session_needs_a_callgate_session_and_a_sip_identity(start_gateway, tmp_path):
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port)
+            status, body = await refused_status(url(gw, "/sip"), subprotocols=["sip"])
+            assert status == 401 and "Callgate session" in body
+            status, _ = await refused_status(url(gw, "/sip?access_token=v1.forged.token"), subprotocols=["sip"])
+            assert status == 401
+            status, body = await refused_status(url(gw, f"/sip?access_token={session_token('mallory')}"), subprotocols=["sip"])
+            assert status == 403 and "no SIP identity" in body
+            # The session cookie and Authorization work as the query does.
+            async with client(url(gw, "/sip"), subprotocols=["sip"],
+                              additional_headers={"Cookie": f"callgate_session={session_token('bob')}"}) as ws:
+                text, _, _ = sip_request("OPTIONS", f"sip:{DOMAIN}", "bob", "bob")
+                assert (await exchange(ws, text))["start"] == "SIP/2.0 200 OK"
+            async with client(url(gw, "/sip"), subprotocols=["sip"],
+                              additional_headers={"Authorization": f"Bearer {session_token('bob')}"}) as ws:
+                assert ws.subprotocol == "sip"
+            assert len(server.handshakes) == 2, "refused upgrades never reached the server"
+            assert events(gw, "sip", "sip_no_identity", 1) == 1
+
+    run(scenario())
+
+
+def test_invalid_oversized_and_non_sip_messages(start_gateway, tmp_path):
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port, sip={"maxMessageBytes": 2048})
+            ws = await open_phone(gw, "alice")
+            # 400: CSeq names another method (RFC 4475 mismatch01); the reason is in the Warning.
+            text, call_id, _ = sip_request("OPTIONS", f"sip:{DOMAIN}", "alice", "alice")
+            reply = await exchange(ws, text.replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"))
+            assert reply["start"] == "SIP/2.0 400 Bad Request" and "CSeq method INVITE" in first(reply, "warning")
+            # 505 for another SIP version; 513 past sip.maxMessageBytes.
+            reply = await exchange(ws, text.replace("SIP/2.0\r\nVia", "SIP/3.0\r\nVia", 1))
+            assert reply["start"] == "SIP/2.0 505 Version Not Supported"
+            big, big_id, _ = sip_request("MESSAGE", f"sip:bob@{DOMAIN}", "alice", "bob", body="x" * 3000)
+            reply = await exchange(ws, big)
+            assert reply["start"] == "SIP/2.0 513 Message Too Large" and first(reply, "call-id") == big_id
+            await ws.close()
+            # Not SIP at all: there is nothing to answer, so the WebSocket closes with 1008.
+            ws = await open_phone(gw, "alice")
+            await ws.send("hello, this is not SIP")
+            code, reason, _ = await closed_with(ws)
+            assert code == 1008 and reason.startswith("not a SIP message")
+            assert server.received == [], "nothing reached the server"
+            assert events(gw, "sip", "sip_invalid", 2) == 2
+            assert events(gw, "sip", "sip_too_large", 1) == 1
+            assert events(gw, "sip", "sip_unreadable", 1) == 1
+
+    run(scenario())
+
+
+def test_relayed_dialogs_become_call_events(start_gateway, tmp_path):
+    """docs/sip-edge.md §3: the link follows the calls it relays. Until the agent hub delivers the
+    events, they are counted per event name; this checks the counts of one outgoing and one
+    incoming call, and of a call cut off by the session's end."""
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = start(start_gateway, tmp_path, server.port)
+            ws = await open_phone(gw, "alice")
+            # Outgoing: INVITE, 100 (the mock), 180 and 200 (sent here as the server), ACK, BYE.
+            invite, call_id, branch = sip_request("INVITE", f"sip:bob@{DOMAIN}", "alice", "bob", body="v=0\r\na=sendrecv\r\n")
+            assert (await exchange(ws, invite))["start"] == "SIP/2.0 100 Trying"
+            request = parse(invite)
+            dialog = {"via": first(request, "via"), "from": first(request, "from"), "call": call_id}
+            for status in ("180 Ringing", "200 OK"):
+                await server.send(f"SIP/2.0 {status}\r\nVia: {dialog['via']}\r\nFrom: {dialog['from']}\r\n"
+                                  f"To: <sip:bob@{DOMAIN}>;tag=b7\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\n"
+                                  f"Contact: <sip:bob@b.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n")
+                assert parse(await recv(ws))["start"] == f"SIP/2.0 {status}"
+            for method, cseq in (("ACK", 1), ("BYE", 2)):
+                text, _, _ = sip_request(method, "sip:bob@b.invalid", "alice", "bob", call_id=call_id, cseq=cseq)
+                await ws.send(text.replace(f"To: <sip:bob@{DOMAIN}>", f"To: <sip:bob@{DOMAIN}>;tag=b7"))
+            assert parse(await recv(ws))["start"] == "SIP/2.0 200 OK"  # the mock's answer to BYE
+            # Incoming: the server INVITEs alice, who rings and answers; the session then ends.
+            await server.send(f"INVITE sip:alice@a.invalid SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin1\r\n"
+                              f"From: <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>\r\nCall-ID: in-1\r\n"
+                              f"CSeq: 5 INVITE\r\nContact: <sip:gw@127.0.0.1>\r\nContent-Length: 0\r\n\r\n")
+            assert parse(await recv(ws))["start"].startswith("INVITE ")
+            for status in ("180 Ringing", "200 OK"):
+                await ws.send(f"SIP/2.0 {status}\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin1\r\n"
+                              f"From: <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>;tag=a5\r\nCall-ID: in-1\r\n"
+                              f"CSeq: 5 INVITE\r\nContact: <sip:alice@a.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n")
+            await ws.close()
+            counts = {name: events(gw, "sip", name, expected) for name, expected in
+                      (("callNew", 2), ("callRinging", 2), ("callConnect", 2), ("callHangup", 2))}
+            assert counts == {"callNew": 2, "callRinging": 2, "callConnect": 2, "callHangup": 2}, counts
+            # The browser's responses reached the server with the identity header.
+            answers = [m for m in server.with_call_id("in-1") if m["start"].startswith("SIP/2.0")]
+            assert [m["start"] for m in answers] == ["SIP/2.0 180 Ringing", "SIP/2.0 200 OK"]
+            assert all(values(m, "x-callgate-user") == ["alice"] for m in answers)
+
+    run(scenario())
