@@ -31,16 +31,20 @@ let package = Package(
         // Pure gateway logic: the route table, auth schemes, the mux envelope. No sockets,
         // threads or clocks it was not passed. OpenSSL for its hashes, MACs and KDFs only.
         .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL"]),
+        // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
+        // clocks or threads.
+        .target(name: "RedisProtocol"),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
         .target(name: "Switchboard", dependencies: ["Routes"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
