@@ -39,6 +39,8 @@ struct GatewayConfig: Sendable {
     var actionURLs = ActionURLSettings()
     /// Who called a number last, and the widget.
     var lastCallers = LastCallersSettings()
+    /// Load balancers in front: trusted proxies, PROXY protocol, forwarded headers.
+    var proxy = ProxySettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -120,6 +122,10 @@ extension GatewayConfig {
             try lastCallers.apply(&section)
             try section.finish()
         }
+        if var section = try reader.section("proxy") {
+            try proxy.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("limits") {
             try limits.apply(&section)
             try section.finish()
@@ -171,6 +177,7 @@ extension GatewayConfig {
         if limits.requestLineBytes > limits.handshakeBytes {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
+        try proxy.validate(listeners: listen + tls.listen)
         try validateRoutes()
     }
 }

@@ -111,6 +111,11 @@ final class LoopMetrics: @unchecked Sendable {
     func actionURL(_ outcome: ActionURLOutcome, target: String) {
         labelled["callgate_actionurl_requests_total{target=\"\(target)\",outcome=\"\(outcome.rawValue)\"}", default: 0] += 1
     }
+    /// PROXY protocol headers: `accepted`, or why one was refused (`ProxyProtocolMode.Refusal.label`).
+    func proxyHeader(_ outcome: String) { labelled["callgate_proxy_headers_total{outcome=\"\(outcome)\"}", default: 0] += 1 }
+    /// Requests from a trusted proxy whose `Forwarded`/`X-Forwarded-For` named the client
+    /// (`address`) or could not (`unknown`).
+    func forwardedClient(_ outcome: String) { labelled["callgate_forwarded_clients_total{outcome=\"\(outcome)\"}", default: 0] += 1 }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.

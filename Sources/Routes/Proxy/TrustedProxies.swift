@@ -29,5 +29,8 @@ public struct TrustedProxies: Sendable, Hashable {
 
     /// The same for a numeric host as the gateway prints it; a host that is not an address
     /// (a Unix socket, "unknown") is not trusted.
-    public func contains(host: String) -> Bool { IPAddress(host).map(contains) ?? false }
+    public func contains(host: String) -> Bool {
+        guard !ranges.isEmpty else { return false }
+        return IPAddress(host).map(contains) ?? false
+    }
 }
