@@ -84,6 +84,9 @@ final class LoopMetrics: @unchecked Sendable {
     @inline(__always)
     func add(_ counter: Counter, _ amount: Int = 1) { counters[counter.rawValue] &+= amount }
 
+    /// A labelled counter whose key the caller built once (`name{label="value"}`).
+    func add(labelled key: String, _ amount: Int = 1) { labelled[key, default: 0] += amount }
+
     func httpResponse(status: Int) { labelled["callgate_http_responses_total{status=\"\(status)\"}", default: 0] += 1 }
     func closeSent(code: UInt16) { labelled["callgate_websocket_closes_sent_total{code=\"\(code)\"}", default: 0] += 1 }
     func closeReceived(code: UInt16?) {
