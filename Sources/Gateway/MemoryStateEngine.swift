@@ -4,7 +4,7 @@ import Routes
 /// a `ReplayWindow`, the same rules the agent hub applies today, with an epoch drawn when the
 /// stream starts (so a restarted process answers `incomplete`, never a silent gap). Answers
 /// through the completion before the call returns. `now` is the loop's monotonic clock.
-final class MemoryStateEngine: StateEngine {
+final class MemoryStateEngine: StateEngine, @unchecked Sendable {
     let settings: StateEngineSettings
     private let now: () -> UInt64
     /// Called with each published event: a channel and `UserStreamPublication` bytes.

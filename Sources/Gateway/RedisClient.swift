@@ -21,7 +21,7 @@ import TLSBridge
 ///
 /// Completions of commands that fail at once (`unavailable`, `overloaded`, `stopped`) run
 /// before `send` returns.
-final class RedisClient: TimedHandler {
+final class RedisClient: TimedHandler, @unchecked Sendable {
     enum Role { case commands, subscriber }
     typealias Completion = (Result<RESPValue, RedisError>) -> Void
 

@@ -4,7 +4,7 @@ import TLSBridge
 
 /// Why a Redis command got no answer, or the server's refusal: one case per failure, so a
 /// caller can tell "Redis is down" from "Redis said no" (docs/cluster.md §2).
-enum RedisError: Error, CustomStringConvertible, Equatable {
+enum RedisError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Nothing listens at the address (ECONNREFUSED).
     case connectionRefused
     /// The TCP connect failed otherwise (no route, reset, …): the errno.

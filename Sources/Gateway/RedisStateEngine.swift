@@ -6,7 +6,7 @@ import RedisProtocol
 /// whose IDs are `<seq>-0`, and a meta hash with the `epoch` and the last `seq`. One Lua script
 /// appends (next seq, `XADD … MAXLEN ~`, `PUBLISH`), another reads after a seq, so that a
 /// reader never sees a seq without its event. Every method answers on the client's loop.
-final class RedisStateEngine: StateEngine {
+final class RedisStateEngine: StateEngine, @unchecked Sendable {
     let client: RedisClient
     let settings: StateEngineSettings
 

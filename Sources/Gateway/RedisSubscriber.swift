@@ -7,7 +7,7 @@ import RedisProtocol
 ///
 /// Under RESP2 a subscribed connection only carries (P)SUBSCRIBE, their opposites and PING, and
 /// every message arrives as an array; under RESP3 (`redis.resp3`) as push data. Both are read here.
-final class RedisSubscriber {
+final class RedisSubscriber: @unchecked Sendable {
     /// One published message.
     struct Message: Equatable {
         var channel: String

@@ -4,7 +4,7 @@
 ///
 /// Not yet used by the agent hub, which keeps its own state; moving the hub onto this seam is
 /// the delivery-engine step of docs/cluster.md.
-protocol StateEngine: AnyObject {
+protocol StateEngine: AnyObject, Sendable {
     /// Appends `event` to `user`'s stream: it gets the stream's next `seq` (1 after a new
     /// epoch) and is kept for `read`; with `channel`, the event is also published there, as
     /// `UserStreamPublication` bytes, in the same step.
