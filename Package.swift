@@ -7,6 +7,8 @@ let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
+        // For the fuzz targets of Fuzz/ (docs/fuzzing.md); the executable does not change.
+        .library(name: "RedisProtocol", targets: ["RedisProtocol"]),
     ],
     targets: [
         .systemLibrary(

@@ -16,9 +16,10 @@ public enum RESPError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformedBoolean(String)
     /// A `(` value is not an optionally signed run of digits.
     case malformedBigNumber(String)
-    /// A verbatim string shorter than its `fmt:` prefix, or without the colon.
+    /// A verbatim string shorter than its `fmt:` prefix, without the colon, or with a format
+    /// that is not printable ASCII.
     case malformedVerbatim
-    /// A string's bytes are not followed by CR LF, or a line ends in a bare LF.
+    /// A string's bytes are not followed by CR LF, or a line holds a CR or LF of its own.
     case missingCRLF
     /// A `_` null with something between the `_` and its CR LF.
     case malformedNull

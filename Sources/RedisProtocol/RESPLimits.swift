@@ -4,7 +4,8 @@ public struct RESPLimits: Sendable, Hashable {
     /// Largest bulk string, blob error or verbatim string. Default 16 MiB (Redis's own
     /// `proto-max-bulk-len` is 512 MiB; the gateway stores events of a few KiB).
     public var maxBulkBytes: Int
-    /// Longest line: a simple string, simple error, number or a type's header. Default 64 KiB.
+    /// Longest line, type byte included, CR LF not: a simple string, simple error, number or a
+    /// type's header. Default 64 KiB.
     public var maxLineBytes: Int
     /// Deepest nesting of aggregates (an array in an array is depth 2). Default 16; `XRANGE`
     /// answers at depth 3.

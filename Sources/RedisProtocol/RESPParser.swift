@@ -124,16 +124,23 @@ public struct RESPParser: Sendable {
         }
     }
 
-    /// The index of the CR of the line at `start`, or nil until its LF has arrived.
+    /// The index of the CR of the line at `start`, or nil until its LF has arrived. RESP3.md
+    /// "Simple string": a line cannot hold CR or LF, so a CR not followed by LF, or an LF not
+    /// preceded by CR, is an error where it stands (a CR that ends the input waits for the next byte).
     private mutating func findLineEnd() throws(RESPError) -> Int? {
         let searchEnd = min(buffer.count, start + limits.maxLineBytes + 2)
         var index = start + scanned
         while index < searchEnd {
-            if buffer[index] == Self.lf {
-                guard index > start else { throw .unknownType(Self.lf) }
-                guard index - 1 > start || buffer[start] != Self.cr else { throw .unknownType(Self.cr) }
-                guard buffer[index - 1] == Self.cr else { throw .missingCRLF }
-                return index - 1
+            let byte = buffer[index]
+            if byte == Self.lf {
+                throw index == start ? .unknownType(Self.lf) : .missingCRLF
+            }
+            if byte == Self.cr {
+                guard index + 1 < buffer.count else { break }
+                guard index > start else { throw .unknownType(Self.cr) }
+                guard buffer[index + 1] == Self.lf else { throw .missingCRLF }
+                guard index - start <= limits.maxLineBytes else { throw .lineTooLong(limit: limits.maxLineBytes) }
+                return index
             }
             index += 1
         }
@@ -204,8 +211,11 @@ public struct RESPParser: Sendable {
         case .blobError:
             return .error(RESPErrorReply(message: String(decoding: body, as: UTF8.self)))
         case .verbatim:
-            // RESP3.md "Verbatim string": three bytes of format, then `:`.
-            guard body.count >= 4, body[3] == UInt8(ascii: ":") else { throw .malformedVerbatim }
+            // RESP3.md "Verbatim string": three bytes of format (`txt`, `mkd`: printable ASCII
+            // here, so that the format is text), then `:`.
+            guard body.count >= 4, body[3] == UInt8(ascii: ":"), body[0..<3].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw .malformedVerbatim
+            }
             return .verbatimString(format: String(decoding: body[0..<3], as: UTF8.self), text: Array(body[4...]))
         }
     }

@@ -135,6 +135,9 @@ import RedisProtocol
         #expect(error("\r\n") == .unknownType(0x0D))
         #expect(error("\n") == .unknownType(0x0A))
         #expect(error("+OK\n") == .missingCRLF)
+        #expect(error("+O\rK\r\n") == .missingCRLF)
+        #expect(error("-ERR a\nb\r\n") == .missingCRLF)
+        #expect(error("\rX") == .unknownType(0x0D))
         #expect(error("$3\r\nabcd\r\n") == .missingCRLF)
         #expect(error("$-2\r\n") == .malformedLength("-2"))
         #expect(error("$\r\n") == .malformedLength(""))
@@ -159,6 +162,8 @@ import RedisProtocol
         #expect(error("_x\r\n") == .malformedNull)
         #expect(error("=3\r\ntxt\r\n") == .malformedVerbatim)
         #expect(error("=5\r\ntxt;a\r\n") == .malformedVerbatim)
+        // Found by the resp fuzz target: a format byte that is not text would not survive as a String.
+        #expect(feedSplitEverywhere(resp("=15\r\nt") + [0x82] + resp("t:Some string\r\n")).error == .malformedVerbatim)
     }
 
     @Test func anErrorStopsTheStreamForGood() throws {
