@@ -36,7 +36,9 @@ extension AgentHub {
     }
 
     /// The user whose phone places the call: the one the request names (who may be named by
-    /// the caller) or, for `.requester`, the caller.
+    /// the caller) or, for `.requester`, the caller. A caller that may place only its own calls
+    /// (an agent's key or session, a workplace) gets `forbidden` for any other name, known or
+    /// not: only a server learns that an agent does not exist (`unknownAgent`).
     private func resolve(_ agent: DialAgent, caller: ClickToCallCaller) -> Result<String, ClickToCallError> {
         let named: String?
         switch agent {
@@ -52,11 +54,12 @@ extension AgentHub {
         case .workplace(let name): named = switchboard.agent(atWorkplace: name)
         case .line(let line): named = switchboard.agent(onLine: line)
         }
-        guard let user = named else { return .failure(.unknownAgent) }
         switch caller {
-        case .server: return .success(user)
-        case .agent(let own): return own == user ? .success(user) : .failure(.forbidden)
-        case .workplace(let address): return switchboard.agent(atWorkplace: address) == user ? .success(user) : .failure(.forbidden)
+        case .server: return named.map { .success($0) } ?? .failure(.unknownAgent)
+        case .agent(let own): return named == own ? .success(own) : .failure(.forbidden)
+        case .workplace(let address):
+            guard let own = switchboard.agent(atWorkplace: address), named == own else { return .failure(.forbidden) }
+            return .success(own)
         }
     }
 }

@@ -5,10 +5,12 @@ import Switchboard
 /// events its agent's bar receives, numbered and kept for `attach` like the Switchboard's own.
 extension AgentHub {
     /// Delivers `event` to the agent of its `local_party`. An agent's key may report only that
-    /// agent's phone.
+    /// agent's phone: another's and an unknown one are the same 401 (`wrongUser`), so the key
+    /// tells nothing about other phones.
     func deviceEvent(_ event: ActionURLEvent, caller: ClickToCallCaller) -> Result<Void, ActionURLError> {
-        guard let user = switchboard.agent(onLine: event.localParty) else { return .failure(.unknownDevice) }
-        if case .agent(let own) = caller, own != user { return .failure(.unauthorized(.wrongUser)) }
+        let found = switchboard.agent(onLine: event.localParty)
+        if case .agent(let own) = caller, own != found { return .failure(.unauthorized(.wrongUser)) }
+        guard let user = found else { return .failure(.unknownDevice) }
         let party = (event.localParty, event.localAlias ?? event.localParty)
         var agent = users.removeValue(forKey: user) ?? AgentUser(window: newWindow())
         for emitted in event.agentEvents(agent: user, numbering: numbering, now: wallClock) {

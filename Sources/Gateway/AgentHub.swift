@@ -23,7 +23,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     private var detached: [String: UInt64] = [:]
     private var acks: RingingAcks
     private var dials: IdempotencyCache<SwitchboardReply>
-    var throttle: LoginThrottle
+    /// Password attempts per user name and per address (`AgentHub+Passwords.swift`).
+    var logins: LoginLimiter
     /// Numbers as click-to-call and device Action URLs read them.
     let numbering: NumberPlan
     /// Click-to-call dials by `DialDedupKey`, with the call's uniqueid.
@@ -57,8 +58,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
                                       salt: Array("callgate-decoy".utf8))
         acks = RingingAcks(timeoutMilliseconds: UInt64(settings.ackTimeoutMilliseconds), resends: settings.ackResends)
         dials = IdempotencyCache(windowMilliseconds: UInt64(settings.dialDedupSeconds) * 1_000, capacity: 100_000)
-        throttle = LoginThrottle(maxFailures: settings.loginMaxFailures,
-                                 windowMilliseconds: UInt64(settings.loginFailureWindowSeconds) * 1_000, capacity: 100_000)
+        logins = LoginLimiter(userMaxFailures: settings.loginMaxFailures, addressMaxFailures: settings.loginAddressMaxFailures,
+                              windowMilliseconds: UInt64(settings.loginFailureWindowSeconds) * 1_000, capacity: 100_000)
     }
 
     /// Starts the hub's two threads.
@@ -140,44 +141,31 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     // MARK: signing in and out
 
-    /// Longest user name a `login` is checked for; longer ones are refused at once (and are not
+    /// Longest user name a password is checked for; longer ones are refused at once (and are not
     /// kept by the throttle).
     static let maxUsernameBytes = 256
 
     private func login(_ link: AgentLink, id: RequestID, username: String, password: String, options: SignInOptions) {
-        guard username.utf8.count <= Self.maxUsernameBytes else {
-            refuseLogin(link, id: id, code: .invalidCredentials, reason: "user name too long")
-            return
-        }
-        let now = loop.now
-        let userKey = "user:" + username, addressKey = "address:" + link.address
-        guard !throttle.isBlocked(userKey, now: now), !throttle.isBlocked(addressKey, now: now) else {
-            refuseLogin(link, id: id, code: .tooManyAttempts, reason: "too many failed logins")
-            return
-        }
         let key = ObjectIdentifier(link)
         guard tabs[key]?.loginPending == false else {
             reply(link, .error(AgentProtocolError(id: id, kind: .failed(code: "loginInProgress", text: "a login of this tab is being checked"))))
             return
         }
         tabs[key]?.loginPending = true
-        let stored = switchboard.directory.user(named: username)?.passwordHash
-        let decoy = decoyHash
-        hashing.execute { [self] in
-            let matches = (try? PasswordHash.verify(password: password, against: stored ?? decoy).get()) != nil && stored != nil
-            loop.execute { [self] in
-                guard tabs[key] != nil else { return }
-                tabs[key]?.loginPending = false
-                if matches {
-                    throttle.recordSuccess(userKey)
-                    signIn(link, id: id, user: username, provider: "password", method: .login, options: options)
-                } else {
-                    throttle.recordFailure(userKey, now: loop.now)
-                    throttle.recordFailure(addressKey, now: loop.now)
-                    refuseLogin(link, id: id, code: .invalidCredentials, reason: "wrong user name or password")
-                }
-                pump()
+        verifyPassword(username: username, password: password, address: link.address) { [self] check in
+            guard tabs[key] != nil else { return }
+            tabs[key]?.loginPending = false
+            switch check {
+            case .valid, .disabled:
+                // The Switchboard refuses a disabled user (`loginError` 4).
+                signIn(link, id: id, user: username, provider: "password", method: .login, options: options)
+            case .invalid:
+                refuseLogin(link, id: id, code: .invalidCredentials, reason: "wrong user name or password")
+            case .throttled(let block):
+                loop.metrics.routeEvent("ws", "login_throttled")
+                refuseLogin(link, id: id, code: .tooManyAttempts, reason: block.reason)
             }
+            pump()
         }
     }
 
@@ -352,7 +340,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     func newWindow() -> ReplayWindow {
-        ReplayWindow(capacity: settings.replayEvents, maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
+        ReplayWindow(capacity: settings.replayEvents, maxBytes: settings.replayBytes,
+                     maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
     }
 
     // MARK: the Switchboard

@@ -9,6 +9,9 @@ struct AgentSettings: Sendable {
     var serverVersion = "4.0.0"
     /// Per-user events kept for `attach`. Default 1,000.
     var replayEvents = 1_000
+    /// Bytes of per-user events kept for `attach` (their encoded messages): the oldest go first
+    /// past it, however few. Default 1 MiB.
+    var replayBytes = 1 << 20
     /// How long they are kept. Default 300 s.
     var replayAgeSeconds = 300
     /// A `callRinging` is sent once more when no tab `ack`s it within this. Default 3 s.
@@ -25,9 +28,14 @@ struct AgentSettings: Sendable {
     var closedLogoutSeconds = 10
     /// A `dial` repeating an `idempotencyKey` within this gets the first reply. Default 10 s.
     var dialDedupSeconds = 10
-    /// Failed logins per user name and per address before `loginError` 5. Default 5 in 300 s.
+    /// Password attempts per user name before `loginError` 5, counted when they start (a right
+    /// password forgets them). Default 5 in 300 s.
     var loginMaxFailures = 5
     var loginFailureWindowSeconds = 300
+    /// Failed password attempts per client address in the same window before `loginError` 5, for
+    /// every user name: far above `loginMaxFailures`, so that one agent's typos do not lock out an
+    /// office behind one address. Default 100.
+    var loginAddressMaxFailures = 100
     /// Requests of one tab waiting for their replies; more are refused with `tooManyRequests`.
     /// Default 32.
     var tabRequestsInFlight = 32
@@ -38,6 +46,7 @@ struct AgentSettings: Sendable {
         if let v: String = try section.take("directory") { directoryFile = v }
         if let v: String = try section.take("serverVersion") { serverVersion = v }
         if let v: Int = try section.take("replayEvents", range: 1...1_000_000) { replayEvents = v }
+        if let v: Int = try section.take("replayBytes", range: 1_024...(1 << 30)) { replayBytes = v }
         if let v: Int = try section.take("replayAgeSeconds", range: 1...86_400) { replayAgeSeconds = v }
         if let v: Int = try section.take("ackTimeoutMilliseconds", range: 100...600_000) { ackTimeoutMilliseconds = v }
         if let v: Int = try section.take("ackResends", range: 0...10) { ackResends = v }
@@ -47,6 +56,7 @@ struct AgentSettings: Sendable {
         if let v: Int = try section.take("dialDedupSeconds", range: 1...3_600) { dialDedupSeconds = v }
         if let v: Int = try section.take("loginMaxFailures", range: 1...1_000) { loginMaxFailures = v }
         if let v: Int = try section.take("loginFailureWindowSeconds", range: 1...86_400) { loginFailureWindowSeconds = v }
+        if let v: Int = try section.take("loginAddressMaxFailures", range: 1...1_000_000) { loginAddressMaxFailures = v }
         if let v: Int = try section.take("tabRequestsInFlight", range: 1...10_000) { tabRequestsInFlight = v }
     }
 

@@ -5,27 +5,30 @@ import WSFraming
 /// caller authenticated as the dialect allows, the dial placed on the agent hub's loop, and the
 /// reply in the dialect's style, with `Connection: close` like the admin API.
 extension Connection {
+    /// In this order, so that nothing before the credential is checked depends on the directory
+    /// or the number plan (issue 18): the dialect, method and query syntax
+    /// (`ClickToCallQuery`), the caller (401), the dial and its number (400), then the agent on
+    /// the hub (403, 404, 409).
     func serveClickToCall(_ head: HTTPRequestHead, dialect: ClickToCallDialect) {
-        let request: ClickToCallRequest
-        switch ClickToCallRequest.parse(method: head.method, path: head.path, query: head.query, numbering: context.numbering) {
-        case .failure(let error):
-            answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
-            return
-        case .success(let parsed):
-            request = parsed
+        let query: ClickToCallQuery
+        switch ClickToCallQuery.parse(method: head.method, path: head.path, query: head.query) {
+        case .failure(let error): return refuseClickToCall(error, dialect: dialect)
+        case .success(let parsed): query = parsed
         }
         let caller: ClickToCallCaller
-        switch clickToCallCaller(head, request) {
-        case .failure(let error):
-            answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
-            return
-        case .success(let found):
-            caller = found
+        switch clickToCallCaller(head, query) {
+        case .failure(let error): return refuseClickToCall(error, dialect: dialect)
+        case .success(let found): caller = found
+        }
+        let request: ClickToCallRequest
+        switch query.request(numbering: context.numbering) {
+        case .failure(let error): return refuseClickToCall(error, dialect: dialect)
+        case .success(let parsed): request = parsed
         }
         askHub({ $0.clickToCall(request, caller: caller) }, answer: { [self] placed in
             switch placed {
             case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
-            case .failure(let error): answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
+            case .failure(let error): refuseClickToCall(error, dialect: dialect)
             }
         })
     }
@@ -34,7 +37,7 @@ extension Connection {
     /// key (`Authorization: Bearer`, or `key=` where the dialect has it), the session cookie,
     /// or the client address (a trusted server address, or a phone's identifier in the
     /// directory). A credential that is present and wrong is refused, not skipped.
-    private func clickToCallCaller(_ head: HTTPRequestHead, _ request: ClickToCallRequest) -> Result<ClickToCallCaller, ClickToCallError> {
+    private func clickToCallCaller(_ head: HTTPRequestHead, _ request: ClickToCallQuery) -> Result<ClickToCallCaller, ClickToCallError> {
         let settings = context.config.clickToCall
         for scheme in request.dialect.authentication {
             switch scheme {
@@ -65,6 +68,10 @@ extension Connection {
         guard let presented = bearer ?? queryKey else { return nil }
         guard let key = context.config.clickToCall.key(matching: presented) else { return .failure(.badSignature) }
         return .success(key.user.map(ClickToCallCaller.agent) ?? .server)
+    }
+
+    private func refuseClickToCall(_ error: ClickToCallError, dialect: ClickToCallDialect) {
+        answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
     }
 
     private func answerClickToCall(_ reply: ClickToCallReply, dialect: ClickToCallDialect, error: ClickToCallError?) {

@@ -13,6 +13,7 @@ import WSFraming
 /// | accepted | 200 | `{"token":"v1.…","expires":T+D,"user":"alice","destination":"+420602123456"}` |
 /// | the query's shape (`VodiaLink.parse`), or the link's values (`malformed`: time, duration, pass, a duration above `clickToCall.linkMaxDurationSeconds`) | 400 | `{"error":{"code":"…","text":"…"}}` |
 /// | no credentials, wrong `pass`, unknown or disabled user or one without `linkSecret` (all the same answer), expired, not yet valid, used before | 401 + `WWW-Authenticate` | `{"error":{"code":"badSignature"\|"expired"\|"notYetValid"\|"replayed"\|"missingCredential","text":"…"}}` |
+/// | a good link whose `destnumber` the number plan refuses (read only after the credentials) | 400 | `{"error":{"code":"invalidNumber"\|"unknownExtension"\|…,"text":"…"}}` |
 /// | not GET | 405 + `Allow: GET` | |
 ///
 /// Every answer has `Cache-Control: no-store` and closes the connection. Refusals are logged
@@ -28,7 +29,7 @@ extension Connection {
             return
         }
         let link: VodiaLink
-        switch VodiaLink.parse(query: head.query, numbering: context.numbering) {
+        switch VodiaLink.parse(query: head.query) {
         case .failure(let error):
             refuseVodiaLink(400, code: error.code, text: error.reason)
             return
@@ -52,6 +53,16 @@ extension Connection {
         case .success(let accepted):
             verified = accepted
         }
+        // The number plan only now: before the credentials are good, no answer tells which
+        // extensions exist.
+        let number: DialNumber
+        switch verified.number(numbering: context.numbering) {
+        case .failure(let error):
+            refuseVodiaLink(400, code: error.code, text: error.reason)
+            return
+        case .success(let classified):
+            number = classified
+        }
         let (admitted, full, capacity) = context.vodiaLinks.withLock { links in (links.admit(verified, now: now), links.isFull, links.capacity) }
         guard admitted else {
             // Fails closed when the guard is full of unexpired links: say so, it is not a replay.
@@ -60,16 +71,16 @@ extension Connection {
                             extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
             return
         }
-        let claims = VodiaSession.claims(for: verified, user: verified.user, issued: now)
+        let claims = VodiaSession.claims(for: verified, number: number, user: verified.user, issued: now)
         let token = context.authenticator.sessions.issue(claims)
         var json = JSONWriter(capacity: 512)
         json.raw(#"{"token":"#); json.string(token)
         json.raw(#","expires":"#); json.integer(claims.expires)
         json.raw(#","user":"#); json.string(verified.user)
-        json.raw(#","destination":"#); json.string(verified.number.text)
+        json.raw(#","destination":"#); json.string(number.text)
         json.raw("}")
         loop.metrics.routeEvent("makecall", "session_opened")
-        Log.info("vodia_session_opened", ["peer": peerHost, "user": verified.user, "destination": verified.number.text,
+        Log.info("vodia_session_opened", ["peer": peerHost, "user": verified.user, "destination": number.text,
                                           "expires": "\(claims.expires)"])
         respond(status: 200, body: json.bytes, keepAlive: false, contentType: "application/json",
                 extraHeaders: [("X-Content-Type-Options", "nosniff")])

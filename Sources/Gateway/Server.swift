@@ -52,14 +52,14 @@ final class Server: @unchecked Sendable {
         return address
     }
 
-    /// Graceful stop: refuse new connections, send close 1001 (RFC 6455 §7.4.1 "going away")
-    /// to every WebSocket, wait up to the grace period for them to close, then stop the loops.
+    /// Graceful stop: send close 1001 (RFC 6455 §7.4.1 "going away") to every WebSocket and wait
+    /// up to the grace period for them to close, then stop the loops. Meanwhile the listeners
+    /// stay open so that a load balancer's probe still gets its answer: `/readyz` 503, `/healthz`
+    /// 200, and a new upgrade 503 (docs/config.md, "Endpoints").
     func shutdown() {
         context.draining.store(true, ordering: .relaxed)
         for loop in loops {
-            let listeners = self.listeners[loop.index]
-            loop.execute { [listeners] in
-                for listener in listeners { listener.stop() }
+            loop.execute {
                 for case let connection as Connection in loop.timedHandlers {
                     connection.goAway()
                 }
@@ -68,6 +68,12 @@ final class Server: @unchecked Sendable {
         let deadline = MonotonicClock.nowMilliseconds() + UInt64(context.config.shutdownGraceMilliseconds)
         while context.limiter.total > 0 && MonotonicClock.nowMilliseconds() < deadline {
             usleep(20_000)
+        }
+        for loop in loops {
+            let listeners = self.listeners[loop.index]
+            loop.execute { [listeners] in
+                for listener in listeners { listener.stop() }
+            }
         }
         for loop in loops { loop.stop() }
         context.agentHub.stop()

@@ -201,6 +201,41 @@ import Testing
         #expect(ClickToCallDialect.allCases.filter(\.takesKeyParameter) == [.oktellServer, .mia])
     }
 
+    /// issue 18: what the gateway reads before it authenticates (`ClickToCallQuery`) does not
+    /// depend on the number plan or the names in the query: a known extension, an unknown one
+    /// and no number at all give the same dialect and key, and only `request(numbering:)` tells
+    /// them apart. The query's own syntax is still refused first.
+    @Test func theQueryIsReadWithoutTheNumberPlan() throws {
+        let pairs = [("/command.htm?number=2001", "/command.htm?number=2000"),
+                     ("/command.htm?number=121", "/command.htm?number=12"),
+                     ("/servlet?key=number=1234", "/servlet?key=number=xxx"),
+                     ("/cgiServer.exx?number=2001", "/cgiServer.exx?number=JOHN"),
+                     ("/callto?number=2001", "/callto?number="),
+                     ("/?action=make_call&target=123&key=k", "/?action=reboot&target=2999&key=k"),
+                     ("/wp_autocallstart?user=alice&number=2001&direction=pbx", "/wp_autocallstart?user=nobody&number=2999&direction=pbx"),
+                     ("/wp_autocallstart?wp=Comp082&number=2001", "/wp_autocallstart?user=a&wp=b&line=c")]
+        for (known, other) in pairs {
+            let (path, query) = SeedURL.split(known), (otherPath, otherQuery) = SeedURL.split(other)
+            let first = try ClickToCallQuery.parse(method: "GET", path: path, query: query).get()
+            let second = try ClickToCallQuery.parse(method: "GET", path: otherPath, query: otherQuery).get()
+            #expect(first.dialect == second.dialect && first.apiKey == second.apiKey, "\(known) \(other)")
+            #expect((try? first.request(numbering: Plans.germany).get()) != nil, "\(known)")
+            #expect((try? second.request(numbering: Plans.germany).get()) == nil, "\(other)")
+        }
+        #expect(try ClickToCallQuery.parse(method: "GET", path: "/", query: "action=make_call&target=1&key=k").get().apiKey == "k")
+        #expect(try ClickToCallQuery.parse(method: "GET", path: "/servlet", query: "key=number=1").get().apiKey == nil)
+        func refusal(_ method: String, _ url: String) -> ClickToCallError? {
+            let (path, query) = SeedURL.split(url)
+            guard case .failure(let error) = ClickToCallQuery.parse(method: method, path: path, query: query) else { return nil }
+            return error
+        }
+        #expect(refusal("GET", "/nowhere?number=1") == .notFound)
+        #expect(refusal("POST", "/command.htm?number=2001") == .methodNotAllowed(allowed: "GET"))
+        #expect(refusal("GET", "/command.htm?number=2001&colour=red") == .unknownParameter("colour"))
+        #expect(refusal("GET", "/command.htm?number=1&number=2") == .repeatedParameter("number"))
+        #expect(refusal("GET", "/command.htm?number=%zz") == .undecodableQuery)
+    }
+
     @Test func seedURLSplitter() {
         #expect(SeedURL.split("http://192.168.0.16:61234?action=make_call&target=123") == ("/", "action=make_call&target=123"))
         #expect(SeedURL.split("http://[2003:a::1]:61234/x?y") == ("/x", "y"))

@@ -39,15 +39,15 @@ import Testing
         #expect(throttle.isBlocked("alice", now: 1_999) == true)
     }
 
-    @Test func successForgetsTheKey() {
+    @Test func forgetWipesTheKey() {
         var throttle = LoginThrottle(maxFailures: 2, windowMilliseconds: 60_000, capacity: 100)
         throttle.recordFailure("alice", now: 0)
-        throttle.recordSuccess("alice")
+        throttle.forget("alice")
         throttle.recordFailure("alice", now: 1)
         #expect(throttle.isBlocked("alice", now: 1) == false)
         throttle.recordFailure("alice", now: 2)
         #expect(throttle.isBlocked("alice", now: 2) == true)
-        throttle.recordSuccess("alice")
+        throttle.forget("alice")
         #expect(throttle.isBlocked("alice", now: 3) == false)
         #expect(throttle.count == 0)
     }
@@ -78,12 +78,50 @@ import Testing
         var throttle = LoginThrottle(maxFailures: 3, windowMilliseconds: 60_000, capacity: 5)
         for index in 0..<1_000 {
             throttle.recordFailure("alice", now: UInt64(index))
-            throttle.recordSuccess("alice")
+            throttle.forget("alice")
         }
         throttle.recordFailure("bob", now: 1_000)
         throttle.recordFailure("bob", now: 1_001)
         throttle.recordFailure("bob", now: 1_002)
         #expect(throttle.count == 1)
         #expect(throttle.isBlocked("bob", now: 1_003) == true)
+    }
+
+    /// issue 18: an attempt counts when it begins, before its password is checked, so attempts
+    /// in flight block the ones after them; a blocked `begin` counts nothing.
+    @Test func beginCountsBeforeTheOutcome() {
+        var throttle = LoginThrottle(maxFailures: 5, windowMilliseconds: 300_000, capacity: 100)
+        // 40 attempts arrive before any finishes: five go ahead, 35 are refused.
+        let admitted = (0..<40).map { _ in throttle.begin("bob", now: 1_000) }
+        #expect(admitted.filter { $0 }.count == 5)
+        #expect(admitted.prefix(5).allSatisfy { $0 } && !admitted.dropFirst(5).contains(true))
+        #expect(throttle.isBlocked("bob", now: 1_000) == true)
+        // The block lasts the window from the first attempt, however many more were refused.
+        #expect(throttle.begin("bob", now: 300_999) == false)
+        #expect(throttle.begin("bob", now: 301_000) == true)
+        #expect(throttle.isBlocked("carol", now: 1_000) == false)
+    }
+
+    @Test func refundTakesBackOneAttemptOfItsWindow() {
+        var throttle = LoginThrottle(maxFailures: 2, windowMilliseconds: 1_000, capacity: 100)
+        #expect(throttle.begin("10.0.0.1", now: 0) == true)
+        #expect(throttle.begin("10.0.0.1", now: 10) == true)
+        #expect(throttle.isBlocked("10.0.0.1", now: 20) == true)
+        throttle.refund("10.0.0.1", begunAt: 10)
+        #expect(throttle.isBlocked("10.0.0.1", now: 20) == false)
+        #expect(throttle.begin("10.0.0.1", now: 20) == true)
+        #expect(throttle.begin("10.0.0.1", now: 30) == false)
+        // An attempt of a window that has since passed does not reach into the next one.
+        #expect(throttle.begin("10.0.0.1", now: 1_000) == true)
+        #expect(throttle.begin("10.0.0.1", now: 1_001) == true)
+        throttle.refund("10.0.0.1", begunAt: 30)
+        #expect(throttle.isBlocked("10.0.0.1", now: 1_002) == true)
+        // Refunds never go below nothing, and an unknown key is left alone.
+        for _ in 0..<3 { throttle.refund("10.0.0.1", begunAt: 1_000) }
+        throttle.refund("10.0.0.2", begunAt: 1_000)
+        #expect(throttle.count == 1)
+        #expect(throttle.begin("10.0.0.1", now: 1_003) == true)
+        #expect(throttle.begin("10.0.0.1", now: 1_003) == true)
+        #expect(throttle.begin("10.0.0.1", now: 1_003) == false)
     }
 }

@@ -121,4 +121,76 @@ import Testing
         var window = Self.window(appending: [1, 2, 3])
         #expect(window.replay(after: 0, now: 3) == .complete([Self.entry(1, at: 1), Self.entry(2, at: 2), Self.entry(3, at: 3)]))
     }
+
+    // MARK: the byte bound (issue 18, defect 7)
+
+    /// `size` bytes for every event, the seq in front.
+    static func sized(_ size: Int) -> (UInt64) -> [UInt8] {
+        { seq in Array(repeating: UInt8(truncatingIfNeeded: seq), count: size) }
+    }
+
+    @Test func bytesEvictTheOldestBeforeTheCountDoes() {
+        var window = ReplayWindow(capacity: 1_000, maxBytes: 250, maxAgeMilliseconds: 10_000)
+        for now in 1...10 as ClosedRange<UInt64> { _ = window.append(now: now, Self.sized(60)) }
+        // Four of 60 bytes fit in 250; the fifth would make 300.
+        #expect(window.count == 4)
+        #expect(window.bytes == 240)
+        #expect(window.lastSeq == 10)
+        guard case .complete(let missed) = window.replay(after: 6, now: 10) else {
+            Issue.record("the last four are kept")
+            return
+        }
+        #expect(missed.map(\.seq) == [7, 8, 9, 10])
+        #expect(window.replay(after: 5, now: 10) == .incomplete)
+        #expect(window.replay(after: 0, now: 10) == .incomplete)
+    }
+
+    @Test func eventsOfDifferentSizesKeepTheBoundExactly() {
+        var window = ReplayWindow(capacity: 1_000, maxBytes: 100, maxAgeMilliseconds: 10_000)
+        for (now, size) in [(1, 40), (2, 40), (3, 20)] as [(UInt64, Int)] { _ = window.append(now: now, Self.sized(size)) }
+        #expect(window.bytes == 100 && window.count == 3)  // exactly at the bound: kept
+        _ = window.append(now: 4, Self.sized(1))
+        #expect(window.bytes == 61 && window.count == 3)  // the first 40 went
+        _ = window.append(now: 5, Self.sized(90))
+        #expect(window.bytes == 91 && window.count == 2)  // 40 and 20 went, 1 and 90 stay
+        #expect(window.replay(after: 3, now: 5) == .complete([.init(seq: 4, bytes: Self.sized(1)(4), recorded: 4),
+                                                               .init(seq: 5, bytes: Self.sized(90)(5), recorded: 5)]))
+        #expect(window.replay(after: 2, now: 5) == .incomplete)
+    }
+
+    /// An event larger than the whole bound is delivered (returned) but not kept: a tab that
+    /// missed it gets a fresh state.
+    @Test func anEventLargerThanTheBoundIsNotKept() {
+        var window = ReplayWindow(capacity: 10, maxBytes: 100, maxAgeMilliseconds: 10_000)
+        _ = window.append(now: 1, Self.sized(50))
+        let large = window.append(now: 2, Self.sized(101))
+        #expect(large.seq == 2 && large.bytes.count == 101)
+        #expect(window.count == 0 && window.bytes == 0)
+        #expect(window.replay(after: 1, now: 2) == .incomplete)
+        #expect(window.replay(after: 2, now: 2) == .complete([]))
+        _ = window.append(now: 3, Self.sized(10))
+        #expect(window.replay(after: 2, now: 3) == .complete([.init(seq: 3, bytes: Self.sized(10)(3), recorded: 3)]))
+    }
+
+    /// Eviction by count and by age give their bytes back too.
+    @Test func bytesFollowEveryEviction() {
+        var window = ReplayWindow(capacity: 3, maxBytes: 1_000, maxAgeMilliseconds: 100)
+        for now in [0, 10, 20, 30] as [UInt64] { _ = window.append(now: now, Self.sized(10)) }
+        #expect(window.count == 3 && window.bytes == 30)
+        #expect(window.replay(after: 4, now: 125) == .complete([]))  // those of 10 and 20 are past 100 ms
+        #expect(window.count == 1 && window.bytes == 10)
+        #expect(window.replay(after: 4, now: 131) == .complete([]))
+        #expect(window.count == 0 && window.bytes == 0)
+    }
+
+    /// The issue's figure: 1,000 notifications of 60 KB were 61 MiB in one user's window; under
+    /// the default 1 MiB they are at most 1 MiB, the newest seventeen.
+    @Test func aThousandLargeEventsStayUnderTheDefaultBound() {
+        var window = ReplayWindow(capacity: 1_000, maxBytes: 1 << 20, maxAgeMilliseconds: 300_000)
+        for now in 1...1_000 as ClosedRange<UInt64> { _ = window.append(now: now, Self.sized(60_000)) }
+        #expect(window.bytes <= 1 << 20)
+        #expect(window.count == 17)
+        #expect(window.replay(after: 983, now: 1_000) != .incomplete)
+        #expect(window.replay(after: 982, now: 1_000) == .incomplete)
+    }
 }

@@ -10,8 +10,8 @@ import Testing
     static let time: Int64 = 1_700_000_000
     let verifier = VodiaLinkVerifier()
 
-    private func link(_ query: String, _ plan: NumberPlan = Plans.germany) throws -> VodiaLink {
-        try VodiaLink.parse(query: query, numbering: plan).get()
+    private func link(_ query: String) throws -> VodiaLink {
+        try VodiaLink.parse(query: query).get()
     }
 
     /// A link as a page would make it: `pass` from `openssl dgst -md5`.
@@ -59,7 +59,7 @@ import Testing
         let plain = SeedURL.split("http://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890")
         #expect(plain.path == "/makecall.htm")
         let parsed = try link(plain.query!)
-        #expect(parsed == VodiaLink(destination: "1234567890", number: .external("+491234567890")))
+        #expect(parsed == VodiaLink(destination: "1234567890"))
         #expect(try link(SeedURL.split("https://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890").query!) == parsed)
 
         // The credential link with the seed's placeholders: parsed, then refused as malformed.
@@ -72,25 +72,45 @@ import Testing
     }
 
     @Test func parseRefusals() {
-        func parse(_ query: String?) -> Result<VodiaLink, ClickToCallError> { VodiaLink.parse(query: query, numbering: Plans.germany) }
+        func parse(_ query: String?) -> Result<VodiaLink, ClickToCallError> { VodiaLink.parse(query: query) }
         #expect(parse(nil) == .failure(.missingNumber(parameter: "destnumber")))
         #expect(parse("destnumber=") == .failure(.missingNumber(parameter: "destnumber")))
         #expect(parse("destnumber=%20") == .failure(.missingNumber(parameter: "destnumber")))
-        #expect(parse("destnumber=JOHN") == .failure(.numberHasInvalidCharacters))
-        #expect(parse("destnumber=\(String(repeating: "1", count: 200))") == .failure(.numberTooLong))
+        #expect(parse("destnumber=%09%C2%A0+") == .failure(.missingNumber(parameter: "destnumber")))
+        // The number plan is not asked: the number is read once the credentials are verified.
+        #expect((try? parse("destnumber=JOHN").get())?.destination == "JOHN")
+        #expect((try? parse("destnumber=2999").get())?.destination == "2999")
         #expect(parse("destnumber=1234567890&number=1") == .failure(.unknownParameter("number")))
         #expect(parse("destnumber=1234567890&user=a&pass=b&time=1") ==
                 .failure(.invalidParameter(name: "duration", expected: "given with user, pass, time and duration (all four or none)")))
         #expect(parse("destnumber=1234567890&lang=english!") == .failure(.invalidParameter(name: "lang", expected: "a language tag such as en or de")))
         #expect((try? parse("destnumber=1234567890&lang=pt-BR").get())?.lang == "pt-BR")
-        #expect((try? parse("destnumber=2001").get())?.number == .internalExtension("2001"))
+    }
+
+    /// issue 18: the number plan reads a link's number only after its credentials, so a link
+    /// with a bad `pass` is `badSignature` whether its number is a known extension, an unknown
+    /// one or no number at all; a good link's number is then classified.
+    @Test func theNumberIsReadAfterTheCredentials() throws {
+        let plan = Plans.germany  // knows 2001
+        func verified(_ dest: String, secret: [UInt8] = Self.secret) throws -> Result<VerifiedVodiaLink, AuthError> {
+            let query = VodiaLinkVerifier.query(destination: dest, user: Self.user, secret: secret, time: Self.time, duration: 600)
+            return verifier.verify(try link(query), secret: Self.secret, now: Self.time)
+        }
+        for dest in ["2001", "2999", "JOHN", String(repeating: "1", count: 200)] {
+            #expect(try verified(dest, secret: Array("not-the-secret".utf8)) == .failure(.badSignature), "\(dest)")
+        }
+        #expect(try verified("2001").get().number(numbering: plan) == .success(.internalExtension("2001")))
+        #expect(try verified("2999").get().number(numbering: plan) == .failure(.unknownExtension))
+        #expect(try verified("JOHN").get().number(numbering: plan) == .failure(.numberHasInvalidCharacters))
+        #expect(try verified(String(repeating: "1", count: 200)).get().number(numbering: plan) == .failure(.numberTooLong))
+        #expect(try verified("030 123456").get().number(numbering: plan) == .success(.external("+4930123456")))
     }
 
     // MARK: verification
 
     @Test func acceptedInsideTheWindow() throws {
         let link = try opensslLink()
-        let expected = VerifiedVodiaLink(user: Self.user, destination: "+4930123456", number: .external("+4930123456"),
+        let expected = VerifiedVodiaLink(user: Self.user, destination: "+4930123456",
                                          time: Self.time, expires: Self.time + 3600,
                                          digest: MD5.bytes(hex: "bcb300da051f608a03305d67e110fc16")!, lang: nil)
         for now in [Self.time - 30, Self.time, Self.time + 1800, Self.time + 3600] {
@@ -144,7 +164,7 @@ import Testing
     @Test func malformedCredentials() throws {
         func verify(_ user: String = "u", pass: String = String(repeating: "0", count: 32), time: String = "1700000000",
                     duration: String = "3600") -> Result<VerifiedVodiaLink, AuthError> {
-            let link = VodiaLink(destination: "2001", number: .internalExtension("2001"),
+            let link = VodiaLink(destination: "2001",
                                  credentials: .init(user: user, pass: pass, time: time, duration: duration))
             return verifier.verify(link, secret: Self.secret, now: Self.time)
         }
@@ -159,7 +179,7 @@ import Testing
         for pass in ["MD5HASH", String(repeating: "0", count: 31), String(repeating: "g", count: 32), String(repeating: "0", count: 40)] {
             #expect(verify(pass: pass) == .failure(.malformed("link pass is not an MD5 hex digest")), "\(pass)")
         }
-        let bare = VodiaLink(destination: "2001", number: .internalExtension("2001"))
+        let bare = VodiaLink(destination: "2001")
         #expect(verifier.verify(bare, secret: Self.secret, now: Self.time) == .failure(.missingCredential))
     }
 
@@ -180,7 +200,8 @@ import Testing
         let minted = try ExternalTool.python(script, [Self.user, "link-secret-alice", "030 123456", "1700000000", "600"])
         let fromPython = try link(minted)
         #expect(fromPython.destination == "030 123456")
-        #expect(verifier.verify(fromPython, secret: Self.secret, now: Self.time + 10).map(\.number) == .success(.external("+4930123456")))
+        #expect(try verifier.verify(fromPython, secret: Self.secret, now: Self.time + 10).get().number(numbering: Plans.germany)
+                == .success(.external("+4930123456")))
     }
 
     // MARK: single use

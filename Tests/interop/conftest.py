@@ -10,6 +10,7 @@ import ssl
 import struct
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,35 @@ class Gateway:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def metric(gateway, name) -> float:
+    """The value of one sample of the gateway's /metrics (a full name with labels), 0 when absent."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def eventually(read, check=bool, seconds=5.0, what="the condition"):
+    """Polls `read()` every 50 ms until `check` holds for its value, and returns that value; fails
+    with the last value read when `seconds` pass. For what the gateway publishes a little later
+    (its loops publish metrics every 250 ms) instead of a fixed sleep."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if check(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: still {value!r} after {seconds} s")
+        time.sleep(0.05)
+
+
+def wait_metric(gateway, name, expected, seconds=5.0) -> float:
+    """Waits until the metric `name` equals `expected` exactly."""
+    return eventually(lambda: metric(gateway, name), lambda value: value == expected, seconds, what=name)
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, make_certificate
-from test_agent import ADMIN_KEY, SSO_SECRET, admin, directory, eventually, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, metric, run
+from conftest import eventually, free_port, make_certificate, metric
+from test_agent import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
+from test_routes import SESSION_SECRET, run
 
 # Every placeholder of seeds/001, under the seed's own parameter names.
 QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$call_direction_as_int>"

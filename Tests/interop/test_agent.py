@@ -4,7 +4,6 @@ calls with hold, mute and both transfers, two tabs of one user, a cut connection
 with nothing lost, SSO tokens built with the openssl command, ringing acks, dial idempotency,
 autologout, expiry, and the admin API."""
 import asyncio
-import base64
 import json
 import socket
 import subprocess
@@ -15,7 +14,8 @@ import urllib.request
 
 import pytest
 
-from test_routes import SESSION_SECRET, client, closed_with, metric, refused_status, run, session_token
+from conftest import eventually, metric
+from test_routes import SESSION_SECRET, client, closed_with, refused_status, run, session_token
 
 SSO_SECRET = "agent-bar-sso-secret"
 ADMIN_KEY = "interop-admin-key-0123456789"
@@ -705,16 +705,6 @@ def status(gw):
     with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/status.json", timeout=5) as response:
         assert response.headers["Content-Type"] == "application/json"
         return json.loads(response.read())
-
-
-def eventually(read, check, seconds=3):
-    """`read()` until `check` holds of it (metrics are published at the loops' ticks)."""
-    deadline = time.time() + seconds
-    while True:
-        value = read()
-        if check(value) or time.time() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def test_status_json_counts_sessions_agents_calls_and_backend_health(agent_gateway):

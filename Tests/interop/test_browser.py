@@ -1,14 +1,11 @@
 """Headless Chromium (Debian's `chromium`) against the gateway's wss echo, driven through the
 DevTools protocol with the test's own WebSocket client (no npm, no driver)."""
 import json
-import os
 
-import pytest
 
-from devtools import CHROMIUM, Chromium, spki_sha256
+from devtools import Chromium, spki_sha256
 from test_tls_peers import generated_certificate
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
 
 ECHO_SCRIPT = """

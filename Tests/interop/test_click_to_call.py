@@ -9,8 +9,9 @@ import urllib.parse
 
 import pytest
 
-from test_agent import ADMIN_KEY, SESSION_SECRET, admin, eventually, ready_tab
-from test_routes import metric, run
+from conftest import eventually, metric
+from test_agent import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
+from test_routes import run
 
 SERVER_KEY = "oktell-server-key-0123456789"
 ALICE_KEY = "alice-crm-key-0123456789abcdef"

@@ -5,7 +5,6 @@ the agents who called it, with the logo and the style sheet, embedded in a frame
 origin as a desktop client would. Screenshots of every state go to
 $CALLGATE_ARTIFACTS/browser (default .build/artifacts/browser), named lastcaller-*."""
 import base64
-import os
 import shutil
 import time
 import urllib.parse
@@ -13,12 +12,11 @@ import urllib.parse
 import pytest
 
 from conftest import ROOT
-from devtools import CHROMIUM, Chromium
+from devtools import Chromium
 from test_agent import CALLER
 from test_last_callers import (DAY, NOBODY_CALLED, asyncio_run, call_out, lc_gateway, ready_tab,  # noqa: F401 (fixture)
                                widget, widget_token)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
 PUBLIC = ROOT / "public"
 PLACEHOLDER = "$(callerId)"

@@ -12,13 +12,11 @@ import time
 import urllib.parse
 import urllib.request
 
-import pytest
 
-from devtools import CHROMIUM, Page
+from devtools import Page
 from test_agent import admin
 from test_operator_browser import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 ALICE_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo link secret
 POPUP = (320, 480)

@@ -8,10 +8,10 @@ import os
 import re
 import socket
 import ssl
-import time
-from pathlib import Path
 
 import pytest
+
+from conftest import eventually, metric
 
 SECRET = b"TOP-SECRET-do-not-serve-7f3a9c"
 
@@ -62,20 +62,9 @@ def request(gw, target, method="GET", headers=None, tls=False) -> Response:
     return Response(exchange(gw, "\r\n".join(lines).encode("latin-1"), tls=tls))
 
 
-def metric(gw, key):
-    body = request(gw, "/metrics").body.decode()
-    found = re.search(rf"^{re.escape(key)} (\d+)$", body, re.M)
-    return int(found.group(1)) if found else 0
-
-
 def eventually_metric(gw, key, at_least):
     """Metrics are published at the loop's tick (250 ms)."""
-    deadline = time.time() + 3
-    while time.time() < deadline:
-        if metric(gw, key) >= at_least:
-            return True
-        time.sleep(0.1)
-    return metric(gw, key) >= at_least
+    return eventually(lambda: metric(gw, key), lambda value: value >= at_least, what=key) >= at_least
 
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489") + os.urandom(64)

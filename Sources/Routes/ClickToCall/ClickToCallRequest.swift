@@ -1,7 +1,8 @@
 /// A click-to-call HTTP request in any dialect of seeds/001 and seeds/002, parsed into one
-/// `Dial`. Pure: the gateway authenticates it (`dialect.authentication`, `apiKey`), resolves
-/// `dial.agent` to a user, dedups it (`DialDedupKey`), delivers `dial.params(dialect:)` and
-/// answers with `ClickToCallReply`.
+/// `Dial`. Pure: the gateway reads the `ClickToCallQuery` first and authenticates it
+/// (`dialect.authentication`, `apiKey`), then reads this from it, resolves `dial.agent` to a
+/// user, dedups it (`DialDedupKey`), delivers `dial.params(dialect:)` and answers with
+/// `ClickToCallReply`.
 ///
 /// Rules common to the dialects:
 /// - The dialect comes from the path (`ClickToCallDialect(path:query:)`); another path is
@@ -44,27 +45,15 @@ public struct ClickToCallRequest: Hashable, Sendable {
         self.apiKey = apiKey
     }
 
-    /// Parses one request. `path` is the request target before `?` and `query` the raw text
-    /// after it (`HTTPRequestHead.path`, `.query`).
+    /// Parses one request: `ClickToCallQuery.parse`, then its `request(numbering:)`. The
+    /// gateway takes the two steps apart, to authenticate in between.
     public static func parse(method: String, path: String, query: String?, numbering: NumberPlan)
         -> Result<ClickToCallRequest, ClickToCallError> {
-        guard let dialect = ClickToCallDialect(path: path, query: query) else { return .failure(.notFound) }
-        guard method == "GET" else { return .failure(.methodNotAllowed(allowed: "GET")) }
-        let parameters: StrictQuery
-        switch StrictQuery.parse(query, allowed: dialect.parameters) {
-        case .success(let parsed): parameters = parsed
-        case .failure(.unknown(let name)): return .failure(.unknownParameter(name))
-        case .failure(.repeated(let name)): return .failure(.repeatedParameter(name))
-        case .failure(.undecodable), .failure(.tooLong): return .failure(.undecodableQuery)
-        }
-        let apiKey = dialect.takesKeyParameter ? parameters.value("key").flatMap { $0.isEmpty ? nil : $0 } : nil
-        return dial(dialect, path: path, parameters, numbering).map {
-            ClickToCallRequest(dialect: dialect, dial: $0, apiKey: apiKey)
-        }
+        ClickToCallQuery.parse(method: method, path: path, query: query).flatMap { $0.request(numbering: numbering) }
     }
 
-    private static func dial(_ dialect: ClickToCallDialect, path: String, _ parameters: StrictQuery,
-                             _ numbering: NumberPlan) -> Result<Dial, ClickToCallError> {
+    static func dial(_ dialect: ClickToCallDialect, path: String, _ parameters: StrictQuery,
+                     _ numbering: NumberPlan) -> Result<Dial, ClickToCallError> {
         switch dialect {
         case .oktellClient, .snom:
             return requesterDial(parameters.phoneNumber("number"), parameter: "number", numbering)
@@ -143,7 +132,7 @@ public struct ClickToCallRequest: Hashable, Sendable {
 
     private static func classify(_ number: String?, parameter: String, _ numbering: NumberPlan)
         -> Result<DialNumber, ClickToCallError> {
-        guard let number, number.unicodeScalars.contains(where: { $0 != " " && $0 != "\t" && $0 != "\u{A0}" }) else {
+        guard let number, !NumberPlan.isBlank(number) else {
             return .failure(.missingNumber(parameter: parameter))
         }
         return numbering.classify(number)

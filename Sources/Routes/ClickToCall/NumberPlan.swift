@@ -68,9 +68,14 @@ public struct NumberPlan: Sendable {
             && isInternalExtension(number)
     }
 
+    /// Whether `number` has nothing but spaces, tabs and U+00A0 (`missingNumber`). Needs no plan.
+    public static func isBlank(_ number: String) -> Bool {
+        !number.unicodeScalars.contains(where: { !isSpace($0) })
+    }
+
     /// The rules in the type's comment.
     public func classify(_ number: String) -> Result<DialNumber, ClickToCallError> {
-        guard number.unicodeScalars.contains(where: { !Self.isSpace($0) }) else {
+        guard !Self.isBlank(number) else {
             return .failure(.missingNumber(parameter: "number"))
         }
         guard number.unicodeScalars.count <= Self.maxNumberLength else { return .failure(.numberTooLong) }

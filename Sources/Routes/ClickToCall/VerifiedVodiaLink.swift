@@ -4,8 +4,6 @@ public struct VerifiedVodiaLink: Hashable, Sendable {
     public let user: String
     /// `destnumber` as covered by the hash: the only number the link authorises.
     public let destination: String
-    /// `destination` classified, for the dial.
-    public let number: DialNumber
     /// The link's `time`, Unix seconds.
     public let time: Int64
     /// The last second the link is valid: `time + duration`.
@@ -13,4 +11,11 @@ public struct VerifiedVodiaLink: Hashable, Sendable {
     /// The 16-byte MD5 from `pass`: the link's identity for `VodiaReplayGuard`.
     public let digest: [UInt8]
     public let lang: String?
+
+    /// `destination` read with the number plan (`NumberPlan.classify`): what the popup dials.
+    public func number(numbering: NumberPlan) -> Result<DialNumber, ClickToCallError> {
+        numbering.classify(destination).mapError { error in
+            error == .missingNumber(parameter: "number") ? .missingNumber(parameter: "destnumber") : error
+        }
+    }
 }

@@ -3,10 +3,12 @@
 ///
 ///     makecall.htm?destnumber=1234567890&user=USER&pass=MD5HASH&time=T&duration=D&lang=en
 ///
-/// `parse` checks the shape only: `destnumber` is required and must be a number
-/// (`NumberPlan.classify`); `user`, `pass`, `time` and `duration` come all together or not at
-/// all; `lang` is an optional language tag; anything else is `unknownParameter`. The
-/// credentials are checked by `VodiaLinkVerifier`; without them the popup asks for a login.
+/// `parse` checks the shape only: `destnumber` is required and not blank; `user`, `pass`,
+/// `time` and `duration` come all together or not at all; `lang` is an optional language tag;
+/// anything else is `unknownParameter`. The credentials are checked by `VodiaLinkVerifier`;
+/// without them the popup asks for a login. The number is read with the number plan only after
+/// that (`VerifiedVodiaLink.number(numbering:)`), so that a link whose credentials fail tells
+/// nothing about which extensions exist (issue 18).
 public struct VodiaLink: Hashable, Sendable {
     /// The credentials of a pre-authenticated link, as text, exactly as decoded from the query
     /// (the MD5 covers these texts; `VodiaLinkVerifier` checks their syntax).
@@ -26,22 +28,19 @@ public struct VodiaLink: Hashable, Sendable {
 
     /// `destnumber` as decoded (a raw leading `+` kept): the text the MD5 covers.
     public var destination: String
-    /// `destination` classified: what the popup dials.
-    public var number: DialNumber
     public var credentials: Credentials?
     /// `lang`: 2–8 ASCII letters, optionally `-` and 2–8 letters or digits (`en`, `de`, `pt-BR`).
     public var lang: String?
 
     public static let parameters: Set<String> = ["destnumber", "user", "pass", "time", "duration", "lang", "_"]
 
-    public init(destination: String, number: DialNumber, credentials: Credentials? = nil, lang: String? = nil) {
+    public init(destination: String, credentials: Credentials? = nil, lang: String? = nil) {
         self.destination = destination
-        self.number = number
         self.credentials = credentials
         self.lang = lang
     }
 
-    public static func parse(query: String?, numbering: NumberPlan) -> Result<VodiaLink, ClickToCallError> {
+    public static func parse(query: String?) -> Result<VodiaLink, ClickToCallError> {
         let parameters: StrictQuery
         switch StrictQuery.parse(query, allowed: Self.parameters) {
         case .success(let parsed): parameters = parsed
@@ -49,14 +48,8 @@ public struct VodiaLink: Hashable, Sendable {
         case .failure(.repeated(let name)): return .failure(.repeatedParameter(name))
         case .failure(.undecodable), .failure(.tooLong): return .failure(.undecodableQuery)
         }
-        guard let destination = parameters.phoneNumber("destnumber"), !destination.isEmpty else {
+        guard let destination = parameters.phoneNumber("destnumber"), !NumberPlan.isBlank(destination) else {
             return .failure(.missingNumber(parameter: "destnumber"))
-        }
-        let number: DialNumber
-        switch numbering.classify(destination) {
-        case .success(let classified): number = classified
-        case .failure(.missingNumber): return .failure(.missingNumber(parameter: "destnumber"))
-        case .failure(let error): return .failure(error)
         }
 
         let names = ["user", "pass", "time", "duration"]
@@ -73,7 +66,7 @@ public struct VodiaLink: Hashable, Sendable {
         if let lang, !isLanguageTag(lang) {
             return .failure(.invalidParameter(name: "lang", expected: "a language tag such as en or de"))
         }
-        return .success(VodiaLink(destination: destination, number: number, credentials: credentials, lang: lang))
+        return .success(VodiaLink(destination: destination, credentials: credentials, lang: lang))
     }
 
     private static func isLanguageTag(_ text: String) -> Bool {

@@ -56,7 +56,7 @@ public struct VodiaLinkVerifier: Sendable {
         }
         guard now >= time - clockSkewSeconds else { return .failure(.notYetValid) }
         guard now <= time + duration else { return .failure(.expired) }
-        return .success(VerifiedVodiaLink(user: credentials.user, destination: link.destination, number: link.number,
+        return .success(VerifiedVodiaLink(user: credentials.user, destination: link.destination,
                                           time: time, expires: time + duration, digest: pass, lang: link.lang))
     }
 

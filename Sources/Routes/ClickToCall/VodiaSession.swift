@@ -40,9 +40,10 @@ public struct VodiaSession: Hashable, Sendable {
         self.number = String(number)
     }
 
-    /// The claims of the token for `link`, issued at `issued`, valid until the link's end.
-    public static func claims(for link: VerifiedVodiaLink, user: String, issued: Int64) -> SessionClaims {
-        SessionClaims(user: user, provider: providerPrefix + link.number.text, scope: scope, issued: issued, expires: link.expires)
+    /// The claims of the token for `link`, which dials `number` (`VerifiedVodiaLink.number`),
+    /// issued at `issued`, valid until the link's end.
+    public static func claims(for link: VerifiedVodiaLink, number: DialNumber, user: String, issued: Int64) -> SessionClaims {
+        SessionClaims(user: user, provider: providerPrefix + number.text, scope: scope, issued: issued, expires: link.expires)
     }
 
     /// Why `command` is refused in this session (an agent-protocol error kind, code

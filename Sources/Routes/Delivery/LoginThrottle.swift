@@ -1,12 +1,15 @@
-/// Failed logins per key (a user name, a client address): once `maxFailures` failures fall
-/// inside `windowMilliseconds` of the key's first counted failure, the key is blocked until that
-/// window passes (`loginError` code 5, docs/agent-protocol.md §5.1). A failure after the window
-/// starts a new one. A fixed window per key: `isBlocked`, `recordSuccess` O(1),
-/// `recordFailure` amortised O(1).
+/// Password attempts per key (a user name, a client address), counted when they **start**:
+/// `begin` counts an attempt before its password is checked, so attempts in flight count as
+/// failures and a parallel batch cannot outrun the limit (issue 18). Once `maxFailures` attempts
+/// fall inside `windowMilliseconds` of the key's first counted one, the key is blocked until
+/// that window passes (`loginError` code 5, docs/agent-protocol.md §5.1). An attempt whose
+/// password was right is taken back (`refund`) or wipes the key (`forget`); a wrong one stays
+/// counted. A count after the window starts a new one. A fixed window per key: `isBlocked`,
+/// `refund`, `forget` O(1), `begin` amortised O(1).
 ///
 /// Bounded by `capacity` keys: beyond it the key whose window started first is forgotten, even
 /// when blocked. So a flood of distinct keys can unblock one; size `capacity` above the keys one
-/// window sees, and throttle by address as well as by user.
+/// window sees, and throttle by address as well as by user (`LoginLimiter`).
 public struct LoginThrottle: Sendable {
     public let maxFailures: Int
     public let windowMilliseconds: UInt64
@@ -28,8 +31,8 @@ public struct LoginThrottle: Sendable {
     /// How many keys are kept (including expired ones not yet dropped).
     public var count: Int { records.count }
 
-    /// Whether `key` has `maxFailures` failures in a window still running at `now`. A key whose
-    /// window has passed is forgotten.
+    /// Whether `key` has `maxFailures` attempts counted in a window still running at `now`. A key
+    /// whose window has passed is forgotten.
     public mutating func isBlocked(_ key: String, now: UInt64) -> Bool {
         guard let record = records[key] else { return false }
         guard isRunning(record, now: now) else {
@@ -39,8 +42,16 @@ public struct LoginThrottle: Sendable {
         return record.failures >= maxFailures
     }
 
-    /// Counts a failed login for `key` at `now`, in its running window or in a new one starting
-    /// at `now`.
+    /// An attempt for `key` starting at `now`: counted (true), unless the key is blocked (false,
+    /// nothing counted).
+    public mutating func begin(_ key: String, now: UInt64) -> Bool {
+        guard !isBlocked(key, now: now) else { return false }
+        recordFailure(key, now: now)
+        return true
+    }
+
+    /// Counts a failed attempt for `key` at `now`, in its running window or in a new one starting
+    /// at `now`, whether or not the key is blocked.
     public mutating func recordFailure(_ key: String, now: UInt64) {
         dropStale(now: now)
         if var record = records[key], isRunning(record, now: now) {
@@ -63,8 +74,16 @@ public struct LoginThrottle: Sendable {
         }
     }
 
-    /// A successful login: forgets `key`'s failures.
-    public mutating func recordSuccess(_ key: String) {
+    /// An attempt `begin` counted at `begunAt` had the right password: it no longer counts. Only
+    /// in the window it was counted in (a window started after it does not hold it).
+    public mutating func refund(_ key: String, begunAt: UInt64) {
+        guard var record = records[key], record.started <= begunAt, record.failures > 0 else { return }
+        record.failures -= 1
+        records[key] = record
+    }
+
+    /// Forgets every attempt of `key` (a user who proved the password).
+    public mutating func forget(_ key: String) {
         records[key] = nil
     }
 

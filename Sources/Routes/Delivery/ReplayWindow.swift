@@ -1,6 +1,8 @@
 /// One user's numbered per-user events, kept for `attach` (docs/agent-protocol.md §4): each
 /// event gets the user's next `seq` (1 for the first, +1 after, never reused) and stays in the
-/// window until `capacity` newer ones arrive or it is older than `maxAgeMilliseconds`.
+/// window until `capacity` newer ones arrive, the newer ones' bytes with its own pass `maxBytes`,
+/// or it is older than `maxAgeMilliseconds`. So one user pins at most `maxBytes` of events,
+/// however large they are (issue 18); an event larger than `maxBytes` is delivered but not kept.
 ///
 /// A ring buffer: `append` is amortised O(1) whatever the eviction, `replay` is O(k) for the k
 /// events it returns. The kept events are always the consecutive numbers ending at `lastSeq`.
@@ -32,14 +34,19 @@ public struct ReplayWindow: Sendable {
     }
 
     public let capacity: Int
+    public let maxBytes: Int
     public let maxAgeMilliseconds: UInt64
     /// The last number given; 0 before the first (or the `lastSeq` the window started from).
     public private(set) var lastSeq: UInt64
+    /// The kept events' `bytes`, summed; never above `maxBytes`.
+    public private(set) var bytes = 0
     private var entries: RingBuffer<Entry>
 
-    public init(capacity: Int, maxAgeMilliseconds: UInt64, lastSeq: UInt64 = 0) {
+    public init(capacity: Int, maxBytes: Int = .max, maxAgeMilliseconds: UInt64, lastSeq: UInt64 = 0) {
         precondition(capacity >= 1, "ReplayWindow needs room for at least one event")
+        precondition(maxBytes >= 0, "ReplayWindow needs a non-negative byte bound")
         self.capacity = capacity
+        self.maxBytes = maxBytes
         self.maxAgeMilliseconds = maxAgeMilliseconds
         self.lastSeq = lastSeq
         self.entries = RingBuffer(maximumCapacity: capacity)
@@ -49,14 +56,17 @@ public struct ReplayWindow: Sendable {
     public var count: Int { entries.count }
 
     /// Numbers the next event `lastSeq + 1` (§4), encodes it with `encode(seq)`, keeps it and
-    /// returns it. Drops the oldest event past `capacity`, and those older than
-    /// `maxAgeMilliseconds` (as `replay` would). Amortised O(1).
+    /// returns it. Drops the oldest events past `capacity` or `maxBytes` (the new one too, when
+    /// it alone is larger), and those older than `maxAgeMilliseconds` (as `replay` would).
+    /// Amortised O(1).
     public mutating func append(now: UInt64, _ encode: (UInt64) -> [UInt8]) -> Entry {
         dropExpired(now: now)
         lastSeq += 1
         let entry = Entry(seq: lastSeq, bytes: encode(lastSeq), recorded: now)
-        if entries.count == capacity { entries.removeFirst() }
+        if entries.count == capacity { dropOldest() }
         entries.append(entry)
+        bytes += entry.bytes.count
+        while bytes > maxBytes { dropOldest() }
         return entry
     }
 
@@ -78,7 +88,11 @@ public struct ReplayWindow: Sendable {
     /// `now`. Amortised O(1): each event is dropped once.
     private mutating func dropExpired(now: UInt64) {
         while let oldest = entries.first, now > oldest.recorded, now - oldest.recorded > maxAgeMilliseconds {
-            entries.removeFirst()
+            dropOldest()
         }
+    }
+
+    private mutating func dropOldest() {
+        bytes -= entries.removeFirst().bytes.count
     }
 }

@@ -1,0 +1,47 @@
+"""SIGTERM as a load balancer sees it (docs/config.md, "Endpoints"): while the gateway drains, it
+keeps answering probes, `/readyz` says 503 `draining`, `/healthz` stays 200, a new upgrade gets 503
+with `Retry-After`, and every open WebSocket has been told 1001."""
+import signal
+import socket
+import time
+
+from conftest import WebSocket
+
+
+def get(gateway, path):
+    """(status, body) of one plain GET with `Connection: close`."""
+    with socket.create_connection(("127.0.0.1", gateway.http_port), timeout=5) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := sock.recv(4096):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split()[1]), head.decode(), body.decode()
+
+
+def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_the_grace_ends(start_gateway):
+    gateway = start_gateway(config={"shutdownGraceMilliseconds": 3000})
+    assert get(gateway, "/readyz")[::2] == (200, "ready\n")
+    # A WebSocket that will not answer the close: the drain lasts the whole grace period.
+    lingering = socket.create_connection(("127.0.0.1", gateway.http_port))
+    ws = WebSocket(lingering)
+    ws.echo(b"before the drain")
+    signaled = time.monotonic()
+    gateway.signal(signal.SIGTERM)
+    opcode, payload = ws.receive()
+    assert opcode == 0x8 and int.from_bytes(payload[:2], "big") == 1001, (opcode, payload)
+
+    status, _, body = get(gateway, "/readyz")
+    assert (status, body) == (503, "draining\n")
+    assert get(gateway, "/healthz")[::2] == (200, "ok\n")
+    with socket.create_connection(("127.0.0.1", gateway.http_port), timeout=5) as sock:
+        sock.sendall(b"GET /echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        refused = sock.recv(4096)
+    assert refused.startswith(b"HTTP/1.1 503") and b"Retry-After: 1\r\n" in refused, refused
+    assert time.monotonic() - signaled < 2.5, "the probes must be answered within the grace period"
+
+    assert gateway.process.wait(timeout=10) == 0
+    assert time.monotonic() - signaled >= 2.5, "the gateway waited for the lingering WebSocket"
+    assert "shutting_down" in gateway.log
+    lingering.close()
