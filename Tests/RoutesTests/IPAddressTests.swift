@@ -15,7 +15,12 @@ import Testing
         } else {
             return nil
         }
-        return String(cString: buffer)
+        return cText(buffer)
+    }
+
+    /// A C string buffer as text.
+    static func cText(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     @Test func parsesAndPrintsAsInetPtonAndInetNtop() {
@@ -51,7 +56,7 @@ import Testing
             withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
             var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
-            #expect(address.description == String(cString: buffer))
+            #expect(address.description == Self.cText(buffer))
             #expect(IPAddress(address.description) == address)
         }
     }
