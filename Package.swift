@@ -7,8 +7,9 @@ let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
-        // The SIP reader as a library, for the fuzz target Fuzz/Targets/sip (docs/fuzzing.md).
+        // For the fuzz targets of Fuzz/ (docs/fuzzing.md); the executable does not change.
         .library(name: "SIP", targets: ["SIP"]),
+        .library(name: "RedisProtocol", targets: ["RedisProtocol"]),
     ],
     targets: [
         .systemLibrary(
@@ -36,17 +37,21 @@ let package = Package(
         // pure, no dependencies, bounded by SIPLimits.
         .target(name: "SIP"),
         .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL", "SIP"]),
+        // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
+        // clocks or threads.
+        .target(name: "RedisProtocol"),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
         .target(name: "Switchboard", dependencies: ["Routes", "SIP"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming", "SIP"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "CLinux"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

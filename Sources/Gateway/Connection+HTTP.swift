@@ -67,6 +67,7 @@ extension Connection {
     /// echo paths; then come the routes, the admin API, click-to-call (docs/click-to-call.md),
     /// and the static files for every other path.
     private func handleRequest(_ head: HTTPRequestHead) {
+        guard adoptForwardedClient(head) else { return }
         // A request body we do not read would be taken for the next request: answer, then close.
         let keepAlive = head.keepAlive && head.bodyFraming == .none
         let path = head.path

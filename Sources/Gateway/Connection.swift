@@ -10,7 +10,7 @@ import WSFraming
 /// rules live in WSFraming; this class reads, writes, keeps time and performs the actions
 /// those rules return. The HTTP phase is in `Connection+HTTP.swift`, the WebSocket phase in
 /// `Connection+WebSocket.swift`.
-final class Connection: EventHandler, TimedHandler {
+final class Connection: EventHandler, TimedHandler, DeferredFlushing {
     enum Phase {
         /// Client role: the TCP connect is in progress.
         case connecting
@@ -34,8 +34,17 @@ final class Connection: EventHandler, TimedHandler {
     unowned let loop: EventLoop
     let context: ServerContext
     let role: Role
-    /// The peer's numeric address (logs, and the per-address cap for accepted connections).
-    let peerHost: String
+    /// The client's numeric address as the gateway acts on it (logs, limits, throttles, the
+    /// workplace map, `trustedAddresses`, the session's `address`): the TCP peer, or the client a
+    /// trusted proxy names (`Connection+ClientAddress.swift`).
+    var peerHost: String
+    /// The connection's client before any per-request forwarding: the TCP peer, or the source
+    /// of its PROXY header.
+    var connectionHost: String
+    /// The address this connection's place in the per-address cap is counted under.
+    var limiterHost: String
+    /// Set on a PROXY protocol listener until the header has been read.
+    var proxyHeaderWait: ProxyHeaderWait?
     /// Accepted connections hold a place in the connection caps until they close.
     private let holdsLimiterPlace: Bool
     /// Admitted on the probe reserve beyond the caps (`limits.probeConnections`): health checks only.
@@ -117,6 +126,8 @@ final class Connection: EventHandler, TimedHandler {
         self.loop = loop
         self.context = context
         self.peerHost = peerHost
+        connectionHost = peerHost
+        limiterHost = peerHost
         self.role = role
         self.phase = phase
         self.interest = interest
@@ -179,12 +190,23 @@ final class Connection: EventHandler, TimedHandler {
             pingSentAt = nil
             loop.metrics.add(.bytesReceived, count)
             let received = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
-            if let tls { receiveSealed(received, tls) } else { process(received) }
+            receive(received)
             flush()
         } else if count == 0 {
             peerClosedInput()
         } else if errno != EAGAIN && errno != EINTR {
             terminate(reason: "read failed: errno \(errno)")
+        }
+    }
+
+    /// Bytes from the socket: a PROXY header first where one is awaited, then TLS or plaintext.
+    func receive(_ bytes: UnsafeMutableRawBufferPointer) {
+        if proxyHeaderWait != nil {
+            receiveProxyHeader(bytes)
+        } else if let tls {
+            receiveSealed(bytes, tls)
+        } else {
+            process(bytes)
         }
     }
 
@@ -346,7 +368,7 @@ final class Connection: EventHandler, TimedHandler {
         loop.removeTimed(self)
         loop.deregister(fd, self)
         close(fd)
-        if holdsLimiterPlace { context.limiter.release(peerHost, probe: forProbes) }
+        if holdsLimiterPlace { context.limiter.release(limiterHost, probe: forProbes) }
         inbound = nil
         encoder = nil
         let application = self.application

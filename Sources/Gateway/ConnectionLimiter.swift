@@ -4,6 +4,10 @@ import Synchronization
 /// one client address, and beyond both a small reserve for health probes (`probeAddresses`,
 /// `probeConnections`), so that a liveness probe does not fail during a connection flood.
 /// Shared by every loop; taken once per accept and released once per close.
+///
+/// A trusted proxy's connections are let past the per-address cap at accept (they carry many
+/// clients) and counted under the client's address once it is known (`move`), from the PROXY
+/// header or the request's `X-Forwarded-For`/`Forwarded` (docs/config.md, `proxy`).
 final class ConnectionLimiter: Sendable {
     enum Verdict {
         case admitted
@@ -36,13 +40,15 @@ final class ConnectionLimiter: Sendable {
         self.probeConnections = probeConnections
     }
 
-    func admit(_ host: String) -> Verdict {
+    /// Takes a place for a connection from `host`; `checkPerAddress` false admits a trusted
+    /// proxy whatever it already holds (it is still counted, and in the total).
+    func admit(_ host: String, checkPerAddress: Bool = true) -> Verdict {
         state.withLock { state in
             let fromHost = state.perAddress[host, default: 0]
             let refusal: Verdict
             if state.total >= maxConnections {
                 refusal = .overCapacity
-            } else if maxPerAddress > 0 && fromHost >= maxPerAddress {
+            } else if checkPerAddress && maxPerAddress > 0 && fromHost >= maxPerAddress {
                 refusal = .overPerAddress
             } else {
                 state.total += 1
@@ -63,10 +69,30 @@ final class ConnectionLimiter: Sendable {
                 return
             }
             state.total -= 1
-            let left = state.perAddress[host, default: 1] - 1
-            state.perAddress[host] = left > 0 ? left : nil
+            Self.remove(host, from: &state)
         }
     }
+
+    /// Moves one connection's place from `old` to `new` (the client behind a proxy); false, and
+    /// nothing moved, when `new` already holds its cap and `checkPerAddress` is set.
+    func move(from old: String, to new: String, checkPerAddress: Bool) -> Bool {
+        guard old != new else { return true }
+        return state.withLock { state in
+            let fromHost = state.perAddress[new, default: 0]
+            if checkPerAddress && maxPerAddress > 0 && fromHost >= maxPerAddress { return false }
+            Self.remove(old, from: &state)
+            state.perAddress[new] = fromHost + 1
+            return true
+        }
+    }
+
+    private static func remove(_ host: String, from state: inout State) {
+        let left = state.perAddress[host, default: 1] - 1
+        state.perAddress[host] = left > 0 ? left : nil
+    }
+
+    /// Connections counted under `host` (tests).
+    func count(_ host: String) -> Int { state.withLock { $0.perAddress[host, default: 0] } }
 
     /// Open accepted connections, the probe reserve's included.
     var total: Int { state.withLock { $0.total + $0.probes } }

@@ -11,6 +11,14 @@ class EventHandler: @unchecked Sendable {
     func handleEvents(_ events: UInt32) {}
 }
 
+/// Something that gathers writes during an iteration and sends them in one go at its end
+/// (`EventLoop.deferFlush`): a connection, a Redis link.
+protocol DeferredFlushing: AnyObject {
+    /// Set while it waits in the loop's list, so that it is listed once.
+    var flushDeferred: Bool { get set }
+    func flush()
+}
+
 /// Something an event loop visits on each timer tick (timeouts, pings).
 protocol TimedHandler: AnyObject {
     /// The handler's index in the loop's tick list, owned by the loop.
@@ -51,7 +59,7 @@ final class EventLoop: @unchecked Sendable {
     /// The client role's masking keys (upstream connections of this loop).
     var maskKeys = MaskKeySource()
     /// Connections to flush once this iteration's events are handled (`Connection.deferFlush`).
-    private var deferredFlushes: [Connection] = []
+    private var deferredFlushes: [any DeferredFlushing] = []
     /// Handlers deregistered during this iteration, released after it (see `deregister`).
     private var deregistered: [Unmanaged<EventHandler>] = []
 
@@ -175,7 +183,7 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    func deferFlush(_ connection: Connection) {
+    func deferFlush(_ connection: any DeferredFlushing) {
         deferredFlushes.append(connection)
     }
 

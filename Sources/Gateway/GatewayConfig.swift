@@ -41,6 +41,8 @@ struct GatewayConfig: Sendable {
     var lastCallers = LastCallersSettings()
     /// How `sip` routes read SIP messages.
     var sip = SIPSettings()
+    /// Load balancers in front: trusted proxies, PROXY protocol, forwarded headers.
+    var proxy = ProxySettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -126,6 +128,10 @@ extension GatewayConfig {
             try sip.apply(&section)
             try section.finish()
         }
+        if var section = try reader.section("proxy") {
+            try proxy.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("limits") {
             try limits.apply(&section)
             try section.finish()
@@ -177,6 +183,7 @@ extension GatewayConfig {
         if limits.requestLineBytes > limits.handshakeBytes {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
+        try proxy.validate(listeners: listen + tls.listen)
         try validateRoutes()
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Routes
 import TLSBridge
 import CLinux
 
@@ -10,14 +11,17 @@ final class Listener: EventHandler {
     let context: ServerContext
     /// Set for https/wss listeners.
     let tls: TLSContextHolder?
+    /// Whether connections start with a PROXY protocol header (`proxy.protocol`).
+    let proxyProtocol: ProxyProtocolMode
     /// Accepts per readiness event, so a flood of connects cannot starve established sockets.
     private let acceptBurst = 64
 
-    init(fd: Int32, loop: EventLoop, context: ServerContext, tls: TLSContextHolder?) {
+    init(fd: Int32, loop: EventLoop, context: ServerContext, tls: TLSContextHolder?, proxyProtocol: ProxyProtocolMode = .off) {
         self.fd = fd
         self.loop = loop
         self.context = context
         self.tls = tls
+        self.proxyProtocol = proxyProtocol
     }
 
     func start() { loop.register(fd, self, events: EPOLLIN.rawValue) }
@@ -49,7 +53,9 @@ final class Listener: EventHandler {
                 return
             }
             let host = SocketAddress(storage)?.host ?? "unknown"
-            let verdict = context.limiter.admit(host)
+            // A trusted proxy carries many clients: each is capped once its address is known.
+            let fromProxy = context.trustedProxies.contains(host: host)
+            let verdict = context.limiter.admit(host, checkPerAddress: !fromProxy)
             switch verdict {
             case .admitted, .admittedForProbes:
                 let forProbes = verdict == .admittedForProbes
@@ -57,6 +63,7 @@ final class Listener: EventHandler {
                 if forProbes { loop.metrics.add(.probeReserveConnections) }
                 Socket.setNoDelay(client)
                 let connection = Connection(accepted: client, loop: loop, context: context, peerHost: host, forProbes: forProbes)
+                if proxyProtocol != .off { connection.awaitProxyHeader(proxyProtocol) }
                 if let tls {
                     guard let engine = startTLS(client, host: host, forProbes: forProbes, tls) else { continue }
                     connection.tls = engine
@@ -93,13 +100,19 @@ final class Listener: EventHandler {
 
     /// Answers a connection over a cap with a canned response (best effort) and closes it.
     private func refuse(_ client: Int32, host: String, status: Int, counter: Counter, reason: String) {
-        loop.metrics.add(counter)
-        loop.metrics.httpResponse(status: status)
+        Self.refuse(client, host: host, status: status, counter: counter, reason: reason, metrics: loop.metrics)
+        close(client)
+    }
+
+    /// The canned answer to a connection over a cap, sent best effort (also used when a PROXY
+    /// header names a client over its cap); the caller closes the socket.
+    static func refuse(_ client: Int32, host: String, status: Int, counter: Counter, reason: String, metrics: LoopMetrics) {
+        metrics.add(counter)
+        metrics.httpResponse(status: status)
         Log.warning("connection_refused", ["peer": host, "status": "\(status)", "reason": reason])
         let phrase = status == 503 ? "Service Unavailable" : "Too Many Requests"
         let body = "connection limit reached (\(reason))\n"
         let response = "HTTP/1.1 \(status) \(phrase)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 5\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        close(client)
     }
 }

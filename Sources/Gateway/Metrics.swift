@@ -90,6 +90,9 @@ final class LoopMetrics: @unchecked Sendable {
     @inline(__always)
     func add(_ counter: Counter, _ amount: Int = 1) { counters[counter.rawValue] &+= amount }
 
+    /// A labelled counter whose key the caller built once (`name{label="value"}`).
+    func add(labelled key: String, _ amount: Int = 1) { labelled[key, default: 0] += amount }
+
     func httpResponse(status: Int) { labelled["callgate_http_responses_total{status=\"\(status)\"}", default: 0] += 1 }
     func closeSent(code: UInt16) { labelled["callgate_websocket_closes_sent_total{code=\"\(code)\"}", default: 0] += 1 }
     func closeReceived(code: UInt16?) {
@@ -117,6 +120,11 @@ final class LoopMetrics: @unchecked Sendable {
     func actionURL(_ outcome: ActionURLOutcome, target: String) {
         labelled["callgate_actionurl_requests_total{target=\"\(target)\",outcome=\"\(outcome.rawValue)\"}", default: 0] += 1
     }
+    /// PROXY protocol headers: `accepted`, or why one was refused (`ProxyProtocolMode.Refusal.label`).
+    func proxyHeader(_ outcome: String) { labelled["callgate_proxy_headers_total{outcome=\"\(outcome)\"}", default: 0] += 1 }
+    /// Requests from a trusted proxy whose `Forwarded`/`X-Forwarded-For` named the client
+    /// (`address`) or could not (`unknown`).
+    func forwardedClient(_ outcome: String) { labelled["callgate_forwarded_clients_total{outcome=\"\(outcome)\"}", default: 0] += 1 }
     func protocolError(_ kind: String) { labelled["callgate_websocket_protocol_errors_total{kind=\"\(kind)\"}", default: 0] += 1 }
 
     /// Called by the loop on each tick.

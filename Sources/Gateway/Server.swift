@@ -46,7 +46,8 @@ final class Server: @unchecked Sendable {
         for loop in loops {
             let fd = try Socket.listen(on: address, backlog: 4096)
             if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
-            listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context, tls: tls))
+            listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context, tls: tls,
+                                                  proxyProtocol: context.config.proxy.mode(forListener: text)))
         }
         return address
     }

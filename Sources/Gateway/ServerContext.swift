@@ -14,6 +14,8 @@ final class ServerContext: Sendable {
     let webSocketLimits: WebSocketLimits
     let echoPaths: Set<String>
     let limiter: ConnectionLimiter
+    /// `proxy.trustedProxies`: the peers whose PROXY headers and forwarded fields are believed.
+    let trustedProxies: TrustedProxies
     /// Verifies the credentials of the authentication gate.
     let authenticator: Authenticator
     /// The upstream back ends by channel, resolved at start.
@@ -51,6 +53,7 @@ final class ServerContext: Sendable {
                                     maxPerAddress: config.limits.maxConnectionsPerAddress,
                                     probeAddresses: config.limits.probeAddresses,
                                     probeConnections: config.limits.probeConnections)
+        trustedProxies = config.proxy.trustedProxies
         authenticator = try Authenticator(settings: config.auth, stateDirectory: config.stateDirectory)
         upstreams = try UpstreamTarget.all(config)
         let directory = try Self.directory(config.agents)

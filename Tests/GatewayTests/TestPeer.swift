@@ -52,8 +52,19 @@ final class TestPeer: @unchecked Sendable {
     let fd: Int32
     private var buffered: [UInt8] = []
 
-    init(port: UInt16, receiveTimeoutSeconds: Int = 5) throws {
+    /// Connects to 127.0.0.1:`port`, from `source` (another loopback address, to look like a
+    /// different client) when given.
+    init(port: UInt16, receiveTimeoutSeconds: Int = 5, source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw Socket.SystemError(call: "bind \(source)", code: errno) }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

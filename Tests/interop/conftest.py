@@ -143,7 +143,10 @@ class WebSocket:
         self.head, self.rest = head.split(b"\r\n\r\n", 1)
         assert self.head.startswith(b"HTTP/1.1 101"), self.head
         accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
-        assert b"Sec-WebSocket-Accept: " + accept in self.head
+        # Field names are case-insensitive (RFC 9110 §5.1): HAProxy's HTTP mode lower-cases them.
+        fields = {name.strip().lower(): value.strip() for name, _, value in
+                  (line.partition(b":") for line in self.head.split(b"\r\n")[1:])}
+        assert fields.get(b"sec-websocket-accept") == accept, self.head
 
     def send(self, opcode: int, payload: bytes):
         mask = os.urandom(4)

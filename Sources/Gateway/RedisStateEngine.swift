@@ -1,0 +1,156 @@
+import Glibc
+import RedisProtocol
+
+/// The state engine on Redis (docs/cluster.md §3), shared by every gateway instance. A user's
+/// stream is two keys in one hash slot, after Centrifugo's Redis engine: a stream of events
+/// whose IDs are `<seq>-0`, and a meta hash with the `epoch` and the last `seq`. One Lua script
+/// appends (next seq, `XADD … MAXLEN ~`, `PUBLISH`), another reads after a seq, so that a
+/// reader never sees a seq without its event. Every method answers on the client's loop.
+final class RedisStateEngine: StateEngine, @unchecked Sendable {
+    let client: RedisClient
+    let settings: StateEngineSettings
+
+    init(client: RedisClient, settings: StateEngineSettings) {
+        self.client = client
+        self.settings = settings
+    }
+
+    /// The stream and meta keys of `user`, with the user in a hash tag (one cluster slot).
+    func keys(user: String) -> [String] {
+        ["\(settings.keyPrefix):{u:\(user)}:stream", "\(settings.keyPrefix):{u:\(user)}:meta"]
+    }
+
+    /// ARGV: event, capacity, stream TTL, meta TTL, channel (`''`: none), the epoch to start
+    /// when there is none, now (Unix ms). A new epoch starts an empty stream at seq 1: whatever
+    /// stream was left without its meta (evicted, expired) cannot be trusted. Returns `{epoch, seq}`.
+    static let appendScript = RedisScript("""
+        local epoch = redis.call('HGET', KEYS[2], 'epoch')
+        if not epoch then
+          epoch = ARGV[6]
+          redis.call('DEL', KEYS[1])
+          redis.call('HSET', KEYS[2], 'epoch', epoch, 'seq', 0)
+        end
+        local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+        redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 't', ARGV[7], 'd', ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        if ARGV[5] ~= '' then
+          redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. ARGV[1])
+        end
+        return {epoch, seq}
+        """)
+
+    /// ARGV: the tab's epoch, its last seq, the most events it may be behind (the capacity),
+    /// the oldest event time still valid (Unix ms). Returns `{1, epoch, seq, event…}` with every
+    /// event after the tab's seq, or `{0, epoch, seq}` when that cannot be complete: no meta (a
+    /// tab that has seen nothing gets `{1, '', 0}`), another epoch, a seq ahead of the stream's,
+    /// too far behind, an event below the stream's first entry (trimmed or expired), or too old.
+    static let readScript = RedisScript("""
+        local meta = redis.call('HMGET', KEYS[2], 'epoch', 'seq')
+        local epoch = meta[1]
+        if not epoch then
+          if ARGV[1] == '' and ARGV[2] == '0' then return {1, '', 0} end
+          return {0, '', 0}
+        end
+        local top = tonumber(meta[2])
+        local after = tonumber(ARGV[2])
+        if epoch ~= ARGV[1] or after > top or top - after > tonumber(ARGV[3]) then return {0, epoch, top} end
+        local result = {1, epoch, top}
+        if after == top then return result end
+        local entries = redis.call('XRANGE', KEYS[1], (after + 1) .. '-0', '+')
+        if #entries ~= top - after then return {0, epoch, top} end
+        local oldest = tonumber(ARGV[4])
+        for _, entry in ipairs(entries) do
+          local fields = entry[2]
+          if tonumber(fields[2]) < oldest then return {0, epoch, top} end
+          result[#result + 1] = fields[4]
+        end
+        return result
+        """)
+
+    /// A fixed window: the first `INCR` sets the expiry.
+    static let incrementScript = RedisScript("""
+        local count = redis.call('INCR', KEYS[1])
+        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return count
+        """)
+
+    func append(user: String, event: [UInt8], publishTo channel: String?,
+                completion: @escaping (Result<UserStreamPosition, StateEngineError>) -> Void) {
+        let arguments: [any RESPArgument] = [event, settings.streamCapacity, settings.streamMaxAgeMilliseconds,
+                                             settings.positionTTLMilliseconds, channel ?? "", Self.newEpoch(), Self.unixMilliseconds()]
+        client.evaluate(Self.appendScript, keys: keys(user: user), arguments: arguments) { result in
+            completion(Self.decode(result) { value in
+                guard let items = value.elements, items.count == 2, let epoch = items[0].string,
+                      let seq = items[1].integer, seq > 0 else { return nil }
+                return UserStreamPosition(epoch: epoch, seq: UInt64(seq))
+            })
+        }
+    }
+
+    func read(user: String, after position: UserStreamPosition,
+              completion: @escaping (Result<UserStreamRead, StateEngineError>) -> Void) {
+        let oldest = Self.unixMilliseconds() - Int64(settings.streamMaxAgeMilliseconds)
+        let arguments: [any RESPArgument] = [position.epoch, position.seq, settings.streamCapacity, oldest]
+        client.evaluate(Self.readScript, keys: keys(user: user), arguments: arguments) { result in
+            completion(Self.decode(result) { value in
+                guard let items = value.elements, items.count >= 3, let complete = items[0].integer,
+                      let epoch = items[1].string, let top = items[2].integer, top >= 0 else { return nil }
+                let now = UserStreamPosition(epoch: epoch, seq: UInt64(top))
+                guard complete == 1 else { return .incomplete(position: now) }
+                let payloads = items[3...].compactMap(\.bytes)
+                guard payloads.count == items.count - 3, UInt64(payloads.count) == now.seq - min(position.seq, now.seq) else { return nil }
+                let events = payloads.enumerated().map { UserStreamEvent(seq: position.seq + 1 + UInt64($0.offset), payload: $0.element) }
+                return .complete(events, position: now)
+            })
+        }
+    }
+
+    func claim(_ key: String, ttlMilliseconds: Int, completion: @escaping (Result<Bool, StateEngineError>) -> Void) {
+        client.send(RESPCommand("SET", "\(settings.keyPrefix):claim:\(key)", "1", "NX", "PX", ttlMilliseconds)) { result in
+            completion(Self.decode(result) { value in
+                switch value {
+                case .simpleString("OK"): true
+                case .null: false
+                default: nil
+                }
+            })
+        }
+    }
+
+    func increment(_ key: String, windowMilliseconds: Int, completion: @escaping (Result<Int, StateEngineError>) -> Void) {
+        client.evaluate(Self.incrementScript, keys: ["\(settings.keyPrefix):count:\(key)"], arguments: [windowMilliseconds]) { result in
+            completion(Self.decode(result) { value in
+                guard case .integer(let count) = value else { return nil }
+                return Int(count)
+            })
+        }
+    }
+
+    /// `SET … NX GET` (Redis 7.0): nil when ours was stored, else the one stored before.
+    func sharedSecret(_ name: String, candidate: [UInt8], completion: @escaping (Result<[UInt8], StateEngineError>) -> Void) {
+        client.send(RESPCommand("SET", "\(settings.keyPrefix):secret:\(name)", candidate, "NX", "GET")) { result in
+            completion(Self.decode(result) { value in value.isNull ? candidate : value.bytes })
+        }
+    }
+
+    private static func decode<T>(_ result: Result<RESPValue, RedisError>, _ shape: (RESPValue) -> T?) -> Result<T, StateEngineError> {
+        switch result {
+        case .failure(let error): return .failure(.redis(error))
+        case .success(let value):
+            guard let decoded = shape(value) else { return .failure(.unexpectedReply("\(value)".prefix(200).description)) }
+            return .success(decoded)
+        }
+    }
+
+    /// 16 random hex digits.
+    static func newEpoch() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    }
+
+    static func unixMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}

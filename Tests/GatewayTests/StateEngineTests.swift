@@ -1,0 +1,204 @@
+import Foundation
+import Glibc
+import Testing
+@testable import Gateway
+import RedisProtocol
+
+/// The state-engine seam: one contract, checked against `MemoryStateEngine` and against
+/// `RedisStateEngine` on a real `redis-server`; then what only Redis can lose (FLUSHALL, a
+/// trimmed stream, a flushed script cache).
+@Suite(.serialized) struct StateEngineTests {
+    /// An engine on a loop, with blocking calls for the test.
+    final class Harness: @unchecked Sendable {
+        let test = RedisTestLoop()
+        var engine: StateEngine!
+        var redis: RedisClient?
+        var server: RedisTestServer?
+        var published: [(channel: String, bytes: [UInt8])] = []
+        let name: String
+
+        init(redis: Bool, settings: StateEngineSettings) throws {
+            Log.minimumLevel = .error
+            name = redis ? "redis" : "memory"
+            if redis {
+                let server = try RedisTestServer()
+                let client = try RedisClient(settings: server.settings, name: "state", loop: test.loop)
+                test.sync { client.start() }
+                self.server = server
+                self.redis = client
+                engine = RedisStateEngine(client: client, settings: settings)
+                #expect(test.eventually { client.isReady })
+            } else {
+                let memory = MemoryStateEngine(settings: settings, now: MonotonicClock.nowMilliseconds)
+                memory.onPublish = { [unowned self] in self.published.append(($0, $1)) }
+                engine = memory
+            }
+        }
+
+        func stop() {
+            if let redis { test.sync { redis.stop() } }
+            test.stop()
+            server?.stop()
+        }
+
+        func call<T>(_ body: @escaping @Sendable (StateEngine, @escaping (Result<T, StateEngineError>) -> Void) -> Void) throws -> T {
+            let engine = self.engine!
+            guard let result: Result<T, StateEngineError> = test.wait(10, { finish in body(engine, finish) }) else {
+                throw StateEngineError.unexpectedReply("no answer within 10 s")
+            }
+            return try result.get()
+        }
+
+        func append(_ user: String, _ text: String, channel: String? = nil) throws -> UserStreamPosition {
+            try call { $0.append(user: user, event: Array(text.utf8), publishTo: channel, completion: $1) }
+        }
+
+        func read(_ user: String, after position: UserStreamPosition) throws -> UserStreamRead {
+            try call { $0.read(user: user, after: position, completion: $1) }
+        }
+    }
+
+    static func events(_ seqs: ClosedRange<UInt64>, _ prefix: String = "event") -> [UserStreamEvent] {
+        seqs.map { UserStreamEvent(seq: $0, payload: Array("\(prefix) \($0)".utf8)) }
+    }
+
+    @Test(arguments: [false, true]) func appendNumbersEventsAndReadReplaysAfterASeq(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        #expect(try harness.read("alice", after: .start) == .complete([], position: .start))
+        let positions = try (1...3).map { try harness.append("alice", "event \($0)") }
+        let epoch = positions[0].epoch
+        #expect(!epoch.isEmpty && positions.map(\.epoch) == [epoch, epoch, epoch] && positions.map(\.seq) == [1, 2, 3])
+        let end = UserStreamPosition(epoch: epoch, seq: 3)
+        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 1)) == .complete(Self.events(2...3), position: end))
+        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 0)) == .complete(Self.events(1...3), position: end))
+        #expect(try harness.read("alice", after: end) == .complete([], position: end))
+        // Another epoch, a seq the stream never gave, a tab that has seen nothing: a fresh state.
+        #expect(try harness.read("alice", after: UserStreamPosition(epoch: "old", seq: 1)) == .incomplete(position: end))
+        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 9)) == .incomplete(position: end))
+        #expect(try harness.read("alice", after: .start) == .incomplete(position: end))
+        // Users are apart.
+        #expect(try harness.append("bob", "event 1").seq == 1)
+        #expect(try harness.read("bob", after: .start) == .incomplete(position: UserStreamPosition(epoch: try harness.read("bob", after: .start).position.epoch, seq: 1)))
+    }
+
+    @Test(arguments: [false, true]) func aTabFurtherBehindThanTheCapacityIsIncomplete(redis: Bool) throws {
+        var settings = StateEngineSettings()
+        settings.streamCapacity = 5
+        let harness = try Harness(redis: redis, settings: settings)
+        defer { harness.stop() }
+        var last = UserStreamPosition.start
+        for index in 1...20 { last = try harness.append("carol", "event \(index)") }
+        #expect(try harness.read("carol", after: UserStreamPosition(epoch: last.epoch, seq: 14)) == .incomplete(position: last))
+        #expect(try harness.read("carol", after: UserStreamPosition(epoch: last.epoch, seq: 15)) == .complete(Self.events(16...20), position: last))
+    }
+
+    @Test(arguments: [false, true]) func eventsOlderThanTheMaximumAgeAreGone(redis: Bool) throws {
+        var settings = StateEngineSettings()
+        settings.streamMaxAgeMilliseconds = 300
+        let harness = try Harness(redis: redis, settings: settings)
+        defer { harness.stop() }
+        let first = try harness.append("dave", "event 1")
+        usleep(450_000)
+        let second = try harness.append("dave", "event 2")
+        #expect(try harness.read("dave", after: UserStreamPosition(epoch: first.epoch, seq: 0)) == .incomplete(position: second))
+        #expect(try harness.read("dave", after: first) == .complete(Self.events(2...2), position: second))
+    }
+
+    @Test(arguments: [false, true]) func claimsCountersAndSharedSecrets(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        #expect(try harness.call { $0.claim("dial:alice:key-1", ttlMilliseconds: 200, completion: $1) } == true)
+        #expect(try harness.call { $0.claim("dial:alice:key-1", ttlMilliseconds: 200, completion: $1) } == false)
+        #expect(try harness.call { $0.claim("dial:alice:key-2", ttlMilliseconds: 200, completion: $1) } == true)
+        usleep(300_000)
+        #expect(try harness.call { $0.claim("dial:alice:key-1", ttlMilliseconds: 200, completion: $1) } == true)
+
+        let counts = try (1...3).map { _ in try harness.call { $0.increment("login:user:alice", windowMilliseconds: 200, completion: $1) } }
+        #expect(counts == [1, 2, 3])
+        usleep(300_000)
+        #expect(try harness.call { $0.increment("login:user:alice", windowMilliseconds: 200, completion: $1) } == 1)
+
+        let first = try harness.call { $0.sharedSecret("session", candidate: [1, 2, 3], completion: $1) }
+        let second = try harness.call { $0.sharedSecret("session", candidate: [9, 9, 9], completion: $1) }
+        #expect(first == [1, 2, 3] && second == [1, 2, 3])
+    }
+
+    @Test(arguments: [false, true]) func appendPublishesTheEventWithItsPosition(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        var subscriber: RedisSubscriber?
+        if let server = harness.server {
+            let created = try RedisSubscriber(settings: server.settings, name: "events", loop: harness.test.loop)
+            harness.test.sync {
+                created.handler = { harness.published.append(($0.channel, $0.payload)) }
+                created.subscribe("user:erin")
+                created.start()
+            }
+            #expect(harness.test.eventually { created.confirmed == 1 })
+            subscriber = created
+        }
+        defer { if let subscriber { harness.test.sync { subscriber.stop() } } }
+        let position = try harness.append("erin", "ringing", channel: "user:erin")
+        #expect(harness.test.eventually { !harness.published.isEmpty })
+        let message = harness.test.sync { harness.published.first }
+        #expect(message?.channel == "user:erin")
+        #expect(message.flatMap { UserStreamPublication(bytes: $0.bytes) } == UserStreamPublication(position: position, payload: Array("ringing".utf8)))
+    }
+
+    // MARK: Redis only
+
+    @Test func afterFlushAllATabIsToldIncompleteAndANewEpochStartsAtOne() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings())
+        defer { harness.stop() }
+        let before = try (1...3).map { try harness.append("frank", "event \($0)") }.last!
+        #expect(try harness.server!.cli("FLUSHALL") == "OK")
+        #expect(try harness.read("frank", after: before) == .incomplete(position: .start))
+        let after = try harness.append("frank", "event 1")
+        #expect(after.seq == 1 && after.epoch != before.epoch)
+        #expect(try harness.read("frank", after: before) == .incomplete(position: after))
+        #expect(try harness.read("frank", after: UserStreamPosition(epoch: after.epoch, seq: 0)) == .complete(Self.events(1...1), position: after))
+    }
+
+    @Test func aSeqBelowTheStreamsFirstEntryIsIncomplete() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings())
+        defer { harness.stop() }
+        var last = UserStreamPosition.start
+        for index in 1...10 { last = try harness.append("grace", "event \(index)") }
+        // Trimmed behind the engine's back (an operator, or memory pressure with MAXLEN).
+        #expect(try harness.server!.cli("XTRIM", "callgate:{u:grace}:stream", "MAXLEN", "2") == "8")
+        #expect(try harness.read("grace", after: UserStreamPosition(epoch: last.epoch, seq: 7)) == .incomplete(position: last))
+        #expect(try harness.read("grace", after: UserStreamPosition(epoch: last.epoch, seq: 8)) == .complete(Self.events(9...10), position: last))
+        // The meta hash holds the epoch and the seq; the stream's IDs are the seqs.
+        #expect(try harness.server!.cli("HGET", "callgate:{u:grace}:meta", "seq") == "10")
+        #expect(try harness.server!.cli("XINFO", "STREAM", "callgate:{u:grace}:stream").contains("10-0"))
+    }
+
+    @Test func scriptsComeBackAfterTheServerForgetsThem() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings())
+        defer { harness.stop() }
+        let first = try harness.append("heidi", "event 1")
+        #expect(try harness.server!.cli("SCRIPT", "FLUSH") == "OK")
+        let second = try harness.append("heidi", "event 2")
+        #expect(second == UserStreamPosition(epoch: first.epoch, seq: 2))
+        harness.test.sync { harness.test.loop.metrics.publish() }
+        // Sent as source twice: at its first use on this server, and after the flush.
+        #expect(harness.test.loop.metrics.snapshot().labelled["callgate_redis_script_loads_total{client=\"state\"}"] == 2)
+    }
+
+    @Test func redisDownIsAnErrorNotALoss() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings())
+        defer { harness.stop() }
+        _ = try harness.append("ivan", "event 1")
+        harness.server!.stop()
+        #expect(throws: StateEngineError.self) { try harness.append("ivan", "event 2") }
+    }
+}
+
+extension UserStreamRead {
+    var position: UserStreamPosition {
+        switch self {
+        case .complete(_, let position), .incomplete(let position): position
+        }
+    }
+}
