@@ -1,14 +1,23 @@
 /*!
  * Callgate agent bar — operator.js
  *
- * The `window.ucsOperator` integration of the UCS agent bar (seeds/004), speaking Callgate's agent
- * protocol (docs/agent-protocol.md) on the `ws` channel and its call history on the `report`
- * channel. One dependency-free file: the page sets `window.ucsOperator = {config + callbacks}`,
- * includes this script, and the script adds the methods to that same object.
+ * The `window.ucsOperator` integration of the UCS agent bar (docs/compatibility.md §1), speaking
+ * Callgate's agent protocol (docs/agent-protocol.md) on the `ws` channel and its call history on
+ * the `report` channel. One dependency-free file: the page sets `window.ucsOperator = {config +
+ * callbacks}`, includes this script, and the script adds the methods to that same object.
  * Documentation: docs/operator.md.
+ *
+ * BUILT FILE: do not edit. The sources are public/src/operator/; `node tools/build-operator.mjs`
+ * makes this file from them.
  */
 (function () {
   'use strict';
+
+  // ---- public/src/operator/prelude.js
+  // The bundle's version, and its start on a page: nothing outside a browser, nothing on a
+  // second copy of the bundle, and `window.ucsOperator` (the page's config and callbacks, which the
+  // methods are added to) made if the page has none (docs/operator.md §1). The `return`s here
+  // leave the function the bundle is wrapped in (tools/build-operator.mjs).
 
   var OPERATOR_VERSION = '4.0.0-callgate.1';
   var PROTOCOL_VERSION = 1;
@@ -26,9 +35,10 @@
   }
   w.__callgateOperatorLoaded = true;
 
-  // ---------------------------------------------------------------------------------------------
-  // Configuration
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/config.js
+  // Configuration: seeds/004's config fields with their defaults (docs/operator.md §2), read
+  // from `window.ucsOperator` at the time of use; the methods' allowed states (agent-protocol.md
+  // §2.1); storage keys and timing constants.
 
   var DEFAULTS = {
     api: null,
@@ -115,9 +125,15 @@
   var REQUEST_TIMEOUT_MS = 30000;
   var HISTORY_DEBOUNCE_MS = 500;
 
-  // ---------------------------------------------------------------------------------------------
-  // Small utilities
-  // ---------------------------------------------------------------------------------------------
+  /** A positive number of milliseconds from the config, else the default. */
+  function cfgMs(name) {
+    var v = Number(cfg(name));
+    return isFinite(v) && v > 0 ? v : DEFAULTS[name];
+  }
+
+  // ---- public/src/operator/util.js
+  // Small utilities: time, random keys, storage that survives a browser without it, cookies,
+  // the page's URL, redaction of secrets for onDebug, calling the page's callbacks safely, errors.
 
   function now() { return Date.now(); }
 
@@ -250,534 +266,551 @@
     });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Texts (cs, en, de). Every string the agent sees comes from here.
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/texts/index.js
+  // The table of texts, one object per language (texts/en.js, texts/cs.js, texts/de.js).
 
-  var TEXTS = {
-    en: {
-      connOnline: 'Online',
-      connConnecting: 'Connecting…',
-      connReconnecting: 'Reconnecting…',
-      connStopped: 'Disconnected',
-      appName: 'Agent bar',
-      connecting: 'Connecting to the phone server…',
-      connectFailed: 'Cannot connect to the phone server.',
-      connectionLost: 'The connection to the phone server was lost.',
-      reconnecting: 'Connection lost. Reconnecting…',
-      reconnectingIn: 'Connection lost. Reconnecting in {s} s…',
-      reconnectNow: 'Reconnect now',
-      restored: 'Connection restored.',
-      restoring: 'Restoring your session…',
-      protocolMismatch: 'The phone server speaks an unsupported protocol version ({protocol}).',
-      username: 'User name',
-      password: 'Password',
-      remember: 'Remember me',
-      login: 'Log in',
-      loggingIn: 'Logging in…',
-      loginRequired: 'Enter your user name and password.',
-      loginErr1: 'Wrong user name or password.',
-      loginErr2: 'Single sign-on failed. Open the agent bar from your CRM again.',
-      loginErr3: 'You were logged out because you logged in somewhere else.',
-      loginErr4: 'This account is disabled or is not an agent account.',
-      loginErr5: 'Too many failed attempts. Wait a few minutes and try again.',
-      loginErr6: 'The phone system is unavailable. Try again later.',
-      loginErr7: 'Your session has expired. Please log in again.',
-      selectPhone: 'Select your phone',
-      phone: 'Phone',
-      identifier: 'Phone identifier',
-      identifierPlaceholder: 'e.g. web-alice or 10.0.0.7',
-      otherIdentifier: 'Other identifier…',
-      pair: 'Pair',
-      pairing: 'Pairing…',
-      withoutDevice: 'Logged in without a phone.',
-      pairPhone: 'Pair a phone',
-      deviceFound: 'Phone found',
-      useDevice: 'Use this phone',
-      chooseAnother: 'Choose another',
-      extension: 'ext. {n}',
-      deviceOtherTab: 'Your other tab is connecting this phone.',
-      continueHere: 'Continue here',
-      status: 'Status',
-      READY: 'Ready',
-      AUX: 'Not ready',
-      ACW: 'After-call work',
-      OFFLINE: 'Offline',
-      auxWith: 'Not ready · {reason}',
-      reason_unreachable: 'missed call',
-      dialNumber: 'Number to call',
-      dialPlaceholder: 'Number…',
-      call: 'Call',
-      dialAs: 'Dial as',
-      dialAuto: 'Automatic',
-      dialDirect: 'Direct call',
-      callState0: 'New',
-      callState1: 'Connecting',
-      callState2: 'Ringing',
-      callState3: 'Connected',
-      callState4: 'Ended',
-      callState5: 'On hold',
-      incoming: 'Incoming',
-      outgoing: 'Outgoing',
-      incomingCall: 'Incoming call',
-      lastCalledBy: 'last called by {name}',
-      outgoingCall: 'Outgoing call',
-      viaQueue: 'via {queue}',
-      answer: 'Answer',
-      hangup: 'Hang up',
-      decline: 'Decline',
-      hold: 'Hold',
-      unhold: 'Resume',
-      mute: 'Mute',
-      unmute: 'Unmute',
-      muted: 'Muted',
-      transfer: 'Transfer',
-      transferTo: 'Transfer to',
-      transferPlaceholder: 'Number or extension',
-      consult: 'Consult first',
-      blindTransfer: 'Transfer now',
-      finishTransfer: 'Complete transfer',
-      heldCall: 'On hold',
-      consultation: 'Consultation',
-      cause_1: 'Not ended',
-      cause0: 'Unknown',
-      cause1: 'Busy',
-      cause2: 'Invalid number',
-      cause3: 'Caller hung up',
-      cause4: 'Called party hung up',
-      causeAgent: 'You hung up',
-      causeCustomer: 'The customer hung up',
-      cause5: 'Rejected',
-      cause6: 'Unavailable',
-      cause7: 'Picked up',
-      cause8: 'Transferred',
-      callEnded: 'Call ended: {cause}',
-      queues: 'Queues',
-      queueServing: 'Serving',
-      queuePaused: 'Paused',
-      queueIncoming: 'Incoming',
-      queueOutgoing: 'Outgoing',
-      noQueues: 'You are not a member of any queue.',
-      waitingCallers: 'Waiting callers',
-      waitingCount: '{n} waiting',
-      waitingTitle: 'Callers are waiting',
-      waitingBody: '{n} caller(s) waiting in your queues.',
-      history: 'Call history',
-      historyFilter: 'Search number or name',
-      allCalls: 'All calls',
-      historyLoading: 'Loading…',
-      historyEmpty: 'No calls found.',
-      historyCount: '{n} of {total} calls',
-      historyError: 'Call history is unavailable: {reason}',
-      historyUnreachable: 'the report service cannot be reached',
-      historyRefused: 'access was refused',
-      historyTimeout: 'the report service did not answer',
-      historyNoSession: 'log in first',
-      retryIn: 'Retrying in {s} s.',
-      retry: 'Retry',
-      dialThis: 'Call {number}',
-      menu: 'Menu',
-      settings: 'Settings',
-      ringingSound: 'Ringing sound',
-      sound_default: 'Classic',
-      sound_christmas: 'Christmas',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Quest',
-      sound_rush: 'Rush',
-      test: 'Test',
-      stopTest: 'Stop',
-      changeDevice: 'Change phone',
-      logout: 'Log out',
-      language: 'Language',
-      accountCode: 'Call reason',
-      accountCodeFor: 'Reason for the call with {number}',
-      accountCodeSaved: 'Call reason saved.',
-      noCallReasons: 'No call reasons are defined.',
-      skip: 'Skip',
-      close: 'Close',
-      dismiss: 'Dismiss',
-      notifications: 'Notifications',
-      tabs: '{n} tabs',
-      mirrorTab: 'Another tab rings',
-      wrongState: '{method}() is not possible now: it is allowed in {states}, the bar is in {state}.',
-      disconnected: 'Not connected to the phone server.',
-      timeout: 'The phone server did not answer in time.',
-      requestFailed: 'The request failed: {text}',
-      unreachableWarn: 'A call rang unanswered, so your status was set to not ready.',
-      err_noActiveCall: 'You have no call.',
-      err_notRinging: 'No call is ringing.',
-      err_notConnected: 'The call is not connected.',
-      err_notOnHold: 'The call is not on hold.',
-      err_callInProgress: 'You already have a call.',
-      err_invalidNumber: 'This is not a valid phone number.',
-      err_unknownIdentifier: 'No phone has this identifier.',
-      err_deviceInUse: 'Another agent is using this phone.',
-      err_deviceNotAllowed: 'This phone belongs to another user.',
-      err_noDevice: 'No phone is paired.',
-      err_agentUnavailable: 'That agent cannot take the call now.',
-      err_transferInProgress: 'A transfer is already in progress.',
-      err_noTransfer: 'There is no consultation call to complete the transfer with.',
-      err_unknownReason: 'This reason is not allowed.',
-      err_unknownQueue: 'No such queue.',
-      err_notQueueMember: 'You are not a member of this queue.',
-      err_notOutgoingQueue: 'Calls can only be dialled under an outgoing queue.',
-      err_unknownCall: 'No such call.',
-      err_tooManyRequests: 'Too many requests at once; try again.',
-      err_upstreamUnavailable: 'The phone system is unavailable.',
-      err_loginInProgress: 'A login is already in progress.',
-      err_invalidParams: 'Invalid value: {param}.',
-      err_notSignedIn: 'You are not signed in.',
-      err_restricted: 'This window was opened by a call link and can only call its number.'
-    },
-    cs: {
-      connOnline: 'Připojeno',
-      connConnecting: 'Připojování…',
-      connReconnecting: 'Obnovuji spojení…',
-      connStopped: 'Odpojeno',
-      appName: 'Agentská lišta',
-      connecting: 'Připojování k telefonnímu serveru…',
-      connectFailed: 'Nelze se připojit k telefonnímu serveru.',
-      connectionLost: 'Spojení s telefonním serverem bylo přerušeno.',
-      reconnecting: 'Spojení přerušeno. Obnovuji…',
-      reconnectingIn: 'Spojení přerušeno. Další pokus za {s} s…',
-      reconnectNow: 'Připojit hned',
-      restored: 'Spojení obnoveno.',
-      restoring: 'Obnovuji relaci…',
-      protocolMismatch: 'Telefonní server používá nepodporovanou verzi protokolu ({protocol}).',
-      username: 'Uživatelské jméno',
-      password: 'Heslo',
-      remember: 'Zapamatovat si mě',
-      login: 'Přihlásit',
-      loggingIn: 'Přihlašuji…',
-      loginRequired: 'Zadejte uživatelské jméno a heslo.',
-      loginErr1: 'Špatné uživatelské jméno nebo heslo.',
-      loginErr2: 'Jednotné přihlášení selhalo. Otevřete lištu znovu z CRM.',
-      loginErr3: 'Byli jste odhlášeni, protože jste se přihlásili jinde.',
-      loginErr4: 'Účet je zablokovaný nebo nemá roli agenta.',
-      loginErr5: 'Příliš mnoho neúspěšných pokusů. Počkejte několik minut a zkuste to znovu.',
-      loginErr6: 'Telefonní systém je nedostupný. Zkuste to později.',
-      loginErr7: 'Relace vypršela. Přihlaste se prosím znovu.',
-      selectPhone: 'Vyberte svůj telefon',
-      phone: 'Telefon',
-      identifier: 'Identifikátor telefonu',
-      identifierPlaceholder: 'např. web-alice nebo 10.0.0.7',
-      otherIdentifier: 'Jiný identifikátor…',
-      pair: 'Spárovat',
-      pairing: 'Páruji…',
-      withoutDevice: 'Přihlášeno bez telefonu.',
-      pairPhone: 'Spárovat telefon',
-      deviceFound: 'Nalezen telefon',
-      useDevice: 'Použít tento telefon',
-      chooseAnother: 'Vybrat jiný',
-      extension: 'kl. {n}',
-      deviceOtherTab: 'Telefon se připojuje ve vaší jiné záložce.',
-      continueHere: 'Pokračovat zde',
-      status: 'Stav',
-      READY: 'Připraven',
-      AUX: 'Nepřipraven',
-      ACW: 'Práce po hovoru',
-      OFFLINE: 'Offline',
-      auxWith: 'Nepřipraven · {reason}',
-      reason_unreachable: 'zmeškaný hovor',
-      dialNumber: 'Číslo k vytočení',
-      dialPlaceholder: 'Číslo…',
-      call: 'Volat',
-      dialAs: 'Volat jako',
-      dialAuto: 'Automaticky',
-      dialDirect: 'Přímý hovor',
-      callState0: 'Nový',
-      callState1: 'Spojování',
-      callState2: 'Vyzvání',
-      callState3: 'Spojeno',
-      callState4: 'Ukončeno',
-      callState5: 'Přidrženo',
-      incoming: 'Příchozí',
-      outgoing: 'Odchozí',
-      incomingCall: 'Příchozí hovor',
-      lastCalledBy: 'naposledy volal(a) {name}',
-      outgoingCall: 'Odchozí hovor',
-      viaQueue: 'fronta {queue}',
-      answer: 'Přijmout',
-      hangup: 'Zavěsit',
-      decline: 'Odmítnout',
-      hold: 'Přidržet',
-      unhold: 'Obnovit',
-      mute: 'Ztlumit',
-      unmute: 'Zrušit ztlumení',
-      muted: 'Ztlumeno',
-      transfer: 'Přepojit',
-      transferTo: 'Přepojit na',
-      transferPlaceholder: 'Číslo nebo klapka',
-      consult: 'S konzultací',
-      blindTransfer: 'Přepojit hned',
-      finishTransfer: 'Dokončit přepojení',
-      heldCall: 'Přidržený hovor',
-      consultation: 'Konzultace',
-      cause_1: 'Neukončen',
-      cause0: 'Neznámý',
-      cause1: 'Obsazeno',
-      cause2: 'Neplatné číslo',
-      cause3: 'Zavěsil volající',
-      cause4: 'Zavěsil volaný',
-      causeAgent: 'Zavěsili jste',
-      causeCustomer: 'Zákazník zavěsil',
-      cause5: 'Odmítnuto',
-      cause6: 'Nedostupný',
-      cause7: 'Vyzvednuto',
-      cause8: 'Přepojeno',
-      callEnded: 'Hovor ukončen: {cause}',
-      queues: 'Fronty',
-      queueServing: 'Obsluhuji',
-      queuePaused: 'Pozastaveno',
-      queueIncoming: 'Příchozí',
-      queueOutgoing: 'Odchozí',
-      noQueues: 'Nejste členem žádné fronty.',
-      waitingCallers: 'Čekající volající',
-      waitingCount: 'čeká {n}',
-      waitingTitle: 'Ve frontě čekají volající',
-      waitingBody: 'Ve vašich frontách čeká volajících: {n}.',
-      history: 'Historie hovorů',
-      historyFilter: 'Hledat číslo nebo jméno',
-      allCalls: 'Všechny hovory',
-      historyLoading: 'Načítám…',
-      historyEmpty: 'Žádné hovory.',
-      historyCount: '{n} z {total} hovorů',
-      historyError: 'Historie hovorů není dostupná: {reason}',
-      historyUnreachable: 'služba reportů je nedosažitelná',
-      historyRefused: 'přístup byl odmítnut',
-      historyTimeout: 'služba reportů neodpověděla',
-      historyNoSession: 'nejprve se přihlaste',
-      retryIn: 'Další pokus za {s} s.',
-      retry: 'Zkusit znovu',
-      dialThis: 'Volat {number}',
-      menu: 'Nabídka',
-      settings: 'Nastavení',
-      ringingSound: 'Vyzváněcí tón',
-      sound_default: 'Klasický',
-      sound_christmas: 'Vánoční',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Výprava',
-      sound_rush: 'Spěch',
-      test: 'Přehrát',
-      stopTest: 'Zastavit',
-      changeDevice: 'Změnit telefon',
-      logout: 'Odhlásit',
-      language: 'Jazyk',
-      accountCode: 'Důvod hovoru',
-      accountCodeFor: 'Důvod hovoru s {number}',
-      accountCodeSaved: 'Důvod hovoru uložen.',
-      noCallReasons: 'Nejsou definovány žádné důvody hovoru.',
-      skip: 'Přeskočit',
-      close: 'Zavřít',
-      dismiss: 'Skrýt',
-      notifications: 'Oznámení',
-      tabs: 'záložek: {n}',
-      mirrorTab: 'Vyzvání jiná záložka',
-      wrongState: '{method}() teď nelze: je povoleno ve stavech {states}, lišta je ve stavu {state}.',
-      disconnected: 'Nejste připojeni k telefonnímu serveru.',
-      timeout: 'Telefonní server neodpověděl včas.',
-      requestFailed: 'Požadavek selhal: {text}',
-      unreachableWarn: 'Hovor vyzváněl bez odezvy, proto jste byli přepnuti do stavu nepřipraven.',
-      err_noActiveCall: 'Nemáte žádný hovor.',
-      err_notRinging: 'Žádný hovor nevyzvání.',
-      err_notConnected: 'Hovor není spojen.',
-      err_notOnHold: 'Hovor není přidržen.',
-      err_callInProgress: 'Už máte hovor.',
-      err_invalidNumber: 'Toto není platné telefonní číslo.',
-      err_unknownIdentifier: 'Žádný telefon nemá tento identifikátor.',
-      err_deviceInUse: 'Tento telefon používá jiný agent.',
-      err_deviceNotAllowed: 'Tento telefon patří jinému uživateli.',
-      err_noDevice: 'Není spárován žádný telefon.',
-      err_agentUnavailable: 'Tento agent teď nemůže hovor převzít.',
-      err_transferInProgress: 'Přepojení už probíhá.',
-      err_noTransfer: 'Není konzultační hovor, kterým by šlo přepojení dokončit.',
-      err_unknownReason: 'Tento důvod není povolen.',
-      err_unknownQueue: 'Taková fronta neexistuje.',
-      err_notQueueMember: 'Nejste členem této fronty.',
-      err_notOutgoingQueue: 'Volat lze jen pod odchozí frontou.',
-      err_unknownCall: 'Takový hovor neexistuje.',
-      err_tooManyRequests: 'Příliš mnoho požadavků najednou; zkuste to znovu.',
-      err_upstreamUnavailable: 'Telefonní systém je nedostupný.',
-      err_loginInProgress: 'Přihlašování už probíhá.',
-      err_invalidParams: 'Neplatná hodnota: {param}.',
-      err_notSignedIn: 'Nejste přihlášeni.',
-      err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
-    },
-    de: {
-      connOnline: 'Verbunden',
-      connConnecting: 'Verbinde…',
-      connReconnecting: 'Verbinde neu…',
-      connStopped: 'Getrennt',
-      appName: 'Agentenleiste',
-      connecting: 'Verbindung zum Telefonserver…',
-      connectFailed: 'Keine Verbindung zum Telefonserver.',
-      connectionLost: 'Die Verbindung zum Telefonserver wurde unterbrochen.',
-      reconnecting: 'Verbindung unterbrochen. Verbinde neu…',
-      reconnectingIn: 'Verbindung unterbrochen. Neuer Versuch in {s} s…',
-      reconnectNow: 'Jetzt verbinden',
-      restored: 'Verbindung wiederhergestellt.',
-      restoring: 'Sitzung wird wiederhergestellt…',
-      protocolMismatch: 'Der Telefonserver spricht eine nicht unterstützte Protokollversion ({protocol}).',
-      username: 'Benutzername',
-      password: 'Passwort',
-      remember: 'Angemeldet bleiben',
-      login: 'Anmelden',
-      loggingIn: 'Anmeldung…',
-      loginRequired: 'Geben Sie Benutzername und Passwort ein.',
-      loginErr1: 'Benutzername oder Passwort ist falsch.',
-      loginErr2: 'Die Single-Sign-On-Anmeldung ist fehlgeschlagen. Öffnen Sie die Leiste erneut aus dem CRM.',
-      loginErr3: 'Sie wurden abgemeldet, weil Sie sich an anderer Stelle angemeldet haben.',
-      loginErr4: 'Dieses Konto ist gesperrt oder kein Agentenkonto.',
-      loginErr5: 'Zu viele Fehlversuche. Warten Sie einige Minuten und versuchen Sie es erneut.',
-      loginErr6: 'Die Telefonanlage ist nicht erreichbar. Versuchen Sie es später erneut.',
-      loginErr7: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-      selectPhone: 'Wählen Sie Ihr Telefon',
-      phone: 'Telefon',
-      identifier: 'Telefonkennung',
-      identifierPlaceholder: 'z. B. web-alice oder 10.0.0.7',
-      otherIdentifier: 'Andere Kennung…',
-      pair: 'Koppeln',
-      pairing: 'Kopple…',
-      withoutDevice: 'Ohne Telefon angemeldet.',
-      pairPhone: 'Telefon koppeln',
-      deviceFound: 'Telefon gefunden',
-      useDevice: 'Dieses Telefon verwenden',
-      chooseAnother: 'Anderes wählen',
-      extension: 'Nst. {n}',
-      deviceOtherTab: 'Ihr anderer Tab verbindet dieses Telefon.',
-      continueHere: 'Hier fortfahren',
-      status: 'Status',
-      READY: 'Bereit',
-      AUX: 'Nicht bereit',
-      ACW: 'Nachbearbeitung',
-      OFFLINE: 'Offline',
-      auxWith: 'Nicht bereit · {reason}',
-      reason_unreachable: 'verpasster Anruf',
-      dialNumber: 'Zu wählende Nummer',
-      dialPlaceholder: 'Nummer…',
-      call: 'Anrufen',
-      dialAs: 'Wählen als',
-      dialAuto: 'Automatisch',
-      dialDirect: 'Direktanruf',
-      callState0: 'Neu',
-      callState1: 'Verbindungsaufbau',
-      callState2: 'Klingelt',
-      callState3: 'Verbunden',
-      callState4: 'Beendet',
-      callState5: 'Gehalten',
-      incoming: 'Eingehend',
-      outgoing: 'Ausgehend',
-      incomingCall: 'Eingehender Anruf',
-      lastCalledBy: 'zuletzt angerufen von {name}',
-      outgoingCall: 'Ausgehender Anruf',
-      viaQueue: 'über {queue}',
-      answer: 'Annehmen',
-      hangup: 'Auflegen',
-      decline: 'Ablehnen',
-      hold: 'Halten',
-      unhold: 'Fortsetzen',
-      mute: 'Stumm',
-      unmute: 'Ton an',
-      muted: 'Stumm geschaltet',
-      transfer: 'Vermitteln',
-      transferTo: 'Vermitteln an',
-      transferPlaceholder: 'Nummer oder Nebenstelle',
-      consult: 'Mit Rückfrage',
-      blindTransfer: 'Sofort vermitteln',
-      finishTransfer: 'Vermittlung abschließen',
-      heldCall: 'Gehalten',
-      consultation: 'Rückfrage',
-      cause_1: 'Nicht beendet',
-      cause0: 'Unbekannt',
-      cause1: 'Besetzt',
-      cause2: 'Ungültige Nummer',
-      cause3: 'Anrufer hat aufgelegt',
-      cause4: 'Angerufener hat aufgelegt',
-      causeAgent: 'Sie haben aufgelegt',
-      causeCustomer: 'Der Kunde hat aufgelegt',
-      cause5: 'Abgewiesen',
-      cause6: 'Nicht erreichbar',
-      cause7: 'Übernommen',
-      cause8: 'Vermittelt',
-      callEnded: 'Anruf beendet: {cause}',
-      queues: 'Warteschlangen',
-      queueServing: 'Aktiv',
-      queuePaused: 'Pausiert',
-      queueIncoming: 'Eingehend',
-      queueOutgoing: 'Ausgehend',
-      noQueues: 'Sie sind in keiner Warteschlange.',
-      waitingCallers: 'Wartende Anrufer',
-      waitingCount: '{n} wartend',
-      waitingTitle: 'Anrufer warten',
-      waitingBody: 'In Ihren Warteschlangen warten {n} Anrufer.',
-      history: 'Anrufverlauf',
-      historyFilter: 'Nummer oder Name suchen',
-      allCalls: 'Alle Anrufe',
-      historyLoading: 'Wird geladen…',
-      historyEmpty: 'Keine Anrufe gefunden.',
-      historyCount: '{n} von {total} Anrufen',
-      historyError: 'Der Anrufverlauf ist nicht verfügbar: {reason}',
-      historyUnreachable: 'der Report-Dienst ist nicht erreichbar',
-      historyRefused: 'der Zugriff wurde verweigert',
-      historyTimeout: 'der Report-Dienst hat nicht geantwortet',
-      historyNoSession: 'melden Sie sich zuerst an',
-      retryIn: 'Neuer Versuch in {s} s.',
-      retry: 'Erneut versuchen',
-      dialThis: '{number} anrufen',
-      menu: 'Menü',
-      settings: 'Einstellungen',
-      ringingSound: 'Klingelton',
-      sound_default: 'Klassisch',
-      sound_christmas: 'Weihnachten',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Abenteuer',
-      sound_rush: 'Eile',
-      test: 'Abspielen',
-      stopTest: 'Stopp',
-      changeDevice: 'Telefon wechseln',
-      logout: 'Abmelden',
-      language: 'Sprache',
-      accountCode: 'Anrufgrund',
-      accountCodeFor: 'Grund für den Anruf mit {number}',
-      accountCodeSaved: 'Anrufgrund gespeichert.',
-      noCallReasons: 'Es sind keine Anrufgründe definiert.',
-      skip: 'Überspringen',
-      close: 'Schließen',
-      dismiss: 'Ausblenden',
-      notifications: 'Benachrichtigungen',
-      tabs: '{n} Tabs',
-      mirrorTab: 'Ein anderer Tab klingelt',
-      wrongState: '{method}() ist jetzt nicht möglich: erlaubt in {states}, die Leiste ist in {state}.',
-      disconnected: 'Keine Verbindung zum Telefonserver.',
-      timeout: 'Der Telefonserver hat nicht rechtzeitig geantwortet.',
-      requestFailed: 'Die Anfrage ist fehlgeschlagen: {text}',
-      unreachableWarn: 'Ein Anruf klingelte unbeantwortet, daher wurde Ihr Status auf nicht bereit gesetzt.',
-      err_noActiveCall: 'Sie haben keinen Anruf.',
-      err_notRinging: 'Es klingelt kein Anruf.',
-      err_notConnected: 'Der Anruf ist nicht verbunden.',
-      err_notOnHold: 'Der Anruf wird nicht gehalten.',
-      err_callInProgress: 'Sie haben bereits einen Anruf.',
-      err_invalidNumber: 'Das ist keine gültige Telefonnummer.',
-      err_unknownIdentifier: 'Kein Telefon hat diese Kennung.',
-      err_deviceInUse: 'Ein anderer Agent verwendet dieses Telefon.',
-      err_deviceNotAllowed: 'Dieses Telefon gehört einem anderen Benutzer.',
-      err_noDevice: 'Es ist kein Telefon gekoppelt.',
-      err_agentUnavailable: 'Dieser Agent kann den Anruf jetzt nicht annehmen.',
-      err_transferInProgress: 'Eine Vermittlung läuft bereits.',
-      err_noTransfer: 'Es gibt keinen Rückfrageanruf, mit dem die Vermittlung abgeschlossen werden kann.',
-      err_unknownReason: 'Dieser Grund ist nicht erlaubt.',
-      err_unknownQueue: 'Diese Warteschlange gibt es nicht.',
-      err_notQueueMember: 'Sie sind nicht Mitglied dieser Warteschlange.',
-      err_notOutgoingQueue: 'Anrufe können nur über eine ausgehende Warteschlange gewählt werden.',
-      err_unknownCall: 'Diesen Anruf gibt es nicht.',
-      err_tooManyRequests: 'Zu viele Anfragen gleichzeitig; bitte erneut versuchen.',
-      err_upstreamUnavailable: 'Die Telefonanlage ist nicht erreichbar.',
-      err_loginInProgress: 'Eine Anmeldung läuft bereits.',
-      err_invalidParams: 'Ungültiger Wert: {param}.',
-      err_notSignedIn: 'Sie sind nicht angemeldet.',
-      err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
-    }
+  var TEXTS = {};
+
+  // ---- public/src/operator/texts/en.js
+  // English texts of the bar, looked up by t(key) (language.js): every string the agent sees.
+  // English is also the fallback for a key another language lacks.
+
+  TEXTS.en = {
+    connOnline: 'Online',
+    connConnecting: 'Connecting…',
+    connReconnecting: 'Reconnecting…',
+    connStopped: 'Disconnected',
+    appName: 'Agent bar',
+    connecting: 'Connecting to the phone server…',
+    connectFailed: 'Cannot connect to the phone server.',
+    connectionLost: 'The connection to the phone server was lost.',
+    reconnecting: 'Connection lost. Reconnecting…',
+    reconnectingIn: 'Connection lost. Reconnecting in {s} s…',
+    reconnectNow: 'Reconnect now',
+    restored: 'Connection restored.',
+    restoring: 'Restoring your session…',
+    protocolMismatch: 'The phone server speaks an unsupported protocol version ({protocol}).',
+    username: 'User name',
+    password: 'Password',
+    remember: 'Remember me',
+    login: 'Log in',
+    loggingIn: 'Logging in…',
+    loginRequired: 'Enter your user name and password.',
+    loginErr1: 'Wrong user name or password.',
+    loginErr2: 'Single sign-on failed. Open the agent bar from your CRM again.',
+    loginErr3: 'You were logged out because you logged in somewhere else.',
+    loginErr4: 'This account is disabled or is not an agent account.',
+    loginErr5: 'Too many failed attempts. Wait a few minutes and try again.',
+    loginErr6: 'The phone system is unavailable. Try again later.',
+    loginErr7: 'Your session has expired. Please log in again.',
+    selectPhone: 'Select your phone',
+    phone: 'Phone',
+    identifier: 'Phone identifier',
+    identifierPlaceholder: 'e.g. web-alice or 10.0.0.7',
+    otherIdentifier: 'Other identifier…',
+    pair: 'Pair',
+    pairing: 'Pairing…',
+    withoutDevice: 'Logged in without a phone.',
+    pairPhone: 'Pair a phone',
+    deviceFound: 'Phone found',
+    useDevice: 'Use this phone',
+    chooseAnother: 'Choose another',
+    extension: 'ext. {n}',
+    deviceOtherTab: 'Your other tab is connecting this phone.',
+    continueHere: 'Continue here',
+    status: 'Status',
+    READY: 'Ready',
+    AUX: 'Not ready',
+    ACW: 'After-call work',
+    OFFLINE: 'Offline',
+    auxWith: 'Not ready · {reason}',
+    reason_unreachable: 'missed call',
+    dialNumber: 'Number to call',
+    dialPlaceholder: 'Number…',
+    call: 'Call',
+    dialAs: 'Dial as',
+    dialAuto: 'Automatic',
+    dialDirect: 'Direct call',
+    callState0: 'New',
+    callState1: 'Connecting',
+    callState2: 'Ringing',
+    callState3: 'Connected',
+    callState4: 'Ended',
+    callState5: 'On hold',
+    incoming: 'Incoming',
+    outgoing: 'Outgoing',
+    incomingCall: 'Incoming call',
+    lastCalledBy: 'last called by {name}',
+    outgoingCall: 'Outgoing call',
+    viaQueue: 'via {queue}',
+    answer: 'Answer',
+    hangup: 'Hang up',
+    decline: 'Decline',
+    hold: 'Hold',
+    unhold: 'Resume',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    muted: 'Muted',
+    transfer: 'Transfer',
+    transferTo: 'Transfer to',
+    transferPlaceholder: 'Number or extension',
+    consult: 'Consult first',
+    blindTransfer: 'Transfer now',
+    finishTransfer: 'Complete transfer',
+    heldCall: 'On hold',
+    consultation: 'Consultation',
+    cause_1: 'Not ended',
+    cause0: 'Unknown',
+    cause1: 'Busy',
+    cause2: 'Invalid number',
+    cause3: 'Caller hung up',
+    cause4: 'Called party hung up',
+    causeAgent: 'You hung up',
+    causeCustomer: 'The customer hung up',
+    cause5: 'Rejected',
+    cause6: 'Unavailable',
+    cause7: 'Picked up',
+    cause8: 'Transferred',
+    callEnded: 'Call ended: {cause}',
+    queues: 'Queues',
+    queueServing: 'Serving',
+    queuePaused: 'Paused',
+    queueIncoming: 'Incoming',
+    queueOutgoing: 'Outgoing',
+    noQueues: 'You are not a member of any queue.',
+    waitingCallers: 'Waiting callers',
+    waitingCount: '{n} waiting',
+    waitingTitle: 'Callers are waiting',
+    waitingBody: '{n} caller(s) waiting in your queues.',
+    history: 'Call history',
+    historyFilter: 'Search number or name',
+    allCalls: 'All calls',
+    historyLoading: 'Loading…',
+    historyEmpty: 'No calls found.',
+    historyCount: '{n} of {total} calls',
+    historyError: 'Call history is unavailable: {reason}',
+    historyUnreachable: 'the report service cannot be reached',
+    historyRefused: 'access was refused',
+    historyTimeout: 'the report service did not answer',
+    historyNoSession: 'log in first',
+    retryIn: 'Retrying in {s} s.',
+    retry: 'Retry',
+    dialThis: 'Call {number}',
+    menu: 'Menu',
+    settings: 'Settings',
+    ringingSound: 'Ringing sound',
+    sound_default: 'Classic',
+    sound_christmas: 'Christmas',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Quest',
+    sound_rush: 'Rush',
+    test: 'Test',
+    stopTest: 'Stop',
+    changeDevice: 'Change phone',
+    logout: 'Log out',
+    language: 'Language',
+    accountCode: 'Call reason',
+    accountCodeFor: 'Reason for the call with {number}',
+    accountCodeSaved: 'Call reason saved.',
+    noCallReasons: 'No call reasons are defined.',
+    skip: 'Skip',
+    close: 'Close',
+    dismiss: 'Dismiss',
+    notifications: 'Notifications',
+    tabs: '{n} tabs',
+    mirrorTab: 'Another tab rings',
+    wrongState: '{method}() is not possible now: it is allowed in {states}, the bar is in {state}.',
+    disconnected: 'Not connected to the phone server.',
+    timeout: 'The phone server did not answer in time.',
+    requestFailed: 'The request failed: {text}',
+    unreachableWarn: 'A call rang unanswered, so your status was set to not ready.',
+    err_noActiveCall: 'You have no call.',
+    err_notRinging: 'No call is ringing.',
+    err_notConnected: 'The call is not connected.',
+    err_notOnHold: 'The call is not on hold.',
+    err_callInProgress: 'You already have a call.',
+    err_invalidNumber: 'This is not a valid phone number.',
+    err_unknownIdentifier: 'No phone has this identifier.',
+    err_deviceInUse: 'Another agent is using this phone.',
+    err_deviceNotAllowed: 'This phone belongs to another user.',
+    err_noDevice: 'No phone is paired.',
+    err_agentUnavailable: 'That agent cannot take the call now.',
+    err_transferInProgress: 'A transfer is already in progress.',
+    err_noTransfer: 'There is no consultation call to complete the transfer with.',
+    err_unknownReason: 'This reason is not allowed.',
+    err_unknownQueue: 'No such queue.',
+    err_notQueueMember: 'You are not a member of this queue.',
+    err_notOutgoingQueue: 'Calls can only be dialled under an outgoing queue.',
+    err_unknownCall: 'No such call.',
+    err_tooManyRequests: 'Too many requests at once; try again.',
+    err_upstreamUnavailable: 'The phone system is unavailable.',
+    err_loginInProgress: 'A login is already in progress.',
+    err_invalidParams: 'Invalid value: {param}.',
+    err_notSignedIn: 'You are not signed in.',
+    err_restricted: 'This window was opened by a call link and can only call its number.'
   };
+
+  // ---- public/src/operator/texts/cs.js
+  // Czech texts of the bar, looked up by t(key) (language.js). Every key of
+  // texts/en.js should be here; a missing one falls back to English.
+
+  TEXTS.cs = {
+    connOnline: 'Připojeno',
+    connConnecting: 'Připojování…',
+    connReconnecting: 'Obnovuji spojení…',
+    connStopped: 'Odpojeno',
+    appName: 'Agentská lišta',
+    connecting: 'Připojování k telefonnímu serveru…',
+    connectFailed: 'Nelze se připojit k telefonnímu serveru.',
+    connectionLost: 'Spojení s telefonním serverem bylo přerušeno.',
+    reconnecting: 'Spojení přerušeno. Obnovuji…',
+    reconnectingIn: 'Spojení přerušeno. Další pokus za {s} s…',
+    reconnectNow: 'Připojit hned',
+    restored: 'Spojení obnoveno.',
+    restoring: 'Obnovuji relaci…',
+    protocolMismatch: 'Telefonní server používá nepodporovanou verzi protokolu ({protocol}).',
+    username: 'Uživatelské jméno',
+    password: 'Heslo',
+    remember: 'Zapamatovat si mě',
+    login: 'Přihlásit',
+    loggingIn: 'Přihlašuji…',
+    loginRequired: 'Zadejte uživatelské jméno a heslo.',
+    loginErr1: 'Špatné uživatelské jméno nebo heslo.',
+    loginErr2: 'Jednotné přihlášení selhalo. Otevřete lištu znovu z CRM.',
+    loginErr3: 'Byli jste odhlášeni, protože jste se přihlásili jinde.',
+    loginErr4: 'Účet je zablokovaný nebo nemá roli agenta.',
+    loginErr5: 'Příliš mnoho neúspěšných pokusů. Počkejte několik minut a zkuste to znovu.',
+    loginErr6: 'Telefonní systém je nedostupný. Zkuste to později.',
+    loginErr7: 'Relace vypršela. Přihlaste se prosím znovu.',
+    selectPhone: 'Vyberte svůj telefon',
+    phone: 'Telefon',
+    identifier: 'Identifikátor telefonu',
+    identifierPlaceholder: 'např. web-alice nebo 10.0.0.7',
+    otherIdentifier: 'Jiný identifikátor…',
+    pair: 'Spárovat',
+    pairing: 'Páruji…',
+    withoutDevice: 'Přihlášeno bez telefonu.',
+    pairPhone: 'Spárovat telefon',
+    deviceFound: 'Nalezen telefon',
+    useDevice: 'Použít tento telefon',
+    chooseAnother: 'Vybrat jiný',
+    extension: 'kl. {n}',
+    deviceOtherTab: 'Telefon se připojuje ve vaší jiné záložce.',
+    continueHere: 'Pokračovat zde',
+    status: 'Stav',
+    READY: 'Připraven',
+    AUX: 'Nepřipraven',
+    ACW: 'Práce po hovoru',
+    OFFLINE: 'Offline',
+    auxWith: 'Nepřipraven · {reason}',
+    reason_unreachable: 'zmeškaný hovor',
+    dialNumber: 'Číslo k vytočení',
+    dialPlaceholder: 'Číslo…',
+    call: 'Volat',
+    dialAs: 'Volat jako',
+    dialAuto: 'Automaticky',
+    dialDirect: 'Přímý hovor',
+    callState0: 'Nový',
+    callState1: 'Spojování',
+    callState2: 'Vyzvání',
+    callState3: 'Spojeno',
+    callState4: 'Ukončeno',
+    callState5: 'Přidrženo',
+    incoming: 'Příchozí',
+    outgoing: 'Odchozí',
+    incomingCall: 'Příchozí hovor',
+    lastCalledBy: 'naposledy volal(a) {name}',
+    outgoingCall: 'Odchozí hovor',
+    viaQueue: 'fronta {queue}',
+    answer: 'Přijmout',
+    hangup: 'Zavěsit',
+    decline: 'Odmítnout',
+    hold: 'Přidržet',
+    unhold: 'Obnovit',
+    mute: 'Ztlumit',
+    unmute: 'Zrušit ztlumení',
+    muted: 'Ztlumeno',
+    transfer: 'Přepojit',
+    transferTo: 'Přepojit na',
+    transferPlaceholder: 'Číslo nebo klapka',
+    consult: 'S konzultací',
+    blindTransfer: 'Přepojit hned',
+    finishTransfer: 'Dokončit přepojení',
+    heldCall: 'Přidržený hovor',
+    consultation: 'Konzultace',
+    cause_1: 'Neukončen',
+    cause0: 'Neznámý',
+    cause1: 'Obsazeno',
+    cause2: 'Neplatné číslo',
+    cause3: 'Zavěsil volající',
+    cause4: 'Zavěsil volaný',
+    causeAgent: 'Zavěsili jste',
+    causeCustomer: 'Zákazník zavěsil',
+    cause5: 'Odmítnuto',
+    cause6: 'Nedostupný',
+    cause7: 'Vyzvednuto',
+    cause8: 'Přepojeno',
+    callEnded: 'Hovor ukončen: {cause}',
+    queues: 'Fronty',
+    queueServing: 'Obsluhuji',
+    queuePaused: 'Pozastaveno',
+    queueIncoming: 'Příchozí',
+    queueOutgoing: 'Odchozí',
+    noQueues: 'Nejste členem žádné fronty.',
+    waitingCallers: 'Čekající volající',
+    waitingCount: 'čeká {n}',
+    waitingTitle: 'Ve frontě čekají volající',
+    waitingBody: 'Ve vašich frontách čeká volajících: {n}.',
+    history: 'Historie hovorů',
+    historyFilter: 'Hledat číslo nebo jméno',
+    allCalls: 'Všechny hovory',
+    historyLoading: 'Načítám…',
+    historyEmpty: 'Žádné hovory.',
+    historyCount: '{n} z {total} hovorů',
+    historyError: 'Historie hovorů není dostupná: {reason}',
+    historyUnreachable: 'služba reportů je nedosažitelná',
+    historyRefused: 'přístup byl odmítnut',
+    historyTimeout: 'služba reportů neodpověděla',
+    historyNoSession: 'nejprve se přihlaste',
+    retryIn: 'Další pokus za {s} s.',
+    retry: 'Zkusit znovu',
+    dialThis: 'Volat {number}',
+    menu: 'Nabídka',
+    settings: 'Nastavení',
+    ringingSound: 'Vyzváněcí tón',
+    sound_default: 'Klasický',
+    sound_christmas: 'Vánoční',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Výprava',
+    sound_rush: 'Spěch',
+    test: 'Přehrát',
+    stopTest: 'Zastavit',
+    changeDevice: 'Změnit telefon',
+    logout: 'Odhlásit',
+    language: 'Jazyk',
+    accountCode: 'Důvod hovoru',
+    accountCodeFor: 'Důvod hovoru s {number}',
+    accountCodeSaved: 'Důvod hovoru uložen.',
+    noCallReasons: 'Nejsou definovány žádné důvody hovoru.',
+    skip: 'Přeskočit',
+    close: 'Zavřít',
+    dismiss: 'Skrýt',
+    notifications: 'Oznámení',
+    tabs: 'záložek: {n}',
+    mirrorTab: 'Vyzvání jiná záložka',
+    wrongState: '{method}() teď nelze: je povoleno ve stavech {states}, lišta je ve stavu {state}.',
+    disconnected: 'Nejste připojeni k telefonnímu serveru.',
+    timeout: 'Telefonní server neodpověděl včas.',
+    requestFailed: 'Požadavek selhal: {text}',
+    unreachableWarn: 'Hovor vyzváněl bez odezvy, proto jste byli přepnuti do stavu nepřipraven.',
+    err_noActiveCall: 'Nemáte žádný hovor.',
+    err_notRinging: 'Žádný hovor nevyzvání.',
+    err_notConnected: 'Hovor není spojen.',
+    err_notOnHold: 'Hovor není přidržen.',
+    err_callInProgress: 'Už máte hovor.',
+    err_invalidNumber: 'Toto není platné telefonní číslo.',
+    err_unknownIdentifier: 'Žádný telefon nemá tento identifikátor.',
+    err_deviceInUse: 'Tento telefon používá jiný agent.',
+    err_deviceNotAllowed: 'Tento telefon patří jinému uživateli.',
+    err_noDevice: 'Není spárován žádný telefon.',
+    err_agentUnavailable: 'Tento agent teď nemůže hovor převzít.',
+    err_transferInProgress: 'Přepojení už probíhá.',
+    err_noTransfer: 'Není konzultační hovor, kterým by šlo přepojení dokončit.',
+    err_unknownReason: 'Tento důvod není povolen.',
+    err_unknownQueue: 'Taková fronta neexistuje.',
+    err_notQueueMember: 'Nejste členem této fronty.',
+    err_notOutgoingQueue: 'Volat lze jen pod odchozí frontou.',
+    err_unknownCall: 'Takový hovor neexistuje.',
+    err_tooManyRequests: 'Příliš mnoho požadavků najednou; zkuste to znovu.',
+    err_upstreamUnavailable: 'Telefonní systém je nedostupný.',
+    err_loginInProgress: 'Přihlašování už probíhá.',
+    err_invalidParams: 'Neplatná hodnota: {param}.',
+    err_notSignedIn: 'Nejste přihlášeni.',
+    err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
+  };
+
+  // ---- public/src/operator/texts/de.js
+  // German texts of the bar, looked up by t(key) (language.js). Every key of
+  // texts/en.js should be here; a missing one falls back to English.
+
+  TEXTS.de = {
+    connOnline: 'Verbunden',
+    connConnecting: 'Verbinde…',
+    connReconnecting: 'Verbinde neu…',
+    connStopped: 'Getrennt',
+    appName: 'Agentenleiste',
+    connecting: 'Verbindung zum Telefonserver…',
+    connectFailed: 'Keine Verbindung zum Telefonserver.',
+    connectionLost: 'Die Verbindung zum Telefonserver wurde unterbrochen.',
+    reconnecting: 'Verbindung unterbrochen. Verbinde neu…',
+    reconnectingIn: 'Verbindung unterbrochen. Neuer Versuch in {s} s…',
+    reconnectNow: 'Jetzt verbinden',
+    restored: 'Verbindung wiederhergestellt.',
+    restoring: 'Sitzung wird wiederhergestellt…',
+    protocolMismatch: 'Der Telefonserver spricht eine nicht unterstützte Protokollversion ({protocol}).',
+    username: 'Benutzername',
+    password: 'Passwort',
+    remember: 'Angemeldet bleiben',
+    login: 'Anmelden',
+    loggingIn: 'Anmeldung…',
+    loginRequired: 'Geben Sie Benutzername und Passwort ein.',
+    loginErr1: 'Benutzername oder Passwort ist falsch.',
+    loginErr2: 'Die Single-Sign-On-Anmeldung ist fehlgeschlagen. Öffnen Sie die Leiste erneut aus dem CRM.',
+    loginErr3: 'Sie wurden abgemeldet, weil Sie sich an anderer Stelle angemeldet haben.',
+    loginErr4: 'Dieses Konto ist gesperrt oder kein Agentenkonto.',
+    loginErr5: 'Zu viele Fehlversuche. Warten Sie einige Minuten und versuchen Sie es erneut.',
+    loginErr6: 'Die Telefonanlage ist nicht erreichbar. Versuchen Sie es später erneut.',
+    loginErr7: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    selectPhone: 'Wählen Sie Ihr Telefon',
+    phone: 'Telefon',
+    identifier: 'Telefonkennung',
+    identifierPlaceholder: 'z. B. web-alice oder 10.0.0.7',
+    otherIdentifier: 'Andere Kennung…',
+    pair: 'Koppeln',
+    pairing: 'Kopple…',
+    withoutDevice: 'Ohne Telefon angemeldet.',
+    pairPhone: 'Telefon koppeln',
+    deviceFound: 'Telefon gefunden',
+    useDevice: 'Dieses Telefon verwenden',
+    chooseAnother: 'Anderes wählen',
+    extension: 'Nst. {n}',
+    deviceOtherTab: 'Ihr anderer Tab verbindet dieses Telefon.',
+    continueHere: 'Hier fortfahren',
+    status: 'Status',
+    READY: 'Bereit',
+    AUX: 'Nicht bereit',
+    ACW: 'Nachbearbeitung',
+    OFFLINE: 'Offline',
+    auxWith: 'Nicht bereit · {reason}',
+    reason_unreachable: 'verpasster Anruf',
+    dialNumber: 'Zu wählende Nummer',
+    dialPlaceholder: 'Nummer…',
+    call: 'Anrufen',
+    dialAs: 'Wählen als',
+    dialAuto: 'Automatisch',
+    dialDirect: 'Direktanruf',
+    callState0: 'Neu',
+    callState1: 'Verbindungsaufbau',
+    callState2: 'Klingelt',
+    callState3: 'Verbunden',
+    callState4: 'Beendet',
+    callState5: 'Gehalten',
+    incoming: 'Eingehend',
+    outgoing: 'Ausgehend',
+    incomingCall: 'Eingehender Anruf',
+    lastCalledBy: 'zuletzt angerufen von {name}',
+    outgoingCall: 'Ausgehender Anruf',
+    viaQueue: 'über {queue}',
+    answer: 'Annehmen',
+    hangup: 'Auflegen',
+    decline: 'Ablehnen',
+    hold: 'Halten',
+    unhold: 'Fortsetzen',
+    mute: 'Stumm',
+    unmute: 'Ton an',
+    muted: 'Stumm geschaltet',
+    transfer: 'Vermitteln',
+    transferTo: 'Vermitteln an',
+    transferPlaceholder: 'Nummer oder Nebenstelle',
+    consult: 'Mit Rückfrage',
+    blindTransfer: 'Sofort vermitteln',
+    finishTransfer: 'Vermittlung abschließen',
+    heldCall: 'Gehalten',
+    consultation: 'Rückfrage',
+    cause_1: 'Nicht beendet',
+    cause0: 'Unbekannt',
+    cause1: 'Besetzt',
+    cause2: 'Ungültige Nummer',
+    cause3: 'Anrufer hat aufgelegt',
+    cause4: 'Angerufener hat aufgelegt',
+    causeAgent: 'Sie haben aufgelegt',
+    causeCustomer: 'Der Kunde hat aufgelegt',
+    cause5: 'Abgewiesen',
+    cause6: 'Nicht erreichbar',
+    cause7: 'Übernommen',
+    cause8: 'Vermittelt',
+    callEnded: 'Anruf beendet: {cause}',
+    queues: 'Warteschlangen',
+    queueServing: 'Aktiv',
+    queuePaused: 'Pausiert',
+    queueIncoming: 'Eingehend',
+    queueOutgoing: 'Ausgehend',
+    noQueues: 'Sie sind in keiner Warteschlange.',
+    waitingCallers: 'Wartende Anrufer',
+    waitingCount: '{n} wartend',
+    waitingTitle: 'Anrufer warten',
+    waitingBody: 'In Ihren Warteschlangen warten {n} Anrufer.',
+    history: 'Anrufverlauf',
+    historyFilter: 'Nummer oder Name suchen',
+    allCalls: 'Alle Anrufe',
+    historyLoading: 'Wird geladen…',
+    historyEmpty: 'Keine Anrufe gefunden.',
+    historyCount: '{n} von {total} Anrufen',
+    historyError: 'Der Anrufverlauf ist nicht verfügbar: {reason}',
+    historyUnreachable: 'der Report-Dienst ist nicht erreichbar',
+    historyRefused: 'der Zugriff wurde verweigert',
+    historyTimeout: 'der Report-Dienst hat nicht geantwortet',
+    historyNoSession: 'melden Sie sich zuerst an',
+    retryIn: 'Neuer Versuch in {s} s.',
+    retry: 'Erneut versuchen',
+    dialThis: '{number} anrufen',
+    menu: 'Menü',
+    settings: 'Einstellungen',
+    ringingSound: 'Klingelton',
+    sound_default: 'Klassisch',
+    sound_christmas: 'Weihnachten',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Abenteuer',
+    sound_rush: 'Eile',
+    test: 'Abspielen',
+    stopTest: 'Stopp',
+    changeDevice: 'Telefon wechseln',
+    logout: 'Abmelden',
+    language: 'Sprache',
+    accountCode: 'Anrufgrund',
+    accountCodeFor: 'Grund für den Anruf mit {number}',
+    accountCodeSaved: 'Anrufgrund gespeichert.',
+    noCallReasons: 'Es sind keine Anrufgründe definiert.',
+    skip: 'Überspringen',
+    close: 'Schließen',
+    dismiss: 'Ausblenden',
+    notifications: 'Benachrichtigungen',
+    tabs: '{n} Tabs',
+    mirrorTab: 'Ein anderer Tab klingelt',
+    wrongState: '{method}() ist jetzt nicht möglich: erlaubt in {states}, die Leiste ist in {state}.',
+    disconnected: 'Keine Verbindung zum Telefonserver.',
+    timeout: 'Der Telefonserver hat nicht rechtzeitig geantwortet.',
+    requestFailed: 'Die Anfrage ist fehlgeschlagen: {text}',
+    unreachableWarn: 'Ein Anruf klingelte unbeantwortet, daher wurde Ihr Status auf nicht bereit gesetzt.',
+    err_noActiveCall: 'Sie haben keinen Anruf.',
+    err_notRinging: 'Es klingelt kein Anruf.',
+    err_notConnected: 'Der Anruf ist nicht verbunden.',
+    err_notOnHold: 'Der Anruf wird nicht gehalten.',
+    err_callInProgress: 'Sie haben bereits einen Anruf.',
+    err_invalidNumber: 'Das ist keine gültige Telefonnummer.',
+    err_unknownIdentifier: 'Kein Telefon hat diese Kennung.',
+    err_deviceInUse: 'Ein anderer Agent verwendet dieses Telefon.',
+    err_deviceNotAllowed: 'Dieses Telefon gehört einem anderen Benutzer.',
+    err_noDevice: 'Es ist kein Telefon gekoppelt.',
+    err_agentUnavailable: 'Dieser Agent kann den Anruf jetzt nicht annehmen.',
+    err_transferInProgress: 'Eine Vermittlung läuft bereits.',
+    err_noTransfer: 'Es gibt keinen Rückfrageanruf, mit dem die Vermittlung abgeschlossen werden kann.',
+    err_unknownReason: 'Dieser Grund ist nicht erlaubt.',
+    err_unknownQueue: 'Diese Warteschlange gibt es nicht.',
+    err_notQueueMember: 'Sie sind nicht Mitglied dieser Warteschlange.',
+    err_notOutgoingQueue: 'Anrufe können nur über eine ausgehende Warteschlange gewählt werden.',
+    err_unknownCall: 'Diesen Anruf gibt es nicht.',
+    err_tooManyRequests: 'Zu viele Anfragen gleichzeitig; bitte erneut versuchen.',
+    err_upstreamUnavailable: 'Die Telefonanlage ist nicht erreichbar.',
+    err_loginInProgress: 'Eine Anmeldung läuft bereits.',
+    err_invalidParams: 'Ungültiger Wert: {param}.',
+    err_notSignedIn: 'Sie sind nicht angemeldet.',
+    err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
+  };
+
+  // ---- public/src/operator/language.js
+  // The bar's language (cs, en, de; docs/operator.md §9) and the texts looked up in it.
+
   var LANGS = ['cs', 'en', 'de'];
   var LANG_NAMES = { cs: 'Čeština', en: 'English', de: 'Deutsch' };
 
@@ -840,9 +873,9 @@
     return t('requestFailed', { text: err.text || err.message || err.code });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Model
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/model.js
+  // The model: the session state `S` (one per page), the stored session (sessionStorage), and
+  // the state object (`currentState`) kept in step with the events.
 
   var S = {
     started: false,
@@ -987,9 +1020,8 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/liveness.js
   // Liveness: is a WebSocket still there? (docs/operator.md §5.1)
-  // ---------------------------------------------------------------------------------------------
 
   /**
    * Watches one WebSocket from the browser's side, which cannot see WebSocket pings: the
@@ -1040,28 +1072,8 @@
     };
   }
 
-  /** A positive number of milliseconds from the config, else the default. */
-  function cfgMs(name) {
-    var v = Number(cfg(name));
-    return isFinite(v) && v > 0 ? v : DEFAULTS[name];
-  }
-
-  /** This browser tab's id, kept in sessionStorage across reconnects and reloads (agent-protocol.md
-   *  §4: a connection with it takes the tab's old place, primary and ringing included). */
-  function tabId() {
-    var id = storeGet('sessionStorage', TAB_KEY);
-    if (typeof id === 'string' && id && id.length <= 64) return id;
-    return newTabId();
-  }
-  function newTabId() {
-    var id = randomKey();
-    storeSet('sessionStorage', TAB_KEY, id);
-    return id;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Channel addresses (seeds/004 `api`)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/channels.js
+  // Channel addresses: seeds/004 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
 
   /** The ws(s):// URL of a channel: `ws`, `recording`, `report`, `email`, `template` or any other. */
   function channelURL(name) {
@@ -1098,9 +1110,22 @@
     return (secure ? 'wss' : 'ws') + '://' + hostname + (port ? ':' + port : '') + path;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The agent connection (`ws` channel)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/connection.js
+  // The agent connection (`ws` channel): connecting, the heartbeat (liveness.js), reconnecting
+  // with backoff, requests and their replies (docs/operator.md §5).
+
+  /** This browser tab's id, kept in sessionStorage across reconnects and reloads (agent-protocol.md
+   *  §4: a connection with it takes the tab's old place, primary and ringing included). */
+  function tabId() {
+    var id = storeGet('sessionStorage', TAB_KEY);
+    if (typeof id === 'string' && id && id.length <= 64) return id;
+    return newTabId();
+  }
+  function newTabId() {
+    var id = randomKey();
+    storeSet('sessionStorage', TAB_KEY, id);
+    return id;
+  }
 
   var ws = null;
   var nextId = 0;
@@ -1320,9 +1345,9 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Events
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/events.js
+  // Events from the gateway: per-user events (with `seq`, acknowledged when ringing) and
+  // session events (agent-protocol.md §5), applied to the model and passed to the page's callbacks.
 
   var CALL_EVENTS = {
     callNew: 'onCallNew', callRinging: 'onCallRinging', callConnect: 'onCallConnect',
@@ -1529,6 +1554,10 @@
     }
   }
 
+  // ---- public/src/operator/session.js
+  // The login and its session: credentials, login errors, the session token kept in this tab,
+  // attaching with it after a reconnect or a reload, and replaying what was missed (docs/operator.md §5).
+
   function onCredentialsEvent() {
     var initial = connFresh;
     connFresh = false;
@@ -1706,9 +1735,9 @@
     render();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Pairing (identify → device → ready)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/pairing.js
+  // Pairing a phone: identify → device → ready, picking an identifier by itself from the URL, the
+  // cookie or the address, in the tab that drives (docs/operator.md §2, `identify*`).
 
   var primaryWaitTimer = null;
   /** If the gateway never says which tab is primary, act as the primary one after a moment. */
@@ -1787,9 +1816,10 @@
     }).catch(function () { /* handled */ });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Public methods (seeds/004 "Ovládání komponenty")
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/methods.js
+  // The public methods added to `window.ucsOperator` (seeds/004 "Ovládání komponenty",
+  // docs/operator.md §4), each checked against its allowed states before anything is sent, and the
+  // read-only properties (§4.1).
 
   /** Null when `name` may be sent now; else the Error to reject with. */
   function guard(name) {
@@ -2053,9 +2083,8 @@
   defineGetter('language', function () { return lang; });
   defineGetter('ringing', function () { return Ring.playing; });
 
-  // ---------------------------------------------------------------------------------------------
-  // In-bar notifications (seeds/004 notify; errors, warnings and messages)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/notifications.js
+  // In-bar notifications (seeds/004 notify; errors, warnings and messages; docs/operator.md §6.3).
 
   var notes = [];
   var noteSeq = 0;
@@ -2134,9 +2163,8 @@
     if (!shown) localNotify(body, 'info', { unique: true, group: 'waiting', timeout: 15000 });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Ringing sound (WebAudio tone patterns; no audio files)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/ringing.js
+  // The ringing sound: WebAudio tone patterns, no audio files (docs/operator.md §6.2).
 
   var NOTE = {
     G4: 392.0, A4: 440.0, B4: 493.88, C5: 523.25, Cs5: 554.37, D5: 587.33, E5: 659.25,
@@ -2267,9 +2295,8 @@
     setRingAttr();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Call history (the `report` channel)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/history.js
+  // Call history over the `report` channel (docs/operator.md §7).
 
   var Report = {
     ws: null,
@@ -2442,9 +2469,9 @@
     }
   };
 
-  // ---------------------------------------------------------------------------------------------
-  // Helpers over the state object
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/display.js
+  // Helpers over the state object for display: option lists, queue names, call parties, E.164
+  // numbers, timers against the server's clock.
 
   /** [{value, label}] from an array of strings, an array of objects or an id → name object. */
   function optionList(source) {
@@ -2546,9 +2573,9 @@
     return call.direction === 'INCOMING' ? !!call.connected_muted : !!call.caller_muted;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: styles (injected once; every rule is scoped under .ucs-root)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/styles.js
+  // The bar's style sheet, injected once; every rule is scoped under .ucs-root (docs/operator.md §8).
+  // One concept (the style sheet) in one file; its length is the CSS's.
 
   var CHEVRON_WHITE = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='12' viewBox='0 0 12 12'%3E%3Cpath d='M2.5 4.5 6 8l3.5-3.5' fill='none' stroke='%23fff' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E\")";
   var CHEVRON_GREY = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='12' viewBox='0 0 12 12'%3E%3Cpath d='M2.5 4.5 6 8l3.5-3.5' fill='none' stroke='%236b7280' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E\")";
@@ -2796,9 +2823,8 @@
     (doc.head || doc.documentElement).appendChild(style);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: DOM helpers and icons
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/dom.js
+  // DOM helpers and icons for the views.
 
   var SVG_OPEN = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" focusable="false">';
   var HANDSET = '<path d="M5 3h3.2l1.6 4.2-2.2 1.6a11 11 0 0 0 7.6 7.6l1.6-2.2 4.2 1.6V19a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z"/>';
@@ -2930,9 +2956,9 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: views
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/views/shell.js
+  // The view shell: the root element, choosing and (re)building the view, the reconnect banner,
+  // and the connecting and restoring views (docs/operator.md §8).
 
   var root = null;
   var app = null;
@@ -3081,7 +3107,8 @@
     return function () {};
   }
 
-  // --- CREDENTIALS: the login form --------------------------------------------------------------
+  // ---- public/src/operator/views/credentials.js
+  // The CREDENTIALS view: the login form.
 
   function buildCredentials(bar) {
     var remembered = rememberedCredentials();
@@ -3131,14 +3158,15 @@
     };
   }
 
+  // ---- public/src/operator/views/pairing.js
+  // The IDENTIFY view (the device picker) and the DEVICE view (confirm the phone).
+
   function asideUser() {
     return h('div', { class: 'ucs-aside' }, [
       h('span', { class: 'ucs-user', 'data-ucs-agent-name': '', text: userName() }),
       button({ action: 'logout', label: t('logout'), icon: 'logout', variant: 'ghost', onClick: function () { quiet(op.logout()); } })
     ]);
   }
-
-  // --- IDENTIFY: the device picker --------------------------------------------------------------
 
   function buildIdentify(bar) {
     bar.classList.add('ucs-bar-form');
@@ -3212,8 +3240,6 @@
     return update;
   }
 
-  // --- DEVICE: confirm the phone ----------------------------------------------------------------
-
   function buildDevice(bar) {
     bar.classList.add('ucs-bar-form');
     bar.appendChild(brand());
@@ -3251,7 +3277,8 @@
     };
   }
 
-  // --- READY: the agent bar ---------------------------------------------------------------------
+  // ---- public/src/operator/views/ready.js
+  // The READY view: identity, status, dial control and the call cards (docs/operator.md §8).
 
   function buildReady(bar, top) {
     var identity = h('div', { class: 'ucs-identity', 'data-ucs-identity': '' });
@@ -3532,7 +3559,8 @@
     if (openPanelName === 'history' && Report.retryTimer) renderHistory();
   }
 
-  // --- popover panels ---------------------------------------------------------------------------
+  // ---- public/src/operator/views/panels.js
+  // The popover panels of the READY view: queues, settings, transfer, account code, history.
 
   var panelEl = null;
   var panelSig = null;
@@ -3818,7 +3846,8 @@
     });
   }
 
-  // --- notifications and the bottom bar ---------------------------------------------------------
+  // ---- public/src/operator/views/notes.js
+  // Notifications and the bottom strip.
 
   function renderNotes() {
     var box = refs && refs.notes;
@@ -3863,9 +3892,9 @@
     ]));
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Page lifecycle
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/lifecycle.js
+  // Page lifecycle: outside clicks and Escape, beforeunload, pagehide/pageshow, mounting the UI,
+  // and the start (on `load`, or at once with legacyStartup).
 
   function onDocumentPointer(ev) {
     if (!openPanelName || !panelEl) return;
