@@ -991,9 +991,15 @@
     if (S.device) c.device = S.device;
   }
 
-  function applyState(st, resetCalls) {
+  /** Takes a state object (the `ready` event's, or a `state` reply). `inPlace`: its members are
+   *  copied into the current object, which stays the same one (what state() returned, onReady's). */
+  function applyState(st, resetCalls, inPlace) {
     if (!st || typeof st !== 'object') return;
-    S.current = st;
+    if (inPlace && S.current && S.current !== st) {
+      for (var k in st) if (hasOwn(st, k)) S.current[k] = st[k];
+    } else {
+      S.current = st;
+    }
     if (st.status) S.agentStatus = st.status;
     S.reason = st.reason == null ? null : st.reason;
     if (st.user) { S.user = st.user; adoptUserLocale(st.user); }
@@ -2004,15 +2010,23 @@
     });
   };
 
+  /** seeds/004 (docs/compatibility.md §1.4, §1.9): the state object itself, synchronously, "the same
+   *  object as in onReady" (null outside READY, with a warning). It also asks the gateway for a fresh
+   *  copy, which updates that same object in place when it arrives. `await ucsOperator.state()`
+   *  still works (awaiting a value gives the value); `.then()` on it does not. */
   op.state = function () {
-    return invoke('state', null, {
-      ok: function (st) {
-        var keepCalls = S.calls.length > 1;
-        applyState(st, !keepCalls);
-        updateRinging();
-        render();
-      }
-    });
+    var err = guard('state');
+    if (err && err.code === 'wrongState') { warn(err, 'state'); return null; }
+    if (!err) {
+      rawRequest('state', null, {
+        ok: function (st) {
+          applyState(st, S.calls.length <= 1, true);
+          updateRinging();
+          render();
+        }
+      }).catch(function (e) { debug('state refresh failed: ' + e.code); });
+    }
+    return S.current;
   };
 
   op.setAccountCode = function (uniqueid, accountCode, subAccountCode, override) {
@@ -2052,7 +2066,7 @@
   // Every method's promise still rejects on a refusal (for integrators who await it), but it is
   // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
   ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
-    'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
+    'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify',
     'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
     var method = op[name];
     op[name] = function () { return quiet(method.apply(op, arguments)); };

@@ -139,6 +139,28 @@ test("replies settle their requests: results, error fields, unknown ids and unre
   assert.equal((await refusal(slow)).code, "timeout");
 });
 
+test("state() returns the state object synchronously, the same one as onReady's, and refreshes it", async () => {
+  const h = loadOperator();
+  const ws = await signIn(h, { state: { auxReasons: ["Oběd"] } });
+  const ready = h.callbacks("onReady")[0][0];
+  const state = h.op.state();
+  assert.equal(state, ready, "the same object as in onReady (docs/compatibility.md §1.9)");
+  assert.equal(state.ringingSound, "default");
+  assert.deepEqual(plain(state.auxReasons), ["Oběd"]);
+  // It also asks the gateway, and the answer updates that object in place.
+  ws.reply("state", { status: "ACW", reason: null, call: null, waitingCallers: 2, auxReasons: ["Oběd", "Porada"] });
+  await flush();
+  assert.equal(h.op.state(), ready);
+  assert.equal(ready.status, "ACW");
+  assert.deepEqual(plain(ready.auxReasons), ["Oběd", "Porada"]);
+  // Backward compatible: what it returns can be awaited (a thenable resolving to the object).
+  assert.equal(await h.op.state(), ready);
+  // Outside READY: null, and a warning.
+  ws.event("identify", { identificators: [] });
+  assert.equal(h.op.state(), null);
+  assert.match(h.callbacks("onWarning").at(-1)[0], /state\(\) is not possible now/);
+});
+
 test("onDebug never shows passwords or tokens", async () => {
   const seen = [];
   const h = loadOperator({ config: { onDebug: (text) => seen.push(text) } });

@@ -185,15 +185,23 @@ op.notify = function (title, type, unique, timeout, boundState, group, other) {
   });
 };
 
+/** seeds/004 (docs/compatibility.md §1.4, §1.9): the state object itself, synchronously, "the same
+ *  object as in onReady" (null outside READY, with a warning). It also asks the gateway for a fresh
+ *  copy, which updates that same object in place when it arrives. `await ucsOperator.state()`
+ *  still works (awaiting a value gives the value); `.then()` on it does not. */
 op.state = function () {
-  return invoke('state', null, {
-    ok: function (st) {
-      var keepCalls = S.calls.length > 1;
-      applyState(st, !keepCalls);
-      updateRinging();
-      render();
-    }
-  });
+  var err = guard('state');
+  if (err && err.code === 'wrongState') { warn(err, 'state'); return null; }
+  if (!err) {
+    rawRequest('state', null, {
+      ok: function (st) {
+        applyState(st, S.calls.length <= 1, true);
+        updateRinging();
+        render();
+      }
+    }).catch(function (e) { debug('state refresh failed: ' + e.code); });
+  }
+  return S.current;
 };
 
 op.setAccountCode = function (uniqueid, accountCode, subAccountCode, override) {
@@ -233,7 +241,7 @@ op.stopRingingSoundTest = function () {
 // Every method's promise still rejects on a refusal (for integrators who await it), but it is
 // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
 ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
-  'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
+  'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify',
   'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
   var method = op[name];
   op[name] = function () { return quiet(method.apply(op, arguments)); };

@@ -115,9 +115,15 @@ function syncCurrent() {
   if (S.device) c.device = S.device;
 }
 
-function applyState(st, resetCalls) {
+/** Takes a state object (the `ready` event's, or a `state` reply). `inPlace`: its members are
+ *  copied into the current object, which stays the same one (what state() returned, onReady's). */
+function applyState(st, resetCalls, inPlace) {
   if (!st || typeof st !== 'object') return;
-  S.current = st;
+  if (inPlace && S.current && S.current !== st) {
+    for (var k in st) if (hasOwn(st, k)) S.current[k] = st[k];
+  } else {
+    S.current = st;
+  }
   if (st.status) S.agentStatus = st.status;
   S.reason = st.reason == null ? null : st.reason;
   if (st.user) { S.user = st.user; adoptUserLocale(st.user); }
