@@ -67,7 +67,9 @@
     sessionToken: null,
     heartbeatMilliseconds: 5000,
     heartbeatTimeoutMilliseconds: 3000,
-    connectTimeoutMilliseconds: 5000
+    connectTimeoutMilliseconds: 5000,
+    webPhone: null,
+    webPhoneModule: null
   };
 
   /** A config value, read from `window.ucsOperator` at the time of use (so a page may change it). */
@@ -447,7 +449,18 @@
     err_loginInProgress: 'A login is already in progress.',
     err_invalidParams: 'Invalid value: {param}.',
     err_notSignedIn: 'You are not signed in.',
-    err_restricted: 'This window was opened by a call link and can only call its number.'
+    err_restricted: 'This window was opened by a call link and can only call its number.',
+    webPhoneFailed: 'The web phone could not register: {reason}',
+    webPhoneNotLoaded: 'The web phone could not be loaded: {reason}',
+    webPhone_loading: 'Web phone: starting…',
+    webPhone_connecting: 'Web phone: connecting…',
+    webPhone_registered: 'Web phone: ready',
+    webPhone_failed: 'Web phone: not registered',
+    webPhone_elsewhere: 'Web phone: in your other tab',
+    webPhone_off: 'Web phone: off',
+    err_webPhoneOffline: 'The web phone is not connected.',
+    err_webPhoneElsewhere: 'Your web phone is in another tab, which did not answer.',
+    err_notSupported: 'The web phone cannot do this.'
   };
 
   // ---- public/src/operator/texts/cs.js
@@ -626,7 +639,18 @@
     err_loginInProgress: 'Přihlašování už probíhá.',
     err_invalidParams: 'Neplatná hodnota: {param}.',
     err_notSignedIn: 'Nejste přihlášeni.',
-    err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
+    err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.',
+    webPhoneFailed: 'Webový telefon se nemohl zaregistrovat: {reason}',
+    webPhoneNotLoaded: 'Webový telefon se nepodařilo načíst: {reason}',
+    webPhone_loading: 'Webový telefon: spouštění…',
+    webPhone_connecting: 'Webový telefon: připojování…',
+    webPhone_registered: 'Webový telefon: připraven',
+    webPhone_failed: 'Webový telefon: nezaregistrován',
+    webPhone_elsewhere: 'Webový telefon: ve vaší jiné záložce',
+    webPhone_off: 'Webový telefon: vypnut',
+    err_webPhoneOffline: 'Webový telefon není připojen.',
+    err_webPhoneElsewhere: 'Váš webový telefon je v jiné záložce, která neodpověděla.',
+    err_notSupported: 'To webový telefon neumí.'
   };
 
   // ---- public/src/operator/texts/de.js
@@ -805,7 +829,18 @@
     err_loginInProgress: 'Eine Anmeldung läuft bereits.',
     err_invalidParams: 'Ungültiger Wert: {param}.',
     err_notSignedIn: 'Sie sind nicht angemeldet.',
-    err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
+    err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.',
+    webPhoneFailed: 'Das Web-Telefon konnte sich nicht registrieren: {reason}',
+    webPhoneNotLoaded: 'Das Web-Telefon konnte nicht geladen werden: {reason}',
+    webPhone_loading: 'Web-Telefon: startet…',
+    webPhone_connecting: 'Web-Telefon: verbindet…',
+    webPhone_registered: 'Web-Telefon: bereit',
+    webPhone_failed: 'Web-Telefon: nicht registriert',
+    webPhone_elsewhere: 'Web-Telefon: in Ihrem anderen Tab',
+    webPhone_off: 'Web-Telefon: aus',
+    err_webPhoneOffline: 'Das Web-Telefon ist nicht verbunden.',
+    err_webPhoneElsewhere: 'Ihr Web-Telefon ist in einem anderen Tab, der nicht geantwortet hat.',
+    err_notSupported: 'Das kann das Web-Telefon nicht.'
   };
 
   // ---- public/src/operator/language.js
@@ -949,6 +984,7 @@
     S.status = status;
     dropBoundNotes();
     if (status !== 'READY') closePanel();
+    Phone.sync();
   }
 
   function resetUserModel() {
@@ -967,6 +1003,8 @@
     S.primary = null;
     S.primaryWaitOver = false;
     S.tabs = 0;
+    Phone.calls = {};
+    Phone.order = [];
     Ring.stopCall();
     closePanel();
     Report.close();
@@ -1011,7 +1049,21 @@
       saveSession();
     }
     if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [st.call] : [];
+    keepPhoneCalls();
     syncCurrent();
+    Phone.sync();
+  }
+
+  /** The web phone's calls are not the gateway's state (until it follows them, docs/sip-edge.md
+   *  §3): a state object from the gateway does not remove them from the active calls. */
+  function keepPhoneCalls() {
+    if (Phone.wsDelivers) return;
+    for (var id in Phone.calls) {
+      if (!hasOwn(Phone.calls, id)) continue;
+      var call = Phone.calls[id];
+      var present = S.calls.some(function (c) { return c.uniqueid === id; });
+      if (!present && call.state !== 4) S.calls.push(call);
+    }
   }
 
   var langChosenHere = false;
@@ -1433,10 +1485,31 @@
     }
   }
 
-  function onCallEvent(name, call) {
+  /**
+   * A call event: the model, the ringing, the view, the callback. `source` is 'ws' (the gateway's
+   * event) or 'phone' (the web phone's own, webphone.js). A web phone call may be reported by both;
+   * its callback fires once for each occurrence of each event (claimCallEvent), and the gateway's
+   * Call object replaces the phone's (it knows more), never the other way round.
+   */
+  function onCallEvent(name, call, source) {
+    source = source || 'ws';
+    if (source === 'ws' && Phone.owns(call.uniqueid) && !Phone.wsDelivers) {
+      Phone.wsDelivers = true; // the gateway follows the web phone's calls: from now on its events only
+      debug('web phone: the gateway delivers its call events');
+    }
+    var first = claimCallEvent(source, name, call.uniqueid);
+    if (!first && source === 'phone') return;
+    var ended = mergeCall(call, name === 'callHangup');
+    if (!first) return;
+    fire(CALL_EVENTS[name], call);
+    if (ended) afterHangup(call);
+  }
+
+  /** Takes `call` into the active calls (or out, when it ended) without a callback; true if it ended. */
+  function mergeCall(call, hangup) {
     var idx = -1;
     for (var i = 0; i < S.calls.length; i++) if (S.calls[i].uniqueid === call.uniqueid) idx = i;
-    var ended = name === 'callHangup' || call.state === 4;
+    var ended = !!hangup || call.state === 4;
     if (ended) {
       if (idx >= 0) S.calls.splice(idx, 1);
     } else if (idx >= 0) {
@@ -1448,8 +1521,23 @@
     syncCurrent();
     updateRinging();
     render();
-    fire(CALL_EVENTS[name], call);
-    if (ended) afterHangup(call);
+    return ended;
+  }
+
+  var callClaims = {};
+  var callClaimOrder = [];
+  /** Whether this is the first report of this occurrence of event `name` for the call: counts per
+   *  source, so the n-th callHold from the phone and the n-th from the gateway are one event. */
+  function claimCallEvent(source, name, uniqueid) {
+    var claims = callClaims[uniqueid];
+    if (!claims) {
+      claims = callClaims[uniqueid] = { ws: {}, phone: {} };
+      callClaimOrder.push(uniqueid);
+      while (callClaimOrder.length > 64) delete callClaims[callClaimOrder.shift()];
+    }
+    var mine = claims[source][name] = (claims[source][name] || 0) + 1;
+    var other = claims[source === 'ws' ? 'phone' : 'ws'][name] || 0;
+    return mine > other;
   }
 
   function afterHangup(call) {
@@ -1551,6 +1639,7 @@
         S.primary = !!data.primary;
         S.tabs = data.tabs | 0;
         updateRinging();
+        Phone.sync();
         render();
         maybeAutoPick();
         maybeAutoProvision();
@@ -1822,6 +1911,422 @@
     }).catch(function () { /* handled */ });
   }
 
+  // ---- public/src/operator/webphone.js
+  // The web phone (docs/operator.md §14): when the agent pairs a device whose identifier is
+  // `webphone:<SIP address of record>`, the tab that drives the session (the primary one) loads
+  // the browser phone (public/phone/, docs/sip.md) and registers it through the gateway's `sip`
+  // route with the session's token; calls ring in the bar, and answer(), hangup(), hold(),
+  // unhold(), mute(), dial(), blindTransfer() and dtmf() drive the real call. The phone's call
+  // events become the seed's call events with a Call object (seedCall); the gateway's own events
+  // for these calls (its SIP edge follows the dialogs, docs/sip-edge.md §3) are preferred as soon
+  // as one arrives on /ws. The other tabs of this browser see the calls and reach the phone
+  // through tabs.js.
+
+  var WEBPHONE_PREFIX = 'webphone:';
+  /** The script's own address, so that the phone is loaded from where the bar came from. */
+  var SCRIPT_URL = doc.currentScript && doc.currentScript.src ? doc.currentScript.src : null;
+  /** The phone's events that are seeds/004 call events of the same name. */
+  var PHONE_CALL_EVENTS = { callNew: 1, callRinging: 1, callConnect: 1, callHold: 1, callResume: 1, callHangup: 1,
+    callMute: 1, callUnmute: 1 };
+
+  /** The SIP identity of the paired device when it is a web phone ({aor, user, domain}), else null. */
+  function webPhoneIdentity(device) {
+    var id = device && typeof device.identifier === 'string' ? device.identifier : '';
+    if (id.indexOf(WEBPHONE_PREFIX) !== 0) return null;
+    var aor = id.slice(WEBPHONE_PREFIX.length);
+    var m = /^sips?:([^@;?:>\s]+)@([A-Za-z0-9.\-\[\]:]+)$/i.exec(aor);
+    if (!m) return null;
+    var user;
+    try { user = decodeURIComponent(m[1]); } catch (e) { return null; }
+    return { aor: aor, user: user, domain: m[2].toLowerCase() };
+  }
+
+  var Phone = {
+    phone: null,          // the createPhone() object, in the tab that holds the phone
+    key: null,            // what it was made for: aor + token
+    loading: null,        // the module import in flight
+    state: 'off',         // off | loading | connecting | registered | failed
+    error: null,
+    calls: {},            // uniqueid → the seed Call object of a phone call (held here or mirrored)
+    order: [],            // uniqueids, oldest first (bounded)
+    nextId: 1,
+    wsDelivers: false,    // the gateway sent a call event of one of these calls on /ws
+
+    /** Whether this tab runs the phone. */
+    holds: function () { return !!Phone.phone; },
+
+    /** Whether `uniqueid` is a call of the web phone (here or in the tab that holds it). */
+    owns: function (uniqueid) { return !!Phone.calls[uniqueid]; },
+
+    /** Starts, keeps, moves or stops the phone after a change of session, device, primary tab or token. */
+    sync: function () {
+      var identity = webPhoneIdentity(S.device);
+      var token = S.session && S.session.token;
+      var live = S.status === 'READY' && identity && token && cfg('webPhone') !== false;
+      var busy = Phone.phone && Phone.phone.calls.length > 0;
+      // The tab that drives holds the phone; another one that the gateway made primary takes it
+      // over when this one is told it is not (a call in progress finishes here first).
+      var wanted = live && (drivingTab() || (Phone.phone && (S.primary !== false || busy)));
+      var key = live ? identity.aor + ' ' + token : null;
+      if (Phone.phone && (!wanted || Phone.key !== key)) Phone.stop();
+      if (wanted && !Phone.phone && !Phone.loading) Phone.start(identity, token, key);
+      Tabs.sync(live ? S.session.user || identity.user : null);
+    },
+
+    start: function (identity, token, key) {
+      Phone.state = 'loading';
+      Phone.error = null;
+      var url = cfg('webPhoneModule') || (SCRIPT_URL ? new URL('phone/phone.mjs', SCRIPT_URL).href : '/phone/phone.mjs');
+      debug('web phone: loading ' + (typeof url === 'string' ? url : 'the module given') + ' for ' + identity.aor);
+      var loading = Phone.loading = importModule(url).then(function (module) {
+        if (Phone.loading !== loading) return; // stopped meanwhile
+        Phone.loading = null;
+        var sip = cfg('webPhone') && typeof cfg('webPhone') === 'object' ? cfg('webPhone') : {};
+        var audio = cfg('audioInputConstraints');
+        Phone.key = key;
+        Phone.phone = module.createPhone({
+          url: channelURL('sip'),
+          token: token,
+          user: identity.user,
+          domain: identity.domain,
+          displayName: userName() || null,
+          audioConstraints: audio && typeof audio === 'object' ? audio : {},
+          iceServers: Array.isArray(sip.iceServers) ? sip.iceServers : [],
+          onEvent: onPhoneEvent,
+          onLog: function (direction, text) { debug('web phone ' + direction + ' ' + text.split('\r\n')[0]); }
+        });
+        Phone.state = 'connecting';
+        Phone.phone.start();
+        render();
+      }, function (e) {
+        if (Phone.loading !== loading) return;
+        Phone.loading = null;
+        Phone.fail(t('webPhoneNotLoaded', { reason: e && e.message ? e.message : String(e) }));
+      });
+      render();
+    },
+
+    stop: function () {
+      Phone.loading = null;
+      if (Phone.phone) {
+        debug('web phone: stopping');
+        var phone = Phone.phone;
+        Phone.phone = null;
+        try { phone.stop(); } catch (e) { debug('web phone: stop threw ' + e); }
+      }
+      Phone.key = null;
+      Phone.state = 'off';
+      render();
+    },
+
+    fail: function (text) {
+      Phone.state = 'failed';
+      Phone.error = text;
+      fire('onWarning', text);
+      localNotify(text, 'error', { unique: true, group: 'webphone', timeout: 20000 });
+      render();
+    },
+
+    /** Runs a method on the phone held in this tab: a promise of its result, or rejected with the
+     *  agent protocol's error codes (noActiveCall, notRinging, …). */
+    run: function (name, args) {
+      var p = Phone.phone;
+      if (!p || !p.registered && name === 'dial') return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
+      var call = p.find();
+      var number = args[0] == null ? '' : String(args[0]).trim();
+      switch (name) {
+        case 'dial':
+          if (!number) return Promise.reject(errorWith('invalidNumber', 'No number to call.'));
+          if (call) return Promise.reject(errorWith('callInProgress', 'The web phone already has a call.'));
+          return Promise.resolve({ uniqueid: p.call(number).id });
+        case 'answer':
+          return p.answer() ? Promise.resolve({}) : Promise.reject(errorWith('notRinging', 'No call is ringing.'));
+        case 'hangup':
+          return p.hangup() ? Promise.resolve({}) : Promise.reject(errorWith('noActiveCall', 'No call.'));
+        case 'hold':
+        case 'unhold':
+          var done = name === 'hold' ? p.hold() : p.unhold();
+          if (!done) return Promise.reject(errorWith(name === 'hold' ? 'notConnected' : 'notOnHold', 'Not possible in this call state.'));
+          return Promise.resolve(done).then(function (accepted) {
+            if (accepted === false) throw errorWith('notConnected', 'The other side refused the ' + name + '.');
+            return {};
+          });
+        case 'mute':
+          if (!call || call.state !== 3 && call.state !== 5) return Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+          p.mute();
+          return Promise.resolve({});
+        case 'blindTransfer':
+          if (!number) return Promise.reject(errorWith('invalidParams', 'No number.', { param: 'number' }));
+          return p.blindTransfer(number) ? Promise.resolve({}) : Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+        case 'dtmf':
+          if (!/^[0-9*#A-D]{1,32}$/.test(number)) return Promise.reject(errorWith('invalidParams', 'Tones are 0-9, *, #, A-D.', { param: 'digits' }));
+          var sent = p.sendDtmf(number);
+          return sent ? Promise.resolve(sent).then(function (via) { return { via: via }; })
+            : Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+        default:
+          return Promise.reject(errorWith('notSupported', name + ' is not possible with the web phone.'));
+      }
+    },
+
+    /** Remembers a phone call's seed object (bounded: the 32 newest). */
+    remember: function (call) {
+      if (!Phone.calls[call.uniqueid]) {
+        Phone.order.push(call.uniqueid);
+        while (Phone.order.length > 32) delete Phone.calls[Phone.order.shift()];
+      }
+      Phone.calls[call.uniqueid] = call;
+    }
+  };
+
+  /** `import()` of an ES module, written so that the bundle stays a classic script that parses in
+   *  browsers without module support (they get a rejection, not a syntax error). `webPhoneModule`
+   *  may also be the module itself (an object with createPhone), e.g. from a page's own bundler. */
+  function importModule(url) {
+    if (url && typeof url === 'object' && typeof url.createPhone === 'function') return Promise.resolve(url);
+    try {
+      return new Function('url', 'return import(url);')(url); // eslint-disable-line no-new-func
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Every event of the phone held in this tab. */
+  function onPhoneEvent(e) {
+    switch (e.type) {
+      case 'connecting':
+        if (Phone.state !== 'registered') Phone.state = 'connecting';
+        break;
+      case 'disconnected':
+        Phone.state = 'connecting';
+        debug('web phone: disconnected (' + e.code + '), again in ' + e.retryInMs + ' ms');
+        break;
+      case 'registered':
+        Phone.state = 'registered';
+        Phone.error = null;
+        break;
+      case 'unregistered':
+        if (Phone.phone) Phone.state = 'connecting';
+        break;
+      case 'registrationFailed':
+        Phone.fail(t('webPhoneFailed', { reason: (e.status || '') + ' ' + (e.reason || '') }));
+        return;
+      case 'callRejected':
+        debug('web phone: refused a call from ' + e.from + ' (busy)');
+        break;
+      case 'callError':
+        debug('web phone: ' + e.error);
+        break;
+      default:
+        if (e.call && (PHONE_CALL_EVENTS[e.type] || e.type === 'callConnecting' || e.type === 'callProgress')) {
+          var known = Phone.calls[e.call.uniqueid];
+          var call = seedCall(e.call, webPhoneIdentity(S.device), known);
+          var events = [PHONE_CALL_EVENTS[e.type] ? e.type : null];
+          // An incoming call starts with callNew (state new), as the gateway's calls do; the phone
+          // reports it ringing at once.
+          if (!known && e.type === 'callRinging') events.unshift('callNew');
+          Phone.remember(call);
+          for (var i = 0; i < events.length && !Phone.wsDelivers; i++) {
+            // Until the gateway sends these calls' events itself: from here, to every tab.
+            var shown = events[i] === 'callNew' && e.type !== 'callNew' ? copyCall(call, { state: 0 }) : call;
+            phoneCallEvent(events[i], shown);
+            Tabs.post({ type: 'call', name: events[i], call: shown });
+          }
+          // A tab that is no longer primary gives the phone up once its calls are over.
+          if (e.type === 'callHangup') setTimeout(function () { Phone.sync(); }, 0);
+        }
+    }
+    render();
+  }
+
+  /** A call event of the web phone (or only its new state: name null), applied like the gateway's. */
+  function phoneCallEvent(name, call) {
+    Phone.remember(call);
+    if (name) onCallEvent(name, call, 'phone');
+    else mergeCall(call);
+  }
+
+  /**
+   * The seeds/004 Call object (docs/compatibility.md §1.6) of a web phone call, from the phone's
+   * call info: the fields the gateway's SIP edge derives from the same dialog (docs/sip-edge.md §3),
+   * with `id` and `call_guid` made here.
+   */
+  function seedCall(info, identity, previous) {
+    var outgoing = info.direction === 'OUTGOING';
+    var own = identity ? identity.user : '';
+    var other = info.number == null ? '' : String(info.number);
+    var remoteInternal = !!(identity && typeof info.uri === 'string' && /@([^;>:]+)/.test(info.uri)
+      && /@([^;>:]+)/.exec(info.uri)[1].toLowerCase() === identity.domain);
+    var connected = info.connected == null ? null : info.connected;
+    var agent = S.session && S.session.user;
+    return {
+      call_guid: previous ? previous.call_guid : uuidV7(),
+      called_name: outgoing ? info.name || null : null,
+      called_number: outgoing ? other : own,
+      called_number_norm: null,
+      caller_channel: null,
+      caller_extension: null,
+      caller_group_id: null,
+      caller_internal: outgoing ? true : remoteInternal,
+      caller_line_id: null,
+      caller_muted: outgoing ? !!info.muted : false,
+      caller_name: outgoing ? null : info.name || null,
+      caller_number: outgoing ? own : other,
+      caller_number_norm: null,
+      caller_type: outgoing || remoteInternal ? 'line' : 'trunk',
+      caller_user_id: null,
+      caller_username: outgoing ? agent || null : null,
+      cause: typeof info.cause === 'number' ? info.cause : -1,
+      connected: connected,
+      connected_channel: null,
+      connected_group_id: null,
+      connected_internal: connected == null ? false : outgoing ? remoteInternal : true,
+      connected_line_id: null,
+      connected_muted: outgoing ? false : !!info.muted,
+      connected_name: connected != null && outgoing ? info.name || null : null,
+      connected_number: connected == null ? null : outgoing ? other : own,
+      connected_number_norm: null,
+      connected_type: connected == null ? null : !outgoing || remoteInternal ? 'line' : 'trunk',
+      connected_user_id: null,
+      connected_username: connected != null && !outgoing ? agent || null : null,
+      created: info.created,
+      data: previous ? previous.data : {},
+      direction: info.direction,
+      disconnected: info.disconnected == null ? null : info.disconnected,
+      external_id: null,
+      id: previous ? previous.id : Phone.nextId++,
+      name: outgoing ? info.name || null : info.name || null,
+      now: Math.floor(now() / 1000),
+      number: other,
+      outbound_id: null,
+      recorded: false,
+      // held by either side (the gateway's SIP edge reads the re-INVITE the same way)
+      state: info.state === 3 && info.remoteHeld ? 5 : info.state,
+      subcalls: 0,
+      uniqueid: info.uniqueid
+    };
+  }
+
+  /** A copy of `call` with `changes`. */
+  function copyCall(call, changes) {
+    var copy = {};
+    for (var k in call) if (hasOwn(call, k)) copy[k] = call[k];
+    for (var c in changes) if (hasOwn(changes, c)) copy[c] = changes[c];
+    return copy;
+  }
+
+  /** A UUIDv7 (RFC 9562 §5.7): milliseconds, then random bits; the Call's `call_guid`. */
+  function uuidV7() {
+    var hex = randomKey().replace(/-/g, '');
+    var ms = ('000000000000' + now().toString(16)).slice(-12);
+    return ms.slice(0, 8) + '-' + ms.slice(8) + '-7' + hex.slice(13, 16) + '-' +
+      ((parseInt(hex.charAt(16), 16) & 3) | 8).toString(16) + hex.slice(17, 20) + '-' + hex.slice(20, 32);
+  }
+
+  // ---- public/src/operator/tabs.js
+  // The agent's other tabs in this browser (docs/operator.md §14.2), over a BroadcastChannel of the
+  // page's origin and the user: the tab that holds the web phone tells the others about its calls
+  // (until the gateway delivers them on /ws to every tab, wherever it is), and the others ask it to
+  // answer, hang up, … when their page or agent does. Browsers without BroadcastChannel (and other
+  // browsers) get neither: their tabs see the calls once the gateway sends them.
+
+  var TAB_REQUEST_TIMEOUT_MS = 5000;
+
+  var Tabs = {
+    channel: null,
+    user: null,
+    pending: {},
+    nextId: 0,
+
+    /** Opens the channel of `user` (null: closes it). */
+    sync: function (user) {
+      if (user === Tabs.user) return;
+      Tabs.close();
+      if (!user || typeof w.BroadcastChannel !== 'function') return;
+      try {
+        Tabs.channel = new w.BroadcastChannel('ucsOperator:' + user);
+      } catch (e) {
+        return;
+      }
+      Tabs.user = user;
+      Tabs.channel.onmessage = function (ev) { Tabs.receive(ev.data); };
+      Tabs.post({ type: 'hello' }); // the holder answers with its calls
+    },
+
+    close: function () {
+      if (Tabs.channel) { try { Tabs.channel.close(); } catch (e) { /* closed */ } }
+      Tabs.channel = null;
+      Tabs.user = null;
+      var ids = Object.keys(Tabs.pending);
+      for (var i = 0; i < ids.length; i++) Tabs.settle(ids[i], errorWith('webPhoneElsewhere', 'The tab with the web phone is gone.'));
+    },
+
+    post: function (message) {
+      if (!Tabs.channel) return false;
+      try { Tabs.channel.postMessage(message); } catch (e) { return false; }
+      return true;
+    },
+
+    /** Asks the tab that holds the phone to run `name(args)`: a promise of its answer. */
+    invoke: function (name, args) {
+      return new Promise(function (resolve, reject) {
+        var id = String(++Tabs.nextId) + '-' + tabId();
+        var entry = { resolve: resolve, reject: reject };
+        entry.timer = setTimeout(function () {
+          Tabs.settle(id, errorWith('webPhoneElsewhere', 'Your web phone is in another tab, which did not answer.'));
+        }, TAB_REQUEST_TIMEOUT_MS);
+        Tabs.pending[id] = entry;
+        if (!Tabs.post({ type: 'invoke', id: id, method: name, args: args })) {
+          Tabs.settle(id, errorWith('webPhoneElsewhere', 'Your web phone is in another tab.'));
+        }
+      });
+    },
+
+    settle: function (id, error, result) {
+      var entry = Tabs.pending[id];
+      if (!entry) return;
+      delete Tabs.pending[id];
+      clearTimeout(entry.timer);
+      if (error) entry.reject(error);
+      else entry.resolve(result);
+    },
+
+    receive: function (m) {
+      if (!m || typeof m !== 'object') return;
+      switch (m.type) {
+        case 'call':
+          // The holder's call event; the gateway's own events win once they arrive here too.
+          if (Phone.holds() || Phone.wsDelivers || !m.call || typeof m.call.uniqueid !== 'string') return;
+          phoneCallEvent(typeof m.name === 'string' && PHONE_CALL_EVENTS[m.name] ? m.name : null, m.call);
+          render();
+          break;
+        case 'hello':
+          if (Phone.holds()) {
+            var calls = [];
+            for (var i = 0; i < S.calls.length; i++) if (Phone.owns(S.calls[i].uniqueid)) calls.push(S.calls[i]);
+            Tabs.post({ type: 'calls', calls: calls });
+          }
+          break;
+        case 'calls':
+          // A tab opened during a call: the calls as they are now, without callbacks (as a reload).
+          if (Phone.holds() || Phone.wsDelivers || !Array.isArray(m.calls)) return;
+          m.calls.forEach(function (call) { if (call && typeof call.uniqueid === 'string') { Phone.remember(call); mergeCall(call); } });
+          break;
+        case 'invoke':
+          if (!Phone.holds() || typeof m.id !== 'string') return;
+          Phone.run(String(m.method), Array.isArray(m.args) ? m.args : []).then(function (result) {
+            Tabs.post({ type: 'result', id: m.id, result: result });
+          }, function (e) {
+            Tabs.post({ type: 'result', id: m.id, error: { code: e.code, text: e.text, param: e.param } });
+          });
+          break;
+        case 'result':
+          if (!Tabs.pending[m.id]) return;
+          Tabs.settle(m.id, m.error ? errorWith(m.error.code || 'error', m.error.text, { param: m.error.param }) : null, m.result || {});
+          break;
+      }
+    }
+  };
+
   // ---- public/src/operator/methods.js
   // The public methods added to `window.ucsOperator` (seeds/004 "Ovládání komponenty",
   // docs/operator.md §4), each checked against its allowed states before anything is sent, and the
@@ -1854,6 +2359,26 @@
       return Promise.reject(err);
     }
     return rawRequest(wireMethod || name, params, hooks).catch(function (e) {
+      warn(e, name);
+      throw e;
+    });
+  }
+
+  /**
+   * With a web phone paired (webphone.js) the call methods drive the phone, in this tab or, through
+   * tabs.js, in the tab that holds it; the seeds/004 states still apply, but not the gateway
+   * connection (a call goes on while /ws reconnects). Null when the paired phone is another: the
+   * method goes to the gateway as before.
+   */
+  function viaWebPhone(name, args) {
+    if (!webPhoneIdentity(S.device)) return null;
+    var allowed = ALLOWED[name] || ANY;
+    var err = S.status === null ? errorWith('disconnected', 'Not connected to the gateway.')
+      : allowed.indexOf(S.status) < 0 ? errorWith('wrongState', name + ' is allowed in ' + allowed.join(', ') + '; the bar is in ' + S.status + '.', { state: S.status })
+      : null;
+    var run = err ? Promise.reject(err) : Phone.holds() ? Phone.run(name, args) : Tabs.channel ? Tabs.invoke(name, args)
+      : Promise.reject(errorWith('webPhoneOffline', 'The web phone is not running in this browser.'));
+    return run.catch(function (e) {
       warn(e, name);
       throw e;
     });
@@ -1961,7 +2486,7 @@
 
   op.suspend = function (queue) { return invoke('suspend', { queue: asInteger(queue) }); };
   op.resume = function (queue) { return invoke('resume', { queue: asInteger(queue) }); };
-  op.answer = function () { return invoke('answer'); };
+  op.answer = function () { return viaWebPhone('answer', []) || invoke('answer'); };
 
   op.dial = function (number, queue, line, data) {
     var params = { number: number == null ? '' : String(number) };
@@ -1971,27 +2496,31 @@
     if (line !== undefined && line !== null && line !== '') params.line = asInteger(line);
     if (data !== undefined && data !== null) params.data = data;
     params.idempotencyKey = randomKey();
-    return invoke('dial', params).catch(function (e) {
+    return viaWebPhone('dial', [params.number]) || invoke('dial', params).catch(function (e) {
       e.idempotencyKey = params.idempotencyKey;
       throw e;
     });
   };
 
-  op.hangup = function () { return invoke('hangup'); };
+  op.hangup = function () { return viaWebPhone('hangup', []) || invoke('hangup'); };
 
   /** Touch-tones into the connected call: 1–32 of 0-9 * # A-D (agent-protocol.md `dtmf`). */
-  op.dtmf = function (digits) { return invoke('dtmf', { digits: digits == null ? '' : String(digits) }); };
+  op.dtmf = function (digits) {
+    var text = digits == null ? '' : String(digits);
+    return viaWebPhone('dtmf', [text]) || invoke('dtmf', { digits: text });
+  };
 
   op.transfer = function (number) {
-    return invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
+    return viaWebPhone('transfer', [number]) || invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
   };
-  op.finishTransfer = function () { return invoke('finishTransfer'); };
+  op.finishTransfer = function () { return viaWebPhone('finishTransfer', []) || invoke('finishTransfer'); };
   op.blindTransfer = function (number) {
-    return invoke('blindTransfer', { number: number == null ? '' : String(number) });
+    var text = number == null ? '' : String(number);
+    return viaWebPhone('blindTransfer', [text]) || invoke('blindTransfer', { number: text });
   };
-  op.hold = function () { return invoke('hold'); };
-  op.unhold = function () { return invoke('unhold'); };
-  op.mute = function () { return invoke('mute'); };
+  op.hold = function () { return viaWebPhone('hold', []) || invoke('hold'); };
+  op.unhold = function () { return viaWebPhone('unhold', []) || invoke('unhold'); };
+  op.mute = function () { return viaWebPhone('mute', []) || invoke('mute'); };
 
   op.notify = function (title, type, unique, timeout, boundState, group, other) {
     var values = other && typeof other === 'object' && other.values && typeof other.values === 'object' ? other.values : null;
@@ -2096,6 +2625,13 @@
   defineGetter('serverVersion', function () { return S.serverVersion; });
   defineGetter('language', function () { return lang; });
   defineGetter('ringing', function () { return Ring.playing; });
+  /** Callgate's own (docs/operator.md §14): the web phone in this tab and browser. */
+  defineGetter('webPhone', function () {
+    var identity = webPhoneIdentity(S.device);
+    if (!identity) return null;
+    return { aor: identity.aor, state: Phone.holds() || Phone.loading ? Phone.state : 'elsewhere', error: Phone.error,
+      phone: Phone.phone, wsDelivers: Phone.wsDelivers };
+  });
 
   // ---- public/src/operator/notifications.js
   // In-bar notifications (seeds/004 notify; errors, warnings and messages; docs/operator.md §6.3).
@@ -3888,7 +4424,8 @@
   function updateMeta() {
     var m = refs && refs.meta;
     if (!m) return;
-    var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection].join('|');
+    var phone = op.webPhone;
+    var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection, phone && phone.state].join('|');
     if (m._sig === s) return;
     m._sig = s;
     while (m.firstChild) m.removeChild(m.firstChild);
@@ -3899,6 +4436,10 @@
     // The DEVICE view's card already names the phone; READY shows it under the agent's name.
     var showsDevice = viewKey === 'device' || (String(cfg('topMenuNameContent')).indexOf('%name%') >= 0 && viewKey === 'ready');
     if (S.device && !showsDevice) m.appendChild(h('span', { class: 'ucs-meta-device', text: deviceLabel(S.device) }));
+    if (phone && viewKey === 'ready') {
+      m.appendChild(h('span', { class: 'ucs-meta-device', 'data-ucs-webphone': phone.state, title: phone.error || phone.aor,
+        text: t('webPhone_' + phone.state) }));
+    }
     var conn = { open: 'connOnline', connecting: 'connConnecting', reconnecting: 'connReconnecting', stopped: 'connStopped', idle: 'connConnecting' }[S.connection];
     m.appendChild(h('span', { class: 'ucs-conn', 'data-ucs-connection-text': S.connection }, [
       h('span', { class: 'ucs-dot', 'data-ucs-connection': S.connection, 'aria-hidden': 'true' }),

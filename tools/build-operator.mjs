@@ -40,6 +40,8 @@ export const MODULES = [
   "events.js",           // gateway events → model → callbacks
   "session.js",          // credentials, login, attach, replay
   "pairing.js",          // identify → device → ready
+  "webphone.js",         // the web phone in the primary tab (public/phone/)
+  "tabs.js",             // the tabs of this browser (BroadcastChannel)
   "methods.js",          // the public methods and properties
   "notifications.js",
   "ringing.js",

@@ -185,7 +185,8 @@ export const CALLBACKS = ["onConnect", "onCredentials", "onLoginError", "onUser"
   "onWarning", "onInfo", "onDebug"];
 
 /** Internals the tests read (names of the bundle's scope). */
-export const EXPORTS = ["S", "createLiveness", "channelURL", "redact", "attempts", "reconnectAt", "ws", "tabId", "guard"];
+export const EXPORTS = ["S", "createLiveness", "channelURL", "redact", "attempts", "reconnectAt", "ws", "tabId", "guard",
+  "Phone", "webPhoneIdentity", "seedCall"];
 
 /** The gateway's side of a login: open, connect, credentials; the bar logs in as `user`; the
  *  reply with a token; user, identify (auto-pick off), device, ready. Returns the socket. */
@@ -204,7 +205,8 @@ export async function signIn(harness, { user = "alice", state = {}, device = DES
   ws.reply("selectIdentifier", {});
   ws.event("device", { device });
   ws.reply("provision", {});
-  ws.event("ready", { state: { status: "READY", reason: null, call: null, user: { username: user }, device,
+  ws.event("ready", { state: { status: "READY", reason: null, call: null, device,
+                               user: { username: user, displayname: "Alena Nováková", locale: "en" },
                                auxReasons: [], callReasons: [], queues: {}, groups: {}, agents: {}, waitingCallers: 0,
                                now: EPOCH_MS / 1000, ...state } });
   await flush();

@@ -29,7 +29,9 @@ var DEFAULTS = {
   sessionToken: null,
   heartbeatMilliseconds: 5000,
   heartbeatTimeoutMilliseconds: 3000,
-  connectTimeoutMilliseconds: 5000
+  connectTimeoutMilliseconds: 5000,
+  webPhone: null,
+  webPhoneModule: null
 };
 
 /** A config value, read from `window.ucsOperator` at the time of use (so a page may change it). */

@@ -34,6 +34,26 @@ function invoke(name, params, hooks, wireMethod) {
   });
 }
 
+/**
+ * With a web phone paired (webphone.js) the call methods drive the phone, in this tab or, through
+ * tabs.js, in the tab that holds it; the seeds/004 states still apply, but not the gateway
+ * connection (a call goes on while /ws reconnects). Null when the paired phone is another: the
+ * method goes to the gateway as before.
+ */
+function viaWebPhone(name, args) {
+  if (!webPhoneIdentity(S.device)) return null;
+  var allowed = ALLOWED[name] || ANY;
+  var err = S.status === null ? errorWith('disconnected', 'Not connected to the gateway.')
+    : allowed.indexOf(S.status) < 0 ? errorWith('wrongState', name + ' is allowed in ' + allowed.join(', ') + '; the bar is in ' + S.status + '.', { state: S.status })
+    : null;
+  var run = err ? Promise.reject(err) : Phone.holds() ? Phone.run(name, args) : Tabs.channel ? Tabs.invoke(name, args)
+    : Promise.reject(errorWith('webPhoneOffline', 'The web phone is not running in this browser.'));
+  return run.catch(function (e) {
+    warn(e, name);
+    throw e;
+  });
+}
+
 function requestNotificationPermission() {
   if (!cfg('notifyWaitingCallers') || !('Notification' in w)) return;
   try {
@@ -136,7 +156,7 @@ op.changeStatus = function (status, reason) {
 
 op.suspend = function (queue) { return invoke('suspend', { queue: asInteger(queue) }); };
 op.resume = function (queue) { return invoke('resume', { queue: asInteger(queue) }); };
-op.answer = function () { return invoke('answer'); };
+op.answer = function () { return viaWebPhone('answer', []) || invoke('answer'); };
 
 op.dial = function (number, queue, line, data) {
   var params = { number: number == null ? '' : String(number) };
@@ -146,27 +166,31 @@ op.dial = function (number, queue, line, data) {
   if (line !== undefined && line !== null && line !== '') params.line = asInteger(line);
   if (data !== undefined && data !== null) params.data = data;
   params.idempotencyKey = randomKey();
-  return invoke('dial', params).catch(function (e) {
+  return viaWebPhone('dial', [params.number]) || invoke('dial', params).catch(function (e) {
     e.idempotencyKey = params.idempotencyKey;
     throw e;
   });
 };
 
-op.hangup = function () { return invoke('hangup'); };
+op.hangup = function () { return viaWebPhone('hangup', []) || invoke('hangup'); };
 
 /** Touch-tones into the connected call: 1–32 of 0-9 * # A-D (agent-protocol.md `dtmf`). */
-op.dtmf = function (digits) { return invoke('dtmf', { digits: digits == null ? '' : String(digits) }); };
+op.dtmf = function (digits) {
+  var text = digits == null ? '' : String(digits);
+  return viaWebPhone('dtmf', [text]) || invoke('dtmf', { digits: text });
+};
 
 op.transfer = function (number) {
-  return invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
+  return viaWebPhone('transfer', [number]) || invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
 };
-op.finishTransfer = function () { return invoke('finishTransfer'); };
+op.finishTransfer = function () { return viaWebPhone('finishTransfer', []) || invoke('finishTransfer'); };
 op.blindTransfer = function (number) {
-  return invoke('blindTransfer', { number: number == null ? '' : String(number) });
+  var text = number == null ? '' : String(number);
+  return viaWebPhone('blindTransfer', [text]) || invoke('blindTransfer', { number: text });
 };
-op.hold = function () { return invoke('hold'); };
-op.unhold = function () { return invoke('unhold'); };
-op.mute = function () { return invoke('mute'); };
+op.hold = function () { return viaWebPhone('hold', []) || invoke('hold'); };
+op.unhold = function () { return viaWebPhone('unhold', []) || invoke('unhold'); };
+op.mute = function () { return viaWebPhone('mute', []) || invoke('mute'); };
 
 op.notify = function (title, type, unique, timeout, boundState, group, other) {
   var values = other && typeof other === 'object' && other.values && typeof other.values === 'object' ? other.values : null;
@@ -271,3 +295,10 @@ defineGetter('lastSeq', function () { return S.lastSeq; });
 defineGetter('serverVersion', function () { return S.serverVersion; });
 defineGetter('language', function () { return lang; });
 defineGetter('ringing', function () { return Ring.playing; });
+/** Callgate's own (docs/operator.md §14): the web phone in this tab and browser. */
+defineGetter('webPhone', function () {
+  var identity = webPhoneIdentity(S.device);
+  if (!identity) return null;
+  return { aor: identity.aor, state: Phone.holds() || Phone.loading ? Phone.state : 'elsewhere', error: Phone.error,
+    phone: Phone.phone, wsDelivers: Phone.wsDelivers };
+});

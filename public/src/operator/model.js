@@ -73,6 +73,7 @@ function setStatus(status) {
   S.status = status;
   dropBoundNotes();
   if (status !== 'READY') closePanel();
+  Phone.sync();
 }
 
 function resetUserModel() {
@@ -91,6 +92,8 @@ function resetUserModel() {
   S.primary = null;
   S.primaryWaitOver = false;
   S.tabs = 0;
+  Phone.calls = {};
+  Phone.order = [];
   Ring.stopCall();
   closePanel();
   Report.close();
@@ -135,7 +138,21 @@ function applyState(st, resetCalls, inPlace) {
     saveSession();
   }
   if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [st.call] : [];
+  keepPhoneCalls();
   syncCurrent();
+  Phone.sync();
+}
+
+/** The web phone's calls are not the gateway's state (until it follows them, docs/sip-edge.md
+ *  §3): a state object from the gateway does not remove them from the active calls. */
+function keepPhoneCalls() {
+  if (Phone.wsDelivers) return;
+  for (var id in Phone.calls) {
+    if (!hasOwn(Phone.calls, id)) continue;
+    var call = Phone.calls[id];
+    var present = S.calls.some(function (c) { return c.uniqueid === id; });
+    if (!present && call.state !== 4) S.calls.push(call);
+  }
 }
 
 var langChosenHere = false;

@@ -173,5 +173,16 @@ TEXTS.cs = {
   err_loginInProgress: 'Přihlašování už probíhá.',
   err_invalidParams: 'Neplatná hodnota: {param}.',
   err_notSignedIn: 'Nejste přihlášeni.',
-  err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
+  err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.',
+  webPhoneFailed: 'Webový telefon se nemohl zaregistrovat: {reason}',
+  webPhoneNotLoaded: 'Webový telefon se nepodařilo načíst: {reason}',
+  webPhone_loading: 'Webový telefon: spouštění…',
+  webPhone_connecting: 'Webový telefon: připojování…',
+  webPhone_registered: 'Webový telefon: připraven',
+  webPhone_failed: 'Webový telefon: nezaregistrován',
+  webPhone_elsewhere: 'Webový telefon: ve vaší jiné záložce',
+  webPhone_off: 'Webový telefon: vypnut',
+  err_webPhoneOffline: 'Webový telefon není připojen.',
+  err_webPhoneElsewhere: 'Váš webový telefon je v jiné záložce, která neodpověděla.',
+  err_notSupported: 'To webový telefon neumí.'
 };

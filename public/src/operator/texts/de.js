@@ -173,5 +173,16 @@ TEXTS.de = {
   err_loginInProgress: 'Eine Anmeldung läuft bereits.',
   err_invalidParams: 'Ungültiger Wert: {param}.',
   err_notSignedIn: 'Sie sind nicht angemeldet.',
-  err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
+  err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.',
+  webPhoneFailed: 'Das Web-Telefon konnte sich nicht registrieren: {reason}',
+  webPhoneNotLoaded: 'Das Web-Telefon konnte nicht geladen werden: {reason}',
+  webPhone_loading: 'Web-Telefon: startet…',
+  webPhone_connecting: 'Web-Telefon: verbindet…',
+  webPhone_registered: 'Web-Telefon: bereit',
+  webPhone_failed: 'Web-Telefon: nicht registriert',
+  webPhone_elsewhere: 'Web-Telefon: in Ihrem anderen Tab',
+  webPhone_off: 'Web-Telefon: aus',
+  err_webPhoneOffline: 'Das Web-Telefon ist nicht verbunden.',
+  err_webPhoneElsewhere: 'Ihr Web-Telefon ist in einem anderen Tab, der nicht geantwortet hat.',
+  err_notSupported: 'Das kann das Web-Telefon nicht.'
 };

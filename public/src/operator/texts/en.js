@@ -173,5 +173,16 @@ TEXTS.en = {
   err_loginInProgress: 'A login is already in progress.',
   err_invalidParams: 'Invalid value: {param}.',
   err_notSignedIn: 'You are not signed in.',
-  err_restricted: 'This window was opened by a call link and can only call its number.'
+  err_restricted: 'This window was opened by a call link and can only call its number.',
+  webPhoneFailed: 'The web phone could not register: {reason}',
+  webPhoneNotLoaded: 'The web phone could not be loaded: {reason}',
+  webPhone_loading: 'Web phone: starting…',
+  webPhone_connecting: 'Web phone: connecting…',
+  webPhone_registered: 'Web phone: ready',
+  webPhone_failed: 'Web phone: not registered',
+  webPhone_elsewhere: 'Web phone: in your other tab',
+  webPhone_off: 'Web phone: off',
+  err_webPhoneOffline: 'The web phone is not connected.',
+  err_webPhoneElsewhere: 'Your web phone is in another tab, which did not answer.',
+  err_notSupported: 'The web phone cannot do this.'
 };

@@ -25,7 +25,8 @@ function renderNotes() {
 function updateMeta() {
   var m = refs && refs.meta;
   if (!m) return;
-  var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection].join('|');
+  var phone = op.webPhone;
+  var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection, phone && phone.state].join('|');
   if (m._sig === s) return;
   m._sig = s;
   while (m.firstChild) m.removeChild(m.firstChild);
@@ -36,6 +37,10 @@ function updateMeta() {
   // The DEVICE view's card already names the phone; READY shows it under the agent's name.
   var showsDevice = viewKey === 'device' || (String(cfg('topMenuNameContent')).indexOf('%name%') >= 0 && viewKey === 'ready');
   if (S.device && !showsDevice) m.appendChild(h('span', { class: 'ucs-meta-device', text: deviceLabel(S.device) }));
+  if (phone && viewKey === 'ready') {
+    m.appendChild(h('span', { class: 'ucs-meta-device', 'data-ucs-webphone': phone.state, title: phone.error || phone.aor,
+      text: t('webPhone_' + phone.state) }));
+  }
   var conn = { open: 'connOnline', connecting: 'connConnecting', reconnecting: 'connReconnecting', stopped: 'connStopped', idle: 'connConnecting' }[S.connection];
   m.appendChild(h('span', { class: 'ucs-conn', 'data-ucs-connection-text': S.connection }, [
     h('span', { class: 'ucs-dot', 'data-ucs-connection': S.connection, 'aria-hidden': 'true' }),
