@@ -2,9 +2,9 @@
 //
 // Two ways in:
 // - a link with credentials (user, pass, time, duration): GET /makecall/session with the same
-//   query gives a session token restricted to the number; the agent bar (operator.js, headless)
-//   attaches with it (config `sessionToken`). The token is kept in sessionStorage, so a reload
-//   of the popup resumes instead of spending the single-use link again;
+//   query gives a session token restricted to the number, kept in sessionStorage so that a reload
+//   reuses it; without a web phone the agent bar (operator.js, headless) attaches with it
+//   (config `sessionToken`);
 // - a plain link: the agent bar's own session (this tab's, or one copied from the opener), else
 //   its remembered login (`autologin`, localStorage `ucsOperator.remember`), else a login form.
 // Where the gateway has a `sip` route and the user a SIP identity (the session's answer names
@@ -14,6 +14,10 @@
 // picker) and the call placed on it through the agent bar. Either way its progress is shown, the
 // keypad sends DTMF, and the window closes itself when the call ends. Texts in en/de/cs by
 // `lang` (else the browser's language).
+//
+// Longer than ~400 lines: one window's script whose views, texts and two ways of calling share
+// the window's state (`ui`); the call from the browser itself is its own module
+// (makecall-phone.mjs). Splitting the rest means modules that pass `ui` around (not done yet).
 'use strict';
 
 (() => {

@@ -37,6 +37,7 @@ from kamailio import kamailio  # noqa: F401 (a fixture)
 from test_agent import SSO_SECRET, directory
 from test_makecall_browser import open_popup, opener, wait_closed
 from test_operator_browser import PROVIDER, Bar, sso_token, wait_until
+from test_phone_browser import DETECTOR, MEDIA_FLAGS
 from test_routes import SESSION_SECRET
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
@@ -44,9 +45,6 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), r
 DOMAIN = "callgate.test"
 WEB_PHONE = f"webphone:sip:2001@{DOMAIN}"
 BOB_SECRET = "DEMO-ONLY-bob-link-secret"
-MEDIA_FLAGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-               "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection"]
-DETECTOR = (ROOT / "Tests" / "interop" / "pages" / "dtmf-detector.js").read_text()
 PAGES = ROOT / "Tests" / "interop" / "pages"
 WAIT = 20.0
 
@@ -405,3 +403,31 @@ def test_kamailio_down_503_and_backoff_then_registered_again_and_again_after_a_c
     assert took < 5.0, f"registered again {took:.1f} s after the restart"
     assert after[0] == before[0], "the same RFC 5626 instance: its binding is replaced, not added"
     wait_registered(alice, timeout=5)
+
+
+def test_the_phone_moves_to_the_next_primary_tab_when_the_tab_that_holds_it_closes(webphone_gateway, crm_origin, contexts):
+    """Two tabs of alice: the primary one holds the phone; when it closes, the gateway makes the
+    other primary and that tab registers (the same RFC 5626 instance, so Kamailio replaces the
+    binding) and takes the next call."""
+    gw, server = webphone_gateway
+    context = contexts("agent")
+    first = agent_tab(context, gw, crm_origin, "alice-1")
+    wait_registered(first)
+    instance = binding(server)[0]
+    second = agent_tab(context, gw, crm_origin, "alice-2")
+    assert phone_state(second) == "elsewhere"
+    first.page.close()
+    context.pages.remove(first.page)
+    wait_registered(second)
+    after = binding(server)
+    assert after[0] == instance, "the same instance: one binding, replaced"
+    popup_context = contexts("popup")
+    popup = open_popup(popup_context, opener(popup_context, gw), signed_link(), "bob-popup")
+    ringing = second.callback("onCallRinging")[0][0]
+    assert ringing["direction"] == "INCOMING" and ringing["number"] == "bob"
+    second.page.wait_for("window.ucsOperator.ringing === 'default'", message="the new primary tab does not ring")
+    second.method("answer")
+    popup.wait_for("document.getElementById('makecall').dataset.mcCallState === 'connected'", message="not connected")
+    popup.click("[data-mc-action='hangup']")
+    assert second.callback("onCallHangup")[0][0]["cause"] == 3, "the caller hung up"
+    wait_closed(popup_context, popup)

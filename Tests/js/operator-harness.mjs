@@ -189,8 +189,9 @@ export const EXPORTS = ["S", "createLiveness", "channelURL", "redact", "attempts
   "Phone", "webPhoneIdentity", "seedCall"];
 
 /** The gateway's side of a login: open, connect, credentials; the bar logs in as `user`; the
- *  reply with a token; user, identify (auto-pick off), device, ready. Returns the socket. */
-export async function signIn(harness, { user = "alice", state = {}, device = DESK_PHONE, token = "tok-1" } = {}) {
+ *  reply with a token; user, primary (or not), identify, the bar selects `device`, device,
+ *  ready. Returns the socket. */
+export async function signIn(harness, { user = "alice", state = {}, device = DESK_PHONE, token = "tok-1", primary = true } = {}) {
   const ws = harness.socket;
   ws.open();
   ws.event("connect", { protocol: 1, version: "test" });
@@ -199,7 +200,7 @@ export async function signIn(harness, { user = "alice", state = {}, device = DES
   ws.reply("login", { token, expires: EPOCH_MS / 1000 + 3600, user });
   await flush();
   ws.event("user", { user: { username: user, displayname: "Alena Nováková", locale: "en" } });
-  ws.event("primary", { primary: true, tabs: 1 });
+  ws.event("primary", { primary, tabs: primary ? 1 : 2 });
   ws.event("identify", { identificators: [] });
   harness.op.selectIdentifier(device.identifier);
   ws.reply("selectIdentifier", {});

@@ -77,16 +77,7 @@ test("the primary tab makes the phone with the sip route, the session token and 
 test("only the primary tab holds the phone; it moves when the gateway makes another tab primary", async () => {
   MockPhone.made = [];
   const h = loadOperator({ config: { webPhoneModule: { createPhone: (o) => new MockPhone(o) } } });
-  const ws = h.socket;
-  ws.open();
-  ws.event("connect", { protocol: 1 });
-  ws.event("credentials");
-  h.op.login("alice", "pw");
-  ws.reply("login", { token: "tok", user: "alice" });
-  await flush();
-  ws.event("primary", { primary: false, tabs: 2 });
-  ws.event("ready", { state: { status: "READY", device: WEB_PHONE, user: { username: "alice" } } });
-  await flush();
+  const ws = await signIn(h, { device: WEB_PHONE, primary: false });
   assert.equal(MockPhone.made.length, 0, "a tab that is not primary does not start it");
   assert.equal(h.op.webPhone.state, "elsewhere");
   ws.event("primary", { primary: true, tabs: 1 }); // the other tab closed
@@ -218,16 +209,7 @@ test("another tab of this browser sees the calls and reaches the phone (Broadcas
   const first = make();
   await signIn(first, { device: WEB_PHONE });
   const second = make();
-  const ws2 = second.socket;
-  ws2.open();
-  ws2.event("connect", { protocol: 1 });
-  ws2.event("credentials");
-  second.op.login("alice", "pw");
-  ws2.reply("login", { token: "tok-2", user: "alice" });
-  await flush();
-  ws2.event("primary", { primary: false, tabs: 2 });
-  ws2.event("ready", { state: { status: "READY", device: WEB_PHONE, user: { username: "alice" } } });
-  await flush();
+  await signIn(second, { device: WEB_PHONE, primary: false, token: "tok-2" });
   assert.equal(MockPhone.made.length, 1, "one phone, in the primary tab");
   const phone = MockPhone.made[0];
   phone.register();
