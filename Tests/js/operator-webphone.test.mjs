@@ -181,6 +181,10 @@ test("the gateway's own events for a phone call are preferred: each event fires 
   phone.emit("callConnect", { ...INCOMING, state: 3, connected: 5 });
   assert.equal(h.callbacks("onCallConnect").length, 1);
   assert.equal(h.callbacks("onCallConnect")[0][0].call_guid, "0190-gw");
+  // Mute is the browser's alone: still from the phone, on the gateway's Call object.
+  phone.emit("callMute", { ...INCOMING, state: 3, connected: 5, muted: true });
+  const [muted] = h.callbacks("onCallMute").at(-1);
+  assert.deepEqual([muted.call_guid, muted.connected_muted], ["0190-gw", true]);
   phone.emit("callHangup", { ...INCOMING, state: 4, cause: 3 });
   assert.equal(h.callbacks("onCallHangup").length, 0, "the phone's events no longer count");
   ws.event("callHangup", { call: { ...fromGateway, state: 4, cause: 3 } }, 3);

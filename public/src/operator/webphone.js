@@ -211,6 +211,11 @@ function onPhoneEvent(e) {
         // reports it ringing at once.
         if (!known && e.type === 'callRinging') events.unshift('callNew');
         Phone.remember(call);
+        if (Phone.wsDelivers && (e.type === 'callMute' || e.type === 'callUnmute')) {
+          // The gateway cannot see the microphone: these stay the phone's, on the gateway's Call.
+          var current = S.calls.filter(function (c) { return c.uniqueid === call.uniqueid; })[0] || call;
+          onCallEvent(e.type, copyCall(current, { caller_muted: call.caller_muted, connected_muted: call.connected_muted }), 'phone');
+        }
         for (var i = 0; i < events.length && !Phone.wsDelivers; i++) {
           // Until the gateway sends these calls' events itself: from here, to every tab.
           var shown = events[i] === 'callNew' && e.type !== 'callNew' ? copyCall(call, { state: 0 }) : call;
