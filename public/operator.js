@@ -2031,7 +2031,7 @@
      *  agent protocol's error codes (noActiveCall, notRinging, …). */
     run: function (name, args) {
       var p = Phone.phone;
-      if (!p || !p.registered && name === 'dial') return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
+      if (!p || (!p.registered && name === 'dial')) return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
       var call = p.find();
       var number = args[0] == null ? '' : String(args[0]).trim();
       switch (name) {
@@ -2199,7 +2199,7 @@
       disconnected: info.disconnected == null ? null : info.disconnected,
       external_id: null,
       id: previous ? previous.id : Phone.nextId++,
-      name: outgoing ? info.name || null : info.name || null,
+      name: info.name || null,
       now: Math.floor(now() / 1000),
       number: other,
       outbound_id: null,

@@ -117,7 +117,7 @@ var Phone = {
    *  agent protocol's error codes (noActiveCall, notRinging, …). */
   run: function (name, args) {
     var p = Phone.phone;
-    if (!p || !p.registered && name === 'dial') return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
+    if (!p || (!p.registered && name === 'dial')) return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
     var call = p.find();
     var number = args[0] == null ? '' : String(args[0]).trim();
     switch (name) {
@@ -285,7 +285,7 @@ function seedCall(info, identity, previous) {
     disconnected: info.disconnected == null ? null : info.disconnected,
     external_id: null,
     id: previous ? previous.id : Phone.nextId++,
-    name: outgoing ? info.name || null : info.name || null,
+    name: info.name || null,
     now: Math.floor(now() / 1000),
     number: other,
     outbound_id: null,
