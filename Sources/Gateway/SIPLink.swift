@@ -20,10 +20,13 @@ final class SIPLink: BackendLink {
     private var tracker: SIPCallTracker
     /// Where the call events of this phone go (the user, the events in order).
     var callEvents: (String, [AgentEvent]) -> Void
+    /// A popup's hold on its link, given back when this link ends (docs/click-to-call.md §3.1).
+    private let lease: PopupLinkLease?
 
-    init(session: RouteSession, target: UpstreamTarget, gate: SIPGate) {
+    init(session: RouteSession, target: UpstreamTarget, lease: PopupLinkLease? = nil, gate: SIPGate) {
         self.session = session
         self.gate = gate
+        self.lease = lease
         tracker = SIPCallTracker(user: gate.user, identity: gate.identity, randomBytes: SystemRandom.bytes)
         pipe = PipeLink(session: session, target: target)
         callEvents = { [unowned session] user, events in
@@ -42,12 +45,16 @@ final class SIPLink: BackendLink {
 
     func browserEnded(_ payload: ClosePayload?) {
         pipe.browserEnded(payload)
+        lease?.release()
         emit(tracker.sessionEnded(now: Self.now))
     }
 
     private func upstreamEnded() {
+        lease?.release()
         emit(tracker.sessionEnded(now: Self.now))
     }
+
+    deinit { lease?.release() }
 
     func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         switch gate.inspect(Array(payload), toTag: newTag) {
