@@ -10,7 +10,7 @@ import WSFraming
 /// rules live in WSFraming; this class reads, writes, keeps time and performs the actions
 /// those rules return. The HTTP phase is in `Connection+HTTP.swift`, the WebSocket phase in
 /// `Connection+WebSocket.swift`.
-final class Connection: EventHandler, TimedHandler, DeferredFlushing {
+final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked Sendable {
     enum Phase {
         /// Client role: the TCP connect is in progress.
         case connecting
