@@ -7,6 +7,11 @@ let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
+        // The pure modules as libraries, for the fuzz targets of Fuzz/ (docs/fuzzing.md); the
+        // executable does not change.
+        .library(name: "WSFraming", targets: ["WSFraming"]),
+        .library(name: "Routes", targets: ["Routes"]),
+        .library(name: "Switchboard", targets: ["Switchboard"]),
     ],
     targets: [
         .systemLibrary(

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of Fuzz/corpus/<target>/ (docs/fuzzing.md): the RFC vectors and the
+documented examples each target starts from, behind the settings bytes its input begins with.
+Run it after changing a target's input layout; commit what it writes. Deterministic."""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "corpus")
+seeds = {}
+
+
+def seed(target, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    seeds.setdefault(target, {})[name] = data
+
+
+def mask(key, payload):
+    return bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def frame(opcode, payload, fin=True, rsv1=False, key=None):
+    """One RFC 6455 §5.2 frame; masked with `key` (4 bytes) when given."""
+    head = bytes([(0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode])
+    length = len(payload)
+    bit = 0x80 if key else 0
+    if length < 126:
+        head += bytes([bit | length])
+    elif length < 65536:
+        head += bytes([bit | 126]) + length.to_bytes(2, "big")
+    else:
+        head += bytes([bit | 127]) + length.to_bytes(8, "big")
+    return head + (key + mask(key, payload) if key else payload)
+
+
+# --- http-request: limits byte, cut (2), stride (1), then the request bytes ---------------------
+RFC6455_REQUEST = (
+    "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\n"
+    "Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Version: 13\r\n\r\n")
+HTTP_PREFIX = b"\x00\x00\x17\x05"
+seed("http-request", "rfc6455-1.2-upgrade", HTTP_PREFIX + RFC6455_REQUEST.encode())
+seed("http-request", "upgrade-permessage-deflate", HTTP_PREFIX + RFC6455_REQUEST.replace(
+    "\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits, x-webkit-deflate-frame\r\n\r\n").encode())
+seed("http-request", "pipelined-get-head", HTTP_PREFIX +
+     b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nHEAD /status.json?x=1 HTTP/1.1\r\nHost: a:8080\r\nConnection: close\r\n\r\n")
+seed("http-request", "post-chunked", HTTP_PREFIX +
+     b"POST /admin/calls?from=%2B420602123456&queue=100 HTTP/1.1\r\nHost: [::1]:8080\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+seed("http-request", "http10-keep-alive", b"\x02\x00\x30\x03" +
+     b"\r\nGET /callto?number=100 HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabc")
+seed("http-request", "overlong-line-bare-lf", b"\x02\x00\x2a\x01GET /" + b"a" * 40 + b" HTTP/1.1\nHost: a\r\n\r\n")
+seed("http-request", "smuggling-cl-te", HTTP_PREFIX +
+     b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n")
+
+# --- ws-frames: flags, window bits, cut (2), stride, mask key (4), then the frames -------------
+KEY = bytes([0x37, 0xfa, 0x21, 0x3d])  # RFC 6455 §5.7's masking key
+
+
+def ws(target_name, flags, frames, bits=0x77, cut=b"\x00\x05", stride=3):
+    seed("ws-frames", target_name, bytes([flags, bits]) + cut + bytes([stride]) + KEY + frames)
+
+
+SERVER, CLIENT, DEFLATE = 0x00, 0x01, 0x02
+# RFC 6455 §5.7, client to server (masked) and server to client (unmasked).
+ws("rfc6455-5.7-masked-hello", SERVER, bytes.fromhex("818537fa213d7f9f4d5158"))
+ws("rfc6455-5.7-unmasked-hello", CLIENT, bytes.fromhex("810548656c6c6f"))
+ws("rfc6455-5.7-fragmented-hello", CLIENT, bytes.fromhex("010348656c80026c6f"))
+ws("rfc6455-5.7-ping-pong", CLIENT, bytes.fromhex("890548656c6c6f") + bytes.fromhex("8a0548656c6c6f"))
+ws("rfc6455-5.7-masked-pong", SERVER, bytes.fromhex("8a8537fa213d7f9f4d5158"))
+ws("rfc6455-5.7-256-bytes", CLIENT, frame(2, bytes(range(256))))
+ws("rfc6455-5.5.1-close", SERVER, frame(1, b"bye", key=KEY) + frame(8, b"\x03\xe8done", key=KEY))
+ws("small-limits-text", SERVER | 0x10, frame(1, "žluťoučký kůň".encode(), fin=False, key=KEY) +
+   frame(9, b"p", key=KEY) + frame(0, b"!", key=KEY))
+# RFC 7692 §7.2.3, server to client; and the same, masked, client to server.
+RFC7692 = {
+    "7.2.3.1-hello": "c107f248cdc9c90700",
+    "7.2.3.1-fragmented": "4103f248cd8004c9c90700",
+    "7.2.3.2-shared-window": "c107f248cdc9c90700" + "c105f200110000",
+    "7.2.3.3-stored-block": "c10b000500faff48656c6c6f00",
+    "7.2.3.4-bfinal": "c108f348cdc9c9070000",
+    "7.2.3.5-two-blocks": "c10df24805000000ffffcac9c90700",
+    "7.2.3.6-empty": "c10100",
+}
+for name, hex_frames in RFC7692.items():
+    ws("rfc7692-" + name, CLIENT | DEFLATE, bytes.fromhex(hex_frames))
+ws("rfc7692-7.2.3.1-hello-masked", SERVER | DEFLATE, frame(1, bytes.fromhex("f248cdc9c90700"), rsv1=True, key=KEY))
+ws("rfc7692-no-context-takeover", SERVER | DEFLATE | 0x08, frame(1, bytes.fromhex("f248cdc9c90700"), rsv1=True, key=KEY) * 2,
+   bits=0x99)
+
+
+def main():
+    for target, files in seeds.items():
+        folder = os.path.join(CORPUS, target)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+        for name, data in files.items():
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data)
+    print("\n".join(f"{target}: {len(files)} seeds" for target, files in sorted(seeds.items())))
+
+
+if __name__ == "__main__":
+    main()
