@@ -88,6 +88,34 @@ ws("rfc7692-7.2.3.1-hello-masked", SERVER | DEFLATE, frame(1, bytes.fromhex("f24
 ws("rfc7692-no-context-takeover", SERVER | DEFLATE | 0x08, frame(1, bytes.fromhex("f248cdc9c90700"), rsv1=True, key=KEY) * 2,
    bits=0x99)
 
+# --- http-response: limits byte, cut (2), stride, client deflate options (2), the server's bytes -
+RFC6455_RESPONSE = (
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n")
+RESPONSE_PREFIX = b"\x00\x00\x20\x04\x00\x77"
+seed("http-response", "rfc6455-1.3-switching-protocols", RESPONSE_PREFIX + RFC6455_RESPONSE.encode() + bytes.fromhex("810548656c6c6f"))
+seed("http-response", "deflate-accepted", b"\x00\x00\x20\x04\x01\x77" + RFC6455_RESPONSE.replace(
+    "\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_max_window_bits=10\r\n\r\n").encode())
+seed("http-response", "continue-then-ok-chunked", RESPONSE_PREFIX +
+     b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+seed("http-response", "refused-403", b"\x02\x00\x10\x01\x04\x00" +
+     b"HTTP/1.0 403 Forbidden\r\nContent-Length: 9\r\nConnection: close\r\n\r\nforbidden")
+seed("http-response", "no-reason-304", RESPONSE_PREFIX + b"HTTP/1.1 304\r\nETag: W/\"x\"\r\nContent-Length: 5000\r\n\r\n")
+
+# --- http-chunked: limits byte, cut (2), stride, then the body -----------------------------------
+seed("http-chunked", "rfc9112-7.1", b"\x00\x00\x07\x03" + b"4\r\nWiki\r\n5;ext=\"v\"\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\n\r\n")
+seed("http-chunked", "trailer", b"\x00\x00\x05\x02" + b"a\r\n0123456789\r\n0\r\nExpires: never\r\nX-Sum: 1\r\n\r\nNEXT")
+seed("http-chunked", "small-limits", b"\x02\x00\x03\x01" + b"10\r\n0123456789abcdef\r\n000;a=b\r\n\r\n")
+
+# --- ws-deflate-negotiation: server options (2), client options (2), header values a line each --
+seed("ws-deflate-negotiation", "chrome-offer", b"\x00\x77\x00\x77" + b"permessage-deflate; client_max_window_bits")
+seed("ws-deflate-negotiation", "rfc7692-5.2-offers", b"\x01\x44\x02\x55" +
+     b"permessage-deflate; client_max_window_bits; server_max_window_bits=10, permessage-deflate; client_max_window_bits\n"
+     b"x-webkit-deflate-frame, permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+seed("ws-deflate-negotiation", "quoted-values", b"\x00\x37\x03\x73" +
+     b'permessage-deflate; server_max_window_bits="10"; client_max_window_bits="8"\npermessage-deflate; client_max_window_bits=015')
+seed("ws-deflate-negotiation", "firefox-response", b"\x00\x77\x00\x77" + b"permessage-deflate")
+
 
 def main():
     for target, files in seeds.items():
