@@ -116,6 +116,48 @@ seed("ws-deflate-negotiation", "quoted-values", b"\x00\x37\x03\x73" +
      b'permessage-deflate; server_max_window_bits="10"; client_max_window_bits="8"\npermessage-deflate; client_max_window_bits=015')
 seed("ws-deflate-negotiation", "firefox-response", b"\x00\x77\x00\x77" + b"permessage-deflate")
 
+# --- json: the text ------------------------------------------------------------------------------
+seed("json", "rfc8259-13-object", '{"Image":{"Width":800,"Height":600,"Title":"View from 15th Floor",'
+     '"Thumbnail":{"Url":"http://www.example.com/image/481989943","Height":125,"Width":100},'
+     '"Animated":false,"IDs":[116,943,234,38793]}}')
+seed("json", "rfc8259-13-array", '[{"precision":"zip","Latitude":37.7668,"Longitude":-122.3959,"Address":"",'
+     '"City":"SAN FRANCISCO","State":"CA","Zip":"94107","Country":"US"}]')
+seed("json", "escapes-and-numbers", '[" \\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\\u00e9\\ud83d\\ude00\\u2028", -0, 0.5e-3, 1E+400, '
+     '12345678901234567890, true, null, {}]')
+seed("json", "nested", "[" * 32 + "]" * 32)
+
+# --- agent-request: one text message (docs/agent-protocol.md) ---------------------------------------
+for name, text in {
+    "dial": '{"id":5,"method":"dial","params":{"number":"0800123456","queue":"directCall"}}',
+    "login": '{"id":1,"method":"login","params":{"username":"alice","password":"alice","remember":true,'
+             '"autologout":false,"logoutOnClose":false}}',
+    "sso": '{"id":"s-1","method":"sso","params":{"username":"alice","token":"bm90IGEgdG9rZW4xNzAwMDAwMDAw","provider":"CRM"}}',
+    "attach": '{"id":1,"method":"attach","params":{"lastSeq":41,"token":"v1.eA.eA"}}',
+    "ack": '{"id":9,"method":"ack","params":{"seq":17}}',
+    "notify": '{"id":"n","method":"notify","params":{"title":"Hi","type":"warning","unique":true,"timeout":3000,'
+              '"boundState":"READY","group":"g","other":{"a":[1,2]}}}',
+    "call-history": '{"method":"callHistory","id":-1.5e3,"params":{"filter":"+420","direction":"INCOMING","limit":20}}',
+    "identificator": '{"id":2,"method":"identificator","params":{"identificator":"web-alice"}}',
+    "dtmf": '{"id":3,"method":"dtmf","params":{"digits":"12*#AD"}}',
+    "lone-surrogate-id": '{"id":"\\ud800","method":"hangup"}',
+    "escaped-id-key": '{"\\u0069d":1,"method":"state"}',
+    "malformed-after-id": '{"id":"x","method":"hangup",}',
+}.items():
+    seed("agent-request", name, text)
+
+# --- mux: one message from the back end (docs/backend-protocol.md) ---------------------------------
+seed("mux", "hello", '{"type":"hello","version":1,"instance":"gw-1","channel":"recording"}')
+seed("mux", "open", '{"type":"open","session":17,"channel":"recording","user":"alice","provider":"CRM",'
+     '"address":"203.0.113.9","path":"/recording","query":"lang=cs","subprotocol":null,'
+     '"origin":"https://crm.example.com","resumed":false}')
+seed("mux", "close", '{"type":"close","session":17,"code":4000,"reason":"recording finished"}')
+seed("mux", "close-fraction", '{"type":"close","session":1.7e1,"code":1e5}')
+seed("mux", "unknown-type", '{"type":"stats","x":[1]}')
+seed("mux", "data-text", b"\x01\x00\x00\x00\x11" + b'{"id":7,"result":{}}')
+seed("mux", "data-binary", b"\x02\xff\xff\xff\xff\x00\x01\x02")
+seed("mux", "request-id-string", '{"id":"a\\"b\\u00e9","method":"list"}')
+seed("mux", "lone-surrogate-id", '{"id":"\\udc00","method":"list"}')
+
 
 def main():
     for target, files in seeds.items():
