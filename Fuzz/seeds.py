@@ -158,6 +158,35 @@ seed("mux", "data-binary", b"\x02\xff\xff\xff\xff\x00\x01\x02")
 seed("mux", "request-id-string", '{"id":"a\\"b\\u00e9","method":"list"}')
 seed("mux", "lone-surrogate-id", '{"id":"\\udc00","method":"list"}')
 
+# --- tokens: lines token, user, provider, scope; a byte of times; then a first message ----------
+import base64, hashlib, hmac, urllib.parse
+
+
+def session_token(key, user, provider, scope, issued, expires):
+    """SessionTokenSigner's format (its doc comment gives this Python)."""
+    b64u = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=")
+    payload = "\n".join([urllib.parse.quote(x, safe="") for x in (user, provider, scope)] + [str(issued), str(expires)])
+    signed = b"v1." + b64u(payload.encode())
+    return signed + b"." + b64u(hmac.new(key, signed, "sha256").digest())
+
+
+def sso_token(secret, user, timestamp):
+    """seeds/004: base64(sha1_raw(secret + username + timestamp) + username + timestamp)."""
+    signed = (user + str(timestamp)).encode()
+    return base64.b64encode(hashlib.sha1(secret + signed).digest() + signed)
+
+
+NOW = 1_700_000_000
+KEY = b"\x42" * 32
+seed("tokens", "session-token", session_token(KEY, "alice", "password", "recording", NOW - 10, NOW + 3600)
+     + b"\nalice\npassword\nrecording\n\x21" + b'{"type":"auth","token":"v1.x.y"}')
+seed("tokens", "widget-token", session_token(KEY, "bob", "tokengen", "lastcaller", NOW, NOW + 90 * 86400)
+     + b"\nbob\ntokengen\nlastcaller\n\x00" + b'{"type":"sso","username":"bob","token":"t","provider":"CRM"}')
+seed("tokens", "sso-token", sso_token(b"crm-secret", "alice", NOW - 60) + b"\nalice\nCRM\n\n\x3c" + b'{"type":"sso","username":"a","token":"b"}')
+seed("tokens", "sso-default-unpadded", sso_token(b"default-secret", "carol", NOW).rstrip(b"=") + b"\ncarol\n\n\n\x00")
+seed("tokens", "basic-rfc7617", b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\nAladdin\nopen sesame\n\n\x00" + b"[]")
+seed("tokens", "basic-utf8", b"  basic  dGVzdDoxMjPCow== \nt\xc3\xa9st\n123\xc2\xa3\nx\n\x00{}")
+
 
 def main():
     for target, files in seeds.items():
