@@ -14,4 +14,19 @@ extension ArraySlice where Element == UInt8 {
         count >= prefix.utf8.count
             && zip(self, prefix.utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
+
+    /// RFC 9110 §12.4.2 `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`, in
+    /// thousandths; nil when malformed.
+    var qvalue: Int? {
+        guard let first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else { return nil }
+        let rest = dropFirst()
+        guard let dot = rest.first else { return first == UInt8(ascii: "1") ? 1000 : 0 }
+        let digits = rest.dropFirst()
+        guard dot == UInt8(ascii: "."), digits.count <= 3,
+              digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        var fraction = 0
+        for (index, digit) in digits.enumerated() { fraction += Int(digit - UInt8(ascii: "0")) * [100, 10, 1][index] }
+        if first == UInt8(ascii: "1") { return fraction == 0 ? 1000 : nil }
+        return fraction
+    }
 }
