@@ -187,6 +187,13 @@ seed("tokens", "sso-default-unpadded", sso_token(b"default-secret", "carol", NOW
 seed("tokens", "basic-rfc7617", b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\nAladdin\nopen sesame\n\n\x00" + b"[]")
 seed("tokens", "basic-utf8", b"  basic  dGVzdDoxMjPCow== \nt\xc3\xa9st\n123\xc2\xa3\nx\n\x00{}")
 
+# --- static-files: lines path, entity tag, If-None-Match, HTTP-date, Accept-Encoding (two) ------
+seed("static-files", "index", '/\n"abc"\n"abc", W/"def"\nSun, 06 Nov 1994 08:49:37 GMT\ngzip, deflate, br\n*;q=0.5')
+seed("static-files", "nested", '/css/app.css\nW/"x1"\n*\nSunday, 06-Nov-94 08:49:37 GMT\ngzip;q=1.0, identity;q=0\n')
+seed("static-files", "escaped", '/docs/caf%C3%A9%20menu.html\n"\xc3\xa9"\nW/"a,b" ,, "c"\nSun Nov  6 08:49:37 1994\nx-gzip;Q=0.001\nbr')
+seed("static-files", "traversal", '/a/%2e%2e/etc/passwd\n"unterminated\n"a" "b"\nSun, 31 Feb 1994 08:49:37 GMT\ngzip;q=1.5\n')
+seed("static-files", "directory", '/docs/\n"\n\n\n*;q=0\nidentity')
+
 
 def main():
     for target, files in seeds.items():
