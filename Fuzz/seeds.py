@@ -194,6 +194,37 @@ seed("static-files", "escaped", '/docs/caf%C3%A9%20menu.html\n"\xc3\xa9"\nW/"a,b
 seed("static-files", "traversal", '/a/%2e%2e/etc/passwd\n"unterminated\n"a" "b"\nSun, 31 Feb 1994 08:49:37 GMT\ngzip;q=1.5\n')
 seed("static-files", "directory", '/docs/\n"\n\n\n*;q=0\nidentity')
 
+# --- click-to-call: a flags byte, the request target, a number, a Vodia user (lines) -------------
+for name, flags, target in [
+    ("oktell-callto", 0, "/callto?number=%2B420602123456"),
+    ("oktell-server", 0, "/wp_autocallstart?user=alice&number=602123456&direction=city&sequence=back&key=k1&_=17"),
+    ("oktell-server-pbx", 1, "/wp_autocallstart?wp=WP-7&number=2001&direction=pbx"),
+    ("mia", 0, "/?action=make_call&target=+420602123456&key=k"),
+    ("yealink-servlet", 0, "/servlet?key=number=0602123456"),
+    ("yealink-configman", 1, "/cgi-bin/ConfigManApp.com?number=84952294989"),
+    ("snom", 0, "/command.htm?number=100"),
+    ("vodia", 0, "/makecall.htm?destnumber=1234567890&user=alice&pass=0123456789abcdef0123456789ABCDEF&time=1700000000&duration=60&lang=pt-BR"),
+    ("lastcaller", 0, "/lastcaller/?vcallerid=%2B420602123456&token=v1.a.b&format=json"),
+    ("tokengen", 2, "/lastcaller/tokengen/?days=90&_=1"),
+]:
+    seed("click-to-call", name, bytes([flags]) + target.encode() + b"\n+7 (495) 229-49-89\nalice")
+
+# --- action-url: an offset byte, the query, a time stamp (lines) ----------------------------------
+seed("action-url", "inbound", b"\x01action=inbound&call_direction=inbound&local_party=987%40example.com&local_alias=Alice"
+     b"&call_created_time=2019-03-25T10-34-22&call_guid=1399c8c8-cf9e-3ebe-764f-d12b1f7bea35&remote_party=+420602123456"
+     b"&remote_alias=Jan%20Nov%C3%A1k\n2019-03-25T10:34:22")
+seed("action-url", "hold", b"\x02action=hold&call_direction_as_int=1&local_party=sip:987@example.com;transport=tcp"
+     b"&hold_state=on_hold&call_duration_seconds=0042&call_guid=g.1&remote_party=&key=k\n1970-01-01T00-00-00")
+seed("action-url", "disconnected", b"\x05action=disconnected&call_direction=outbound&local_party=100&call_guid=x"
+     b"&call_connected_time=2024-02-29T23:59:59&call_disconnected_time=2024-03-01T00-00-01\n2024-02-30T00-00-00")
+
+# --- query-string: a flags byte, the query, names to remove, any text, an admin path (lines) -----
+seed("query-string", "credentials", b"\x00room=1&access_token=v1.x&sso_username=a&sso_token=ab%2Bcd%3D&&x\n"
+     b"access_token,sso_username,sso_token,sso_provider\n\xc5\xbelu\xc5\xa5ou\xc4\x8dk\xc3\xbd k\xc5\xaf\xc5\x88 + %\ncalls")
+seed("query-string", "admin-place-call", b"\x01from=%2B420602123456&queue=100\n\nx\ncalls")
+seed("query-string", "admin-answer", b"\x01\n\n\ncalls/1700000000.1/answer")
+seed("query-string", "bad-escapes", b"\x00a=%zz&%=1&b=%C3%28&c=%e2%82%ac&+=+\nb\n\x00\x01\x7f\nagents")
+
 
 def main():
     for target, files in seeds.items():

@@ -49,4 +49,11 @@ public struct FuzzInput {
         defer { rest = UnsafeRawBufferPointer(rebasing: rest[rest.count...]) }
         return rest
     }
+
+    /// `field(separator:)` with only visible US-ASCII kept: what a request target may hold once
+    /// Callgate's HTTP parser has accepted it (RFC 9112 §3.2), so a query or path built from it
+    /// is one that can reach the parsers behind it.
+    public mutating func requestTarget(separator: UInt8 = 0x0A) -> String {
+        String(decoding: field(separator: separator).filter { $0 > 0x20 && $0 < 0x7F }, as: UTF8.self)
+    }
 }
