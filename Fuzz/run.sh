@@ -37,7 +37,7 @@ fi
 build_flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
 rm -rf "$OUT"
 mkdir -p "$OUT"
-log "building ${#targets[@]} targets"
+log "building every target of Targets/ (${#all_targets[@]})"
 if ! swift build --package-path "$FUZZ_DIR" "${build_flags[@]}" > "$OUT/build.log" 2>&1; then
   grep -E "error:" "$OUT/build.log" | head -40
   echo "fuzz: FAILED: the targets did not build (log: $OUT/build.log)"

@@ -206,10 +206,25 @@ for name, flags, target in [
     ("vodia", 0, "/makecall.htm?destnumber=1234567890&user=alice&pass=0123456789abcdef0123456789ABCDEF&time=1700000000&duration=60&lang=pt-BR"),
     ("lastcaller", 0, "/lastcaller/?vcallerid=%2B420602123456&token=v1.a.b&format=json"),
     ("tokengen", 2, "/lastcaller/tokengen/?days=90&_=1"),
+    # The seeds' URLs of docs/click-to-call.md §1, verbatim, and a template with `xxx`.
+    ("seed-oktell-callto", 1, "/callto?number=74952294989"),
+    ("seed-oktell-server", 1, "/wp_autocallstart?user=admin&number=74952294989&direction=city&sequence=back"),
+    ("seed-oktell-server-wp-ip", 1, "/wp_autocallstart?wp=192.168.0.82&number=74952294989&direction=city&sequence=back"),
+    ("seed-oktell-server-wp-name", 1, "/wp_autocallstart?wp=Comp082&number=74952294989&direction=city&sequence=back"),
+    ("seed-mia", 0, "/?action=make_call&target=123"),
+    ("seed-mia-121", 0, "/?action=make_call&target=121"),
+    ("seed-yealink", 0, "/servlet?key=number=1234"),
+    ("seed-template-xxx", 0, "/callto?number=xxx"),
 ]:
     seed("click-to-call", name, bytes([flags]) + target.encode() + b"\n+7 (495) 229-49-89\nalice")
 
 # --- action-url: an offset byte, the query, a time stamp (lines) ----------------------------------
+# docs/click-to-call.md §4: the query to configure on a phone, placeholders unsubstituted.
+seed("action-url", "seed-template", b"\x00action=<$action>&call_direction=<$call_direction>&call_direction_as_int=<$call_direction_as_int>"
+     b"&local_party=<$local_party>&local_alias=<$local_alias>&hold_state=<$hold_state>&call_duration_seconds=<$call_duration_seconds>"
+     b"&call_created_time=<$call_created_time>&call_connected_time=<$call_connected_time>"
+     b"&call_disconnected_time=<$call_disconnected_time>&call_guid=<$call_guid>&remote_party=<$remote_party>"
+     b"&remote_alias=<$remote_alias>\n")
 seed("action-url", "inbound", b"\x01action=inbound&call_direction=inbound&local_party=987%40example.com&local_alias=Alice"
      b"&call_created_time=2019-03-25T10-34-22&call_guid=1399c8c8-cf9e-3ebe-764f-d12b1f7bea35&remote_party=+420602123456"
      b"&remote_alias=Jan%20Nov%C3%A1k\n2019-03-25T10:34:22")

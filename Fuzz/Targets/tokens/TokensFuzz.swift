@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
 import Routes
+import WSFraming
 
 /// Credentials a browser, a CRM or a desk client presents: Callgate session tokens
 /// (`SessionTokenSigner`) and widget tokens, seeds/004 SSO tokens (`SSOVerifier`), Basic
@@ -127,6 +128,8 @@ import Routes
         if !bare.isEmpty {
             let expected = String(decoding: bare, as: UTF8.self)
             requireEqual(GateCredential.bearerToken("Bearer " + token), expected, "a bearer token")
+            requireEqual(GateCredential.fromUpgrade(query: "room=1", headers: ["Authorization": "bearer " + token]),
+                         .session(token: expected), "the upgrade's bearer token")
             if !bare.contains(UInt8(ascii: ";")) && !(bare.count >= 2 && bare.first == 0x22 && bare.last == 0x22) {
                 requireEqual(GateCredential.cookie(named: GateCredential.cookieName, in: "a=1; callgate_session=" + token),
                              expected, "a cookie")
