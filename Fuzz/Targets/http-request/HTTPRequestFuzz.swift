@@ -74,9 +74,11 @@ import WSFraming
             require(false, "an accepted Sec-WebSocket-Key \(upgrade.key) is not base64 of 16 bytes")
             return
         }
+        // RFC 9110 §5.6.1 list elements, as bytes: split on commas, OWS trimmed, empty ones dropped.
+        let isOWS: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         let offered = head.headers.values(for: "Sec-WebSocket-Protocol")
-            .flatMap { $0.split(separator: ",") }
-            .map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()) }
+            .flatMap { Array($0.utf8).split(separator: 0x2C, omittingEmptySubsequences: false) }
+            .map { String(decoding: $0.drop(while: isOWS).reversed().drop(while: isOWS).reversed(), as: UTF8.self) }
             .filter { !$0.isEmpty }
         let offer = upgrade.extensionOffers.isEmpty ? nil : upgrade.extensionOffers.joined(separator: ", ")
         let client = ClientHandshake(host: "h", target: "/", key: key, subprotocols: offered, extensionOffer: offer)

@@ -41,7 +41,7 @@ import Routes
 
     static func staticPath(_ path: String) {
         guard let parsed = try? StaticPath(requestPath: path) else { return }
-        requireEqual(parsed.namesDirectory, path.hasSuffix("/"), "namesDirectory of \(path)")
+        requireEqual(parsed.namesDirectory, path.utf8.last == UInt8(ascii: "/"), "namesDirectory of \(path)")
         for segment in parsed.segments {
             let bytes = Array(segment.utf8)
             require(!bytes.isEmpty && bytes.first != UInt8(ascii: ".") && !bytes.contains(UInt8(ascii: "/"))
