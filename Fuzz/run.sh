@@ -93,7 +93,7 @@ for target in "${targets[@]}"; do
   logfile="$OUT/$target/log"
   last=$(tail -1 "$logfile" 2>/dev/null)
   runs=$(grep -oE "^Done [0-9]+ runs" "$logfile" 2>/dev/null | tail -1 | grep -oE "[0-9]+")
-  seeds=$(grep -oE "INITED cov: [0-9]+ ft: [0-9]+ corp: [0-9]+" "$logfile" 2>/dev/null | head -1 | grep -oE "[0-9]+$")
+  seeds=$(find "corpus/$target" -type f 2>/dev/null | wc -l)
   stats=$(grep -oE "stat::number_of_executed_units: [0-9]+" "$logfile" 2>/dev/null | grep -oE "[0-9]+$")
   case "$last" in
     "status 0 fuzz"|"status 0 regression-only")
@@ -101,7 +101,7 @@ for target in "${targets[@]}"; do
         echo "fuzz: $target: no run count in its log"; failed+=("$target (did not run)"); continue
       fi
       ran=$((ran + 1))
-      echo "fuzz: $target: ok (corpus ${seeds:-?} inputs, ${stats:-$runs} runs)"
+      echo "fuzz: $target: ok ($seeds seeds, ${stats:-$runs} runs)"
       ;;
     *)
       failed+=("$target")
