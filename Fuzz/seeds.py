@@ -177,10 +177,10 @@ def sso_token(secret, user, timestamp):
 
 
 NOW = 1_700_000_000
-KEY = b"\x42" * 32
-seed("tokens", "session-token", session_token(KEY, "alice", "password", "recording", NOW - 10, NOW + 3600)
+SESSION_KEY = b"\x42" * 32
+seed("tokens", "session-token", session_token(SESSION_KEY, "alice", "password", "recording", NOW - 10, NOW + 3600)
      + b"\nalice\npassword\nrecording\n\x21" + b'{"type":"auth","token":"v1.x.y"}')
-seed("tokens", "widget-token", session_token(KEY, "bob", "tokengen", "lastcaller", NOW, NOW + 90 * 86400)
+seed("tokens", "widget-token", session_token(SESSION_KEY, "bob", "tokengen", "lastcaller", NOW, NOW + 90 * 86400)
      + b"\nbob\ntokengen\nlastcaller\n\x00" + b'{"type":"sso","username":"bob","token":"t","provider":"CRM"}')
 seed("tokens", "sso-token", sso_token(b"crm-secret", "alice", NOW - 60) + b"\nalice\nCRM\n\n\x3c" + b'{"type":"sso","username":"a","token":"b"}')
 seed("tokens", "sso-default-unpadded", sso_token(b"default-secret", "carol", NOW).rstrip(b"=") + b"\ncarol\n\n\n\x00")
@@ -239,6 +239,12 @@ seed("query-string", "credentials", b"\x00room=1&access_token=v1.x&sso_username=
 seed("query-string", "admin-place-call", b"\x01from=%2B420602123456&queue=100\n\nx\ncalls")
 seed("query-string", "admin-answer", b"\x01\n\n\ncalls/1700000000.1/answer")
 seed("query-string", "bad-escapes", b"\x00a=%zz&%=1&b=%C3%28&c=%e2%82%ac&+=+\nb\n\x00\x01\x7f\nagents")
+
+# --- the findings of docs/fuzzing.md §5, as seeds -------------------------------------------------
+ws("finding-utf8-before-corrupt-deflate", CLIENT | DEFLATE, bytes.fromhex("c107000100feffff06"), cut=b"\x00\x08")
+seed("tokens", "finding-combining-mark-bearer", b"\xcd\x9dx\nu\np\ns\n\x00")
+seed("static-files", "finding-combining-mark-comma", b"/\n\n\n\n, br\n\xd6\xbfq=5.5")
+seed("query-string", "finding-second-question-mark", b"\x00??x=1&&y=2&\ny\n\nagents")
 
 
 def main():
