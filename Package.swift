@@ -1,15 +1,12 @@
 // swift-tools-version:6.0
 // Callgate: a WebSocket gateway for browser softphones and CRM agent bars.
-// The product depends on the toolchain, Glibc, OpenSSL and zlib only (see DESIGN.md).
+// The product depends on the toolchain, Glibc, OpenSSL and zlib only (docs/architecture.md §1).
 import PackageDescription
 
 let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
-        // For the fuzz targets of Fuzz/ (docs/fuzzing.md); the executable does not change.
-        .library(name: "SIP", targets: ["SIP"]),
-        .library(name: "RedisProtocol", targets: ["RedisProtocol"]),
     ],
     targets: [
         .systemLibrary(
@@ -55,3 +52,7 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every library module is also a library product, so that the fuzz targets of Fuzz/ can import
+// it, a new module included (docs/fuzzing.md). The executable does not change.
+package.products += package.targets.filter { $0.type == .regular }.map { .library(name: $0.name, targets: [$0.name]) }

@@ -51,11 +51,20 @@ public struct MessageAssembler {
         } else {
             guard let deflate else { throw .reservedBitsSet }
             let before = buffer.count
-            try deflate.decompress(payload, isFinal: isMessageEnd, limit: limits.maxInflatedSize, into: &buffer)
+            var inflateError: WebSocketError?
+            do {
+                try deflate.decompress(payload, isFinal: isMessageEnd, limit: limits.maxInflatedSize, into: &buffer)
+            } catch {
+                inflateError = error
+            }
+            // What inflated before a failure (corrupt DEFLATE, or the limit) is checked first, so
+            // the error is the first fault in the message, wherever the frame was split (issue 18).
             if messageOpcode == .text {
-                let fine = buffer.withUnsafeBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+                let end = max(before, min(buffer.count, limits.maxInflatedSize))
+                let fine = buffer.withUnsafeBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before..<end])) }
                 if !fine { throw .invalidUTF8 }
             }
+            if let inflateError { throw inflateError }
         }
         guard isMessageEnd else { return true }
         if messageOpcode == .text && !utf8.isComplete { throw .invalidUTF8 }
