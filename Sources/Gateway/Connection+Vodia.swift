@@ -37,7 +37,7 @@ extension Connection {
             link = parsed
         }
         // A disabled user is answered like an unknown one: no token, and nothing told apart.
-        let user = link.credentials.flatMap { context.agentHub.switchboard.directory.user(named: $0.user) }
+        let user = link.credentials.flatMap { context.agentHub.directory.user(named: $0.user) }
         let secret = user?.enabled == true ? user?.linkSecret : nil
         let verifier = VodiaLinkVerifier(maxDurationSeconds: Int64(context.config.clickToCall.linkMaxDurationSeconds))
         let now = Int64(time(nil))

@@ -1,3 +1,4 @@
+import AgentDelivery
 import Routes
 
 /// The state engine in one process's memory: the default, with no Redis. Each user's stream is
