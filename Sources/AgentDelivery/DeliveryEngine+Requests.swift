@@ -31,6 +31,9 @@ extension DeliveryEngine {
         case .ack(let seq):
             acks.acknowledge(user: record.user!, seq: seq)
             reply(tab, .ok(id: id))
+        case .ping:
+            // The tab's link answers it (§4.2); were it passed on, it would prove the hub alive.
+            reply(tab, .ok(id: id))
         case .logout:
             ask(.signOut(user: record.user!), then: .logout(tab, id, user: record.user!))
         case .notify(let params) where record.user == nil:

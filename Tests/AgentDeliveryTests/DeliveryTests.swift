@@ -67,15 +67,16 @@ import Routes
             id: .number("3"), kind: .failed(code: "noActiveCall", text: "The agent has no call."))))
     }
 
-    @Test func anAckAndANotifyBeforeLoginAreTheEnginesOwn() {
+    @Test func anAckAPingAndANotifyBeforeLoginAreTheEnginesOwn() {
         var engine = EngineHarness()
         let tab = engine.open(1)
         let notified = engine.request(tab, .notify(NotifyParams(title: "Pozor", type: .warning)))
         #expect(notified.replies.map(\.reply) == [.ok(id: .number("1"))])
         #expect(notified.sent.map(\.event) == ["warning"])
+        #expect(engine.request(tab, .ping) == [.reply(tab, .ok(id: .number("2")))])
         engine.logIn(tab, "alice")
         let acked = engine.request(tab, .ack(seq: 99))
-        #expect(acked == [.reply(tab, .ok(id: .number("3")))])
+        #expect(acked == [.reply(tab, .ok(id: .number("4")))])
     }
 
     /// A tab opened by a Vodia popup link may hang up only its own number's call: the engine's
