@@ -41,4 +41,10 @@ extension DeliveryEngine {
             break
         }
     }
+
+    /// Why an answer was not the one asked for, for an error text.
+    static func failure(_ answer: CallControlAnswer) -> String {
+        if case .failed(let error) = answer { return error.text }
+        return CallControlError.unexpectedAnswer.text
+    }
 }

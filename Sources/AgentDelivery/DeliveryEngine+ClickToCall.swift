@@ -73,10 +73,4 @@ extension DeliveryEngine {
             actions.append(.answer(waiting, .clickToCall(outcome)))
         }
     }
-
-    /// Why an answer was not the one asked for, for an error text.
-    static func failure(_ answer: CallControlAnswer) -> String {
-        if case .failed(let error) = answer { return error.text }
-        return "the call-control back end answered something else"
-    }
 }

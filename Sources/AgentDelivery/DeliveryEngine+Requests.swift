@@ -77,10 +77,9 @@ extension DeliveryEngine {
             case .executed(let done):
                 reply(tab, replying(done, id: id, user: user))
             case .failed(let error):
-                reply(tab, .error(AgentProtocolError(id: id, kind: .failed(code: error.code, text: error.text))))
+                reply(tab, .error(AgentProtocolError(id: id, refusal: error)))
             default:
-                let error = CallControlError.unavailable("the call-control back end answered something else")
-                reply(tab, .error(AgentProtocolError(id: id, kind: .failed(code: error.code, text: error.text))))
+                reply(tab, .error(AgentProtocolError(id: id, refusal: .unavailable(Self.failure(answer)))))
             }
         }
         if let key = idempotencyKey, case .executed(let done) = answer {

@@ -64,7 +64,7 @@ extension DeliveryEngine {
             refuseLogin(tab, id: id, code: error.code == "upstreamUnavailable" ? .serviceUnavailable : .notAllowed, reason: error.text)
             return
         default:
-            refuseLogin(tab, id: id, code: .serviceUnavailable, reason: "the call-control back end answered something else")
+            refuseLogin(tab, id: id, code: .serviceUnavailable, reason: CallControlError.unexpectedAnswer.text)
             return
         }
         var record = takeRecord(user)
@@ -120,7 +120,7 @@ extension DeliveryEngine {
     /// CREDENTIALS, after the reply to the tab that asked.
     mutating func loggedOut(_ answer: CallControlAnswer, tab: TabID, id: RequestID, user: String) {
         if case .failed(let error) = answer {
-            reply(tab, .error(AgentProtocolError(id: id, kind: .failed(code: error.code, text: error.text))))
+            reply(tab, .error(AgentProtocolError(id: id, refusal: error)))
             return
         }
         users[user]?.signedOut()

@@ -41,7 +41,7 @@ extension AgentHub {
                 completion((status, body))
                 return
             case .failed(let error): refused = .refused(error)
-            default: refused = .refused(Self.unexpected)
+            default: refused = .refused(.unexpectedAnswer)
             }
             completion((refused.status, refused.body))
         }
@@ -54,8 +54,8 @@ extension AgentHub {
             case .callHistory(let calls, let total):
                 completion(AgentReply.callHistory(id: id, calls: calls, total: total).encoded())
             default:
-                let error = if case .failed(let error) = answer { error } else { Self.unexpected }
-                completion(AgentReply.error(AgentProtocolError(id: id, kind: .failed(code: error.code, text: error.text))).encoded())
+                let error = if case .failed(let error) = answer { error } else { CallControlError.unexpectedAnswer }
+                completion(AgentReply.error(AgentProtocolError(id: id, refusal: error)).encoded())
             }
         }
     }
@@ -79,8 +79,6 @@ extension AgentHub {
             completion(.object(figures))
         }
     }
-
-    private static let unexpected = CallControlError.unavailable("the call-control back end answered something else")
 
     /// Numbers the ask and hands it to the engine; `answer` gets the engine's answer.
     private func ask(_ input: (AskID) -> DeliveryInput, answer: @escaping (DeliveryAnswer) -> Void) {

@@ -20,4 +20,15 @@ public struct CallControlError: Error, Hashable, Sendable, CustomStringConvertib
     public static func unavailable(_ text: String) -> CallControlError {
         CallControlError(code: "upstreamUnavailable", text: text, httpStatus: 503)
     }
+
+    /// An answer of another kind than the request's (a back end out of step with the gateway).
+    public static let unexpectedAnswer = unavailable("the call-control back end answered something else")
+}
+
+extension AgentProtocolError {
+    /// The back end's refusal as the error reply to request `id` (docs/agent-protocol.md §3: its
+    /// camelCase code and its text).
+    public init(id: RequestID?, refusal: CallControlError) {
+        self.init(id: id, kind: .failed(code: refusal.code, text: refusal.text))
+    }
 }
