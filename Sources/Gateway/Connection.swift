@@ -365,6 +365,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         tls = nil
         loop.metrics.openConnections -= 1
         loop.metrics.add(.connectionsClosed)
+        loop.connectionClosed()
         loop.removeTimed(self)
         loop.deregister(fd, self)
         close(fd)

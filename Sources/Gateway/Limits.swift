@@ -45,6 +45,9 @@ struct Limits: Sendable, Equatable {
     /// Connections from `probeAddresses` admitted beyond the caps, for `/healthz`, `/readyz`
     /// and `/metrics` only (anything else on them: 503). Default 8; 0 = no reserve.
     var probeConnections = 8
+    /// Connections closed on a loop after which it gives freed memory back to the system
+    /// (`malloc_trim`, `MemoryTrimPolicy`); 0 = never. Default 100.
+    var trimAfterCloses = 100
 
     var http: HTTPLimits {
         HTTPLimits(maxRequestLineBytes: requestLineBytes, maxHeaderBytes: handshakeBytes,
