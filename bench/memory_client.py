@@ -16,8 +16,9 @@ WebSocketDeflater). Every message gets a sync flush with its `00 00 ff ff` strip
 
 `idle` reads the server's VmRSS before the first connection, after all N connections have each
 sent one message and had it echoed (verified byte for byte) and `--settle` seconds have passed,
-and again `--settle` seconds after all of them closed with a close handshake. It prints one JSON
-object.
+and again `--settle` seconds after all of them closed with a close handshake. Meanwhile it answers
+the servers' pings, as a browser does, and fails if the server closed any connection. It prints
+one JSON object.
 
 `events` logs in as alice (the embedded sample directory), pairs web-alice, provisions, rings alice
 through the admin API, answers, and hangs up; it prints one JSON object per received text
@@ -29,6 +30,7 @@ import base64
 import hashlib
 import json
 import os
+import selectors
 import socket
 import ssl
 import struct
@@ -87,6 +89,7 @@ class Deflate:
 
 class WebSocket:
     def __init__(self, port, tls, path, offer, host="127.0.0.1", timeout=10):
+        self.timeout = timeout
         raw = socket.create_connection((host, port), timeout=timeout)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls:
@@ -130,14 +133,35 @@ class WebSocket:
         head, _, self.buffer = self.buffer.partition(marker)
         return head
 
-    def _read_exact(self, count):
-        while len(self.buffer) < count:
+    def _parse(self):
+        """The next whole frame in the buffer, consumed: (first header byte, payload), or None."""
+        data = self.buffer
+        if len(data) < 2:
+            return None
+        first, second = data[0], data[1]
+        if second & 0x80:
+            raise ProtocolError("masked frame from the server")
+        size, offset = second & 0x7F, 2
+        if size == 126:
+            if len(data) < 4:
+                return None
+            size, offset = struct.unpack("!H", data[2:4])[0], 4
+        elif size == 127:
+            if len(data) < 10:
+                return None
+            size, offset = struct.unpack("!Q", data[2:10])[0], 10
+        if len(data) < offset + size:
+            return None
+        self.buffer = data[offset + size:]
+        return first, data[offset:offset + size]
+
+    def _next_frame(self):
+        while (frame := self._parse()) is None:
             chunk = self.sock.recv(65536)
             if not chunk:
                 raise ProtocolError("connection closed mid-frame")
             self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
+        return frame
 
     def send(self, opcode, payload, compress=True):
         rsv1 = 0
@@ -156,27 +180,22 @@ class WebSocket:
         self.sock.sendall(header + mask + masked)
 
     def receive(self):
-        """One whole message: (opcode, payload, wire bytes of its payloads, whether it was compressed)."""
+        """One whole message: (opcode, payload, wire bytes of its payloads, whether it was compressed).
+        Pings are answered on the way, as a browser does (RFC 6455 §5.5.2)."""
         message, wire, compressed, opcode = b"", 0, False, None
         while True:
-            first, second = self._read_exact(2)
-            size = second & 0x7F
-            if second & 0x80:
-                raise ProtocolError("masked frame from the server")
-            if size == 126:
-                size = struct.unpack("!H", self._read_exact(2))[0]
-            elif size == 127:
-                size = struct.unpack("!Q", self._read_exact(8))[0]
-            payload = self._read_exact(size)
+            first, payload = self._next_frame()
             frame_opcode = first & 0x0F
+            if frame_opcode == 8:
+                return 8, payload, len(payload), False
+            if frame_opcode == 9:
+                self.send(10, payload, compress=False)
             if frame_opcode >= 8:
-                if frame_opcode == 8:
-                    return 8, payload, size, False
-                continue  # ping/pong: not part of the message
+                continue
             if opcode is None:
                 opcode, compressed = frame_opcode, bool(first & 0x40)
             message += payload
-            wire += size
+            wire += len(payload)
             if first & 0x80:
                 break
         if compressed:
@@ -184,6 +203,29 @@ class WebSocket:
                 raise ProtocolError("RSV1 set without permessage-deflate")
             message = self.deflate.decompress(message)
         return opcode, message, wire, compressed
+
+    def service(self):
+        """Without blocking: answers the pings that arrived (servers ping idle connections: Callgate
+        after 10 s of silence, websockets every 20 s). False once the server closed or sent a message."""
+        self.sock.setblocking(False)
+        try:
+            while True:
+                try:
+                    chunk = self.sock.recv(65536)
+                except (BlockingIOError, ssl.SSLWantReadError):
+                    break
+                if not chunk:
+                    return False
+                self.buffer += chunk
+        finally:
+            self.sock.settimeout(self.timeout)
+        while (frame := self._parse()) is not None:
+            opcode = frame[0] & 0x0F
+            if opcode == 9:
+                self.send(10, frame[1], compress=False)
+            elif opcode != 10:
+                return False
+        return True
 
     def close(self):
         """The close handshake (RFC 6455 §7): our close, the server's close, then its TCP close."""
@@ -230,7 +272,21 @@ def idle(args):
     offer = CHROMIUM_OFFER if args.deflate else None
     time.sleep(args.settle)
     before, before_anon = resident(args.server_pid)
-    sockets, extensions = [], set()
+    sockets, extensions, lost = [], set(), 0
+    selector = selectors.DefaultSelector()
+
+    def service(seconds=0.0):
+        """Answers pings on every open connection for `seconds` (once when 0)."""
+        nonlocal lost
+        deadline = time.monotonic() + seconds
+        while True:
+            for key, _ in selector.select(max(0.0, min(0.2, deadline - time.monotonic()))):
+                if not key.data.service():
+                    selector.unregister(key.fileobj)
+                    lost += 1
+            if time.monotonic() >= deadline:
+                return
+
     for _ in range(args.connections):
         ws = WebSocket(args.port, args.tls, args.path, offer)
         extensions.add(ws.extensions or "")
@@ -243,16 +299,21 @@ def idle(args):
                 raise ProtocolError(f"echo differs: opcode {opcode}, {echo[:80]!r}")
             ws.echo_compressed = compressed
         sockets.append(ws)
-    time.sleep(args.settle)
+        selector.register(ws.sock, selectors.EVENT_READ, ws)
+        service()
+    service(args.settle)
     opened, opened_anon = resident(args.server_pid)
+    if lost:
+        raise ProtocolError(f"{lost} of {args.connections} idle connections were closed by the server")
     compressed_echoes = sum(1 for ws in sockets if getattr(ws, "echo_compressed", False))
     for ws in sockets:
+        selector.unregister(ws.sock)
         ws.close()
     time.sleep(args.settle)
     after, after_anon = resident(args.server_pid)
     count = args.connections
     print(json.dumps({
-        "connections": count, "messages": args.messages, "tls": args.tls, "offer": offer,
+        "connections": count, "messages_per_connection": args.messages, "tls": args.tls, "offer": offer,
         "extensions": sorted(extensions), "compressed_echoes": compressed_echoes,
         "rss_before_bytes": before, "rss_open_bytes": opened, "rss_after_close_bytes": after,
         "anon_before_bytes": before_anon, "anon_open_bytes": opened_anon, "anon_after_close_bytes": after_anon,
