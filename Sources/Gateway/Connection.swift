@@ -380,7 +380,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         application?.closed(self, code: peerCloseCode)
     }
 
-    /// What `tick` gives back from a connection quiet for a second (agent bars mostly are).
+    /// What `tick` gives back from a quiet connection (agent bars mostly are).
     private func releaseIdleMemory() {
         if let tls {
             guard tls.isHandshakeComplete else { return }
@@ -397,9 +397,9 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
     func tick(now: UInt64) {
         let limits = context.limits
         // A quiet connection gives its buffers back: TLS record and BIO buffers (about 34 KiB),
-        // the output queues' and the last inflated message's capacity. An active one keeps them,
-        // so that no message pays for their allocation.
-        if usedSinceRelease, now - lastActivity >= 1_000 {
+        // the output queues' and the last inflated message's capacity. A busy one keeps them, so
+        // that no message of a burst pays for their allocation (`limits.bufferReleaseMilliseconds`).
+        if usedSinceRelease, now - lastActivity >= UInt64(limits.bufferReleaseMilliseconds) {
             releaseIdleMemory()
         }
         switch phase {

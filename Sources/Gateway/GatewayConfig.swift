@@ -243,6 +243,7 @@ extension Limits {
         if let v: Int = try section.take("handshakeTimeoutMilliseconds", range: positive) { handshakeTimeoutMilliseconds = v }
         if let v: Int = try section.take("messageTimeoutMilliseconds", range: positive) { messageTimeoutMilliseconds = v }
         if let v: Int = try section.take("idleTimeoutMilliseconds", range: positive) { idleTimeoutMilliseconds = v }
+        if let v: Int = try section.take("bufferReleaseMilliseconds", range: 0...Int.max) { bufferReleaseMilliseconds = v }
         if let v: Int = try section.take("pongTimeoutMilliseconds", range: positive) { pongTimeoutMilliseconds = v }
         if let v: Int = try section.take("closeTimeoutMilliseconds", range: positive) { closeTimeoutMilliseconds = v }
         if let v: Int = try section.take("maxConnections", range: positive) { maxConnections = v }

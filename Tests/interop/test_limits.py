@@ -30,6 +30,7 @@ gateway hold or do; the other keys are listed where a reader could take them for
 | limits `maxConnectionsPerAddress` | 429 | `test_max_connections_per_address_429` |
 | limits `probeAddresses`, `probeConnections` | health checks answered beyond both caps; anything else there 503 | `test_max_connections_503_and_the_probe_reserve`, `test_max_connections_per_address_429` |
 | limits `trimAfterCloses` | not a limit: freed memory handed back after a burst of closes (counted) | `test_trim_after_closes_hands_the_memory_back` |
+| limits `bufferReleaseMilliseconds` | not a limit: a quiet connection's buffers given back (memory, no answer changes) | measured by bench/memory.sh (docs/benchmarks.md) |
 | **permessageDeflate** | compression parameters, not limits | — |
 | **routes** `messageBytes` | close 1009 | `test_route_message_bytes_closes_1009` |
 | routes `sessionQueueBytes` | close 4008 | `test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults` (embedded `ws`), `test_route_session_queue_4008_embedded_and_pipe_while_connecting`; mux: test_routes.py `test_mux_slow_session_is_closed_4008_while_others_continue` |
