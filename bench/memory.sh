@@ -104,7 +104,7 @@ for profile in $PROFILES; do
         port=$(free_port) || { say "no free port found"; exit 1; }
         log=$LOG_DIR/$server-$profile.log
         start_server "$server" "$port" "$log" "$profile"
-        if ! client probe --port "$port" "${probe_flags[@]}" 2>>"$log"; then
+        if ! client probe --port "$port" --timeout 30 "${probe_flags[@]}" 2>>"$log"; then
             say "$server did not come up for $profile (log: $log)"
             stop_server
             FAILED=1

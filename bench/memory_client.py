@@ -325,7 +325,8 @@ def idle(args):
 
 def events(args):
     """The agent protocol's events as alice's tab gets them through one call (docs/agent-protocol.md)."""
-    ws = WebSocket(args.port, False, "/ws", CHROMIUM_OFFER if args.deflate else None)
+    # The login verifies a PBKDF2 hash: seconds on a loaded machine.
+    ws = WebSocket(args.port, False, "/ws", CHROMIUM_OFFER if args.deflate else None, timeout=60)
     received = []
     next_id = [0]
 
