@@ -9,7 +9,7 @@ struct AuthSettings: Sendable {
     var sessionSecret: [UInt8]?
     /// Lifetime of a session token. Default 12 hours.
     var sessionTokenSeconds = 12 * 3600
-    /// SSO (seeds/004): provider name → preshared secret.
+    /// SSO (docs/compatibility.md §1.10): provider name → preshared secret.
     var ssoSecrets: [String: [UInt8]] = [:]
     /// How long an SSO token is valid after its timestamp. Default 300 s.
     var ssoValiditySeconds = 300

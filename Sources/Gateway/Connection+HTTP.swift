@@ -53,7 +53,7 @@ extension Connection {
     }
 
     /// A large response (a static file) passed the high-water mark: the requests pipelined
-    /// behind it wait, unparsed, until it has drained (STYLE §9), instead of each queueing
+    /// behind it wait, unparsed, until it has drained (docs/style.md §9), instead of each queueing
     /// another copy. True if it held `input`.
     private func holdPipelinedRequests(_ input: UnsafeMutableRawBufferPointer) -> Bool {
         guard phase == .http, !input.isEmpty, !finishAfterFlush, !awaitingResponse else { return false }

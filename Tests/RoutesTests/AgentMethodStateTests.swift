@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// seeds/004 "Funkce je možné volat v následujících stavech", typed out from the seed, and the
+/// docs/compatibility.md §1.4 "Funkce je možné volat v následujících stavech", typed out from the guide, and the
 /// documented choices for the methods the seed's list omits.
 @Suite struct AgentMethodStateTests {
     private static let c = AgentState.credentials, i = AgentState.identify, d = AgentState.device, r = AgentState.ready

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Routes
 
-/// seeds/004 "Struktura objektů": Call, User and Queue encode every field under the seed's name.
+/// docs/compatibility.md §1.6 "Struktura objektů": Call, User and Queue encode every field under the guide's name.
 @Suite struct AgentObjectTests {
     private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
@@ -11,7 +11,7 @@ import Testing
         return Set(object.keys)
     }
 
-    /// Typed out from the seed's Call list, in its order.
+    /// Typed out from the guide's Call list, in its order.
     private static let seedCallKeys: Set<String> = [
         "called_name", "called_number", "called_number_norm", "caller_channel", "caller_extension",
         "caller_group_id", "caller_internal", "caller_line_id", "caller_muted", "caller_name", "caller_number",

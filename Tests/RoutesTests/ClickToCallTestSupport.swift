@@ -19,10 +19,10 @@ enum SeedURL {
 
 /// Number plans for the seeds' countries.
 enum Plans {
-    /// Russia (seeds/002, Oktell): `74952294989` is international without `+`; trunk prefix 8.
+    /// Russia (docs/compatibility.md §3.3, Oktell): `74952294989` is international without `+`; trunk prefix 8.
     static let russia = NumberPlan(defaultCountry: "7", trunkPrefix: "8", nationalNumberDigits: 10,
                                    internalExtensions: ["101", "2001", "555"])!
-    /// Germany (seeds/001, seeds/003): numbers of varying length; the seeds' extensions.
+    /// Germany (docs/compatibility.md §2–§4): numbers of varying length; the source documents' extensions.
     static let germany = NumberPlan(defaultCountry: "49", internalExtensions: ["121", "123", "1234", "2001"])!
     /// Czechia: nine-digit national numbers.
     static let czechia = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!

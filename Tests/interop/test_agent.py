@@ -344,7 +344,7 @@ def test_inbound_queue_call_with_hold_mute_hangup_and_statistics(agent_gateway):
         await tab.ok("mute")
         await tab.event("callUnmute")
         await tab.ok("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-7")
-        await tab.ok("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-8", subAccountCode="B")  # added (seeds/004)
+        await tab.ok("setAccountCode", uniqueid=uniqueid, accountCode="ZAK-8", subAccountCode="B")  # added (docs/compatibility.md §1.4)
         await tab.ok("hangup")
         hangup = (await tab.event("callHangup"))["call"]
         assert hangup["state"] == 4 and hangup["cause"] == 4 and hangup["disconnected"] is not None
@@ -546,7 +546,7 @@ def test_dial_with_one_idempotency_key_from_two_tabs_places_one_call(agent_gatew
 
 
 def openssl_sso_token(username, timestamp, secret=SSO_SECRET):
-    """seeds/004: base64(sha1_raw(secret + username + timestamp) + username + timestamp), made with
+    """docs/compatibility.md §1.10: base64(sha1_raw(secret + username + timestamp) + username + timestamp), made with
     the openssl command, independently of the gateway's code."""
     digest = subprocess.run(["openssl", "dgst", "-sha1", "-binary"], input=(secret + username + str(timestamp)).encode(),
                             check=True, capture_output=True).stdout
@@ -596,7 +596,7 @@ def test_login_throttle_autologout_and_expiry(agent_gateway):
         await tab.refused("login", username="carol", password="carol")
         assert (await tab.event("loginError"))["code"] == 5
 
-        # A login from another address logs the first browser out (seeds/004 autologout).
+        # A login from another address logs the first browser out (docs/compatibility.md §1.2 autologout).
         here = await ready_tab(gw, "bob", source="127.0.0.1")
         there = await Tab.open(gw, source="127.0.0.2")
         await there.ok("login", username="bob", password="bob")
@@ -604,7 +604,7 @@ def test_login_throttle_autologout_and_expiry(agent_gateway):
         await here.event("credentials")
         assert (await here.refused("state"))["state"] == "CREDENTIALS"
 
-        # autologout false (the bar's seeds/004 field): this login leaves the other browser be.
+        # autologout false (the bar's config field, docs/compatibility.md §1.2): this login leaves the other browser be.
         there.buffer.clear()
         elsewhere = await Tab.open(gw, source="127.0.0.4")
         await elsewhere.ok("login", username="bob", password="bob", autologout=False)

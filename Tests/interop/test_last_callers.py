@@ -1,4 +1,4 @@
-"""Who called this customer last (seeds/000, docs/click-to-call.md §6), end to end against the
+"""Who called this customer last (docs/compatibility.md §5, docs/click-to-call.md §6), end to end against the
 gateway binary: agents dial an external number over /ws, the number calls back through the admin
 API, and the agent it rings sees the callers in `callRinging`'s `data.lastCallers`; the widget
 (`/lastcaller/`) lists them as JSON and HTML with a token from the token endpoint

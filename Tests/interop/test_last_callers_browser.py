@@ -1,4 +1,4 @@
-"""The last-callers token page (public/lastcaller/tokengen/) and the widget (seeds/000) in
+"""The last-callers token page (public/lastcaller/tokengen/) and the widget (docs/compatibility.md §5.4) in
 Debian's headless `chromium`, driven through the DevTools protocol (devtools.py): a user fills in
 the form, gets a token and the widget URL, and the widget opened with a caller's number shows
 the agents who called it, with the logo and the style sheet, embedded in a frame of another

@@ -1,12 +1,12 @@
 """The agent bar (public/operator.js) in Debian's headless `chromium`, driven through the
 DevTools protocol (devtools.py), inside a CRM page written like the integration example of
-seeds/004 (pages/crm.html: `window.ucsOperator = {config, callbacks}` then `<script
+docs/compatibility.md §1.1 (pages/crm.html: `window.ucsOperator = {config, callbacks}` then `<script
 src="/operator.js">`). The gateway serves the page and the bar itself (`static.folder`), so the
 bar finds its WebSocket from the page's URL, and the tests drive the outside world through the
 admin API (docs/admin-api.md).
 
 Every callback of the page appends {name, args} to `window.crmLog`; the tests assert on the
-callbacks' arguments (seeds/004's Call, User and state objects), on what the gateway saw
+callbacks' arguments (the bar's Call, User and state objects, docs/compatibility.md §1.6, §1.7, §1.9), on what the gateway saw
 (/admin/agents, /admin/calls, /metrics), and, for the GUI, on the DOM hooks of docs/operator.md,
 with a screenshot of every state in $CALLGATE_ARTIFACTS/browser (default .build/artifacts/browser).
 
@@ -101,7 +101,7 @@ _tokens_made = set()
 
 
 def sso_token(user):
-    """A fresh seeds/004 SSO token. The gateway accepts a token once, and two made for one user in
+    """A fresh docs/compatibility.md §1.10 SSO token. The gateway accepts a token once, and two made for one user in
     the same second are the same token, so each gets a timestamp not used before for that user:
     now, else a second earlier, and so on (well inside sso.validitySeconds)."""
     timestamp = int(time.time())
@@ -204,7 +204,7 @@ def ready_bar(browser, gw, user="alice", headless=True, tls=False, name=None, si
 
 
 def call_shape(call, **expected):
-    """Asserts the seeds/004 Call object's members and the expected values."""
+    """Asserts the docs/compatibility.md §1.6 Call object's members and the expected values."""
     for key in ("uniqueid", "direction", "number", "state", "cause", "created", "connected", "disconnected",
                 "caller_number", "called_number", "id", "data"):
         assert key in call, (key, call)
@@ -241,7 +241,7 @@ def test_sso_pairs_the_device_by_url_or_by_selectIdentifier_and_goes_ready(crm_g
     assert state["call"] is None and state["reason"] is None, state
     assert agent(gw, "alice")["state"] == "READY" and agent(gw, "alice")["status"] == "READY"
     assert (alice.state())["status"] == "READY"
-    # seeds/004: state() is the state object itself, synchronously (docs/compatibility.md §1.9)
+    # state() is the state object itself, synchronously (docs/compatibility.md §1.9)
     assert alice.page.evaluate("(() => { const s = window.ucsOperator.state(); return !!s && !(s instanceof Promise)"
                                " && s === window.ucsOperator.currentState && s.status === 'READY'; })()")
 
@@ -369,7 +369,7 @@ def test_two_tabs_of_one_user_receive_the_same_call_events(crm_gateway, browser)
 RELOAD_CASES = [
     pytest.param({"sign_in": "login"}, id="password-login"),
     pytest.param({"sign_in": "sso", "disableIntegratedAutoLogout": "1"}, id="sso-without-integrated-autologout"),
-    # seeds/004's integrated auto logout (sso with a provider): the bar asks for logoutOnClose, so
+    # the bar's integrated auto logout (docs/compatibility.md §1.2 `disableIntegratedAutoLogout`) (sso with a provider): the bar asks for logoutOnClose, so
     # the gateway signs the agent out only if no tab attaches within agents.closedLogoutSeconds.
     pytest.param({"sign_in": "sso"}, id="sso-with-integrated-autologout"),
 ]
@@ -498,7 +498,7 @@ def test_ui_login_form_device_picker_and_ready_in_three_languages(crm_gateway, b
     gw = crm_gateway()
     bar = Bar(browser.new_page("alice-ui"))
 
-    # the login view in cs, en and de (seeds/004 `lang`: the language before anyone signs in)
+    # the login view in cs, en and de (docs/compatibility.md §1.2 `lang`: the language before anyone signs in)
     for lang in ("en", "de", "cs"):
         bar.open(crm_url(gw, headless="0", lang=lang, confirmDevice="1"))
         session_is(bar, "CREDENTIALS")

@@ -1,4 +1,4 @@
-"""The Vodia popup link (seeds/003, docs/click-to-call.md §3) against the real binary: links
+"""The Vodia popup link (docs/compatibility.md §2.1, docs/click-to-call.md §3) against the real binary: links
 made here with hashlib (`pass = md5(user + linkSecret + destnumber + time + duration)`), the
 answers of `GET /makecall/session`, and an agent tab that attaches with the token it gives: it
 may call the link's number and nothing else, sends DTMF into the connected call (seen in

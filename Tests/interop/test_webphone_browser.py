@@ -4,7 +4,7 @@ media devices, the release `callgate` with a `sip` route to Kamailio (deploy/kam
 Tests/interop/kamailio.py with GATEWAY_ADDR so that it believes Callgate's X-Callgate-User).
 
 - alice's CRM page is another origin (http://localhost:PORT, served here) that embeds the bar as
-  seeds/004 does (pages/crm.html with `gateway=`): the bar pairs the directory's web phone
+  docs/compatibility.md §1.1 shows (pages/crm.html with `gateway=`): the bar pairs the directory's web phone
   (identifier `webphone:sip:2001@callgate.test`), loads public/phone/ from the gateway and
   registers through the `sip` route with its session token.
 - bob's popup (makecall.htm with a signed link to 2001) runs in the other browser and calls from

@@ -1,4 +1,4 @@
-/// A server-to-browser event: one per seeds/004 callback, named after the callback without its
+/// A server-to-browser event: one per docs/compatibility.md §1.3 callback, named after the callback without its
 /// `on` (`onCallRinging` → `callRinging`), sent as `{"event":"…","seq":17,"data":{…}}`.
 ///
 /// `data` has one member per callback argument, named as the seed names it, with three rules

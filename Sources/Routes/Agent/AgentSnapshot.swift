@@ -1,4 +1,4 @@
-/// The bar's whole state: the seeds/004 `onReady` `state` object (v4.0.0), which is also the
+/// The bar's whole state: the docs/compatibility.md §1.9 `onReady` `state` object (v4.0.0), which is also the
 /// `state` method's result (where v4.55.0 adds `ringingSound`), plus the gateway's `lastSeq`.
 ///
 /// `lastSeq` is the sequence number of the last per-user event the snapshot already reflects:
@@ -27,7 +27,7 @@ public struct AgentSnapshot: Hashable, Sendable {
     public var waitingCallers: Int
     /// aktuální čas UCS (Unix seconds)
     public var now: Int64
-    /// Only in the `state` result (seeds/004 v4.55.0); nil in `ready`.
+    /// Only in the `state` result (docs/compatibility.md §1.9 v4.55.0); nil in `ready`.
     public var ringingSound: RingingSound?
     public var lastSeq: UInt64
 

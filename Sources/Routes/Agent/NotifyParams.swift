@@ -1,4 +1,4 @@
-/// `notify(title, type, unique, timeout, boundState, group, other)` (seeds/004): an application
+/// `notify(title, type, unique, timeout, boundState, group, other)` (docs/compatibility.md §1.4): an application
 /// notification shown in the bar (or under the login form in CREDENTIALS).
 public struct NotifyParams: Hashable, Sendable {
     /// The default text (required).

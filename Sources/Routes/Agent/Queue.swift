@@ -1,5 +1,5 @@
-/// An agent's membership of one queue, field for field the seeds/004 Queue object (v4.0.0): the
-/// values of User `queues`. Property names are the seed's JSON keys verbatim.
+/// An agent's membership of one queue, field for field the docs/compatibility.md §1.8 Queue object (v4.0.0): the
+/// values of User `queues`. Property names are the guide's JSON keys verbatim.
 ///
 /// Encoding: every key always present, in the seed's order; times are seconds.
 public struct Queue: Hashable, Sendable {

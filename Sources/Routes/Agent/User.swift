@@ -1,5 +1,5 @@
-/// The logged-in agent, field for field the seeds/004 User object (v4.0.0), statistics included.
-/// Property names are the seed's JSON keys verbatim.
+/// The logged-in agent, field for field the docs/compatibility.md §1.7 User object (v4.0.0), statistics included.
+/// Property names are the guide's JSON keys verbatim.
 ///
 /// Encoding: every key always present, in the seed's (alphabetical) order, nil as `null`; times
 /// are seconds. `auxtimes` and `data` are objects with their members sorted by name; `queues` is

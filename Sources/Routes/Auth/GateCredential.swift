@@ -7,7 +7,7 @@ import WSFraming
 public enum GateCredential: Sendable, Equatable {
     /// A `SessionTokenSigner` token.
     case session(token: String)
-    /// The seeds/004 `sso(username, token, provider)` triple; `provider` may be empty.
+    /// The docs/compatibility.md §1.10 `sso(username, token, provider)` triple; `provider` may be empty.
     case sso(username: String, token: String, provider: String)
 
     /// Query parameters that carry credentials; `QueryString.removing(names:)` drops them
