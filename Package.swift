@@ -24,7 +24,7 @@ let package = Package(
         // epoll and eventfd, which Swift's Glibc module does not export (headers only).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // RFC 6455 / RFC 7692 / RFC 9112 message heads: pure, no sockets, clocks or threads.
-        // COpenSSL is used for SHA-1 and base64 of the §4.2.2 accept value only.
+        // COpenSSL is used for the SHA-1 of the §4.2.2 accept value only; zlib for deflate and gzip.
         .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
         // OpenSSL behind a bytes-in, bytes-out interface: TLS engines that never own a socket.
         .target(name: "TLSBridge", dependencies: ["COpenSSL"]),

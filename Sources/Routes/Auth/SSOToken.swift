@@ -1,4 +1,5 @@
 internal import COpenSSL
+import WSFraming
 
 /// Verifies the SSO tokens of docs/compatibility.md §1.10 (`sso(username, token, provider)`):
 ///

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import WSFraming
 
 /// Callgate's own bearer token, issued after a login for the side channels and widgets
 /// (docs/compatibility.md §1.2.1 `api` channels, the last-callers page). Format, every part ASCII:
