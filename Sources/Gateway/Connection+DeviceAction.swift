@@ -1,4 +1,5 @@
 import Routes
+import HTTP1
 import WSFraming
 
 /// Device Action URLs in (`GET /action?action=…`, docs/compatibility.md §4.2, docs/click-to-call.md §4): 204 once

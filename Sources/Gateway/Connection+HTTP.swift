@@ -1,6 +1,7 @@
 import Glibc
 import Routes
 import Switchboard
+import HTTP1
 import WSFraming
 
 /// The HTTP/1.1 phase: request heads parsed by WSFraming's `HTTPRequestParser` (RFC 9112),

@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import HTTP1
 import WSFraming
 
 /// The last-callers widget (docs/compatibility.md §5, docs/click-to-call.md §6) and its token endpoint. Both

@@ -2,6 +2,7 @@ import Glibc
 import CLinux
 import Routes
 import TLSBridge
+import HTTP1
 import WSFraming
 
 /// One accepted TCP connection: an HTTP/1.1 exchange that may upgrade to WebSocket.

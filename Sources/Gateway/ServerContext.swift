@@ -4,6 +4,7 @@ import Routes
 import SIP
 import Switchboard
 import Synchronization
+import HTTP1
 import WSFraming
 
 /// What every connection of every loop shares: settings, the connection caps, and the state of

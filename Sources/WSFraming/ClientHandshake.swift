@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The client side of the RFC 6455 §4 opening handshake: send `request`, parse the reply with
 /// `HTTPResponseParser`, then `validate` it. Frames start at the parser's `headLength`.
 ///

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// What a valid client opening handshake asked for, RFC 6455 §4.2.1, ready for the 101.
 public struct WebSocketUpgrade: Hashable, Sendable {
     /// §4.2.1 item 5: the client's `Sec-WebSocket-Key`, as sent.

@@ -1,4 +1,5 @@
 import Testing
+@testable import HTTP1
 @testable import WSFraming
 
 /// A client handshake request expected to be refused, with the error it must produce.

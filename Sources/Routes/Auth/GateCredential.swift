@@ -1,3 +1,4 @@
+import HTTP1
 import WSFraming
 
 /// What a browser presents to open an authenticated session: at the WebSocket upgrade

@@ -1,5 +1,5 @@
 import Testing
-@testable import WSFraming
+@testable import HTTP1
 
 /// A request head expected to be rejected, with the error (and so the status) it must produce.
 struct RejectedRequest: Sendable, CustomTestStringConvertible {
