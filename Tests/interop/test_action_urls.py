@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from conftest import eventually, free_port, make_certificate, metric
-from test_agent import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
+from agent_support import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
 from test_routes import SESSION_SECRET, run
 
 # Every placeholder of docs/compatibility.md §4.3, under the wiki example's own parameter names (§4.4).

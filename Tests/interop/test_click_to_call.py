@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 
 from conftest import eventually, metric
-from test_agent import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
+from agent_support import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
 from test_routes import run
 
 SERVER_KEY = "oktell-server-key-0123456789"

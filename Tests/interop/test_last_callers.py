@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 from conftest import eventually, metric
-from test_agent import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
+from agent_support import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
 from test_routes import SESSION_SECRET, run, session_token
 
 WIDGET_SECRET = "interop-widget-secret-0123456789abcdefgh"

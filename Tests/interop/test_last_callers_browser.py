@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from devtools import Chromium
-from test_agent import CALLER
+from agent_support import CALLER
 from test_last_callers import (DAY, NOBODY_CALLED, asyncio_run, call_out, lc_gateway, ready_tab,  # noqa: F401 (fixture)
                                widget, widget_token)
 
