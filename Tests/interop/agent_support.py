@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from test_routes import SESSION_SECRET, client
+from route_support import SESSION_SECRET, client
 
 SSO_SECRET = "agent-bar-sso-secret"
 ADMIN_KEY = "interop-admin-key-0123456789"
@@ -195,3 +195,13 @@ async def answered_call(gw, tab, target):
     await tab.ok("answer")
     await tab.event("callConnect")
     return uniqueid
+
+
+def openssl_sso_token(username, timestamp, secret=SSO_SECRET):
+    """docs/compatibility.md §1.10: base64(sha1_raw(secret + username + timestamp) + username + timestamp), made with
+    the openssl command, independently of the gateway's code."""
+    digest = subprocess.run(["openssl", "dgst", "-sha1", "-binary"], input=(secret + username + str(timestamp)).encode(),
+                            check=True, capture_output=True).stdout
+    encoded = subprocess.run(["openssl", "base64", "-A"], input=digest + f"{username}{timestamp}".encode(),
+                             check=True, capture_output=True).stdout
+    return encoded.decode()

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import eventually, free_port, make_certificate, metric
 from agent_support import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, run
+from route_support import SESSION_SECRET, run
 
 # Every placeholder of docs/compatibility.md §4.3, under the wiki example's own parameter names (§4.4).
 QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$call_direction_as_int>"

@@ -9,7 +9,7 @@ import time
 
 from agent_support import CALLER, Tab, admin, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
 from conftest import metric
-from test_routes import run
+from route_support import run
 
 
 # ---------------------------------------------------------------- state rules

@@ -4,26 +4,15 @@ user's, replayed), the login throttle, autologout and expiry, logout on close, t
 on /ws and on the report channel, the status page's data and the admin API."""
 import asyncio
 import json
-import subprocess
 import time
 import urllib.request
 
-from agent_support import CALLER, SSO_SECRET, Tab, admin, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from agent_support import CALLER, Tab, admin, openssl_sso_token, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
 from conftest import eventually
-from test_routes import client, closed_with, refused_status, run, session_token
+from route_support import client, closed_with, refused_status, run, session_token
 
 
 # ---------------------------------------------------------------- credentials
-
-
-def openssl_sso_token(username, timestamp, secret=SSO_SECRET):
-    """docs/compatibility.md §1.10: base64(sha1_raw(secret + username + timestamp) + username + timestamp), made with
-    the openssl command, independently of the gateway's code."""
-    digest = subprocess.run(["openssl", "dgst", "-sha1", "-binary"], input=(secret + username + str(timestamp)).encode(),
-                            check=True, capture_output=True).stdout
-    encoded = subprocess.run(["openssl", "base64", "-A"], input=digest + f"{username}{timestamp}".encode(),
-                             check=True, capture_output=True).stdout
-    return encoded.decode()
 
 
 def test_sso_tokens_valid_expired_future_tampered_other_user_and_replayed(agent_gateway):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import eventually, metric
 from agent_support import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
-from test_routes import run
+from route_support import run
 
 SERVER_KEY = "oktell-server-key-0123456789"
 ALICE_KEY = "alice-crm-key-0123456789abcdef"

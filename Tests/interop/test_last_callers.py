@@ -16,7 +16,7 @@ import pytest
 
 from conftest import eventually, metric
 from agent_support import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, run, session_token
+from route_support import SESSION_SECRET, run, session_token
 
 WIDGET_SECRET = "interop-widget-secret-0123456789abcdefgh"
 NOBODY_CALLED = "+420777000111"

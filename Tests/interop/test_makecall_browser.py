@@ -14,7 +14,7 @@ import urllib.request
 
 
 from devtools import Page
-from test_agent import admin
+from agent_support import admin
 from test_operator_browser import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
 
 

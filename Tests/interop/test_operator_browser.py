@@ -19,10 +19,10 @@ import urllib.parse
 
 import pytest
 
-from conftest import ROOT, make_certificate
+from conftest import ROOT, make_certificate, metric
 from devtools import Chromium, spki_sha256
-from test_agent import ADMIN_KEY, CALLER, SSO_SECRET, admin, directory, openssl_sso_token
-from test_routes import SESSION_SECRET, metric
+from agent_support import ADMIN_KEY, CALLER, SSO_SECRET, admin, directory, openssl_sso_token
+from route_support import SESSION_SECRET
 
 
 PUBLIC = ROOT / "public"

@@ -13,9 +13,9 @@ import urllib.request
 
 import pytest
 
-from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, ready_tab
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, ready_tab
 from conftest import wait_metric
-from test_routes import SESSION_SECRET, closed_with, refused_status, run
+from route_support import SESSION_SECRET, closed_with, refused_status, run
 
 ALICE_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
 CAROL_SECRET = "carol-link-secret-0123456789"

@@ -34,11 +34,11 @@ import pytest
 from conftest import CALLGATE, ROOT, metric
 from devtools import CHROMIUM, Chromium
 from kamailio import kamailio  # noqa: F401 (a fixture)
-from test_agent import SSO_SECRET, directory
+from agent_support import SSO_SECRET, directory
 from test_makecall_browser import open_popup, opener, wait_closed
 from test_operator_browser import PROVIDER, Bar, sso_token, wait_until
 from test_phone_browser import DETECTOR, MEDIA_FLAGS
-from test_routes import SESSION_SECRET
+from route_support import SESSION_SECRET
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
@@ -339,7 +339,7 @@ def test_a_link_holds_for_its_duration_one_live_session_at_a_time_and_calls_only
     and may not REGISTER (403 from Callgate, never reaching Kamailio)."""
     import asyncio
     from mock_sip_server import first, parse
-    from test_routes import client, recv, refused_status, run, session_token
+    from route_support import client, recv, refused_status, run, session_token
     from test_sip_route import sip_request
 
     gw, server = webphone_gateway
