@@ -15,7 +15,7 @@ import urllib.request
 
 from devtools import Page
 from agent_support import admin
-from test_operator_browser import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
+from bar_support import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
 
 
 ALICE_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo link secret

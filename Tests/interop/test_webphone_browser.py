@@ -36,7 +36,7 @@ from devtools import CHROMIUM, Chromium
 from kamailio import kamailio  # noqa: F401 (a fixture)
 from agent_support import SSO_SECRET, directory
 from test_makecall_browser import open_popup, opener, wait_closed
-from test_operator_browser import PROVIDER, Bar, sso_token, wait_until
+from bar_support import PROVIDER, Bar, sso_token, wait_until
 from test_phone_browser import DETECTOR, MEDIA_FLAGS
 from route_support import SESSION_SECRET
 
