@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one parser, and the request-smuggling rules as one table of refusals.
 import Testing
 @testable import HTTP1
 

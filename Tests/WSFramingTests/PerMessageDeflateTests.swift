@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one codec (RFC 7692 §7.2), its vectors, limits and splits.
 import Testing
 @testable import WSFraming
 

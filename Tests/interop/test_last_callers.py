@@ -3,7 +3,10 @@ gateway binary: agents dial an external number over /ws, the number calls back t
 API, and the agent it rings sees the callers in `callRinging`'s `data.lastCallers`; the widget
 (`/lastcaller/`) lists them as JSON and HTML with a token from the token endpoint
 (`/lastcaller/tokengen/token`, RFC 7617 Basic or a session token), which shares the /ws login's
-password check and throttle."""
+password check and throttle.
+
+Over 400 lines on purpose: one feature end to end (history, ringing event, widget, token
+endpoint) on one gateway setup."""
 import base64
 import hashlib
 import http.client

@@ -4,6 +4,9 @@ status, close code or agent error), the metric in /metrics and the log line, and
 process is still healthy (`/healthz` answers 200 and an `/echo` round trip works). Metrics and
 log lines are polled for, never waited for with a fixed sleep.
 
+Over 400 lines on purpose: one matrix with one index (the table below), so that every limit's
+answer is found in one place.
+
 Going through docs/config.md section by section (limits that bound what a peer can make the
 gateway hold or do; the other keys are listed where a reader could take them for one):
 

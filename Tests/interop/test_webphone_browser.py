@@ -3,6 +3,9 @@ docs/click-to-call.md §3.3–§3.4), all real parts: two headless Chromium inst
 media devices, the release `callgate` with a `sip` route to Kamailio (deploy/kamailio, started by
 Tests/interop/kamailio.py with GATEWAY_ADDR so that it believes Callgate's X-Callgate-User).
 
+Over 400 lines on purpose: one end-to-end setup (two browsers, Kamailio, the gateway, a CRM
+origin) that its scenarios share.
+
 - alice's CRM page is another origin (http://localhost:PORT, served here) that embeds the bar as
   docs/compatibility.md §1.1 shows (pages/crm.html with `gateway=`): the bar pairs the directory's web phone
   (identifier `webphone:sip:2001@callgate.test`), loads public/phone/ from the gateway and
