@@ -21,7 +21,7 @@ import Testing
         return try template(text).render(values).get()
     }
 
-    // MARK: the seed
+    // MARK: the wiki
 
     @Test func seedExampleParsesWithEveryPlaceholder() throws {
         let parsed = try template(Self.seedExample)

@@ -22,10 +22,10 @@ import Testing
         "number", "outbound_id", "recorded", "state", "subcalls", "uniqueid",
     ]
 
-    /// The seed's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
+    /// The guide's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
     private static let callKeys = seedCallKeys.union(["call_guid"])
 
-    /// Typed out from the seed's User list.
+    /// Typed out from the guide's User list.
     private static let seedUserKeys: Set<String> = [
         "acwtime", "auxtime", "auxtimes", "data", "displayname", "email", "external_id", "firstname", "group_id",
         "id", "idletime", "in_calls_answered", "in_calls_unanswered", "in_ringtime", "in_talktime", "lastname",
@@ -34,7 +34,7 @@ import Testing
         "transferred_external",
     ]
 
-    /// Typed out from the seed's Queue list (it ends with `unanswered`).
+    /// Typed out from the guide's Queue list (it ends with `unanswered`).
     private static let seedQueueKeys: Set<String> = [
         "answered", "priority", "queue_id", "ringtime", "supervisor", "suspended", "suspendtime", "talktime",
         "team_id", "transferred", "transferred_external", "type", "unanswered",

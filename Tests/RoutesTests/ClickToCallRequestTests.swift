@@ -98,7 +98,7 @@ import Testing
     @Test func yealinkServletKeyNumber() throws {
         let request = try dial("http://10.3.20.10/servlet?key=number=1234")
         #expect(request == ClickToCallRequest(dialect: .yealink, dial: Dial(agent: .requester, number: "1234", direction: .pbx, sequence: .back)))
-        // The seed's placeholder, verbatim: "xxx" is not a number.
+        // The wiki's placeholder, verbatim: "xxx" is not a number.
         #expect(parse("http(s)://<phoneIPAddress>/servlet?key=number=xxx") == .failure(.numberHasInvalidCharacters))
         // Encoded the other way round: key=number%3D… decodes to the same command.
         #expect(try dial("/servlet?key=number%3D1234").dial.number == "1234")

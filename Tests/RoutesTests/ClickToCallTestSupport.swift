@@ -1,6 +1,6 @@
 @testable import Routes
 
-/// URLs as the seeds print them, split the way an HTTP client sends them.
+/// URLs as the source documents print them, split the way an HTTP client sends them.
 enum SeedURL {
     /// The path and the raw query of `url` (`scheme://authority/path?query`), as the request
     /// target a client sends: an empty path is `/` (RFC 9112 §3.2.1). The authority may be
@@ -17,7 +17,7 @@ enum SeedURL {
     }
 }
 
-/// Number plans for the seeds' countries.
+/// Number plans for the source documents' countries.
 enum Plans {
     /// Russia (docs/compatibility.md §3.3, Oktell): `74952294989` is international without `+`; trunk prefix 8.
     static let russia = NumberPlan(defaultCountry: "7", trunkPrefix: "8", nationalNumberDigits: 10,

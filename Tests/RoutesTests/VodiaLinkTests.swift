@@ -62,7 +62,7 @@ import Testing
         #expect(parsed == VodiaLink(destination: "1234567890"))
         #expect(try link(SeedURL.split("https://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890").query!) == parsed)
 
-        // The credential link with the seed's placeholders: parsed, then refused as malformed.
+        // The credential link with the guide's placeholders: parsed, then refused as malformed.
         let seed = "http://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890&user=YOURUSERNAME@DOMAIN.COM&pass=MD5HASH&time=current_time&duration=3600"
         let withCredentials = try link(SeedURL.split(seed).query!)
         #expect(withCredentials.credentials == .init(user: "YOURUSERNAME@DOMAIN.COM", pass: "MD5HASH", time: "current_time", duration: "3600"))

@@ -79,7 +79,7 @@ def test_every_method_is_refused_outside_its_states_and_accepted_inside(agent_ga
         await assert_refused_outside(tab, "IDENTIFY")
         assert (await tab.refused("selectIdentifier", identifier="no-such-phone"))["code"] == "unknownIdentifier"
 
-        await tab.ok("identificator", identificator="sip:2001")  # the seed's alias
+        await tab.ok("identificator", identificator="sip:2001")  # the guide's alias
         assert (await tab.event("device"))["device"]["extension"] == 2001
         await assert_refused_outside(tab, "DEVICE")
         await tab.ok("identify")

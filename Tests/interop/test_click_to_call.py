@@ -1,5 +1,5 @@
 """Click-to-call in the five HTTP dialects and device Action URLs in (docs/click-to-call.md §1,
-§2, §4), over real HTTP to the callgate binary: every seed URL verbatim reaching an agent's
+§2, §4), over real HTTP to the callgate binary: every source URL verbatim reaching an agent's
 session, each way of authenticating, the same click twice placing one call, and bad input
 answered with its status."""
 import http.client
@@ -20,7 +20,7 @@ SEED_NUMBER = "74952294989"  # docs/compatibility.md §3.3, a Moscow number
 
 
 def c2c_directory(gateway_binary):
-    """The sample directory plus the seeds' workplaces and extensions: bob's PC is
+    """The sample directory plus the source documents' workplaces and extensions: bob's PC is
     192.168.0.82 / Comp082 (docs/compatibility.md §3.3), carol's phone is also known by 127.0.0.9, and the
     internal extensions 121, 123 (docs/compatibility.md §3.4, Mia) and 1234 (Yealink) exist."""
     import subprocess
@@ -102,7 +102,7 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
                 time.sleep(1.1)  # bob and the same number again: past the dedup window
             status, headers, body = get(gw, f"/wp_autocallstart?{selector}&number={SEED_NUMBER}&direction=city&sequence=back",
                                         bearer(SERVER_KEY))
-            if tab is None:  # the seed's "admin" is no user of ours
+            if tab is None:  # the wiki's "admin" is no user of ours
                 assert status == 404 and json.loads(body)["error"]["code"] == "unknownAgent", body
                 continue
             assert status == 200 and headers["content-type"] == "application/json", (status, body)

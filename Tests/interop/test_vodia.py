@@ -238,7 +238,7 @@ def test_a_link_session_calls_its_number_only_and_sends_dtmf(vodia_gateway):
         assert leg["dtmf"] == "12#" and leg["state"] == 3, leg
         await tab.ok("hangup")
         assert (await tab.event("callHangup"))["call"]["cause"] == 3
-        assert "dtmf" not in ringing and "dtmf" not in ringing["data"]  # the agents' Call object is the seed's
+        assert "dtmf" not in ringing and "dtmf" not in ringing["data"]  # the agents' Call object is the guide's
 
         # A second call to the same number in another spelling is the same number.
         uniqueid = (await tab.ok("dial", number="00420 602-123-456"))["uniqueid"]

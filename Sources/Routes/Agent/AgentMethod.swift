@@ -1,6 +1,6 @@
 /// A request method of the agent protocol: one per `window.ucsOperator` method (docs/compatibility.md §1.4), with
-/// the raw value the seed's name verbatim, plus the gateway's two delivery requests `attach` and
-/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory`, `dtmf` and `ping`. Browser-local seed functions that never reach the
+/// the raw value the guide's name verbatim, plus the gateway's two delivery requests `attach` and
+/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory`, `dtmf` and `ping`. Browser-local functions of the guide that never reach the
 /// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
 public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case login
@@ -42,7 +42,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     /// gets no reply (nor anything else) in time knows its connection is dead.
     case ping
 
-    /// The method for a request's `"method"` string: the raw value, or the seed's alias
+    /// The method for a request's `"method"` string: the raw value, or the guide's alias
     /// `identificator` for `selectIdentifier`. Case-sensitive.
     public init?(wireName: String) {
         if wireName == "identificator" {
@@ -53,7 +53,7 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     }
 
     /// The session states in which the method may be called. the agent bar guide's list (docs/compatibility.md §1.4), verbatim, for the
-    /// methods it names; `notify` in any state. The seed's list omits `finishTransfer`,
+    /// methods it names; `notify` in any state. The guide's list omits `finishTransfer`,
     /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY,
     /// like `transfer` and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a
     /// ringing event, which only a READY session receives; `dtmf` is call control (READY; the

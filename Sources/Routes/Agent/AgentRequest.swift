@@ -83,7 +83,7 @@ private struct ParamReader {
                         options: try signInOptions())
         case .logout: return .logout
         case .selectIdentifier:
-            // The seed names the value `identifier` here and `identificator` in its callbacks.
+            // The guide names the value `identifier` here and `identificator` in its callbacks.
             let name = present("identifier") || !present("identificator") ? "identifier" : "identificator"
             return .selectIdentifier(identifier: try string(name))
         case .provision: return .provision

@@ -5,8 +5,8 @@
 /// the next per-user event this session receives is `lastSeq + 1`, and a tab that later
 /// reconnects `attach`es with the last seq it has seen (docs/agent-protocol.md, "Delivery").
 ///
-/// Encoding: the seed's keys in the seed's order, then `ringingSound` only when set, then
-/// `lastSeq`. The seed does not describe `device`, `auxReasons`, `callReasons`, `queues`,
+/// Encoding: the guide's keys in the guide's order, then `ringingSound` only when set, then
+/// `lastSeq`. The guide does not describe `device`, `auxReasons`, `callReasons`, `queues`,
 /// `groups` and `agents` beyond "obj", so they pass through as JSON.
 public struct AgentSnapshot: Hashable, Sendable {
     public var status: AgentStatus
@@ -52,7 +52,7 @@ public struct AgentSnapshot: Hashable, Sendable {
         self.lastSeq = lastSeq
     }
 
-    /// The seed's keys (`onReady` state), in the order they are written.
+    /// The guide's keys (`onReady` state), in the order they are written.
     public static let keys: [String] = [
         "status", "reason", "call", "user", "device", "auxReasons", "callReasons", "queues",
         "groups", "agents", "waitingCallers", "now",

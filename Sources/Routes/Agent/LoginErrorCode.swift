@@ -1,5 +1,5 @@
 /// The `code` of a `loginError` event (docs/compatibility.md §1.3 `onLoginError(code: int, message: str)`). The
-/// seed defines no codes; Callgate's are below. Wrapped, not an enum, so a back end's code
+/// guide defines no codes; Callgate's are below. Wrapped, not an enum, so a back end's code
 /// outside the table still passes through (clients treat unknown codes like 1).
 ///
 /// | code | constant | meaning | the bar should |

@@ -7,7 +7,7 @@ public struct NotifyParams: Hashable, Sendable {
     public var type: MessageType
     /// Replace an existing notification of the same title/group (absent: false).
     public var unique: Bool
-    /// How long it stays, in milliseconds (the seed gives no unit; see docs/agent-protocol.md);
+    /// How long it stays, in milliseconds (the guide gives no unit; see docs/agent-protocol.md);
     /// nil (null or absent): until dismissed. Non-negative.
     public var timeout: Int?
     /// Show only in this session state; nil (null or absent): in any.
