@@ -1,0 +1,13 @@
+/// The constants of the call-control protocol (docs/backend-protocol.md §12): one WebSocket
+/// from each gateway instance to the call-control back end (the Switchboard as its own process,
+/// `callgate switchboard`, or a vendor's adapter in front of a PBX), carrying the requests of
+/// `CallControlRequest` with their answers, and the back end's events for each user.
+public enum CallControlProtocol {
+    /// The subprotocol the gateway offers (RFC 6455 §4.1 `Sec-WebSocket-Protocol`); the back end
+    /// MUST select it.
+    public static let subprotocol = "callgate.callcontrol.v1"
+    /// The `version` of `hello`, the same as the subprotocol's.
+    public static let version = 1
+    /// Request header naming the gateway instance that opened the connection.
+    public static let instanceHeader = "X-Callgate-Instance"
+}
