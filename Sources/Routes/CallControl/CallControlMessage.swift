@@ -13,6 +13,13 @@ public enum CallControlMessage: Hashable, Sendable {
     /// Back end → gateway: an agent event for `user`, the user's event number `n` in the back
     /// end's epoch (`EventNumber`).
     case event(user: String, n: UInt64, event: AgentEvent)
+    /// Gateway → back end, after its `hello`, when it connects again: the back end's `epoch` it
+    /// last knew and, per user, the last `n` it received (0: none yet). The back end sends every
+    /// event it still has after those, then `resynced` (docs/backend-protocol.md §12.5).
+    case resync(epoch: String, after: [String: UInt64])
+    /// Back end → gateway: the end of a resync; `lost` names the users whose missed events it
+    /// could not all send (another epoch, or no longer kept): the gateway gives their tabs a fresh state.
+    case resynced(lost: [String])
     /// A `type` this version does not know, or an event name it does not know; ignored.
     case unknown(type: String)
 
@@ -33,6 +40,16 @@ public enum CallControlMessage: Hashable, Sendable {
             answer.write(into: &json)
         case .event(let user, let n, let event):
             return Self.event(user: user, n: n, encoded: event.encoded(seq: nil))
+        case .resync(let epoch, let after):
+            json.raw(#"{"type":"resync","epoch":"#); json.string(epoch)
+            json.nextKey("after"); json.raw("{")
+            for (index, (user, n)) in after.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(user); json.raw(":"); json.integer(n)
+            }
+            json.raw("}")
+        case .resynced(let lost):
+            json.raw(#"{"type":"resynced","lost":"#); json.value(.array(lost.map(JSONValue.string)))
         case .unknown(let type):
             json.raw(#"{"type":"#); json.string(type)
         }
@@ -90,6 +107,16 @@ public enum CallControlMessage: Hashable, Sendable {
                         return .unknown(type: "event \(name)")
                     }
                     return .event(user: user, n: n, event: event)
+                case "resync":
+                    let after = try fields.fields("after")
+                    var numbers: [String: UInt64] = [:]
+                    for user in after.members.keys { numbers[user] = try after.uint64(user) }
+                    return .resync(epoch: try fields.string("epoch"), after: numbers)
+                case "resynced":
+                    return .resynced(lost: try fields.each("lost") { value, path throws(JSONFieldError) -> String in
+                        guard case .string(let user) = value else { throw JSONFieldError(path: path, expected: "a string") }
+                        return user
+                    })
                 default:
                     return .unknown(type: type)
                 }

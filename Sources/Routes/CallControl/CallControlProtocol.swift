@@ -10,4 +10,6 @@ public enum CallControlProtocol {
     public static let version = 1
     /// Request header naming the gateway instance that opened the connection.
     public static let instanceHeader = "X-Callgate-Instance"
+    /// The largest request `id` and event `n`: 2^53 − 1, exact in every JSON reader (RFC 8259 §6).
+    public static let maxNumber: UInt64 = (1 << 53) - 1
 }

@@ -8,11 +8,14 @@ public enum CallControlProtocolError: Error, Hashable, Sendable, CustomStringCon
     /// error `code` (`badRequest`, `unknownRequest`, or the agent protocol's code for a command's
     /// parameters) and goes on.
     case badRequest(id: UInt64, code: String, text: String)
+    /// A `hello` with a `version` this side does not speak: closed with 4010.
+    case unsupportedVersion(Int)
 
     public var description: String {
         switch self {
         case .malformed(let reason): reason
         case .badRequest(let id, let code, let text): "request \(id): \(code): \(text)"
+        case .unsupportedVersion(let version): "version \(version) is not \(CallControlProtocol.version)"
         }
     }
 

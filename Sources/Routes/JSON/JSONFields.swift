@@ -80,10 +80,13 @@ public struct JSONFields: Sendable {
         has(key) ? try int64(key) : nil
     }
 
-    /// A non-negative integer.
+    /// A non-negative integer no greater than 2^53 − 1, so that every JSON reader holds it
+    /// exactly (RFC 8259 §6): ids and event numbers.
     public func uint64(_ key: String, default fallback: UInt64? = nil) throws(JSONFieldError) -> UInt64 {
         if !has(key), let fallback { return fallback }
-        guard let value = UInt64(exactly: try int64(key)) else { throw error(key, "a non-negative integer") }
+        guard let value = UInt64(exactly: try int64(key)), value < 1 << 53 else {
+            throw error(key, "an integer from 0 to 2^53 - 1")
+        }
         return value
     }
 
