@@ -8,6 +8,8 @@ public enum CallControlProtocol {
     public static let subprotocol = "callgate.callcontrol.v1"
     /// The `version` of `hello`, the same as the subprotocol's.
     public static let version = 1
+    /// The path `callgate switchboard` serves the protocol on.
+    public static let path = "/callcontrol"
     /// Request header naming the gateway instance that opened the connection.
     public static let instanceHeader = "X-Callgate-Instance"
     /// The largest request `id` and event `n`: 2^53 − 1, exact in every JSON reader (RFC 8259 §6).
