@@ -52,8 +52,9 @@ struct CallControlSettings: Sendable {
         } catch {
             throw GatewayConfig.Error(key: "callControl.url", problem: "\(error)")
         }
-        guard let secret, secret.count >= 16 else {
-            throw GatewayConfig.Error(key: "callControl.secret", problem: "the remote back end needs a secret of at least 16 bytes")
+        guard let secret, secret.count >= 16, secret.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw GatewayConfig.Error(key: "callControl.secret",
+                                      problem: "the remote back end needs a secret of at least 16 printable ASCII characters (it travels in a header)")
         }
         guard reconnectCapMilliseconds >= reconnectBaseMilliseconds else {
             throw GatewayConfig.Error(key: "callControl.reconnectCapMilliseconds", problem: "must not be below reconnectBaseMilliseconds")
@@ -79,8 +80,9 @@ struct SwitchboardServiceSettings: Sendable {
 
     func validate() throws(GatewayConfig.Error) {
         guard serving else { return }
-        guard let secret, secret.count >= 16 else {
-            throw GatewayConfig.Error(key: "switchboard.secret", problem: "callgate switchboard needs a secret of at least 16 bytes")
+        guard let secret, secret.count >= 16, secret.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw GatewayConfig.Error(key: "switchboard.secret",
+                                      problem: "callgate switchboard needs a secret of at least 16 printable ASCII characters")
         }
     }
 }

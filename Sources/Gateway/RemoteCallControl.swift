@@ -208,7 +208,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
-        failed(isOpen ? "connection lost" : "could not connect or upgrade")
+        failed(isOpen ? "connection lost" : connection.handshakeFailure?.reason ?? "could not connect or upgrade")
     }
 
     /// A message this side cannot take: closed with the error's code (§12.7), then as a loss.

@@ -1,0 +1,318 @@
+"""The Switchboard as its own process (`callgate switchboard --listen`, docs/backend-protocol.md
+§12), with the RELEASE binary: gateways reach it over the call-control protocol. The agent-bar
+scenarios of test_agent.py run unchanged against a gateway whose back end is the service; the
+service is killed with SIGKILL and started again (the gateway's /readyz goes 503 with a reason,
+then 200; the tabs are given a fresh state and carry on); a cut between one gateway and the
+service is healed by `resync` with nothing lost while a second gateway goes on; a wrong secret is
+refused before the upgrade."""
+import asyncio
+import json
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import test_agent
+from conftest import CALLGATE, eventually, free_port, metric
+from test_agent import ADMIN_KEY, CALLER, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from test_routes import client, refused_status, run
+
+SECRET = "switchboard-interop-secret-0123"
+
+
+class SwitchboardService:
+    """A `callgate switchboard` process on a fixed port (so that it can be started again there)."""
+
+    def __init__(self, tmp, directory_path, port=None, secret=SECRET):
+        self.tmp = tmp
+        self.port = port or free_port()
+        self.config_path = tmp / "switchboard.json"
+        self.config_path.write_text(json.dumps({"agents": {"directory": str(directory_path)},
+                                                "switchboard": {"secret": secret}}))
+        self.log_path = tmp / "switchboard.log"
+        self.process = None
+        self.start()
+
+    def start(self):
+        command = [str(CALLGATE), "switchboard", "--listen", f"127.0.0.1:{self.port}", "--config", str(self.config_path)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "ab"))
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError("callgate switchboard did not start:\n" + self.log)
+
+    @property
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def url(self):
+        return f"ws://127.0.0.1:{self.port}/callcontrol"
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=5)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def readyz(gw):
+    """(status, body) of the gateway's /readyz."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/readyz", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def remote_gateway(start_gateway, tmp_path):
+    """Like test_agent's `agent_gateway`, but the Switchboard runs as `callgate switchboard` and
+    the gateway reaches it at `callControl.url` (or `url=`, e.g. through a relay). The gateway
+    has `.switchboard`; it is ready (its /readyz 200) when returned unless `wait=False`."""
+    services = []
+
+    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, **agents):
+        path = tmp_path / "directory.json"
+        if service is None:
+            path.write_text(json.dumps(test_agent.directory(str(CALLGATE), **(settings or {}))))
+            service = SwitchboardService(tmp_path, path)
+            services.append(service)
+        config = {"agents": {"directory": str(path), **agents},
+                  "admin": {"apiKey": ADMIN_KEY},
+                  "auth": {"sessionSecret": SESSION_SECRET,
+                           "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
+                  "callControl": {"url": url or service.url, "secret": SECRET,
+                                  "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 400,
+                                  "requestTimeoutMilliseconds": 3000}}
+        if routes:
+            config["routes"] = routes
+        if limits:
+            config["limits"] = limits
+        config.update(extra or {})
+        # Each gateway its own folder: conftest's Gateway writes config.json and callgate.log there.
+        folder = tmp_path / f"gateway{len(list(tmp_path.glob('gateway*')))}"
+        folder.mkdir()
+        from conftest import Gateway
+        gw = Gateway(folder, [], config)
+        gateways.append(gw)
+        gw.switchboard = service
+        if wait:
+            eventually(lambda: readyz(gw)[0], lambda status: status == 200, what="the gateway's /readyz")
+        return gw
+
+    gateways = []
+    yield start
+    for gw in gateways:
+        gw.stop()
+    for service in services:
+        service.stop()
+
+
+# ---------------------------------------------------------------- the agent bar, unchanged
+
+SCENARIOS = [
+    test_agent.test_every_method_is_refused_outside_its_states_and_accepted_inside,
+    test_agent.test_inbound_queue_call_with_hold_mute_hangup_and_statistics,
+    test_agent.test_outbound_call_answered_and_hung_up_by_the_remote_party,
+    test_agent.test_consultative_transfer_hands_the_caller_to_the_consulted_agent,
+    test_agent.test_blind_transfer_to_an_agent_and_to_an_external_number,
+    test_agent.test_two_tabs_of_one_user_get_every_event_with_the_same_seq_and_one_primary,
+    test_agent.test_a_connection_cut_mid_call_resumes_with_nothing_lost,
+    test_agent.test_attach_past_the_replay_window_gets_a_fresh_state,
+    test_agent.test_unacknowledged_ringing_is_resent_once_then_the_agent_is_unreachable,
+    test_agent.test_dial_with_one_idempotency_key_from_two_tabs_places_one_call,
+    test_agent.test_sso_tokens_valid_expired_future_tampered_other_user_and_replayed,
+    test_agent.test_login_throttle_autologout_and_expiry,
+    test_agent.test_logout_on_close_waits_for_a_reload_then_signs_out,
+    test_agent.test_call_history_on_ws_and_on_the_report_channel,
+    test_agent.test_status_json_counts_sessions_agents_calls_and_backend_health,
+    test_agent.test_admin_api_authenticates_and_answers_errors_with_statuses,
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__.removeprefix("test_") for s in SCENARIOS])
+def test_agent_scenario_over_the_switchboard_service(scenario, remote_gateway):
+    started = []
+
+    def start(*args, **kwargs):
+        started.append(remote_gateway(*args, **kwargs))
+        return started[-1]
+
+    scenario(start)
+    # The scenario's requests went to the service, not to a Switchboard inside the gateway.
+    assert started
+    for gw in started:
+        assert "callcontrol_ready" in gw.log
+        assert "switchboard_resync" in gw.switchboard.log
+
+
+# ---------------------------------------------------------------- the service goes away
+
+
+def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_state(remote_gateway):
+    gw = remote_gateway()
+
+    async def scenario():
+        tab = await ready_tab(gw)
+        uniqueid = await test_agent.answered_call(gw, tab, "user=alice")
+        await tab.ok("hangup")
+        await tab.event("callHangup")
+        gw.switchboard.kill()
+
+        status, body = eventually(lambda: readyz(gw), lambda r: r[0] == 503, what="/readyz while the service is down")
+        assert "call-control back end unavailable" in body, body
+        refused = await tab.refused("changeStatus", status="AUX", reason="Oběd")
+        assert refused["code"] == "upstreamUnavailable", refused
+        status, body = admin(gw, "GET", "/admin/calls")
+        assert status == 503 and body["error"]["code"] == "upstreamUnavailable", body
+
+        gw.switchboard.start()  # the same port, a new epoch: everything the service knew is gone
+        eventually(lambda: readyz(gw)[0], lambda s: s == 200, what="/readyz after the service is back")
+        # The gateway signs its users in again and gives their tabs a fresh state.
+        assert (await tab.event("user"))["user"]["firstname"]
+        await tab.event("identify")
+        await tab.ok("selectIdentifier", identifier="web-alice")
+        await tab.event("device")
+        await tab.ok("provision")
+        assert (await tab.event("ready"))["state"]["status"] == "READY"
+        second = await test_agent.answered_call(gw, tab, "user=alice")
+        assert second != uniqueid
+        await tab.ok("hangup")
+        await tab.event("callHangup")
+        # The history of the lost service is gone with it; the new call is there.
+        history = await tab.ok("callHistory")
+        assert [c["uniqueid"] for c in history["calls"]] == [second]
+
+    run(scenario())
+    assert "callcontrol_down" in gw.log and "restarted=true" in gw.log
+
+
+class Relay:
+    """A TCP relay between a gateway and the service that the test can cut: every connection
+    through it is reset, and new ones are refused, until `heal`."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.writers = []
+        self.open = True
+        self.server = None
+
+    async def start(self):
+        self.server = await asyncio.start_server(self.accept, sock=self.sock)
+
+    async def accept(self, reader, writer):
+        if not self.open:
+            writer.transport.abort()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self.writers += [writer, up_writer]
+
+        async def pump(source, sink):
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            sink.transport.abort()
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+    def cut(self):
+        self.open = False
+        for writer in self.writers:
+            writer.transport.abort()
+        self.writers = []
+
+    def heal(self):
+        self.open = True
+
+
+def test_a_cut_to_the_service_is_healed_by_resync_with_nothing_lost(remote_gateway):
+    direct = remote_gateway(ackTimeoutMilliseconds=60_000)  # a second instance, on the service directly
+    relay = Relay(direct.switchboard.port)
+
+    async def scenario():
+        await relay.start()
+        gw = remote_gateway(url=f"ws://127.0.0.1:{relay.port}/callcontrol", service=direct.switchboard, wait=False)
+        await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 200, 5.0, "/readyz through the relay")
+        tab = await ready_tab(gw)
+        last = tab.seqs[-1] if tab.seqs else 0
+        relay.cut()
+        await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 503, 5.0, "/readyz while cut")
+        # Meanwhile the service goes on: a call for alice placed through the other instance.
+        uniqueid = inbound_call(direct, "user=alice")
+        await asyncio.sleep(0.3)
+        relay.heal()
+        # The missed events arrive, numbered on from where the tab was: no gap, no repeat.
+        ringing = (await tab.event("callRinging", timeout=5))["call"]
+        assert ringing["uniqueid"] == uniqueid
+        assert tab.seqs[0] <= last + 1 and tab.seqs == list(range(tab.seqs[0], tab.seqs[-1] + 1))
+        await tab.ok("answer")
+        await tab.event("callConnect")
+        await tab.ok("hangup")
+        await tab.event("callHangup")
+        assert readyz(gw)[0] == 200
+        assert metric(gw, 'callgate_route_events_total{channel="callcontrol",event="upstream_lost"}') >= 1
+
+    run(scenario())
+    # The instance behind the relay resynced: the ringing call's events were replayed, none lost.
+    replays = [line for line in direct.switchboard.log.splitlines() if "switchboard_resync" in line]
+    assert any(re.search(r"replayed=([1-9]\d*) lost=0", line) for line in replays), replays
+
+
+def test_a_wrong_or_missing_secret_is_refused_before_the_upgrade(remote_gateway, tmp_path):
+    gw = remote_gateway()
+    url = gw.switchboard.url
+
+    async def scenario():
+        for headers in ({}, {"Authorization": "Bearer wrong-secret-0123456789"}, {"Authorization": f"Basic {SECRET}"}):
+            status, _ = await refused_status(url, subprotocols=["callgate.callcontrol.v1"], additional_headers=headers)
+            assert status == 401, (headers, status)
+        # The right one, and the protocol's first messages: the service's hello, then after a
+        # resync, its end.
+        async with client(url, subprotocols=["callgate.callcontrol.v1"],
+                          additional_headers={"Authorization": f"Bearer {SECRET}"}) as ws:
+            assert ws.subprotocol == "callgate.callcontrol.v1"
+            hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert hello["type"] == "hello" and hello["version"] == 1 and hello["epoch"]
+            await ws.send(json.dumps({"type": "resync", "epoch": "", "after": {}}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5)) == {"type": "resynced", "lost": []}
+            await ws.send(json.dumps({"type": "request", "id": 1, "request": "teleport"}))
+            answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert answer["id"] == 1 and answer["error"]["code"] == "unknownRequest"
+            await ws.send("not json")
+            with pytest.raises(Exception):
+                while True:
+                    await asyncio.wait_for(ws.recv(), 5)
+            assert ws.close_code == 1002
+
+    run(scenario())
+    # A gateway with the wrong secret is not ready, and says why.
+    wrong = remote_gateway(service=gw.switchboard, wait=False, extra={"callControl": {
+        "url": url, "secret": "not-the-secret-0123456789", "reconnectCapMilliseconds": 400}})
+    status, body = eventually(lambda: readyz(wrong), lambda r: r[0] == 503, what="/readyz with a wrong secret")
+    time.sleep(0.5)
+    assert readyz(wrong)[0] == 503 and "call-control back end unavailable" in readyz(wrong)[1]
+    assert "switchboard_auth_refused" in gw.switchboard.log
