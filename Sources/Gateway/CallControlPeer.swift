@@ -7,12 +7,15 @@ import WSFraming
 final class CallControlPeer: WebSocketApplication {
     private unowned let service: CallControlService
     private weak var connection: Connection?
-    /// The instance as its upgrade named it, for logs.
+    /// The instance as its upgrade named it (`X-Callgate-Instance`).
+    let instance: String
+    /// The instance and its address, for logs.
     let name: String
 
-    init(service: CallControlService, name: String) {
+    init(service: CallControlService, instance: String, address: String) {
         self.service = service
-        self.name = name
+        self.instance = instance
+        name = "\(instance)@\(address)"
     }
 
     func opened(_ connection: Connection) {
@@ -90,8 +93,9 @@ extension Connection {
                 respond(status: 400, body: "offer Sec-WebSocket-Protocol: \(CallControlProtocol.subprotocol)\n", keepAlive: false)
                 return
             }
-            let instance = head.headers[CallControlProtocol.instanceHeader] ?? "?"
-            application = CallControlPeer(service: service, name: "\(instance)@\(peerHost)")
+            // Without a name, the address stands for the instance.
+            let instance = head.headers[CallControlProtocol.instanceHeader] ?? peerHost
+            application = CallControlPeer(service: service, instance: instance, address: peerHost)
             completeUpgrade(upgrade, limits: nil)
             return
         }

@@ -14,6 +14,10 @@ final class CallControlService {
     private(set) var log: EventLog
     /// Gateways past their `resync`: they get every event.
     private var live: [ObjectIdentifier: CallControlPeer] = [:]
+    /// The gateway instances (`X-Callgate-Instance`) that signed each user in: one instance's
+    /// `signOut` (its last tab of the user closed) does not sign out a user another instance
+    /// still has signed in (docs/backend-protocol.md §12.8). Kept across reconnects of an instance.
+    private var signedInBy: [String: Set<String>] = [:]
 
     static let backendName = "callgate-switchboard \(CommandLineOptions.version)"
 
@@ -28,7 +32,25 @@ final class CallControlService {
 
     /// Carries out a gateway's request; the answer goes back to it alone.
     func perform(_ request: CallControlRequest, id: UInt64, for peer: CallControlPeer) {
-        backend.perform(request) { answer in peer.send(CallControlMessage.answer(id: id, answer).encoded()) }
+        let answer = { (answer: CallControlAnswer) in peer.send(CallControlMessage.answer(id: id, answer).encoded()) }
+        switch request {
+        case .signIn(let user, _):
+            backend.perform(request) { [unowned self] result in
+                if case .signedIn = result { signedInBy[user, default: []].insert(peer.instance) }
+                answer(result)
+            }
+        case .signOut(let user):
+            signedInBy[user]?.remove(peer.instance)
+            if let others = signedInBy[user], !others.isEmpty {
+                Log.info("switchboard_signout_kept", ["user": user, "peer": peer.name, "instances": "\(others.count)"])
+                answer(.done)
+                return
+            }
+            signedInBy[user] = nil
+            backend.perform(request, completion: answer)
+        default:
+            backend.perform(request, completion: answer)
+        }
     }
 
     /// The events the gateway missed, `resynced`, and from then on every event.

@@ -89,7 +89,7 @@ def remote_gateway(start_gateway, tmp_path):
     has `.switchboard`; it is ready (its /readyz 200) when returned unless `wait=False`."""
     services = []
 
-    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, **agents):
+    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None, **agents):
         path = tmp_path / "directory.json"
         if service is None:
             path.write_text(json.dumps(test_agent.directory(str(CALLGATE), **(settings or {}))))
@@ -101,7 +101,7 @@ def remote_gateway(start_gateway, tmp_path):
                            "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                   "callControl": {"url": url or service.url, "secret": SECRET,
                                   "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 400,
-                                  "requestTimeoutMilliseconds": 3000}}
+                                  "requestTimeoutMilliseconds": 3000, **(call_control or {})}}
         if routes:
             config["routes"] = routes
         if limits:
@@ -310,9 +310,54 @@ def test_a_wrong_or_missing_secret_is_refused_before_the_upgrade(remote_gateway,
 
     run(scenario())
     # A gateway with the wrong secret is not ready, and says why.
-    wrong = remote_gateway(service=gw.switchboard, wait=False, extra={"callControl": {
-        "url": url, "secret": "not-the-secret-0123456789", "reconnectCapMilliseconds": 400}})
+    wrong = remote_gateway(service=gw.switchboard, wait=False, call_control={"secret": "not-the-secret-0123456789"})
     status, body = eventually(lambda: readyz(wrong), lambda r: r[0] == 503, what="/readyz with a wrong secret")
     time.sleep(0.5)
-    assert readyz(wrong)[0] == 503 and "call-control back end unavailable" in readyz(wrong)[1]
+    status, body = readyz(wrong)
+    assert status == 503 and "call-control back end unavailable" in body and "401" in body, body
     assert "switchboard_auth_refused" in gw.switchboard.log
+
+
+def test_a_request_the_service_does_not_answer_in_time_gets_upstream_timeout(remote_gateway):
+    gw = remote_gateway(call_control={"requestTimeoutMilliseconds": 800})
+
+    async def scenario():
+        tab = await ready_tab(gw)
+        gw.switchboard.process.send_signal(signal.SIGSTOP)  # alive, connected, silent
+        try:
+            started = time.monotonic()
+            refused = await tab.refused("changeStatus", status="AUX", reason="Oběd")
+            waited = time.monotonic() - started
+            assert refused["code"] == "upstreamTimeout", refused
+            assert 0.7 <= waited < 3, waited
+        finally:
+            gw.switchboard.process.send_signal(signal.SIGCONT)
+        # The service carried it out after all: its event arrives, its late answer is dropped.
+        assert (await tab.event("stateChange"))["status"] == "AUX"
+        await asyncio.to_thread(eventually, lambda: metric(gw, 'callgate_route_events_total{channel="callcontrol",event="late_answer"}'),
+                                lambda value: value == 1, 5.0, "late_answer")
+        assert (await tab.ok("changeStatus", status="READY")) == {}
+
+    run(scenario())
+
+
+def test_one_instance_signing_out_leaves_the_user_signed_in_for_another(remote_gateway):
+    first = remote_gateway()
+    second = remote_gateway(service=first.switchboard)
+
+    async def scenario():
+        tab = await ready_tab(first)
+        other = await Tab.open(second)
+        await other.ok("login", username="alice", password="alice")
+        await other.event("user")
+        await other.ok("logout")
+        await other.event("credentials")
+        # The service still has alice signed in for the first instance: a call reaches her tab.
+        uniqueid = inbound_call(first, "user=alice")
+        assert (await tab.event("callRinging"))["call"]["uniqueid"] == uniqueid
+        assert "stateChange" not in [m["event"] for m in tab.buffer]
+        await tab.ok("answer")
+        await tab.event("callConnect")
+
+    run(scenario())
+    assert "switchboard_signout_kept" in first.switchboard.log
