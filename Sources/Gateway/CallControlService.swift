@@ -16,7 +16,8 @@ final class CallControlService {
     private var live: [ObjectIdentifier: CallControlPeer] = [:]
     /// The gateway instances (`X-Callgate-Instance`) that signed each user in: one instance's
     /// `signOut` (its last tab of the user closed) does not sign out a user another instance
-    /// still has signed in (docs/backend-protocol.md §12.8). Kept across reconnects of an instance.
+    /// still has signed in, and an instance that did not sign a user in cannot call their ringing
+    /// `unreachable` (docs/backend-protocol.md §12.8). Kept across reconnects of an instance.
     private var signedInBy: [String: Set<String>] = [:]
 
     static let backendName = "callgate-switchboard \(CommandLineOptions.version)"
@@ -48,6 +49,11 @@ final class CallControlService {
             }
             signedInBy[user] = nil
             backend.perform(request, completion: answer)
+        case .unreachable(let user) where signedInBy[user]?.contains(peer.instance) != true:
+            // Every instance's engine hears every ringing, but only one that signed the user in
+            // holds tabs that could acknowledge it: another's silence withdraws nothing.
+            Log.info("switchboard_unreachable_ignored", ["user": user, "peer": peer.name])
+            answer(.done)
         default:
             backend.perform(request, completion: answer)
         }

@@ -250,7 +250,9 @@ class Relay:
 
 
 def test_a_cut_to_the_service_is_healed_by_resync_with_nothing_lost(remote_gateway):
-    direct = remote_gateway(ackTimeoutMilliseconds=60_000)  # a second instance, on the service directly
+    # A second instance, on the service directly, with a short ack deadline: it has no tab of
+    # alice's, and its `unreachable` must not withdraw her call.
+    direct = remote_gateway(ackTimeoutMilliseconds=300, ackResends=0)
     relay = Relay(direct.switchboard.port)
 
     async def scenario():
@@ -277,6 +279,7 @@ def test_a_cut_to_the_service_is_healed_by_resync_with_nothing_lost(remote_gatew
         assert metric(gw, 'callgate_route_events_total{channel="callcontrol",event="upstream_lost"}') >= 1
 
     run(scenario())
+    assert "switchboard_unreachable_ignored" in direct.switchboard.log
     # The instance behind the relay resynced: the ringing call's events were replayed, none lost.
     replays = [line for line in direct.switchboard.log.splitlines() if "switchboard_resync" in line]
     assert any(re.search(r"replayed=([1-9]\d*) lost=0", line) for line in replays), replays
