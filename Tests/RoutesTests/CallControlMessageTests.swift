@@ -137,6 +137,26 @@ import WSFraming
         roundTrip(.resynced(lost: ["alice", "bob"]))
     }
 
+    /// Every agent event a back end may send arrives as the one sent.
+    @Test func everyAgentEventRoundTripsInAnEventMessage() {
+        let call = AgentObjectTests.fullCall()
+        let events: [AgentEvent] = [
+            .connect(version: "4.0.0"), .credentials, .loginError(code: LoginErrorCode(rawValue: 6), message: "down"),
+            .user(AgentObjectTests.fullUser()), .identify(identificators: [.string("wp-1"), .object(["id": .integer(2)])]),
+            .identifier(identificator: "wp-1"), .device(["id": .integer(3), "name": .string("Yealink")]), .ready(Self.snapshot),
+            .stateChange(status: .aux, reason: "Oběd"), .stateChange(status: .ready, reason: nil),
+            .callNew(call), .callRinging(call), .callConnect(call), .callHold(call), .callResume(call), .callHangup(call),
+            .callMute(call), .callUnmute(call), .agentSuspend(queueId: 12), .agentResume(queueId: 12),
+            .waitingCallersChange(waitingCallers: 4),
+            .message(AgentMessage(message: "limit", type: .warning, group: "queues", data: ["q": .integer(1)])),
+            .message(AgentMessage(message: "plain", type: .warning)),
+            .error(message: "e"), .warning(message: "w"), .info(message: "i"), .primary(primary: true, tabs: 2),
+        ]
+        for (index, event) in events.enumerated() {
+            roundTrip(.event(user: "alice", n: UInt64(index + 1), event: event))
+        }
+    }
+
     /// An unknown `type`, an unknown event name and unknown members are ignored: either side may
     /// add to the protocol without a version change.
     @Test func unknownTypesEventsAndMembersAreIgnored() {
