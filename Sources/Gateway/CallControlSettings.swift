@@ -1,4 +1,5 @@
 import Routes
+import TLSBridge
 
 /// `callControl` (docs/config.md): which call-control back end the agent hub asks. The embedded
 /// Switchboard by default; with `url`, a back end reached over the call-control protocol
@@ -13,6 +14,9 @@ struct CallControlSettings: Sendable {
     var backend = Backend.embedded
     /// `ws://HOST:PORT/callcontrol` or `wss://…` (verified against the system's CAs).
     var url: String?
+    /// How a `wss://` back end's certificate is checked (a route's `tls` keys); default: fully,
+    /// against the system's CAs.
+    var tls = TLSClientConfiguration()
     /// Sent as `Authorization: Bearer <secret>`; the service's `switchboard.secret`. At least 16 bytes.
     var secret: [UInt8]?
     /// A request not answered within this is answered `upstreamTimeout` (docs/agent-protocol.md §3).
@@ -37,6 +41,10 @@ struct CallControlSettings: Sendable {
         }
         if let text: String = try section.take("secret") { secret = Array(text.utf8) }
         if let path: String = try section.take("secretFile") { secret = try SecretFile.read(path, key: "callControl.secretFile") }
+        if var tlsSection = try section.section("tls") {
+            tls = try GatewayConfig.upstreamTLSConfiguration(&tlsSection)
+            try tlsSection.finish()
+        }
         if let v: Int = try section.take("requestTimeoutMilliseconds", range: 100...600_000) { requestTimeoutMilliseconds = v }
         if let v: Int = try section.take("connectTimeoutMilliseconds", range: 100...60_000) { connectTimeoutMilliseconds = v }
         if let v: Int = try section.take("reconnectBaseMilliseconds", range: 1...60_000) { reconnectBaseMilliseconds = v }

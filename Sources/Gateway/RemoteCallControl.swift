@@ -61,7 +61,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         self.settings = settings
         url = try WebSocketURL(parsing: settings.url ?? "")
         address = try SocketAddress.resolve(host: url.host, port: url.port)
-        tls = url.isSecure ? try TLSClientContext(TLSClientConfiguration()) : nil
+        tls = url.isSecure ? try TLSClientContext(settings.tls) : nil
         secret = String(decoding: settings.secret ?? [], as: UTF8.self)
         backoff = Backoff(baseMilliseconds: settings.reconnectBaseMilliseconds, capMilliseconds: settings.reconnectCapMilliseconds)
     }

@@ -28,7 +28,7 @@ struct CallControlSettingsTests {
         try config.apply(json: Data(#"""
             {"callControl": {"url": "ws://10.0.0.7:7070/callcontrol", "secret": "0123456789abcdef",
              "requestTimeoutMilliseconds": 1500, "connectTimeoutMilliseconds": 900, "reconnectBaseMilliseconds": 20,
-             "reconnectCapMilliseconds": 700, "maxPendingRequests": 12}}
+             "reconnectCapMilliseconds": 700, "maxPendingRequests": 12, "tls": {"caFile": "/etc/callgate/sb-ca.pem", "verify": "chain"}}}
             """#.utf8))
         let settings = config.callControl
         #expect(settings.backend == .remote && settings.url == "ws://10.0.0.7:7070/callcontrol")
@@ -36,6 +36,7 @@ struct CallControlSettingsTests {
         #expect(settings.requestTimeoutMilliseconds == 1500 && settings.connectTimeoutMilliseconds == 900)
         #expect(settings.reconnectBaseMilliseconds == 20 && settings.reconnectCapMilliseconds == 700)
         #expect(settings.maxPendingRequests == 12)
+        #expect(settings.tls.trustRoots == .file("/etc/callgate/sb-ca.pem") && settings.tls.verification == .noHostnameVerification)
         try settings.validate()
     }
 
@@ -50,6 +51,7 @@ struct CallControlSettingsTests {
             .contains("callControl.reconnectCapMilliseconds") == true)
         #expect(validated(#"{"callControl":{"requestTimeoutMilliseconds":5}}"#)?.contains("callControl.requestTimeoutMilliseconds") == true)
         #expect(validated(#"{"callControl":{"urll":"ws://x/"}}"#)?.contains("callControl.urll") == true)
+        #expect(validated(#"{"callControl":{"tls":{"verify":"maybe"}}}"#)?.contains("tls.verify") == true)
     }
 
     @Test func theServiceNeedsAListenerAndASecretAndRunsOneLoop() throws {

@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 import test_agent
-from conftest import CALLGATE, eventually, free_port, metric
+from conftest import CALLGATE, eventually, free_port, make_certificate, metric
 from test_agent import ADMIN_KEY, CALLER, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
 from test_routes import client, refused_status, run
 
@@ -28,9 +28,10 @@ SECRET = "switchboard-interop-secret-0123"
 class SwitchboardService:
     """A `callgate switchboard` process on a fixed port (so that it can be started again there)."""
 
-    def __init__(self, tmp, directory_path, port=None, secret=SECRET):
+    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None):
         self.tmp = tmp
         self.port = port or free_port()
+        self.certificate = certificate
         self.config_path = tmp / "switchboard.json"
         self.config_path.write_text(json.dumps({"agents": {"directory": str(directory_path)},
                                                 "switchboard": {"secret": secret}}))
@@ -39,7 +40,9 @@ class SwitchboardService:
         self.start()
 
     def start(self):
-        command = [str(CALLGATE), "switchboard", "--listen", f"127.0.0.1:{self.port}", "--config", str(self.config_path)]
+        listen = ["--listen-tls", f"127.0.0.1:{self.port}", "--cert", str(self.certificate[0]), "--key", str(self.certificate[1])] \
+            if self.certificate else ["--listen", f"127.0.0.1:{self.port}"]
+        command = [str(CALLGATE), "switchboard", *listen, "--config", str(self.config_path)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "ab"))
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -58,7 +61,7 @@ class SwitchboardService:
 
     @property
     def url(self):
-        return f"ws://127.0.0.1:{self.port}/callcontrol"
+        return f"wss://localhost:{self.port}/callcontrol" if self.certificate else f"ws://127.0.0.1:{self.port}/callcontrol"
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
@@ -89,11 +92,12 @@ def remote_gateway(start_gateway, tmp_path):
     has `.switchboard`; it is ready (its /readyz 200) when returned unless `wait=False`."""
     services = []
 
-    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None, **agents):
+    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None,
+              certificate=None, **agents):
         path = tmp_path / "directory.json"
         if service is None:
             path.write_text(json.dumps(test_agent.directory(str(CALLGATE), **(settings or {}))))
-            service = SwitchboardService(tmp_path, path)
+            service = SwitchboardService(tmp_path, path, certificate=certificate)
             services.append(service)
         config = {"agents": {"directory": str(path), **agents},
                   "admin": {"apiKey": ADMIN_KEY},
@@ -364,3 +368,19 @@ def test_one_instance_signing_out_leaves_the_user_signed_in_for_another(remote_g
 
     run(scenario())
     assert "switchboard_signout_kept" in first.switchboard.log
+
+
+def test_the_service_over_tls_with_the_gateway_verifying_its_certificate(remote_gateway, tmp_path):
+    certificate = make_certificate(tmp_path, "switchboard", "DNS:localhost")
+    gw = remote_gateway(certificate=certificate, call_control={"tls": {"caFile": str(certificate[0])}})
+
+    async def scenario():
+        tab = await ready_tab(gw)
+        await test_agent.answered_call(gw, tab, "user=alice")
+
+    run(scenario())
+    # A gateway that does not trust the certificate is not ready, and says why.
+    other = make_certificate(tmp_path, "other", "DNS:localhost")
+    untrusting = remote_gateway(service=gw.switchboard, wait=False, call_control={"tls": {"caFile": str(other[0])}})
+    status, body = eventually(lambda: readyz(untrusting), lambda r: r[0] == 503 and "TLS" in r[1], what="/readyz untrusted")
+    assert "call-control back end unavailable" in body, body
