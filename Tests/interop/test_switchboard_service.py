@@ -6,6 +6,8 @@ then 200; the tabs are given a fresh state and carry on); a cut between one gate
 service is healed by `resync` with nothing lost while a second gateway goes on; a wrong secret is
 refused before the upgrade."""
 import asyncio
+import importlib
+import inspect
 import json
 import re
 import signal
@@ -20,6 +22,7 @@ import pytest
 import test_agent
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric
 from test_agent import ADMIN_KEY, CALLER, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from test_action_urls import crm  # noqa: F401  (a fixture of the scenarios run below)
 from test_routes import client, refused_status, run
 
 SECRET = "switchboard-interop-secret-0123"
@@ -33,8 +36,8 @@ class SwitchboardService:
         self.port = port or free_port()
         self.certificate = certificate
         self.config_path = tmp / "switchboard.json"
-        self.config_path.write_text(json.dumps({"agents": {"directory": str(directory_path)},
-                                                "switchboard": {"secret": secret}}))
+        agents = {"directory": str(directory_path)} if directory_path else {}
+        self.config_path.write_text(json.dumps({"agents": agents, "switchboard": {"secret": secret}}))
         self.log_path = tmp / "switchboard.log"
         self.process = None
         self.start()
@@ -130,38 +133,71 @@ def remote_gateway(start_gateway, tmp_path):
         service.stop()
 
 
-# ---------------------------------------------------------------- the agent bar, unchanged
-
-SCENARIOS = [
-    test_agent.test_every_method_is_refused_outside_its_states_and_accepted_inside,
-    test_agent.test_inbound_queue_call_with_hold_mute_hangup_and_statistics,
-    test_agent.test_outbound_call_answered_and_hung_up_by_the_remote_party,
-    test_agent.test_consultative_transfer_hands_the_caller_to_the_consulted_agent,
-    test_agent.test_blind_transfer_to_an_agent_and_to_an_external_number,
-    test_agent.test_two_tabs_of_one_user_get_every_event_with_the_same_seq_and_one_primary,
-    test_agent.test_a_connection_cut_mid_call_resumes_with_nothing_lost,
-    test_agent.test_attach_past_the_replay_window_gets_a_fresh_state,
-    test_agent.test_unacknowledged_ringing_is_resent_once_then_the_agent_is_unreachable,
-    test_agent.test_dial_with_one_idempotency_key_from_two_tabs_places_one_call,
-    test_agent.test_sso_tokens_valid_expired_future_tampered_other_user_and_replayed,
-    test_agent.test_login_throttle_autologout_and_expiry,
-    test_agent.test_logout_on_close_waits_for_a_reload_then_signs_out,
-    test_agent.test_call_history_on_ws_and_on_the_report_channel,
-    test_agent.test_status_json_counts_sessions_agents_calls_and_backend_health,
-    test_agent.test_admin_api_authenticates_and_answers_errors_with_statuses,
-]
+# ---------------------------------------------------------------- every agent feature, unchanged
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__.removeprefix("test_") for s in SCENARIOS])
-def test_agent_scenario_over_the_switchboard_service(scenario, remote_gateway):
+@pytest.fixture
+def remote_start_gateway(start_gateway, tmp_path):
+    """conftest's `start_gateway`, except that each gateway gets its own `callgate switchboard`
+    (reading the gateway's `agents.directory`) as its call-control back end, and is returned
+    ready. The existing tests' own fixtures are built on it below."""
+    services = []
+
+    def start(*args, config=None):
+        config = json.loads(json.dumps(config or {}))
+        folder = tmp_path / f"switchboard{len(services)}"
+        folder.mkdir()
+        service = SwitchboardService(folder, config.get("agents", {}).get("directory"))
+        services.append(service)
+        config["callControl"] = {"url": service.url, "secret": SECRET,
+                                 "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 400}
+        gw = start_gateway(*args, config=config)
+        gw.switchboard = service
+        eventually(lambda: readyz(gw)[0], lambda status: status == 200, what="the gateway's /readyz")
+        return gw
+
+    yield start
+    for service in services:
+        service.stop()
+
+
+# The interop tests of the agent features whose gateway comes from one of these fixtures (each
+# built on `start_gateway`) run again here, unchanged, with the Switchboard as its own process.
+MODULES = ["test_agent", "test_login_throttle", "test_replay_window", "test_call_identity",
+           "test_click_to_call", "test_action_urls", "test_last_callers", "test_vodia"]
+FACTORIES = {"agent_gateway", "c2c_gateway", "action_gateway", "lc_gateway", "vodia_gateway"}
+OTHER_FIXTURES = {"crm"}
+
+
+def existing_scenarios():
+    cases = []
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name, function in vars(module).items():
+            if not name.startswith("test_") or not inspect.isfunction(function) or function.__module__ != module_name:
+                continue
+            if hasattr(function, "pytestmark"):
+                continue  # parametrized or marked: not run from here
+            parameters = list(inspect.signature(function).parameters)
+            if parameters and parameters[0] in FACTORIES and set(parameters[1:]) <= OTHER_FIXTURES:
+                cases.append(pytest.param(module_name, name, id=f"{module_name.removeprefix('test_')}:{name.removeprefix('test_')}"))
+    return cases
+
+
+@pytest.mark.parametrize("module_name,name", existing_scenarios())
+def test_existing_scenario_over_the_switchboard_service(module_name, name, remote_start_gateway, tmp_path, request):
+    module = importlib.import_module(module_name)
+    function = getattr(module, name)
+    parameters = list(inspect.signature(function).parameters)
     started = []
 
     def start(*args, **kwargs):
-        started.append(remote_gateway(*args, **kwargs))
+        started.append(remote_start_gateway(*args, **kwargs))
         return started[-1]
 
-    scenario(start)
-    # The scenario's requests went to the service, not to a Switchboard inside the gateway.
+    factory = getattr(module, parameters[0]).__wrapped__(start, tmp_path)
+    function(factory, *[request.getfixturevalue(p) for p in parameters[1:]])
+    # The scenario's requests went to a service, not to a Switchboard inside the gateway.
     assert started
     for gw in started:
         assert "callcontrol_ready" in gw.log
