@@ -22,7 +22,8 @@ import pytest
 import test_agent
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric
 from test_agent import ADMIN_KEY, CALLER, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
-from test_action_urls import crm  # noqa: F401  (a fixture of the scenarios run below)
+from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
+from test_liveness import relay  # noqa: F401
 from test_routes import client, refused_status, run
 
 SECRET = "switchboard-interop-secret-0123"
@@ -164,9 +165,9 @@ def remote_start_gateway(start_gateway, tmp_path):
 # The interop tests of the agent features whose gateway comes from one of these fixtures (each
 # built on `start_gateway`) run again here, unchanged, with the Switchboard as its own process.
 MODULES = ["test_agent", "test_login_throttle", "test_replay_window", "test_call_identity",
-           "test_click_to_call", "test_action_urls", "test_last_callers", "test_vodia"]
+           "test_click_to_call", "test_action_urls", "test_last_callers", "test_vodia", "test_sip_route", "test_liveness"]
 FACTORIES = {"agent_gateway", "c2c_gateway", "action_gateway", "lc_gateway", "vodia_gateway"}
-OTHER_FIXTURES = {"crm"}
+OTHER_FIXTURES = {"crm", "relay"}
 
 
 def existing_scenarios():
