@@ -48,6 +48,9 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     private var lastN: [String: UInt64] = [:]
     /// The users this instance signed in, with the identifiers it signed them in with.
     private var signedIn: [String: [String]] = [:]
+    /// Each user's live calls as the last event showed them, so that a back end that restarted
+    /// without them can be followed by a `callHangup` for each.
+    private var liveCalls: [String: [String: Call]] = [:]
     private let down = Mutex<String?>("not connected yet")
 
     private struct Waiting {
@@ -152,8 +155,11 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         backoff.succeeded()
         loop.metrics.routeEvent(Self.channel, "upstream_opened")
         send(.hello(CallControlHello(instance: Self.instance)), on: connection)
-        // Events come only after the resync (§12.5): the back end first sends what was missed.
-        send(.resync(epoch: epoch ?? "", after: lastN), on: connection)
+        // Events come only after the resync (§12.5): the back end first sends what was missed,
+        // for every user heard of, and from the first for those signed in but not yet heard of.
+        var after = lastN
+        for user in signedIn.keys where after[user] == nil { after[user] = 0 }
+        send(.resync(epoch: epoch ?? "", after: after), on: connection)
     }
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
@@ -183,6 +189,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
                 return
             }
             lastN[user] = n
+            follow(event, of: user)
             onEvents([AddressedEvent(user: user, event: event, number: epoch.map { EventNumber(epoch: $0, n: n) })])
         case .success(.resynced(let lost)):
             down.withLock { $0 = nil }
@@ -242,7 +249,35 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
 
     // MARK: users whose events could not all be replayed
 
+    private func follow(_ event: AgentEvent, of user: String) {
+        switch event {
+        case .callHangup(let call):
+            liveCalls[user]?[call.uniqueid] = nil
+            if liveCalls[user]?.isEmpty == true { liveCalls[user] = nil }
+        case .callNew(let call), .callRinging(let call), .callConnect(let call), .callHold(let call), .callResume(let call),
+             .callMute(let call), .callUnmute(let call):
+            liveCalls[user, default: [:]][call.uniqueid] = call
+        default:
+            break
+        }
+    }
+
     private func recover(_ lost: [String]) {
+        if restarted {
+            // The calls went with the back end: each user's tabs hear them end, cause unknown.
+            for user in lost.sorted() {
+                guard let calls = liveCalls.removeValue(forKey: user) else { continue }
+                let ended = calls.keys.sorted().map { uniqueid -> AddressedEvent in
+                    var call = calls[uniqueid]!
+                    call.state = .hangup
+                    call.cause = .unknown
+                    call.now = Int64(time(nil))
+                    call.disconnected = call.now
+                    return AddressedEvent(user: user, event: .callHangup(call))
+                }
+                onEvents(ended)
+            }
+        }
         for user in lost {
             guard let identifiers = signedIn[user] else { continue }
             if restarted {

@@ -1,10 +1,13 @@
 """The Switchboard as its own process (`callgate switchboard --listen`, docs/backend-protocol.md
-§12), with the RELEASE binary: gateways reach it over the call-control protocol. The agent-bar
-scenarios of test_agent.py run unchanged against a gateway whose back end is the service; the
-service is killed with SIGKILL and started again (the gateway's /readyz goes 503 with a reason,
-then 200; the tabs are given a fresh state and carry on); a cut between one gateway and the
-service is healed by `resync` with nothing lost while a second gateway goes on; a wrong secret is
-refused before the upgrade."""
+§12), with the RELEASE binary: gateways reach it over the call-control protocol. Every interop
+test of the agent features (test_agent.py, click-to-call, Action URLs, last callers, Vodia links,
+the login throttle, the replay window, the web phone's busy, liveness) runs again, unchanged,
+against gateways whose back end is the service. Then what only a remote back end has: the service
+killed with SIGKILL and started again (the gateway's /readyz goes 503 with a reason, then 200; the
+tabs are given a fresh state and carry on); a cut between one gateway and the service healed by
+`resync` with nothing lost while a second gateway goes on; a request not answered in time; one
+instance's sign-out not undoing another's; TLS with a verified certificate; a wrong secret refused
+before the upgrade."""
 import asyncio
 import importlib
 import inspect
@@ -21,7 +24,7 @@ import pytest
 
 import test_agent
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric
-from test_agent import ADMIN_KEY, CALLER, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from test_agent import ADMIN_KEY, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
 from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
 from test_liveness import relay  # noqa: F401
 from test_routes import client, refused_status, run
@@ -213,10 +216,12 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
     async def scenario():
         tab = await ready_tab(gw)
+        bob = await Tab.open(gw)
+        await bob.ok("login", username="bob", password="bob")
+        await bob.event("identify")
+        bob.buffer.clear()
         uniqueid = await test_agent.answered_call(gw, tab, "user=alice")
-        await tab.ok("hangup")
-        await tab.event("callHangup")
-        gw.switchboard.kill()
+        gw.switchboard.kill()  # mid-call
 
         status, body = eventually(lambda: readyz(gw), lambda r: r[0] == 503, what="/readyz while the service is down")
         assert "call-control back end unavailable" in body, body
@@ -227,9 +232,16 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
         gw.switchboard.start()  # the same port, a new epoch: everything the service knew is gone
         eventually(lambda: readyz(gw)[0], lambda s: s == 200, what="/readyz after the service is back")
-        # The gateway signs its users in again and gives their tabs a fresh state.
+        # The call went with the service: the tab hears it end. Then the gateway signs its users
+        # in again and gives their tabs a fresh state.
+        ended = (await tab.event("callHangup"))["call"]
+        assert ended["uniqueid"] == uniqueid and ended["state"] == 4 and ended["disconnected"], ended
+        assert tab.seqs == list(range(tab.seqs[0], tab.seqs[-1] + 1))
         assert (await tab.event("user"))["user"]["firstname"]
         await tab.event("identify")
+        assert (await bob.event("user"))["user"]["firstname"]
+        await bob.event("identify")
+        await bob.ok("selectIdentifier", identifier="web-bob")
         await tab.ok("selectIdentifier", identifier="web-alice")
         await tab.event("device")
         await tab.ok("provision")
@@ -294,20 +306,20 @@ def test_a_cut_to_the_service_is_healed_by_resync_with_nothing_lost(remote_gatew
     # A second instance, on the service directly, with a short ack deadline: it has no tab of
     # alice's, and its `unreachable` must not withdraw her call.
     direct = remote_gateway(ackTimeoutMilliseconds=300, ackResends=0)
-    relay = Relay(direct.switchboard.port)
+    cut = Relay(direct.switchboard.port)
 
     async def scenario():
-        await relay.start()
-        gw = remote_gateway(url=f"ws://127.0.0.1:{relay.port}/callcontrol", service=direct.switchboard, wait=False)
+        await cut.start()
+        gw = remote_gateway(url=f"ws://127.0.0.1:{cut.port}/callcontrol", service=direct.switchboard, wait=False)
         await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 200, 5.0, "/readyz through the relay")
         tab = await ready_tab(gw)
         last = tab.seqs[-1] if tab.seqs else 0
-        relay.cut()
+        cut.cut()
         await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 503, 5.0, "/readyz while cut")
         # Meanwhile the service goes on: a call for alice placed through the other instance.
         uniqueid = inbound_call(direct, "user=alice")
         await asyncio.sleep(0.3)
-        relay.heal()
+        cut.heal()
         # The missed events arrive, numbered on from where the tab was: no gap, no repeat.
         ringing = (await tab.event("callRinging", timeout=5))["call"]
         assert ringing["uniqueid"] == uniqueid
