@@ -77,8 +77,9 @@ struct SwitchboardServiceSettings: Sendable {
     var serving = false
     /// What gateways must send as `Authorization: Bearer <secret>`. Required; at least 16 bytes.
     var secret: [UInt8]?
-    /// Events kept per user for gateways that connect again (`resync`).
-    var eventsKept = 1_000
+    /// Events kept per user for gateways that connect again (`resync`): about 1–2 KB each for
+    /// call events, so 100 per user is 100–200 KB per user at most.
+    var eventsKept = 100
 
     mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
         if let text: String = try section.take("secret") { secret = Array(text.utf8) }

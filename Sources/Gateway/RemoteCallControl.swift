@@ -81,6 +81,19 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     // MARK: requests
 
     func perform(_ request: CallControlRequest, completion: @escaping (CallControlAnswer) -> Void) {
+        var done = completion
+        switch request {
+        case .signIn(let user, let identifiers):
+            done = { [unowned self] answer in
+                if case .signedIn = answer { signedIn[user] = identifiers }
+                completion(answer)
+            }
+        case .signOut(let user):
+            // Forgotten even if the back end cannot be told: it is not signed in again after a restart.
+            signedIn[user] = nil
+        default:
+            break
+        }
         guard isOpen, let connection else {
             completion(.failed(.unavailable("the call-control back end is unreachable: \(unavailableReason ?? "connecting")")))
             return
@@ -91,18 +104,6 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
             return
         }
         lastID = lastID == CallControlProtocol.maxNumber ? 1 : lastID + 1
-        var done = completion
-        switch request {
-        case .signIn(let user, let identifiers):
-            done = { [unowned self] answer in
-                if case .signedIn = answer { signedIn[user] = identifiers }
-                completion(answer)
-            }
-        case .signOut(let user):
-            signedIn[user] = nil
-        default:
-            break
-        }
         waiting[lastID] = Waiting(deadline: loop.now + UInt64(settings.requestTimeoutMilliseconds), completion: done)
         deadlines.append(lastID)
         send(.request(id: lastID, request), on: connection)

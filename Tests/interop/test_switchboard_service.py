@@ -35,13 +35,14 @@ SECRET = "switchboard-interop-secret-0123"
 class SwitchboardService:
     """A `callgate switchboard` process on a fixed port (so that it can be started again there)."""
 
-    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None):
+    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None, events_kept=None):
         self.tmp = tmp
         self.port = port or free_port()
         self.certificate = certificate
         self.config_path = tmp / "switchboard.json"
         agents = {"directory": str(directory_path)} if directory_path else {}
-        self.config_path.write_text(json.dumps({"agents": agents, "switchboard": {"secret": secret}}))
+        switchboard = {"secret": secret, **({"eventsKept": events_kept} if events_kept else {})}
+        self.config_path.write_text(json.dumps({"agents": agents, "switchboard": switchboard}))
         self.log_path = tmp / "switchboard.log"
         self.process = None
         self.start()
@@ -100,11 +101,11 @@ def remote_gateway(start_gateway, tmp_path):
     services = []
 
     def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None,
-              certificate=None, **agents):
+              certificate=None, events_kept=None, **agents):
         path = tmp_path / "directory.json"
         if service is None:
             path.write_text(json.dumps(test_agent.directory(str(CALLGATE), **(settings or {}))))
-            service = SwitchboardService(tmp_path, path, certificate=certificate)
+            service = SwitchboardService(tmp_path, path, certificate=certificate, events_kept=events_kept)
             services.append(service)
         config = {"agents": {"directory": str(path), **agents},
                   "admin": {"apiKey": ADMIN_KEY},
@@ -300,6 +301,34 @@ class Relay:
 
     def heal(self):
         self.open = True
+
+
+def test_a_cut_longer_than_the_service_keeps_gets_the_tabs_a_fresh_ready(remote_gateway):
+    direct = remote_gateway(events_kept=2)
+    cut = Relay(direct.switchboard.port)
+
+    async def scenario():
+        await cut.start()
+        gw = remote_gateway(url=f"ws://127.0.0.1:{cut.port}/callcontrol", service=direct.switchboard, wait=False)
+        await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 200, 5.0, "/readyz through the relay")
+        tab = await ready_tab(gw)
+        cut.cut()
+        await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 503, 5.0, "/readyz while cut")
+        # More events for alice than the service keeps: a call rings and the caller gives up.
+        uniqueid = inbound_call(direct, "user=alice")
+        admin(direct, "POST", f"/admin/calls/{uniqueid}/hangup")
+        await asyncio.sleep(0.3)
+        cut.heal()
+        # Not a partial replay: a fresh state instead.
+        state = (await tab.event("ready", timeout=5))["state"]
+        assert state["status"] == "READY" and state["call"] is None, state
+        assert state["lastSeq"] == (tab.seqs[-1] if tab.seqs else 0)
+        assert not [m for m in tab.buffer if m["event"].startswith("call")], tab.buffer
+        # The admin request through `direct`: a blocking one through `gw` would stall this loop's relay.
+        await test_agent.answered_call(direct, tab, "user=alice")
+
+    run(scenario())
+    assert re.search(r"switchboard_resync .*replayed=0 lost=1", direct.switchboard.log), direct.switchboard.log
 
 
 def test_a_cut_to_the_service_is_healed_by_resync_with_nothing_lost(remote_gateway):
