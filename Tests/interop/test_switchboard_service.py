@@ -226,6 +226,8 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
         status, body = eventually(lambda: readyz(gw), lambda r: r[0] == 503, what="/readyz while the service is down")
         assert "call-control back end unavailable" in body, body
+        down = test_agent.status(gw)["callControl"]
+        assert down["backend"] == gw.switchboard.url and down["health"] == "down" and down["reason"], down
         refused = await tab.refused("changeStatus", status="AUX", reason="Oběd")
         assert refused["code"] == "upstreamUnavailable", refused
         status, body = admin(gw, "GET", "/admin/calls")
@@ -233,6 +235,7 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
         gw.switchboard.start()  # the same port, a new epoch: everything the service knew is gone
         eventually(lambda: readyz(gw)[0], lambda s: s == 200, what="/readyz after the service is back")
+        assert test_agent.status(gw)["callControl"] == {"backend": gw.switchboard.url, "health": "up", "reason": None}
         # The call went with the service: the tab hears it end. Then the gateway signs its users
         # in again and gives their tabs a fresh state.
         ended = (await tab.event("callHangup"))["call"]
