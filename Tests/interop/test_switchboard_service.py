@@ -412,6 +412,8 @@ def test_a_request_the_service_does_not_answer_in_time_gets_upstream_timeout(rem
     async def scenario():
         tab = await ready_tab(gw)
         gw.switchboard.process.send_signal(signal.SIGSTOP)  # alive, connected, silent
+        stat = f"/proc/{gw.switchboard.process.pid}/stat"
+        eventually(lambda: open(stat).read().rsplit(")", 1)[1].split()[0], lambda state: state == "T", what="the service stopped")
         try:
             started = time.monotonic()
             refused = await tab.refused("changeStatus", status="AUX", reason="Oběd")
