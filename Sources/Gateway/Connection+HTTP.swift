@@ -76,6 +76,10 @@ extension Connection {
             refuseOnProbeReserve()
             return
         }
+        if let service = context.callControlService {
+            serveSwitchboard(head, service: service)
+            return
+        }
         if context.echoPaths.contains(path) {
             upgrade(head)
             return
@@ -128,8 +132,8 @@ extension Connection {
         case "/healthz":
             respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/readyz":
-            let draining = context.isDraining
-            respond(status: draining ? 503 : 200, body: draining ? "draining\n" : "ready\n", keepAlive: keepAlive, headOnly: headOnly)
+            let problem = context.readinessProblem
+            respond(status: problem == nil ? 200 : 503, body: "\(problem ?? "ready")\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/metrics":
             respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
                     contentType: "text/plain; version=0.0.4", headOnly: headOnly)

@@ -82,8 +82,8 @@ extension GatewayConfig {
         }
     }
 
-    /// A route's `tls` section: how a `wss://` upstream's certificate is checked.
-    private static func upstreamTLSConfiguration(_ section: inout ConfigReader) throws(Error) -> TLSClientConfiguration {
+    /// A route's `tls` section (and `callControl.tls`): how a `wss://` upstream's certificate is checked.
+    static func upstreamTLSConfiguration(_ section: inout ConfigReader) throws(Error) -> TLSClientConfiguration {
         var configuration = TLSClientConfiguration()
         if let file: String = try section.take("caFile") { configuration.trustRoots = .file(file) }
         if let verify: String = try section.take("verify") {

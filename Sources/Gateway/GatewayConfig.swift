@@ -55,6 +55,10 @@ struct GatewayConfig: Sendable {
     var sip = SIPSettings()
     /// Load balancers in front: trusted proxies, PROXY protocol, forwarded headers.
     var proxy = ProxySettings()
+    /// The call-control back end the agent hub asks: embedded (default) or remote.
+    var callControl = CallControlSettings()
+    /// `callgate switchboard`: the Switchboard served to gateways.
+    var switchboard = SwitchboardServiceSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -129,6 +133,14 @@ extension GatewayConfig {
             try sip.apply(&section)
             try section.finish()
         }
+        if var section = try reader.section("callControl") {
+            try callControl.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("switchboard") {
+            try switchboard.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("proxy") {
             try proxy.apply(&section)
             try section.finish()
@@ -185,6 +197,8 @@ extension GatewayConfig {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
         try proxy.validate(listeners: listen + tls.listen)
+        try callControl.validate()
+        try switchboard.validate()
         try validateRoutes()
     }
 }
