@@ -22,12 +22,13 @@ import urllib.request
 
 import pytest
 
-import test_agent
+import agent_support
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric
-from test_agent import ADMIN_KEY, SESSION_SECRET, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from test_agent_accounts import status as status_json
 from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
 from test_liveness import relay  # noqa: F401
-from test_routes import client, refused_status, run
+from route_support import SESSION_SECRET, client, refused_status, run
 
 SECRET = "switchboard-interop-secret-0123"
 
@@ -104,7 +105,7 @@ def remote_gateway(start_gateway, tmp_path):
               certificate=None, events_kept=None, **agents):
         path = tmp_path / "directory.json"
         if service is None:
-            path.write_text(json.dumps(test_agent.directory(str(CALLGATE), **(settings or {}))))
+            path.write_text(json.dumps(agent_support.directory(str(CALLGATE), **(settings or {}))))
             service = SwitchboardService(tmp_path, path, certificate=certificate, events_kept=events_kept)
             services.append(service)
         config = {"agents": {"directory": str(path), **agents},
@@ -168,7 +169,7 @@ def remote_start_gateway(start_gateway, tmp_path):
 
 # The interop tests of the agent features whose gateway comes from one of these fixtures (each
 # built on `start_gateway`) run again here, unchanged, with the Switchboard as its own process.
-MODULES = ["test_agent", "test_login_throttle", "test_replay_window", "test_call_identity",
+MODULES = ["test_agent", "test_agent_accounts", "test_login_throttle", "test_replay_window", "test_call_identity",
            "test_click_to_call", "test_action_urls", "test_last_callers", "test_vodia", "test_sip_route", "test_liveness"]
 FACTORIES = {"agent_gateway", "c2c_gateway", "action_gateway", "lc_gateway", "vodia_gateway"}
 OTHER_FIXTURES = {"crm", "relay"}
@@ -221,12 +222,12 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
         await bob.ok("login", username="bob", password="bob")
         await bob.event("identify")
         bob.buffer.clear()
-        uniqueid = await test_agent.answered_call(gw, tab, "user=alice")
+        uniqueid = await agent_support.answered_call(gw, tab, "user=alice")
         gw.switchboard.kill()  # mid-call
 
         status, body = eventually(lambda: readyz(gw), lambda r: r[0] == 503, what="/readyz while the service is down")
         assert "call-control back end unavailable" in body, body
-        down = test_agent.status(gw)["callControl"]
+        down = status_json(gw)["callControl"]
         assert down["backend"] == gw.switchboard.url and down["health"] == "down" and down["reason"], down
         refused = await tab.refused("changeStatus", status="AUX", reason="Oběd")
         assert refused["code"] == "upstreamUnavailable", refused
@@ -235,7 +236,7 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
         gw.switchboard.start()  # the same port, a new epoch: everything the service knew is gone
         eventually(lambda: readyz(gw)[0], lambda s: s == 200, what="/readyz after the service is back")
-        assert test_agent.status(gw)["callControl"] == {"backend": gw.switchboard.url, "health": "up", "reason": None}
+        assert status_json(gw)["callControl"] == {"backend": gw.switchboard.url, "health": "up", "reason": None}
         # The call went with the service: the tab hears it end. Then the gateway signs its users
         # in again and gives their tabs a fresh state.
         ended = (await tab.event("callHangup"))["call"]
@@ -250,7 +251,7 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
         await tab.event("device")
         await tab.ok("provision")
         assert (await tab.event("ready"))["state"]["status"] == "READY"
-        second = await test_agent.answered_call(gw, tab, "user=alice")
+        second = await agent_support.answered_call(gw, tab, "user=alice")
         assert second != uniqueid
         await tab.ok("hangup")
         await tab.event("callHangup")
@@ -328,7 +329,7 @@ def test_a_cut_longer_than_the_service_keeps_gets_the_tabs_a_fresh_ready(remote_
         assert state["lastSeq"] == (tab.seqs[-1] if tab.seqs else 0)
         assert not [m for m in tab.buffer if m["event"].startswith("call")], tab.buffer
         # The admin request through `direct`: a blocking one through `gw` would stall this loop's relay.
-        await test_agent.answered_call(direct, tab, "user=alice")
+        await agent_support.answered_call(direct, tab, "user=alice")
 
     run(scenario())
     assert re.search(r"switchboard_resync .*replayed=0 lost=1", direct.switchboard.log), direct.switchboard.log
@@ -460,7 +461,7 @@ def test_the_service_over_tls_with_the_gateway_verifying_its_certificate(remote_
 
     async def scenario():
         tab = await ready_tab(gw)
-        await test_agent.answered_call(gw, tab, "user=alice")
+        await agent_support.answered_call(gw, tab, "user=alice")
 
     run(scenario())
     # A gateway that does not trust the certificate is not ready, and says why.
