@@ -25,6 +25,14 @@ public struct MessageAssembler {
     /// Whether no data message is in progress (its first frame came, its last has not).
     public var isBetweenMessages: Bool { opcode == nil }
 
+    /// Frees the message buffer's capacity between messages (`InboundStream.releaseIdleMemory`).
+    public mutating func releaseIdleMemory() {
+        if opcode == nil { buffer = [] }
+    }
+
+    /// Bytes the message buffer holds allocated (tests).
+    var bufferCapacity: Int { buffer.capacity }
+
     /// Consumes one chunk; calls `onEvent` for each complete message or control frame and
     /// returns what it returned (false stops decoding), or true when nothing completed.
     public mutating func assemble(
