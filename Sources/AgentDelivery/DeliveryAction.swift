@@ -33,4 +33,17 @@ public enum DeliveryAction: Equatable, Sendable {
     case count(channel: String, event: String)
     /// Log a line at info level.
     case log(LogLine)
+
+    // With a shared engine (`DeliveryEngine.sharedStream`, docs/cluster.md §6):
+
+    /// Number `event` with the user's next `seq` in the shared stream, keep it and publish it on
+    /// the user's channel (nil: a tombstone, events were lost); with a ticket, answer
+    /// `.streamAppended(ticket, …)`.
+    case append(user: String, event: NumberedEvent?, ticket: Ticket?)
+    /// Read the user's stream after a position; answer `.streamRead(ticket, …)`.
+    case readStream(user: String, after: StreamPosition, ticket: Ticket)
+    /// Receive the user's channel (`.streamEntries`): a first tab of the user is here.
+    case follow(user: String)
+    /// Stop receiving it: no tab of the user is left here.
+    case unfollow(user: String)
 }

@@ -26,8 +26,8 @@ extension DeliveryEngine {
         case .sso(let username, let token, let provider, let options):
             let ticket = issue(.sso(tab, id, username: username, provider: provider, options: options))
             actions.append(.verify(ticket, .sso(username: username, token: token, provider: provider), address: record.origin.address))
-        case .attach(let lastSeq, let token, let browserTab):
-            attach(tab, id: id, lastSeq: lastSeq, token: token, browserTab: browserTab)
+        case .attach(let lastSeq, let token, let browserTab, let epoch):
+            attach(tab, id: id, position: StreamPosition(epoch: epoch ?? "", seq: lastSeq), token: token, browserTab: browserTab)
         case .ack(let seq):
             acks.acknowledge(user: record.user!, seq: seq)
             reply(tab, .ok(id: id))
@@ -94,9 +94,8 @@ extension DeliveryEngine {
             return .ok(id: id)
         case .fields(let fields):
             return .result(id: id, fields)
-        case .state(var snapshot):
-            snapshot.lastSeq = lastSeq(of: user)
-            return .state(id: id, snapshot)
+        case .state(let snapshot):
+            return .state(id: id, stamped(snapshot, user: user))
         case .callHistory(let calls, let total):
             return .callHistory(id: id, calls: calls, total: total)
         }

@@ -88,7 +88,7 @@ extension DeliveryEngine {
             autologout(user, keeping: tab, browserTab: browserTab)
             join(tab, user: user, browserTab: browserTab)
             actions.append(.authenticated(tab, until: expires))
-            reply(tab, .attached(id: id, state: signedIn.state, lastSeq: lastSeq(of: user), complete: false))
+            reply(tab, .attached(id: id, state: signedIn.state, lastSeq: lastSeq(of: user), complete: false, epoch: epoch(of: user)))
             welcome(tab, signedIn, user: user)
             count("attached")
         }
@@ -99,9 +99,8 @@ extension DeliveryEngine {
     /// (and `identifier` when a candidate named a phone).
     mutating func welcome(_ tab: TabID, _ signedIn: SignIn, user: String) {
         send(.user(signedIn.user), to: tab)
-        if signedIn.state == .ready, var snapshot = signedIn.snapshot {
-            snapshot.lastSeq = lastSeq(of: user)
-            send(.ready(snapshot), to: tab)
+        if signedIn.state == .ready, let snapshot = signedIn.snapshot {
+            send(.ready(stamped(snapshot, user: user)), to: tab)
         } else {
             send(.identify(identificators: signedIn.identificators), to: tab)
             if let identifier = signedIn.identifier { send(.identifier(identificator: identifier), to: tab) }

@@ -1,16 +1,28 @@
 import Routes
 
 /// A per-user event encoded around the place its `seq` goes: `head` ends with `"seq":` and
-/// `tail` starts with `,"data":`, so whoever numbers it (the shared state's append, in one Lua
-/// script on Redis) writes `head + seq + tail` without parsing the event
-/// (docs/agent-protocol.md §1: `{"event":"callRinging","seq":17,"data":{…}}`).
+/// `tail` starts with `,"data":`, so whoever numbers it (the shared engine's append, one Lua
+/// script on Redis, docs/cluster.md §3) writes `head + seq + ,"epoch":"…" + tail` without parsing
+/// the event (docs/agent-protocol.md §1, §4: `{"event":"callRinging","seq":17,"epoch":"9f…","data":{…}}`).
+///
+/// A `plain` payload is kept as it is, unnumbered (the state engine's contract tests).
 public struct NumberedEvent: Hashable, Sendable {
     public let head: [UInt8]
     public let tail: [UInt8]
+    /// false: `head` is the whole payload, stored as given.
+    public let numbered: Bool
 
     public init(head: [UInt8], tail: [UInt8]) {
         self.head = head
         self.tail = tail
+        numbered = true
+    }
+
+    /// A payload stored and replayed as given.
+    public init(plain: [UInt8]) {
+        head = plain
+        tail = []
+        numbered = false
     }
 
     /// `event` must be a per-user event (`AgentEvent.scope == .user`): only those carry a `seq`.
@@ -24,10 +36,13 @@ public struct NumberedEvent: Hashable, Sendable {
         while !encoded[split..<(split + marker.count)].elementsEqual(marker) { split += 1 }
         head = Array(encoded[..<(split + marker.count - 1)])
         tail = Array(encoded[(split + marker.count)...])
+        numbered = true
     }
 
-    /// The message with `seq` written in.
-    public func bytes(seq: UInt64) -> [UInt8] {
-        head + Array(String(seq).utf8) + tail
+    /// The message with `seq` (and the stream's `epoch`, when there is one) written in.
+    public func bytes(seq: UInt64, epoch: String?) -> [UInt8] {
+        guard numbered else { return head }
+        let epochMember = epoch.map { #","epoch":""# + $0 + "\"" } ?? ""
+        return head + Array(String(seq).utf8) + Array(epochMember.utf8) + tail
     }
 }

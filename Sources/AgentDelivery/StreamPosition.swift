@@ -23,7 +23,7 @@ public struct StreamPosition: Hashable, Sendable, CustomStringConvertible {
 /// One numbered event of a user's stream: its position and the message a tab receives (the
 /// encoded event with its `seq`). Empty `bytes` is a **tombstone**: an event was lost there (it
 /// could not be numbered while the shared state was down), so nobody can be replayed past it
-/// (`complete: false`, docs/cluster.md §6.3).
+/// (`complete: false`, docs/cluster.md §6).
 public struct StreamEntry: Hashable, Sendable {
     public var position: StreamPosition
     public var bytes: [UInt8]

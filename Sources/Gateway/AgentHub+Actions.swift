@@ -44,6 +44,20 @@ extension AgentHub {
                 loop.metrics.routeEvent(channel, event)
             case .log(let line):
                 Log.info(line.event, line.fields.map { ($0.key, $0.value) })
+            case .append(let user, let event, let ticket):
+                guard let shared else { continue }
+                shared.engine.append(user: user, event: event, publishTo: shared.settings.channel(user: user)) { [self] result in
+                    if let ticket { handle(.streamAppended(ticket, result.mapError { SharedStateFailure("\($0)") })) }
+                }
+            case .readStream(let user, let position, let ticket):
+                guard let shared else { continue }
+                shared.engine.read(user: user, after: position) { [self] result in
+                    handle(.streamRead(ticket, result.mapError { SharedStateFailure("\($0)") }))
+                }
+            case .follow(let user):
+                shared?.follow(user)
+            case .unfollow(let user):
+                shared?.unfollow(user)
             }
         }
     }

@@ -127,8 +127,8 @@ extension Connection {
         case "/healthz":
             respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/readyz":
-            let draining = context.isDraining
-            respond(status: draining ? 503 : 200, body: draining ? "draining\n" : "ready\n", keepAlive: keepAlive, headOnly: headOnly)
+            let reason = context.notReadyReason
+            respond(status: reason == nil ? 200 : 503, body: (reason ?? "ready") + "\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/metrics":
             respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
                     contentType: "text/plain; version=0.0.4", headOnly: headOnly)

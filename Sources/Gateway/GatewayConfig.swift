@@ -55,6 +55,8 @@ struct GatewayConfig: Sendable {
     var sip = SIPSettings()
     /// Load balancers in front: trusted proxies, PROXY protocol, forwarded headers.
     var proxy = ProxySettings()
+    /// Where state that outlives an instance lives: memory, or Redis shared by every instance.
+    var state = StateSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -142,6 +144,10 @@ extension GatewayConfig {
         }
         if var section = try reader.section("proxy") {
             try proxy.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("state") {
+            try state.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

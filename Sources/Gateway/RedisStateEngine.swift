@@ -1,3 +1,4 @@
+import AgentDelivery
 import Glibc
 import RedisProtocol
 
@@ -20,9 +21,12 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         ["\(settings.keyPrefix):{u:\(user)}:stream", "\(settings.keyPrefix):{u:\(user)}:meta"]
     }
 
-    /// ARGV: event, capacity, stream TTL, meta TTL, channel (`''`: none), the epoch to start
-    /// when there is none, now (Unix ms). A new epoch starts an empty stream at seq 1: whatever
-    /// stream was left without its meta (evicted, expired) cannot be trusted. Returns `{epoch, seq}`.
+    /// ARGV: the event's head, capacity, stream TTL, meta TTL, channel (`''`: none), the epoch to
+    /// start when there is none, now (Unix ms), the event's tail, and how to store it: `n` head,
+    /// seq, `,"epoch":"…"`, tail (`NumberedEvent.bytes(seq:epoch:)`); `p` the head as it is; `t`
+    /// nothing (a tombstone). A new epoch starts an empty stream at seq 1: whatever stream was left
+    /// without its meta (evicted, expired) cannot be trusted. Publishes `UserChannelMessage` bytes.
+    /// Returns `{epoch, seq}`.
     static let appendScript = RedisScript("""
         local epoch = redis.call('HGET', KEYS[2], 'epoch')
         if not epoch then
@@ -31,11 +35,17 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
           redis.call('HSET', KEYS[2], 'epoch', epoch, 'seq', 0)
         end
         local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-        redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 't', ARGV[7], 'd', ARGV[1])
+        local data = ARGV[1]
+        if ARGV[9] == 'n' then
+          data = ARGV[1] .. seq .. ',"epoch":"' .. epoch .. '"' .. ARGV[8]
+        elseif ARGV[9] == 't' then
+          data = ''
+        end
+        redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 't', ARGV[7], 'd', data)
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         if ARGV[5] ~= '' then
-          redis.call('PUBLISH', ARGV[5], seq .. ' ' .. epoch .. ' ' .. ARGV[1])
+          redis.call('PUBLISH', ARGV[5], 'e ' .. seq .. ' ' .. epoch .. ' ' .. ARGV[7] .. ' ' .. data)
         end
         return {epoch, seq}
         """)
@@ -44,7 +54,8 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
     /// the oldest event time still valid (Unix ms). Returns `{1, epoch, seq, event…}` with every
     /// event after the tab's seq, or `{0, epoch, seq}` when that cannot be complete: no meta (a
     /// tab that has seen nothing gets `{1, '', 0}`), another epoch, a seq ahead of the stream's,
-    /// too far behind, an event below the stream's first entry (trimmed or expired), or too old.
+    /// too far behind, an event below the stream's first entry (trimmed or expired), too old, or a
+    /// tombstone (an empty event).
     static let readScript = RedisScript("""
         local meta = redis.call('HMGET', KEYS[2], 'epoch', 'seq')
         local epoch = meta[1]
@@ -62,7 +73,7 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         local oldest = tonumber(ARGV[4])
         for _, entry in ipairs(entries) do
           local fields = entry[2]
-          if tonumber(fields[2]) < oldest then return {0, epoch, top} end
+          if tonumber(fields[2]) < oldest or fields[4] == '' then return {0, epoch, top} end
           result[#result + 1] = fields[4]
         end
         return result
@@ -75,33 +86,38 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         return count
         """)
 
-    func append(user: String, event: [UInt8], publishTo channel: String?,
-                completion: @escaping (Result<UserStreamPosition, StateEngineError>) -> Void) {
-        let arguments: [any RESPArgument] = [event, settings.streamCapacity, settings.streamMaxAgeMilliseconds,
-                                             settings.positionTTLMilliseconds, channel ?? "", Self.newEpoch(), Self.unixMilliseconds()]
+    func append(user: String, event: NumberedEvent?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry, StateEngineError>) -> Void) {
+        let mode = event.map { $0.numbered ? "n" : "p" } ?? "t"
+        let arguments: [any RESPArgument] = [event?.head ?? [], settings.streamCapacity, settings.streamMaxAgeMilliseconds,
+                                             settings.positionTTLMilliseconds, channel ?? "", Self.newEpoch(), Self.unixMilliseconds(),
+                                             event?.tail ?? [], mode]
         client.evaluate(Self.appendScript, keys: keys(user: user), arguments: arguments) { result in
             completion(Self.decode(result) { value in
                 guard let items = value.elements, items.count == 2, let epoch = items[0].string,
                       let seq = items[1].integer, seq > 0 else { return nil }
-                return UserStreamPosition(epoch: epoch, seq: UInt64(seq))
+                return StreamEntry(position: StreamPosition(epoch: epoch, seq: UInt64(seq)),
+                                   bytes: event?.bytes(seq: UInt64(seq), epoch: epoch) ?? [])
             })
         }
     }
 
-    func read(user: String, after position: UserStreamPosition,
-              completion: @escaping (Result<UserStreamRead, StateEngineError>) -> Void) {
+    func read(user: String, after position: StreamPosition,
+              completion: @escaping (Result<StreamRead, StateEngineError>) -> Void) {
         let oldest = Self.unixMilliseconds() - Int64(settings.streamMaxAgeMilliseconds)
         let arguments: [any RESPArgument] = [position.epoch, position.seq, settings.streamCapacity, oldest]
         client.evaluate(Self.readScript, keys: keys(user: user), arguments: arguments) { result in
             completion(Self.decode(result) { value in
                 guard let items = value.elements, items.count >= 3, let complete = items[0].integer,
                       let epoch = items[1].string, let top = items[2].integer, top >= 0 else { return nil }
-                let now = UserStreamPosition(epoch: epoch, seq: UInt64(top))
-                guard complete == 1 else { return .incomplete(position: now) }
+                let now = StreamPosition(epoch: epoch, seq: UInt64(top))
+                guard complete == 1 else { return .incomplete(top: now) }
                 let payloads = items[3...].compactMap(\.bytes)
                 guard payloads.count == items.count - 3, UInt64(payloads.count) == now.seq - min(position.seq, now.seq) else { return nil }
-                let events = payloads.enumerated().map { UserStreamEvent(seq: position.seq + 1 + UInt64($0.offset), payload: $0.element) }
-                return .complete(events, position: now)
+                let entries = payloads.enumerated().map {
+                    StreamEntry(position: StreamPosition(epoch: epoch, seq: position.seq + 1 + UInt64($0.offset)), bytes: $0.element)
+                }
+                return .complete(entries, top: now)
             })
         }
     }

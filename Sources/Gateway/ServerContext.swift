@@ -67,9 +67,10 @@ final class ServerContext: Sendable {
                                                       isExtension: { extensions.contains($0) })
         let widgetKey = try config.lastCallers.tokenSecret ?? Authenticator.stateSecret(in: config.stateDirectory, name: "widget-secret")
         widgetTokens = SessionTokenSigner(key: widgetKey)!
-        agentHub = AgentHub(settings: config.agents, directory: directory, callControl: EmbeddedCallControl(directory: directory),
+        agentHub = try AgentHub(settings: config.agents, directory: directory, callControl: EmbeddedCallControl(directory: directory),
                             authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
-                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs))
+                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs),
+                            state: config.state)
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
     }
 
@@ -116,6 +117,12 @@ final class ServerContext: Sendable {
     }
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Why `/readyz` fails, nil when ready: draining, or the shared engine unreachable.
+    var notReadyReason: String? {
+        if isDraining { return "draining" }
+        return agentHub.shared?.notReady.withLock { $0 }
+    }
 
     /// The route a browser phone registers through (the first `sip` route with a back end), and
     /// `user`'s SIP identity on it; nil when there is no such route or the user has no identity.
