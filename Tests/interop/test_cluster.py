@@ -1,0 +1,304 @@
+"""Several gateway instances sharing one Redis (issue 14; docs/cluster.md §6), against the release
+binary and a real `redis-server` started here (a free port, its own directory): one agent with a
+tab on each of two instances gets every per-user event on both, in `seq` order, once; a tab that
+reconnects to the other instance attaches with nothing lost (from that instance's copy, or from
+the Redis stream); Redis stopped and started again: `/readyz` goes down with the reason and up,
+`/healthz` stays up, the live session keeps working, and an `attach` afterwards is
+`complete: true` when Redis kept the stream (AOF) and `complete: false` when it lost it.
+
+Each instance runs its own embedded Switchboard (a shared one is the Switchboard service, issue 14
+§1), so what is shared here is the user's event stream: events of either instance's back end."""
+import asyncio
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import CALLGATE, Gateway, eventually, free_port, metric
+from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call
+from test_routes import SESSION_SECRET, run
+
+REDIS = shutil.which("redis-server")
+
+
+class RedisServer:
+    """A redis-server on a free loopback port with its own directory; `persistent`: AOF with an
+    fsync per write, so a restart keeps everything; else nothing survives a restart."""
+
+    def __init__(self, tmp, persistent):
+        assert REDIS, "redis-server is not installed (Debian: apt-get install redis-server)"
+        self.dir = tmp / "redis"
+        self.dir.mkdir(exist_ok=True)
+        self.port = free_port()
+        self.persistent = persistent
+        self.process = None
+        self.start()
+
+    def start(self):
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "",
+             "--daemonize", "no", "--logfile", str(self.dir / "redis.log"), *persistence],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        eventually(self.ping, seconds=10, what="redis-server answering PING")
+
+    def ping(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self, kill=False):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+
+class RecordingTab(Tab):
+    """A tab that keeps every numbered message and the stream's epoch (from events, `ready`,
+    `attached`), counting its seqs afresh when the epoch changes, as the bar does."""
+
+    def __init__(self, ws, auto_ack=True):
+        super().__init__(ws, auto_ack)
+        self.numbered = []
+        self.epoch = None
+
+    def observe(self, message):
+        if "seq" in message:
+            if message.get("epoch") != self.epoch:
+                if self.epoch is not None:
+                    self.seqs = []
+                self.epoch = message.get("epoch")
+            if not self.numbered or message["seq"] != self.numbered[-1]["seq"]:  # not a ringing resend
+                self.numbered.append(message)
+        elif message.get("event") == "ready" and message["data"]["state"].get("epoch"):
+            self.epoch = message["data"]["state"]["epoch"]
+        elif isinstance(message.get("result"), dict) and message["result"].get("epoch"):
+            self.epoch = message["result"]["epoch"]
+
+    async def message_any(self, names, timeout=5):
+        """The next event called one of `names`."""
+        for index, message in enumerate(self.buffer):
+            if message["event"] in names:
+                return self.buffer.pop(index)
+        while True:
+            message = await self._next(timeout)
+            if message.get("event") in names:
+                return message
+            if "event" in message:
+                self.buffer.append(message)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Starts redis-server (`persistent` or not) and `count` gateways sharing it, each with its own
+    directory; all stopped at the end."""
+    started = []
+
+    def start(count=2, persistent=False):
+        redis = RedisServer(tmp_path, persistent)
+        started.append(redis)
+        directory_path = tmp_path / "directory.json"
+        directory_path.write_text(json.dumps(directory(str(CALLGATE))))
+        gateways = []
+        for index in range(count):
+            home = tmp_path / f"gw{index}"
+            home.mkdir()
+            config = {"agents": {"directory": str(directory_path)},
+                      "admin": {"apiKey": ADMIN_KEY},
+                      "auth": {"sessionSecret": SESSION_SECRET,
+                               "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
+                      "state": {"engine": "redis",
+                                "redis": {"url": redis.url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
+                                          "commandTimeoutMilliseconds": 1000}}}
+            gateway = Gateway(home, [], config)
+            started.append(gateway)
+            gateways.append(gateway)
+        for gateway in gateways:
+            eventually(lambda: readyz(gateway)[0], lambda status: status == 200, seconds=10, what="/readyz")
+        return redis, gateways
+
+    yield start
+    for thing in reversed(started):
+        thing.stop()
+
+
+def readyz(gateway, path="/readyz"):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+async def ready_tab(gw, user="alice"):
+    """A RecordingTab logged in as `user`, paired with web-<user>, READY (on this instance's
+    Switchboard)."""
+    tab = await RecordingTab.open(gw)
+    result = await tab.ok("login", username=user, password=user)
+    tab.token = result["token"]
+    await tab.event("user")
+    while True:  # a user already paired on this instance goes straight to READY
+        message = await tab.message_any(("identify", "ready"))
+        if message["event"] == "ready":
+            break
+        await tab.ok("selectIdentifier", identifier=f"web-{user}")
+        await tab.event("device")
+        await tab.ok("provision")
+    tab.buffer.clear()
+    return tab
+
+
+async def until(tab, seq, epoch=None):
+    """Reads until `tab` has the numbered message `seq` (of `epoch`, if given); returns it."""
+    def arrived():
+        return tab.numbered and tab.numbered[-1]["seq"] >= seq and (epoch is None or tab.numbered[-1]["epoch"] == epoch)
+    while not arrived():
+        message = await tab._next(5)
+        if "event" in message and "seq" not in message:
+            tab.buffer.append(message)
+    return tab.numbered[-1]
+
+
+def same(messages):
+    return [(m["seq"], m["event"], m["data"], m.get("epoch")) for m in messages]
+
+
+def test_an_agent_with_tabs_on_two_instances_gets_every_event_on_both_in_order_once(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)  # alice signs in on b's own Switchboard too: its events are numbered in the same stream
+        start = len(one.numbered)
+        uniqueid = inbound_call(a, "user=alice")  # a's Switchboard rings alice
+        assert (await one.message("callRinging")) == (await two.message("callRinging"))
+        await one.ok("answer")
+        assert (await one.message("callConnect")) == (await two.message("callConnect"))
+        await two.ok("changeStatus", status="AUX", reason="Porada")  # an event of b's Switchboard
+        aux = [m for m in two.numbered if m["event"] == "stateChange"]
+        while not aux or aux[-1]["data"]["status"] != "AUX":
+            aux.append(await two.message("stateChange"))
+        assert same([await until(one, aux[-1]["seq"])]) == same(aux[-1:])
+        admin(a, "POST", f"/admin/calls/{uniqueid}/hangup")
+        hangup = await two.message("callHangup")
+        assert same([await until(one, hangup["seq"])]) == same([hangup])
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+        # From two's first event on, both saw the same messages with the same seqs, consecutive
+        # (Tab checks that no seq is skipped or repeated), and one saw nothing two did not.
+        first = two.numbered[0]["seq"]
+        mine = [m for m in one.numbered if m["seq"] >= first]
+        assert same(mine) == same(two.numbered)
+        assert [m["seq"] for m in mine] == list(range(first, first + len(mine)))
+        assert len(one.numbered) - start >= 4 and len({m["epoch"] for m in one.numbered}) == 1
+
+    run(scenario())
+    eventually(lambda: metric(a, 'callgate_redis_round_trips_total{client="state"}'), what="round trips counted")
+    eventually(lambda: metric(b, "callgate_redis_pubsub_lag_milliseconds_count"), what="pub/sub lag measured")
+
+
+def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        await one.quiet(0.3)
+        last_seen, epoch = one.numbered[-1]["seq"], one.epoch
+        one.ws.transport.abort()  # a's tab is gone without a close
+        await asyncio.sleep(0.3)
+        uniqueid = inbound_call(a, "user=alice")  # rings while the tab is away
+        await two.message("callRinging")
+        admin(a, "POST", f"/admin/calls/{uniqueid}/hangup")
+        await two.message("callHangup")
+        await two.quiet(0.3)
+        missed = [m for m in two.numbered if m["seq"] > last_seen]
+        assert len(missed) >= 2
+
+        # Back through the other instance (as behind a load balancer): b's copy answers.
+        back = await RecordingTab.open(b)
+        back.seqs, back.epoch = [last_seen], epoch
+        result = await back.ok("attach", lastSeq=last_seen, token=one.token, epoch=epoch)
+        assert result == {"state": "READY", "lastSeq": missed[-1]["seq"], "complete": True, "epoch": epoch}, result
+        await until(back, missed[-1]["seq"])
+        assert same(back.numbered) == same(missed)
+
+        # A tab behind b's copy (it saw the epoch's first events only) is answered from Redis.
+        early = await RecordingTab.open(b)
+        early.epoch = epoch
+        result = await early.ok("attach", lastSeq=0, token=one.token, epoch=epoch)
+        assert result["complete"] is True and result["lastSeq"] == missed[-1]["seq"], result
+        await until(early, missed[-1]["seq"])
+        assert [m["seq"] for m in early.numbered] == list(range(1, missed[-1]["seq"] + 1))
+        assert same(early.numbered[-len(missed):]) == same(missed)
+
+        # Another epoch is never replayed: a fresh state instead.
+        stale = await RecordingTab.open(b)
+        result = await stale.ok("attach", lastSeq=1, token=one.token, epoch="0")
+        assert result["complete"] is False and result["epoch"] == epoch, result
+        assert (await stale.event("ready"))["state"]["epoch"] == epoch
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
+def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_nothing_was_lost(cluster, persistent):
+    redis, (a, b) = cluster(persistent=persistent)
+
+    async def scenario():
+        one = await ready_tab(a)
+        await one.ok("changeStatus", status="AUX", reason="Porada")
+        await one.message("stateChange")
+        two = await ready_tab(b)  # b's copy of the stream starts here: an older position is read from Redis
+        await one.quiet(0.3)
+        await two.quiet(0.3)
+        first, last, epoch = one.numbered[0]["seq"], one.numbered[-1]["seq"], one.epoch
+        assert two.numbered[0]["seq"] > first
+
+        redis.stop(kill=not persistent)
+        for gateway in (a, b):
+            status, body = eventually(lambda: readyz(gateway), lambda answer: answer[0] == 503, what="/readyz while Redis is down")
+            assert body.startswith("redis:"), body
+            assert readyz(gateway, "/healthz")[0] == 200
+        # The live sessions keep working for what needs no Redis.
+        assert (await one.ok("state"))["status"] == "AUX"
+        assert (await two.ok("state"))["lastSeq"] == last
+
+        redis.start()
+        for gateway in (a, b):
+            eventually(lambda: readyz(gateway)[0], lambda status: status == 200, seconds=10, what="/readyz after Redis is back")
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+
+        back = await RecordingTab.open(b)
+        back.seqs, back.epoch = [first], epoch
+        result = await back.ok("attach", lastSeq=first, token=one.token, epoch=epoch)
+        await one.ok("changeStatus", status="READY")
+        event = await one.message("stateChange")
+        if persistent:
+            assert result == {"state": "READY", "lastSeq": last, "complete": True, "epoch": epoch}, result
+            assert event["seq"] == last + 1 and event["epoch"] == epoch
+            assert same([await until(back, event["seq"])]) == same([event])
+            assert [m["seq"] for m in back.numbered] == list(range(first + 1, last + 2))
+        else:
+            assert result["complete"] is False, result
+            assert event["epoch"] != epoch and event["seq"] == 1, event  # a new life of the stream, counted from 1
+            assert same([await until(back, 1, event["epoch"])]) == same([event])
+            assert "ready" in [m["event"] for m in back.buffer]
+        assert same([await until(two, event["seq"], event["epoch"])]) == same([event])
+
+    run(scenario())
+    eventually(lambda: metric(a, 'callgate_redis_reconnects_total{client="state"}'), what="a reconnect counted")
