@@ -46,4 +46,12 @@ public enum DeliveryAction: Equatable, Sendable {
     case follow(user: String)
     /// Stop receiving it: no tab of the user is left here.
     case unfollow(user: String)
+    /// Claim `key` in the shared state for `ttlMilliseconds` unless it is claimed (`SET key ? NX PX
+    /// ttl GET`); answer `.claimed(ticket, nil)` when the claim is ours, else what the key holds
+    /// (`?` while its first claimer works, then the value it settled).
+    case claim(key: String, ttlMilliseconds: Int, ticket: Ticket)
+    /// Give a claim its outcome, for those who claimed after (`SET key value PX ttl`).
+    case settle(key: String, value: [UInt8], ttlMilliseconds: Int)
+    /// Forget a claim: its work failed and may be tried again (`DEL`).
+    case release(key: String)
 }

@@ -64,12 +64,19 @@ extension DeliveryEngine {
             return
         }
         dialsUnderWay[underWay] = []
+        if sharedStream {
+            claim(Self.dialClaimKey(user: user, key: key), ttlMilliseconds: settings.dialDedupSeconds * 1_000,
+                  then: .dialClaim(tab, id, user: user, key: key, command))
+            return
+        }
         ask(.execute(user: user, command: command), then: .command(tab, id, user: user, idempotencyKey: key))
     }
 
     /// The back end's answer to a command: the reply to the tab that asked, and to the repeats of
     /// a keyed `dial` that waited for it.
-    mutating func commandAnswered(_ answer: CallControlAnswer, tab: TabID, id: RequestID, user: String, idempotencyKey: String?) {
+    /// `settle: false`: the answer is another instance's, already in the shared state.
+    mutating func commandAnswered(_ answer: CallControlAnswer, tab: TabID, id: RequestID, user: String, idempotencyKey: String?,
+                                  settle: Bool = true) {
         var waiting: [(tab: TabID, id: RequestID)] = []
         if let key = idempotencyKey { waiting = dialsUnderWay.removeValue(forKey: DialKey(user: user, key: key)) ?? [] }
         for (tab, id) in [(tab, id)] + waiting {
@@ -84,6 +91,9 @@ extension DeliveryEngine {
         }
         if let key = idempotencyKey, case .executed(let done) = answer {
             dials.remember(done, user: user, key: key, now: time.milliseconds)
+        }
+        if sharedStream, settle, let key = idempotencyKey {
+            settleDial(answer, key: Self.dialClaimKey(user: user, key: key))
         }
     }
 

@@ -46,6 +46,8 @@ public struct DeliveryEngine: Sendable {
     var lastCallers: LastCallers
     /// What to do with each answer still to come.
     var pending: [Ticket: Pending] = [:]
+    /// Claims another instance holds while its work is under way, asked again at the next tick.
+    var claimsToRetry: [(key: String, ttlMilliseconds: Int, next: Pending)] = []
     private var lastTicket: UInt64 = 0
     /// The time of the input being handled.
     var time = DeliveryTime(milliseconds: 0, unixSeconds: 0)
@@ -93,6 +95,7 @@ public struct DeliveryEngine: Sendable {
         case .streamAppended(let ticket, let result): streamAppended(ticket, result)
         case .streamRead(let ticket, let result): streamRead(ticket, result)
         case .streamEntries(let user, let entries): absorb(entries, of: user)
+        case .claimed(let ticket, let result): claimed(ticket, result)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

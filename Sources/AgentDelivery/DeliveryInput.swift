@@ -37,6 +37,8 @@ public enum DeliveryInput: Equatable, Sendable {
     case streamRead(Ticket, Result<StreamRead, SharedStateFailure>)
     /// Entries published on the user's channel (by any instance), in the order received.
     case streamEntries(user: String, [StreamEntry])
+    /// The answer to `.claim`: nil when the claim is ours, else what the key holds.
+    case claimed(Ticket, Result<[UInt8]?, SharedStateFailure>)
     /// The shared engine is reachable again after a loss (its commands, or the channels): events
     /// lost meanwhile are marked, and every followed stream is read for what was missed.
     case sharedStateUp

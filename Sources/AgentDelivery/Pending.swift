@@ -35,6 +35,10 @@ enum Pending: Sendable {
     case attachRead(TabID, RequestID, user: String, state: AgentState, position: StreamPosition)
     /// A fresh state for every tab of the user here (events were lost to them).
     case refresh(user: String)
+    /// A keyed `dial`'s claim in the shared state; then the dial, or the first one's reply.
+    case dialClaim(TabID, RequestID, user: String, key: String, AgentCommand)
+    /// A click-to-call's claim in the shared state; then the dial, or the first one's call.
+    case clickClaim(AskID, user: String, request: ClickToCallRequest, key: DialDedupKey)
 
     enum SignInPurpose: Sendable {
         /// `login`, `sso`: the options replace the user's; the tab gets its token.

@@ -58,6 +58,15 @@ extension AgentHub {
                 shared?.follow(user)
             case .unfollow(let user):
                 shared?.unfollow(user)
+            case .claim(let key, let ttl, let ticket):
+                guard let shared else { continue }
+                shared.engine.claimOrRead(key, ttlMilliseconds: ttl) { [self] result in
+                    handle(.claimed(ticket, result.mapError { SharedStateFailure("\($0)") }))
+                }
+            case .settle(let key, let value, let ttl):
+                shared?.engine.settle(key, value: value, ttlMilliseconds: ttl)
+            case .release(let key):
+                shared?.engine.release(key)
             }
         }
     }

@@ -134,6 +134,24 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         }
     }
 
+    /// `SET key ? NX PX ttl GET` (Redis 7.0): nil when the claim is ours, else what the key holds
+    /// (`?` while its first claimer works, then what it settled). Keys under `<prefix>:claim:`.
+    func claimOrRead(_ key: String, ttlMilliseconds: Int, completion: @escaping (Result<[UInt8]?, StateEngineError>) -> Void) {
+        client.send(RESPCommand("SET", "\(settings.keyPrefix):claim:\(key)", "?", "NX", "PX", ttlMilliseconds, "GET")) { result in
+            completion(Self.decode(result) { value -> [UInt8]?? in value.isNull ? .some(nil) : value.bytes.map { .some($0) } })
+        }
+    }
+
+    /// The claim's outcome, for those who claim after (`SET key value PX ttl`).
+    func settle(_ key: String, value: [UInt8], ttlMilliseconds: Int) {
+        client.send(RESPCommand("SET", "\(settings.keyPrefix):claim:\(key)", value, "PX", ttlMilliseconds)) { _ in }
+    }
+
+    /// Forgets a claim (`DEL`).
+    func release(_ key: String) {
+        client.send(RESPCommand("DEL", "\(settings.keyPrefix):claim:\(key)")) { _ in }
+    }
+
     func increment(_ key: String, windowMilliseconds: Int, completion: @escaping (Result<Int, StateEngineError>) -> Void) {
         client.evaluate(Self.incrementScript, keys: ["\(settings.keyPrefix):count:\(key)"], arguments: [windowMilliseconds]) { result in
             completion(Self.decode(result) { value in

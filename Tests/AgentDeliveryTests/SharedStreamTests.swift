@@ -22,6 +22,10 @@ import Routes
         /// Reads not answered yet (`answerReads`), when `holdReads` is set.
         var holdReads = false
         var heldReads: [(instance: Int, user: String, after: StreamPosition, ticket: Ticket)] = []
+        /// The shared claims (`SET NX GET`), and the dials the back ends were asked for, held
+        /// until `answerDials`.
+        var claims: [String: [UInt8]] = [:]
+        var dials: [(instance: Int, ticket: Ticket)] = []
 
         mutating func handle(_ instance: Int, _ input: DeliveryInput) -> [DeliveryAction] {
             let actions = instances[instance].handle(input)
@@ -53,6 +57,13 @@ import Routes
                     } else {
                         _ = handle(instance, .streamRead(ticket, read(user, after: after)))
                     }
+                case .claim(let key, _, let ticket):
+                    let held = claims[key]
+                    if held == nil { claims[key] = [UInt8(ascii: "?")] }
+                    _ = handle(instance, .claimed(ticket, down ? .failure(SharedStateFailure("redis down")) : .success(held)))
+                case .settle(let key, let value, _): claims[key] = value
+                case .release(let key): claims[key] = nil
+                case .callControl(.execute(_, .dial), let ticket?): dials.append((instance, ticket))
                 case .follow(let user): following[instance].insert(user)
                 case .unfollow(let user): following[instance].remove(user)
                 case .callControl(.snapshot(let user), let ticket?):
@@ -60,6 +71,12 @@ import Routes
                 default: break
                 }
             }
+        }
+
+        mutating func answerDials(_ answer: (Int) -> CallControlAnswer) {
+            let asked = dials
+            dials = []
+            for (index, dial) in asked.enumerated() { _ = handle(dial.instance, .callControlAnswered(dial.ticket, answer(index))) }
         }
 
         mutating func answerReads() {
@@ -230,6 +247,42 @@ import Routes
         // Events of the back end while nobody is here still go to the stream.
         cluster.emit(0, "alice", Self.waiting[1])
         #expect(cluster.streams["alice"]?.count == 2)
+    }
+
+    /// One `idempotencyKey` from tabs on two instances: one dial at the back end; the second
+    /// instance finds the claim under way, asks again each tick, and replies with the first's call.
+    @Test func aKeyedDialFromTwoInstancesPlacesOneCall() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        let two = cluster.logIn(1, 2)
+        let dial = AgentCommand.dial(DialParams(number: "+420602123456", idempotencyKey: "k-1"))
+        _ = cluster.handle(0, .request(one, .number("d1"), dial))
+        _ = cluster.handle(1, .request(two, .number("d2"), dial))
+        _ = cluster.handle(1, .tick)
+        #expect(cluster.dials.count == 1 && cluster.dials[0].instance == 0)
+        #expect(cluster.performed[1].replies.isEmpty)
+        cluster.answerDials { _ in .executed(.fields(["uniqueid": .string("call-1")])) }
+        _ = cluster.handle(1, .tick)
+        let expected = AgentReply.result(id: .number("d2"), ["uniqueid": .string("call-1")])
+        #expect(cluster.performed[1].replies.map(\.reply) == [expected])
+        #expect(cluster.performed[0].replies.last?.reply == .result(id: .number("d1"), ["uniqueid": .string("call-1")]))
+        #expect(cluster.performed[1].counted.contains("dial_deduplicated"))
+        // A refused dial is not remembered: the key is released and the next may try.
+        _ = cluster.handle(0, .request(one, .number("d3"), AgentCommand.dial(DialParams(number: "+420602123456", idempotencyKey: "k-2"))))
+        cluster.answerDials { _ in .failed(CallControlError(code: "callInProgress", text: "busy", httpStatus: 409)) }
+        #expect(cluster.claims["dial:{u:alice}:k-2"] == nil)
+        _ = cluster.handle(1, .request(two, .number("d4"), AgentCommand.dial(DialParams(number: "+420602123456", idempotencyKey: "k-2"))))
+        #expect(cluster.dials.count == 1 && cluster.dials[0].instance == 1)
+    }
+
+    /// With the shared state down each instance deduplicates alone.
+    @Test func aClaimThatCannotBeAskedDialsAlone() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        cluster.down = true
+        _ = cluster.handle(0, .request(one, .number("d1"), AgentCommand.dial(DialParams(number: "+420602123456", idempotencyKey: "k"))))
+        #expect(cluster.dials.count == 1)
+        #expect(cluster.performed[0].logged.map(\.event).contains("shared_claim_failed"))
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.

@@ -254,6 +254,26 @@ def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(clust
     run(scenario())
 
 
+def test_a_keyed_dial_sent_to_two_instances_places_one_call(cluster):
+    """The same `idempotencyKey` from tabs on two instances, at once: one call at one back end
+    (the claim in Redis, `SET NX PX GET`), both replies with its uniqueid."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        first, second = await asyncio.gather(one.ok("dial", number="602123456", idempotencyKey="cluster-1"),
+                                             two.ok("dial", number="602123456", idempotencyKey="cluster-1"))
+        assert first == second and first["uniqueid"], (first, second)
+        calls = [admin(gw, "GET", "/admin/calls")[1]["calls"] for gw in (a, b)]
+        assert sorted(len(c) for c in calls) == [0, 1], calls
+        assert [c for c in calls if c][0][0]["uniqueid"] == first["uniqueid"]
+
+    run(scenario())
+    deduplicated = 'callgate_route_events_total{channel="ws",event="dial_deduplicated"}'
+    eventually(lambda: metric(a, deduplicated) + metric(b, deduplicated), lambda n: n == 1, what="one dial deduplicated")
+
+
 @pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
 def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_nothing_was_lost(cluster, persistent):
     redis, (a, b) = cluster(persistent=persistent)
