@@ -22,6 +22,7 @@ import pytest
 
 from conftest import CALLGATE, Gateway, eventually, free_port, metric
 from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call
+from test_click_to_call import SERVER_KEY, bearer, get
 from test_routes import SESSION_SECRET, run
 
 REDIS = shutil.which("redis-server")
@@ -118,6 +119,7 @@ def cluster(tmp_path):
             home.mkdir()
             config = {"agents": {"directory": str(directory_path)},
                       "admin": {"apiKey": ADMIN_KEY},
+                      "clickToCall": {"apiKeys": [{"key": SERVER_KEY}]},
                       "auth": {"sessionSecret": SESSION_SECRET,
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",
@@ -254,9 +256,10 @@ def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(clust
     run(scenario())
 
 
-def test_a_keyed_dial_sent_to_two_instances_places_one_call(cluster):
+def test_a_keyed_dial_or_a_click_sent_to_two_instances_places_one_call(cluster):
     """The same `idempotencyKey` from tabs on two instances, at once: one call at one back end
-    (the claim in Redis, `SET NX PX GET`), both replies with its uniqueid."""
+    (the claim in Redis, `SET NX PX GET`), both replies with its uniqueid; the same for a double
+    click-to-call sent to both instances."""
     redis, (a, b) = cluster()
 
     async def scenario():
@@ -268,10 +271,21 @@ def test_a_keyed_dial_sent_to_two_instances_places_one_call(cluster):
         calls = [admin(gw, "GET", "/admin/calls")[1]["calls"] for gw in (a, b)]
         assert sorted(len(c) for c in calls) == [0, 1], calls
         assert [c for c in calls if c][0][0]["uniqueid"] == first["uniqueid"]
+        for gw in (a, b):
+            admin(gw, "POST", f"/admin/calls/{first['uniqueid']}/hangup")
+
+        target = "/wp_autocallstart?user=alice&number=602987654"
+        clicks = await asyncio.gather(*(asyncio.to_thread(get, gw, target, bearer(SERVER_KEY)) for gw in (a, b)))
+        assert [status for status, _, _ in clicks] == [200, 200], clicks
+        uniqueids = {json.loads(body)["uniqueid"] for _, _, body in clicks}
+        assert len(uniqueids) == 1, clicks
+        placed = [c for gw in (a, b) for c in admin(gw, "GET", "/admin/calls")[1]["calls"] if c["number"].endswith("602987654")]
+        assert [c["uniqueid"] for c in placed] == list(uniqueids), placed
 
     run(scenario())
-    deduplicated = 'callgate_route_events_total{channel="ws",event="dial_deduplicated"}'
-    eventually(lambda: metric(a, deduplicated) + metric(b, deduplicated), lambda n: n == 1, what="one dial deduplicated")
+    for channel, event in (("ws", "dial_deduplicated"), ("clicktocall", "deduplicated")):
+        name = f'callgate_route_events_total{{channel="{channel}",event="{event}"}}'
+        eventually(lambda: metric(a, name) + metric(b, name), lambda n: n == 1, what=f"one {event}")
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
