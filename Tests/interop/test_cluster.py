@@ -9,21 +9,25 @@ the Redis stream); Redis stopped and started again: `/readyz` goes down with the
 Each instance runs its own embedded Switchboard (a shared one is the Switchboard service, issue 14
 §1), so what is shared here is the user's event stream: events of either instance's back end."""
 import asyncio
+import csv
 import json
+import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from conftest import CALLGATE, Gateway, eventually, free_port, metric
+from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
 from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call
 from test_click_to_call import SERVER_KEY, bearer, get
-from test_routes import SESSION_SECRET, run
+from test_routes import SESSION_SECRET, client, run
 
 REDIS = shutil.which("redis-server")
 
@@ -108,27 +112,32 @@ def cluster(tmp_path):
     directory; all stopped at the end."""
     started = []
 
-    def start(count=2, persistent=False):
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0):
+        """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
+        `dead_redis`: so many more gateways whose Redis never answers (never ready)."""
         redis = RedisServer(tmp_path, persistent)
         started.append(redis)
         directory_path = tmp_path / "directory.json"
         directory_path.write_text(json.dumps(directory(str(CALLGATE))))
         gateways = []
-        for index in range(count):
+        for index in range(count + dead_redis):
             home = tmp_path / f"gw{index}"
             home.mkdir()
+            url = redis.url if index < count else f"redis://127.0.0.1:{free_port()}"
             config = {"agents": {"directory": str(directory_path)},
                       "admin": {"apiKey": ADMIN_KEY},
                       "clickToCall": {"apiKeys": [{"key": SERVER_KEY}]},
                       "auth": {"sessionSecret": SESSION_SECRET,
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",
-                                "redis": {"url": redis.url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
+                                "redis": {"url": url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
                                           "commandTimeoutMilliseconds": 1000}}}
+            if trusted_proxy:
+                config["proxy"] = {"trustedProxies": [trusted_proxy], "protocol": "v2"}
             gateway = Gateway(home, [], config)
             started.append(gateway)
             gateways.append(gateway)
-        for gateway in gateways:
+        for gateway in gateways[:count]:
             eventually(lambda: readyz(gateway)[0], lambda status: status == 200, seconds=10, what="/readyz")
         return redis, gateways
 
@@ -336,3 +345,131 @@ def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_noth
 
     run(scenario())
     eventually(lambda: metric(a, 'callgate_redis_reconnects_total{client="state"}'), what="a reconnect counted")
+
+
+# ---------------------------------------------------------------- behind HAProxy
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+HAPROXY_SOURCE = "127.0.0.3"  # the address HAProxy connects to the gateways from: their only trusted proxy
+CLIENT = "127.0.0.5"  # where the tabs connect from, as the gateways must see through PROXY v2
+
+
+@pytest.fixture
+def haproxy(tmp_path):
+    """deploy/haproxy/haproxy.cfg as shipped, with its addresses from the environment."""
+    assert Path(HAPROXY).exists(), "haproxy is not installed (Debian package `haproxy`); this test needs it"
+    started = []
+
+    def start(servers):
+        ports = {"bind": free_port(), "stats": free_port()}
+        environment = {**os.environ, "CALLGATE_BIND": f"127.0.0.1:{ports['bind']}", "CALLGATE_STATS": f"127.0.0.1:{ports['stats']}",
+                       "CALLGATE_SOURCE": HAPROXY_SOURCE, "CALLGATE_MAXCONN": "1000",
+                       **{f"CALLGATE_GW{index + 1}": f"127.0.0.1:{gw.tls_port}" for index, gw in enumerate(servers)}}
+        log = open(tmp_path / "haproxy.log", "wb")
+        process = subprocess.Popen([HAPROXY, "-db", "-f", str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")],
+                                   env=environment, stdout=log, stderr=subprocess.STDOUT)
+        started.append(process)
+        eventually(lambda: process.poll() is not None or _listening(ports["bind"]), seconds=10, what="haproxy listening")
+        assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
+        return ports
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def server_states(stats_port):
+    """{server: status} from HAProxy's stats CSV."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/;csv", timeout=5) as response:
+        rows = list(csv.reader(response.read().decode().splitlines()))
+    header = rows[0]
+    name, status = header.index("svname"), header.index("status")
+    return {row[name]: row[status] for row in rows[1:] if row and row[0] == "callgate" and row[name].startswith("gw")}
+
+
+async def lb_tab(port):
+    """A tab through the load balancer: TLS passed through to a gateway, from CLIENT."""
+    sock = socket.socket()
+    sock.bind((CLIENT, 0))
+    sock.connect(("127.0.0.1", port))
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    ws = await client(f"wss://127.0.0.1:{port}/ws", sock=sock, ssl=context, server_hostname="localhost")
+    tab = RecordingTab(ws)
+    await tab.event("connect")
+    await tab.event("credentials")
+    return tab
+
+
+def logins(gateway):
+    return gateway.log.count("agent_logged_in")
+
+
+def test_behind_haproxy_a_tab_of_a_killed_instance_attaches_on_another_with_nothing_lost(cluster, haproxy):
+    """deploy/haproxy/haproxy.cfg in front of three gateways, one of which never reaches Redis:
+    HAProxy's `/readyz` check keeps it out; tabs land on the two others (`leastconn`), which see
+    the client's own address (PROXY v2); `kill -9` of the instance holding tab 1: the tab
+    reconnects through HAProxy and attaches on the other with every event it missed, within 2 s."""
+    redis, (a, b, never) = cluster(trusted_proxy=HAPROXY_SOURCE, dead_redis=1)
+    ports = haproxy([a, b, never])
+    eventually(lambda: server_states(ports["stats"]), lambda states: states == {"gw1": "UP", "gw2": "UP", "gw3": "DOWN"},
+               seconds=15, what="HAProxy's view of the gateways")
+
+    async def scenario():
+        one = await lb_tab(ports["bind"])
+        result = await one.ok("login", username="alice", password="alice")
+        one.token = result["token"]
+        await one.event("user")
+        await one.event("identify")
+        await one.ok("selectIdentifier", identifier="web-alice")
+        await one.ok("provision")
+        await one.event("ready")
+        first = a if logins(a) else b
+        second = b if first is a else a
+        two = await lb_tab(ports["bind"])  # leastconn: the other ready instance
+        await two.ok("login", username="alice", password="alice")
+        while (await two.message_any(("identify", "ready")))["event"] == "identify":
+            await two.ok("selectIdentifier", identifier="web-alice")
+            await two.ok("provision")
+        assert (logins(first), logins(second), logins(never)) == (1, 1, 0)
+        assert f"peer={CLIENT}" in first.log and f"peer={CLIENT}" in second.log
+        await one.quiet(0.5)
+        last_seen, epoch = one.numbered[-1]["seq"], one.epoch
+
+        killed = time.monotonic()
+        first.process.kill()  # kill -9
+        first.process.wait()
+        await two.ok("changeStatus", status="AUX", reason="Porada")  # while tab 1 is away
+        missed = await two.message("stateChange")
+        while missed["data"]["status"] != "AUX":
+            missed = await two.message("stateChange")
+        assert missed["seq"] > last_seen
+
+        back = None
+        while back is None:  # the bar reconnects at once; HAProxy redispatches from the dead server
+            try:
+                back = await lb_tab(ports["bind"])
+            except (OSError, asyncio.TimeoutError, ConnectionError):
+                assert time.monotonic() - killed < 2, "no gateway through HAProxy within 2 s"
+                await asyncio.sleep(0.05)
+        back.seqs, back.epoch = [last_seen], epoch
+        result = await back.ok("attach", lastSeq=last_seen, token=one.token, epoch=epoch)
+        elapsed = time.monotonic() - killed
+        assert result["complete"] is True and result["lastSeq"] >= missed["seq"], result
+        await until(back, missed["seq"])
+        assert same([m for m in back.numbered if m["seq"] == missed["seq"]]) == same([missed])
+        print(f"behind haproxy: attached {elapsed * 1000:.0f} ms after kill -9")
+        assert elapsed < 2, f"attached {elapsed:.2f} s after the kill"
+
+    run(scenario())
+    assert logins(never) == 0 and never.log.count("agent_attached") == 0
