@@ -1760,7 +1760,9 @@
   function startAttach() {
     S.phase = 'attaching';
     render();
-    rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token, tab: tabId(), epoch: S.epoch }, {
+    var params = { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() };
+    if (S.epoch !== null) params.epoch = S.epoch; // only with a shared engine (docs/agent-protocol.md §4)
+    rawRequest('attach', params, {
       ok: onAttached,
       fail: function (e) {
         if (e.code === 'loginFailed' || e.code === 'disconnected') return; // loginError 7 / reconnect follow
