@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
-from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call
+from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, status
 from test_click_to_call import SERVER_KEY, bearer, get
 from test_routes import SESSION_SECRET, client, run
 
@@ -138,7 +138,7 @@ def cluster(tmp_path):
             started.append(gateway)
             gateways.append(gateway)
         for gateway in gateways[:count]:
-            eventually(lambda: readyz(gateway)[0], lambda status: status == 200, seconds=10, what="/readyz")
+            eventually(lambda: readyz(gateway)[0], lambda code: code == 200, seconds=10, what="/readyz")
         return redis, gateways
 
     yield start
@@ -313,16 +313,19 @@ def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_noth
 
         redis.stop(kill=not persistent)
         for gateway in (a, b):
-            status, body = eventually(lambda: readyz(gateway), lambda answer: answer[0] == 503, what="/readyz while Redis is down")
+            _, body = eventually(lambda: readyz(gateway), lambda answer: answer[0] == 503, what="/readyz while Redis is down")
             assert body.startswith("redis:"), body
             assert readyz(gateway, "/healthz")[0] == 200
+            report = status(gateway)
+            assert report["notReady"].startswith("redis:") and report["state"] == "redis", report
         # The live sessions keep working for what needs no Redis.
         assert (await one.ok("state"))["status"] == "AUX"
         assert (await two.ok("state"))["lastSeq"] == last
 
         redis.start()
         for gateway in (a, b):
-            eventually(lambda: readyz(gateway)[0], lambda status: status == 200, seconds=10, what="/readyz after Redis is back")
+            eventually(lambda: readyz(gateway)[0], lambda code: code == 200, seconds=10, what="/readyz after Redis is back")
+            assert status(gateway)["notReady"] is None
         await one.quiet(0.5)
         await two.quiet(0.5)
 
