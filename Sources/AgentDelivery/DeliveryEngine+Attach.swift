@@ -32,7 +32,8 @@ extension DeliveryEngine {
         guard let state = users[user]?.state, state != .credentials else {
             // Signed out since (no tab for too long, or a restart): sign in afresh.
             ask(.signIn(user: user, identifiers: tabs[tab]?.origin.identifiers ?? []),
-                then: .signIn(tab, id, user: user, purpose: .attach(expires: credential.identity.expires, browserTab: browserTab)))
+                then: .signIn(tab, id, user: user, purpose: .attach(expires: credential.identity.expires, browserTab: browserTab,
+                                                                     position: position)))
             return
         }
         autologout(user, keeping: tab, browserTab: browserTab)

@@ -43,7 +43,9 @@ enum Pending: Sendable {
     enum SignInPurpose: Sendable {
         /// `login`, `sso`: the options replace the user's; the tab gets its token.
         case login(provider: String, method: AgentMethod, options: SignInOptions)
-        /// `attach` of a user signed out meanwhile: signed in afresh, `complete: false`.
-        case attach(expires: Int64?, browserTab: String?)
+        /// `attach` of a user signed out meanwhile (or unknown to this instance): signed in afresh,
+        /// `complete: false`; with a shared engine and READY at the back end, replayed from the
+        /// shared stream when it can be.
+        case attach(expires: Int64?, browserTab: String?, position: StreamPosition)
     }
 }

@@ -249,6 +249,37 @@ import Routes
         #expect(cluster.streams["alice"]?.count == 2)
     }
 
+    /// A tab moving to an instance where its user has no tab yet: signed in there, and READY at
+    /// the back end (one back end for every instance), it is replayed from the shared stream;
+    /// not READY, it starts afresh as after a restart.
+    @Test func attachOnAnInstanceNewToTheUserReplaysFromTheStreamWhenTheBackEndSaysReady() {
+        for state in [AgentState.ready, .identify] {
+            var cluster = Cluster()
+            let one = cluster.logIn(0, 1)
+            cluster.emit(0, "alice", Self.waiting[0], Self.waiting[1], Self.waiting[2])
+            _ = cluster.handle(0, .tabClosed(one))
+            let back = cluster.instances[1].open(5)
+            let asked = attach(&cluster, 1, back, StreamPosition(epoch: "e1", seq: 1))
+            guard let (ticket, request) = asked.callControl.first, let ticket else {
+                Issue.record("no sign-in in \(asked)")
+                continue
+            }
+            #expect(request == .signIn(user: "alice", identifiers: ["web-5", "10.0.0.1"]))
+            let before = cluster.performed[1].count
+            _ = cluster.handle(1, .callControlAnswered(ticket, .signedIn(EngineHarness.signIn("alice", state: state))))
+            let answered = Array(cluster.performed[1][before...])
+            if state == .ready {
+                #expect(answered.replies.map(\.reply) == [.attached(id: .number("5"), state: .ready, lastSeq: 3, complete: true, epoch: "e1")])
+                #expect(answered.sent.filter { $0.tabs == [back] && $0.seq != nil }.map(\.seq) == [2, 3])
+                cluster.emit(0, "alice", .waitingCallersChange(waitingCallers: 4))
+                #expect(cluster.numbered(1, back).map(\.seq) == [2, 3, 4])
+            } else {
+                #expect(answered.replies.map(\.reply.complete) == [false])
+                #expect(!answered.contains { if case .readStream = $0 { true } else { false } })
+            }
+        }
+    }
+
     /// One `idempotencyKey` from tabs on two instances: one dial at the back end; the second
     /// instance finds the claim under way, asks again each tick, and replies with the first's call.
     @Test func aKeyedDialFromTwoInstancesPlacesOneCall() {
@@ -297,6 +328,13 @@ import Routes
         _ = cluster.handle(instance, .credentialChecked(ticket, .success(VerifiedCredential(
             identity: Identity(user: "alice", provider: "password", address: "10.0.0.1", expires: 1_700_003_600)))))
         return Array(cluster.performed[instance][before...])
+    }
+}
+
+extension AgentReply {
+    /// An `attached` reply's `complete`.
+    var complete: Bool? {
+        if case .attached(_, _, _, let complete, _) = self { complete } else { nil }
     }
 }
 
