@@ -161,7 +161,7 @@ extension DeliveryEngine {
 
     private mutating func replayedFromStream(_ tab: TabID, id: RequestID, user: String, state: AgentState, _ entries: [StreamEntry],
                                              top: StreamPosition) {
-        reply(tab, .attached(id: id, state: state, lastSeq: top.seq, complete: true, epoch: top.epoch))
+        reply(tab, .attached(id: id, state: state, lastSeq: top.seq, complete: true, epoch: top.epoch.isEmpty ? nil : top.epoch))
         for entry in entries { deliver(entry.bytes, to: [tab]) }
         attached(user)
     }
