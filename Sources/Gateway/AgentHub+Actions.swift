@@ -35,7 +35,22 @@ extension AgentHub {
             case .checkPassword(let ticket, let username, let password):
                 checkPassword(ticket, username: username, password: password)
             case .verify(let ticket, let credential, let address):
-                handle(.credentialChecked(ticket, verify(credential, address: address)))
+                let verified = verify(credential, address: address)
+                if case .sso(let username, let token, let provider) = credential, case .success = verified, let shared {
+                    // Accepted here once; with a shared engine also once across every instance.
+                    let window = Int(authenticator.sso.validitySeconds + 2 * authenticator.sso.clockSkewSeconds) * 1_000
+                    shared.engine.claim("sso:\(provider):\(username):\(token)", ttlMilliseconds: window) { [self] claimed in
+                        if case .success(false) = claimed {
+                            loop.metrics.routeEvent("ws", "sso_replayed_elsewhere")
+                            Log.info("sso_replayed", ["user": username, "peer": address])
+                            handle(.credentialChecked(ticket, .failure(.replayed)))
+                        } else {
+                            handle(.credentialChecked(ticket, verified))
+                        }
+                    }
+                    continue
+                }
+                handle(.credentialChecked(ticket, verified))
             case .answer(let ask, let answer):
                 asks.removeValue(forKey: ask)?(answer)
             case .publish(let values):

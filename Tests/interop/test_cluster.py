@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
-from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, status
+from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token, status
 from test_click_to_call import SERVER_KEY, bearer, get
 from test_routes import SESSION_SECRET, client, run
 
@@ -295,6 +295,25 @@ def test_a_keyed_dial_or_a_click_sent_to_two_instances_places_one_call(cluster):
     for channel, event in (("ws", "dial_deduplicated"), ("clicktocall", "deduplicated")):
         name = f'callgate_route_events_total{{channel="{channel}",event="{event}"}}'
         eventually(lambda: metric(a, name) + metric(b, name), lambda n: n == 1, what=f"one {event}")
+
+
+def test_an_sso_token_is_accepted_once_across_instances(cluster):
+    """The SSO replay guard shared through Redis (`SET NX PX`): a token used on one instance is
+    refused on the other (`loginError` 2), as on one instance."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        token = openssl_sso_token("alice", int(time.time()))
+        first = await RecordingTab.open(a)
+        assert (await first.ok("sso", username="alice", token=token, provider="CRM"))["user"] == "alice"
+        replay = await RecordingTab.open(b)
+        assert (await replay.refused("sso", username="alice", token=token, provider="CRM"))["code"] == "loginFailed"
+        assert (await replay.event("loginError"))["code"] == 2
+        other = openssl_sso_token("bob", int(time.time()))
+        assert (await replay.ok("sso", username="bob", token=other, provider="CRM"))["user"] == "bob"
+
+    run(scenario())
+    assert "sso_replayed" in b.log
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
