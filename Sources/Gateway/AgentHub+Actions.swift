@@ -35,22 +35,7 @@ extension AgentHub {
             case .checkPassword(let ticket, let username, let password):
                 checkPassword(ticket, username: username, password: password)
             case .verify(let ticket, let credential, let address):
-                let verified = verify(credential, address: address)
-                if case .sso(let username, let token, let provider) = credential, case .success = verified, let shared {
-                    // Accepted here once; with a shared engine also once across every instance.
-                    let window = Int(authenticator.sso.validitySeconds + 2 * authenticator.sso.clockSkewSeconds) * 1_000
-                    shared.engine.claim("sso:\(provider):\(username):\(token)", ttlMilliseconds: window) { [self] claimed in
-                        if case .success(false) = claimed {
-                            loop.metrics.routeEvent("ws", "sso_replayed_elsewhere")
-                            Log.info("sso_replayed", ["user": username, "peer": address])
-                            handle(.credentialChecked(ticket, .failure(.replayed)))
-                        } else {
-                            handle(.credentialChecked(ticket, verified))
-                        }
-                    }
-                    continue
-                }
-                handle(.credentialChecked(ticket, verified))
+                verifyOnce(ticket, credential, address: address)
             case .answer(let ask, let answer):
                 asks.removeValue(forKey: ask)?(answer)
             case .publish(let values):
@@ -62,12 +47,12 @@ extension AgentHub {
             case .append(let user, let event, let ticket):
                 guard let shared else { continue }
                 shared.engine.append(user: user, event: event, publishTo: shared.settings.channel(user: user)) { [self] result in
-                    if let ticket { handle(.streamAppended(ticket, result.mapError { SharedStateFailure("\($0)") })) }
+                    if let ticket { handle(.streamAppended(ticket, result.shared)) }
                 }
             case .readStream(let user, let position, let ticket):
                 guard let shared else { continue }
                 shared.engine.read(user: user, after: position) { [self] result in
-                    handle(.streamRead(ticket, result.mapError { SharedStateFailure("\($0)") }))
+                    handle(.streamRead(ticket, result.shared))
                 }
             case .follow(let user):
                 shared?.follow(user)
@@ -76,7 +61,7 @@ extension AgentHub {
             case .claim(let key, let ttl, let ticket):
                 guard let shared else { continue }
                 shared.engine.claimOrRead(key, ttlMilliseconds: ttl) { [self] result in
-                    handle(.claimed(ticket, result.mapError { SharedStateFailure("\($0)") }))
+                    handle(.claimed(ticket, result.shared))
                 }
             case .settle(let key, let value, let ttl):
                 shared?.engine.settle(key, value: value, ttlMilliseconds: ttl)

@@ -80,3 +80,8 @@ final class SharedState: @unchecked Sendable {
         }
     }
 }
+
+extension Result where Failure == StateEngineError {
+    /// The engine's error as the delivery engine's input carries it.
+    var shared: Result<Success, SharedStateFailure> { mapError { SharedStateFailure("\($0)") } }
+}
