@@ -76,6 +76,7 @@ extension DeliveryEngine {
     mutating func streamRead(_ ticket: Ticket, _ result: Result<StreamRead, SharedStateFailure>) {
         switch pending.removeValue(forKey: ticket) {
         case .streamGap(let user)?: gapRead(result, user: user)
+        case .streamBase(let user)?: baseRead(result, user: user)
         case .attachRead(let tab, let id, let user, let state, let position)?:
             attachRead(result, tab: tab, id: id, user: user, state: state, position: position)
         default: break
@@ -108,6 +109,21 @@ extension DeliveryEngine {
             users[user] = record
             refresh(user)
         }
+    }
+
+    /// The stream's end when the user's first tab here arrived: the copy starts there, then takes
+    /// what arrived meanwhile. Not read (Redis down, no stream yet): the first entry starts it.
+    private mutating func baseRead(_ result: Result<StreamRead, SharedStateFailure>, user: String) {
+        guard var record = users[user], record.reading, record.epoch.isEmpty else { return }
+        let held = record.held
+        record.reading = false
+        record.held = []
+        if case .success(let read) = result, !read.top.epoch.isEmpty {
+            record.epoch = read.top.epoch
+            record.window = newWindow(lastSeq: read.top.seq)
+        }
+        users[user] = record
+        absorb(held, of: user)
     }
 
     /// The replay of an `attach` from the shared stream. The copy here is brought up to the

@@ -41,7 +41,15 @@ extension DeliveryEngine {
         } else {
             record.tabs.append(tab)
         }
-        if sharedStream && record.tabs == [tab] { actions.append(.follow(user: user)) }
+        if sharedStream && record.tabs == [tab] {
+            actions.append(.follow(user: user))
+            if record.epoch.isEmpty && !record.reading {
+                // Where the stream ends now is where this instance's copy starts: an entry
+                // published before the subscription takes effect then shows as a gap, and is read.
+                record.reading = true
+                actions.append(.readStream(user: user, after: .start, ticket: issue(.streamBase(user: user))))
+            }
+        }
         users[user] = record
         detached[user] = nil
     }

@@ -31,6 +31,8 @@ enum Pending: Sendable {
     case appended(user: String, AgentEvent)
     /// The stream read after the last entry this instance delivered, to fill a gap.
     case streamGap(user: String)
+    /// The stream's end, read when the user's first tab here arrives: where the copy starts.
+    case streamBase(user: String)
     /// The stream read for a tab's `attach` that this instance's copy could not answer.
     case attachRead(TabID, RequestID, user: String, state: AgentState, position: StreamPosition)
     /// A fresh state for every tab of the user here (events were lost to them).

@@ -46,4 +46,11 @@ public enum StreamRead: Hashable, Sendable {
     /// Something after the position is gone (another epoch, trimmed, too old, a tombstone, or a
     /// seq ahead of the stream's): the tab gets a fresh state and goes on from `top`.
     case incomplete(top: StreamPosition)
+
+    /// The stream's end when it was read.
+    public var top: StreamPosition {
+        switch self {
+        case .complete(_, let top), .incomplete(let top): top
+        }
+    }
 }

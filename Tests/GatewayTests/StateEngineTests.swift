@@ -216,11 +216,3 @@ import RedisProtocol
         #expect(throws: StateEngineError.self) { try harness.append("ivan", "event 2") }
     }
 }
-
-extension StreamRead {
-    var top: StreamPosition {
-        switch self {
-        case .complete(_, let top), .incomplete(let top): top
-        }
-    }
-}
