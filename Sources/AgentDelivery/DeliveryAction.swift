@@ -54,4 +54,9 @@ public enum DeliveryAction: Equatable, Sendable {
     case settle(key: String, value: [UInt8], ttlMilliseconds: Int)
     /// Forget a claim: its work failed and may be tried again (`DEL`).
     case release(key: String)
+    /// Count a password attempt for `user` and `address` in the shared state, unless either count
+    /// is at its limit (`LoginLimiter` between instances); answer `.attemptCounted(ticket, …)`.
+    case countAttempt(user: String, address: String, ticket: Ticket)
+    /// A right password: forget the user's count, take the attempt back from the address's.
+    case forgetAttempt(user: String, address: String)
 }

@@ -96,6 +96,7 @@ public struct DeliveryEngine: Sendable {
         case .streamRead(let ticket, let result): streamRead(ticket, result)
         case .streamEntries(let user, let entries): absorb(entries, of: user)
         case .claimed(let ticket, let result): claimed(ticket, result)
+        case .attemptCounted(let ticket, let result): attemptCounted(ticket, result)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

@@ -39,6 +39,8 @@ public enum DeliveryInput: Equatable, Sendable {
     case streamEntries(user: String, [StreamEntry])
     /// The answer to `.claim`: nil when the claim is ours, else what the key holds.
     case claimed(Ticket, Result<[UInt8]?, SharedStateFailure>)
+    /// The answer to `.countAttempt`: counted (nil), or the count that blocks it.
+    case attemptCounted(Ticket, Result<LoginLimiter.Block?, SharedStateFailure>)
     /// The shared engine is reachable again after a loss (its commands, or the channels): events
     /// lost meanwhile are marked, and every followed stream is read for what was missed.
     case sharedStateUp

@@ -37,6 +37,8 @@ enum Pending: Sendable {
     case attachRead(TabID, RequestID, user: String, state: AgentState, position: StreamPosition)
     /// A fresh state for every tab of the user here (events were lost to them).
     case refresh(user: String)
+    /// A password attempt counted in the shared state; then the hash check (`then`), or the refusal.
+    indirect case sharedAttempt(username: String, password: String, then: Pending)
     /// A keyed `dial`'s claim in the shared state; then the dial, or the first one's reply.
     case dialClaim(TabID, RequestID, user: String, key: String, AgentCommand)
     /// A click-to-call's claim in the shared state; then the dial, or the first one's call.

@@ -67,6 +67,16 @@ extension AgentHub {
                 shared?.engine.settle(key, value: value, ttlMilliseconds: ttl)
             case .release(let key):
                 shared?.engine.release(key)
+            case .countAttempt(let user, let address, let ticket):
+                guard let shared else { continue }
+                let delivery = settings.delivery
+                shared.engine.countAttempt(user: user, address: address,
+                                           limits: (delivery.loginMaxFailures, delivery.loginAddressMaxFailures),
+                                           windowMilliseconds: delivery.loginFailureWindowSeconds * 1_000) { [self] result in
+                    handle(.attemptCounted(ticket, result.shared))
+                }
+            case .forgetAttempt(let user, let address):
+                shared?.engine.forgetAttempt(user: user, address: address)
             }
         }
     }

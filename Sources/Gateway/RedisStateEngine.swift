@@ -152,6 +152,50 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         client.send(RESPCommand("DEL", "\(settings.keyPrefix):claim:\(key)")) { _ in }
     }
 
+    /// KEYS: the user name's count, the address's. ARGV: their limits, the window (ms). Returns 1
+    /// when the user's count is at its limit, 2 when the address's is, else counts the attempt
+    /// against both (the window starts at a key's first attempt) and returns 0.
+    static let attemptScript = RedisScript("""
+        if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 1 end
+        if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[2]) then return 2 end
+        if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+        return 0
+        """)
+
+    /// A right password: the user name's count goes, the address's loses the attempt.
+    static let forgetAttemptScript = RedisScript("""
+        redis.call('DEL', KEYS[1])
+        if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+        return 0
+        """)
+
+    /// The login throttle's keys, in one hash slot (`{login}`).
+    func attemptKeys(user: String, address: String) -> [String] {
+        ["\(settings.keyPrefix):{login}:user:\(user)", "\(settings.keyPrefix):{login}:address:\(address)"]
+    }
+
+    /// Counts a password attempt unless the user name or the address is at its limit: nil when
+    /// counted, else which one blocks.
+    func countAttempt(user: String, address: String, limits: (user: Int, address: Int), windowMilliseconds: Int,
+                      completion: @escaping (Result<LoginLimiter.Block?, StateEngineError>) -> Void) {
+        client.evaluate(Self.attemptScript, keys: attemptKeys(user: user, address: address),
+                        arguments: [limits.user, limits.address, windowMilliseconds]) { result in
+            completion(Self.decode(result) { value -> LoginLimiter.Block?? in
+                switch value {
+                case .integer(0): .some(nil)
+                case .integer(1): .some(.user)
+                case .integer(2): .some(.address)
+                default: nil
+                }
+            })
+        }
+    }
+
+    func forgetAttempt(user: String, address: String) {
+        client.evaluate(Self.forgetAttemptScript, keys: attemptKeys(user: user, address: address), arguments: []) { _ in }
+    }
+
     func increment(_ key: String, windowMilliseconds: Int, completion: @escaping (Result<Int, StateEngineError>) -> Void) {
         client.evaluate(Self.incrementScript, keys: ["\(settings.keyPrefix):count:\(key)"], arguments: [windowMilliseconds]) { result in
             completion(Self.decode(result) { value in

@@ -26,6 +26,8 @@ import Routes
         /// until `answerDials`.
         var claims: [String: [UInt8]] = [:]
         var dials: [(instance: Int, ticket: Ticket)] = []
+        /// The shared login throttle's counts, by user name and by address.
+        var attempts: [String: Int] = [:]
 
         mutating func handle(_ instance: Int, _ input: DeliveryInput) -> [DeliveryAction] {
             let actions = instances[instance].handle(input)
@@ -64,6 +66,20 @@ import Routes
                 case .settle(let key, let value, _): claims[key] = value
                 case .release(let key): claims[key] = nil
                 case .callControl(.execute(_, .dial), let ticket?): dials.append((instance, ticket))
+                case .countAttempt(let user, let address, let ticket):
+                    let settings = instances[instance].engine.settings
+                    let block: LoginLimiter.Block? = attempts[user, default: 0] >= settings.loginMaxFailures ? .user
+                        : attempts[address, default: 0] >= settings.loginAddressMaxFailures ? .address : nil
+                    if block == nil {
+                        attempts[user, default: 0] += 1
+                        attempts[address, default: 0] += 1
+                    }
+                    _ = handle(instance, .attemptCounted(ticket, down ? .failure(SharedStateFailure("redis down")) : .success(block)))
+                case .forgetAttempt(let user, let address):
+                    attempts[user] = nil
+                    attempts[address, default: 1] -= 1
+                case .checkPassword(let ticket, _, let password) where password == "right" || password == "wrong":
+                    _ = handle(instance, .passwordChecked(ticket, password == "right" ? .right(enabled: true) : .wrong))
                 case .follow(let user): following[instance].insert(user)
                 case .unfollow(let user): following[instance].remove(user)
                 case .callControl(.snapshot(let user), let ticket?):
@@ -96,10 +112,23 @@ import Routes
             return .success(.complete(after, top: top))
         }
 
-        /// alice READY with tab `number` on `instance`.
+        /// alice READY with tab `number` on `instance` (the attempt counted in the shared state, the
+        /// password right, the back end signs her in READY).
         mutating func logIn(_ instance: Int, _ number: UInt64, user: String = "alice") -> TabID {
             let tab = instances[instance].open(number)
-            perform(instance, instances[instance].logIn(tab, user))
+            let before = performed[instance].count
+            _ = handle(instance, .request(tab, instances[instance].nextID(),
+                                          .login(username: user, password: "secret", remember: false, options: SignInOptions())))
+            guard let check = Array(performed[instance][before...]).passwordTicket else {
+                Issue.record("no password check")
+                return tab
+            }
+            let checked = handle(instance, .passwordChecked(check, .right(enabled: true)))
+            guard let ticket = checked.callControl.first?.ticket else {
+                Issue.record("no sign-in in \(checked)")
+                return tab
+            }
+            _ = handle(instance, .callControlAnswered(ticket, .signedIn(EngineHarness.signIn(user, state: .ready))))
             return tab
         }
 
@@ -333,6 +362,33 @@ import Routes
         _ = cluster.handle(0, .request(one, .number("d1"), AgentCommand.dial(DialParams(number: "+420602123456", idempotencyKey: "k"))))
         #expect(cluster.dials.count == 1)
         #expect(cluster.performed[0].logged.map(\.event).contains("shared_claim_failed"))
+    }
+
+    /// The login throttle between instances: failures on either count against the user name, so
+    /// the attempt past `loginMaxFailures` is refused on an instance that saw only some of them;
+    /// a right password forgets them.
+    @Test func failedLoginsOnTwoInstancesAddUp() {
+        var cluster = Cluster()
+        var id = 0
+        func login(_ cluster: inout Cluster, _ instance: Int, _ tab: TabID, _ password: String) -> [DeliveryAction] {
+            id += 1
+            let before = cluster.performed[instance].count
+            _ = cluster.handle(instance, .request(tab, .number("l\(id)"), .login(username: "alice", password: password, remember: false,
+                                                                                  options: SignInOptions())))
+            return Array(cluster.performed[instance][before...])
+        }
+        let one = cluster.instances[0].open(1), two = cluster.instances[1].open(2)
+        for _ in 1...3 { _ = login(&cluster, 0, one, "wrong") }
+        for _ in 1...2 { _ = login(&cluster, 1, two, "wrong") }
+        #expect(cluster.attempts["alice"] == 5)
+        let refused = login(&cluster, 1, two, "right")
+        #expect(refused.counted.contains("login_throttled"))
+        #expect(!refused.contains { if case .checkPassword = $0 { true } else { false } })
+        // Forgotten after a right password (here: once the window is over, as the stand-in has none).
+        cluster.attempts["alice"] = 4
+        let accepted = login(&cluster, 1, two, "right")
+        #expect(accepted.contains { if case .checkPassword = $0 { true } else { false } })
+        #expect(cluster.attempts["alice"] == nil)
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.

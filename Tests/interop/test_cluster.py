@@ -316,6 +316,26 @@ def test_an_sso_token_is_accepted_once_across_instances(cluster):
     assert "sso_replayed" in b.log
 
 
+def test_failed_logins_on_two_instances_add_up(cluster):
+    """The login throttle shared through Redis: three wrong passwords on one instance and two on
+    the other reach `agents.loginMaxFailures` (5), so the next login of that user name is refused
+    on either (`loginError` 5), even with the right password; another user is not affected."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        tabs = [await RecordingTab.open(a), await RecordingTab.open(b)]
+        for index in range(5):
+            tab = tabs[0 if index < 3 else 1]
+            assert (await tab.refused("login", username="alice", password="wrong"))["code"] == "loginFailed"
+            assert (await tab.event("loginError"))["code"] == 1
+        for tab in tabs:
+            assert (await tab.refused("login", username="alice", password="alice"))["code"] == "loginFailed"
+            assert (await tab.event("loginError"))["code"] == 5
+        assert (await tabs[1].ok("login", username="bob", password="bob"))["user"] == "bob"
+
+    run(scenario())
+
+
 @pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
 def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_nothing_was_lost(cluster, persistent):
     redis, (a, b) = cluster(persistent=persistent)
