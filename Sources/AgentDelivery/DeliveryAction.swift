@@ -59,4 +59,7 @@ public enum DeliveryAction: Equatable, Sendable {
     case countAttempt(user: String, address: String, ticket: Ticket)
     /// A right password: forget the user's count, take the attempt back from the address's.
     case forgetAttempt(user: String, address: String)
+    /// A tab here acknowledged a ringing event this instance does not wait for: tell the instances
+    /// following the user (`UserChannelMessage.ackBytes`), one of which may (`.streamAcked`).
+    case publishAck(user: String, seq: UInt64)
 }

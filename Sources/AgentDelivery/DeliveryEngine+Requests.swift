@@ -29,7 +29,10 @@ extension DeliveryEngine {
         case .attach(let lastSeq, let token, let browserTab, let epoch):
             attach(tab, id: id, position: StreamPosition(epoch: epoch ?? "", seq: lastSeq), token: token, browserTab: browserTab)
         case .ack(let seq):
-            acks.acknowledge(user: record.user!, seq: seq)
+            // With a shared engine the ringing may have been numbered, and be awaited, elsewhere.
+            if !acks.acknowledge(user: record.user!, seq: seq) && sharedStream {
+                actions.append(.publishAck(user: record.user!, seq: seq))
+            }
             reply(tab, .ok(id: id))
         case .ping:
             // The tab's link answers it (§4.2); were it passed on, it would prove the hub alive.

@@ -97,6 +97,7 @@ public struct DeliveryEngine: Sendable {
         case .streamEntries(let user, let entries): absorb(entries, of: user)
         case .claimed(let ticket, let result): claimed(ticket, result)
         case .attemptCounted(let ticket, let result): attemptCounted(ticket, result)
+        case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

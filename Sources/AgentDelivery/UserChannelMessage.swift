@@ -5,6 +5,7 @@
 ///
 /// ```
 /// e <seq> <epoch> <published, Unix ms> <message>    (an empty message: a tombstone)
+/// a <seq>                                           a tab acknowledged the ringing event seq
 /// ```
 public struct UserChannelMessage: Hashable, Sendable {
     public var entry: StreamEntry
@@ -18,6 +19,15 @@ public struct UserChannelMessage: Hashable, Sendable {
 
     public var bytes: [UInt8] {
         Array("e \(entry.seq) \(entry.epoch) \(publishedMilliseconds) ".utf8) + entry.bytes
+    }
+
+    /// A tab's `ack` of the ringing event `seq`, for the instance that waits for it.
+    public static func ackBytes(seq: UInt64) -> [UInt8] { Array("a \(seq)".utf8) }
+
+    /// The seq of an `ackBytes` message; nil for another shape.
+    public static func ack(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count > 2, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: " ") else { return nil }
+        return UInt64(String(decoding: bytes[2...], as: UTF8.self))
     }
 
     /// nil for bytes of another shape.

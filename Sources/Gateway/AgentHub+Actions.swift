@@ -77,6 +77,8 @@ extension AgentHub {
                 }
             case .forgetAttempt(let user, let address):
                 shared?.engine.forgetAttempt(user: user, address: address)
+            case .publishAck(let user, let seq):
+                shared?.publishAck(user: user, seq: seq)
             }
         }
     }

@@ -68,6 +68,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         callControl.onEvents = { [unowned self] events in handle(.callControlEvents(events)) }
         shared?.onEntries = { [unowned self] user, entries in handle(.streamEntries(user: user, entries)) }
         shared?.onUp = { [unowned self] in handle(.sharedStateUp) }
+        shared?.onAck = { [unowned self] user, seq in handle(.streamAcked(user: user, seq: seq)) }
     }
 
     /// Starts the hub's two threads; the call control starts on the hub's loop.

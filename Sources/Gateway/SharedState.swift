@@ -1,4 +1,5 @@
 import AgentDelivery
+import RedisProtocol
 import Synchronization
 
 /// The agent hub's link to the shared engine (docs/cluster.md §6), with `state.engine` `redis`:
@@ -14,6 +15,8 @@ final class SharedState: @unchecked Sendable {
     /// The hub's handler for what arrives: entries on a user's channel, and "back after a loss".
     var onEntries: (String, [StreamEntry]) -> Void = { _, _ in }
     var onUp: () -> Void = {}
+    /// A tab on another instance acknowledged a ringing event (user, seq).
+    var onAck: (String, UInt64) -> Void = { _, _ in }
     private var commandsUp = false
     private var channelsUp = false
     private var wasDown = false
@@ -53,7 +56,15 @@ final class SharedState: @unchecked Sendable {
     func follow(_ user: String) { subscriber.subscribe(settings.channel(user: user)) }
     func unfollow(_ user: String) { subscriber.unsubscribe(settings.channel(user: user)) }
 
+    /// Tells the instances following `user` that a tab acknowledged `seq`.
+    func publishAck(user: String, seq: UInt64) {
+        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.ackBytes(seq: seq))) { _ in }
+    }
+
     private func received(_ message: RedisSubscriber.Message) {
+        if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.ack(message.payload) {
+            return onAck(user, seq)
+        }
         guard let user = settings.user(channel: message.channel), let parsed = UserChannelMessage(bytes: message.payload) else {
             Log.warning("redis_message_ignored", ["channel": message.channel, "bytes": "\(message.payload.count)"])
             return

@@ -75,6 +75,10 @@ import Routes
                         attempts[address, default: 0] += 1
                     }
                     _ = handle(instance, .attemptCounted(ticket, down ? .failure(SharedStateFailure("redis down")) : .success(block)))
+                case .publishAck(let user, let seq):
+                    for other in following.indices where following[other].contains(user) {
+                        _ = handle(other, .streamAcked(user: user, seq: seq))
+                    }
                 case .forgetAttempt(let user, let address):
                     attempts[user] = nil
                     attempts[address, default: 1] -= 1
@@ -389,6 +393,25 @@ import Routes
         let accepted = login(&cluster, 1, two, "right")
         #expect(accepted.contains { if case .checkPassword = $0 { true } else { false } })
         #expect(cluster.attempts["alice"] == nil)
+    }
+
+    /// A ringing event numbered on instance 0 and acknowledged by a tab on instance 1: the ack
+    /// reaches instance 0 over the user's channel, so it neither resends nor marks the agent
+    /// unreachable; unacknowledged anywhere, it resends.
+    @Test func anAckFromATabOnAnotherInstanceEndsTheWait() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        let two = cluster.logIn(1, 2)
+        cluster.emit(0, "alice", .callRinging(EngineHarness.call("u1")))
+        let seq = UInt64(cluster.numbered(1, two).last!.seq!)
+        #expect(cluster.numbered(0, one).last?.seq == Int64(seq))
+        let acked = cluster.handle(1, .request(two, .number("a1"), .ack(seq: seq)))
+        #expect(acked.contains(.publishAck(user: "alice", seq: seq)))
+        cluster.instances[0].advance(milliseconds: 10_000)
+        #expect(!cluster.handle(0, .tick).counted.contains("ringing_resent"))
+        cluster.emit(0, "alice", .callHangup(EngineHarness.call("u1", state: .hangup)), .callRinging(EngineHarness.call("u2")))
+        cluster.instances[0].advance(milliseconds: 10_000)
+        #expect(cluster.handle(0, .tick).counted.contains("ringing_resent"))
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.
