@@ -42,7 +42,7 @@ public struct DeliveryEngine: Sendable {
     var clicksUnderWay: [DialDedupKey: [AskID]] = [:]
     /// Password attempts per user name and per address.
     var logins: LoginLimiter
-    /// Who called each external number last (seeds/000).
+    /// Who called each external number last (docs/compatibility.md §5).
     var lastCallers: LastCallers
     /// What to do with each answer still to come.
     var pending: [Ticket: Pending] = [:]

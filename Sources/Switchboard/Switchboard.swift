@@ -10,7 +10,7 @@ import Routes
 /// always passed in as `now`, Unix seconds. A `now` earlier than one already seen counts as that
 /// one for statistics.
 ///
-/// Model (docs/directory.md has the directory; the choices on behaviour the seed leaves open
+/// Model (docs/directory.md has the directory; the choices on behaviour the guide leaves open
 /// are listed on the methods):
 /// - A call has a caller and a callee (the party it rings or is connected to). Every agent in a
 ///   call sees the same Call object but for `direction` and `number`: OUTGOING and the callee's

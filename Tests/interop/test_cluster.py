@@ -25,9 +25,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
-from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token, status
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token
+from test_agent_accounts import status
 from test_click_to_call import SERVER_KEY, bearer, get
-from test_routes import SESSION_SECRET, client, run
+from route_support import SESSION_SECRET, client, run
 
 REDIS = shutil.which("redis-server")
 

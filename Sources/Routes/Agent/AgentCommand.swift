@@ -23,7 +23,7 @@ public enum AgentCommand: Hashable, Sendable {
     case blindTransfer(number: String)
     case hold
     case unhold
-    /// A toggle (seeds/004).
+    /// A toggle (docs/compatibility.md §1.4).
     case mute
     case notify(NotifyParams)
     case state

@@ -1,5 +1,6 @@
+// Over 400 lines on purpose: one parser, and the request-smuggling rules as one table of refusals.
 import Testing
-@testable import WSFraming
+@testable import HTTP1
 
 /// A request head expected to be rejected, with the error (and so the status) it must produce.
 struct RejectedRequest: Sendable, CustomTestStringConvertible {

@@ -15,7 +15,7 @@ public enum Gzip {
     ///
     /// Throws `.zlibInitFailed` when zlib cannot allocate its state, `.deflateFailed` if it
     /// fails mid-stream; both mean the memory ran out.
-    public static func compress(_ input: [UInt8], level: Int = 6) throws(WebSocketError) -> [UInt8] {
+    public static func compress(_ input: [UInt8], level: Int = 6) throws(GzipError) -> [UInt8] {
         // Heap-allocated: zlib keeps a pointer back to its z_stream and checks it on every call,
         // and a Swift `inout` may pass a temporary copy's address.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)

@@ -1,5 +1,5 @@
 import Testing
-@testable import WSFraming
+@testable import HTTP1
 
 @Suite struct HTTPChunkedDecoderTests {
     /// Decodes `bytes` fed in pieces ending at `cuts`; returns the body and the bytes consumed.

@@ -1,5 +1,5 @@
 import Testing
-@testable import WSFraming
+@testable import HTTP1
 
 /// What feeding bytes to a head parser produced.
 enum HeadOutcome<Head: Equatable>: Equatable {

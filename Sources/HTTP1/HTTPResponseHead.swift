@@ -86,7 +86,7 @@ public struct HTTPResponseHead: Sendable, Equatable {
     /// A complete error response that closes the connection: `Content-Type: text/plain`,
     /// `Content-Length`, `Connection: close` (with `connectionOptions` prepended, e.g. `Upgrade`),
     /// the extra headers, and the body `<status> <reason>: <message>` LF.
-    static func errorResponse(
+    package static func errorResponse(
         status: Int, message: String, connectionOptions: String? = nil, extraHeaders: [(String, String)] = []
     ) -> [UInt8] {
         let reason = reasonPhrase(for: status)

@@ -67,7 +67,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Like `tokens(for:)` but keeping the original case, for case-sensitive list elements such
     /// as subprotocol names (RFC 6455 §4.1).
-    func listElements(for name: String, lowercased: Bool) -> [String] {
+    package func listElements(for name: String, lowercased: Bool) -> [String] {
         var result: [String] = []
         for field in fields where HTTPSyntax.equalsIgnoringCase(field.name, name) {
             var utf8 = Array(field.value.utf8)

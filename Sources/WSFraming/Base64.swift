@@ -1,16 +1,19 @@
-/// Base64 (RFC 4648) for the auth formats, strict on decode: one alphabet, no whitespace, and
-/// only the canonical encoding (unused trailing bits zero, padding exactly as `padding` says),
-/// so each byte string has exactly one accepted text and a token cannot be varied.
-/// Pure Swift rather than `EVP_DecodeBlock`, which skips whitespace and keeps pad bytes.
-enum Base64 {
-    enum Alphabet {
+/// Base64 (RFC 4648), the project's one implementation: the opening handshake's
+/// `Sec-WebSocket-Key` and `Sec-WebSocket-Accept` (RFC 6455 §4.1, §4.2.2) here, and the auth
+/// formats of Routes (session tokens, SSO tokens, Basic credentials, password hashes).
+/// Strict on decode: one alphabet, no whitespace, and only the canonical encoding (unused
+/// trailing bits zero, padding exactly as `padding` says), so each byte string has exactly one
+/// accepted text and a token cannot be varied. Pure Swift rather than `EVP_DecodeBlock`, which
+/// skips whitespace and keeps pad bytes.
+public enum Base64 {
+    public enum Alphabet: Sendable {
         /// RFC 4648 §4: `+` and `/`.
         case standard
         /// RFC 4648 §5: `-` and `_`.
         case url
     }
 
-    enum Padding {
+    public enum Padding: Sendable {
         /// `=` to a multiple of 4 characters.
         case required
         /// No `=` at all (RFC 4648 §3.2, as PHC strings and JWTs do).
@@ -19,33 +22,33 @@ enum Base64 {
         case optional
     }
 
-    static func encode(_ bytes: [UInt8], alphabet: Alphabet, padded: Bool) -> String {
+    /// RFC 4648 §4 (`.standard`) or §5 (`.url`); `padded` false leaves out the `=` (§3.2).
+    public static func encode(_ bytes: [UInt8], alphabet: Alphabet, padded: Bool) -> String {
         let table = characters(alphabet)
         var out: [UInt8] = []
         out.reserveCapacity(4 * ((bytes.count + 2) / 3))
         var i = 0
         while i + 3 <= bytes.count {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], table[Int(n & 63)]]
+            out.append(table[Int(n >> 18)])
+            out.append(table[Int(n >> 12 & 63)])
+            out.append(table[Int(n >> 6 & 63)])
+            out.append(table[Int(n & 63)])
             i += 3
         }
-        switch bytes.count - i {
-        case 1:
-            let n = UInt32(bytes[i]) << 16
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)]]
-            if padded { out += [UInt8(ascii: "="), UInt8(ascii: "=")] }
-        case 2:
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)]]
-            if padded { out.append(UInt8(ascii: "=")) }
-        default:
-            break
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.append(table[Int(n >> 18)])
+            out.append(table[Int(n >> 12 & 63)])
+            if rest == 2 { out.append(table[Int(n >> 6 & 63)]) }
+            if padded { out.append(contentsOf: repeatElement(UInt8(ascii: "="), count: 3 - rest)) }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// The bytes, or nil if `text` is not the canonical encoding in `alphabet` with `padding`.
-    static func decode(_ text: some StringProtocol, alphabet: Alphabet, padding: Padding) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol, alphabet: Alphabet, padding: Padding) -> [UInt8]? {
         var chars = Array(text.utf8)
         var pads = 0
         while chars.last == UInt8(ascii: "=") {

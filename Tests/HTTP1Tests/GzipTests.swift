@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WSFraming
+@testable import HTTP1
 
 /// One-shot gzip (RFC 1952), checked against an independent decoder: the system's `gzip -dc`.
 @Suite struct GzipTests {
