@@ -38,8 +38,9 @@ public enum DeliveryAction: Equatable, Sendable {
 
     /// Number `event` with the user's next `seq` in the shared stream, keep it and publish it on
     /// the user's channel (nil: a tombstone, events were lost); with a ticket, answer
-    /// `.streamAppended(ticket, …)`.
-    case append(user: String, event: NumberedEvent?, ticket: Ticket?)
+    /// `.streamAppended(ticket, …)`. With the back end's `number` for it, an event already
+    /// appended (by another instance that heard it too) is not appended again.
+    case append(user: String, event: NumberedEvent?, ticket: Ticket?, number: EventNumber? = nil)
     /// Read the user's stream after a position; answer `.streamRead(ticket, …)`.
     case readStream(user: String, after: StreamPosition, ticket: Ticket)
     /// Receive the user's channel (`.streamEntries`): a first tab of the user is here.

@@ -21,7 +21,7 @@ extension DeliveryEngine {
                 deliver(event.encoded(seq: nil), to: record.tabs)
             case let event:
                 record.followCalls(event)
-                deliverNumbered(event, to: user, record: &record, party: nil)
+                deliverNumbered(event, to: user, record: &record, party: nil, number: addressed.number)
             }
             users[user] = record
         }
@@ -32,10 +32,11 @@ extension DeliveryEngine {
     /// phone's own `local_party` when the event came from it; nil: the back end names it). With a
     /// shared engine it is appended there, and delivered when the append answers
     /// (`DeliveryEngine+SharedStream.swift`).
-    mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?) {
+    mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
+                                  number: EventNumber? = nil) {
         let event = withLastCallers(emitted)
         if sharedStream {
-            actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event))))
+            actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event)), number: number))
         } else {
             let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
             deliver(entry.bytes, to: record.tabs)

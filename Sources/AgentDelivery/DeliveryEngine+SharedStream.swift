@@ -10,10 +10,13 @@ import Routes
 /// the user's tabs a fresh state: never a silent gap.
 extension DeliveryEngine {
     /// The shared engine numbered an event this instance appended (`deliverNumbered`).
-    mutating func streamAppended(_ ticket: Ticket, _ result: Result<StreamEntry, SharedStateFailure>) {
+    mutating func streamAppended(_ ticket: Ticket, _ result: Result<StreamEntry?, SharedStateFailure>) {
         guard case .appended(let user, let event)? = pending.removeValue(forKey: ticket) else { return }
         switch result {
-        case .success(let entry):
+        case .success(nil):
+            // Another instance appended it first; it arrives on the channel like any other entry.
+            count("stream_append_repeat")
+        case .success(let entry?):
             absorb([entry], of: user)
             var record = takeRecord(user)
             track(event, entry: ReplayWindow.Entry(seq: entry.seq, bytes: entry.bytes, recorded: time.milliseconds),

@@ -31,8 +31,9 @@ public enum DeliveryInput: Equatable, Sendable {
 
     // With a shared engine (`DeliveryEngine.sharedStream`, docs/cluster.md §6):
 
-    /// The answer to `.append(…, ticket:)`: the event's place in the user's stream.
-    case streamAppended(Ticket, Result<StreamEntry, SharedStateFailure>)
+    /// The answer to `.append(…, ticket:)`: the event's place in the user's stream; nil when it
+    /// was appended already (its `number` is not new).
+    case streamAppended(Ticket, Result<StreamEntry?, SharedStateFailure>)
     /// The answer to `.readStream`.
     case streamRead(Ticket, Result<StreamRead, SharedStateFailure>)
     /// Entries published on the user's channel (by any instance), in the order received.

@@ -44,9 +44,9 @@ extension AgentHub {
                 loop.metrics.routeEvent(channel, event)
             case .log(let line):
                 Log.info(line.event, line.fields.map { ($0.key, $0.value) })
-            case .append(let user, let event, let ticket):
+            case .append(let user, let event, let ticket, let number):
                 guard let shared else { continue }
-                shared.engine.append(user: user, event: event, publishTo: shared.settings.channel(user: user)) { [self] result in
+                shared.engine.append(user: user, event: event, number: number, publishTo: shared.settings.channel(user: user)) { [self] result in
                     if let ticket { handle(.streamAppended(ticket, result.shared)) }
                 }
             case .readStream(let user, let position, let ticket):

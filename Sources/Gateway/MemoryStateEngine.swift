@@ -15,6 +15,8 @@ final class MemoryStateEngine: StateEngine, @unchecked Sendable {
         var epoch: String
         var window: ReplayWindow
         var touched: UInt64
+        /// The back end's number of the last event appended with one.
+        var lastNumber: EventNumber?
     }
 
     private var streams: [String: Stream] = [:]
@@ -29,10 +31,13 @@ final class MemoryStateEngine: StateEngine, @unchecked Sendable {
         self.now = now
     }
 
-    func append(user: String, event: NumberedEvent?, publishTo channel: String?,
-                completion: @escaping (Result<StreamEntry, StateEngineError>) -> Void) {
+    func append(user: String, event: NumberedEvent?, number: EventNumber?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry?, StateEngineError>) -> Void) {
         let time = now()
         sweepNow(time)
+        if let number, let stream = liveStream(user, at: time), !number.follows(stream.lastNumber) {
+            return completion(.success(nil))
+        }
         var stream = liveStream(user, at: time) ?? Stream(
             epoch: RedisStateEngine.newEpoch(),
             window: ReplayWindow(capacity: settings.streamCapacity, maxAgeMilliseconds: UInt64(settings.streamMaxAgeMilliseconds)),
@@ -40,6 +45,7 @@ final class MemoryStateEngine: StateEngine, @unchecked Sendable {
         let epoch = stream.epoch
         let kept = stream.window.append(now: time) { event?.bytes(seq: $0, epoch: epoch) ?? [] }
         stream.touched = time
+        if let number { stream.lastNumber = number }
         streams[user] = stream
         let entry = StreamEntry(position: StreamPosition(epoch: epoch, seq: kept.seq), bytes: kept.bytes)
         if let channel {

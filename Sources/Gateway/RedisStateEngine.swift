@@ -1,6 +1,7 @@
 import AgentDelivery
 import Glibc
 import RedisProtocol
+import Routes
 
 /// The state engine on Redis (docs/cluster.md §3), shared by every gateway instance. A user's
 /// stream is two keys in one hash slot, after Centrifugo's Redis engine: a stream of events
@@ -24,17 +25,24 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
     /// ARGV: the event's head, capacity, stream TTL, meta TTL, channel (`''`: none), the epoch to
     /// start when there is none, now (Unix ms), the event's tail, and how to store it: `n` head,
     /// seq, `,"epoch":"…"`, tail (`NumberedEvent.bytes(seq:epoch:)`); `p` the head as it is; `t`
-    /// nothing (a tombstone). A new epoch starts an empty stream at seq 1: whatever stream was left
-    /// without its meta (evicted, expired) cannot be trusted. Publishes `UserChannelMessage` bytes.
-    /// Returns `{epoch, seq}`.
+    /// nothing (a tombstone); then the back end's number for the event (epoch, n; `''`: none). A new
+    /// epoch starts an empty stream at seq 1: whatever stream was left without its meta (evicted,
+    /// expired) cannot be trusted. An event whose number is the back end's same epoch and not above
+    /// the last one appended (`EventNumber.follows`) is a repeat: nothing is written, `{epoch, 0}`.
+    /// Publishes `UserChannelMessage` bytes. Returns `{epoch, seq}`.
     static let appendScript = RedisScript("""
         local epoch = redis.call('HGET', KEYS[2], 'epoch')
+        if epoch and ARGV[10] ~= '' then
+          local last = redis.call('HMGET', KEYS[2], 'from', 'n')
+          if last[1] == ARGV[10] and tonumber(ARGV[11]) <= tonumber(last[2]) then return {epoch, 0} end
+        end
         if not epoch then
           epoch = ARGV[6]
           redis.call('DEL', KEYS[1])
           redis.call('HSET', KEYS[2], 'epoch', epoch, 'seq', 0)
         end
         local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+        if ARGV[10] ~= '' then redis.call('HSET', KEYS[2], 'from', ARGV[10], 'n', ARGV[11]) end
         local data = ARGV[1]
         if ARGV[9] == 'n' then
           data = ARGV[1] .. seq .. ',"epoch":"' .. epoch .. '"' .. ARGV[8]
@@ -86,16 +94,17 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         return count
         """)
 
-    func append(user: String, event: NumberedEvent?, publishTo channel: String?,
-                completion: @escaping (Result<StreamEntry, StateEngineError>) -> Void) {
+    func append(user: String, event: NumberedEvent?, number: EventNumber?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry?, StateEngineError>) -> Void) {
         let mode = event.map { $0.numbered ? "n" : "p" } ?? "t"
         let arguments: [any RESPArgument] = [event?.head ?? [], settings.streamCapacity, settings.streamMaxAgeMilliseconds,
                                              settings.positionTTLMilliseconds, channel ?? "", Self.newEpoch(), Self.unixMilliseconds(),
-                                             event?.tail ?? [], mode]
+                                             event?.tail ?? [], mode, number?.epoch ?? "", number?.n ?? 0]
         client.evaluate(Self.appendScript, keys: keys(user: user), arguments: arguments) { result in
             completion(Self.decode(result) { value in
                 guard let items = value.elements, items.count == 2, let epoch = items[0].string,
-                      let seq = items[1].integer, seq > 0 else { return nil }
+                      let seq = items[1].integer, seq >= 0 else { return nil }
+                guard seq > 0 else { return .some(nil) }
                 return StreamEntry(position: StreamPosition(epoch: epoch, seq: UInt64(seq)),
                                    bytes: event?.bytes(seq: UInt64(seq), epoch: epoch) ?? [])
             })

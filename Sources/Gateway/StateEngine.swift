@@ -1,4 +1,5 @@
 import AgentDelivery
+import Routes
 
 /// What must outlive one gateway instance (docs/cluster.md §3), behind one interface with two
 /// engines: `MemoryStateEngine` (one process) and `RedisStateEngine` (shared by every
@@ -10,9 +11,11 @@ protocol StateEngine: AnyObject, Sendable {
     /// Appends `event` to `user`'s stream: it gets the stream's next `seq` (1 after a new
     /// epoch), written into it with the epoch, and is kept for `read`; nil appends a tombstone
     /// (events were lost: nobody is replayed past it). With `channel`, the entry is also
-    /// published there, as `UserChannelMessage` bytes, in the same step.
-    func append(user: String, event: NumberedEvent?, publishTo channel: String?,
-                completion: @escaping (Result<StreamEntry, StateEngineError>) -> Void)
+    /// published there, as `UserChannelMessage` bytes, in the same step. With `number` (the back
+    /// end's number for the event, heard by every instance), an event whose number is not new
+    /// for the user (`EventNumber.follows`) is not appended again: the answer is nil.
+    func append(user: String, event: NumberedEvent?, number: EventNumber?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry?, StateEngineError>) -> Void)
 
     /// The entries after `position` (a tab's `attach`, a gap): all of them, or `.incomplete` when
     /// any is gone, the epoch changed (the stream was lost and started over), a tombstone is among

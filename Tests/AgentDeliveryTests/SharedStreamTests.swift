@@ -26,6 +26,8 @@ import Routes
         /// until `answerDials`.
         var claims: [String: [UInt8]] = [:]
         var dials: [(instance: Int, ticket: Ticket)] = []
+        /// The back end's number of the last event appended per user.
+        var lastNumbers: [String: EventNumber] = [:]
         /// The shared login throttle's counts, by user name and by address.
         var attempts: [String: Int] = [:]
 
@@ -39,10 +41,17 @@ import Routes
             performed[instance] += actions
             for action in actions {
                 switch action {
-                case .append(let user, let event, let ticket):
+                case .append(let user, let event, let ticket, let number):
                     guard !down else {
                         if let ticket { _ = handle(instance, .streamAppended(ticket, .failure(SharedStateFailure("redis down")))) }
                         continue
+                    }
+                    if let number {
+                        guard number.follows(lastNumbers[user]) else {
+                            if let ticket { _ = handle(instance, .streamAppended(ticket, .success(nil))) }
+                            continue
+                        }
+                        lastNumbers[user] = number
                     }
                     let seq = UInt64((streams[user]?.count ?? 0) + 1)
                     let entry = StreamEntry(position: StreamPosition(epoch: epoch, seq: seq), bytes: event?.bytes(seq: seq, epoch: epoch) ?? [])
@@ -412,6 +421,26 @@ import Routes
         cluster.emit(0, "alice", .callHangup(EngineHarness.call("u1", state: .hangup)), .callRinging(EngineHarness.call("u2")))
         cluster.instances[0].advance(milliseconds: 10_000)
         #expect(cluster.handle(0, .tick).counted.contains("ringing_resent"))
+    }
+
+    /// One back end heard by both instances (the Switchboard service): each appends every event,
+    /// the stream keeps it once (by the back end's number), and each tab gets it once.
+    @Test func anEventBothInstancesHearIsAppendedOnce() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        let two = cluster.logIn(1, 2)
+        for n in UInt64(1)...3 {
+            let event = AddressedEvent(user: "alice", event: .waitingCallersChange(waitingCallers: Int(n)), number: EventNumber(epoch: "b1", n: n))
+            _ = cluster.handle(0, .callControlEvents([event]))
+            _ = cluster.handle(1, .callControlEvents([event]))
+        }
+        #expect(cluster.streams["alice"]?.count == 3)
+        #expect(cluster.numbered(0, one).map(\.seq) == [1, 2, 3] && cluster.numbered(1, two).map(\.seq) == [1, 2, 3])
+        #expect(cluster.performed[1].counted.filter { $0 == "stream_append_repeat" }.count == 3)
+        // The back end restarted: its numbers start again in another epoch, and are new.
+        let restarted = AddressedEvent(user: "alice", event: .waitingCallersChange(waitingCallers: 9), number: EventNumber(epoch: "b2", n: 1))
+        _ = cluster.handle(1, .callControlEvents([restarted]))
+        #expect(cluster.streams["alice"]?.count == 4)
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.

@@ -4,6 +4,7 @@ import Testing
 @testable import Gateway
 import AgentDelivery
 import RedisProtocol
+import Routes
 
 /// The state-engine seam: one contract, checked against `MemoryStateEngine` and against
 /// `RedisStateEngine` on a real `redis-server`; then what only Redis can lose (FLUSHALL, a
@@ -51,7 +52,7 @@ import RedisProtocol
         }
 
         func append(_ user: String, _ text: String, channel: String? = nil) throws -> StreamPosition {
-            try call { $0.append(user: user, event: NumberedEvent(plain: Array(text.utf8)), publishTo: channel, completion: $1) }.position
+            try call { $0.append(user: user, event: NumberedEvent(plain: Array(text.utf8)), number: nil, publishTo: channel, completion: $1) }!.position
         }
 
         func read(_ user: String, after position: StreamPosition) throws -> StreamRead {
@@ -151,7 +152,7 @@ import RedisProtocol
         let harness = try Harness(redis: redis, settings: StateEngineSettings())
         defer { harness.stop() }
         let event = NumberedEvent(head: Array(#"{"event":"message","seq":"#.utf8), tail: Array(#","data":{}}"#.utf8))
-        let entry = try harness.call { $0.append(user: "judy", event: event, publishTo: nil, completion: $1) }
+        let entry = try harness.call { $0.append(user: "judy", event: event, number: nil, publishTo: nil, completion: $1) }!
         #expect(entry.seq == 1 && !entry.epoch.isEmpty)
         #expect(String(decoding: entry.bytes, as: UTF8.self) == #"{"event":"message","seq":1,"epoch":"\#(entry.epoch)","data":{}}"#)
         #expect(try harness.read("judy", after: StreamPosition(epoch: entry.epoch, seq: 0)) == .complete([entry], top: entry.position))
@@ -161,11 +162,27 @@ import RedisProtocol
         let harness = try Harness(redis: redis, settings: StateEngineSettings())
         defer { harness.stop() }
         let first = try harness.append("kim", "event 1")
-        let tombstone = try harness.call { $0.append(user: "kim", event: nil, publishTo: nil, completion: $1) }
+        let tombstone = try harness.call { $0.append(user: "kim", event: nil, number: nil, publishTo: nil, completion: $1) }!
         #expect(tombstone.seq == 2 && tombstone.isTombstone)
         let third = try harness.append("kim", "event 3")
         #expect(try harness.read("kim", after: first) == .incomplete(top: third))
         #expect(try harness.read("kim", after: tombstone.position) == .complete([StreamEntry(position: third, bytes: Array("event 3".utf8))], top: third))
+    }
+
+    /// Every instance hears the Switchboard service's events and appends them: the stream keeps
+    /// each once, by the back end's number; another epoch of the back end's numbers is new.
+    @Test(arguments: [false, true]) func anEventNumberedByTheBackEndIsAppendedOnce(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        func append(_ text: String, _ number: EventNumber) throws -> StreamEntry? {
+            try harness.call { $0.append(user: "lee", event: NumberedEvent(plain: Array(text.utf8)), number: number, publishTo: nil, completion: $1) }
+        }
+        #expect(try append("one", EventNumber(epoch: "b1", n: 1))?.seq == 1)
+        #expect(try append("one again", EventNumber(epoch: "b1", n: 1)) == nil)
+        #expect(try append("two", EventNumber(epoch: "b1", n: 2))?.seq == 2)
+        #expect(try append("an old one", EventNumber(epoch: "b1", n: 1)) == nil)
+        #expect(try append("after a restart", EventNumber(epoch: "b2", n: 1))?.seq == 3)
+        #expect(try harness.append("lee", "unnumbered").seq == 4)
     }
 
     // MARK: Redis only

@@ -113,7 +113,7 @@ def cluster(tmp_path):
     directory; all stopped at the end."""
     started = []
 
-    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0):
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None):
         """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
         `dead_redis`: so many more gateways whose Redis never answers (never ready)."""
         redis = RedisServer(tmp_path, persistent)
@@ -135,6 +135,7 @@ def cluster(tmp_path):
                                           "commandTimeoutMilliseconds": 1000}}}
             if trusted_proxy:
                 config["proxy"] = {"trustedProxies": [trusted_proxy], "protocol": "v2"}
+            config.update(extra or {})
             gateway = Gateway(home, [], config)
             started.append(gateway)
             gateways.append(gateway)
@@ -516,3 +517,63 @@ def test_behind_haproxy_a_tab_of_a_killed_instance_attaches_on_another_with_noth
 
     run(scenario())
     assert logins(never) == 0 and never.log.count("agent_attached") == 0
+
+
+# ---------------------------------------------------------------- with the Switchboard service
+
+SERVICE_SECRET = "cluster-switchboard-secret-0123"
+
+
+@pytest.fixture
+def switchboard_service(tmp_path):
+    """`callgate switchboard` on a free port with the test directory; its call-control URL."""
+    started = []
+
+    def start():
+        path = tmp_path / "service-directory.json"
+        path.write_text(json.dumps(directory(str(CALLGATE))))
+        config = tmp_path / "switchboard.json"
+        config.write_text(json.dumps({"agents": {"directory": str(path)}, "switchboard": {"secret": SERVICE_SECRET}}))
+        port = free_port()
+        process = subprocess.Popen([str(CALLGATE), "switchboard", "--listen", f"127.0.0.1:{port}", "--config", str(config)],
+                                   stdout=subprocess.DEVNULL, stderr=open(tmp_path / "switchboard.log", "wb"))
+        started.append(process)
+        eventually(lambda: process.poll() is not None or _listening(port), seconds=10, what="callgate switchboard listening")
+        assert process.poll() is None, (tmp_path / "switchboard.log").read_text()
+        return f"ws://127.0.0.1:{port}/callcontrol"
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_with_the_switchboard_service_each_event_is_in_the_stream_once(cluster, switchboard_service):
+    """One Switchboard service heard by two gateways sharing Redis: each gateway hears every event
+    and appends it, the stream keeps it once (by the service's event number), and the agent's
+    tabs on both gateways get it once, with the same seq."""
+    url = switchboard_service()
+    redis, (a, b) = cluster(extra={"callControl": {"url": url, "secret": SERVICE_SECRET}})
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)  # the service already has alice READY: straight to READY
+        uniqueid = inbound_call(a, "user=alice")
+        assert (await one.message("callRinging")) == (await two.message("callRinging"))
+        await two.ok("answer")  # through the other gateway: one back end
+        connect = await one.message("callConnect")
+        assert same([await until(two, connect["seq"])]) == same([connect])
+        admin(b, "POST", f"/admin/calls/{uniqueid}/hangup")
+        hangup = await two.message("callHangup")
+        assert same([await until(one, hangup["seq"])]) == same([hangup])
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+        first = two.numbered[0]["seq"]
+        assert same([m for m in one.numbered if m["seq"] >= first]) == same(two.numbered)
+        for tab in (one, two):  # each event of the call once, though both gateways heard it
+            kinds = [m["event"] for m in tab.numbered if m["data"].get("call", {}).get("uniqueid") == uniqueid]
+            assert sorted(set(kinds)) == sorted(kinds) and "callConnect" in kinds, kinds
+
+    run(scenario())
+    repeats = 'callgate_route_events_total{channel="ws",event="stream_append_repeat"}'
+    eventually(lambda: metric(a, repeats) + metric(b, repeats), lambda n: n >= 3, what="repeats not appended")
