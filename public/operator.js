@@ -932,6 +932,7 @@
     waitingCallers: 0,
     ringingSound: 'default',
     lastSeq: 0,
+    epoch: null,             // the user's stream's life with a shared engine (docs/cluster.md §6)
     serverVersion: null,
     freshPage: true,         // no READY state seen by this page yet (a reload resumes with attach)
     replaying: false,
@@ -962,6 +963,7 @@
   function saveSession() {
     if (!S.session) return;
     S.session.lastSeq = S.lastSeq;
+    S.session.epoch = S.epoch;
     storeSet('sessionStorage', SESSION_KEY, S.session);
   }
   function dropToken() {
@@ -974,6 +976,7 @@
 
   S.session = loadSession();
   if (S.session && typeof S.session.lastSeq === 'number') S.lastSeq = S.session.lastSeq;
+  if (S.session && typeof S.session.epoch === 'string') S.epoch = S.session.epoch;
   // The language: one the agent chose (setLanguage) > the user's locale > config `lang` > the browser's.
   if (S.session && normalizeLang(S.session.locale)) lang = normalizeLang(S.session.locale);
   S.noAutoLogin = !!storeGet('sessionStorage', NO_AUTOLOGIN_KEY);
@@ -1043,7 +1046,11 @@
     if (st.device) S.device = st.device;
     S.waitingCallers = typeof st.waitingCallers === 'number' ? st.waitingCallers : S.waitingCallers;
     if (st.ringingSound) S.ringingSound = st.ringingSound;
-    if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
+    if (typeof st.epoch === 'string' && st.epoch !== S.epoch && typeof st.lastSeq === 'number') {
+      S.epoch = st.epoch;
+      S.lastSeq = st.lastSeq;
+      saveSession();
+    } else if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
       S.lastSeq = st.lastSeq;
       saveSession();
     }
@@ -1376,7 +1383,7 @@
       var shown = data.length > 600 ? data.slice(0, 600) + '…' : data;
       debug('← ' + redact(shown));
       try {
-        onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq);
+        onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq, msg.epoch);
       } catch (e) {
         if (w.console && console.error) console.error('ucsOperator: handling ' + msg.event + ' failed', e);
         fire('onWarning', 'Handling the event ' + msg.event + ' failed: ' + (e && e.message));
@@ -1399,8 +1406,13 @@
     callMute: 'onCallMute', callUnmute: 'onCallUnmute'
   };
 
-  function onEvent(name, data, seq) {
+  function onEvent(name, data, seq, epoch) {
     if (typeof seq === 'number') {
+      if (typeof epoch === 'string' && epoch !== S.epoch) {
+        // The stream started over (a shared engine lost it): its numbers count afresh.
+        if (S.epoch !== null) S.lastSeq = Math.min(S.lastSeq, seq - 1);
+        S.epoch = epoch;
+      }
       if (seq <= S.lastSeq) {
         // Already processed; a repeated callRinging means our ack did not arrive in time.
         if (name === 'callRinging') sendAck(seq);
@@ -1707,6 +1719,7 @@
     S.noAutoLogin = false;
     storeRemove('sessionStorage', NO_AUTOLOGIN_KEY);
     S.lastSeq = 0;
+    S.epoch = null;
     S.autoPick = true;
     S.session = {
       token: result && result.token,
@@ -1739,6 +1752,7 @@
       langChosen: !!(S.session && S.session.langChosen) || langChosenHere
     };
     S.lastSeq = 0;
+    S.epoch = null;
     saveSession();
     debug('attaching with the session token the page handed over');
   }
@@ -1746,7 +1760,9 @@
   function startAttach() {
     S.phase = 'attaching';
     render();
-    rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() }, {
+    var params = { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() };
+    if (S.epoch !== null) params.epoch = S.epoch; // only with a shared engine (docs/agent-protocol.md §4)
+    rawRequest('attach', params, {
       ok: onAttached,
       fail: function (e) {
         if (e.code === 'loginFailed' || e.code === 'disconnected') return; // loginError 7 / reconnect follow
@@ -1760,6 +1776,7 @@
   function onAttached(res) {
     S.phase = 'live';
     var state = STATES.indexOf(res.state) >= 0 ? res.state : 'READY';
+    if (typeof res.epoch === 'string') S.epoch = res.epoch;
     if (!res.complete) {
       // Events were lost (or the user was signed in afresh): a `ready`, or `user` + `identify`, follows.
       S.lastSeq = 0;

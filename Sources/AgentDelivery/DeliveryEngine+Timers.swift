@@ -4,6 +4,7 @@
 /// attached meanwhile.
 extension DeliveryEngine {
     mutating func tick() {
+        retryClaims()
         for due in acks.due(now: time.milliseconds) {
             switch due {
             case .resend(let user, let seq):

@@ -59,6 +59,8 @@ struct GatewayConfig: Sendable {
     var callControl = CallControlSettings()
     /// `callgate switchboard`: the Switchboard served to gateways.
     var switchboard = SwitchboardServiceSettings()
+    /// Where state that outlives an instance lives: memory, or Redis shared by every instance.
+    var state = StateSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -143,6 +145,10 @@ extension GatewayConfig {
         }
         if var section = try reader.section("proxy") {
             try proxy.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("state") {
+            try state.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {

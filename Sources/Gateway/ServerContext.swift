@@ -81,9 +81,10 @@ final class ServerContext: Sendable {
         } catch {
             throw GatewayConfig.Error(key: "callControl.url", problem: "\(error)")
         }
-        agentHub = AgentHub(settings: config.agents, directory: directory, callControl: callControl,
+        agentHub = try AgentHub(settings: config.agents, directory: directory, callControl: callControl,
                             authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
-                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs))
+                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs),
+                            state: config.state)
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
         (callControl as? RemoteCallControl)?.context = self
     }
@@ -132,14 +133,14 @@ final class ServerContext: Sendable {
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }
 
-    /// Why `/readyz` answers 503 (nil: ready): draining, or a remote call-control back end that
-    /// cannot be asked.
+    /// Why `/readyz` answers 503 (nil: ready): draining, a remote call-control back end that
+    /// cannot be asked, or the shared engine (Redis) unreachable.
     var readinessProblem: String? {
         if isDraining { return "draining" }
         if let reason = (agentHub.callControl as? RemoteCallControl)?.unavailableReason {
             return "call-control back end unavailable: \(reason)"
         }
-        return nil
+        return agentHub.shared?.notReady.withLock { $0 }
     }
 
     /// The route a browser phone registers through (the first `sip` route with a back end), and

@@ -39,6 +39,8 @@ enum StatusReport {
             "now": .integer(Int64(time(nil))),
             "uptimeSeconds": .integer(max(0, Int64(time(nil)) - context.startedAt)),
             "draining": .bool(context.isDraining),
+            "notReady": context.readinessProblem.map { .string($0) } ?? .null,
+            "state": .string(context.config.state.engine.rawValue),
             "threads": .integer(context.config.threads),
             "connections": .object([
                 "open": .integer(snapshots.reduce(0) { $0 + $1.openConnections }),

@@ -105,8 +105,12 @@ class Tab:
         await tab.event("credentials")
         return tab
 
+    def observe(self, message):
+        """Sees each message first (a subclass keeps what it needs)."""
+
     async def _next(self, timeout):
         message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.observe(message)
         if "seq" in message:
             seq = message["seq"]
             if self.seqs and seq <= self.seqs[-1]:

@@ -48,8 +48,8 @@ extension AgentCommand {
             params["override"] = .bool(codes.override)
         case .selectRingingSound(let sound):
             put("ringingSound", sound.rawValue)
-        case .attach(let lastSeq, let token, let tab):
-            params["lastSeq"] = .integer(lastSeq); put("token", token); put("tab", tab)
+        case .attach(let lastSeq, let token, let tab, let epoch):
+            params["lastSeq"] = .integer(lastSeq); put("token", token); put("tab", tab); put("epoch", epoch)
         case .ack(let seq):
             params["seq"] = .integer(seq)
         case .callHistory(let query):

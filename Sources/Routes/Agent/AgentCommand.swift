@@ -31,7 +31,7 @@ public enum AgentCommand: Hashable, Sendable {
     case selectRingingSound(ringingSound: RingingSound)
     /// `token`: a session token (`SessionTokenSigner`, scope `ws`); nil when the WebSocket upgrade
     /// already carried a credential. `tab`: the browser tab's id (`SignInOptions.tab`).
-    case attach(lastSeq: UInt64, token: String?, tab: String?)
+    case attach(lastSeq: UInt64, token: String?, tab: String?, epoch: String? = nil)
     case ack(seq: UInt64)
     case callHistory(CallHistoryQuery)
     /// `digits`: 1–`maxDTMFDigits` of `0-9 * # A-D` (`AgentRequest.parse` checks them).

@@ -125,7 +125,8 @@ private struct ParamReader {
                 "ringingSound", RingingSound.self, expected: "one of default, christmas, lovingYou, quest, rush"))
         case .attach:
             return .attach(lastSeq: try sequenceNumber("lastSeq", minimum: 0),
-                           token: try optionalString("token", nonEmpty: true), tab: try tab())
+                           token: try optionalString("token", nonEmpty: true), tab: try tab(),
+                           epoch: try optionalString("epoch", nonEmpty: false))
         case .ack:
             return .ack(seq: try sequenceNumber("seq", minimum: 1))
         case .dtmf:

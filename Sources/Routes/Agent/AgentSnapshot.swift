@@ -30,6 +30,9 @@ public struct AgentSnapshot: Hashable, Sendable {
     /// Only in the `state` result (docs/compatibility.md §1.9 v4.55.0); nil in `ready`.
     public var ringingSound: RingingSound?
     public var lastSeq: UInt64
+    /// The user's stream's life with a shared engine (docs/cluster.md §6): a tab that sees it
+    /// change counts from `lastSeq` afresh. nil (not written) without one.
+    public var epoch: String?
 
     public init(status: AgentStatus, reason: String? = nil, call: Call? = nil, user: User,
                 device: [String: JSONValue]? = nil, auxReasons: JSONValue = .object([:]),
@@ -85,6 +88,7 @@ extension JSONWriter {
             nextKey("ringingSound"); string(sound.rawValue)
         }
         nextKey("lastSeq"); integer(state.lastSeq)
+        if let epoch = state.epoch { nextKey("epoch"); string(epoch) }
         raw("}")
     }
 }
