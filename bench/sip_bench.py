@@ -772,6 +772,26 @@ def machine():
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "loadavg": open("/proc/loadavg").read().split()[:3]}
 
 
+class OtherLoad:
+    """CPU used on the machine by processes other than the driver and `servers` while a part ran,
+    in cores (from /proc/stat's busy time minus ours): the load other work put on the run."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.start = self._read()
+
+    def _read(self):
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+        busy = (sum(fields[:8]) - fields[3] - fields[4]) / CLOCK_TICKS  # all but idle and iowait
+        ours = proc_stat("self")[0] + sum(server.cpu_seconds() for server in self.servers)
+        return time.monotonic(), busy, ours
+
+    def cores(self):
+        (t0, busy0, ours0), (t1, busy1, ours1) = self.start, self._read()
+        return round(max(0.0, (busy1 - busy0) - (ours1 - ours0)) / (t1 - t0), 2)
+
+
 def busy_others():
     """The processes other than ours using CPU right now (a 1 s sample), to judge the run."""
     def ticks():
@@ -829,7 +849,7 @@ def main():
         jsonl.write(json.dumps(row) + "\n")
         jsonl.flush()
 
-    results = {"machine": info}
+    results = {"machine": info, "load": {}}
     servers = []
 
     def start(tag, deflate_settings=None):
@@ -849,8 +869,10 @@ def main():
         if "register" in benches:
             say("register: REGISTER round trips")
             kamailio, callgate = start("register")
+            load = OtherLoad(servers)
             results["register"] = bench_register(kamailio, callgate, users, args.register_rounds,
                                                  args.register_per_round, args.refreshes, record)
+            results["load"]["register"] = load.cores()
             stop()
         if "phones" in benches:
             results["phones"] = []
@@ -862,24 +884,31 @@ def main():
                 path = paths(kamailio, callgate)["direct" if variant == "direct" else "callgate"]
                 measured = {"kamailio": kamailio} if variant == "direct" else {"callgate": callgate, "kamailio": kamailio}
                 deflate = CHROMIUM_DEFLATE if "deflate" in variant else None
+                load = OtherLoad(servers)
                 row = asyncio.run(hold_phones(path, users[:args.phones], deflate, args.expires, args.hold, 64,
                                               measured, record, variant))
+                results["load"][f"phones {variant}"] = load.cores()
                 results["phones"].append(row)
                 stop()
         if "calls" in benches:
             say("calls: sequential")
             kamailio, callgate = start("calls")
+            load = OtherLoad(servers)
             results["calls"] = bench_calls_sequential(kamailio, callgate, users, args.calls, 10, record)
+            results["load"]["calls sequential"] = load.cores()
             say("calls: concurrent")
+            load = OtherLoad(servers)
             results["calls"] += asyncio.run(bench_calls_concurrent(
                 kamailio, callgate, users[10:], args.call_pairs, args.calls_per_pair, record,
                 {"callgate": callgate, "kamailio": kamailio}))
+            results["load"]["calls concurrent"] = load.cores()
             results["call_events"] = {event: callgate.metric(f'callgate_route_events_total{{channel="sip",event="{event}"}}')
                                       for event in ("callNew", "callRinging", "callConnect", "callHangup")}
             record({"bench": "call-events", **results["call_events"]})
             stop()
     finally:
         stop()
+    record({"bench": "other-load-cores", **results["load"]})
     info_end = {"bench": "machine-end", "loadavg": open("/proc/loadavg").read().split()[:3], "busy_at_end": busy_others()}
     record(info_end)
     results["machine_end"] = info_end
@@ -910,6 +939,8 @@ def print_tables(results):
           f"load average at start {' '.join(m['loadavg'])}, at end {' '.join(results['machine_end']['loadavg'])}")
     print(f"other busy processes at start: {', '.join(m['busy_at_start']) or 'none'}; "
           f"at end: {', '.join(results['machine_end']['busy_at_end']) or 'none'}")
+    print("CPU used by other processes during each part (cores of " + str(m["nproc"]) + "): " +
+          ", ".join(f"{part} {cores}" for part, cores in results["load"].items()))
     if "register" in results:
         print("\nREGISTER and OPTIONS round trips, one in flight (µs, from the first byte sent to the final response parsed)")
         print(f"{'path':<10} {'what':<20} {'n':>6} {'p50':>8} {'p90':>8} {'p99':>8}  failures")
