@@ -1003,8 +1003,7 @@
     S.primary = null;
     S.primaryWaitOver = false;
     S.tabs = 0;
-    Phone.calls = {};
-    Phone.order = [];
+    Phone.muted = {};
     Ring.stopCall();
     closePanel();
     Report.close();
@@ -1048,22 +1047,9 @@
       S.lastSeq = st.lastSeq;
       saveSession();
     }
-    if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [st.call] : [];
-    keepPhoneCalls();
+    if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [withPhoneMute(st.call)] : [];
     syncCurrent();
     Phone.sync();
-  }
-
-  /** The web phone's calls are not the gateway's state (until it follows them, docs/sip-edge.md
-   *  §3): a state object from the gateway does not remove them from the active calls. */
-  function keepPhoneCalls() {
-    if (Phone.wsDelivers) return;
-    for (var id in Phone.calls) {
-      if (!hasOwn(Phone.calls, id)) continue;
-      var call = Phone.calls[id];
-      var present = S.calls.some(function (c) { return c.uniqueid === id; });
-      if (!present && call.state !== 4) S.calls.push(call);
-    }
   }
 
   var langChosenHere = false;
@@ -1485,24 +1471,16 @@
     }
   }
 
-  /**
-   * A call event: the model, the ringing, the view, the callback. `source` is 'ws' (the gateway's
-   * event) or 'phone' (the web phone's own, webphone.js). A web phone call may be reported by both;
-   * its callback fires once for each occurrence of each event (claimCallEvent), and the gateway's
-   * Call object replaces the phone's (it knows more), never the other way round.
-   */
-  function onCallEvent(name, call, source) {
-    source = source || 'ws';
-    if (source === 'ws' && Phone.owns(call.uniqueid) && !Phone.wsDelivers) {
-      Phone.wsDelivers = true; // the gateway follows the web phone's calls: from now on its events only
-      debug('web phone: the gateway delivers its call events');
-    }
-    var first = claimCallEvent(source, name, call.uniqueid);
-    if (!first && source === 'phone') return;
+  /** A call event of the gateway: the model, the ringing, the view, the callback. For a web phone
+   *  call the Call object carries the phone's mute (webphone.js withPhoneMute). */
+  function onCallEvent(name, call) {
+    call = withPhoneMute(call);
     var ended = mergeCall(call, name === 'callHangup');
-    if (!first) return;
     fire(CALL_EVENTS[name], call);
-    if (ended) afterHangup(call);
+    if (ended) {
+      delete Phone.muted[call.uniqueid];
+      afterHangup(call);
+    }
   }
 
   /** Takes `call` into the active calls (or out, when it ended) without a callback; true if it ended. */
@@ -1522,22 +1500,6 @@
     updateRinging();
     render();
     return ended;
-  }
-
-  var callClaims = {};
-  var callClaimOrder = [];
-  /** Whether this is the first report of this occurrence of event `name` for the call: counts per
-   *  source, so the n-th callHold from the phone and the n-th from the gateway are one event. */
-  function claimCallEvent(source, name, uniqueid) {
-    var claims = callClaims[uniqueid];
-    if (!claims) {
-      claims = callClaims[uniqueid] = { ws: {}, phone: {} };
-      callClaimOrder.push(uniqueid);
-      while (callClaimOrder.length > 64) delete callClaims[callClaimOrder.shift()];
-    }
-    var mine = claims[source][name] = (claims[source][name] || 0) + 1;
-    var other = claims[source === 'ws' ? 'phone' : 'ws'][name] || 0;
-    return mine > other;
   }
 
   function afterHangup(call) {
@@ -1915,19 +1877,16 @@
   // The web phone (docs/operator.md §14): when the agent pairs a device whose identifier is
   // `webphone:<SIP address of record>`, the tab that drives the session (the primary one) loads
   // the browser phone (public/phone/, docs/sip.md) and registers it through the gateway's `sip`
-  // route with the session's token; calls ring in the bar, and answer(), hangup(), hold(),
-  // unhold(), mute(), dial(), blindTransfer() and dtmf() drive the real call. The phone's call
-  // events become the seed's call events with a Call object (seedCall); the gateway's own events
-  // for these calls (its SIP edge follows the dialogs, docs/sip-edge.md §3) are preferred as soon
-  // as one arrives on /ws. The other tabs of this browser see the calls and reach the phone
-  // through tabs.js.
+  // route with the session's token; answer(), hangup(), hold(), unhold(), mute(), dial(),
+  // blindTransfer() and dtmf() drive the real call. The calls, their callbacks and their Call
+  // objects are the gateway's, on /ws, as for any other phone (its SIP edge follows the dialogs it
+  // relays, docs/sip-edge.md §3); the phone's own events drive only what the gateway cannot know:
+  // its registration, the ringing sound and the microphone's mute. The other tabs of this browser
+  // reach the phone and learn the mute through tabs.js.
 
   var WEBPHONE_PREFIX = 'webphone:';
   /** The script's own address, so that the phone is loaded from where the bar came from. */
   var SCRIPT_URL = doc.currentScript && doc.currentScript.src ? doc.currentScript.src : null;
-  /** The phone's events that are seeds/004 call events of the same name. */
-  var PHONE_CALL_EVENTS = { callNew: 1, callRinging: 1, callConnect: 1, callHold: 1, callResume: 1, callHangup: 1,
-    callMute: 1, callUnmute: 1 };
 
   /** The SIP identity of the paired device when it is a web phone ({aor, user, domain}), else null. */
   function webPhoneIdentity(device) {
@@ -1947,16 +1906,16 @@
     loading: null,        // the module import in flight
     state: 'off',         // off | loading | connecting | registered | failed
     error: null,
-    calls: {},            // uniqueid → the seed Call object of a phone call (held here or mirrored)
-    order: [],            // uniqueids, oldest first (bounded)
-    nextId: 1,
-    wsDelivers: false,    // the gateway sent a call event of one of these calls on /ws
+    muted: {},            // uniqueid → whether the agent's microphone is muted in that call of the phone
 
     /** Whether this tab runs the phone. */
     holds: function () { return !!Phone.phone; },
 
-    /** Whether `uniqueid` is a call of the web phone (here or in the tab that holds it). */
-    owns: function (uniqueid) { return !!Phone.calls[uniqueid]; },
+    /** Whether an incoming call rings on the phone in this tab (the sound may start before the
+     *  gateway's callRinging arrives, and goes on while /ws reconnects). */
+    ringing: function () {
+      return !!Phone.phone && Phone.phone.calls.some(function (c) { return c.direction === 'incoming' && c.state === 2; });
+    },
 
     /** Starts, keeps, moves or stops the phone after a change of session, device, primary tab or token. */
     sync: function () {
@@ -2068,13 +2027,19 @@
       }
     },
 
-    /** Remembers a phone call's seed object (bounded: the 32 newest). */
-    remember: function (call) {
-      if (!Phone.calls[call.uniqueid]) {
-        Phone.order.push(call.uniqueid);
-        while (Phone.order.length > 32) delete Phone.calls[Phone.order.shift()];
-      }
-      Phone.calls[call.uniqueid] = call;
+    /**
+     * The microphone in call `uniqueid` (the gateway cannot see it): kept for the gateway's Call
+     * objects of that call (withPhoneMute), told to the other tabs by the tab that holds the phone,
+     * and onCallMute / onCallUnmute with the gateway's Call once the gateway has sent the call.
+     * `quiet`: no callback (a tab learning the state of a call in progress).
+     */
+    mute: function (uniqueid, muted, quiet) {
+      if (Phone.muted[uniqueid] === muted) return;
+      Phone.muted[uniqueid] = muted;
+      if (Phone.holds()) Tabs.post({ type: 'mute', uniqueid: uniqueid, muted: muted });
+      var call = S.calls.filter(function (c) { return c.uniqueid === uniqueid; })[0];
+      if (call && !quiet) onCallEvent(muted ? 'callMute' : 'callUnmute', call);
+      else if (call) mergeCall(withPhoneMute(call));
     }
   };
 
@@ -2116,123 +2081,37 @@
       case 'callError':
         debug('web phone: ' + e.error);
         break;
-      default:
-        if (e.call && (PHONE_CALL_EVENTS[e.type] || e.type === 'callConnecting' || e.type === 'callProgress')) {
-          var known = Phone.calls[e.call.uniqueid];
-          var call = seedCall(e.call, webPhoneIdentity(S.device), known);
-          var events = [PHONE_CALL_EVENTS[e.type] ? e.type : null];
-          // An incoming call starts with callNew (state new), as the gateway's calls do; the phone
-          // reports it ringing at once.
-          if (!known && e.type === 'callRinging') events.unshift('callNew');
-          Phone.remember(call);
-          if (Phone.wsDelivers && (e.type === 'callMute' || e.type === 'callUnmute')) {
-            // The gateway cannot see the microphone: these stay the phone's, on the gateway's Call.
-            var current = S.calls.filter(function (c) { return c.uniqueid === call.uniqueid; })[0] || call;
-            onCallEvent(e.type, copyCall(current, { caller_muted: call.caller_muted, connected_muted: call.connected_muted }), 'phone');
-          }
-          for (var i = 0; i < events.length && !Phone.wsDelivers; i++) {
-            // Until the gateway sends these calls' events itself: from here, to every tab.
-            var shown = events[i] === 'callNew' && e.type !== 'callNew' ? copyCall(call, { state: 0 }) : call;
-            phoneCallEvent(events[i], shown);
-            Tabs.post({ type: 'call', name: events[i], call: shown });
-          }
-          // A tab that is no longer primary gives the phone up once its calls are over.
-          if (e.type === 'callHangup') setTimeout(function () { Phone.sync(); }, 0);
-        }
+      case 'callMute':
+      case 'callUnmute':
+        if (e.call) Phone.mute(e.call.uniqueid, e.type === 'callMute');
+        break;
+      case 'callHangup':
+        // A tab that is no longer primary gives the phone up once its calls are over.
+        setTimeout(function () { Phone.sync(); }, 0);
+        break;
     }
+    updateRinging();
     render();
   }
 
-  /** A call event of the web phone (or only its new state: name null), applied like the gateway's. */
-  function phoneCallEvent(name, call) {
-    Phone.remember(call);
-    if (name) onCallEvent(name, call, 'phone');
-    else mergeCall(call);
-  }
-
-  /**
-   * The seeds/004 Call object (docs/compatibility.md §1.6) of a web phone call, from the phone's
-   * call info: the fields the gateway's SIP edge derives from the same dialog (docs/sip-edge.md §3),
-   * with `id` and `call_guid` made here.
-   */
-  function seedCall(info, identity, previous) {
-    var outgoing = info.direction === 'OUTGOING';
-    var own = identity ? identity.user : '';
-    var other = info.number == null ? '' : String(info.number);
-    var remoteInternal = !!(identity && typeof info.uri === 'string' && /@([^;>:]+)/.test(info.uri)
-      && /@([^;>:]+)/.exec(info.uri)[1].toLowerCase() === identity.domain);
-    var connected = info.connected == null ? null : info.connected;
-    var agent = S.session && S.session.user;
-    return {
-      call_guid: previous ? previous.call_guid : uuidV7(),
-      called_name: outgoing ? info.name || null : null,
-      called_number: outgoing ? other : own,
-      called_number_norm: null,
-      caller_channel: null,
-      caller_extension: null,
-      caller_group_id: null,
-      caller_internal: outgoing ? true : remoteInternal,
-      caller_line_id: null,
-      caller_muted: outgoing ? !!info.muted : false,
-      caller_name: outgoing ? null : info.name || null,
-      caller_number: outgoing ? own : other,
-      caller_number_norm: null,
-      caller_type: outgoing || remoteInternal ? 'line' : 'trunk',
-      caller_user_id: null,
-      caller_username: outgoing ? agent || null : null,
-      cause: typeof info.cause === 'number' ? info.cause : -1,
-      connected: connected,
-      connected_channel: null,
-      connected_group_id: null,
-      connected_internal: connected == null ? false : outgoing ? remoteInternal : true,
-      connected_line_id: null,
-      connected_muted: outgoing ? false : !!info.muted,
-      connected_name: connected != null && outgoing ? info.name || null : null,
-      connected_number: connected == null ? null : outgoing ? other : own,
-      connected_number_norm: null,
-      connected_type: connected == null ? null : !outgoing || remoteInternal ? 'line' : 'trunk',
-      connected_user_id: null,
-      connected_username: connected != null && !outgoing ? agent || null : null,
-      created: info.created,
-      data: previous ? previous.data : {},
-      direction: info.direction,
-      disconnected: info.disconnected == null ? null : info.disconnected,
-      external_id: null,
-      id: previous ? previous.id : Phone.nextId++,
-      name: info.name || null,
-      now: Math.floor(now() / 1000),
-      number: other,
-      outbound_id: null,
-      recorded: false,
-      // held by either side (the gateway's SIP edge reads the re-INVITE the same way)
-      state: info.state === 3 && info.remoteHeld ? 5 : info.state,
-      subcalls: 0,
-      uniqueid: info.uniqueid
-    };
-  }
-
-  /** A copy of `call` with `changes`. */
-  function copyCall(call, changes) {
+  /** `call` (the gateway's) with the agent's microphone in it when it is a web phone call whose
+   *  mute the phone reported: `connected_muted` on an incoming call, `caller_muted` on an outgoing. */
+  function withPhoneMute(call) {
+    if (!hasOwn(Phone.muted, call.uniqueid)) return call;
+    var field = call.direction === 'INCOMING' ? 'connected_muted' : 'caller_muted';
+    if (call[field] === Phone.muted[call.uniqueid]) return call;
     var copy = {};
     for (var k in call) if (hasOwn(call, k)) copy[k] = call[k];
-    for (var c in changes) if (hasOwn(changes, c)) copy[c] = changes[c];
+    copy[field] = Phone.muted[call.uniqueid];
     return copy;
-  }
-
-  /** A UUIDv7 (RFC 9562 §5.7): milliseconds, then random bits; the Call's `call_guid`. */
-  function uuidV7() {
-    var hex = randomKey().replace(/-/g, '');
-    var ms = ('000000000000' + now().toString(16)).slice(-12);
-    return ms.slice(0, 8) + '-' + ms.slice(8) + '-7' + hex.slice(13, 16) + '-' +
-      ((parseInt(hex.charAt(16), 16) & 3) | 8).toString(16) + hex.slice(17, 20) + '-' + hex.slice(20, 32);
   }
 
   // ---- public/src/operator/tabs.js
   // The agent's other tabs in this browser (docs/operator.md §14.2), over a BroadcastChannel of the
-  // page's origin and the user: the tab that holds the web phone tells the others about its calls
-  // (until the gateway delivers them on /ws to every tab, wherever it is), and the others ask it to
-  // answer, hang up, … when their page or agent does. Browsers without BroadcastChannel (and other
-  // browsers) get neither: their tabs see the calls once the gateway sends them.
+  // page's origin and the user: the others ask the tab that holds the web phone to answer, hang up,
+  // … when their page or agent does, and it tells them the microphone's mute (which the gateway
+  // cannot see; the calls themselves reach every tab from the gateway on /ws). Browsers without
+  // BroadcastChannel (and other browsers) reach the phone in no other tab.
 
   var TAB_REQUEST_TIMEOUT_MS = 5000;
 
@@ -2254,7 +2133,7 @@
       }
       Tabs.user = user;
       Tabs.channel.onmessage = function (ev) { Tabs.receive(ev.data); };
-      Tabs.post({ type: 'hello' }); // the holder answers with its calls
+      Tabs.post({ type: 'hello' }); // the holder answers with the mute of its calls
     },
 
     close: function () {
@@ -2298,23 +2177,16 @@
     receive: function (m) {
       if (!m || typeof m !== 'object') return;
       switch (m.type) {
-        case 'call':
-          // The holder's call event; the gateway's own events win once they arrive here too.
-          if (Phone.holds() || Phone.wsDelivers || !m.call || typeof m.call.uniqueid !== 'string') return;
-          phoneCallEvent(typeof m.name === 'string' && PHONE_CALL_EVENTS[m.name] ? m.name : null, m.call);
-          render();
-          break;
         case 'hello':
-          if (Phone.holds()) {
-            var calls = [];
-            for (var i = 0; i < S.calls.length; i++) if (Phone.owns(S.calls[i].uniqueid)) calls.push(S.calls[i]);
-            Tabs.post({ type: 'calls', calls: calls });
+          // A tab opened during a call: the mute of the calls as it is now, without callbacks.
+          if (!Phone.holds()) return;
+          for (var id in Phone.muted) {
+            if (hasOwn(Phone.muted, id)) Tabs.post({ type: 'mute', uniqueid: id, muted: Phone.muted[id], quiet: true });
           }
           break;
-        case 'calls':
-          // A tab opened during a call: the calls as they are now, without callbacks (as a reload).
-          if (Phone.holds() || Phone.wsDelivers || !Array.isArray(m.calls)) return;
-          m.calls.forEach(function (call) { if (call && typeof call.uniqueid === 'string') { Phone.remember(call); mergeCall(call); } });
+        case 'mute':
+          if (Phone.holds() || typeof m.uniqueid !== 'string') return;
+          Phone.mute(m.uniqueid, !!m.muted, !!m.quiet);
           break;
         case 'invoke':
           if (!Phone.holds() || typeof m.id !== 'string') return;
@@ -2635,7 +2507,7 @@
     var identity = webPhoneIdentity(S.device);
     if (!identity) return null;
     return { aor: identity.aor, state: Phone.holds() || Phone.loading ? Phone.state : 'elsewhere', error: Phone.error,
-      phone: Phone.phone, wsDelivers: Phone.wsDelivers };
+      phone: Phone.phone };
   });
 
   // ---- public/src/operator/notifications.js
@@ -2837,14 +2709,15 @@
     }
   };
 
-  /** Rings (primary tab only) while an incoming call rings on the agent's phone. */
+  /** Rings (primary tab only) while an incoming call rings on the agent's phone: as the gateway
+   *  says, or the web phone held in this tab (webphone.js), whichever tells first. */
   function updateRinging() {
     var ringing = false;
     for (var i = 0; i < S.calls.length; i++) {
       var c = S.calls[i];
       if (c.direction === 'INCOMING' && c.state === 2) ringing = true;
     }
-    var should = ringing && drivingTab() && S.phase === 'live' && !S.replaying && S.status === 'READY';
+    var should = (ringing && drivingTab() && S.phase === 'live' && !S.replaying || Phone.ringing()) && S.status === 'READY';
     if (should && Ring.mode !== 'call' && Ring.mode !== 'test') Ring.start(S.ringingSound, 'call');
     else if (!should && Ring.mode === 'call') Ring.stop();
     setRingAttr();

@@ -51,7 +51,7 @@ extension Connection {
             return
         }
         // A disabled user is answered like an unknown one: no token, and nothing told apart.
-        let user = link.credentials.flatMap { context.agentHub.switchboard.directory.user(named: $0.user) }
+        let user = link.credentials.flatMap { context.agentHub.directory.user(named: $0.user) }
         let secret = user?.enabled == true ? user?.linkSecret : nil
         let verifier = VodiaLinkVerifier(maxDurationSeconds: Int64(context.config.clickToCall.linkMaxDurationSeconds))
         let now = Int64(time(nil))
@@ -114,7 +114,7 @@ extension Connection {
         case .success(let verified):
             identity = verified
         }
-        guard context.agentHub.switchboard.directory.user(named: identity.user)?.enabled == true else {
+        guard context.agentHub.directory.user(named: identity.user)?.enabled == true else {
             refuseVodiaLink(401, code: "badSignature", text: AuthError.unknownUser.reason,
                             extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
             return

@@ -1,3 +1,4 @@
+import AgentDelivery
 import Foundation
 import Routes
 import SIP
@@ -20,7 +21,7 @@ final class ServerContext: Sendable {
     let authenticator: Authenticator
     /// The upstream back ends by channel, resolved at start.
     let upstreams: [String: UpstreamTarget]
-    /// Agent sessions on `/ws` and the embedded Switchboard.
+    /// Agent sessions on `/ws`, over the call-control back end (the embedded Switchboard).
     let agentHub: AgentHub
     /// The SIP identity of each directory user who has one, for `sip` routes (docs/directory.md).
     let sipIdentities: [String: SIPIdentity]
@@ -66,9 +67,9 @@ final class ServerContext: Sendable {
                                                       isExtension: { extensions.contains($0) })
         let widgetKey = try config.lastCallers.tokenSecret ?? Authenticator.stateSecret(in: config.stateDirectory, name: "widget-secret")
         widgetTokens = SessionTokenSigner(key: widgetKey)!
-        agentHub = AgentHub(settings: config.agents, directory: directory, authenticator: authenticator, numbering: numbering,
-                            clickToCall: config.clickToCall, lastCallers: config.lastCallers,
-                            actionURLs: ActionURLDispatcher(settings: config.actionURLs))
+        agentHub = AgentHub(settings: config.agents, directory: directory, callControl: EmbeddedCallControl(directory: directory),
+                            authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
+                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs))
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
     }
 
@@ -101,8 +102,12 @@ final class ServerContext: Sendable {
                 }
                 let popup = session.request.popup
                 let restriction = popup.map { SIPCallRestriction(session: $0.session, numbering: numbering) }
-                return SIPLink(session: session, target: target, lease: popup?.lease,
-                               gate: SIPGate(user: user, identity: identity, limits: config.sip.limits, restriction: restriction))
+                let link = SIPLink(session: session, target: target, lease: popup?.lease,
+                                   gate: SIPGate(user: user, identity: identity, limits: config.sip.limits, restriction: restriction))
+                link.callEvents = { [agentHub] user, events in
+                    agentHub.loop.execute { agentHub.handle(.edgeCallEvents(user: user, events)) }
+                }
+                return link
             case .mux: return muxPools[session.loop.index].link(for: session, target: target)
             }
         case nil:

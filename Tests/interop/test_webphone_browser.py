@@ -12,9 +12,9 @@ Tests/interop/kamailio.py with GATEWAY_ADDR so that it believes Callgate's X-Cal
 
 What is asserted is what each side experiences: the CRM page's callbacks and their Call fields,
 the bar's DOM hooks, getStats() audio packet counters on both sides, DTMF heard as tones in
-alice's audio, the popup's views, Kamailio's bindings and Callgate's metrics. Until the gateway
-delivers the SIP edge's call events on /ws (docs/sip-edge.md §3), the Call objects come from the
-web phone's own events (webphone.js); the fields asserted are those (see test docstrings).
+alice's audio, the popup's views, Kamailio's bindings and Callgate's metrics. The callbacks and
+their Call objects are the gateway's: its SIP edge follows the dialogs it relays and delivers the
+call events on /ws (docs/sip-edge.md §3); the phone's own events only ring and mute (webphone.js).
 
 alice's session sending REGISTER or INVITE as another user is refused 403 by Callgate: that is
 test_sip_kamailio.py's and test_sip_route.py's (not repeated here)."""
@@ -167,6 +167,36 @@ ALICE_PHONE = "window.ucsOperator.webPhone.phone"
 BOB_PHONE = "window.makecallPhone"
 
 
+CALL_CARD = """(() => { const card = document.querySelector('[data-ucs-call]');
+  if (!card) return null;
+  const { ucsCall, ...data } = card.dataset;
+  return { data, name: card.querySelector('.ucs-call-name')?.textContent, meta: card.querySelector('.ucs-call-meta')?.textContent,
+           actions: [...card.querySelectorAll('[data-ucs-action]')].map(b => b.dataset.ucsAction + (b.getAttribute('aria-pressed') === 'true' ? '*' : '')) };
+})()"""
+
+
+def call_card(bar):
+    """The bar's call card as the agent sees it (its data-ucs-* hooks, name, state line, buttons; the
+    running duration left out), or None."""
+    return bar.page.evaluate(CALL_CARD)
+
+
+def same_call_card(tabs, **expected):
+    """Waits until every tab's call card has the `expected` data-ucs-* values and all show the
+    same; returns it."""
+    shown = []
+
+    def cards():
+        shown[:] = [call_card(tab) for tab in tabs]
+        ok = shown[0] is not None and all(c == shown[0] for c in shown) and all(
+            shown[0]["data"].get(k) == v for k, v in expected.items())
+        return shown[0] if ok else None
+    try:
+        return wait_until(cards, f"the same call card in every tab with {expected}", timeout=5)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; shown: {shown}") from None
+
+
 def growth(sides, seconds=1.0, settle=0.0):
     """Audio packets received by each (page, phone expression) during `seconds`."""
     time.sleep(settle)
@@ -179,10 +209,11 @@ def growth(sides, seconds=1.0, settle=0.0):
 
 
 def test_popup_calls_the_agents_web_phone_audio_hold_dtmf_hangup_and_every_callback(webphone_gateway, crm_origin, contexts):
-    """The Call fields asserted, as the web phone's events give them before the gateway delivers
-    its own (docs/operator.md §14): uniqueid (the SIP Call-ID), id, call_guid, direction, state,
-    number, caller_number, called_number, connected_number, connected_username, created,
-    connected, disconnected, cause, connected_muted."""
+    """Each call callback fires once, in both tabs, with the gateway's Call object of the call
+    (docs/operator.md §14.3): one uniqueid (the SIP Call-ID), id and call_guid throughout; the
+    fields asserted are direction, state, number, caller_number, called_number,
+    connected_number, connected_username, created, connected, disconnected, cause, and the
+    phone's mute as connected_muted on the gateway's Call."""
     gw, server = webphone_gateway
     alice_context = contexts("agent")
     alice = agent_tab(alice_context, gw, crm_origin, "alice", audio={"echoCancellation": False})
@@ -210,6 +241,10 @@ def test_popup_calls_the_agents_web_phone_audio_hold_dtmf_hangup_and_every_callb
     assert alice.page.evaluate("document.querySelector('[data-ucs-call]').dataset.ucsCallState") == "ringing"
     assert second.callback("onCallRinging")[0][0]["uniqueid"] == ringing["uniqueid"], "the other tab sees the call"
     assert second.page.evaluate("window.ucsOperator.ringing") is None, "and does not ring"
+    card = same_call_card([alice, second], ucsCallState="ringing", ucsCallUniqueid=ringing["uniqueid"])
+    assert card["name"] == "bob" and card["actions"] == ["answer", "hangup"], card
+    alice.screenshot("webphone-alice-ringing")
+    second.screenshot("webphone-alice-2-ringing")
     assert popup.evaluate("document.getElementById('makecall').dataset.mcCallState") in ("dialling", "ringing")
 
     # alice answers from her CRM: connected on both sides, audio both ways
@@ -246,11 +281,19 @@ def test_popup_calls_the_agents_web_phone_audio_hold_dtmf_hangup_and_every_callb
                         message="the popup's tones were not heard")
     assert popup.evaluate("document.querySelector('[data-mc-sent]').textContent").endswith("19#")
 
-    # mute is a toggle on alice's microphone
+    # mute is a toggle on alice's microphone: the phone's, on the gateway's Call, in both tabs
     alice.method("mute")
-    assert alice.callback("onCallMute")[0][0]["connected_muted"] is True
+    muted = alice.callback("onCallMute")[0][0]
+    assert (muted["connected_muted"], muted["call_guid"], muted["state"]) == (True, ringing["call_guid"], 3), muted
+    assert second.callback("onCallMute")[0][0]["connected_muted"] is True
+    card = same_call_card([alice, second], ucsCallState="connected", ucsMuted="true")
+    assert "mute*" in card["actions"], card
+    alice.screenshot("webphone-alice-muted")
+    second.screenshot("webphone-alice-2-muted")
     alice.method("mute")
-    alice.callback("onCallUnmute")
+    assert alice.callback("onCallUnmute")[0][0]["connected_muted"] is False
+    second.callback("onCallUnmute")
+    same_call_card([alice, second], ucsCallState="connected", ucsMuted="false")
 
     # alice hangs up: both calls end; the popup closes itself (the far end hung up)
     alice.method("hangup")
@@ -262,9 +305,13 @@ def test_popup_calls_the_agents_web_phone_audio_hold_dtmf_hangup_and_every_callb
     wait_closed(popup_context, popup)
     assert alice.page.evaluate("window.ucsOperator.state().call") is None
     assert second.page.evaluate("window.ucsOperator.state().call") is None
-    names = [n for n in alice.names() if n.startswith("onCall")]
-    assert names == ["onCallNew", "onCallRinging", "onCallConnect", "onCallHold", "onCallResume", "onCallMute", "onCallUnmute",
-                     "onCallHangup"], names
+    for tab in (alice, second):
+        calls = [e for e in tab.log() if e["name"].startswith("onCall")]
+        names = [e["name"] for e in calls]
+        assert names == ["onCallNew", "onCallRinging", "onCallConnect", "onCallHold", "onCallResume", "onCallMute",
+                         "onCallUnmute", "onCallHangup"], names
+        assert {(e["args"][0]["uniqueid"], e["args"][0]["call_guid"], e["args"][0]["id"]) for e in calls} == {
+            (ringing["uniqueid"], ringing["call_guid"], ringing["id"])}, "one Call identity throughout, in every tab"
     assert metric(gw, 'callgate_route_events_total{channel="makecall",event="session_opened"}') == 1
     alice.page.screenshot("webphone-alice-after-call")
 

@@ -186,7 +186,7 @@ export const CALLBACKS = ["onConnect", "onCredentials", "onLoginError", "onUser"
 
 /** Internals the tests read (names of the bundle's scope). */
 export const EXPORTS = ["S", "createLiveness", "channelURL", "redact", "attempts", "reconnectAt", "ws", "tabId", "guard",
-  "Phone", "webPhoneIdentity", "seedCall"];
+  "Phone", "webPhoneIdentity"];
 
 /** The gateway's side of a login: open, connect, credentials; the bar logs in as `user`; the
  *  reply with a token; user, primary (or not), identify, the bar selects `device`, device,

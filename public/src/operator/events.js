@@ -79,24 +79,16 @@ function setSuspended(queueId, suspended) {
   }
 }
 
-/**
- * A call event: the model, the ringing, the view, the callback. `source` is 'ws' (the gateway's
- * event) or 'phone' (the web phone's own, webphone.js). A web phone call may be reported by both;
- * its callback fires once for each occurrence of each event (claimCallEvent), and the gateway's
- * Call object replaces the phone's (it knows more), never the other way round.
- */
-function onCallEvent(name, call, source) {
-  source = source || 'ws';
-  if (source === 'ws' && Phone.owns(call.uniqueid) && !Phone.wsDelivers) {
-    Phone.wsDelivers = true; // the gateway follows the web phone's calls: from now on its events only
-    debug('web phone: the gateway delivers its call events');
-  }
-  var first = claimCallEvent(source, name, call.uniqueid);
-  if (!first && source === 'phone') return;
+/** A call event of the gateway: the model, the ringing, the view, the callback. For a web phone
+ *  call the Call object carries the phone's mute (webphone.js withPhoneMute). */
+function onCallEvent(name, call) {
+  call = withPhoneMute(call);
   var ended = mergeCall(call, name === 'callHangup');
-  if (!first) return;
   fire(CALL_EVENTS[name], call);
-  if (ended) afterHangup(call);
+  if (ended) {
+    delete Phone.muted[call.uniqueid];
+    afterHangup(call);
+  }
 }
 
 /** Takes `call` into the active calls (or out, when it ended) without a callback; true if it ended. */
@@ -116,22 +108,6 @@ function mergeCall(call, hangup) {
   updateRinging();
   render();
   return ended;
-}
-
-var callClaims = {};
-var callClaimOrder = [];
-/** Whether this is the first report of this occurrence of event `name` for the call: counts per
- *  source, so the n-th callHold from the phone and the n-th from the gateway are one event. */
-function claimCallEvent(source, name, uniqueid) {
-  var claims = callClaims[uniqueid];
-  if (!claims) {
-    claims = callClaims[uniqueid] = { ws: {}, phone: {} };
-    callClaimOrder.push(uniqueid);
-    while (callClaimOrder.length > 64) delete callClaims[callClaimOrder.shift()];
-  }
-  var mine = claims[source][name] = (claims[source][name] || 0) + 1;
-  var other = claims[source === 'ws' ? 'phone' : 'ws'][name] || 0;
-  return mine > other;
 }
 
 function afterHangup(call) {

@@ -300,5 +300,5 @@ defineGetter('webPhone', function () {
   var identity = webPhoneIdentity(S.device);
   if (!identity) return null;
   return { aor: identity.aor, state: Phone.holds() || Phone.loading ? Phone.state : 'elsewhere', error: Phone.error,
-    phone: Phone.phone, wsDelivers: Phone.wsDelivers };
+    phone: Phone.phone };
 });

@@ -92,8 +92,7 @@ function resetUserModel() {
   S.primary = null;
   S.primaryWaitOver = false;
   S.tabs = 0;
-  Phone.calls = {};
-  Phone.order = [];
+  Phone.muted = {};
   Ring.stopCall();
   closePanel();
   Report.close();
@@ -137,22 +136,9 @@ function applyState(st, resetCalls, inPlace) {
     S.lastSeq = st.lastSeq;
     saveSession();
   }
-  if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [st.call] : [];
-  keepPhoneCalls();
+  if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [withPhoneMute(st.call)] : [];
   syncCurrent();
   Phone.sync();
-}
-
-/** The web phone's calls are not the gateway's state (until it follows them, docs/sip-edge.md
- *  §3): a state object from the gateway does not remove them from the active calls. */
-function keepPhoneCalls() {
-  if (Phone.wsDelivers) return;
-  for (var id in Phone.calls) {
-    if (!hasOwn(Phone.calls, id)) continue;
-    var call = Phone.calls[id];
-    var present = S.calls.some(function (c) { return c.uniqueid === id; });
-    if (!present && call.state !== 4) S.calls.push(call);
-  }
 }
 
 var langChosenHere = false;

@@ -116,14 +116,15 @@ var Ring = {
   }
 };
 
-/** Rings (primary tab only) while an incoming call rings on the agent's phone. */
+/** Rings (primary tab only) while an incoming call rings on the agent's phone: as the gateway
+ *  says, or the web phone held in this tab (webphone.js), whichever tells first. */
 function updateRinging() {
   var ringing = false;
   for (var i = 0; i < S.calls.length; i++) {
     var c = S.calls[i];
     if (c.direction === 'INCOMING' && c.state === 2) ringing = true;
   }
-  var should = ringing && drivingTab() && S.phase === 'live' && !S.replaying && S.status === 'READY';
+  var should = (ringing && drivingTab() && S.phase === 'live' && !S.replaying || Phone.ringing()) && S.status === 'READY';
   if (should && Ring.mode !== 'call' && Ring.mode !== 'test') Ring.start(S.ringingSound, 'call');
   else if (!should && Ring.mode === 'call') Ring.stop();
   setRingAttr();

@@ -1,8 +1,8 @@
 // The agent's other tabs in this browser (docs/operator.md §14.2), over a BroadcastChannel of the
-// page's origin and the user: the tab that holds the web phone tells the others about its calls
-// (until the gateway delivers them on /ws to every tab, wherever it is), and the others ask it to
-// answer, hang up, … when their page or agent does. Browsers without BroadcastChannel (and other
-// browsers) get neither: their tabs see the calls once the gateway sends them.
+// page's origin and the user: the others ask the tab that holds the web phone to answer, hang up,
+// … when their page or agent does, and it tells them the microphone's mute (which the gateway
+// cannot see; the calls themselves reach every tab from the gateway on /ws). Browsers without
+// BroadcastChannel (and other browsers) reach the phone in no other tab.
 
 var TAB_REQUEST_TIMEOUT_MS = 5000;
 
@@ -24,7 +24,7 @@ var Tabs = {
     }
     Tabs.user = user;
     Tabs.channel.onmessage = function (ev) { Tabs.receive(ev.data); };
-    Tabs.post({ type: 'hello' }); // the holder answers with its calls
+    Tabs.post({ type: 'hello' }); // the holder answers with the mute of its calls
   },
 
   close: function () {
@@ -68,23 +68,16 @@ var Tabs = {
   receive: function (m) {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
-      case 'call':
-        // The holder's call event; the gateway's own events win once they arrive here too.
-        if (Phone.holds() || Phone.wsDelivers || !m.call || typeof m.call.uniqueid !== 'string') return;
-        phoneCallEvent(typeof m.name === 'string' && PHONE_CALL_EVENTS[m.name] ? m.name : null, m.call);
-        render();
-        break;
       case 'hello':
-        if (Phone.holds()) {
-          var calls = [];
-          for (var i = 0; i < S.calls.length; i++) if (Phone.owns(S.calls[i].uniqueid)) calls.push(S.calls[i]);
-          Tabs.post({ type: 'calls', calls: calls });
+        // A tab opened during a call: the mute of the calls as it is now, without callbacks.
+        if (!Phone.holds()) return;
+        for (var id in Phone.muted) {
+          if (hasOwn(Phone.muted, id)) Tabs.post({ type: 'mute', uniqueid: id, muted: Phone.muted[id], quiet: true });
         }
         break;
-      case 'calls':
-        // A tab opened during a call: the calls as they are now, without callbacks (as a reload).
-        if (Phone.holds() || Phone.wsDelivers || !Array.isArray(m.calls)) return;
-        m.calls.forEach(function (call) { if (call && typeof call.uniqueid === 'string') { Phone.remember(call); mergeCall(call); } });
+      case 'mute':
+        if (Phone.holds() || typeof m.uniqueid !== 'string') return;
+        Phone.mute(m.uniqueid, !!m.muted, !!m.quiet);
         break;
       case 'invoke':
         if (!Phone.holds() || typeof m.id !== 'string') return;
