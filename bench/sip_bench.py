@@ -904,7 +904,11 @@ def main():
             results["load"]["calls concurrent"] = load.cores()
             results["call_events"] = {event: callgate.metric(f'callgate_route_events_total{{channel="sip",event="{event}"}}')
                                       for event in ("callNew", "callRinging", "callConnect", "callHangup")}
-            record({"bench": "call-events", **results["call_events"]})
+            # Each call crosses two of Callgate's sip connections (the caller's and the callee's),
+            # and each connection's dialog tracker reports it: two of each event per call.
+            callgate_calls = sum(row["n"] for row in results["calls"] if row["path"] == "callgate")
+            results["call_events_expected"] = 2 * callgate_calls
+            record({"bench": "call-events", "expected_each": 2 * callgate_calls, **results["call_events"]})
             stop()
     finally:
         stop()
@@ -926,6 +930,9 @@ def failures(results):
         total += row["connect_failed"] + row["register_failed"] + row["refresh_failed"] + row["closed"]
         total += row["phones"] - row["bindings_end"]
     total += sum(row.get("failures", 0) for row in results.get("calls", []))
+    expected = results.get("call_events_expected")
+    if expected is not None:
+        total += sum(abs(count - expected) for count in results["call_events"].values())
     return total
 
 
@@ -972,7 +979,7 @@ def print_tables(results):
                 print(f"{row['path']:<10} {row['refresh_callgate_cpu_us']:>19.1f} {row['refresh_kamailio_cpu_us']:>9.1f} "
                       f"{row['options_callgate_cpu_us']:>18.1f} {row['options_kamailio_cpu_us']:>9.1f}")
     if "phones" in results:
-        print("\n1,000 registered phones: memory per phone (bytes; delta from before the first phone, ÷ phones)")
+        print(f"\n{results['phones'][0]['phones']:,} registered phones: memory per phone (bytes; delta from before the first phone, ÷ phones)")
         print(f"{'variant':<18} {'negotiated':<40} {'gw RSS reg':>10} {'gw RSS end':>10} {'gw peak':>9} "
               f"{'kam PSS end':>11} {'kam shm end':>11}  failures / refreshes")
         for row in results["phones"]:
@@ -996,7 +1003,8 @@ def print_tables(results):
             print(f"{row['bench']:<17} {row['path']:<14} {row['n']:>5} {us(row['180_p50_us']):>8} {us(row['180_p99_us']):>8} "
                   f"{us(row['200_p50_us']):>8} {us(row['200_p99_us']):>8} {us(row['ack_p50_us']):>8} {us(row['ack_p99_us']):>8}  {notes}")
         if "call_events" in results:
-            print(f"Callgate's call events from the dialogs it relayed: {results['call_events']}")
+            print(f"Callgate's call events from the dialogs it relayed: {results['call_events']} "
+                  f"(expected {results['call_events_expected']} each: two connections per call)")
 
 
 if __name__ == "__main__":
