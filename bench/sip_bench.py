@@ -544,9 +544,12 @@ def call_blocking(a_ws, a, b_ws, b, path, mode, cache):
         cache["credentials"] = credentials
         a_ws.send_text(call.invite(credentials.answer("INVITE", call.uri)))
         challenged = True
-    invite = parse(b_ws.receive_text())
-    while invite["method"] != "INVITE":
+    try:
         invite = parse(b_ws.receive_text())
+        while invite["method"] != "INVITE":
+            invite = parse(b_ws.receive_text())
+    except TimeoutError:
+        raise RuntimeError(f"no INVITE at the callee within 10 s; the caller got: {pending_lines(a_ws)}") from None
     to_tag = token(10)
     b_ws.send_text(respond(invite, 180, "Ringing", to_tag, b.contact()))
     b_ws.send_text(respond(invite, 200, "OK", to_tag, b.contact(), SDP_ANSWER))
@@ -575,10 +578,25 @@ def call_blocking(a_ws, a, b_ws, b, path, mode, cache):
     return {"180": (t180 - t0) / 1000, "200": (t200 - t0) / 1000, "ack": (t_ack - t0) / 1000, "challenged": challenged}
 
 
-def register_pair(path, users):
+def pending_lines(ws, seconds=1.0):
+    """The start lines of what `ws` receives within `seconds` (to say why a call stalled)."""
     found = []
-    for user in users:
+    try:
+        while True:
+            found.append(parse(ws.receive_text(seconds))["start"])
+    except (TimeoutError, WebSocketClosed) as error:
+        if isinstance(error, WebSocketClosed):
+            found.append(str(error))
+    return found or "nothing"
+
+
+def register_pair(path, users, instances=()):
+    """Each user's phone connected and registered; `instances`: RFC 5626 instance ids to keep (a
+    phone starting again replaces its old binding instead of adding one)."""
+    found = []
+    for user, instance in zip(users, list(instances) or [None] * len(users)):
         phone = Phone(user, password(user))
+        phone.instance = instance or phone.instance
         ws = path.connect(user)
         reply, _ = register_blocking(ws, phone, path, use_cache=False)
         if reply["status"] != 200:
@@ -603,15 +621,28 @@ def bench_calls_sequential(kamailio, callgate, users, calls, rounds, record):
         pairs[mode] = register_pair(found[CALL_MODES[mode][0]], users[2 * i:2 * i + 2])
         caches[mode] = {}
     per_round = calls // rounds
+    failures = {m: [] for m in modes}
     for r in range(rounds):
         for mode in modes[r % len(modes):] + modes[:r % len(modes)]:
-            (a_ws, a), (b_ws, b) = pairs[mode]
             path = found[CALL_MODES[mode][0]]
             for _ in range(per_round):
-                samples[mode].append(call_blocking(a_ws, a, b_ws, b, path, CALL_MODES[mode][1], caches[mode]))
+                (a_ws, a), (b_ws, b) = pairs[mode]
+                try:
+                    samples[mode].append(call_blocking(a_ws, a, b_ws, b, path, CALL_MODES[mode][1], caches[mode]))
+                except (RuntimeError, TimeoutError, WebSocketClosed) as error:
+                    # Counted, said, and the pair starts again on new connections: a stalled
+                    # transaction must not stall the calls after it.
+                    failures[mode].append(repr(error))
+                    say(f"sequential {mode}: call {len(samples[mode]) + len(failures[mode])} failed: {error!r}")
+                    for ws in (a_ws, b_ws):
+                        ws.close()
+                    time.sleep(1)
+                    pairs[mode] = register_pair(path, [a.user, b.user], [a.instance, b.instance])
+                    caches[mode] = {}
     rows = []
     for mode in modes:
-        rows.append(call_row("calls-sequential", mode, samples[mode], record))
+        rows.append(call_row("calls-sequential", mode, samples[mode], record,
+                             {"failures": len(failures[mode]), "failure_examples": failures[mode][:3]}))
         for ws, phone in pairs[mode]:
             register_blocking(ws, phone, found[CALL_MODES[mode][0]], expires=0, use_cache=False)
             ws.close()
@@ -997,6 +1028,8 @@ def print_tables(results):
               f"{'ACK p50':>8} {'ACK p99':>8}  notes")
         for row in results["calls"]:
             notes = f"{row['challenged']} challenged"
+            if "calls_per_s" not in row:
+                notes += f", {row['failures']} failed" + (f" (e.g. {row['failure_examples'][0]})" if row["failures"] else "")
             if "calls_per_s" in row:
                 notes += (f", {row['pairs']} pairs, {row['calls_per_s']} calls/s, {row['failures']} failed, CPU/call "
                           f"Callgate {row.get('callgate_cpu_us_per_call', 0):,.0f} µs, Kamailio {row.get('kamailio_cpu_us_per_call', 0):,.0f} µs")
