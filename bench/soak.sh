@@ -20,6 +20,8 @@
 #   SOAK_SERVERS="callgate nio"  which servers, in order
 #   SOAK_PEER_CONNECTIONS=       nio-echo's connections (default: the echo part of SOAK_CONNECTIONS)
 #   SOAK_THREADS=1               event loop threads of both servers
+#   SOAK_MALLOC_PROBE=1          after the run, ask the server's glibc (through gdb) how much of its
+#                                heap is in use, and what malloc_trim(0) gives back (0: skip)
 #   BENCH_SERVER_CPU=1 BENCH_LOADGEN_CPU=0   taskset -c pinning
 #   CALLGATE_BIN=path, BENCH_SKIP_BUILD=1    as in run.sh
 set -uo pipefail
@@ -51,6 +53,7 @@ REPLAY_AGE=${SOAK_REPLAY_AGE:-60}
 SOURCE_ADDRESSES=${SOAK_SOURCE_ADDRESSES:-8}
 SERVERS=${SOAK_SERVERS:-"callgate nio"}
 THREADS=${SOAK_THREADS:-1}
+MALLOC_PROBE=${SOAK_MALLOC_PROBE:-1}
 SERVER_CPU=${BENCH_SERVER_CPU:-1}
 LOADGEN_CPU=${BENCH_LOADGEN_CPU:-0}
 BUILD_PRODUCT=1
@@ -160,9 +163,32 @@ run_soak() {
     return $status
 }
 
+# malloc_probe LOG: with every connection closed, what the server's heap holds. gdb calls glibc's
+# malloc_stats() (its per-arena "system bytes" and "in use bytes" go to the server's stderr, which
+# is LOG.log) and then malloc_trim(0), and VmRSS is read before and after: memory that the trim
+# gives back was free but kept by the allocator, not leaked. Appends one line to LOG.report.
+malloc_probe() {
+    local log=$1 before after in_use system
+    [[ "$MALLOC_PROBE" == 1 && -n "$SERVER_PID" ]] || return 0
+    if ! command -v gdb >/dev/null; then
+        say "malloc probe skipped: no gdb (apt-get install gdb, or SOAK_MALLOC_PROBE=0)"
+        return 0
+    fi
+    before=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")
+    if ! gdb -p "$SERVER_PID" -batch -ex 'call (void)malloc_stats()' -ex 'call (int)malloc_trim(0)' >"$log.gdb" 2>&1; then
+        say "malloc probe failed (gdb -p $SERVER_PID, see $log.gdb)"
+        return 0
+    fi
+    sleep 0.5
+    after=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")
+    system=$(awk '/^Total/ { t = 1 } t && /system bytes/ { print $4; exit }' "$log.log")
+    in_use=$(awk '/^Total/ { t = 1 } t && /in use bytes/ { print $5; exit }' "$log.log")
+    echo "  malloc probe after close: VmRSS $((before / 1024)) MiB; glibc heap $((${system:-0} / 1048576)) MiB, in use $((${in_use:-0} / 1048576)) MiB; after malloc_trim(0) VmRSS $((after / 1024)) MiB" | tee -a "$log.report"
+}
+
 # log_summary LOG: Callgate's log lines counted by event (the first word after the level).
 log_summary() {
-    awk '{ for (i = 1; i <= NF; i++) if ($i !~ /=/ && $i !~ /^[0-9T:.Z-]+$/ && $i !~ /^(info|debug|warning|error|notice)$/) { n[$i]++; break } }
+    awk '/^[0-9][0-9][0-9][0-9]-/ { for (i = 1; i <= NF; i++) if ($i !~ /=/ && $i !~ /^[0-9T:.Z-]+$/ && $i !~ /^(info|debug|warning|error|notice)$/) { n[$i]++; break } }
          END { for (k in n) printf "%s %d\n", k, n[k] }' "$1" | sort -k2,2nr | head -12 | tr '\n' ';'
 }
 
@@ -210,6 +236,7 @@ JSON
     run_soak callgate "$log" "$port" --connections "$CONNECTIONS" --echo-path /echo --agent-path /ws \
         "${agent_args[@]}" $([[ "$DEFLATE" == 1 ]] && echo --require-deflate) || FAILED=1
     kill -0 "$SERVER_PID" 2>/dev/null || { say "Callgate is no longer running (log $log.log)"; FAILED=1; }
+    malloc_probe "$log"
     stop_server
     say "callgate log: $(wc -l <"$log.log") lines: $(log_summary "$log.log")"
 }
@@ -231,6 +258,7 @@ run_nio() {
     # NIOWebSocket has no permessage-deflate: nio-echo declines the offer, and the echoes go
     # uncompressed (bench/README.md, "Soak").
     run_soak nio-echo "$log" "$port" --connections "$PEER_CONNECTIONS" --agent-share 0 --echo-path / || FAILED=1
+    malloc_probe "$log"
     stop_server
     # nio-echo's own count of echoed messages must equal what loadgen sent (the probe sent none).
     echoed=$(sed -n 's/.*totals connections=[0-9]* messages=\([0-9]*\).*/\1/p' "$log.log")

@@ -7,9 +7,19 @@ import Glibc
 
 /// One admin API request to make (docs/admin-api.md): ring a user, or hang up a call.
 struct AdminRequest {
+    enum Purpose {
+        /// Ring the user: the current call's `POST /admin/calls`.
+        case call
+        /// Hang up the current call.
+        case hangup
+        /// Hang up a call the soak gave up on before its `POST` was answered (its `uniqueid`
+        /// came later), so that it does not ring on.
+        case cleanup
+    }
+
     var user: Int
     var callSerial: UInt32
-    var hangup: Bool
+    var purpose: Purpose
     var target: String
 }
 
@@ -22,19 +32,28 @@ struct AdminExchange {
     var sent = 0
     var connected = false
     var generation: UInt32 = 0
+    var startedAt: UInt64 = 0
 }
 
 extension SoakGenerator {
     func queueAdmin(_ request: AdminRequest) {
+        self.users[request.user].adminPending += 1
         self.adminQueue.append(request)
     }
 
+    /// Starts queued requests on free exchanges. A call's `POST` whose call was given up while it
+    /// waited is not sent.
     func startAdminRequests(now: UInt64) {
         var k = 0
         while self.adminHead < self.adminQueue.count && k < self.admin.count {
             if self.admin[k].fd < 0 {
                 let request = self.adminQueue[self.adminHead]
                 self.adminHead += 1
+                let user = self.users[request.user]
+                if request.purpose == .call && (user.callSerial != request.callSerial || user.call != .ringing) {
+                    self.users[request.user].adminPending -= 1
+                    continue
+                }
                 self.openAdmin(k, request, now: now)
             }
             k += 1
@@ -48,6 +67,9 @@ extension SoakGenerator {
     private func openAdmin(_ k: Int, _ request: AdminRequest, now: UInt64) {
         self.report.adminRequests += 1
         self.admin[k].request = request
+        self.admin[k].startedAt = now
+        if request.purpose == .call { self.users[request.user].callSentAt = now }
+        if request.purpose == .hangup { self.users[request.user].hangupSentAt = now }
         self.admin[k].generation &+= 1
         self.admin[k].bytes.removeAll(keepingCapacity: true)
         self.admin[k].requestBytes = HTTPExchange.request(method: "POST", target: request.target, host: self.address.display, authorization: self.options.authorization)
@@ -137,13 +159,14 @@ extension SoakGenerator {
         case .invalid(let reason):
             self.adminFailed(k, reason, now: now)
         case .complete(let response):
+            self.adminLatency.record(now - self.admin[k].startedAt)
             self.finishAdmin(k)
             guard (200..<300).contains(response.status) else {
                 self.error(.adminFailed, "POST \(request.target): \(response.statusLine) \(response.bodyText.prefix(200))")
                 self.callAbandoned(request.user, callSerial: request.callSerial, now: now)
                 return
             }
-            if !request.hangup {
+            if request.purpose == .call {
                 let uniqueID = response.body.withUnsafeBytes { body in
                     JSONScanner.member("uniqueid", in: body).flatMap { JSONScanner.string($0, in: body) }
                 }
@@ -159,13 +182,23 @@ extension SoakGenerator {
         if let request { self.callAbandoned(request.user, callSerial: request.callSerial, now: now) }
     }
 
+    /// The exchange's socket goes and it is free again; its user has one request fewer pending.
     func finishAdmin(_ k: Int) {
         if self.admin[k].fd >= 0 {
             close(self.admin[k].fd)
             self.admin[k].fd = -1
             self.socketCount -= 1
         }
+        if let request = self.admin[k].request { self.users[request.user].adminPending -= 1 }
         self.admin[k].request = nil
         self.admin[k].generation &+= 1
+    }
+
+    /// Closing: requests in flight are abandoned and queued ones dropped.
+    func abandonAdmin() {
+        for k in 0..<self.admin.count where self.admin[k].fd >= 0 { self.finishAdmin(k) }
+        for request in self.adminQueue[self.adminHead...] { self.users[request.user].adminPending -= 1 }
+        self.adminQueue.removeAll()
+        self.adminHead = 0
     }
 }

@@ -138,10 +138,13 @@ extension SoakGenerator {
             }
             if self.users[u].call == .ringing, !self.users[u].answerSent, slot.pointee.fd >= 0, self.isCurrentCall(u, bytes) {
                 self.users[u].answerSent = true
+                self.users[u].answerSentAt = now
+                self.ringingLatency.record(now - self.users[u].callSentAt)
                 self.sendRequest(i, { AgentRequest.answer(id: $0) }, now: now)
             }
         } else if message.isEvent(Self.callConnect, in: bytes) {
             if self.users[u].call == .ringing, self.isCurrentCall(u, bytes) {
+                if self.users[u].answerSent { self.connectLatency.record(now - self.users[u].answerSentAt) }
                 self.moveCall(u, to: .connected)
                 self.schedule(.hangup, u, generation: self.users[u].generation, at: now + self.jittered(self.options.talk))
             }
@@ -150,6 +153,7 @@ extension SoakGenerator {
             if call != .idle, self.isCurrentCall(u, bytes) {
                 if call == .hangingUp {
                     self.report.callsCompleted += 1
+                    self.hangupLatency.record(now - self.users[u].hangupSentAt)
                 } else {
                     self.error(.callEndedEarly, "\(self.users[u].name): callHangup while the call was \(call)")
                 }
@@ -196,6 +200,11 @@ extension SoakGenerator {
         switch kind {
         case .callStart:
             guard self.users[u].call == .idle, self.phase == .warmup || self.phase == .loaded else { return }
+            guard self.users[u].adminPending == 0 else {
+                // A request for an earlier call is still out: one call at a time.
+                self.schedule(.callStart, u, generation: self.users[u].generation, at: now + self.jittered(self.options.callInterval))
+                return
+            }
             self.moveCall(u, to: .ringing)
             self.users[u].callSerial &+= 1
             self.users[u].uniqueID = nil
@@ -204,7 +213,7 @@ extension SoakGenerator {
             self.report.callsStarted += 1
             // A caller number per user: +420 602 + the user's number.
             let from = "%2B420602\(String(100_000 + u).suffix(6))"
-            self.queueAdmin(AdminRequest(user: u, callSerial: self.users[u].callSerial, hangup: false, target: "/admin/calls?from=\(from)&user=\(HTTPExchange.percentEncoded(self.users[u].name))"))
+            self.queueAdmin(AdminRequest(user: u, callSerial: self.users[u].callSerial, purpose: .call, target: "/admin/calls?from=\(from)&user=\(HTTPExchange.percentEncoded(self.users[u].name))"))
             self.schedule(.callDeadline, u, generation: self.users[u].generation, at: now + self.timeoutNanoseconds)
         case .hangup:
             guard self.users[u].call == .connected else { return }
@@ -233,13 +242,19 @@ extension SoakGenerator {
         guard let id = self.users[u].uniqueID else { return }
         self.moveCall(u, to: .hangingUp)
         self.users[u].hangupDue = false
-        self.queueAdmin(AdminRequest(user: u, callSerial: self.users[u].callSerial, hangup: true, target: "/admin/calls/\(HTTPExchange.percentEncoded(id))/hangup"))
+        self.queueAdmin(AdminRequest(user: u, callSerial: self.users[u].callSerial, purpose: .hangup, target: "/admin/calls/\(HTTPExchange.percentEncoded(id))/hangup"))
         self.schedule(.callDeadline, u, generation: self.users[u].generation, at: now + self.timeoutNanoseconds)
     }
 
-    /// The admin API answered the call request with its `uniqueid`.
+    /// The admin API answered the call request with its `uniqueid`. A call given up meanwhile
+    /// is hung up at once.
     func callCreated(_ u: Int, callSerial: UInt32, uniqueID: String?, now: UInt64) {
-        guard self.users[u].callSerial == callSerial, self.users[u].call != .idle else { return }
+        guard self.users[u].callSerial == callSerial, self.users[u].call != .idle else {
+            if let uniqueID {
+                self.queueAdmin(AdminRequest(user: u, callSerial: callSerial, purpose: .cleanup, target: "/admin/calls/\(HTTPExchange.percentEncoded(uniqueID))/hangup"))
+            }
+            return
+        }
         if let uniqueID {
             if let known = self.users[u].uniqueID, known != uniqueID {
                 self.error(.adminFailed, "\(self.users[u].name): the admin call is \(uniqueID) but the tabs rang for \(known)")

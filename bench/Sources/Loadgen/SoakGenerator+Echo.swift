@@ -15,6 +15,7 @@ extension SoakGenerator {
         EchoPayload.write(connection: i, sequence: slot.pointee.echoSequence, size: size, to: slot.pointee.payload!)
         slot.pointee.echoLength = size
         slot.pointee.awaitingEcho = true
+        slot.pointee.echoSentAt = now
         guard self.sendText(i, UnsafeRawBufferPointer(start: slot.pointee.payload!, count: size), now: now) else { return }
         self.report.echoesSent += 1
         self.timers.schedule(
@@ -37,6 +38,7 @@ extension SoakGenerator {
             return
         }
         slot.pointee.awaitingEcho = false
+        self.echoLatency.record(now - slot.pointee.echoSentAt)
         self.report.echoesVerified += 1
         self.report.echoBytes += length
         if self.phase == .warmup || self.phase == .loaded {

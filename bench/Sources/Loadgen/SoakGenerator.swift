@@ -65,13 +65,22 @@ final class SoakGenerator {
 
     var serverTicksAtStart: ProcFiles.CPUTicks?
     var ownTicksAtStart: ProcFiles.CPUTicks?
+    /// For each sample: the server's CPU since the previous one, and this loop's longest pause.
+    var lastSampleAt: UInt64 = 0
+    var lastSampleTicks: ProcFiles.CPUTicks?
+    var maxLag: UInt64 = 0
+    let echoLatency = LatencyHistogram()
+    let adminLatency = LatencyHistogram()
+    let ringingLatency = LatencyHistogram()
+    let connectLatency = LatencyHistogram()
+    let hangupLatency = LatencyHistogram()
 
     init(options: SoakOptions) throws(LoadgenError) {
         self.options = options
         self.address = try LoopbackAddress(host: options.host, port: options.port)
         self.count = options.connections
         self.timeoutNanoseconds = MonotonicClock.seconds(options.timeout)
-        self.epoll = try Epoll(capacity: 1024)
+        self.epoll = try Epoll(capacity: 4096)
         self.slots = .allocate(capacity: self.count)
         // Tabs first, each user's consecutive; then the echo connections.
         let tabs = options.tabs
@@ -120,14 +129,24 @@ final class SoakGenerator {
         self.ownTicksAtStart = try ProcReader.cpuTicks(pid: nil)
 
         self.start = MonotonicClock.now()
+        self.lastSampleAt = self.start
+        self.lastSampleTicks = self.serverTicksAtStart
         try self.sample(now: self.start)
         self.enterSetup(now: self.start)
+        var previous = self.start
         while self.phase != .settle || MonotonicClock.now() < self.phaseDeadline {
             let now = MonotonicClock.now()
+            if now - previous > MonotonicClock.seconds(1) {
+                self.note("the load generator's loop paused \(RunReport.fixed(Double(now - previous) / 1e9, 1)) s (starved of CPU?)", now: now)
+            }
+            self.maxLag = max(self.maxLag, now - previous)
+            previous = now
+            // Timers run after the previous turn has read every ready socket, so that a deadline
+            // is never judged on a reply that has arrived but was not read yet.
             try self.advancePhase(now: now)
             self.fireTimers(now: now)
             try self.startConnects(now: now)
-            self.startAdminRequests(now: now)
+            if self.phase != .closing && self.phase != .settle { self.startAdminRequests(now: now) }
             if now >= self.nextChurn {
                 self.churn(now: now)
                 self.nextChurn = now + MonotonicClock.seconds(0.1)
@@ -138,17 +157,28 @@ final class SoakGenerator {
             var wakeAt = min(self.nextSample, self.nextChurn, now + MonotonicClock.seconds(0.1))
             if let deadline = self.timers.nextDeadline { wakeAt = min(wakeAt, deadline) }
             let wait = Int32((wakeAt - min(wakeAt, now) + 999_999) / 1_000_000)
-            let ready = try self.epoll.wait(timeoutMilliseconds: wait)
-            for k in 0..<ready {
-                let (token, events) = self.epoll.event(k)
-                if token >= self.adminTokenBase {
-                    self.handleAdmin(token - self.adminTokenBase, events: events)
-                } else {
-                    self.handle(token, events: events)
+            var ready = try self.epoll.wait(timeoutMilliseconds: wait)
+            var batches = 0
+            while true {
+                for k in 0..<ready {
+                    let (token, events) = self.epoll.event(k)
+                    if token >= self.adminTokenBase {
+                        self.handleAdmin(token - self.adminTokenBase, events: events)
+                    } else {
+                        self.handle(token, events: events)
+                    }
                 }
+                batches += 1
+                guard ready == self.epoll.capacity && batches < 16 else { break }
+                ready = try self.epoll.wait(timeoutMilliseconds: 0)
             }
         }
         try self.sample(now: MonotonicClock.now())
+        self.report.latencies = [
+            SoakReport.Latency(name: "echo", self.echoLatency), SoakReport.Latency(name: "admin", self.adminLatency),
+            SoakReport.Latency(name: "ringing", self.ringingLatency), SoakReport.Latency(name: "connect", self.connectLatency),
+            SoakReport.Latency(name: "hangup", self.hangupLatency),
+        ].filter { $0.count > 0 }
         if let start = self.serverTicksAtStart, let end = try? ProcReader.cpuTicks(pid: self.options.serverPID) {
             self.report.serverCPUSeconds = Double(end.total - start.total) / Double(ProcReader.ticksPerSecond)
         }
@@ -235,7 +265,6 @@ final class SoakGenerator {
                     self.error(.closeUnclean, "slot \(i): close not complete in state \(self.slots[i].state)")
                     self.drop(i)
                 }
-                for k in 0..<self.admin.count where self.admin[k].fd >= 0 { self.finishAdmin(k) }
                 self.phase = .settle
                 self.phaseDeadline = now + MonotonicClock.seconds(self.options.settle)
                 self.note("every connection closed: settling \(RunReport.fixed(self.options.settle, 0)) s", now: now)
@@ -256,12 +285,12 @@ final class SoakGenerator {
 
     /// Every call idle, no echo awaited, every connection open, no admin request pending.
     private func isQuiet() -> Bool {
-        self.users.allSatisfy { $0.call == .idle } && self.openCount == self.count && self.adminHead == self.adminQueue.count
+        self.users.allSatisfy { $0.call == .idle && $0.adminPending == 0 } && self.openCount == self.count && self.adminHead == self.adminQueue.count
             && self.admin.allSatisfy { $0.fd < 0 } && !(0..<self.count).contains { self.slots[$0].awaitingEcho || self.slots[$0].requestsInFlight > 0 }
     }
 
     private func busySummary() -> String {
-        let calls = self.users.filter { $0.call != .idle }.count
+        let calls = self.users.filter { $0.call != .idle || $0.adminPending > 0 }.count
         let echoes = (0..<self.count).filter { self.slots[$0].awaitingEcho }.count
         return "\(calls) calls in progress, \(echoes) echoes awaited, \(self.count - self.openCount) connections not open, \(self.adminQueue.count - self.adminHead) admin requests queued"
     }
@@ -277,6 +306,7 @@ final class SoakGenerator {
         }
         self.phase = .closing
         self.phaseDeadline = now + MonotonicClock.seconds(max(self.options.timeout, Double(self.count) / 1000))
+        self.abandonAdmin()
         self.note("closing every connection (1000)", now: now)
         for i in 0..<self.count {
             if self.slots[i].state == .open {
@@ -376,10 +406,20 @@ final class SoakGenerator {
             throw .proc("cannot read \(path): is the server still running?")
         }
         let own = ProcReader.read("/proc/self/status").flatMap { ProcFiles.residentBytes(status: $0) }
+        let ticks = try? ProcReader.cpuTicks(pid: pid)
+        var cpu: Double?
+        if let ticks, let last = self.lastSampleTicks, now > self.lastSampleAt {
+            cpu = Double(ticks.total - last.total) / Double(ProcReader.ticksPerSecond) / (Double(now - self.lastSampleAt) / 1e9) * 100
+        }
+        let load = ProcReader.read("/proc/loadavg").flatMap { Double($0.split(separator: " ").first ?? "") }
         self.report.samples.append(
             SoakReport.Sample(
                 seconds: self.seconds(now), phase: self.phase, rssBytes: rss, anonBytes: ProcFiles.kilobyteField("RssAnon", status: status),
-                openFiles: try ProcReader.openFileCount(pid: pid), clientSockets: self.socketCount, loadgenRSSBytes: own))
+                openFiles: try ProcReader.openFileCount(pid: pid), clientSockets: self.socketCount, loadgenRSSBytes: own,
+                serverCPUPercent: cpu, loadgenLagMilliseconds: self.phase == .before ? nil : Double(self.maxLag) / 1e6, loadAverage: load))
+        self.lastSampleAt = now
+        self.lastSampleTicks = ticks
+        self.maxLag = 0
         self.nextSample = now + MonotonicClock.seconds(self.options.sampleInterval)
     }
 }

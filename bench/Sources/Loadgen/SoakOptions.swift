@@ -35,7 +35,7 @@ struct SoakOptions {
     var timeout = 10.0
     var setupTimeout = 300.0
     var connectConcurrency = 64
-    var adminConcurrency = 16
+    var adminConcurrency = 256
     var sourceAddresses = 1
     var offerDeflate = true
     var requireDeflate = false
@@ -69,7 +69,7 @@ struct SoakOptions {
           --churn 0.005                share of connections closed and reopened per second
           --timeout 10                 seconds for a connect, upgrade, reply, echo or call step
           --setup-timeout 300          seconds for the whole setup
-          --connect-concurrency 64 --admin-concurrency 16
+          --connect-concurrency 64 --admin-concurrency 256
           --source-addresses 1         spread connections over 127.0.0.1 ... 127.0.0.K
           --no-deflate                 offer no permessage-deflate (default: Chromium's offer)
           --require-deflate            count a declined offer as an error

@@ -56,6 +56,7 @@ struct SoakSlot {
     var echoSequence: UInt64 = 0
     var echoLength = 0
     var awaitingEcho = false
+    var echoSentAt: UInt64 = 0
 
     // Agent tabs.
     var events = EventSequence()
@@ -120,6 +121,12 @@ struct SoakUser {
     var answerSent = false
     /// The talk time is over but the call's `uniqueid` is not known yet.
     var hangupDue = false
+    /// Admin requests queued or in flight for this user: no new call starts before they are done.
+    var adminPending = 0
+    /// When the current call's `POST`, `answer` and hangup `POST` were sent (for the latencies).
+    var callSentAt: UInt64 = 0
+    var answerSentAt: UInt64 = 0
+    var hangupSentAt: UInt64 = 0
 
     init(name: String, firstSlot: Int, tabCount: Int) {
         self.name = name

@@ -39,8 +39,18 @@ public struct SoakReport: Sendable {
         /// Sockets the load generator holds to the server (WebSockets in any state, admin requests).
         public var clientSockets: Int
         public var loadgenRSSBytes: Int?
+        /// The server's CPU use since the previous sample, in % of one core.
+        public var serverCPUPercent: Double?
+        /// The load generator's longest pause between two turns of its loop since the previous
+        /// sample: above a second, it was starved of CPU, and its timeouts may be its own lateness.
+        public var loadgenLagMilliseconds: Double?
+        /// The machine's 1-minute load average (/proc/loadavg): other work sharing the cores.
+        public var loadAverage: Double?
 
-        public init(seconds: Double, phase: Phase, rssBytes: Int, anonBytes: Int? = nil, openFiles: Int, clientSockets: Int, loadgenRSSBytes: Int? = nil) {
+        public init(
+            seconds: Double, phase: Phase, rssBytes: Int, anonBytes: Int? = nil, openFiles: Int, clientSockets: Int, loadgenRSSBytes: Int? = nil,
+            serverCPUPercent: Double? = nil, loadgenLagMilliseconds: Double? = nil, loadAverage: Double? = nil
+        ) {
             self.seconds = seconds
             self.phase = phase
             self.rssBytes = rssBytes
@@ -48,6 +58,33 @@ public struct SoakReport: Sendable {
             self.openFiles = openFiles
             self.clientSockets = clientSockets
             self.loadgenRSSBytes = loadgenRSSBytes
+            self.serverCPUPercent = serverCPUPercent
+            self.loadgenLagMilliseconds = loadgenLagMilliseconds
+            self.loadAverage = loadAverage
+        }
+    }
+
+    /// A latency's distribution over the run, in milliseconds.
+    public struct Latency: Sendable, Equatable {
+        public var name: String
+        public var count: UInt64
+        public var p50: Double?
+        public var p99: Double?
+        public var max: Double?
+
+        public init(name: String, count: UInt64, p50: Double?, p99: Double?, max: Double?) {
+            self.name = name
+            self.count = count
+            self.p50 = p50
+            self.p99 = p99
+            self.max = max
+        }
+
+        public init(name: String, _ histogram: LatencyHistogram) {
+            func ms(_ value: UInt64?) -> Double? { value.map { Double($0) / 1e6 } }
+            self.init(
+                name: name, count: histogram.count, p50: ms(histogram.value(atQuantile: 0.5)), p99: ms(histogram.value(atQuantile: 0.99)),
+                max: ms(histogram.max))
         }
     }
 
@@ -80,6 +117,10 @@ public struct SoakReport: Sendable {
     public var setupSeconds = 0.0
     public var errors = SoakErrorCounts()
     public var samples: [Sample] = []
+    /// echo (sent → verified), admin (request → response), ringing (call `POST` → the first
+    /// tab's `callRinging`), connect (`answer` → `callConnect`), hangup (hangup `POST` →
+    /// `callHangup`).
+    public var latencies: [Latency] = []
     public var serverCPUSeconds: Double?
     public var loadgenCPUSeconds: Double?
 
@@ -153,6 +194,16 @@ public struct SoakReport: Sendable {
 
     public var passed: Bool { self.errors.total == 0 && self.rssStable && self.fdsFlat && self.memoryReturned }
 
+    /// The load generator's longest loop pause over the run, in ms.
+    public var loadgenMaxLagMilliseconds: Double? { self.samples.compactMap(\.loadgenLagMilliseconds).max() }
+
+    /// The machine's load average over the samples from setup to drain: the mean and the highest.
+    public var loadAverage: (mean: Double, max: Double)? {
+        let values = self.samples.filter { $0.phase != .before && $0.phase != .settle }.compactMap(\.loadAverage)
+        guard !values.isEmpty else { return nil }
+        return (values.reduce(0, +) / Double(values.count), values.max()!)
+    }
+
     // MARK: - Output
 
     static func mib(_ bytes: Int?) -> String { bytes.map { RunReport.fixed(Double($0) / 1_048_576, 1) } ?? "n/a" }
@@ -188,6 +239,17 @@ public struct SoakReport: Sendable {
                     + " (band ±\(self.fdBand)), after close \(after.openFiles)")
         } else {
             lines.append("  server series: incomplete (\(self.samples.count) samples)")
+        }
+        let load = self.loadAverage.map { "mean \(RunReport.fixed($0.mean, 2)), max \(RunReport.fixed($0.max, 2))" } ?? "n/a"
+        let serverCPU = self.loaded.compactMap(\.serverCPUPercent)
+        lines.append(
+            "  machine: load average \(load); server CPU while loaded \(serverCPU.isEmpty ? "n/a" : "mean \(RunReport.fixed(serverCPU.reduce(0, +) / Double(serverCPU.count), 0)) %, max \(RunReport.fixed(serverCPU.max()!, 0)) %");"
+                + " loadgen's longest loop pause \(self.loadgenMaxLagMilliseconds.map { RunReport.fixed($0, 0) } ?? "n/a") ms")
+        if !self.latencies.isEmpty {
+            func ms(_ value: Double?) -> String { value.map { RunReport.fixed($0, $0 < 10 ? 2 : 0) } ?? "-" }
+            lines.append(
+                "  latency ms (p50/p99/max): "
+                    + self.latencies.map { "\($0.name) \(ms($0.p50))/\(ms($0.p99))/\(ms($0.max))" }.joined(separator: ", "))
         }
         lines.append("  errors: \(self.errors.total) (\(self.errors.summary))")
         let returned = self.returnedShare.map { "\(RunReport.fixed($0 * 100, 1)) % of the load's RSS returned" } ?? "n/a"
@@ -246,9 +308,18 @@ public struct SoakReport: Sendable {
             ("samples", .int(self.samples.count)),
             ("server_cpu_s", .optional(self.serverCPUSeconds)),
             ("loadgen_cpu_s", .optional(self.loadgenCPUSeconds)),
+            ("loadgen_max_lag_ms", .optional(self.loadgenMaxLagMilliseconds)),
+            ("load_average_mean", .optional(self.loadAverage?.mean)),
+            ("load_average_max", .optional(self.loadAverage?.max)),
             ("errors", .int(self.errors.total)),
         ]
         for kind in SoakError.allCases { fields.append(("error_\(kind.rawValue)", .int(self.errors[kind]))) }
+        for latency in self.latencies {
+            fields += [
+                ("\(latency.name)_count", .int(Int(latency.count))), ("\(latency.name)_p50_ms", .optional(latency.p50)),
+                ("\(latency.name)_p99_ms", .optional(latency.p99)), ("\(latency.name)_max_ms", .optional(latency.max)),
+            ]
+        }
         fields += [
             ("rss_stable", .bool(self.rssStable)),
             ("fds_flat", .bool(self.fdsFlat)),
@@ -260,10 +331,12 @@ public struct SoakReport: Sendable {
 
     /// The series as CSV, one line per sample, for plotting.
     public func csv() -> String {
-        var text = "seconds,phase,rss_bytes,anon_bytes,open_files,client_sockets,loadgen_rss_bytes\n"
+        func optional(_ value: Double?, _ decimals: Int) -> String { value.map { RunReport.fixed($0, decimals) } ?? "" }
+        var text = "seconds,phase,rss_bytes,anon_bytes,open_files,client_sockets,loadgen_rss_bytes,server_cpu_pct,loadgen_lag_ms,load_average\n"
         for s in self.samples {
             text += "\(RunReport.fixed(s.seconds, 1)),\(s.phase.rawValue),\(s.rssBytes),\(s.anonBytes.map(String.init) ?? ""),"
-                + "\(s.openFiles),\(s.clientSockets),\(s.loadgenRSSBytes.map(String.init) ?? "")\n"
+                + "\(s.openFiles),\(s.clientSockets),\(s.loadgenRSSBytes.map(String.init) ?? ""),"
+                + "\(optional(s.serverCPUPercent, 1)),\(optional(s.loadgenLagMilliseconds, 0)),\(optional(s.loadAverage, 2))\n"
         }
         return text
     }

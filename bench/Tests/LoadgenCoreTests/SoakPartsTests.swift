@@ -163,11 +163,28 @@ import Testing
         #expect(report.humanLines().contains { $0.contains("incomplete") })
     }
 
+    @Test func latenciesAndTheMachineAreReported() {
+        var report = self.report(loaded: [300 << 20, 300 << 20])
+        let histogram = LatencyHistogram()
+        for ms in 1...100 { histogram.record(UInt64(ms) * 1_000_000) }
+        report.latencies = [SoakReport.Latency(name: "echo", histogram)]
+        let latency = report.latencies[0]
+        #expect(latency.count == 100)
+        #expect(abs(latency.p50! - 50) < 1 && abs(latency.p99! - 99) < 2 && abs(latency.max! - 100) < 2)
+        #expect(report.humanLines().contains { $0.hasPrefix("  latency ms (p50/p99/max): echo 5") })
+        #expect(report.jsonLine().contains(#""echo_count":100"#))
+        report.samples[1].loadAverage = 3
+        report.samples[2].loadAverage = 5
+        report.samples[2].loadgenLagMilliseconds = 1500
+        #expect(report.loadAverage! == (4, 5))
+        #expect(report.loadgenMaxLagMilliseconds == 1500)
+    }
+
     @Test func csvHasOneLinePerSample() {
         let report = self.report(loaded: [300 << 20, 300 << 20])
         let lines = report.csv().split(separator: "\n")
         #expect(lines.count == report.samples.count + 1)
-        #expect(lines[1] == "0.0,before,104857600,,20,0,")
+        #expect(lines[1] == "0.0,before,104857600,,20,0,,,,")
     }
 }
 
