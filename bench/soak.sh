@@ -22,12 +22,26 @@
 #   SOAK_THREADS=1               event loop threads of both servers
 #   SOAK_MALLOC_PROBE=1          after the run, ask the server's glibc (through gdb) how much of its
 #                                heap is in use, and what malloc_trim(0) gives back (0: skip)
+#   SOAK_NICE=                   e.g. -10: run the soak as its own session whose scheduling group
+#                                has this nice value (/proc/self/autogroup, and renice), so that a
+#                                machine shared with other work disturbs it less (root only)
 #   BENCH_SERVER_CPU=1 BENCH_LOADGEN_CPU=0   taskset -c pinning
 #   CALLGATE_BIN=path, BENCH_SKIP_BUILD=1    as in run.sh
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+# SOAK_NICE: a session of its own (so that nothing else of the caller's shares the group), then
+# the group's nice value (with CONFIG_SCHED_AUTOGROUP the scheduler shares CPU between sessions
+# first), and the process's own for kernels without autogroups.
+if [[ -n "${SOAK_NICE:-}" && -z "${SOAK_NICE_APPLIED:-}" ]]; then
+    export SOAK_NICE_APPLIED=1
+    exec setsid --wait "$0" "$@"
+fi
+if [[ -n "${SOAK_NICE:-}" ]]; then
+    [[ -w /proc/self/autogroup ]] && echo "$SOAK_NICE" >/proc/self/autogroup 2>/dev/null
+    renice -n "$SOAK_NICE" -p $$ >/dev/null 2>&1 || printf 'bench: could not renice to %s (root only)\n' "$SOAK_NICE" >&2
+fi
 if [[ "${SOAK_QUICK:-0}" == 1 ]]; then
     SECONDS_LOADED=${SOAK_SECONDS:-60}
     CONNECTIONS=${SOAK_CONNECTIONS:-1000}
@@ -75,7 +89,7 @@ stop_server_on_exit
 
 # --- the machine -------------------------------------------------------------------------------
 MACHINE="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), ulimit -n $(ulimit -Hn)"
-say "machine: $MACHINE; $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+say "machine: $MACHINE; $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)${SOAK_NICE:+; soak at nice $SOAK_NICE ($(cat /proc/self/autogroup 2>/dev/null || echo 'no autogroup'))}"
 
 # --- build -------------------------------------------------------------------------------------
 build_binaries "$([[ " $SERVERS " == *" callgate "* ]] && echo 1 || echo 0)"

@@ -47,20 +47,35 @@ extension Switchboard {
     public var liveCalls: Int { records.count }
 
     func waitingCallers(for username: String) -> Int {
-        guard let agent = agentRecords[username] else { return 0 }
-        return records.values.filter { record in
-            record.isWaiting && agent.user.queues[record.queueID!]?.type == .incoming
-        }.count
+        guard let index = agentRecords.index(forKey: username) else { return 0 }
+        return waitingCallers(of: agentRecords.values[index], perQueue: waitingPerQueue())
+    }
+
+    /// Calls waiting, per queue id: counted once per operation, not once per agent (with
+    /// thousands of agents the per-agent count made every operation cost agents × calls).
+    func waitingPerQueue() -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for record in records.values where record.isWaiting { counts[record.queueID!, default: 0] += 1 }
+        return counts
+    }
+
+    /// The calls waiting in the incoming queues `agent` is a member of.
+    func waitingCallers(of agent: AgentRecord, perQueue: [Int: Int]) -> Int {
+        guard !perQueue.isEmpty else { return 0 }
+        return agent.user.queues.reduce(0) { sum, membership in
+            sum + (membership.value.type == .incoming ? perQueue[membership.key] ?? 0 : 0)
+        }
     }
 
     func refreshWaiting() {
+        let perQueue = waitingPerQueue()
         for profile in directory.users {
-            let name = profile.username
-            guard agentRecords[name]!.signedIn else { continue }
-            let count = waitingCallers(for: name)
-            if count != agentRecords[name]!.waitingSeen {
-                agentRecords[name]!.waitingSeen = count
-                emit(name, .waitingCallersChange(waitingCallers: count))
+            // By index: reading a record through `agentRecords[name]` copies the whole record.
+            guard let index = agentRecords.index(forKey: profile.username), agentRecords.values[index].signedIn else { continue }
+            let count = waitingCallers(of: agentRecords.values[index], perQueue: perQueue)
+            if count != agentRecords.values[index].waitingSeen {
+                agentRecords.values[index].waitingSeen = count
+                emit(profile.username, .waitingCallersChange(waitingCallers: count))
             }
         }
     }

@@ -109,8 +109,12 @@ public final class Switchboard {
     /// Counts status time of every signed-in agent up to `now`.
     func advance(to now: Int64) {
         clock = max(clock, now)
-        for name in agentRecords.keys where agentRecords[name]!.signedIn {
-            agentRecords[name]!.settle(to: clock)
+        // In place, by index: writing records while iterating `keys` copied the whole dictionary
+        // (the keys view shares its storage) on every operation.
+        var index = agentRecords.startIndex
+        while index != agentRecords.endIndex {
+            if agentRecords.values[index].signedIn { agentRecords.values[index].settle(to: clock) }
+            agentRecords.formIndex(after: &index)
         }
     }
 
