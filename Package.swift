@@ -1,15 +1,12 @@
 // swift-tools-version:6.0
 // Callgate: a WebSocket gateway for browser softphones and CRM agent bars.
-// The product depends on the toolchain, Glibc, OpenSSL and zlib only (see DESIGN.md).
+// The product depends on the toolchain, Glibc, OpenSSL and zlib only (docs/architecture.md §1).
 import PackageDescription
 
 let package = Package(
     name: "Callgate",
     products: [
         .executable(name: "callgate", targets: ["Gateway"]),
-        // For the fuzz targets of Fuzz/ (docs/fuzzing.md); the executable does not change.
-        .library(name: "SIP", targets: ["SIP"]),
-        .library(name: "RedisProtocol", targets: ["RedisProtocol"]),
     ],
     targets: [
         .systemLibrary(
@@ -43,15 +40,25 @@ let package = Package(
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
         .target(name: "Switchboard", dependencies: ["Routes", "SIP"]),
+        // The rules of agent delivery (docs/agent-protocol.md §4, docs/cluster.md §5): tabs and
+        // users, per-user `seq` and the replay window, ringing acks, the primary tab, sign-in and
+        // sign-out, dedup, click-to-call, last callers, Action URL hand-off. Pure: each input
+        // returns actions that Gateway performs; time is passed in.
+        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming", "SIP"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP"]),
+        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every library module is also a library product, so that the fuzz targets of Fuzz/ can import
+// it, a new module included (docs/fuzzing.md). The executable does not change.
+package.products += package.targets.filter { $0.type == .regular }.map { .library(name: $0.name, targets: [$0.name]) }

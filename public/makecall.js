@@ -2,14 +2,22 @@
 //
 // Two ways in:
 // - a link with credentials (user, pass, time, duration): GET /makecall/session with the same
-//   query gives a session token restricted to the number; the agent bar (operator.js, headless)
-//   attaches with it (config `sessionToken`). The token is kept in sessionStorage, so a reload
-//   of the popup resumes instead of spending the single-use link again;
+//   query gives a session token restricted to the number, kept in sessionStorage so that a reload
+//   reuses it; without a web phone the agent bar (operator.js, headless) attaches with it
+//   (config `sessionToken`);
 // - a plain link: the agent bar's own session (this tab's, or one copied from the opener), else
 //   its remembered login (`autologin`, localStorage `ucsOperator.remember`), else a login form.
-// Then the agent's phone is paired if needed (the `callgate_identifier` cookie, or a picker), the
-// call is placed, its progress is shown, the keypad sends DTMF, and the window closes itself when
-// the call ends. Texts in en/de/cs by `lang` (else the browser's language).
+// Where the gateway has a `sip` route and the user a SIP identity (the session's answer names
+// them), the call is placed from this window itself: the web phone over WebRTC
+// (makecall-phone.mjs; a signed-in user's session is first exchanged for one restricted to the
+// number). Otherwise the agent's phone is paired if needed (the `callgate_identifier` cookie, or a
+// picker) and the call placed on it through the agent bar. Either way its progress is shown, the
+// keypad sends DTMF, and the window closes itself when the call ends. Texts in en/de/cs by
+// `lang` (else the browser's language).
+//
+// Longer than ~400 lines: one window's script whose views, texts and two ways of calling share
+// the window's state (`ui`); the call from the browser itself is its own module
+// (makecall-phone.mjs). Splitting the rest means modules that pass `ui` around (not done yet).
 'use strict';
 
 (() => {
@@ -32,6 +40,8 @@
       linkNotYet: 'The link is not valid yet. Check the clock of this computer.',
       linkUsed: 'The link has already been used. Open it again from the page.', linkMalformed: 'The link is damaged: {reason}',
       linkUnavailable: 'The phone server did not answer ({status}).',
+      linkInUse: 'This link’s call is open in another window. Close that one first.',
+      phoneUnreachable: 'Cannot reach the phone server. Trying again…', microphone: 'No microphone: {reason}',
       connectionLost: 'Connection lost. Reconnecting…', linkSessionOver: 'The link’s time is up. Log in to go on.',
       cause0: 'The call has ended.', cause1: 'The line is busy.', cause2: 'The number cannot be dialled.',
       cause3: 'You hung up.', cause4: 'The other side hung up.', cause5: 'The call was rejected.',
@@ -55,6 +65,8 @@
       linkNotYet: 'Der Link ist noch nicht gültig. Prüfen Sie die Uhrzeit dieses Computers.',
       linkUsed: 'Der Link wurde bereits verwendet. Öffnen Sie ihn erneut von der Seite.', linkMalformed: 'Der Link ist beschädigt: {reason}',
       linkUnavailable: 'Der Telefonserver hat nicht geantwortet ({status}).',
+      linkInUse: 'Der Anruf dieses Links läuft in einem anderen Fenster. Schließen Sie es zuerst.',
+      phoneUnreachable: 'Der Telefonserver ist nicht erreichbar. Neuer Versuch…', microphone: 'Kein Mikrofon: {reason}',
       connectionLost: 'Verbindung verloren. Neuer Versuch…', linkSessionOver: 'Die Zeit des Links ist abgelaufen. Melden Sie sich an, um fortzufahren.',
       cause0: 'Der Anruf ist beendet.', cause1: 'Die Leitung ist besetzt.', cause2: 'Die Nummer kann nicht gewählt werden.',
       cause3: 'Sie haben aufgelegt.', cause4: 'Die Gegenseite hat aufgelegt.', cause5: 'Der Anruf wurde abgewiesen.',
@@ -78,13 +90,15 @@
       linkNotYet: 'Odkaz ještě neplatí. Zkontrolujte hodiny tohoto počítače.',
       linkUsed: 'Odkaz už byl použit. Otevřete ho znovu ze stránky.', linkMalformed: 'Odkaz je poškozený: {reason}',
       linkUnavailable: 'Telefonní server neodpověděl ({status}).',
+      linkInUse: 'Hovor z tohoto odkazu běží v jiném okně. Nejdřív ho zavřete.',
+      phoneUnreachable: 'Telefonní server není dostupný. Zkouším znovu…', microphone: 'Chybí mikrofon: {reason}',
       connectionLost: 'Spojení ztraceno. Připojuji znovu…', linkSessionOver: 'Čas odkazu vypršel. Pro pokračování se přihlaste.',
       cause0: 'Hovor skončil.', cause1: 'Linka je obsazená.', cause2: 'Číslo nelze vytočit.',
       cause3: 'Zavěsili jste.', cause4: 'Druhá strana zavěsila.', cause5: 'Hovor byl odmítnut.',
       cause6: 'Nikdo to nezvedl.', cause7: 'Hovor byl přijat jinde.', cause8: 'Hovor byl přepojen.',
     },
   };
-  const LINK_KEY = 'callgate.makecall.link';      // sessionStorage: {pass, token, expires, user, destination}
+  const LINK_KEY = 'callgate.makecall.link';      // sessionStorage: {pass, token, expires, user, destination, sip}
   const PLACED_KEY = 'callgate.makecall.placed';  // sessionStorage: {query, uniqueid}
   const CLOSE_DELAY_MS = 1500;
   const PICKER_DELAY_MS = 1800;
@@ -179,6 +193,10 @@
     trail: ['starting'],     // the views shown, in order (data-mc-trail: for tests and integrators)
     error: null,             // {title, text, retry, loginInstead}
     ended: null,             // {title, text}
+    mode: 'bar',             // 'phone': the call is this window's own (WebRTC); 'bar': on the agent's phone
+    webCall: null,           // the phone mode's controller (makecall-phone.mjs)
+    exchanged: false,        // a signed-in session was offered for the phone mode
+    identifyPending: null,   // the identify list while that offer is open
   };
 
   function applyTexts() {
@@ -203,6 +221,7 @@
   function callPhase() {
     const call = ui.call;
     if (!call) return ui.dialing || ui.uniqueid ? 'dialling' : '';
+    if (call.state === 3 && call.remoteHeld) return 'hold'; // the web phone's call, held by the far end
     return ({ 0: 'dialling', 1: 'dialling', 2: 'ringing', 3: 'connected', 4: 'ended', 5: 'hold' })[call.state] || 'dialling';
   }
 
@@ -285,7 +304,8 @@
       return null;
     }
     if (response.ok && body && body.token) {
-      const session = { pass: query.pass, token: body.token, expires: body.expires, user: body.user, destination: body.destination };
+      const session = { pass: query.pass, token: body.token, expires: body.expires, user: body.user, destination: body.destination,
+                        sip: body.sip || null };
       storeSet(LINK_KEY, session);
       return session;
     }
@@ -294,10 +314,12 @@
     const text = code === 'expired' ? t('linkExpired')
       : code === 'notYetValid' ? t('linkNotYet')
       : code === 'replayed' ? t('linkUsed')
+      : code === 'inUse' ? t('linkInUse')
       : response.status === 400 ? t('linkMalformed', { reason })
       : response.status === 401 ? t('linkInvalid')
       : t('linkUnavailable', { status: response.status });
-    fail(t('linkTitle'), text, { retry: response.status >= 500, loginInstead: response.status === 400 || response.status === 401 });
+    fail(t('linkTitle'), text, { retry: response.status >= 500 || response.status === 409,
+                                 loginInstead: response.status === 400 || response.status === 401 });
     return null;
   }
 
@@ -319,14 +341,22 @@
       identifyCookie: true,
       identifyIP: true,
       confirmDevice: false,
+      // Never the agent's web phone in this window: it would take the agent's calls here.
+      webPhone: false,
+      // Without a link: no pairing until it is known whether this window calls by itself.
+      withoutDevice: !linkSession,
       sessionToken: linkSession
         ? { token: linkSession.token, expires: linkSession.expires, user: linkSession.user, provider: 'makecall' } : null,
       onConnect: () => banner(''),
       onCredentials,
       onLoginError,
-      onUser: (user) => { ui.user = user; render(); },
+      onUser: (user) => { ui.user = user; render(); if (!linkSession) offerSignedInSession(); },
       onIdentify,
-      onIdentifier: () => { ui.identifierSeen = true; if (ui.view !== 'call') show('starting', 'pairing'); },
+      onIdentifier: (identifier) => {
+        ui.identifierSeen = true;
+        ui.ipIdentifier = identifier;
+        if (ui.view !== 'call' && ui.mode === 'bar') show('starting', 'pairing');
+      },
       onDevice: () => { if (ui.view !== 'call') show('starting', 'pairing'); },
       onReady,
       onCallNew: onCall, onCallRinging: onCall, onCallConnect: onCall, onCallHold: onCall, onCallResume: onCall,
@@ -339,6 +369,87 @@
     script.src = '/operator.js';
     script.onerror = () => fail(t('callFailed'), t('linkUnavailable', { status: 'operator.js' }), { retry: true });
     document.head.append(script);
+  }
+
+  /** Signed in without a link: the session is offered for a call from this window (a token
+   *  restricted to the number, /makecall/session with it as bearer). Refused (no sip route, no
+   *  SIP identity): the agent's phone is paired and calls, as without a web phone. */
+  async function offerSignedInSession() {
+    if (ui.exchanged || ui.mode === 'phone') return;
+    const stored = storeGet('ucsOperator.session');
+    let body = null;
+    if (stored && stored.token) {
+      try {
+        const response = await fetch('/makecall/session' + location.search, {
+          cache: 'no-store', credentials: 'omit', headers: { Accept: 'application/json', Authorization: 'Bearer ' + stored.token } });
+        body = response.ok ? await response.json() : null;
+      } catch (error) {
+        body = null;
+      }
+    }
+    ui.exchanged = true;
+    if (body && body.token && body.sip) {
+      startPhoneMode(body);
+      return;
+    }
+    pairAgentPhone();
+  }
+
+  /** The agent bar pairs the agent's phone: by itself from now on; for an identify that came
+   *  while the offer was open, from the cookie or the gateway's address match, else the picker. */
+  function pairAgentPhone() {
+    const op = window.ucsOperator;
+    op.withoutDevice = false;
+    const pending = ui.identifyPending;
+    ui.identifyPending = null;
+    if (!pending || op.status !== 'IDENTIFY') return;
+    onIdentify(pending);
+    const saved = (document.cookie.match(/(?:^|;\s*)callgate_identifier=([^;]*)/) || [])[1];
+    const pick = saved ? decodeURIComponent(saved) : ui.ipIdentifier;
+    if (pick) {
+      ui.identifierSeen = true;
+      show('starting', 'pairing');
+      op.selectIdentifier(pick).catch(() => { /* onWarning shows the picker */ });
+    }
+  }
+
+  /** The call from this window: the web phone on the session's sip route (makecall-phone.mjs). */
+  async function startPhoneMode(session) {
+    ui.mode = 'phone';
+    ui.number = session.destination;
+    ui.user = ui.user || { displayname: session.user };
+    applyTexts();
+    const placed = storeGet(PLACED_KEY);
+    const reload = (performance.getEntriesByType('navigation')[0] || {}).type === 'reload';
+    if (reload && placed && placed.query === location.search) {
+      // A reload ended the call (its media lived in this page): offer to call again.
+      ui.ended = { title: t('ended'), text: t('closeHint'), again: true };
+      show('ended');
+      return;
+    }
+    ui.dialing = true;
+    show('call');
+    let module;
+    try {
+      module = await import('/makecall-phone.mjs');
+    } catch (error) {
+      fail(t('callFailed'), t('linkUnavailable', { status: 'makecall-phone.mjs' }), { retry: true });
+      return;
+    }
+    ui.webCall = module.startWebCall({
+      session,
+      number: session.destination,
+      onCall: (type, info) => {
+        if (!ui.uniqueid) {
+          ui.uniqueid = info.uniqueid;
+          storeSet(PLACED_KEY, { query: location.search, uniqueid: info.uniqueid });
+        }
+        if (type === 'callHangup' && info.cause === 0 && !info.connected) ui.lastWarning = null;
+        track(info);
+      },
+      onTrouble: (event) => banner(event ? t('phoneUnreachable') : ''),
+    });
+    window.makecallPhone = ui.webCall.phone; // for tests and integrators: stats(), state()
   }
 
   function onCredentials() {
@@ -371,6 +482,12 @@
   }
 
   function onIdentify(identificators) {
+    if (ui.mode === 'phone') return;
+    if (!ui.exchanged && window.ucsOperator.withoutDevice) {
+      // The signed-in session's offer is still open: pair only if it is refused.
+      ui.identifyPending = identificators || [];
+      return;
+    }
     ui.identifierSeen = false;
     if (ui.view !== 'call') show('starting', 'lookingForPhone');
     fillPhones(identificators || []);
@@ -409,6 +526,7 @@
   // ------------------------------------------------------------------------ the call
 
   function onReady(state) {
+    if (ui.mode === 'phone') return;
     clearTimeout(ui.pickerTimer);
     banner('');
     render();
@@ -436,6 +554,17 @@
   }
 
   async function dial() {
+    if (ui.mode === 'phone') {
+      ui.uniqueid = null;
+      ui.call = null;
+      ui.sent = '';
+      ui.hangupByUs = false;
+      ui.ended = null;
+      ui.dialing = true;
+      show('call');
+      ui.webCall.call();
+      return;
+    }
     const op = window.ucsOperator;
     ui.uniqueid = null;
     ui.call = null;
@@ -460,7 +589,7 @@
   }
 
   function onCall(call) {
-    if (!call || !call.uniqueid) return;
+    if (!call || !call.uniqueid || ui.mode === 'phone') return;
     ui.seen[call.uniqueid] = call;
     if (call.uniqueid === ui.uniqueid) track(call);
   }
@@ -486,6 +615,7 @@
     if (!closes) return;
     setTimeout(() => {
       ui.closing = true;
+      if (ui.webCall) ui.webCall.stop(); // gives the link back at once
       // Evidence for tests and integrators that the page asked to be closed (a browser may refuse
       // window.close() for a window that a script did not open).
       document.documentElement.dataset.makecallClosing = 'true';
@@ -507,7 +637,8 @@
       key.classList.add('mc-pressed');
       setTimeout(() => key.classList.remove('mc-pressed'), 150);
     }
-    op.dtmf(digit).then(() => {
+    const sending = ui.mode === 'phone' ? Promise.resolve(ui.webCall.sendDigit(digit)) : op.dtmf(digit);
+    sending.then(() => {
       ui.sent += digit;
       render();
     }, (error) => banner(ui.lastWarning || error.text || error.message));
@@ -564,10 +695,15 @@
     switch (action.dataset.mcAction) {
       case 'hangup':
         ui.hangupByUs = true;
+        if (ui.mode === 'phone') {
+          if (!ui.webCall.hangup()) ui.hangupByUs = false;
+          break;
+        }
         window.ucsOperator.hangup().catch((error) => { ui.hangupByUs = false; banner(ui.lastWarning || error.text); });
         break;
       case 'again':
       case 'retry':
+        if (ui.mode === 'phone' && ui.webCall && action.dataset.mcAction === 'again') { dial(); break; }
         if (!window.ucsOperator || !window.ucsOperator.version) { location.reload(); break; }
         if (window.ucsOperator.status === 'READY') dial();
         else location.reload();
@@ -601,7 +737,10 @@
   if (!destination) {
     fail(t('noNumberTitle'), t('noNumber'));
   } else if (linkMode) {
-    openLinkSession().then((session) => { if (session) startBar(session); });
+    openLinkSession().then((session) => {
+      if (session && session.sip) startPhoneMode(session);
+      else if (session) startBar(session);
+    });
   } else {
     startBar(null);
   }

@@ -1,14 +1,23 @@
 /*!
  * Callgate agent bar — operator.js
  *
- * The `window.ucsOperator` integration of the UCS agent bar (seeds/004), speaking Callgate's agent
- * protocol (docs/agent-protocol.md) on the `ws` channel and its call history on the `report`
- * channel. One dependency-free file: the page sets `window.ucsOperator = {config + callbacks}`,
- * includes this script, and the script adds the methods to that same object.
+ * The `window.ucsOperator` integration of the UCS agent bar (docs/compatibility.md §1), speaking
+ * Callgate's agent protocol (docs/agent-protocol.md) on the `ws` channel and its call history on
+ * the `report` channel. One dependency-free file: the page sets `window.ucsOperator = {config +
+ * callbacks}`, includes this script, and the script adds the methods to that same object.
  * Documentation: docs/operator.md.
+ *
+ * BUILT FILE: do not edit. The sources are public/src/operator/; `node tools/build-operator.mjs`
+ * makes this file from them.
  */
 (function () {
   'use strict';
+
+  // ---- public/src/operator/prelude.js
+  // The bundle's version, and its start on a page: nothing outside a browser, nothing on a
+  // second copy of the bundle, and `window.ucsOperator` (the page's config and callbacks, which the
+  // methods are added to) made if the page has none (docs/operator.md §1). The `return`s here
+  // leave the function the bundle is wrapped in (tools/build-operator.mjs).
 
   var OPERATOR_VERSION = '4.0.0-callgate.1';
   var PROTOCOL_VERSION = 1;
@@ -26,9 +35,10 @@
   }
   w.__callgateOperatorLoaded = true;
 
-  // ---------------------------------------------------------------------------------------------
-  // Configuration
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/config.js
+  // Configuration: seeds/004's config fields with their defaults (docs/operator.md §2), read
+  // from `window.ucsOperator` at the time of use; the methods' allowed states (agent-protocol.md
+  // §2.1); storage keys and timing constants.
 
   var DEFAULTS = {
     api: null,
@@ -57,7 +67,9 @@
     sessionToken: null,
     heartbeatMilliseconds: 5000,
     heartbeatTimeoutMilliseconds: 3000,
-    connectTimeoutMilliseconds: 5000
+    connectTimeoutMilliseconds: 5000,
+    webPhone: null,
+    webPhoneModule: null
   };
 
   /** A config value, read from `window.ucsOperator` at the time of use (so a page may change it). */
@@ -115,9 +127,15 @@
   var REQUEST_TIMEOUT_MS = 30000;
   var HISTORY_DEBOUNCE_MS = 500;
 
-  // ---------------------------------------------------------------------------------------------
-  // Small utilities
-  // ---------------------------------------------------------------------------------------------
+  /** A positive number of milliseconds from the config, else the default. */
+  function cfgMs(name) {
+    var v = Number(cfg(name));
+    return isFinite(v) && v > 0 ? v : DEFAULTS[name];
+  }
+
+  // ---- public/src/operator/util.js
+  // Small utilities: time, random keys, storage that survives a browser without it, cookies,
+  // the page's URL, redaction of secrets for onDebug, calling the page's callbacks safely, errors.
 
   function now() { return Date.now(); }
 
@@ -250,534 +268,584 @@
     });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Texts (cs, en, de). Every string the agent sees comes from here.
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/texts/index.js
+  // The table of texts, one object per language (texts/en.js, texts/cs.js, texts/de.js).
 
-  var TEXTS = {
-    en: {
-      connOnline: 'Online',
-      connConnecting: 'Connecting…',
-      connReconnecting: 'Reconnecting…',
-      connStopped: 'Disconnected',
-      appName: 'Agent bar',
-      connecting: 'Connecting to the phone server…',
-      connectFailed: 'Cannot connect to the phone server.',
-      connectionLost: 'The connection to the phone server was lost.',
-      reconnecting: 'Connection lost. Reconnecting…',
-      reconnectingIn: 'Connection lost. Reconnecting in {s} s…',
-      reconnectNow: 'Reconnect now',
-      restored: 'Connection restored.',
-      restoring: 'Restoring your session…',
-      protocolMismatch: 'The phone server speaks an unsupported protocol version ({protocol}).',
-      username: 'User name',
-      password: 'Password',
-      remember: 'Remember me',
-      login: 'Log in',
-      loggingIn: 'Logging in…',
-      loginRequired: 'Enter your user name and password.',
-      loginErr1: 'Wrong user name or password.',
-      loginErr2: 'Single sign-on failed. Open the agent bar from your CRM again.',
-      loginErr3: 'You were logged out because you logged in somewhere else.',
-      loginErr4: 'This account is disabled or is not an agent account.',
-      loginErr5: 'Too many failed attempts. Wait a few minutes and try again.',
-      loginErr6: 'The phone system is unavailable. Try again later.',
-      loginErr7: 'Your session has expired. Please log in again.',
-      selectPhone: 'Select your phone',
-      phone: 'Phone',
-      identifier: 'Phone identifier',
-      identifierPlaceholder: 'e.g. web-alice or 10.0.0.7',
-      otherIdentifier: 'Other identifier…',
-      pair: 'Pair',
-      pairing: 'Pairing…',
-      withoutDevice: 'Logged in without a phone.',
-      pairPhone: 'Pair a phone',
-      deviceFound: 'Phone found',
-      useDevice: 'Use this phone',
-      chooseAnother: 'Choose another',
-      extension: 'ext. {n}',
-      deviceOtherTab: 'Your other tab is connecting this phone.',
-      continueHere: 'Continue here',
-      status: 'Status',
-      READY: 'Ready',
-      AUX: 'Not ready',
-      ACW: 'After-call work',
-      OFFLINE: 'Offline',
-      auxWith: 'Not ready · {reason}',
-      reason_unreachable: 'missed call',
-      dialNumber: 'Number to call',
-      dialPlaceholder: 'Number…',
-      call: 'Call',
-      dialAs: 'Dial as',
-      dialAuto: 'Automatic',
-      dialDirect: 'Direct call',
-      callState0: 'New',
-      callState1: 'Connecting',
-      callState2: 'Ringing',
-      callState3: 'Connected',
-      callState4: 'Ended',
-      callState5: 'On hold',
-      incoming: 'Incoming',
-      outgoing: 'Outgoing',
-      incomingCall: 'Incoming call',
-      lastCalledBy: 'last called by {name}',
-      outgoingCall: 'Outgoing call',
-      viaQueue: 'via {queue}',
-      answer: 'Answer',
-      hangup: 'Hang up',
-      decline: 'Decline',
-      hold: 'Hold',
-      unhold: 'Resume',
-      mute: 'Mute',
-      unmute: 'Unmute',
-      muted: 'Muted',
-      transfer: 'Transfer',
-      transferTo: 'Transfer to',
-      transferPlaceholder: 'Number or extension',
-      consult: 'Consult first',
-      blindTransfer: 'Transfer now',
-      finishTransfer: 'Complete transfer',
-      heldCall: 'On hold',
-      consultation: 'Consultation',
-      cause_1: 'Not ended',
-      cause0: 'Unknown',
-      cause1: 'Busy',
-      cause2: 'Invalid number',
-      cause3: 'Caller hung up',
-      cause4: 'Called party hung up',
-      causeAgent: 'You hung up',
-      causeCustomer: 'The customer hung up',
-      cause5: 'Rejected',
-      cause6: 'Unavailable',
-      cause7: 'Picked up',
-      cause8: 'Transferred',
-      callEnded: 'Call ended: {cause}',
-      queues: 'Queues',
-      queueServing: 'Serving',
-      queuePaused: 'Paused',
-      queueIncoming: 'Incoming',
-      queueOutgoing: 'Outgoing',
-      noQueues: 'You are not a member of any queue.',
-      waitingCallers: 'Waiting callers',
-      waitingCount: '{n} waiting',
-      waitingTitle: 'Callers are waiting',
-      waitingBody: '{n} caller(s) waiting in your queues.',
-      history: 'Call history',
-      historyFilter: 'Search number or name',
-      allCalls: 'All calls',
-      historyLoading: 'Loading…',
-      historyEmpty: 'No calls found.',
-      historyCount: '{n} of {total} calls',
-      historyError: 'Call history is unavailable: {reason}',
-      historyUnreachable: 'the report service cannot be reached',
-      historyRefused: 'access was refused',
-      historyTimeout: 'the report service did not answer',
-      historyNoSession: 'log in first',
-      retryIn: 'Retrying in {s} s.',
-      retry: 'Retry',
-      dialThis: 'Call {number}',
-      menu: 'Menu',
-      settings: 'Settings',
-      ringingSound: 'Ringing sound',
-      sound_default: 'Classic',
-      sound_christmas: 'Christmas',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Quest',
-      sound_rush: 'Rush',
-      test: 'Test',
-      stopTest: 'Stop',
-      changeDevice: 'Change phone',
-      logout: 'Log out',
-      language: 'Language',
-      accountCode: 'Call reason',
-      accountCodeFor: 'Reason for the call with {number}',
-      accountCodeSaved: 'Call reason saved.',
-      noCallReasons: 'No call reasons are defined.',
-      skip: 'Skip',
-      close: 'Close',
-      dismiss: 'Dismiss',
-      notifications: 'Notifications',
-      tabs: '{n} tabs',
-      mirrorTab: 'Another tab rings',
-      wrongState: '{method}() is not possible now: it is allowed in {states}, the bar is in {state}.',
-      disconnected: 'Not connected to the phone server.',
-      timeout: 'The phone server did not answer in time.',
-      requestFailed: 'The request failed: {text}',
-      unreachableWarn: 'A call rang unanswered, so your status was set to not ready.',
-      err_noActiveCall: 'You have no call.',
-      err_notRinging: 'No call is ringing.',
-      err_notConnected: 'The call is not connected.',
-      err_notOnHold: 'The call is not on hold.',
-      err_callInProgress: 'You already have a call.',
-      err_invalidNumber: 'This is not a valid phone number.',
-      err_unknownIdentifier: 'No phone has this identifier.',
-      err_deviceInUse: 'Another agent is using this phone.',
-      err_deviceNotAllowed: 'This phone belongs to another user.',
-      err_noDevice: 'No phone is paired.',
-      err_agentUnavailable: 'That agent cannot take the call now.',
-      err_transferInProgress: 'A transfer is already in progress.',
-      err_noTransfer: 'There is no consultation call to complete the transfer with.',
-      err_unknownReason: 'This reason is not allowed.',
-      err_unknownQueue: 'No such queue.',
-      err_notQueueMember: 'You are not a member of this queue.',
-      err_notOutgoingQueue: 'Calls can only be dialled under an outgoing queue.',
-      err_unknownCall: 'No such call.',
-      err_tooManyRequests: 'Too many requests at once; try again.',
-      err_upstreamUnavailable: 'The phone system is unavailable.',
-      err_loginInProgress: 'A login is already in progress.',
-      err_invalidParams: 'Invalid value: {param}.',
-      err_notSignedIn: 'You are not signed in.',
-      err_restricted: 'This window was opened by a call link and can only call its number.'
-    },
-    cs: {
-      connOnline: 'Připojeno',
-      connConnecting: 'Připojování…',
-      connReconnecting: 'Obnovuji spojení…',
-      connStopped: 'Odpojeno',
-      appName: 'Agentská lišta',
-      connecting: 'Připojování k telefonnímu serveru…',
-      connectFailed: 'Nelze se připojit k telefonnímu serveru.',
-      connectionLost: 'Spojení s telefonním serverem bylo přerušeno.',
-      reconnecting: 'Spojení přerušeno. Obnovuji…',
-      reconnectingIn: 'Spojení přerušeno. Další pokus za {s} s…',
-      reconnectNow: 'Připojit hned',
-      restored: 'Spojení obnoveno.',
-      restoring: 'Obnovuji relaci…',
-      protocolMismatch: 'Telefonní server používá nepodporovanou verzi protokolu ({protocol}).',
-      username: 'Uživatelské jméno',
-      password: 'Heslo',
-      remember: 'Zapamatovat si mě',
-      login: 'Přihlásit',
-      loggingIn: 'Přihlašuji…',
-      loginRequired: 'Zadejte uživatelské jméno a heslo.',
-      loginErr1: 'Špatné uživatelské jméno nebo heslo.',
-      loginErr2: 'Jednotné přihlášení selhalo. Otevřete lištu znovu z CRM.',
-      loginErr3: 'Byli jste odhlášeni, protože jste se přihlásili jinde.',
-      loginErr4: 'Účet je zablokovaný nebo nemá roli agenta.',
-      loginErr5: 'Příliš mnoho neúspěšných pokusů. Počkejte několik minut a zkuste to znovu.',
-      loginErr6: 'Telefonní systém je nedostupný. Zkuste to později.',
-      loginErr7: 'Relace vypršela. Přihlaste se prosím znovu.',
-      selectPhone: 'Vyberte svůj telefon',
-      phone: 'Telefon',
-      identifier: 'Identifikátor telefonu',
-      identifierPlaceholder: 'např. web-alice nebo 10.0.0.7',
-      otherIdentifier: 'Jiný identifikátor…',
-      pair: 'Spárovat',
-      pairing: 'Páruji…',
-      withoutDevice: 'Přihlášeno bez telefonu.',
-      pairPhone: 'Spárovat telefon',
-      deviceFound: 'Nalezen telefon',
-      useDevice: 'Použít tento telefon',
-      chooseAnother: 'Vybrat jiný',
-      extension: 'kl. {n}',
-      deviceOtherTab: 'Telefon se připojuje ve vaší jiné záložce.',
-      continueHere: 'Pokračovat zde',
-      status: 'Stav',
-      READY: 'Připraven',
-      AUX: 'Nepřipraven',
-      ACW: 'Práce po hovoru',
-      OFFLINE: 'Offline',
-      auxWith: 'Nepřipraven · {reason}',
-      reason_unreachable: 'zmeškaný hovor',
-      dialNumber: 'Číslo k vytočení',
-      dialPlaceholder: 'Číslo…',
-      call: 'Volat',
-      dialAs: 'Volat jako',
-      dialAuto: 'Automaticky',
-      dialDirect: 'Přímý hovor',
-      callState0: 'Nový',
-      callState1: 'Spojování',
-      callState2: 'Vyzvání',
-      callState3: 'Spojeno',
-      callState4: 'Ukončeno',
-      callState5: 'Přidrženo',
-      incoming: 'Příchozí',
-      outgoing: 'Odchozí',
-      incomingCall: 'Příchozí hovor',
-      lastCalledBy: 'naposledy volal(a) {name}',
-      outgoingCall: 'Odchozí hovor',
-      viaQueue: 'fronta {queue}',
-      answer: 'Přijmout',
-      hangup: 'Zavěsit',
-      decline: 'Odmítnout',
-      hold: 'Přidržet',
-      unhold: 'Obnovit',
-      mute: 'Ztlumit',
-      unmute: 'Zrušit ztlumení',
-      muted: 'Ztlumeno',
-      transfer: 'Přepojit',
-      transferTo: 'Přepojit na',
-      transferPlaceholder: 'Číslo nebo klapka',
-      consult: 'S konzultací',
-      blindTransfer: 'Přepojit hned',
-      finishTransfer: 'Dokončit přepojení',
-      heldCall: 'Přidržený hovor',
-      consultation: 'Konzultace',
-      cause_1: 'Neukončen',
-      cause0: 'Neznámý',
-      cause1: 'Obsazeno',
-      cause2: 'Neplatné číslo',
-      cause3: 'Zavěsil volající',
-      cause4: 'Zavěsil volaný',
-      causeAgent: 'Zavěsili jste',
-      causeCustomer: 'Zákazník zavěsil',
-      cause5: 'Odmítnuto',
-      cause6: 'Nedostupný',
-      cause7: 'Vyzvednuto',
-      cause8: 'Přepojeno',
-      callEnded: 'Hovor ukončen: {cause}',
-      queues: 'Fronty',
-      queueServing: 'Obsluhuji',
-      queuePaused: 'Pozastaveno',
-      queueIncoming: 'Příchozí',
-      queueOutgoing: 'Odchozí',
-      noQueues: 'Nejste členem žádné fronty.',
-      waitingCallers: 'Čekající volající',
-      waitingCount: 'čeká {n}',
-      waitingTitle: 'Ve frontě čekají volající',
-      waitingBody: 'Ve vašich frontách čeká volajících: {n}.',
-      history: 'Historie hovorů',
-      historyFilter: 'Hledat číslo nebo jméno',
-      allCalls: 'Všechny hovory',
-      historyLoading: 'Načítám…',
-      historyEmpty: 'Žádné hovory.',
-      historyCount: '{n} z {total} hovorů',
-      historyError: 'Historie hovorů není dostupná: {reason}',
-      historyUnreachable: 'služba reportů je nedosažitelná',
-      historyRefused: 'přístup byl odmítnut',
-      historyTimeout: 'služba reportů neodpověděla',
-      historyNoSession: 'nejprve se přihlaste',
-      retryIn: 'Další pokus za {s} s.',
-      retry: 'Zkusit znovu',
-      dialThis: 'Volat {number}',
-      menu: 'Nabídka',
-      settings: 'Nastavení',
-      ringingSound: 'Vyzváněcí tón',
-      sound_default: 'Klasický',
-      sound_christmas: 'Vánoční',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Výprava',
-      sound_rush: 'Spěch',
-      test: 'Přehrát',
-      stopTest: 'Zastavit',
-      changeDevice: 'Změnit telefon',
-      logout: 'Odhlásit',
-      language: 'Jazyk',
-      accountCode: 'Důvod hovoru',
-      accountCodeFor: 'Důvod hovoru s {number}',
-      accountCodeSaved: 'Důvod hovoru uložen.',
-      noCallReasons: 'Nejsou definovány žádné důvody hovoru.',
-      skip: 'Přeskočit',
-      close: 'Zavřít',
-      dismiss: 'Skrýt',
-      notifications: 'Oznámení',
-      tabs: 'záložek: {n}',
-      mirrorTab: 'Vyzvání jiná záložka',
-      wrongState: '{method}() teď nelze: je povoleno ve stavech {states}, lišta je ve stavu {state}.',
-      disconnected: 'Nejste připojeni k telefonnímu serveru.',
-      timeout: 'Telefonní server neodpověděl včas.',
-      requestFailed: 'Požadavek selhal: {text}',
-      unreachableWarn: 'Hovor vyzváněl bez odezvy, proto jste byli přepnuti do stavu nepřipraven.',
-      err_noActiveCall: 'Nemáte žádný hovor.',
-      err_notRinging: 'Žádný hovor nevyzvání.',
-      err_notConnected: 'Hovor není spojen.',
-      err_notOnHold: 'Hovor není přidržen.',
-      err_callInProgress: 'Už máte hovor.',
-      err_invalidNumber: 'Toto není platné telefonní číslo.',
-      err_unknownIdentifier: 'Žádný telefon nemá tento identifikátor.',
-      err_deviceInUse: 'Tento telefon používá jiný agent.',
-      err_deviceNotAllowed: 'Tento telefon patří jinému uživateli.',
-      err_noDevice: 'Není spárován žádný telefon.',
-      err_agentUnavailable: 'Tento agent teď nemůže hovor převzít.',
-      err_transferInProgress: 'Přepojení už probíhá.',
-      err_noTransfer: 'Není konzultační hovor, kterým by šlo přepojení dokončit.',
-      err_unknownReason: 'Tento důvod není povolen.',
-      err_unknownQueue: 'Taková fronta neexistuje.',
-      err_notQueueMember: 'Nejste členem této fronty.',
-      err_notOutgoingQueue: 'Volat lze jen pod odchozí frontou.',
-      err_unknownCall: 'Takový hovor neexistuje.',
-      err_tooManyRequests: 'Příliš mnoho požadavků najednou; zkuste to znovu.',
-      err_upstreamUnavailable: 'Telefonní systém je nedostupný.',
-      err_loginInProgress: 'Přihlašování už probíhá.',
-      err_invalidParams: 'Neplatná hodnota: {param}.',
-      err_notSignedIn: 'Nejste přihlášeni.',
-      err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.'
-    },
-    de: {
-      connOnline: 'Verbunden',
-      connConnecting: 'Verbinde…',
-      connReconnecting: 'Verbinde neu…',
-      connStopped: 'Getrennt',
-      appName: 'Agentenleiste',
-      connecting: 'Verbindung zum Telefonserver…',
-      connectFailed: 'Keine Verbindung zum Telefonserver.',
-      connectionLost: 'Die Verbindung zum Telefonserver wurde unterbrochen.',
-      reconnecting: 'Verbindung unterbrochen. Verbinde neu…',
-      reconnectingIn: 'Verbindung unterbrochen. Neuer Versuch in {s} s…',
-      reconnectNow: 'Jetzt verbinden',
-      restored: 'Verbindung wiederhergestellt.',
-      restoring: 'Sitzung wird wiederhergestellt…',
-      protocolMismatch: 'Der Telefonserver spricht eine nicht unterstützte Protokollversion ({protocol}).',
-      username: 'Benutzername',
-      password: 'Passwort',
-      remember: 'Angemeldet bleiben',
-      login: 'Anmelden',
-      loggingIn: 'Anmeldung…',
-      loginRequired: 'Geben Sie Benutzername und Passwort ein.',
-      loginErr1: 'Benutzername oder Passwort ist falsch.',
-      loginErr2: 'Die Single-Sign-On-Anmeldung ist fehlgeschlagen. Öffnen Sie die Leiste erneut aus dem CRM.',
-      loginErr3: 'Sie wurden abgemeldet, weil Sie sich an anderer Stelle angemeldet haben.',
-      loginErr4: 'Dieses Konto ist gesperrt oder kein Agentenkonto.',
-      loginErr5: 'Zu viele Fehlversuche. Warten Sie einige Minuten und versuchen Sie es erneut.',
-      loginErr6: 'Die Telefonanlage ist nicht erreichbar. Versuchen Sie es später erneut.',
-      loginErr7: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-      selectPhone: 'Wählen Sie Ihr Telefon',
-      phone: 'Telefon',
-      identifier: 'Telefonkennung',
-      identifierPlaceholder: 'z. B. web-alice oder 10.0.0.7',
-      otherIdentifier: 'Andere Kennung…',
-      pair: 'Koppeln',
-      pairing: 'Kopple…',
-      withoutDevice: 'Ohne Telefon angemeldet.',
-      pairPhone: 'Telefon koppeln',
-      deviceFound: 'Telefon gefunden',
-      useDevice: 'Dieses Telefon verwenden',
-      chooseAnother: 'Anderes wählen',
-      extension: 'Nst. {n}',
-      deviceOtherTab: 'Ihr anderer Tab verbindet dieses Telefon.',
-      continueHere: 'Hier fortfahren',
-      status: 'Status',
-      READY: 'Bereit',
-      AUX: 'Nicht bereit',
-      ACW: 'Nachbearbeitung',
-      OFFLINE: 'Offline',
-      auxWith: 'Nicht bereit · {reason}',
-      reason_unreachable: 'verpasster Anruf',
-      dialNumber: 'Zu wählende Nummer',
-      dialPlaceholder: 'Nummer…',
-      call: 'Anrufen',
-      dialAs: 'Wählen als',
-      dialAuto: 'Automatisch',
-      dialDirect: 'Direktanruf',
-      callState0: 'Neu',
-      callState1: 'Verbindungsaufbau',
-      callState2: 'Klingelt',
-      callState3: 'Verbunden',
-      callState4: 'Beendet',
-      callState5: 'Gehalten',
-      incoming: 'Eingehend',
-      outgoing: 'Ausgehend',
-      incomingCall: 'Eingehender Anruf',
-      lastCalledBy: 'zuletzt angerufen von {name}',
-      outgoingCall: 'Ausgehender Anruf',
-      viaQueue: 'über {queue}',
-      answer: 'Annehmen',
-      hangup: 'Auflegen',
-      decline: 'Ablehnen',
-      hold: 'Halten',
-      unhold: 'Fortsetzen',
-      mute: 'Stumm',
-      unmute: 'Ton an',
-      muted: 'Stumm geschaltet',
-      transfer: 'Vermitteln',
-      transferTo: 'Vermitteln an',
-      transferPlaceholder: 'Nummer oder Nebenstelle',
-      consult: 'Mit Rückfrage',
-      blindTransfer: 'Sofort vermitteln',
-      finishTransfer: 'Vermittlung abschließen',
-      heldCall: 'Gehalten',
-      consultation: 'Rückfrage',
-      cause_1: 'Nicht beendet',
-      cause0: 'Unbekannt',
-      cause1: 'Besetzt',
-      cause2: 'Ungültige Nummer',
-      cause3: 'Anrufer hat aufgelegt',
-      cause4: 'Angerufener hat aufgelegt',
-      causeAgent: 'Sie haben aufgelegt',
-      causeCustomer: 'Der Kunde hat aufgelegt',
-      cause5: 'Abgewiesen',
-      cause6: 'Nicht erreichbar',
-      cause7: 'Übernommen',
-      cause8: 'Vermittelt',
-      callEnded: 'Anruf beendet: {cause}',
-      queues: 'Warteschlangen',
-      queueServing: 'Aktiv',
-      queuePaused: 'Pausiert',
-      queueIncoming: 'Eingehend',
-      queueOutgoing: 'Ausgehend',
-      noQueues: 'Sie sind in keiner Warteschlange.',
-      waitingCallers: 'Wartende Anrufer',
-      waitingCount: '{n} wartend',
-      waitingTitle: 'Anrufer warten',
-      waitingBody: 'In Ihren Warteschlangen warten {n} Anrufer.',
-      history: 'Anrufverlauf',
-      historyFilter: 'Nummer oder Name suchen',
-      allCalls: 'Alle Anrufe',
-      historyLoading: 'Wird geladen…',
-      historyEmpty: 'Keine Anrufe gefunden.',
-      historyCount: '{n} von {total} Anrufen',
-      historyError: 'Der Anrufverlauf ist nicht verfügbar: {reason}',
-      historyUnreachable: 'der Report-Dienst ist nicht erreichbar',
-      historyRefused: 'der Zugriff wurde verweigert',
-      historyTimeout: 'der Report-Dienst hat nicht geantwortet',
-      historyNoSession: 'melden Sie sich zuerst an',
-      retryIn: 'Neuer Versuch in {s} s.',
-      retry: 'Erneut versuchen',
-      dialThis: '{number} anrufen',
-      menu: 'Menü',
-      settings: 'Einstellungen',
-      ringingSound: 'Klingelton',
-      sound_default: 'Klassisch',
-      sound_christmas: 'Weihnachten',
-      sound_lovingYou: 'Loving you',
-      sound_quest: 'Abenteuer',
-      sound_rush: 'Eile',
-      test: 'Abspielen',
-      stopTest: 'Stopp',
-      changeDevice: 'Telefon wechseln',
-      logout: 'Abmelden',
-      language: 'Sprache',
-      accountCode: 'Anrufgrund',
-      accountCodeFor: 'Grund für den Anruf mit {number}',
-      accountCodeSaved: 'Anrufgrund gespeichert.',
-      noCallReasons: 'Es sind keine Anrufgründe definiert.',
-      skip: 'Überspringen',
-      close: 'Schließen',
-      dismiss: 'Ausblenden',
-      notifications: 'Benachrichtigungen',
-      tabs: '{n} Tabs',
-      mirrorTab: 'Ein anderer Tab klingelt',
-      wrongState: '{method}() ist jetzt nicht möglich: erlaubt in {states}, die Leiste ist in {state}.',
-      disconnected: 'Keine Verbindung zum Telefonserver.',
-      timeout: 'Der Telefonserver hat nicht rechtzeitig geantwortet.',
-      requestFailed: 'Die Anfrage ist fehlgeschlagen: {text}',
-      unreachableWarn: 'Ein Anruf klingelte unbeantwortet, daher wurde Ihr Status auf nicht bereit gesetzt.',
-      err_noActiveCall: 'Sie haben keinen Anruf.',
-      err_notRinging: 'Es klingelt kein Anruf.',
-      err_notConnected: 'Der Anruf ist nicht verbunden.',
-      err_notOnHold: 'Der Anruf wird nicht gehalten.',
-      err_callInProgress: 'Sie haben bereits einen Anruf.',
-      err_invalidNumber: 'Das ist keine gültige Telefonnummer.',
-      err_unknownIdentifier: 'Kein Telefon hat diese Kennung.',
-      err_deviceInUse: 'Ein anderer Agent verwendet dieses Telefon.',
-      err_deviceNotAllowed: 'Dieses Telefon gehört einem anderen Benutzer.',
-      err_noDevice: 'Es ist kein Telefon gekoppelt.',
-      err_agentUnavailable: 'Dieser Agent kann den Anruf jetzt nicht annehmen.',
-      err_transferInProgress: 'Eine Vermittlung läuft bereits.',
-      err_noTransfer: 'Es gibt keinen Rückfrageanruf, mit dem die Vermittlung abgeschlossen werden kann.',
-      err_unknownReason: 'Dieser Grund ist nicht erlaubt.',
-      err_unknownQueue: 'Diese Warteschlange gibt es nicht.',
-      err_notQueueMember: 'Sie sind nicht Mitglied dieser Warteschlange.',
-      err_notOutgoingQueue: 'Anrufe können nur über eine ausgehende Warteschlange gewählt werden.',
-      err_unknownCall: 'Diesen Anruf gibt es nicht.',
-      err_tooManyRequests: 'Zu viele Anfragen gleichzeitig; bitte erneut versuchen.',
-      err_upstreamUnavailable: 'Die Telefonanlage ist nicht erreichbar.',
-      err_loginInProgress: 'Eine Anmeldung läuft bereits.',
-      err_invalidParams: 'Ungültiger Wert: {param}.',
-      err_notSignedIn: 'Sie sind nicht angemeldet.',
-      err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.'
-    }
+  var TEXTS = {};
+
+  // ---- public/src/operator/texts/en.js
+  // English texts of the bar, looked up by t(key) (language.js): every string the agent sees.
+  // English is also the fallback for a key another language lacks.
+
+  TEXTS.en = {
+    connOnline: 'Online',
+    connConnecting: 'Connecting…',
+    connReconnecting: 'Reconnecting…',
+    connStopped: 'Disconnected',
+    appName: 'Agent bar',
+    connecting: 'Connecting to the phone server…',
+    connectFailed: 'Cannot connect to the phone server.',
+    connectionLost: 'The connection to the phone server was lost.',
+    reconnecting: 'Connection lost. Reconnecting…',
+    reconnectingIn: 'Connection lost. Reconnecting in {s} s…',
+    reconnectNow: 'Reconnect now',
+    restored: 'Connection restored.',
+    restoring: 'Restoring your session…',
+    protocolMismatch: 'The phone server speaks an unsupported protocol version ({protocol}).',
+    username: 'User name',
+    password: 'Password',
+    remember: 'Remember me',
+    login: 'Log in',
+    loggingIn: 'Logging in…',
+    loginRequired: 'Enter your user name and password.',
+    loginErr1: 'Wrong user name or password.',
+    loginErr2: 'Single sign-on failed. Open the agent bar from your CRM again.',
+    loginErr3: 'You were logged out because you logged in somewhere else.',
+    loginErr4: 'This account is disabled or is not an agent account.',
+    loginErr5: 'Too many failed attempts. Wait a few minutes and try again.',
+    loginErr6: 'The phone system is unavailable. Try again later.',
+    loginErr7: 'Your session has expired. Please log in again.',
+    selectPhone: 'Select your phone',
+    phone: 'Phone',
+    identifier: 'Phone identifier',
+    identifierPlaceholder: 'e.g. web-alice or 10.0.0.7',
+    otherIdentifier: 'Other identifier…',
+    pair: 'Pair',
+    pairing: 'Pairing…',
+    withoutDevice: 'Logged in without a phone.',
+    pairPhone: 'Pair a phone',
+    deviceFound: 'Phone found',
+    useDevice: 'Use this phone',
+    chooseAnother: 'Choose another',
+    extension: 'ext. {n}',
+    deviceOtherTab: 'Your other tab is connecting this phone.',
+    continueHere: 'Continue here',
+    status: 'Status',
+    READY: 'Ready',
+    AUX: 'Not ready',
+    ACW: 'After-call work',
+    OFFLINE: 'Offline',
+    auxWith: 'Not ready · {reason}',
+    reason_unreachable: 'missed call',
+    dialNumber: 'Number to call',
+    dialPlaceholder: 'Number…',
+    call: 'Call',
+    dialAs: 'Dial as',
+    dialAuto: 'Automatic',
+    dialDirect: 'Direct call',
+    callState0: 'New',
+    callState1: 'Connecting',
+    callState2: 'Ringing',
+    callState3: 'Connected',
+    callState4: 'Ended',
+    callState5: 'On hold',
+    incoming: 'Incoming',
+    outgoing: 'Outgoing',
+    incomingCall: 'Incoming call',
+    lastCalledBy: 'last called by {name}',
+    outgoingCall: 'Outgoing call',
+    viaQueue: 'via {queue}',
+    answer: 'Answer',
+    hangup: 'Hang up',
+    decline: 'Decline',
+    hold: 'Hold',
+    unhold: 'Resume',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    muted: 'Muted',
+    transfer: 'Transfer',
+    transferTo: 'Transfer to',
+    transferPlaceholder: 'Number or extension',
+    consult: 'Consult first',
+    blindTransfer: 'Transfer now',
+    finishTransfer: 'Complete transfer',
+    heldCall: 'On hold',
+    consultation: 'Consultation',
+    cause_1: 'Not ended',
+    cause0: 'Unknown',
+    cause1: 'Busy',
+    cause2: 'Invalid number',
+    cause3: 'Caller hung up',
+    cause4: 'Called party hung up',
+    causeAgent: 'You hung up',
+    causeCustomer: 'The customer hung up',
+    cause5: 'Rejected',
+    cause6: 'Unavailable',
+    cause7: 'Picked up',
+    cause8: 'Transferred',
+    callEnded: 'Call ended: {cause}',
+    queues: 'Queues',
+    queueServing: 'Serving',
+    queuePaused: 'Paused',
+    queueIncoming: 'Incoming',
+    queueOutgoing: 'Outgoing',
+    noQueues: 'You are not a member of any queue.',
+    waitingCallers: 'Waiting callers',
+    waitingCount: '{n} waiting',
+    waitingTitle: 'Callers are waiting',
+    waitingBody: '{n} caller(s) waiting in your queues.',
+    history: 'Call history',
+    historyFilter: 'Search number or name',
+    allCalls: 'All calls',
+    historyLoading: 'Loading…',
+    historyEmpty: 'No calls found.',
+    historyCount: '{n} of {total} calls',
+    historyError: 'Call history is unavailable: {reason}',
+    historyUnreachable: 'the report service cannot be reached',
+    historyRefused: 'access was refused',
+    historyTimeout: 'the report service did not answer',
+    historyNoSession: 'log in first',
+    retryIn: 'Retrying in {s} s.',
+    retry: 'Retry',
+    dialThis: 'Call {number}',
+    menu: 'Menu',
+    settings: 'Settings',
+    ringingSound: 'Ringing sound',
+    sound_default: 'Classic',
+    sound_christmas: 'Christmas',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Quest',
+    sound_rush: 'Rush',
+    test: 'Test',
+    stopTest: 'Stop',
+    changeDevice: 'Change phone',
+    logout: 'Log out',
+    language: 'Language',
+    accountCode: 'Call reason',
+    accountCodeFor: 'Reason for the call with {number}',
+    accountCodeSaved: 'Call reason saved.',
+    noCallReasons: 'No call reasons are defined.',
+    skip: 'Skip',
+    close: 'Close',
+    dismiss: 'Dismiss',
+    notifications: 'Notifications',
+    tabs: '{n} tabs',
+    mirrorTab: 'Another tab rings',
+    wrongState: '{method}() is not possible now: it is allowed in {states}, the bar is in {state}.',
+    disconnected: 'Not connected to the phone server.',
+    timeout: 'The phone server did not answer in time.',
+    requestFailed: 'The request failed: {text}',
+    unreachableWarn: 'A call rang unanswered, so your status was set to not ready.',
+    err_noActiveCall: 'You have no call.',
+    err_notRinging: 'No call is ringing.',
+    err_notConnected: 'The call is not connected.',
+    err_notOnHold: 'The call is not on hold.',
+    err_callInProgress: 'You already have a call.',
+    err_invalidNumber: 'This is not a valid phone number.',
+    err_unknownIdentifier: 'No phone has this identifier.',
+    err_deviceInUse: 'Another agent is using this phone.',
+    err_deviceNotAllowed: 'This phone belongs to another user.',
+    err_noDevice: 'No phone is paired.',
+    err_agentUnavailable: 'That agent cannot take the call now.',
+    err_transferInProgress: 'A transfer is already in progress.',
+    err_noTransfer: 'There is no consultation call to complete the transfer with.',
+    err_unknownReason: 'This reason is not allowed.',
+    err_unknownQueue: 'No such queue.',
+    err_notQueueMember: 'You are not a member of this queue.',
+    err_notOutgoingQueue: 'Calls can only be dialled under an outgoing queue.',
+    err_unknownCall: 'No such call.',
+    err_tooManyRequests: 'Too many requests at once; try again.',
+    err_upstreamUnavailable: 'The phone system is unavailable.',
+    err_loginInProgress: 'A login is already in progress.',
+    err_invalidParams: 'Invalid value: {param}.',
+    err_notSignedIn: 'You are not signed in.',
+    err_restricted: 'This window was opened by a call link and can only call its number.',
+    webPhoneFailed: 'The web phone could not register: {reason}',
+    webPhoneNotLoaded: 'The web phone could not be loaded: {reason}',
+    webPhone_loading: 'Web phone: starting…',
+    webPhone_connecting: 'Web phone: connecting…',
+    webPhone_registered: 'Web phone: ready',
+    webPhone_failed: 'Web phone: not registered',
+    webPhone_elsewhere: 'Web phone: in your other tab',
+    webPhone_off: 'Web phone: off',
+    err_webPhoneOffline: 'The web phone is not connected.',
+    err_webPhoneElsewhere: 'Your web phone is in another tab, which did not answer.',
+    err_notSupported: 'The web phone cannot do this.'
   };
+
+  // ---- public/src/operator/texts/cs.js
+  // Czech texts of the bar, looked up by t(key) (language.js). Every key of
+  // texts/en.js should be here; a missing one falls back to English.
+
+  TEXTS.cs = {
+    connOnline: 'Připojeno',
+    connConnecting: 'Připojování…',
+    connReconnecting: 'Obnovuji spojení…',
+    connStopped: 'Odpojeno',
+    appName: 'Agentská lišta',
+    connecting: 'Připojování k telefonnímu serveru…',
+    connectFailed: 'Nelze se připojit k telefonnímu serveru.',
+    connectionLost: 'Spojení s telefonním serverem bylo přerušeno.',
+    reconnecting: 'Spojení přerušeno. Obnovuji…',
+    reconnectingIn: 'Spojení přerušeno. Další pokus za {s} s…',
+    reconnectNow: 'Připojit hned',
+    restored: 'Spojení obnoveno.',
+    restoring: 'Obnovuji relaci…',
+    protocolMismatch: 'Telefonní server používá nepodporovanou verzi protokolu ({protocol}).',
+    username: 'Uživatelské jméno',
+    password: 'Heslo',
+    remember: 'Zapamatovat si mě',
+    login: 'Přihlásit',
+    loggingIn: 'Přihlašuji…',
+    loginRequired: 'Zadejte uživatelské jméno a heslo.',
+    loginErr1: 'Špatné uživatelské jméno nebo heslo.',
+    loginErr2: 'Jednotné přihlášení selhalo. Otevřete lištu znovu z CRM.',
+    loginErr3: 'Byli jste odhlášeni, protože jste se přihlásili jinde.',
+    loginErr4: 'Účet je zablokovaný nebo nemá roli agenta.',
+    loginErr5: 'Příliš mnoho neúspěšných pokusů. Počkejte několik minut a zkuste to znovu.',
+    loginErr6: 'Telefonní systém je nedostupný. Zkuste to později.',
+    loginErr7: 'Relace vypršela. Přihlaste se prosím znovu.',
+    selectPhone: 'Vyberte svůj telefon',
+    phone: 'Telefon',
+    identifier: 'Identifikátor telefonu',
+    identifierPlaceholder: 'např. web-alice nebo 10.0.0.7',
+    otherIdentifier: 'Jiný identifikátor…',
+    pair: 'Spárovat',
+    pairing: 'Páruji…',
+    withoutDevice: 'Přihlášeno bez telefonu.',
+    pairPhone: 'Spárovat telefon',
+    deviceFound: 'Nalezen telefon',
+    useDevice: 'Použít tento telefon',
+    chooseAnother: 'Vybrat jiný',
+    extension: 'kl. {n}',
+    deviceOtherTab: 'Telefon se připojuje ve vaší jiné záložce.',
+    continueHere: 'Pokračovat zde',
+    status: 'Stav',
+    READY: 'Připraven',
+    AUX: 'Nepřipraven',
+    ACW: 'Práce po hovoru',
+    OFFLINE: 'Offline',
+    auxWith: 'Nepřipraven · {reason}',
+    reason_unreachable: 'zmeškaný hovor',
+    dialNumber: 'Číslo k vytočení',
+    dialPlaceholder: 'Číslo…',
+    call: 'Volat',
+    dialAs: 'Volat jako',
+    dialAuto: 'Automaticky',
+    dialDirect: 'Přímý hovor',
+    callState0: 'Nový',
+    callState1: 'Spojování',
+    callState2: 'Vyzvání',
+    callState3: 'Spojeno',
+    callState4: 'Ukončeno',
+    callState5: 'Přidrženo',
+    incoming: 'Příchozí',
+    outgoing: 'Odchozí',
+    incomingCall: 'Příchozí hovor',
+    lastCalledBy: 'naposledy volal(a) {name}',
+    outgoingCall: 'Odchozí hovor',
+    viaQueue: 'fronta {queue}',
+    answer: 'Přijmout',
+    hangup: 'Zavěsit',
+    decline: 'Odmítnout',
+    hold: 'Přidržet',
+    unhold: 'Obnovit',
+    mute: 'Ztlumit',
+    unmute: 'Zrušit ztlumení',
+    muted: 'Ztlumeno',
+    transfer: 'Přepojit',
+    transferTo: 'Přepojit na',
+    transferPlaceholder: 'Číslo nebo klapka',
+    consult: 'S konzultací',
+    blindTransfer: 'Přepojit hned',
+    finishTransfer: 'Dokončit přepojení',
+    heldCall: 'Přidržený hovor',
+    consultation: 'Konzultace',
+    cause_1: 'Neukončen',
+    cause0: 'Neznámý',
+    cause1: 'Obsazeno',
+    cause2: 'Neplatné číslo',
+    cause3: 'Zavěsil volající',
+    cause4: 'Zavěsil volaný',
+    causeAgent: 'Zavěsili jste',
+    causeCustomer: 'Zákazník zavěsil',
+    cause5: 'Odmítnuto',
+    cause6: 'Nedostupný',
+    cause7: 'Vyzvednuto',
+    cause8: 'Přepojeno',
+    callEnded: 'Hovor ukončen: {cause}',
+    queues: 'Fronty',
+    queueServing: 'Obsluhuji',
+    queuePaused: 'Pozastaveno',
+    queueIncoming: 'Příchozí',
+    queueOutgoing: 'Odchozí',
+    noQueues: 'Nejste členem žádné fronty.',
+    waitingCallers: 'Čekající volající',
+    waitingCount: 'čeká {n}',
+    waitingTitle: 'Ve frontě čekají volající',
+    waitingBody: 'Ve vašich frontách čeká volajících: {n}.',
+    history: 'Historie hovorů',
+    historyFilter: 'Hledat číslo nebo jméno',
+    allCalls: 'Všechny hovory',
+    historyLoading: 'Načítám…',
+    historyEmpty: 'Žádné hovory.',
+    historyCount: '{n} z {total} hovorů',
+    historyError: 'Historie hovorů není dostupná: {reason}',
+    historyUnreachable: 'služba reportů je nedosažitelná',
+    historyRefused: 'přístup byl odmítnut',
+    historyTimeout: 'služba reportů neodpověděla',
+    historyNoSession: 'nejprve se přihlaste',
+    retryIn: 'Další pokus za {s} s.',
+    retry: 'Zkusit znovu',
+    dialThis: 'Volat {number}',
+    menu: 'Nabídka',
+    settings: 'Nastavení',
+    ringingSound: 'Vyzváněcí tón',
+    sound_default: 'Klasický',
+    sound_christmas: 'Vánoční',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Výprava',
+    sound_rush: 'Spěch',
+    test: 'Přehrát',
+    stopTest: 'Zastavit',
+    changeDevice: 'Změnit telefon',
+    logout: 'Odhlásit',
+    language: 'Jazyk',
+    accountCode: 'Důvod hovoru',
+    accountCodeFor: 'Důvod hovoru s {number}',
+    accountCodeSaved: 'Důvod hovoru uložen.',
+    noCallReasons: 'Nejsou definovány žádné důvody hovoru.',
+    skip: 'Přeskočit',
+    close: 'Zavřít',
+    dismiss: 'Skrýt',
+    notifications: 'Oznámení',
+    tabs: 'záložek: {n}',
+    mirrorTab: 'Vyzvání jiná záložka',
+    wrongState: '{method}() teď nelze: je povoleno ve stavech {states}, lišta je ve stavu {state}.',
+    disconnected: 'Nejste připojeni k telefonnímu serveru.',
+    timeout: 'Telefonní server neodpověděl včas.',
+    requestFailed: 'Požadavek selhal: {text}',
+    unreachableWarn: 'Hovor vyzváněl bez odezvy, proto jste byli přepnuti do stavu nepřipraven.',
+    err_noActiveCall: 'Nemáte žádný hovor.',
+    err_notRinging: 'Žádný hovor nevyzvání.',
+    err_notConnected: 'Hovor není spojen.',
+    err_notOnHold: 'Hovor není přidržen.',
+    err_callInProgress: 'Už máte hovor.',
+    err_invalidNumber: 'Toto není platné telefonní číslo.',
+    err_unknownIdentifier: 'Žádný telefon nemá tento identifikátor.',
+    err_deviceInUse: 'Tento telefon používá jiný agent.',
+    err_deviceNotAllowed: 'Tento telefon patří jinému uživateli.',
+    err_noDevice: 'Není spárován žádný telefon.',
+    err_agentUnavailable: 'Tento agent teď nemůže hovor převzít.',
+    err_transferInProgress: 'Přepojení už probíhá.',
+    err_noTransfer: 'Není konzultační hovor, kterým by šlo přepojení dokončit.',
+    err_unknownReason: 'Tento důvod není povolen.',
+    err_unknownQueue: 'Taková fronta neexistuje.',
+    err_notQueueMember: 'Nejste členem této fronty.',
+    err_notOutgoingQueue: 'Volat lze jen pod odchozí frontou.',
+    err_unknownCall: 'Takový hovor neexistuje.',
+    err_tooManyRequests: 'Příliš mnoho požadavků najednou; zkuste to znovu.',
+    err_upstreamUnavailable: 'Telefonní systém je nedostupný.',
+    err_loginInProgress: 'Přihlašování už probíhá.',
+    err_invalidParams: 'Neplatná hodnota: {param}.',
+    err_notSignedIn: 'Nejste přihlášeni.',
+    err_restricted: 'Toto okno otevřel odkaz pro volání a může volat jen jeho číslo.',
+    webPhoneFailed: 'Webový telefon se nemohl zaregistrovat: {reason}',
+    webPhoneNotLoaded: 'Webový telefon se nepodařilo načíst: {reason}',
+    webPhone_loading: 'Webový telefon: spouštění…',
+    webPhone_connecting: 'Webový telefon: připojování…',
+    webPhone_registered: 'Webový telefon: připraven',
+    webPhone_failed: 'Webový telefon: nezaregistrován',
+    webPhone_elsewhere: 'Webový telefon: ve vaší jiné záložce',
+    webPhone_off: 'Webový telefon: vypnut',
+    err_webPhoneOffline: 'Webový telefon není připojen.',
+    err_webPhoneElsewhere: 'Váš webový telefon je v jiné záložce, která neodpověděla.',
+    err_notSupported: 'To webový telefon neumí.'
+  };
+
+  // ---- public/src/operator/texts/de.js
+  // German texts of the bar, looked up by t(key) (language.js). Every key of
+  // texts/en.js should be here; a missing one falls back to English.
+
+  TEXTS.de = {
+    connOnline: 'Verbunden',
+    connConnecting: 'Verbinde…',
+    connReconnecting: 'Verbinde neu…',
+    connStopped: 'Getrennt',
+    appName: 'Agentenleiste',
+    connecting: 'Verbindung zum Telefonserver…',
+    connectFailed: 'Keine Verbindung zum Telefonserver.',
+    connectionLost: 'Die Verbindung zum Telefonserver wurde unterbrochen.',
+    reconnecting: 'Verbindung unterbrochen. Verbinde neu…',
+    reconnectingIn: 'Verbindung unterbrochen. Neuer Versuch in {s} s…',
+    reconnectNow: 'Jetzt verbinden',
+    restored: 'Verbindung wiederhergestellt.',
+    restoring: 'Sitzung wird wiederhergestellt…',
+    protocolMismatch: 'Der Telefonserver spricht eine nicht unterstützte Protokollversion ({protocol}).',
+    username: 'Benutzername',
+    password: 'Passwort',
+    remember: 'Angemeldet bleiben',
+    login: 'Anmelden',
+    loggingIn: 'Anmeldung…',
+    loginRequired: 'Geben Sie Benutzername und Passwort ein.',
+    loginErr1: 'Benutzername oder Passwort ist falsch.',
+    loginErr2: 'Die Single-Sign-On-Anmeldung ist fehlgeschlagen. Öffnen Sie die Leiste erneut aus dem CRM.',
+    loginErr3: 'Sie wurden abgemeldet, weil Sie sich an anderer Stelle angemeldet haben.',
+    loginErr4: 'Dieses Konto ist gesperrt oder kein Agentenkonto.',
+    loginErr5: 'Zu viele Fehlversuche. Warten Sie einige Minuten und versuchen Sie es erneut.',
+    loginErr6: 'Die Telefonanlage ist nicht erreichbar. Versuchen Sie es später erneut.',
+    loginErr7: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    selectPhone: 'Wählen Sie Ihr Telefon',
+    phone: 'Telefon',
+    identifier: 'Telefonkennung',
+    identifierPlaceholder: 'z. B. web-alice oder 10.0.0.7',
+    otherIdentifier: 'Andere Kennung…',
+    pair: 'Koppeln',
+    pairing: 'Kopple…',
+    withoutDevice: 'Ohne Telefon angemeldet.',
+    pairPhone: 'Telefon koppeln',
+    deviceFound: 'Telefon gefunden',
+    useDevice: 'Dieses Telefon verwenden',
+    chooseAnother: 'Anderes wählen',
+    extension: 'Nst. {n}',
+    deviceOtherTab: 'Ihr anderer Tab verbindet dieses Telefon.',
+    continueHere: 'Hier fortfahren',
+    status: 'Status',
+    READY: 'Bereit',
+    AUX: 'Nicht bereit',
+    ACW: 'Nachbearbeitung',
+    OFFLINE: 'Offline',
+    auxWith: 'Nicht bereit · {reason}',
+    reason_unreachable: 'verpasster Anruf',
+    dialNumber: 'Zu wählende Nummer',
+    dialPlaceholder: 'Nummer…',
+    call: 'Anrufen',
+    dialAs: 'Wählen als',
+    dialAuto: 'Automatisch',
+    dialDirect: 'Direktanruf',
+    callState0: 'Neu',
+    callState1: 'Verbindungsaufbau',
+    callState2: 'Klingelt',
+    callState3: 'Verbunden',
+    callState4: 'Beendet',
+    callState5: 'Gehalten',
+    incoming: 'Eingehend',
+    outgoing: 'Ausgehend',
+    incomingCall: 'Eingehender Anruf',
+    lastCalledBy: 'zuletzt angerufen von {name}',
+    outgoingCall: 'Ausgehender Anruf',
+    viaQueue: 'über {queue}',
+    answer: 'Annehmen',
+    hangup: 'Auflegen',
+    decline: 'Ablehnen',
+    hold: 'Halten',
+    unhold: 'Fortsetzen',
+    mute: 'Stumm',
+    unmute: 'Ton an',
+    muted: 'Stumm geschaltet',
+    transfer: 'Vermitteln',
+    transferTo: 'Vermitteln an',
+    transferPlaceholder: 'Nummer oder Nebenstelle',
+    consult: 'Mit Rückfrage',
+    blindTransfer: 'Sofort vermitteln',
+    finishTransfer: 'Vermittlung abschließen',
+    heldCall: 'Gehalten',
+    consultation: 'Rückfrage',
+    cause_1: 'Nicht beendet',
+    cause0: 'Unbekannt',
+    cause1: 'Besetzt',
+    cause2: 'Ungültige Nummer',
+    cause3: 'Anrufer hat aufgelegt',
+    cause4: 'Angerufener hat aufgelegt',
+    causeAgent: 'Sie haben aufgelegt',
+    causeCustomer: 'Der Kunde hat aufgelegt',
+    cause5: 'Abgewiesen',
+    cause6: 'Nicht erreichbar',
+    cause7: 'Übernommen',
+    cause8: 'Vermittelt',
+    callEnded: 'Anruf beendet: {cause}',
+    queues: 'Warteschlangen',
+    queueServing: 'Aktiv',
+    queuePaused: 'Pausiert',
+    queueIncoming: 'Eingehend',
+    queueOutgoing: 'Ausgehend',
+    noQueues: 'Sie sind in keiner Warteschlange.',
+    waitingCallers: 'Wartende Anrufer',
+    waitingCount: '{n} wartend',
+    waitingTitle: 'Anrufer warten',
+    waitingBody: 'In Ihren Warteschlangen warten {n} Anrufer.',
+    history: 'Anrufverlauf',
+    historyFilter: 'Nummer oder Name suchen',
+    allCalls: 'Alle Anrufe',
+    historyLoading: 'Wird geladen…',
+    historyEmpty: 'Keine Anrufe gefunden.',
+    historyCount: '{n} von {total} Anrufen',
+    historyError: 'Der Anrufverlauf ist nicht verfügbar: {reason}',
+    historyUnreachable: 'der Report-Dienst ist nicht erreichbar',
+    historyRefused: 'der Zugriff wurde verweigert',
+    historyTimeout: 'der Report-Dienst hat nicht geantwortet',
+    historyNoSession: 'melden Sie sich zuerst an',
+    retryIn: 'Neuer Versuch in {s} s.',
+    retry: 'Erneut versuchen',
+    dialThis: '{number} anrufen',
+    menu: 'Menü',
+    settings: 'Einstellungen',
+    ringingSound: 'Klingelton',
+    sound_default: 'Klassisch',
+    sound_christmas: 'Weihnachten',
+    sound_lovingYou: 'Loving you',
+    sound_quest: 'Abenteuer',
+    sound_rush: 'Eile',
+    test: 'Abspielen',
+    stopTest: 'Stopp',
+    changeDevice: 'Telefon wechseln',
+    logout: 'Abmelden',
+    language: 'Sprache',
+    accountCode: 'Anrufgrund',
+    accountCodeFor: 'Grund für den Anruf mit {number}',
+    accountCodeSaved: 'Anrufgrund gespeichert.',
+    noCallReasons: 'Es sind keine Anrufgründe definiert.',
+    skip: 'Überspringen',
+    close: 'Schließen',
+    dismiss: 'Ausblenden',
+    notifications: 'Benachrichtigungen',
+    tabs: '{n} Tabs',
+    mirrorTab: 'Ein anderer Tab klingelt',
+    wrongState: '{method}() ist jetzt nicht möglich: erlaubt in {states}, die Leiste ist in {state}.',
+    disconnected: 'Keine Verbindung zum Telefonserver.',
+    timeout: 'Der Telefonserver hat nicht rechtzeitig geantwortet.',
+    requestFailed: 'Die Anfrage ist fehlgeschlagen: {text}',
+    unreachableWarn: 'Ein Anruf klingelte unbeantwortet, daher wurde Ihr Status auf nicht bereit gesetzt.',
+    err_noActiveCall: 'Sie haben keinen Anruf.',
+    err_notRinging: 'Es klingelt kein Anruf.',
+    err_notConnected: 'Der Anruf ist nicht verbunden.',
+    err_notOnHold: 'Der Anruf wird nicht gehalten.',
+    err_callInProgress: 'Sie haben bereits einen Anruf.',
+    err_invalidNumber: 'Das ist keine gültige Telefonnummer.',
+    err_unknownIdentifier: 'Kein Telefon hat diese Kennung.',
+    err_deviceInUse: 'Ein anderer Agent verwendet dieses Telefon.',
+    err_deviceNotAllowed: 'Dieses Telefon gehört einem anderen Benutzer.',
+    err_noDevice: 'Es ist kein Telefon gekoppelt.',
+    err_agentUnavailable: 'Dieser Agent kann den Anruf jetzt nicht annehmen.',
+    err_transferInProgress: 'Eine Vermittlung läuft bereits.',
+    err_noTransfer: 'Es gibt keinen Rückfrageanruf, mit dem die Vermittlung abgeschlossen werden kann.',
+    err_unknownReason: 'Dieser Grund ist nicht erlaubt.',
+    err_unknownQueue: 'Diese Warteschlange gibt es nicht.',
+    err_notQueueMember: 'Sie sind nicht Mitglied dieser Warteschlange.',
+    err_notOutgoingQueue: 'Anrufe können nur über eine ausgehende Warteschlange gewählt werden.',
+    err_unknownCall: 'Diesen Anruf gibt es nicht.',
+    err_tooManyRequests: 'Zu viele Anfragen gleichzeitig; bitte erneut versuchen.',
+    err_upstreamUnavailable: 'Die Telefonanlage ist nicht erreichbar.',
+    err_loginInProgress: 'Eine Anmeldung läuft bereits.',
+    err_invalidParams: 'Ungültiger Wert: {param}.',
+    err_notSignedIn: 'Sie sind nicht angemeldet.',
+    err_restricted: 'Dieses Fenster wurde über einen Anruf-Link geöffnet und kann nur dessen Nummer anrufen.',
+    webPhoneFailed: 'Das Web-Telefon konnte sich nicht registrieren: {reason}',
+    webPhoneNotLoaded: 'Das Web-Telefon konnte nicht geladen werden: {reason}',
+    webPhone_loading: 'Web-Telefon: startet…',
+    webPhone_connecting: 'Web-Telefon: verbindet…',
+    webPhone_registered: 'Web-Telefon: bereit',
+    webPhone_failed: 'Web-Telefon: nicht registriert',
+    webPhone_elsewhere: 'Web-Telefon: in Ihrem anderen Tab',
+    webPhone_off: 'Web-Telefon: aus',
+    err_webPhoneOffline: 'Das Web-Telefon ist nicht verbunden.',
+    err_webPhoneElsewhere: 'Ihr Web-Telefon ist in einem anderen Tab, der nicht geantwortet hat.',
+    err_notSupported: 'Das kann das Web-Telefon nicht.'
+  };
+
+  // ---- public/src/operator/language.js
+  // The bar's language (cs, en, de; docs/operator.md §9) and the texts looked up in it.
+
   var LANGS = ['cs', 'en', 'de'];
   var LANG_NAMES = { cs: 'Čeština', en: 'English', de: 'Deutsch' };
 
@@ -840,9 +908,9 @@
     return t('requestFailed', { text: err.text || err.message || err.code });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Model
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/model.js
+  // The model: the session state `S` (one per page), the stored session (sessionStorage), and
+  // the state object (`currentState`) kept in step with the events.
 
   var S = {
     started: false,
@@ -916,6 +984,7 @@
     S.status = status;
     dropBoundNotes();
     if (status !== 'READY') closePanel();
+    Phone.sync();
   }
 
   function resetUserModel() {
@@ -934,6 +1003,7 @@
     S.primary = null;
     S.primaryWaitOver = false;
     S.tabs = 0;
+    Phone.muted = {};
     Ring.stopCall();
     closePanel();
     Report.close();
@@ -958,9 +1028,15 @@
     if (S.device) c.device = S.device;
   }
 
-  function applyState(st, resetCalls) {
+  /** Takes a state object (the `ready` event's, or a `state` reply). `inPlace`: its members are
+   *  copied into the current object, which stays the same one (what state() returned, onReady's). */
+  function applyState(st, resetCalls, inPlace) {
     if (!st || typeof st !== 'object') return;
-    S.current = st;
+    if (inPlace && S.current && S.current !== st) {
+      for (var k in st) if (hasOwn(st, k)) S.current[k] = st[k];
+    } else {
+      S.current = st;
+    }
     if (st.status) S.agentStatus = st.status;
     S.reason = st.reason == null ? null : st.reason;
     if (st.user) { S.user = st.user; adoptUserLocale(st.user); }
@@ -971,8 +1047,9 @@
       S.lastSeq = st.lastSeq;
       saveSession();
     }
-    if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [st.call] : [];
+    if (resetCalls) S.calls = st.call && st.call.state !== 4 ? [withPhoneMute(st.call)] : [];
     syncCurrent();
+    Phone.sync();
   }
 
   var langChosenHere = false;
@@ -987,9 +1064,8 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/liveness.js
   // Liveness: is a WebSocket still there? (docs/operator.md §5.1)
-  // ---------------------------------------------------------------------------------------------
 
   /**
    * Watches one WebSocket from the browser's side, which cannot see WebSocket pings: the
@@ -1040,28 +1116,8 @@
     };
   }
 
-  /** A positive number of milliseconds from the config, else the default. */
-  function cfgMs(name) {
-    var v = Number(cfg(name));
-    return isFinite(v) && v > 0 ? v : DEFAULTS[name];
-  }
-
-  /** This browser tab's id, kept in sessionStorage across reconnects and reloads (agent-protocol.md
-   *  §4: a connection with it takes the tab's old place, primary and ringing included). */
-  function tabId() {
-    var id = storeGet('sessionStorage', TAB_KEY);
-    if (typeof id === 'string' && id && id.length <= 64) return id;
-    return newTabId();
-  }
-  function newTabId() {
-    var id = randomKey();
-    storeSet('sessionStorage', TAB_KEY, id);
-    return id;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Channel addresses (seeds/004 `api`)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/channels.js
+  // Channel addresses: seeds/004 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
 
   /** The ws(s):// URL of a channel: `ws`, `recording`, `report`, `email`, `template` or any other. */
   function channelURL(name) {
@@ -1098,9 +1154,22 @@
     return (secure ? 'wss' : 'ws') + '://' + hostname + (port ? ':' + port : '') + path;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The agent connection (`ws` channel)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/connection.js
+  // The agent connection (`ws` channel): connecting, the heartbeat (liveness.js), reconnecting
+  // with backoff, requests and their replies (docs/operator.md §5).
+
+  /** This browser tab's id, kept in sessionStorage across reconnects and reloads (agent-protocol.md
+   *  §4: a connection with it takes the tab's old place, primary and ringing included). */
+  function tabId() {
+    var id = storeGet('sessionStorage', TAB_KEY);
+    if (typeof id === 'string' && id && id.length <= 64) return id;
+    return newTabId();
+  }
+  function newTabId() {
+    var id = randomKey();
+    storeSet('sessionStorage', TAB_KEY, id);
+    return id;
+  }
 
   var ws = null;
   var nextId = 0;
@@ -1320,9 +1389,9 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Events
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/events.js
+  // Events from the gateway: per-user events (with `seq`, acknowledged when ringing) and
+  // session events (agent-protocol.md §5), applied to the model and passed to the page's callbacks.
 
   var CALL_EVENTS = {
     callNew: 'onCallNew', callRinging: 'onCallRinging', callConnect: 'onCallConnect',
@@ -1402,10 +1471,23 @@
     }
   }
 
+  /** A call event of the gateway: the model, the ringing, the view, the callback. For a web phone
+   *  call the Call object carries the phone's mute (webphone.js withPhoneMute). */
   function onCallEvent(name, call) {
+    call = withPhoneMute(call);
+    var ended = mergeCall(call, name === 'callHangup');
+    fire(CALL_EVENTS[name], call);
+    if (ended) {
+      delete Phone.muted[call.uniqueid];
+      afterHangup(call);
+    }
+  }
+
+  /** Takes `call` into the active calls (or out, when it ended) without a callback; true if it ended. */
+  function mergeCall(call, hangup) {
     var idx = -1;
     for (var i = 0; i < S.calls.length; i++) if (S.calls[i].uniqueid === call.uniqueid) idx = i;
-    var ended = name === 'callHangup' || call.state === 4;
+    var ended = !!hangup || call.state === 4;
     if (ended) {
       if (idx >= 0) S.calls.splice(idx, 1);
     } else if (idx >= 0) {
@@ -1417,8 +1499,7 @@
     syncCurrent();
     updateRinging();
     render();
-    fire(CALL_EVENTS[name], call);
-    if (ended) afterHangup(call);
+    return ended;
   }
 
   function afterHangup(call) {
@@ -1520,6 +1601,7 @@
         S.primary = !!data.primary;
         S.tabs = data.tabs | 0;
         updateRinging();
+        Phone.sync();
         render();
         maybeAutoPick();
         maybeAutoProvision();
@@ -1528,6 +1610,10 @@
         debug('ignored event ' + name);
     }
   }
+
+  // ---- public/src/operator/session.js
+  // The login and its session: credentials, login errors, the session token kept in this tab,
+  // attaching with it after a reconnect or a reload, and replaying what was missed (docs/operator.md §5).
 
   function onCredentialsEvent() {
     var initial = connFresh;
@@ -1706,9 +1792,9 @@
     render();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Pairing (identify → device → ready)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/pairing.js
+  // Pairing a phone: identify → device → ready, picking an identifier by itself from the URL, the
+  // cookie or the address, in the tab that drives (docs/operator.md §2, `identify*`).
 
   var primaryWaitTimer = null;
   /** If the gateway never says which tab is primary, act as the primary one after a moment. */
@@ -1787,9 +1873,341 @@
     }).catch(function () { /* handled */ });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Public methods (seeds/004 "Ovládání komponenty")
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/webphone.js
+  // The web phone (docs/operator.md §14): when the agent pairs a device whose identifier is
+  // `webphone:<SIP address of record>`, the tab that drives the session (the primary one) loads
+  // the browser phone (public/phone/, docs/sip.md) and registers it through the gateway's `sip`
+  // route with the session's token; answer(), hangup(), hold(), unhold(), mute(), dial(),
+  // blindTransfer() and dtmf() drive the real call. The calls, their callbacks and their Call
+  // objects are the gateway's, on /ws, as for any other phone (its SIP edge follows the dialogs it
+  // relays, docs/sip-edge.md §3); the phone's own events drive only what the gateway cannot know:
+  // its registration, the ringing sound and the microphone's mute. The other tabs of this browser
+  // reach the phone and learn the mute through tabs.js.
+
+  var WEBPHONE_PREFIX = 'webphone:';
+  /** The script's own address, so that the phone is loaded from where the bar came from. */
+  var SCRIPT_URL = doc.currentScript && doc.currentScript.src ? doc.currentScript.src : null;
+
+  /** The SIP identity of the paired device when it is a web phone ({aor, user, domain}), else null. */
+  function webPhoneIdentity(device) {
+    var id = device && typeof device.identifier === 'string' ? device.identifier : '';
+    if (id.indexOf(WEBPHONE_PREFIX) !== 0) return null;
+    var aor = id.slice(WEBPHONE_PREFIX.length);
+    var m = /^sips?:([^@;?:>\s]+)@([A-Za-z0-9.\-\[\]:]+)$/i.exec(aor);
+    if (!m) return null;
+    var user;
+    try { user = decodeURIComponent(m[1]); } catch (e) { return null; }
+    return { aor: aor, user: user, domain: m[2].toLowerCase() };
+  }
+
+  var Phone = {
+    phone: null,          // the createPhone() object, in the tab that holds the phone
+    key: null,            // what it was made for: aor + token
+    loading: null,        // the module import in flight
+    state: 'off',         // off | loading | connecting | registered | failed
+    error: null,
+    muted: {},            // uniqueid → whether the agent's microphone is muted in that call of the phone
+
+    /** Whether this tab runs the phone. */
+    holds: function () { return !!Phone.phone; },
+
+    /** Whether an incoming call rings on the phone in this tab (the sound may start before the
+     *  gateway's callRinging arrives, and goes on while /ws reconnects). */
+    ringing: function () {
+      return !!Phone.phone && Phone.phone.calls.some(function (c) { return c.direction === 'incoming' && c.state === 2; });
+    },
+
+    /** Starts, keeps, moves or stops the phone after a change of session, device, primary tab or token. */
+    sync: function () {
+      var identity = webPhoneIdentity(S.device);
+      var token = S.session && S.session.token;
+      var live = S.status === 'READY' && identity && token && cfg('webPhone') !== false;
+      var busy = Phone.phone && Phone.phone.calls.length > 0;
+      // The tab that drives holds the phone; another one that the gateway made primary takes it
+      // over when this one is told it is not (a call in progress finishes here first).
+      var wanted = live && (drivingTab() || (Phone.phone && (S.primary !== false || busy)));
+      var key = live ? identity.aor + ' ' + token : null;
+      if (Phone.phone && (!wanted || Phone.key !== key)) Phone.stop();
+      if (wanted && !Phone.phone && !Phone.loading) Phone.start(identity, token, key);
+      Tabs.sync(live ? S.session.user || identity.user : null);
+    },
+
+    start: function (identity, token, key) {
+      Phone.state = 'loading';
+      Phone.error = null;
+      var url = cfg('webPhoneModule') || (SCRIPT_URL ? new URL('phone/phone.mjs', SCRIPT_URL).href : '/phone/phone.mjs');
+      debug('web phone: loading ' + (typeof url === 'string' ? url : 'the module given') + ' for ' + identity.aor);
+      var loading = Phone.loading = importModule(url).then(function (module) {
+        if (Phone.loading !== loading) return; // stopped meanwhile
+        Phone.loading = null;
+        var sip = cfg('webPhone') && typeof cfg('webPhone') === 'object' ? cfg('webPhone') : {};
+        var audio = cfg('audioInputConstraints');
+        Phone.key = key;
+        Phone.phone = module.createPhone({
+          url: channelURL('sip'),
+          token: token,
+          user: identity.user,
+          domain: identity.domain,
+          displayName: userName() || null,
+          audioConstraints: audio && typeof audio === 'object' ? audio : {},
+          iceServers: Array.isArray(sip.iceServers) ? sip.iceServers : [],
+          onEvent: onPhoneEvent,
+          onLog: function (direction, text) { debug('web phone ' + direction + ' ' + text.split('\r\n')[0]); }
+        });
+        Phone.state = 'connecting';
+        Phone.phone.start();
+        render();
+      }, function (e) {
+        if (Phone.loading !== loading) return;
+        Phone.loading = null;
+        Phone.fail(t('webPhoneNotLoaded', { reason: e && e.message ? e.message : String(e) }));
+      });
+      render();
+    },
+
+    stop: function () {
+      Phone.loading = null;
+      if (Phone.phone) {
+        debug('web phone: stopping');
+        var phone = Phone.phone;
+        Phone.phone = null;
+        try { phone.stop(); } catch (e) { debug('web phone: stop threw ' + e); }
+      }
+      Phone.key = null;
+      Phone.state = 'off';
+      render();
+    },
+
+    fail: function (text) {
+      Phone.state = 'failed';
+      Phone.error = text;
+      fire('onWarning', text);
+      localNotify(text, 'error', { unique: true, group: 'webphone', timeout: 20000 });
+      render();
+    },
+
+    /** Runs a method on the phone held in this tab: a promise of its result, or rejected with the
+     *  agent protocol's error codes (noActiveCall, notRinging, …). */
+    run: function (name, args) {
+      var p = Phone.phone;
+      if (!p || (!p.registered && name === 'dial')) return Promise.reject(errorWith('webPhoneOffline', 'The web phone is not registered.'));
+      var call = p.find();
+      var number = args[0] == null ? '' : String(args[0]).trim();
+      switch (name) {
+        case 'dial':
+          if (!number) return Promise.reject(errorWith('invalidNumber', 'No number to call.'));
+          if (call) return Promise.reject(errorWith('callInProgress', 'The web phone already has a call.'));
+          return Promise.resolve({ uniqueid: p.call(number).id });
+        case 'answer':
+          return p.answer() ? Promise.resolve({}) : Promise.reject(errorWith('notRinging', 'No call is ringing.'));
+        case 'hangup':
+          return p.hangup() ? Promise.resolve({}) : Promise.reject(errorWith('noActiveCall', 'No call.'));
+        case 'hold':
+        case 'unhold':
+          var done = name === 'hold' ? p.hold() : p.unhold();
+          if (!done) return Promise.reject(errorWith(name === 'hold' ? 'notConnected' : 'notOnHold', 'Not possible in this call state.'));
+          return Promise.resolve(done).then(function (accepted) {
+            if (accepted === false) throw errorWith('notConnected', 'The other side refused the ' + name + '.');
+            return {};
+          });
+        case 'mute':
+          if (!call || call.state !== 3 && call.state !== 5) return Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+          p.mute();
+          return Promise.resolve({});
+        case 'blindTransfer':
+          if (!number) return Promise.reject(errorWith('invalidParams', 'No number.', { param: 'number' }));
+          return p.blindTransfer(number) ? Promise.resolve({}) : Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+        case 'dtmf':
+          if (!/^[0-9*#A-D]{1,32}$/.test(number)) return Promise.reject(errorWith('invalidParams', 'Tones are 0-9, *, #, A-D.', { param: 'digits' }));
+          var sent = p.sendDtmf(number);
+          return sent ? Promise.resolve(sent).then(function (via) { return { via: via }; })
+            : Promise.reject(errorWith('notConnected', 'The call is not connected.'));
+        default:
+          return Promise.reject(errorWith('notSupported', name + ' is not possible with the web phone.'));
+      }
+    },
+
+    /**
+     * The microphone in call `uniqueid` (the gateway cannot see it): kept for the gateway's Call
+     * objects of that call (withPhoneMute), told to the other tabs by the tab that holds the phone,
+     * and onCallMute / onCallUnmute with the gateway's Call once the gateway has sent the call.
+     * `quiet`: no callback (a tab learning the state of a call in progress).
+     */
+    mute: function (uniqueid, muted, quiet) {
+      if (Phone.muted[uniqueid] === muted) return;
+      Phone.muted[uniqueid] = muted;
+      if (Phone.holds()) Tabs.post({ type: 'mute', uniqueid: uniqueid, muted: muted });
+      var call = S.calls.filter(function (c) { return c.uniqueid === uniqueid; })[0];
+      if (call && !quiet) onCallEvent(muted ? 'callMute' : 'callUnmute', call);
+      else if (call) mergeCall(withPhoneMute(call));
+    }
+  };
+
+  /** `import()` of an ES module, written so that the bundle stays a classic script that parses in
+   *  browsers without module support (they get a rejection, not a syntax error). `webPhoneModule`
+   *  may also be the module itself (an object with createPhone), e.g. from a page's own bundler. */
+  function importModule(url) {
+    if (url && typeof url === 'object' && typeof url.createPhone === 'function') return Promise.resolve(url);
+    try {
+      return new Function('url', 'return import(url);')(url); // eslint-disable-line no-new-func
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Every event of the phone held in this tab. */
+  function onPhoneEvent(e) {
+    switch (e.type) {
+      case 'connecting':
+        if (Phone.state !== 'registered') Phone.state = 'connecting';
+        break;
+      case 'disconnected':
+        Phone.state = 'connecting';
+        debug('web phone: disconnected (' + e.code + '), again in ' + e.retryInMs + ' ms');
+        break;
+      case 'registered':
+        Phone.state = 'registered';
+        Phone.error = null;
+        break;
+      case 'unregistered':
+        if (Phone.phone) Phone.state = 'connecting';
+        break;
+      case 'registrationFailed':
+        Phone.fail(t('webPhoneFailed', { reason: (e.status || '') + ' ' + (e.reason || '') }));
+        return;
+      case 'callRejected':
+        debug('web phone: refused a call from ' + e.from + ' (busy)');
+        break;
+      case 'callError':
+        debug('web phone: ' + e.error);
+        break;
+      case 'callMute':
+      case 'callUnmute':
+        if (e.call) Phone.mute(e.call.uniqueid, e.type === 'callMute');
+        break;
+      case 'callHangup':
+        // A tab that is no longer primary gives the phone up once its calls are over.
+        setTimeout(function () { Phone.sync(); }, 0);
+        break;
+    }
+    updateRinging();
+    render();
+  }
+
+  /** `call` (the gateway's) with the agent's microphone in it when it is a web phone call whose
+   *  mute the phone reported: `connected_muted` on an incoming call, `caller_muted` on an outgoing. */
+  function withPhoneMute(call) {
+    if (!hasOwn(Phone.muted, call.uniqueid)) return call;
+    var field = call.direction === 'INCOMING' ? 'connected_muted' : 'caller_muted';
+    if (call[field] === Phone.muted[call.uniqueid]) return call;
+    var copy = {};
+    for (var k in call) if (hasOwn(call, k)) copy[k] = call[k];
+    copy[field] = Phone.muted[call.uniqueid];
+    return copy;
+  }
+
+  // ---- public/src/operator/tabs.js
+  // The agent's other tabs in this browser (docs/operator.md §14.2), over a BroadcastChannel of the
+  // page's origin and the user: the others ask the tab that holds the web phone to answer, hang up,
+  // … when their page or agent does, and it tells them the microphone's mute (which the gateway
+  // cannot see; the calls themselves reach every tab from the gateway on /ws). Browsers without
+  // BroadcastChannel (and other browsers) reach the phone in no other tab.
+
+  var TAB_REQUEST_TIMEOUT_MS = 5000;
+
+  var Tabs = {
+    channel: null,
+    user: null,
+    pending: {},
+    nextId: 0,
+
+    /** Opens the channel of `user` (null: closes it). */
+    sync: function (user) {
+      if (user === Tabs.user) return;
+      Tabs.close();
+      if (!user || typeof w.BroadcastChannel !== 'function') return;
+      try {
+        Tabs.channel = new w.BroadcastChannel('ucsOperator:' + user);
+      } catch (e) {
+        return;
+      }
+      Tabs.user = user;
+      Tabs.channel.onmessage = function (ev) { Tabs.receive(ev.data); };
+      Tabs.post({ type: 'hello' }); // the holder answers with the mute of its calls
+    },
+
+    close: function () {
+      if (Tabs.channel) { try { Tabs.channel.close(); } catch (e) { /* closed */ } }
+      Tabs.channel = null;
+      Tabs.user = null;
+      var ids = Object.keys(Tabs.pending);
+      for (var i = 0; i < ids.length; i++) Tabs.settle(ids[i], errorWith('webPhoneElsewhere', 'The tab with the web phone is gone.'));
+    },
+
+    post: function (message) {
+      if (!Tabs.channel) return false;
+      try { Tabs.channel.postMessage(message); } catch (e) { return false; }
+      return true;
+    },
+
+    /** Asks the tab that holds the phone to run `name(args)`: a promise of its answer. */
+    invoke: function (name, args) {
+      return new Promise(function (resolve, reject) {
+        var id = String(++Tabs.nextId) + '-' + tabId();
+        var entry = { resolve: resolve, reject: reject };
+        entry.timer = setTimeout(function () {
+          Tabs.settle(id, errorWith('webPhoneElsewhere', 'Your web phone is in another tab, which did not answer.'));
+        }, TAB_REQUEST_TIMEOUT_MS);
+        Tabs.pending[id] = entry;
+        if (!Tabs.post({ type: 'invoke', id: id, method: name, args: args })) {
+          Tabs.settle(id, errorWith('webPhoneElsewhere', 'Your web phone is in another tab.'));
+        }
+      });
+    },
+
+    settle: function (id, error, result) {
+      var entry = Tabs.pending[id];
+      if (!entry) return;
+      delete Tabs.pending[id];
+      clearTimeout(entry.timer);
+      if (error) entry.reject(error);
+      else entry.resolve(result);
+    },
+
+    receive: function (m) {
+      if (!m || typeof m !== 'object') return;
+      switch (m.type) {
+        case 'hello':
+          // A tab opened during a call: the mute of the calls as it is now, without callbacks.
+          if (!Phone.holds()) return;
+          for (var id in Phone.muted) {
+            if (hasOwn(Phone.muted, id)) Tabs.post({ type: 'mute', uniqueid: id, muted: Phone.muted[id], quiet: true });
+          }
+          break;
+        case 'mute':
+          if (Phone.holds() || typeof m.uniqueid !== 'string') return;
+          Phone.mute(m.uniqueid, !!m.muted, !!m.quiet);
+          break;
+        case 'invoke':
+          if (!Phone.holds() || typeof m.id !== 'string') return;
+          Phone.run(String(m.method), Array.isArray(m.args) ? m.args : []).then(function (result) {
+            Tabs.post({ type: 'result', id: m.id, result: result });
+          }, function (e) {
+            Tabs.post({ type: 'result', id: m.id, error: { code: e.code, text: e.text, param: e.param } });
+          });
+          break;
+        case 'result':
+          if (!Tabs.pending[m.id]) return;
+          Tabs.settle(m.id, m.error ? errorWith(m.error.code || 'error', m.error.text, { param: m.error.param }) : null, m.result || {});
+          break;
+      }
+    }
+  };
+
+  // ---- public/src/operator/methods.js
+  // The public methods added to `window.ucsOperator` (seeds/004 "Ovládání komponenty",
+  // docs/operator.md §4), each checked against its allowed states before anything is sent, and the
+  // read-only properties (§4.1).
 
   /** Null when `name` may be sent now; else the Error to reject with. */
   function guard(name) {
@@ -1818,6 +2236,26 @@
       return Promise.reject(err);
     }
     return rawRequest(wireMethod || name, params, hooks).catch(function (e) {
+      warn(e, name);
+      throw e;
+    });
+  }
+
+  /**
+   * With a web phone paired (webphone.js) the call methods drive the phone, in this tab or, through
+   * tabs.js, in the tab that holds it; the seeds/004 states still apply, but not the gateway
+   * connection (a call goes on while /ws reconnects). Null when the paired phone is another: the
+   * method goes to the gateway as before.
+   */
+  function viaWebPhone(name, args) {
+    if (!webPhoneIdentity(S.device)) return null;
+    var allowed = ALLOWED[name] || ANY;
+    var err = S.status === null ? errorWith('disconnected', 'Not connected to the gateway.')
+      : allowed.indexOf(S.status) < 0 ? errorWith('wrongState', name + ' is allowed in ' + allowed.join(', ') + '; the bar is in ' + S.status + '.', { state: S.status })
+      : null;
+    var run = err ? Promise.reject(err) : Phone.holds() ? Phone.run(name, args) : Tabs.channel ? Tabs.invoke(name, args)
+      : Promise.reject(errorWith('webPhoneOffline', 'The web phone is not running in this browser.'));
+    return run.catch(function (e) {
       warn(e, name);
       throw e;
     });
@@ -1925,7 +2363,7 @@
 
   op.suspend = function (queue) { return invoke('suspend', { queue: asInteger(queue) }); };
   op.resume = function (queue) { return invoke('resume', { queue: asInteger(queue) }); };
-  op.answer = function () { return invoke('answer'); };
+  op.answer = function () { return viaWebPhone('answer', []) || invoke('answer'); };
 
   op.dial = function (number, queue, line, data) {
     var params = { number: number == null ? '' : String(number) };
@@ -1935,27 +2373,31 @@
     if (line !== undefined && line !== null && line !== '') params.line = asInteger(line);
     if (data !== undefined && data !== null) params.data = data;
     params.idempotencyKey = randomKey();
-    return invoke('dial', params).catch(function (e) {
+    return viaWebPhone('dial', [params.number]) || invoke('dial', params).catch(function (e) {
       e.idempotencyKey = params.idempotencyKey;
       throw e;
     });
   };
 
-  op.hangup = function () { return invoke('hangup'); };
+  op.hangup = function () { return viaWebPhone('hangup', []) || invoke('hangup'); };
 
   /** Touch-tones into the connected call: 1–32 of 0-9 * # A-D (agent-protocol.md `dtmf`). */
-  op.dtmf = function (digits) { return invoke('dtmf', { digits: digits == null ? '' : String(digits) }); };
+  op.dtmf = function (digits) {
+    var text = digits == null ? '' : String(digits);
+    return viaWebPhone('dtmf', [text]) || invoke('dtmf', { digits: text });
+  };
 
   op.transfer = function (number) {
-    return invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
+    return viaWebPhone('transfer', [number]) || invoke('transfer', number == null || number === '' ? {} : { number: String(number) });
   };
-  op.finishTransfer = function () { return invoke('finishTransfer'); };
+  op.finishTransfer = function () { return viaWebPhone('finishTransfer', []) || invoke('finishTransfer'); };
   op.blindTransfer = function (number) {
-    return invoke('blindTransfer', { number: number == null ? '' : String(number) });
+    var text = number == null ? '' : String(number);
+    return viaWebPhone('blindTransfer', [text]) || invoke('blindTransfer', { number: text });
   };
-  op.hold = function () { return invoke('hold'); };
-  op.unhold = function () { return invoke('unhold'); };
-  op.mute = function () { return invoke('mute'); };
+  op.hold = function () { return viaWebPhone('hold', []) || invoke('hold'); };
+  op.unhold = function () { return viaWebPhone('unhold', []) || invoke('unhold'); };
+  op.mute = function () { return viaWebPhone('mute', []) || invoke('mute'); };
 
   op.notify = function (title, type, unique, timeout, boundState, group, other) {
     var values = other && typeof other === 'object' && other.values && typeof other.values === 'object' ? other.values : null;
@@ -1974,15 +2416,23 @@
     });
   };
 
+  /** seeds/004 (docs/compatibility.md §1.4, §1.9): the state object itself, synchronously, "the same
+   *  object as in onReady" (null outside READY, with a warning). It also asks the gateway for a fresh
+   *  copy, which updates that same object in place when it arrives. `await ucsOperator.state()`
+   *  still works (awaiting a value gives the value); `.then()` on it does not. */
   op.state = function () {
-    return invoke('state', null, {
-      ok: function (st) {
-        var keepCalls = S.calls.length > 1;
-        applyState(st, !keepCalls);
-        updateRinging();
-        render();
-      }
-    });
+    var err = guard('state');
+    if (err && err.code === 'wrongState') { warn(err, 'state'); return null; }
+    if (!err) {
+      rawRequest('state', null, {
+        ok: function (st) {
+          applyState(st, S.calls.length <= 1, true);
+          updateRinging();
+          render();
+        }
+      }).catch(function (e) { debug('state refresh failed: ' + e.code); });
+    }
+    return S.current;
   };
 
   op.setAccountCode = function (uniqueid, accountCode, subAccountCode, override) {
@@ -2022,7 +2472,7 @@
   // Every method's promise still rejects on a refusal (for integrators who await it), but it is
   // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
   ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
-    'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify', 'state',
+    'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify',
     'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
     var method = op[name];
     op[name] = function () { return quiet(method.apply(op, arguments)); };
@@ -2052,10 +2502,16 @@
   defineGetter('serverVersion', function () { return S.serverVersion; });
   defineGetter('language', function () { return lang; });
   defineGetter('ringing', function () { return Ring.playing; });
+  /** Callgate's own (docs/operator.md §14): the web phone in this tab and browser. */
+  defineGetter('webPhone', function () {
+    var identity = webPhoneIdentity(S.device);
+    if (!identity) return null;
+    return { aor: identity.aor, state: Phone.holds() || Phone.loading ? Phone.state : 'elsewhere', error: Phone.error,
+      phone: Phone.phone };
+  });
 
-  // ---------------------------------------------------------------------------------------------
-  // In-bar notifications (seeds/004 notify; errors, warnings and messages)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/notifications.js
+  // In-bar notifications (seeds/004 notify; errors, warnings and messages; docs/operator.md §6.3).
 
   var notes = [];
   var noteSeq = 0;
@@ -2134,9 +2590,8 @@
     if (!shown) localNotify(body, 'info', { unique: true, group: 'waiting', timeout: 15000 });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Ringing sound (WebAudio tone patterns; no audio files)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/ringing.js
+  // The ringing sound: WebAudio tone patterns, no audio files (docs/operator.md §6.2).
 
   var NOTE = {
     G4: 392.0, A4: 440.0, B4: 493.88, C5: 523.25, Cs5: 554.37, D5: 587.33, E5: 659.25,
@@ -2254,22 +2709,22 @@
     }
   };
 
-  /** Rings (primary tab only) while an incoming call rings on the agent's phone. */
+  /** Rings (primary tab only) while an incoming call rings on the agent's phone: as the gateway
+   *  says, or the web phone held in this tab (webphone.js), whichever tells first. */
   function updateRinging() {
     var ringing = false;
     for (var i = 0; i < S.calls.length; i++) {
       var c = S.calls[i];
       if (c.direction === 'INCOMING' && c.state === 2) ringing = true;
     }
-    var should = ringing && drivingTab() && S.phase === 'live' && !S.replaying && S.status === 'READY';
+    var should = (ringing && drivingTab() && S.phase === 'live' && !S.replaying || Phone.ringing()) && S.status === 'READY';
     if (should && Ring.mode !== 'call' && Ring.mode !== 'test') Ring.start(S.ringingSound, 'call');
     else if (!should && Ring.mode === 'call') Ring.stop();
     setRingAttr();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Call history (the `report` channel)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/history.js
+  // Call history over the `report` channel (docs/operator.md §7).
 
   var Report = {
     ws: null,
@@ -2442,9 +2897,9 @@
     }
   };
 
-  // ---------------------------------------------------------------------------------------------
-  // Helpers over the state object
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/display.js
+  // Helpers over the state object for display: option lists, queue names, call parties, E.164
+  // numbers, timers against the server's clock.
 
   /** [{value, label}] from an array of strings, an array of objects or an id → name object. */
   function optionList(source) {
@@ -2546,9 +3001,9 @@
     return call.direction === 'INCOMING' ? !!call.connected_muted : !!call.caller_muted;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: styles (injected once; every rule is scoped under .ucs-root)
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/styles.js
+  // The bar's style sheet, injected once; every rule is scoped under .ucs-root (docs/operator.md §8).
+  // One concept (the style sheet) in one file; its length is the CSS's.
 
   var CHEVRON_WHITE = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='12' viewBox='0 0 12 12'%3E%3Cpath d='M2.5 4.5 6 8l3.5-3.5' fill='none' stroke='%23fff' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E\")";
   var CHEVRON_GREY = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='12' viewBox='0 0 12 12'%3E%3Cpath d='M2.5 4.5 6 8l3.5-3.5' fill='none' stroke='%236b7280' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E\")";
@@ -2796,9 +3251,8 @@
     (doc.head || doc.documentElement).appendChild(style);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: DOM helpers and icons
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/dom.js
+  // DOM helpers and icons for the views.
 
   var SVG_OPEN = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" focusable="false">';
   var HANDSET = '<path d="M5 3h3.2l1.6 4.2-2.2 1.6a11 11 0 0 0 7.6 7.6l1.6-2.2 4.2 1.6V19a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z"/>';
@@ -2930,9 +3384,9 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // UI: views
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/views/shell.js
+  // The view shell: the root element, choosing and (re)building the view, the reconnect banner,
+  // and the connecting and restoring views (docs/operator.md §8).
 
   var root = null;
   var app = null;
@@ -3081,7 +3535,8 @@
     return function () {};
   }
 
-  // --- CREDENTIALS: the login form --------------------------------------------------------------
+  // ---- public/src/operator/views/credentials.js
+  // The CREDENTIALS view: the login form.
 
   function buildCredentials(bar) {
     var remembered = rememberedCredentials();
@@ -3131,14 +3586,15 @@
     };
   }
 
+  // ---- public/src/operator/views/pairing.js
+  // The IDENTIFY view (the device picker) and the DEVICE view (confirm the phone).
+
   function asideUser() {
     return h('div', { class: 'ucs-aside' }, [
       h('span', { class: 'ucs-user', 'data-ucs-agent-name': '', text: userName() }),
       button({ action: 'logout', label: t('logout'), icon: 'logout', variant: 'ghost', onClick: function () { quiet(op.logout()); } })
     ]);
   }
-
-  // --- IDENTIFY: the device picker --------------------------------------------------------------
 
   function buildIdentify(bar) {
     bar.classList.add('ucs-bar-form');
@@ -3212,8 +3668,6 @@
     return update;
   }
 
-  // --- DEVICE: confirm the phone ----------------------------------------------------------------
-
   function buildDevice(bar) {
     bar.classList.add('ucs-bar-form');
     bar.appendChild(brand());
@@ -3251,7 +3705,8 @@
     };
   }
 
-  // --- READY: the agent bar ---------------------------------------------------------------------
+  // ---- public/src/operator/views/ready.js
+  // The READY view: identity, status, dial control and the call cards (docs/operator.md §8).
 
   function buildReady(bar, top) {
     var identity = h('div', { class: 'ucs-identity', 'data-ucs-identity': '' });
@@ -3532,7 +3987,8 @@
     if (openPanelName === 'history' && Report.retryTimer) renderHistory();
   }
 
-  // --- popover panels ---------------------------------------------------------------------------
+  // ---- public/src/operator/views/panels.js
+  // The popover panels of the READY view: queues, settings, transfer, account code, history.
 
   var panelEl = null;
   var panelSig = null;
@@ -3818,7 +4274,8 @@
     });
   }
 
-  // --- notifications and the bottom bar ---------------------------------------------------------
+  // ---- public/src/operator/views/notes.js
+  // Notifications and the bottom strip.
 
   function renderNotes() {
     var box = refs && refs.notes;
@@ -3845,7 +4302,8 @@
   function updateMeta() {
     var m = refs && refs.meta;
     if (!m) return;
-    var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection].join('|');
+    var phone = op.webPhone;
+    var s = [lang, viewKey, deviceLabel(S.device), S.tabs, S.primary, S.connection, phone && phone.state].join('|');
     if (m._sig === s) return;
     m._sig = s;
     while (m.firstChild) m.removeChild(m.firstChild);
@@ -3856,6 +4314,10 @@
     // The DEVICE view's card already names the phone; READY shows it under the agent's name.
     var showsDevice = viewKey === 'device' || (String(cfg('topMenuNameContent')).indexOf('%name%') >= 0 && viewKey === 'ready');
     if (S.device && !showsDevice) m.appendChild(h('span', { class: 'ucs-meta-device', text: deviceLabel(S.device) }));
+    if (phone && viewKey === 'ready') {
+      m.appendChild(h('span', { class: 'ucs-meta-device', 'data-ucs-webphone': phone.state, title: phone.error || phone.aor,
+        text: t('webPhone_' + phone.state) }));
+    }
     var conn = { open: 'connOnline', connecting: 'connConnecting', reconnecting: 'connReconnecting', stopped: 'connStopped', idle: 'connConnecting' }[S.connection];
     m.appendChild(h('span', { class: 'ucs-conn', 'data-ucs-connection-text': S.connection }, [
       h('span', { class: 'ucs-dot', 'data-ucs-connection': S.connection, 'aria-hidden': 'true' }),
@@ -3863,9 +4325,9 @@
     ]));
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Page lifecycle
-  // ---------------------------------------------------------------------------------------------
+  // ---- public/src/operator/lifecycle.js
+  // Page lifecycle: outside clicks and Escape, beforeunload, pagehide/pageshow, mounting the UI,
+  // and the start (on `load`, or at once with legacyStartup).
 
   function onDocumentPointer(ev) {
     if (!openPanelName || !panelEl) return;

@@ -1,6 +1,6 @@
-// Linux system calls that Swift's Glibc module does not export: epoll, eventfd, getrandom, FIONREAD, and the GNU
-// extensions accept4 and pthread_setname_np (declared here, since Glibc's module is built
-// without _GNU_SOURCE). Header-only: nothing to link beyond libc.
+// Linux system calls that Swift's Glibc module does not export: epoll, eventfd, getrandom, FIONREAD,
+// glibc's malloc_trim (<malloc.h>), and the GNU extensions accept4 and pthread_setname_np (declared
+// here, since Glibc's module is built without _GNU_SOURCE). Header-only: nothing to link beyond libc.
 #ifndef CALLGATE_CLINUX_SHIM_H
 #define CALLGATE_CLINUX_SHIM_H
 #include <sys/epoll.h>
@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/random.h>
 #include <sys/ioctl.h>
+#include <malloc.h>
 
 extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 extern int pthread_setname_np(pthread_t thread, const char *name);

@@ -1,57 +1,40 @@
+import AgentDelivery
+import Glibc
 import Routes
 
-/// Every password check: a `/ws` `login` and the last-callers token page's
-/// `Authorization: Basic` (RFC 7617). They use the same things, so a password guessed over HTTP
-/// counts against the same user name and client address as one guessed on `/ws`, and the other
-/// way round: the directory's hashes, the `hashing` loop (PBKDF2/scrypt never runs on the hub's
-/// loop), the decoy hash for unknown users (an unknown user takes as long as a wrong password),
-/// and the login throttle (`LoginLimiter`: `agents.loginMaxFailures` per user name and
-/// `agents.loginAddressMaxFailures` per address, per `agents.loginFailureWindowSeconds`), which
-/// counts an attempt before its hash runs.
+/// The checks the engine asks for, which need the gateway's secrets and the directory: a
+/// password against its hash, on the `hashing` loop (PBKDF2 and scrypt are slow on purpose and
+/// never run on the hub's loop; an unknown user is checked against a decoy hash, so that it takes
+/// as long as a wrong password), and a credential (an SSO token, a session token) through the
+/// `Authenticator`. The login throttle is the engine's (`DeliveryEngine+Passwords.swift`).
 extension AgentHub {
-    enum PasswordCheck: Sendable, Equatable {
-        /// The password matches an enabled user's hash; the user's failures are forgotten.
-        case valid
-        /// Unknown user, no password (SSO only) or wrong password: counted as a failure for the
-        /// user name and the address. A user name over `maxUsernameBytes` is refused uncounted.
-        case invalid
-        /// The password matches, but the user is disabled (not counted as a failure).
-        case disabled
-        /// The throttle blocks the user name or the address: nothing was checked.
-        case throttled(LoginLimiter.Block)
-    }
-
-    /// Checks `password` for `username` from a client at `address`. Call on the hub's loop;
-    /// `completion` runs on the hub's loop: at once when nothing is checked, else after the hash
-    /// was computed on the hashing loop.
-    func verifyPassword(username: String, password: String, address: String,
-                        completion: @escaping @Sendable (PasswordCheck) -> Void) {
-        // Refused at once and not kept by the throttle.
-        guard username.utf8.count <= Self.maxUsernameBytes else {
-            completion(.invalid)
-            return
-        }
-        let attempt: LoginLimiter.Attempt
-        switch logins.begin(user: username, address: address, now: loop.now) {
-        case .failure(let block):
-            completion(.throttled(block))
-            return
-        case .success(let begun):
-            attempt = begun
-        }
-        let user = switchboard.directory.user(named: username)
+    func checkPassword(_ ticket: Ticket, username: String, password: String) {
+        let user = directory.user(named: username)
         let stored = user?.passwordHash
         let enabled = user?.enabled == true
         let decoy = decoyHash
         hashing.execute { [self] in
             let matches = (try? PasswordHash.verify(password: password, against: stored ?? decoy).get()) != nil && stored != nil
             loop.execute { [self] in
-                guard matches else {
-                    completion(.invalid)
-                    return
-                }
-                logins.succeeded(attempt)
-                completion(enabled ? .valid : .disabled)
+                handle(.passwordChecked(ticket, matches ? .right(enabled: enabled) : .wrong))
+            }
+        }
+    }
+
+    /// An `sso` token (accepted once), or an `attach` token: a session token of scope `channels`
+    /// or `ws`, else a Vodia popup's of scope `makecall`, which restricts the tab to its number
+    /// (`VodiaSession`, docs/click-to-call.md §3).
+    func verify(_ credential: AgentCredential, address: String) -> Result<VerifiedCredential, AuthError> {
+        switch credential {
+        case .sso(let username, let token, let provider):
+            return authenticator.verify(.sso(username: username, token: token, provider: provider), channel: "ws", address: address)
+                .map { VerifiedCredential(identity: $0) }
+        case .sessionToken(let token):
+            let verified = authenticator.verify(.session(token: token), channel: "ws", address: address)
+            guard case .failure(.wrongScope) = verified else { return verified.map { VerifiedCredential(identity: $0) } }
+            return authenticator.sessions.verify(token, scope: VodiaSession.scope, now: Int64(time(nil))).flatMap { claims in
+                guard let restriction = VodiaSession(claims: claims) else { return .failure(.malformed("makecall token without a number")) }
+                return .success(VerifiedCredential(identity: claims.identity(address: address), restriction: restriction))
             }
         }
     }

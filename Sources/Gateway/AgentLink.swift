@@ -110,20 +110,15 @@ final class AgentLink: BackendLink, @unchecked Sendable {
         session.deliver(.text, bytes)
     }
 
-    /// The same browser tab connected again (`AgentHub.join`): this older connection, most likely
-    /// dead already, is closed. The hub has taken it out of the user's tabs.
-    func replaced() {
-        close(ClosePayload(code: .tabReplaced, reason: "this tab connected again"))
-    }
-
     /// The tab is signed in until `expires`; nil: no expiry, or signed out.
     func authenticated(until expires: Int64?) {
         self.expires = expires
     }
 
-    /// Closes the tab from this side: the session does not call `browserEnded` then, so the hub
-    /// is told here.
-    private func close(_ payload: ClosePayload) {
+    /// Closes the tab from this side (the engine's `.close`: 4009 when the same browser tab
+    /// connected again and took this one's place): the session does not call `browserEnded`
+    /// then, so the hub is told here.
+    func close(_ payload: ClosePayload) {
         guard !ended else { return }
         ended = true
         session.closeBrowser(payload)

@@ -47,6 +47,15 @@ final class Authenticator: Sendable {
         }
     }
 
+    /// A click-to-call popup's token for a `sip` route (scope `makecall-sip`, docs/click-to-call.md
+    /// §3.4): the identity and what the session may call.
+    func verifyPopup(token: String, address: String) -> Result<(Identity, PopupSIPSession), AuthError> {
+        sessions.verify(token, scope: PopupSIPSession.scope, now: Int64(Date().timeIntervalSince1970)).flatMap { claims in
+            guard let session = PopupSIPSession(claims: claims) else { return .failure(.malformed("not a click-to-call session")) }
+            return .success((claims.identity(address: address), session))
+        }
+    }
+
     /// A session token for `user`, valid on every channel for `sessionTokenSeconds`, and its
     /// expiry (Unix seconds).
     func issueSessionToken(user: String, provider: String) -> (token: String, expires: Int64) {

@@ -24,7 +24,7 @@ extension Connection {
         case .success(let parsed):
             command = parsed
         }
-        askHub({ $0.admin(command) }, answer: { [self] in respondAdmin($0.status, $0.body) })
+        askHub(later: { $0.admin(command, completion: $1) }, answer: { [self] in respondAdmin($0.status, $0.body) })
     }
 
     /// With `admin.apiKey`: `Authorization: Bearer <key>`, compared in constant time. Without

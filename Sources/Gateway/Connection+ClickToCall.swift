@@ -25,7 +25,7 @@ extension Connection {
         case .failure(let error): return refuseClickToCall(error, dialect: dialect)
         case .success(let parsed): request = parsed
         }
-        askHub({ $0.clickToCall(request, caller: caller) }, answer: { [self] placed in
+        askHub(later: { $0.clickToCall(request, caller: caller, completion: $1) }, answer: { [self] placed in
             switch placed {
             case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
             case .failure(let error): refuseClickToCall(error, dialect: dialect)
@@ -54,7 +54,7 @@ extension Connection {
                     }
                 }
             case .clientAddress:
-                if context.agentHub.switchboard.directory.device(identifier: peerHost) != nil { return .success(.workplace(peerHost)) }
+                if context.agentHub.directory.device(identifier: peerHost) != nil { return .success(.workplace(peerHost)) }
             }
         }
         return .failure(.unauthorized(.missingCredential))

@@ -36,7 +36,7 @@ extension Connection {
         // §4.1 item 7: a 16-byte nonce "selected randomly", from the loop's CSPRNG buffer.
         var key: [UInt8] = []
         for _ in 0..<4 { withUnsafeBytes(of: loop.maskKeys.key()) { key.append(contentsOf: $0) } }
-        let offer = context.config.permessageDeflate.map { PerMessageDeflateNegotiation.offer(options: $0) }
+        let offer = context.config.clientPermessageDeflate.map { PerMessageDeflateNegotiation.offer(options: $0) }
         let handshake = ClientHandshake(host: url.hostHeader, target: url.target, key: key,
                                         subprotocols: subprotocols, extensionOffer: offer, extraHeaders: extraHeaders)
         let connection = Connection(connecting: fd, loop: loop, context: context, peerHost: address.description, handshake: handshake)
@@ -87,9 +87,9 @@ extension Connection {
             let negotiated = try clientHandshake!.validate(head)
             subprotocol = negotiated.subprotocol
             var deflate: PerMessageDeflate?
-            if let options = context.config.permessageDeflate,
+            if let options = context.config.clientPermessageDeflate,
                let parameters = try PerMessageDeflateNegotiation.validate(response: negotiated.extensions, options: options) {
-                deflate = PerMessageDeflate(parameters: parameters, role: .client, options: options)
+                deflate = PerMessageDeflate(parameters: parameters, role: .client, options: options, pool: loop.deflatePool)
             }
             let rest = Array(headBuffer[parser.headLength...])
             headBuffer = []

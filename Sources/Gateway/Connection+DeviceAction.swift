@@ -27,10 +27,11 @@ extension Connection {
         case .success(let found):
             caller = found
         }
-        askHub({ $0.deviceEvent(event, caller: caller) }, answer: { [self] done in
-            switch done {
-            case .success: answerDeviceAction(204, "", extraHeaders: [], reason: nil)
-            case .failure(let error): answerDeviceAction(error, extraHeaders: [])
+        askHub(later: { $0.deviceEvent(event, caller: caller, completion: $1) }, answer: { [self] refused in
+            if let refused {
+                answerDeviceAction(refused, extraHeaders: [])
+            } else {
+                answerDeviceAction(204, "", extraHeaders: [], reason: nil)
             }
         })
     }
@@ -41,7 +42,7 @@ extension Connection {
     private func deviceCaller(_ head: HTTPRequestHead, key: String?) -> Result<ClickToCallCaller, ActionURLError> {
         if let keyed = apiKeyCaller(head, queryKey: key) { return keyed.mapError(ActionURLError.unauthorized) }
         let addresses = context.config.actionURLs.deviceAddresses
-        if addresses.contains(peerHost) || context.agentHub.switchboard.directory.device(identifier: peerHost) != nil
+        if addresses.contains(peerHost) || context.agentHub.directory.device(identifier: peerHost) != nil
             || (addresses.isEmpty && isLoopbackPeer) {
             return .success(.server)
         }

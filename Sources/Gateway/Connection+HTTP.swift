@@ -189,7 +189,7 @@ extension Connection {
         var extensionResponse: String?
         if let options = context.config.permessageDeflate, !upgrade.extensionOffers.isEmpty,
            let agreed = PerMessageDeflateNegotiation.accept(offers: upgrade.extensionOffers, options: options) {
-            deflate = PerMessageDeflate(parameters: agreed.parameters, role: .server, options: options)
+            deflate = PerMessageDeflate(parameters: agreed.parameters, role: .server, options: options, pool: loop.deflatePool)
             extensionResponse = agreed.response
         }
         outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))

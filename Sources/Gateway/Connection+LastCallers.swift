@@ -57,7 +57,7 @@ extension Connection {
         case .success(let claims):
             user = claims.user
         }
-        guard context.agentHub.switchboard.directory.user(named: user)?.enabled == true else {
+        guard context.agentHub.directory.user(named: user)?.enabled == true else {
             refuseWidget(.userDisabled, format: format, language: language, headOnly: headOnly,
                          extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate", error="invalid_token""#)])
             return
@@ -128,7 +128,7 @@ extension Connection {
                 case .failure(let error):
                     refuseWidgetToken(.unauthorized(error))
                 case .success(let identity):
-                    guard context.agentHub.switchboard.directory.user(named: identity.user)?.enabled == true else {
+                    guard context.agentHub.directory.user(named: identity.user)?.enabled == true else {
                         refuseWidgetToken(.accountDisabled)
                         return
                     }
@@ -152,7 +152,7 @@ extension Connection {
             case .disabled: refuseWidgetToken(.accountDisabled)
             case .throttled:
                 refuseWidgetToken(.tooManyAttempts,
-                                  extraHeaders: [("Retry-After", String(context.config.agents.loginFailureWindowSeconds))])
+                                  extraHeaders: [("Retry-After", String(context.config.agents.delivery.loginFailureWindowSeconds))])
             }
         })
     }

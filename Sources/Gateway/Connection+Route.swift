@@ -27,8 +27,17 @@ extension Connection {
         }
         // A credential at the upgrade is checked now: a bad one is refused before the 101.
         var identity: Identity?
+        var popup: PopupSIPSession?
         if let credential = GateCredential.fromUpgrade(query: head.query, headers: head.headers) {
-            switch context.authenticator.verify(credential, channel: route.channel, address: peerHost) {
+            var result = context.authenticator.verify(credential, channel: route.channel, address: peerHost)
+            // A sip route also takes the click-to-call popup's token (docs/click-to-call.md §3.4).
+            if route.mode == .sip, case .failure(.wrongScope) = result, case .session(let token) = credential {
+                result = context.authenticator.verifyPopup(token: token, address: peerHost).map { verified, session in
+                    popup = session
+                    return verified
+                }
+            }
+            switch result {
             case .success(let verified):
                 identity = verified
             case .failure(let error):
@@ -36,6 +45,7 @@ extension Connection {
                 return
             }
         }
+        var admission: PopupAdmission?
         if route.mode == .sip {
             // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its
             // requests are checked against the user's SIP identity from the directory.
@@ -50,6 +60,20 @@ extension Connection {
                 respond(status: 403, body: "user \(identity.user) has no SIP identity in the directory\n", keepAlive: false)
                 return
             }
+            if let popup {
+                // One live session per link (VodiaLinkLeases): a second popup of the same link waits.
+                var lease: PopupLinkLease?
+                if let link = popup.link {
+                    lease = PopupLinkLease(context: context, link: link)
+                    guard lease != nil else {
+                        loop.metrics.routeEvent(route.channel, "makecall_link_in_use")
+                        Log.info("makecall_link_in_use", ["channel": route.channel, "peer": peerHost, "user": identity.user])
+                        respond(status: 409, body: "this click-to-call link is in use by another window\n", keepAlive: false)
+                        return
+                    }
+                }
+                admission = PopupAdmission(session: popup, lease: lease)
+            }
         }
         let upstreamFirst = route.connectsUpstreamFirst(identified: identity != nil)
         let request = SessionRequest(
@@ -61,7 +85,8 @@ extension Connection {
                 ? route.subprotocolsToForward(offered: upgrade.offeredSubprotocols)
                 : upgrade.subprotocol.map { [$0] } ?? [],
             address: peerHost,
-            cookies: head.headers.values(for: "Cookie"))
+            cookies: head.headers.values(for: "Cookie"),
+            popup: admission)
         let session = RouteSession(route: route, request: request, identity: identity, context: context, loop: loop)
         application = session
         var limits = context.webSocketLimits

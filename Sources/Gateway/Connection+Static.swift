@@ -71,6 +71,7 @@ extension Connection {
         response.headers.add(name: "Cache-Control", value: cacheControl)
         // §12.5.5: the answer depends on Accept-Encoding whenever a gzip variant could be chosen.
         if entry.mediaType.isCompressible { response.headers.add(name: "Vary", value: "Accept-Encoding") }
+        if entry.mediaType.allowsAnyOrigin { response.headers.add(name: "Access-Control-Allow-Origin", value: "*") }
         if outcome == .full {
             response.headers.add(name: "Content-Type", value: entry.mediaType.fieldValue)
             response.headers.add(name: "Content-Length", value: String(representation.body.count))

@@ -5,7 +5,7 @@ import WSFraming
 /// `Connection: close` like the admin API (requests pipelined behind it are not read).
 extension Connection {
     func serveStatus(headOnly: Bool) {
-        askHub({ $0.statusSummary() }, answer: { [self] agents in
+        askHub(later: { $0.statusSummary(completion: $1) }, answer: { [self] agents in
             respond(status: 200, body: StatusReport.render(context, agents: agents), keepAlive: false,
                     contentType: "application/json", headOnly: headOnly)
         })

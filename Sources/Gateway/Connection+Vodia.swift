@@ -1,19 +1,29 @@
 import Glibc
 import Routes
+import SIP
 import Switchboard
 import WSFraming
 
-/// The Vodia popup's link check (docs/click-to-call.md §3): `GET /makecall/session` with the
-/// query of a `makecall.htm` link that carries credentials. A good link, used for the first
-/// time, gets a session token for its user restricted to its number (`VodiaSession`), valid
-/// until the link's end; `public/makecall.js` hands it to the agent bar, which attaches with it.
+/// The Vodia popup's session (docs/click-to-call.md §3): `GET /makecall/session` with the query
+/// of a `makecall.htm` link. A good link gets a session token for its user restricted to its
+/// number; so does a user already signed in who sends their session token as
+/// `Authorization: Bearer` with a plain link (only to call through the web phone).
+///
+/// Where the gateway has a `sip` route and the user a SIP identity, the popup calls from the
+/// browser (its web phone on that route): the token is a `PopupSIPSession` (scope `makecall-sip`),
+/// the answer names the route and the identity (`sip`), and a link stays valid for its whole
+/// `duration` with at most one live session at a time (`VodiaLinkLeases`). Otherwise the popup
+/// places the call on the agent's paired phone over `/ws`: the token is a `VodiaSession` (scope
+/// `makecall`), `sip` is null, and each link is accepted once (`VodiaReplayGuard`).
 ///
 /// | outcome | status | body |
 /// |---|---|---|
-/// | accepted | 200 | `{"token":"v1.…","expires":T+D,"user":"alice","destination":"+420602123456"}` |
+/// | accepted | 200 | `{"token":"v1.…","expires":T+D,"user":"alice","destination":"+420602123456","sip":{"path":"/sip","aor":"sip:alice@…"}}` (`sip` null without a web phone) |
 /// | the query's shape (`VodiaLink.parse`), or the link's values (`malformed`: time, duration, pass, a duration above `clickToCall.linkMaxDurationSeconds`) | 400 | `{"error":{"code":"…","text":"…"}}` |
-/// | no credentials, wrong `pass`, unknown or disabled user or one without `linkSecret` (all the same answer), expired, not yet valid, used before | 401 + `WWW-Authenticate` | `{"error":{"code":"badSignature"\|"expired"\|"notYetValid"\|"replayed"\|"missingCredential","text":"…"}}` |
+/// | no credentials, wrong `pass`, unknown or disabled user or one without `linkSecret` (all the same answer), expired, not yet valid, used before (without a web phone), a bad bearer token | 401 + `WWW-Authenticate` | `{"error":{"code":"badSignature"\|"expired"\|"notYetValid"\|"replayed"\|"missingCredential",…}}` |
 /// | a good link whose `destnumber` the number plan refuses (read only after the credentials) | 400 | `{"error":{"code":"invalidNumber"\|"unknownExtension"\|…,"text":"…"}}` |
+/// | a link whose web phone session is open in another window | 409 | `{"error":{"code":"inUse",…}}` |
+/// | a bearer token, but no `sip` route or no SIP identity | 404 | `{"error":{"code":"noWebPhone",…}}` |
 /// | not GET | 405 + `Allow: GET` | |
 ///
 /// Every answer has `Cache-Control: no-store` and closes the connection. Refusals are logged
@@ -36,8 +46,12 @@ extension Connection {
         case .success(let parsed):
             link = parsed
         }
+        if link.credentials == nil, let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first {
+            serveSignedInPopup(link, token: bearer)
+            return
+        }
         // A disabled user is answered like an unknown one: no token, and nothing told apart.
-        let user = link.credentials.flatMap { context.agentHub.switchboard.directory.user(named: $0.user) }
+        let user = link.credentials.flatMap { context.agentHub.directory.user(named: $0.user) }
         let secret = user?.enabled == true ? user?.linkSecret : nil
         let verifier = VodiaLinkVerifier(maxDurationSeconds: Int64(context.config.clickToCall.linkMaxDurationSeconds))
         let now = Int64(time(nil))
@@ -63,25 +77,87 @@ extension Connection {
         case .success(let classified):
             number = classified
         }
-        let (admitted, full, capacity) = context.vodiaLinks.withLock { links in (links.admit(verified, now: now), links.isFull, links.capacity) }
-        guard admitted else {
-            // Fails closed when the guard is full of unexpired links: say so, it is not a replay.
-            if full { Log.warning("vodia_replay_guard_full", ["capacity": "\(capacity)"]) }
-            refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
+        let claims: SessionClaims
+        let phone = context.webPhone(of: verified.user)
+        if phone != nil {
+            // A web phone: the link holds for its duration, one live session at a time.
+            let key = PopupSIPSession.linkKey(verified)
+            guard !context.popupLinks.withLock({ $0.isHeld(key) }) else {
+                refuseVodiaLink(409, code: "inUse", text: "this link's call is open in another window")
+                return
+            }
+            claims = PopupSIPSession(number: number, link: key).claims(user: verified.user, issued: now, expires: verified.expires)
+        } else {
+            let (admitted, full, capacity) = context.vodiaLinks.withLock { links in (links.admit(verified, now: now), links.isFull, links.capacity) }
+            guard admitted else {
+                // Fails closed when the guard is full of unexpired links: say so, it is not a replay.
+                if full { Log.warning("vodia_replay_guard_full", ["capacity": "\(capacity)"]) }
+                refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
+                                extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
+                return
+            }
+            claims = VodiaSession.claims(for: verified, number: number, user: verified.user, issued: now)
+        }
+        grantPopupSession(claims, destination: number, phone: phone)
+    }
+
+    /// A signed-in user's popup (a plain link, the session token as bearer): a `PopupSIPSession`
+    /// without a link, until the session's end but at most `linkMaxDurationSeconds`. Only for a
+    /// web phone: without one the popup uses the agent bar's own session on `/ws`.
+    private func serveSignedInPopup(_ link: VodiaLink, token: String) {
+        let identity: Identity
+        switch context.authenticator.verify(.session(token: token), channel: "ws", address: peerHost) {
+        case .failure(let error):
+            refuseVodiaLink(401, code: Self.code(of: error), text: error.reason,
+                            extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
+            return
+        case .success(let verified):
+            identity = verified
+        }
+        guard context.agentHub.directory.user(named: identity.user)?.enabled == true else {
+            refuseVodiaLink(401, code: "badSignature", text: AuthError.unknownUser.reason,
                             extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
             return
         }
-        let claims = VodiaSession.claims(for: verified, number: number, user: verified.user, issued: now)
+        let number: DialNumber
+        switch context.numbering.classify(link.destination) {
+        case .failure(let error):
+            refuseVodiaLink(400, code: error.code, text: error.reason)
+            return
+        case .success(let classified):
+            number = classified
+        }
+        guard let phone = context.webPhone(of: identity.user) else {
+            refuseVodiaLink(404, code: "noWebPhone", text: "no sip route, or no SIP identity for \(identity.user)")
+            return
+        }
+        let now = Int64(time(nil))
+        let longest = now + Int64(context.config.clickToCall.linkMaxDurationSeconds)
+        let claims = PopupSIPSession(number: number, link: nil)
+            .claims(user: identity.user, issued: now, expires: min(identity.expires ?? longest, longest))
+        grantPopupSession(claims, destination: number, phone: phone)
+    }
+
+    /// 200 with the token of `claims`; `phone`: the route and identity the popup's web phone uses.
+    private func grantPopupSession(_ claims: SessionClaims, destination number: DialNumber, phone: (route: Route, identity: SIPIdentity)?) {
         let token = context.authenticator.sessions.issue(claims)
         var json = JSONWriter(capacity: 512)
         json.raw(#"{"token":"#); json.string(token)
         json.raw(#","expires":"#); json.integer(claims.expires)
-        json.raw(#","user":"#); json.string(verified.user)
+        json.raw(#","user":"#); json.string(claims.user)
         json.raw(#","destination":"#); json.string(number.text)
+        json.raw(#","sip":"#)
+        if let phone {
+            json.raw(#"{"path":"#); json.string(phone.route.path)
+            json.raw(#","aor":"#); json.string(phone.identity.description)
+            json.raw("}")
+        } else {
+            json.raw("null")
+        }
         json.raw("}")
         loop.metrics.routeEvent("makecall", "session_opened")
-        Log.info("vodia_session_opened", ["peer": peerHost, "user": verified.user, "destination": number.text,
-                                          "expires": "\(claims.expires)"])
+        Log.info("vodia_session_opened", ["peer": peerHost, "user": claims.user, "destination": number.text,
+                                          "expires": "\(claims.expires)", "scope": claims.scope])
         respond(status: 200, body: json.bytes, keepAlive: false, contentType: "application/json",
                 extraHeaders: [("X-Content-Type-Options", "nosniff")])
     }

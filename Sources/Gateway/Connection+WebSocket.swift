@@ -70,7 +70,9 @@ extension Connection {
             // §5.5.2: answer with a pong carrying the same application data.
             if closeHandshake.canSendData { try send(.pong, payload) }
         case .pong:
-            break
+            // The answer to our liveness ping (`limits.idleTimeoutMilliseconds`): the connection
+            // is idle again, so its TLS buffers go back as soon as the output is flushed.
+            releaseTLSWhenFlushed = tls != nil
         case .close(let payload):
             loop.metrics.closeReceived(code: payload.code?.rawValue)
             peerCloseCode = payload.code

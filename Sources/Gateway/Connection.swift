@@ -10,7 +10,7 @@ import WSFraming
 /// rules live in WSFraming; this class reads, writes, keeps time and performs the actions
 /// those rules return. The HTTP phase is in `Connection+HTTP.swift`, the WebSocket phase in
 /// `Connection+WebSocket.swift`.
-final class Connection: EventHandler, TimedHandler, DeferredFlushing {
+final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked Sendable {
     enum Phase {
         /// Client role: the TCP connect is in progress.
         case connecting
@@ -90,8 +90,9 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
     /// TLS, when this connection has it: the engine, and the ciphertext waiting for the socket.
     var tls: TLSEngine?
     var sealed = OutboundQueue()
-    /// `lastActivity` when the TLS engine's buffers were last released (see `tick`).
-    var tlsReleasedAt: UInt64 = 0
+    /// Bytes went through the connection since its buffers were last released (see `tick`). A
+    /// flag, not a time: a read and a write within one millisecond of the release must count.
+    var usedSinceRelease = false
     /// Release the TLS buffers as soon as the output is flushed: set after the 101, since most
     /// WebSockets (agent bars) then sit idle.
     var releaseTLSWhenFlushed = false
@@ -186,6 +187,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         let count = read(fd, buffer.baseAddress, buffer.count)
         if count > 0 {
             lastActivity = loop.now
+            usedSinceRelease = true
             lastReceived = loop.now
             pingSentAt = nil
             loop.metrics.add(.bytesReceived, count)
@@ -257,6 +259,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
             // Activity, not liveness: the kernel takes our bytes whether or not the peer is there.
             if written > 0 {
                 lastActivity = loop.now
+                usedSinceRelease = true
                 // A large response in progress: the next request's deadline starts once it is sent.
                 if phase == .http && handledRequest { phaseStarted = loop.now }
             }
@@ -268,7 +271,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         if wirePending == 0 && releaseTLSWhenFlushed, let tls {
             releaseTLSWhenFlushed = false
             tls.releaseIdleMemory()
-            tlsReleasedAt = lastActivity
+            usedSinceRelease = false
         }
         if wirePending == 0 && outbound.isEmpty && finishAfterFlush {
             finishAfterFlush = false
@@ -365,6 +368,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         tls = nil
         loop.metrics.openConnections -= 1
         loop.metrics.add(.connectionsClosed)
+        loop.connectionClosed()
         loop.removeTimed(self)
         loop.deregister(fd, self)
         close(fd)
@@ -376,15 +380,27 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing {
         application?.closed(self, code: peerCloseCode)
     }
 
+    /// What `tick` gives back from a quiet connection (agent bars mostly are).
+    private func releaseIdleMemory() {
+        if let tls {
+            guard tls.isHandshakeComplete else { return }
+            tls.releaseIdleMemory()
+        }
+        outbound.releaseIfEmpty()
+        sealed.releaseIfEmpty()
+        inbound?.releaseIdleMemory()
+        usedSinceRelease = false
+    }
+
     // MARK: timers
 
     func tick(now: UInt64) {
         let limits = context.limits
-        // A quiet TLS connection gives its record and BIO buffers back (about 34 KiB); an active
-        // one keeps them, so that no record pays for their allocation.
-        if let tls, tls.isHandshakeComplete, tlsReleasedAt != lastActivity, now - lastActivity >= 1_000 {
-            tls.releaseIdleMemory()
-            tlsReleasedAt = lastActivity
+        // A quiet connection gives its buffers back: TLS record and BIO buffers (about 34 KiB),
+        // the output queues' and the last inflated message's capacity. A busy one keeps them, so
+        // that no message of a burst pays for their allocation (`limits.bufferReleaseMilliseconds`).
+        if usedSinceRelease, now - lastActivity >= UInt64(limits.bufferReleaseMilliseconds) {
+            releaseIdleMemory()
         }
         switch phase {
         case .connecting, .clientHandshake:

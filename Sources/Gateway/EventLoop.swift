@@ -1,6 +1,7 @@
 import Glibc
 import CLinux
 import Synchronization
+import WSFraming
 
 /// Something an event loop watches: a listening socket or a connection. A class rather than a
 /// protocol so that dispatching an epoll event is one virtual call, with no existential cast.
@@ -62,9 +63,15 @@ final class EventLoop: @unchecked Sendable {
     private var deferredFlushes: [any DeferredFlushing] = []
     /// Handlers deregistered during this iteration, released after it (see `deregister`).
     private var deregistered: [Unmanaged<EventHandler>] = []
+    /// The zlib streams this loop's permessage-deflate connections share (docs/config.md,
+    /// `permessageDeflate`).
+    let deflatePool = DeflateStreamPool()
+    /// Gives freed memory back after a burst of closes (`limits.trimAfterCloses`).
+    private var memoryTrim: MemoryTrimPolicy
 
-    init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024) {
+    init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024, trimAfterCloses: Int = 0) {
         self.index = index
+        memoryTrim = MemoryTrimPolicy(threshold: trimAfterCloses)
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epollFD >= 0, "epoll_create1 failed: errno \(errno)")
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -178,9 +185,18 @@ final class EventLoop: @unchecked Sendable {
                     if slot < timed.count { timed[slot].tick(now: now) }
                     slot -= 1
                 }
+                if memoryTrim.trimIsDue(now: now, quietMilliseconds: tickInterval) {
+                    metrics.add(.memoryTrims)
+                    malloc_trim(0)
+                }
                 metrics.publish()
             }
         }
+    }
+
+    /// A connection of this loop closed (`limits.trimAfterCloses`).
+    func connectionClosed() {
+        memoryTrim.connectionClosed(now: now)
     }
 
     func deferFlush(_ connection: any DeferredFlushing) {

@@ -18,8 +18,20 @@ struct GatewayConfig: Sendable {
     /// Paths that serve a WebSocket echo (conformance runs, benchmarks). Default: none.
     var echoPaths: [String] = []
     var limits = Limits()
-    /// RFC 7692 permessage-deflate; nil disables it. Default: enabled, level 6, 64-byte minimum.
+    /// RFC 7692 permessage-deflate; nil disables it. Default: enabled, a 12-bit window kept per
+    /// connection, clients told to reset per message, level 6, 64-byte minimum (docs/config.md).
     var permessageDeflate: PerMessageDeflateOptions? = PerMessageDeflateOptions()
+
+    /// What the client role (pipe upstreams, the conformance client) offers: the same settings,
+    /// but no `server_max_window_bits` request, since `serverMaxWindowBits` sizes our own
+    /// compression as a server; an upstream server chooses its window (RFC 7692 §7.1.2.1).
+    var clientPermessageDeflate: PerMessageDeflateOptions? {
+        permessageDeflate.map { options in
+            var client = options
+            client.serverMaxWindowBits = 15
+            return client
+        }
+    }
     /// Time the gateway waits for clients to finish their closing handshakes on SIGTERM. Default 5 s.
     var shutdownGraceMilliseconds = 5_000
     var logLevel = Log.Level.info
@@ -231,6 +243,7 @@ extension Limits {
         if let v: Int = try section.take("handshakeTimeoutMilliseconds", range: positive) { handshakeTimeoutMilliseconds = v }
         if let v: Int = try section.take("messageTimeoutMilliseconds", range: positive) { messageTimeoutMilliseconds = v }
         if let v: Int = try section.take("idleTimeoutMilliseconds", range: positive) { idleTimeoutMilliseconds = v }
+        if let v: Int = try section.take("bufferReleaseMilliseconds", range: 0...Int.max) { bufferReleaseMilliseconds = v }
         if let v: Int = try section.take("pongTimeoutMilliseconds", range: positive) { pongTimeoutMilliseconds = v }
         if let v: Int = try section.take("closeTimeoutMilliseconds", range: positive) { closeTimeoutMilliseconds = v }
         if let v: Int = try section.take("maxConnections", range: positive) { maxConnections = v }
@@ -244,6 +257,7 @@ extension Limits {
             }
         }
         if let v: Int = try section.take("probeConnections", range: 0...Int.max) { probeConnections = v }
+        if let v: Int = try section.take("trimAfterCloses", range: 0...Int.max) { trimAfterCloses = v }
     }
 }
 

@@ -30,6 +30,10 @@ struct Limits: Sendable, Equatable {
     /// Time without a byte from the peer (whatever the gateway sends it) after which the gateway
     /// sends a ping. Default 10 s: an agent's dead tab must give up its place soon (it rings).
     var idleTimeoutMilliseconds = 10_000
+    /// Time without a byte either way after which a connection gives its buffers back (TLS record
+    /// buffers, about 34 KiB; output queue and message buffer capacity), checked on the loop's
+    /// 250 ms tick. Not a limit: memory of busy connections against an allocation per burst. Default 250 ms.
+    var bufferReleaseMilliseconds = 250
     /// Time a ping has to be answered (by any byte) before the connection is dropped. Default 10 s.
     var pongTimeoutMilliseconds = 10_000
     /// Time the peer has to answer our close frame, or to close TCP after the closing handshake. Default 5 s.
@@ -45,6 +49,9 @@ struct Limits: Sendable, Equatable {
     /// Connections from `probeAddresses` admitted beyond the caps, for `/healthz`, `/readyz`
     /// and `/metrics` only (anything else on them: 503). Default 8; 0 = no reserve.
     var probeConnections = 8
+    /// Connections closed on a loop after which it gives freed memory back to the system
+    /// (`malloc_trim`, `MemoryTrimPolicy`); 0 = never. Default 100.
+    var trimAfterCloses = 100
 
     var http: HTTPLimits {
         HTTPLimits(maxRequestLineBytes: requestLineBytes, maxHeaderBytes: handshakeBytes,

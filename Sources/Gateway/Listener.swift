@@ -5,7 +5,7 @@ import CLinux
 
 /// A listening socket owned by one loop. Each loop has its own socket on the same address
 /// (SO_REUSEPORT), so the kernel balances new connections across loops.
-final class Listener: EventHandler {
+final class Listener: EventHandler, @unchecked Sendable {
     let fd: Int32
     unowned let loop: EventLoop
     let context: ServerContext

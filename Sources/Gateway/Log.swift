@@ -15,8 +15,10 @@ enum Log {
     static func info(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { write(.info, event, fields) }
     static func warning(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { write(.warning, event, fields) }
     static func error(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { write(.error, event, fields) }
+    /// Fields made at run time (the delivery engine's `LogLine`).
+    static func info(_ event: String, _ fields: [(key: String, value: String)]) { write(.info, event, fields) }
 
-    private static func write(_ level: Level, _ event: String, _ fields: KeyValuePairs<String, String>) {
+    private static func write(_ level: Level, _ event: String, _ fields: some Sequence<(key: String, value: String)>) {
         guard level >= minimumLevel else { return }
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

@@ -1,7 +1,8 @@
+import AgentDelivery
 import Routes
 
 /// The state engine in one process's memory: the default, with no Redis. Each user's stream is
-/// a `ReplayWindow`, the same rules the agent hub applies today, with an epoch drawn when the
+/// a `ReplayWindow`, the same rules the delivery engine applies today, with an epoch drawn when the
 /// stream starts (so a restarted process answers `incomplete`, never a silent gap). Answers
 /// through the completion before the call returns. `now` is the loop's monotonic clock.
 final class MemoryStateEngine: StateEngine, @unchecked Sendable {

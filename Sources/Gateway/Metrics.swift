@@ -26,6 +26,7 @@ enum Counter: Int, CaseIterable {
     case tlsResumptions
     case tlsHandshakeFailures
     case tlsHandshakesRefused
+    case memoryTrims
 
     var name: String {
         switch self {
@@ -51,6 +52,7 @@ enum Counter: Int, CaseIterable {
         case .tlsResumptions: "callgate_tls_resumptions_total"
         case .tlsHandshakeFailures: "callgate_tls_handshake_failures_total"
         case .tlsHandshakesRefused: "callgate_tls_handshakes_refused_total"
+        case .memoryTrims: "callgate_memory_trims_total"
         }
     }
 }

@@ -20,6 +20,13 @@ struct OutboundQueue {
         offset = 0
     }
 
+    /// Frees the buffer once nothing is queued (an idle connection).
+    mutating func releaseIfEmpty() {
+        guard isEmpty, bytes.capacity > 0 else { return }
+        bytes = []
+        offset = 0
+    }
+
     enum FlushResult { case drained, wouldBlock, failed(Int32) }
 
     /// Writes as much as the socket takes.

@@ -23,12 +23,18 @@ final class RedisSubscriber: @unchecked Sendable {
     /// `subscribe`/`psubscribe` answer).
     private(set) var confirmed = 0
     var handler: (Message) -> Void = { _ in }
+    /// The connection was lost or could not be made (after `confirmed` went back to 0). Set this,
+    /// not `client.onDown`, which the subscriber itself needs.
+    var onDown: (RedisError) -> Void = { _ in }
 
     init(settings: RedisSettings, name: String, loop: EventLoop) throws(RedisError) {
         client = try RedisClient(settings: settings, name: name, role: .subscriber, loop: loop)
         client.onReady = { [weak self] in self?.subscribeAll() }
         client.onPush = { [weak self] value in self?.received(value) }
-        client.onDown = { [weak self] _ in self?.confirmed = 0 }
+        client.onDown = { [weak self] error in
+            self?.confirmed = 0
+            self?.onDown(error)
+        }
     }
 
     func start() { client.start() }

@@ -40,8 +40,9 @@ final class ReportLink: BackendLink, @unchecked Sendable {
             }
             let loop = session.loop
             hub.loop.execute { [hub, user, self] in
-                let bytes = hub.callHistory(of: user, query, id: request.id)
-                loop.execute { self.answer(bytes) }
+                hub.callHistory(of: user, query, id: request.id) { bytes in
+                    loop.execute { self.answer(bytes) }
+                }
             }
         }
     }

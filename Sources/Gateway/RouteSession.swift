@@ -16,6 +16,8 @@ struct SessionRequest: Sendable {
     var address: String
     /// The request's `Cookie` lines.
     var cookies: [String] = []
+    /// A `sip` route session opened with a click-to-call popup's token (docs/click-to-call.md §3.4).
+    var popup: PopupAdmission?
 }
 
 /// One browser session on a route (a channel of the UCS `api` object): the authentication

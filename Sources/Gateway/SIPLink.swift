@@ -10,28 +10,25 @@ import WSFraming
 /// the event name) and counted in `callgate_route_events_total{channel,event}`. Messages from the
 /// SIP server are relayed as they are.
 ///
-/// A `SIPCallTracker` follows the calls in both directions (docs/sip-edge.md §3). Its events go to
-/// `callEvents`; until the agent hub takes them (the interface proposed in docs/sip-edge.md §3)
-/// they are counted per event name and logged at debug level.
+/// A `SIPCallTracker` follows the calls in both directions (docs/sip-edge.md §3). Its events are
+/// counted per event name, logged at debug level, and go to `callEvents`: the agent hub, which
+/// delivers them to the user's tabs like any other per-user event (`ServerContext.makeLink`).
 final class SIPLink: BackendLink {
     private unowned let session: RouteSession
     private let pipe: PipeLink
     private let gate: SIPGate
     private var tracker: SIPCallTracker
-    /// Where the call events of this phone go (the user, the events in order).
-    var callEvents: (String, [AgentEvent]) -> Void
+    /// Where the call events of this phone go (the user, the events in order), after counting.
+    var callEvents: (String, [AgentEvent]) -> Void = { _, _ in }
+    /// A popup's hold on its link, given back when this link ends (docs/click-to-call.md §3.1).
+    private let lease: PopupLinkLease?
 
-    init(session: RouteSession, target: UpstreamTarget, gate: SIPGate) {
+    init(session: RouteSession, target: UpstreamTarget, lease: PopupLinkLease? = nil, gate: SIPGate) {
         self.session = session
         self.gate = gate
+        self.lease = lease
         tracker = SIPCallTracker(user: gate.user, identity: gate.identity, randomBytes: SystemRandom.bytes)
         pipe = PipeLink(session: session, target: target)
-        callEvents = { [unowned session] user, events in
-            for event in events {
-                session.loop.metrics.routeEvent(session.route.channel, event.name)
-                Log.debug("sip_call_event", ["channel": session.route.channel, "user": user, "event": event.name])
-            }
-        }
         // Weak: the pipe may hear from its upstream after the session let this link go.
         pipe.upstreamObserver = { [weak self] payload in self?.serverSent(payload) }
         pipe.upstreamEnded = { [weak self] in self?.upstreamEnded() }
@@ -42,12 +39,16 @@ final class SIPLink: BackendLink {
 
     func browserEnded(_ payload: ClosePayload?) {
         pipe.browserEnded(payload)
+        lease?.release()
         emit(tracker.sessionEnded(now: Self.now))
     }
 
     private func upstreamEnded() {
+        lease?.release()
         emit(tracker.sessionEnded(now: Self.now))
     }
+
+    deinit { lease?.release() }
 
     func send(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) {
         switch gate.inspect(Array(payload), toTag: newTag) {
@@ -76,7 +77,12 @@ final class SIPLink: BackendLink {
     }
 
     private func emit(_ events: [AgentEvent]) {
-        if !events.isEmpty { callEvents(gate.user, events) }
+        guard !events.isEmpty else { return }
+        for event in events {
+            session.loop.metrics.routeEvent(session.route.channel, event.name)
+            Log.debug("sip_call_event", ["channel": session.route.channel, "user": gate.user, "event": event.name])
+        }
+        callEvents(gate.user, events)
     }
 
     private func refused(_ refusal: SIPGate.Refusal) {

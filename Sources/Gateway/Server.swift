@@ -17,7 +17,7 @@ final class Server: @unchecked Sendable {
 
     init(config: GatewayConfig) throws {
         context = try ServerContext(config: config)
-        loops = (0..<config.threads).map { EventLoop(index: $0) }
+        loops = (0..<config.threads).map { EventLoop(index: $0, trimAfterCloses: config.limits.trimAfterCloses) }
         context.loopMetrics = loops.map(\.metrics) + [context.agentHub.loop.metrics, context.agentHub.actionURLs.loop.metrics]
         context.muxPools = loops.map { MuxPools(loop: $0, context: context) }
     }

@@ -1,3 +1,4 @@
+import AgentDelivery
 import Foundation
 import Routes
 import SIP
@@ -20,7 +21,7 @@ final class ServerContext: Sendable {
     let authenticator: Authenticator
     /// The upstream back ends by channel, resolved at start.
     let upstreams: [String: UpstreamTarget]
-    /// Agent sessions on `/ws` and the embedded Switchboard.
+    /// Agent sessions on `/ws`, over the call-control back end (the embedded Switchboard).
     let agentHub: AgentHub
     /// The SIP identity of each directory user who has one, for `sip` routes (docs/directory.md).
     let sipIdentities: [String: SIPIdentity]
@@ -28,8 +29,11 @@ final class ServerContext: Sendable {
     let numbering: NumberPlan
     /// Signs and checks the last-callers widget's tokens (`lastCallers.tokenSecret`).
     let widgetTokens: SessionTokenSigner
-    /// Vodia popup links already used, until they expire (single use, docs/click-to-call.md §3).
+    /// Vodia popup links already used, until they expire: single use where the popup has no
+    /// `sip` route to call through (docs/click-to-call.md §3).
     let vodiaLinks = Mutex(VodiaReplayGuard())
+    /// The links a popup's web phone session holds: one live session per link (docs/click-to-call.md §3.1).
+    let popupLinks = Mutex(VodiaLinkLeases())
     /// When the process started, Unix seconds (the status page's uptime).
     let startedAt = Int64(time(nil))
     /// The folder of static files and its cache, shared by the loops.
@@ -63,9 +67,9 @@ final class ServerContext: Sendable {
                                                       isExtension: { extensions.contains($0) })
         let widgetKey = try config.lastCallers.tokenSecret ?? Authenticator.stateSecret(in: config.stateDirectory, name: "widget-secret")
         widgetTokens = SessionTokenSigner(key: widgetKey)!
-        agentHub = AgentHub(settings: config.agents, directory: directory, authenticator: authenticator, numbering: numbering,
-                            clickToCall: config.clickToCall, lastCallers: config.lastCallers,
-                            actionURLs: ActionURLDispatcher(settings: config.actionURLs))
+        agentHub = AgentHub(settings: config.agents, directory: directory, callControl: EmbeddedCallControl(directory: directory),
+                            authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
+                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs))
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
     }
 
@@ -96,7 +100,14 @@ final class ServerContext: Sendable {
                 guard let user = session.identity?.user, let identity = sipIdentities[user] else {
                     preconditionFailure("a sip session without a SIP identity is refused at the upgrade")
                 }
-                return SIPLink(session: session, target: target, gate: SIPGate(user: user, identity: identity, limits: config.sip.limits))
+                let popup = session.request.popup
+                let restriction = popup.map { SIPCallRestriction(session: $0.session, numbering: numbering) }
+                let link = SIPLink(session: session, target: target, lease: popup?.lease,
+                                   gate: SIPGate(user: user, identity: identity, limits: config.sip.limits, restriction: restriction))
+                link.callEvents = { [agentHub] user, events in
+                    agentHub.loop.execute { agentHub.handle(.edgeCallEvents(user: user, events)) }
+                }
+                return link
             case .mux: return muxPools[session.loop.index].link(for: session, target: target)
             }
         case nil:
@@ -105,4 +116,12 @@ final class ServerContext: Sendable {
     }
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// The route a browser phone registers through (the first `sip` route with a back end), and
+    /// `user`'s SIP identity on it; nil when there is no such route or the user has no identity.
+    func webPhone(of user: String) -> (route: Route, identity: SIPIdentity)? {
+        guard let route = config.routes.routes.first(where: { $0.mode == .sip && $0.backend != nil }),
+              let identity = sipIdentities[user] else { return nil }
+        return (route, identity)
+    }
 }

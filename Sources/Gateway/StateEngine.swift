@@ -2,8 +2,8 @@
 /// engines: `MemoryStateEngine` (one process, the default) and `RedisStateEngine` (shared by
 /// every instance). Every method answers once, through its completion, on the engine's loop.
 ///
-/// Not yet used by the agent hub, which keeps its own state; moving the hub onto this seam is
-/// the delivery-engine step of docs/cluster.md.
+/// Not yet used by the delivery engine (`Sources/AgentDelivery`), which keeps its state in
+/// memory; moving it onto this seam is the next step of docs/cluster.md §6.
 protocol StateEngine: AnyObject, Sendable {
     /// Appends `event` to `user`'s stream: it gets the stream's next `seq` (1 after a new
     /// epoch) and is kept for `read`; with `channel`, the event is also published there, as

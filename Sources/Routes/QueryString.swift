@@ -7,15 +7,15 @@
 /// invalid escape (`%zz`, a lone `%`) or decodes to invalid UTF-8 is skipped by `pairs` and
 /// `value(named:)`, but kept verbatim by `removing(names:)`. `;` is not a separator.
 public struct QueryString: Sendable, Equatable {
-    /// The text after `?`, as received (a leading `?` is tolerated and dropped).
+    /// The text after the target's `?`, as received. A `?` in it is data, not dropped (as
+    /// browsers read `url.query`): `/p??x=1` has the name `?x` (issue 18, a fuzz finding).
     public let raw: String
     /// The decoded pairs, in order; repeated names are kept.
     public let pairs: [(name: String, value: String)]
 
     public init(_ raw: String) {
-        let text = raw.hasPrefix("?") ? String(raw.dropFirst()) : raw
-        self.raw = text
-        self.pairs = Self.segments(text).compactMap(Self.decodePair)
+        self.raw = raw
+        self.pairs = Self.segments(raw).compactMap(Self.decodePair)
     }
 
     /// The value of the first pair named `name` (names compare exactly, after decoding), or nil.

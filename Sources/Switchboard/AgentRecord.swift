@@ -26,6 +26,9 @@ struct AgentRecord {
     var history: [Call] = []
     /// The waitingCallers the agent was last told.
     var waitingSeen = 0
+    /// A call the Switchboard does not carry occupies the agent (the web phone's, relayed by the
+    /// SIP edge): it is neither offered queue calls nor rung (`setBusy`).
+    var busy = false
 
     var current: String? { calls.last }
     var signedIn: Bool { state != .credentials }

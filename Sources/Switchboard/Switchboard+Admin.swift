@@ -93,3 +93,66 @@ extension Switchboard {
         return view(ended[record.uniqueid]!, for: nil, now: now)
     }
 }
+
+extension Switchboard {
+    /// Carries out an admin command: the status and the JSON body of the response.
+    /// `placeCall` → 201 `{"uniqueid":…,"call":{…}}`; `answer`, `hangup` → 200 `{"call":{…}}`;
+    /// `listCalls` → `{"calls":[…]}`, each a Call object plus `dtmf` (the touch-tones sent into
+    /// the call, `""` when none); `listAgents` → `{"agents":[{"username","state","status","reason","call","busy"}]}`.
+    public func perform(_ command: AdminCommand, now: Int64) -> (status: Int, body: [UInt8]) {
+        var json = JSONWriter(capacity: 1024)
+        do throws(SwitchboardError) {
+            switch command {
+            case .placeCall(let from, let target):
+                let call = try placeInboundCall(from: from, to: target, now: now)
+                json.raw(#"{"uniqueid":"#); json.string(call.uniqueid)
+                json.raw(#","call":"#); json.call(call); json.raw("}")
+                return (201, json.bytes)
+            case .answer(let uniqueid), .hangup(let uniqueid):
+                let call = if case .answer = command {
+                    try remoteAnswer(uniqueid: uniqueid, now: now)
+                } else {
+                    try remoteHangup(uniqueid: uniqueid, now: now)
+                }
+                json.raw(#"{"call":"#); json.call(call); json.raw("}")
+            case .listCalls:
+                json.raw(#"{"calls":["#)
+                for (index, record) in records.values.sorted(by: { $0.order < $1.order }).enumerated() {
+                    if index > 0 { json.raw(",") }
+                    json.adminCall(view(record, for: nil, now: clock), dtmf: record.dtmf)
+                }
+                json.raw("]}")
+            case .listAgents:
+                json.raw(#"{"agents":["#)
+                for (index, agent) in agents.enumerated() {
+                    if index > 0 { json.raw(",") }
+                    json.raw(#"{"username":"#); json.string(agent.username)
+                    json.raw(#","state":"#); json.string(agent.state.rawValue)
+                    json.raw(#","status":"#); json.string(agent.status.rawValue)
+                    json.raw(#","reason":"#); json.optionalString(agent.reason)
+                    json.raw(#","call":"#); json.optionalString(agent.call)
+                    json.raw(#","busy":"#); json.bool(agent.busy)
+                    json.raw("}")
+                }
+                json.raw("]}")
+            }
+            return (200, json.bytes)
+        } catch {
+            let refused = AdminError.refused(error)
+            return (refused.status, refused.body)
+        }
+    }
+}
+
+extension JSONWriter {
+    /// A call of the admin listing: the seeds/004 Call object with one more member at its end,
+    /// `dtmf`. The Call object itself, as agents receive it, has no such member.
+    mutating func adminCall(_ call: Call, dtmf: String) {
+        var object = JSONWriter(capacity: 1024)
+        object.call(call)
+        raw(String(decoding: object.bytes.dropLast(), as: UTF8.self))
+        raw(#","dtmf":"#)
+        string(dtmf)
+        raw("}")
+    }
+}

@@ -50,10 +50,11 @@ extension Switchboard {
     }
 
     /// Why `username` cannot be rung now, or nil: `unavailable` unless signed in and READY (the
-    /// session; for a direct call the availability status does not matter), `busy` with a call.
+    /// session; for a direct call the availability status does not matter), `busy` with a call
+    /// (or one outside the Switchboard, `setBusy`).
     func ringRefusal(_ username: String) -> HangupCause? {
         guard let agent = agentRecords[username], agent.state == .ready else { return .unavailable }
-        return agent.calls.isEmpty ? nil : .busy
+        return agent.calls.isEmpty && !agent.busy ? nil : .busy
     }
 
     // MARK: Dialling

@@ -7,7 +7,7 @@ extension Switchboard {
     /// refused (`notSignedIn`), `notify` included: its `message` event is addressed to a
     /// signed-in user. Replies are `.ok` except `dial` and `transfer` with a number
     /// (`["uniqueid": …]` of the new call) and `state`.
-    public func execute(_ command: AgentCommand, for username: String, now: Int64) throws(SwitchboardError) -> SwitchboardReply {
+    public func execute(_ command: AgentCommand, for username: String, now: Int64) throws(SwitchboardError) -> CallControlReply {
         _ = try signedInAgent(username)
         advance(to: now)
         defer { settleQueues(now: now) }
@@ -127,6 +127,17 @@ extension Switchboard {
             withdraw(uniqueid, cause: .unavailable, now: now)
         }
         setStatus(username, .aux, reason: settings.unreachableReason)
+        settleQueues(now: now)
+    }
+
+    /// A call the Switchboard does not carry (the web phone's, relayed by the SIP edge,
+    /// docs/sip-edge.md §3) occupies `username` (`busy` true) or no longer does. While busy the
+    /// agent is offered no queue call and a direct call to them is busy (cause 1); their status
+    /// does not change and nothing is emitted. When it ends, waiting calls may be offered to them.
+    public func setBusy(_ username: String, _ busy: Bool, now: Int64) {
+        guard agentRecords[username] != nil, agentRecords[username]!.busy != busy else { return }
+        advance(to: now)
+        agentRecords[username]!.busy = busy
         settleQueues(now: now)
     }
 }

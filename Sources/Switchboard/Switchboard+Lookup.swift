@@ -38,10 +38,19 @@ extension Switchboard {
 
     /// The agent's party as a phone would name it: the paired phone's extension, else the
     /// primary extension, else the login; and the display name.
-    public func party(of username: String) -> (party: String, alias: String)? {
+    public func party(of username: String) -> CallParty? {
         guard let agent = agentRecords[username] else { return nil }
         let number = agent.device?.extension ?? agent.profile.primaryExtension
-        return (number.map(String.init) ?? username, agent.profile.displayname)
+        return CallParty(party: number.map(String.init) ?? username, alias: agent.profile.displayname)
+    }
+
+    /// Resolves one way of naming an agent (`AgentLookup`).
+    public func agent(_ lookup: AgentLookup) -> String? {
+        switch lookup {
+        case .named(let name): agent(named: name)
+        case .workplace(let identifier): agent(atWorkplace: identifier)
+        case .line(let line): agent(onLine: line)
+        }
     }
 }
 

@@ -3,7 +3,8 @@ import Routes
 /// Queue distribution.
 ///
 /// A call to an incoming queue is offered to one available member at a time: signed in and
-/// READY (session), status READY, no call, member of the queue and not suspended in it. The
+/// READY (session), status READY, no call (of its own, nor one that makes it `busy`), member of
+/// the queue and not suspended in it. The
 /// lowest `priority` value goes first, then the longest idle (no call since the earliest), then
 /// the username. An agent offered the call in the current round is not offered it again until
 /// every available member has been; when the only available member is one already offered, a
@@ -14,7 +15,7 @@ import Routes
 /// is sent to each signed-in member (`waitingCallersChange`) at the end of the operation.
 extension Switchboard {
     func isAvailable(_ agent: AgentRecord, for queueID: Int) -> Bool {
-        guard agent.state == .ready, agent.user.status == .ready, agent.calls.isEmpty,
+        guard agent.state == .ready, agent.user.status == .ready, agent.calls.isEmpty, !agent.busy,
               let membership = agent.user.queues[queueID] else { return false }
         return !membership.suspended
     }

@@ -21,7 +21,7 @@ import Routes
 ///   timeout ends it). To an external Q the call leaves the switchboard (an internal P stays,
 ///   connected to Q: `callConnect`).
 extension Switchboard {
-    func transfer(_ username: String, number: String?, now: Int64) throws(SwitchboardError) -> SwitchboardReply {
+    func transfer(_ username: String, number: String?, now: Int64) throws(SwitchboardError) -> CallControlReply {
         let agent = agentRecords[username]!
         let record = try currentCall(username)
         guard agent.calls.count == 1, !agent.transferMode else { throw .transferInProgress }

@@ -73,7 +73,7 @@ public final class Switchboard {
         directory.users.compactMap { profile in
             guard let agent = agentRecords[profile.username] else { return nil }
             return AgentSummary(username: profile.username, state: agent.state, status: agent.user.status,
-                                reason: agent.reason, call: agent.current)
+                                reason: agent.reason, call: agent.current, busy: agent.busy)
         }
     }
 

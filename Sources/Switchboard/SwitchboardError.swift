@@ -1,20 +1,10 @@
-/// Why the switchboard refused a command or an admin request. `code` is the agent protocol's
-/// camelCase error code (docs/agent-protocol.md §3), `text` one English sentence without
-/// secrets, `httpStatus` what the admin API answers: 400 bad input, 404 an unknown thing,
-/// 409 the wrong state for it.
-public struct SwitchboardError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var code: String
-    public var text: String
-    public var httpStatus: Int
+import Routes
 
-    public init(code: String, text: String, httpStatus: Int) {
-        self.code = code
-        self.text = text
-        self.httpStatus = httpStatus
-    }
+/// The embedded Switchboard's refusals: `CallControlError`s with the codes listed here
+/// (docs/agent-protocol.md §3 points here).
+public typealias SwitchboardError = CallControlError
 
-    public var description: String { "\(code): \(text)" }
-
+extension CallControlError {
     // 400: bad input
     static let invalidNumber = SwitchboardError(code: "invalidNumber", text: "The number has no digits or contains characters a phone number cannot have.", httpStatus: 400)
     static let unknownReason = SwitchboardError(code: "unknownReason", text: "The AUX reason is not one of the directory's auxReasons.", httpStatus: 400)

@@ -23,16 +23,18 @@ struct SNITable<Value> {
     func lookup(_ serverName: String) -> Value? {
         let name = Self.normalise(serverName)
         if let value = exact[name] { return value }
-        guard let dot = name.firstIndex(of: "."), dot != name.startIndex else { return nil }
-        return wildcard[String(name[name.index(after: dot)...])]
+        let bytes = Array(name.utf8)
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")), dot != 0 else { return nil }
+        return wildcard[String(decoding: bytes[(dot + 1)...], as: UTF8.self)]
     }
 
     /// Lowercases ASCII and drops one trailing dot (RFC 6066 §3: "The hostname is represented as a
-    /// byte string using ASCII encoding without a trailing dot").
+    /// byte string using ASCII encoding without a trailing dot"). Bytes, not Characters: no
+    /// Unicode case mapping (the Kelvin sign is not `k`), and a dot is a dot whatever follows it.
     static func normalise(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return name
+        var bytes = name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

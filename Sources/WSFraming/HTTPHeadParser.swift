@@ -4,7 +4,10 @@
 /// end. The engine remembers where the unfinished line starts and how far it has looked for LF,
 /// so each byte is examined for LF once and validated once: the total cost is linear in the head.
 /// Limits are checked on the partial line and the partial head, so an endless start line or
-/// header section fails as soon as it crosses the limit, before any blank line arrives.
+/// header section fails as soon as it crosses the limit, before any blank line arrives. The
+/// answer never depends on how the bytes were split: each check fails exactly where a reader
+/// given one byte at a time would fail (so the start-line limit comes before the line ending is
+/// judged). The `http-request` and `http-response` fuzz targets check this (docs/fuzzing.md).
 ///
 /// Only CRLF ends a line (RFC 9112 §2.2 allows a recipient to accept bare LF; we do not,
 /// anywhere). Field values are decoded as UTF-8; obs-text that is not valid UTF-8 is replaced by
@@ -59,8 +62,12 @@ struct HTTPHeadParser: Sendable {
                 scanOffset = end
                 break
             }
+            let endsWithCR = i > lineStart && buffer[i - 1] == HTTPSyntax.cr
+            // The length before the line ending, so the answer is the one a reader that got the
+            // line a byte at a time gives: it crossed the limit before the LF came.
+            try checkStartLineLength(i - lineStart - (endsWithCR ? 1 : 0))
             // RFC 9112 §2.2: a line ends with CRLF; a bare LF is rejected.
-            guard i > lineStart, buffer[i - 1] == HTTPSyntax.cr else { throw .bareLF }
+            guard endsWithCR else { throw .bareLF }
             let line = lineStart..<(i - 1)
             lineStart = i + 1
             scanOffset = i + 1
@@ -70,16 +77,21 @@ struct HTTPHeadParser: Sendable {
                 return head
             }
         }
-        if startLine == nil {
-            // RFC 9112 §3: fail an overlong start line without waiting for its CRLF.
-            var pending = scanOffset - lineStart
-            if pending > 0, buffer[scanOffset - 1] == HTTPSyntax.cr { pending -= 1 }
-            if pending > limits.maxRequestLineBytes {
-                throw .startLineTooLong(limit: limits.maxRequestLineBytes)
-            }
-        }
+        // RFC 9112 §3: fail an overlong start line without waiting for its CRLF. A CR at the end
+        // may start the CRLF, so it does not count yet.
+        let pendingCR = scanOffset > lineStart && buffer[scanOffset - 1] == HTTPSyntax.cr
+        try checkStartLineLength(scanOffset - lineStart - (pendingCR ? 1 : 0))
         if scanOffset >= limits.maxHeaderBytes { throw .headTooLarge(limit: limits.maxHeaderBytes) }
         return nil
+    }
+
+    /// RFC 9112 §3: the start line (of `length` bytes so far, without CR or LF) is within
+    /// `maxRequestLineBytes`. Checked on every line, complete or not, before anything else about
+    /// it, so that where the input was split cannot change the answer (issue 18).
+    private func checkStartLineLength(_ length: Int) throws(HTTPError) {
+        if startLine == nil, length > limits.maxRequestLineBytes {
+            throw .startLineTooLong(limit: limits.maxRequestLineBytes)
+        }
     }
 
     /// Handles one complete line (without CRLF); returns true at the blank line ending the head.
@@ -87,9 +99,6 @@ struct HTTPHeadParser: Sendable {
         guard startLine != nil else {
             // RFC 9112 §2.2: a server SHOULD ignore empty lines received before the request line.
             if line.isEmpty, kind == .request { return false }
-            guard line.count <= limits.maxRequestLineBytes else {
-                throw .startLineTooLong(limit: limits.maxRequestLineBytes)
-            }
             switch kind {
             case .request: startLine = try Self.parseRequestLine(buffer, line)
             case .response: startLine = try Self.parseStatusLine(buffer, line)

@@ -15,6 +15,12 @@ public struct InboundStream {
     /// connection for ever, since each byte counts as activity.
     public var isAtMessageBoundary: Bool { decoder.isBetweenFrames && assembler.isBetweenMessages }
 
+    /// Frees the buffer of the last fragmented or inflated message, unless a message is in
+    /// progress: for an idle connection, which would otherwise keep it (up to 4 KiB) for ever.
+    public mutating func releaseIdleMemory() {
+        assembler.releaseIdleMemory()
+    }
+
     /// Decodes `bytes` (unmasking in place) and calls `onEvent` for each message and control
     /// frame. Stops when `onEvent` returns false and returns the number of bytes consumed.
     @discardableResult

@@ -25,6 +25,14 @@ public struct MessageAssembler {
     /// Whether no data message is in progress (its first frame came, its last has not).
     public var isBetweenMessages: Bool { opcode == nil }
 
+    /// Frees the message buffer's capacity between messages (`InboundStream.releaseIdleMemory`).
+    public mutating func releaseIdleMemory() {
+        if opcode == nil { buffer = [] }
+    }
+
+    /// Bytes the message buffer holds allocated (tests).
+    var bufferCapacity: Int { buffer.capacity }
+
     /// Consumes one chunk; calls `onEvent` for each complete message or control frame and
     /// returns what it returned (false stops decoding), or true when nothing completed.
     public mutating func assemble(
@@ -51,11 +59,20 @@ public struct MessageAssembler {
         } else {
             guard let deflate else { throw .reservedBitsSet }
             let before = buffer.count
-            try deflate.decompress(payload, isFinal: isMessageEnd, limit: limits.maxInflatedSize, into: &buffer)
+            var inflateError: WebSocketError?
+            do {
+                try deflate.decompress(payload, isFinal: isMessageEnd, limit: limits.maxInflatedSize, into: &buffer)
+            } catch {
+                inflateError = error
+            }
+            // What inflated before a failure (corrupt DEFLATE, or the limit) is checked first, so
+            // the error is the first fault in the message, wherever the frame was split (issue 18).
             if messageOpcode == .text {
-                let fine = buffer.withUnsafeBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+                let end = max(before, min(buffer.count, limits.maxInflatedSize))
+                let fine = buffer.withUnsafeBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before..<end])) }
                 if !fine { throw .invalidUTF8 }
             }
+            if let inflateError { throw inflateError }
         }
         guard isMessageEnd else { return true }
         if messageOpcode == .text && !utf8.isComplete { throw .invalidUTF8 }

@@ -4,8 +4,6 @@
 public struct MessageEncoder {
     public let role: Role
     public var deflate: PerMessageDeflate?
-    /// Reused between messages so that compression allocates once per connection.
-    private var compressed: [UInt8] = []
 
     public init(role: Role, deflate: PerMessageDeflate? = nil) {
         self.role = role
@@ -22,9 +20,8 @@ public struct MessageEncoder {
     ) throws(WebSocketError) {
         let key = role == .client ? maskKey : nil
         if !opcode.isControl, let deflate, deflate.shouldCompress(messageSize: payload.count) {
-            compressed.removeAll(keepingCapacity: compressed.capacity <= 16_384)
-            try deflate.compress(payload, into: &compressed)
-            compressed.withUnsafeBytes {
+            // The compressed bytes go through the thread's scratch buffer (DeflateStreamPool).
+            try deflate.withCompressed(payload) {
                 FrameEncoder.encode(opcode: opcode, rsv1: true, payload: $0, maskKey: key, into: &output)
             }
         } else {

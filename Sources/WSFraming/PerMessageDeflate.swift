@@ -5,11 +5,16 @@ internal import CZlib
 ///
 /// The caller owns RSV1 (§6.1): set it on the first frame of a message sent through `compress`,
 /// and route a received message whose first frame has it through `decompress`, frame by frame.
-/// Each zlib stream is created on first use and kept for the connection, so an idle connection
-/// that never compresses holds no zlib memory. Not thread-safe: one connection owns it.
 ///
-/// Not done here: releasing a stream between messages under no_context_takeover (it is reset and
-/// kept, trading memory for one allocation per message).
+/// The zlib streams come from a `DeflateStreamPool` shared by the connections of one thread
+/// (see its sharing rule), so between messages a connection holds at most:
+/// - the last `1 << compressionWindowBits` bytes it compressed, when our side keeps its context
+///   (no `*_no_context_takeover` for our direction), allocated as messages are sent;
+/// - the compressed frames of a message still arriving, when the peer resets per message;
+/// - a zlib decompressor of its own (about 7 KB plus the peer's window, up to 32 KiB), when the
+///   peer keeps its context: its window is what the peer's next message may refer to.
+///
+/// Not thread-safe: one connection owns it, on the thread that owns the pool.
 public final class PerMessageDeflate {
     /// The most bytes one zlib call may write into `output`.
     static let chunkSize = 16 * 1024
@@ -19,59 +24,72 @@ public final class PerMessageDeflate {
 
     /// Our side's LZ77 window (base-2 log), 8 to 15. At 8 nothing is compressed (see `shouldCompress`).
     let compressionWindowBits: Int
-    /// Our side's `*_no_context_takeover`: reset the compressor after each message.
+    /// The window of our own decompressor, when the peer keeps its context: the peer's agreed
+    /// window (RFC 7692 §7.1.2), but at least 9, since zlib before 1.2.9 compresses with 9 when asked for 8.
+    let decompressionWindowBits: Int
+    /// Our side's `*_no_context_takeover`: each message is compressed on its own.
     let resetsCompressorPerMessage: Bool
-    /// The peer's `*_no_context_takeover`: reset the decompressor after each message.
+    /// The peer's `*_no_context_takeover`: each received message is inflated on its own, with the
+    /// pool's decompressor.
     let resetsDecompressorPerMessage: Bool
     private let minimumSizeToCompress: Int
     private let compressionLevel: Int32
     private let memoryLevel: Int32
 
-    /// Heap-allocated because zlib keeps a pointer back to its `z_stream` and checks it on every call.
-    private var compressor: UnsafeMutablePointer<z_stream>?
-    private var decompressor: UnsafeMutablePointer<z_stream>?
+    private let pool: DeflateStreamPool
+    /// This codec's id in the pool (`DeflateStreamPool.Compressor.Holder`).
+    private let id: UInt64
+    /// Context takeover on our side: the last `1 << compressionWindowBits` bytes of the messages we
+    /// compressed, oldest first, which the peer's decompressor holds in its window.
+    private var history: [UInt8] = []
+    /// The peer keeps its context: our own decompressor, created on first use.
+    private var decompressor: ZlibStream?
+    /// The peer resets per message: the compressed frames of the message in progress, inflated
+    /// when its last frame arrives (the shared decompressor serves one message at a time).
+    private var pendingInput: [UInt8] = []
     /// Whether a frame of the message being inflated carried payload bytes.
     private var messageHasPayload = false
 
-    /// Whether the zlib streams exist yet (they are created on first use).
-    var isCompressorAllocated: Bool { compressor != nil }
-    var isDecompressorAllocated: Bool { decompressor != nil }
+    /// Bytes of our compression context kept for the next message (at most `1 << compressionWindowBits`).
+    public var historyCount: Int { history.count }
+    /// Whether this connection holds a zlib stream of its own (only when the peer keeps its context).
+    public var holdsDecompressor: Bool { decompressor != nil }
 
     /// As server we compress under the `server_*` parameters and inflate what the client compressed
     /// under `client_no_context_takeover`; as client the reverse (RFC 7692 §7.1). Our window is also
     /// capped by `options`: a smaller window than agreed is always readable by the peer.
-    public init(parameters: PerMessageDeflateParameters, role: Role, options: PerMessageDeflateOptions) {
+    ///
+    /// `pool` is the thread's shared streams; without one the codec gets a pool of its own.
+    public init(
+        parameters: PerMessageDeflateParameters,
+        role: Role,
+        options: PerMessageDeflateOptions,
+        pool: DeflateStreamPool = DeflateStreamPool()
+    ) {
         let agreedBits: Int
         let ourLimit: Int
+        let peerBits: Int
         switch role {
         case .server:
             agreedBits = parameters.serverMaxWindowBits
+            peerBits = parameters.clientMaxWindowBits
             ourLimit = options.serverMaxWindowBits
             resetsCompressorPerMessage = parameters.serverNoContextTakeover
             resetsDecompressorPerMessage = parameters.clientNoContextTakeover
         case .client:
             agreedBits = parameters.clientMaxWindowBits
+            peerBits = parameters.serverMaxWindowBits
             ourLimit = options.clientMaxWindowBits
             resetsCompressorPerMessage = parameters.clientNoContextTakeover
             resetsDecompressorPerMessage = parameters.serverNoContextTakeover
         }
         compressionWindowBits = PerMessageDeflateOptions.clampedWindowBits(min(agreedBits, ourLimit))
+        decompressionWindowBits = max(PerMessageDeflateOptions.clampedWindowBits(peerBits), 9)
         minimumSizeToCompress = max(options.minimumSizeToCompress, 0)
         compressionLevel = Int32(min(max(options.compressionLevel, 1), 9))
         memoryLevel = Int32(min(max(options.memoryLevel, 1), 9))
-    }
-
-    deinit {
-        if let compressor {
-            deflateEnd(compressor)
-            compressor.deinitialize(count: 1)
-            compressor.deallocate()
-        }
-        if let decompressor {
-            inflateEnd(decompressor)
-            decompressor.deinitialize(count: 1)
-            decompressor.deallocate()
-        }
+        self.pool = pool
+        id = pool.nextCodecID()
     }
 
     /// Whether an outgoing message of `messageSize` bytes should be compressed: it is at least
@@ -82,19 +100,38 @@ public final class PerMessageDeflate {
     }
 
     /// RFC 7692 §7.2.1: compresses a whole message and appends it to `output`, minus the
-    /// `00 00 ff ff` that ends the sync flush. Under our no_context_takeover (§7.1.1) the
-    /// compressor is reset afterwards. An empty message gives `00` (§7.2.3.6).
+    /// `00 00 ff ff` that ends the sync flush. Under our no_context_takeover (§7.1.1) the message
+    /// is compressed on its own; otherwise it may refer back into the previous messages. An empty
+    /// message gives `00` (§7.2.3.6).
     ///
     /// Throws `.zlibInitFailed` when our window is 8 bits (check `shouldCompress` first) or zlib
     /// cannot allocate, `.deflateFailed` if zlib fails mid-stream.
     public func compress(_ message: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(WebSocketError) {
-        let stream = try compressorStream()
+        let shared = try pool.compressor(windowBits: compressionWindowBits, level: compressionLevel, memoryLevel: memoryLevel)
         // RFC 7692 §7.2.3.6: an empty message is one empty stored block, `00` once `00 00 ff ff` is
         // stripped (every message ends byte-aligned). zlib refuses two flushes with no input between.
         if message.isEmpty {
             output.append(0x00)
             return
         }
+        let stream = shared.stream.pointer
+        let continues = !resetsCompressorPerMessage && shared.holder == .codec(id)
+        if !continues {
+            if shared.holder != .fresh { shared.stream.reset() }
+            // Context takeover after another codec used the stream: our history is exactly what the
+            // peer's window holds of our messages (DeflateStreamPool's sharing rule).
+            if !resetsCompressorPerMessage && !history.isEmpty {
+                let status = history.withUnsafeBytes {
+                    deflateSetDictionary(stream, $0.baseAddress!.assumingMemoryBound(to: Bytef.self), UInt32($0.count))
+                }
+                guard status == Z_OK else {
+                    shared.holder = .used
+                    throw .deflateFailed
+                }
+            }
+        }
+        // Until the message is complete, the stream holds nobody's context.
+        shared.holder = .used
         let start = output.count
         var remaining = message
         while true {
@@ -123,18 +160,55 @@ public final class PerMessageDeflate {
             throw .deflateFailed
         }
         output.removeLast(4)
-        if resetsCompressorPerMessage { deflateReset(stream) }
+        if !resetsCompressorPerMessage {
+            shared.holder = .codec(id)
+            remember(message)
+        }
+    }
+
+    /// `compress` into the pool's scratch buffer, which `body` reads (to frame it); nothing is
+    /// allocated per message once the scratch has grown to the messages' size.
+    public func withCompressed<Result>(
+        _ message: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) throws(WebSocketError) -> Result {
+        var scratch = pool.scratch
+        pool.scratch = []
+        scratch.removeAll(keepingCapacity: scratch.capacity <= DeflateStreamPool.scratchKeptBytes)
+        defer { pool.scratch = scratch }
+        try compress(message, into: &scratch)
+        return scratch.withUnsafeBytes(body)
+    }
+
+    /// Keeps the last `1 << compressionWindowBits` bytes sent, growing to that size and no further.
+    private func remember(_ message: UnsafeRawBufferPointer) {
+        let window = 1 << compressionWindowBits
+        if message.count >= window {
+            history.removeAll(keepingCapacity: true)
+            history.append(contentsOf: UnsafeRawBufferPointer(rebasing: message[(message.count - window)...]))
+            return
+        }
+        let excess = history.count + message.count - window
+        if excess > 0 { history.removeFirst(excess) }
+        let needed = history.count + message.count
+        if needed > history.capacity { history.reserveCapacity(min(window, max(needed, history.capacity * 2))) }
+        history.append(contentsOf: message)
     }
 
     /// RFC 7692 §7.2.2: inflates one frame's payload of a compressed message and appends the result
     /// to `output`. On the message's last frame (`isFinal`) the stripped `00 00 ff ff` is inflated
-    /// after the payload, and under the peer's no_context_takeover (§7.1.1) the decompressor is then
-    /// reset. A DEFLATE block with BFINAL set (§7.2.3.4) ends zlib's stream; inflation goes on with
-    /// a fresh one, so the sender's window before it is not kept.
+    /// after the payload. A DEFLATE block with BFINAL set (§7.2.3.4) ends zlib's stream; inflation
+    /// goes on with a fresh one, so the sender's window before it is not kept.
+    ///
+    /// Under the peer's no_context_takeover (§7.1.1) every message is inflated on its own with the
+    /// pool's shared decompressor, so the frames before the last are kept (compressed) and
+    /// inflated with it: the message's output then appears at its last frame. Otherwise each frame
+    /// is inflated as it comes, with this connection's own decompressor.
     ///
     /// `limit` bounds `output.count`, so one array filled across a message's frames bounds the whole
     /// message. zlib writes at most `limit - output.count + 1` bytes per call, so `output` never
-    /// grows past `limit + 1` (the decompression-bomb guard, STYLE §9).
+    /// grows past `limit + 1` (the decompression-bomb guard, STYLE §9). The compressed frames kept
+    /// meanwhile are bounded by the caller's message size limit.
     ///
     /// Throws `.inflatedMessageTooLarge(limit:)` past the limit, `.inflateFailed` on corrupt data,
     /// including a message that does not end where a DEFLATE block ends (cut short, or sent with its
@@ -147,7 +221,37 @@ public final class PerMessageDeflate {
         limit: Int,
         into output: inout [UInt8]
     ) throws(WebSocketError) {
-        let stream = try decompressorStream()
+        guard resetsDecompressorPerMessage else {
+            if decompressor == nil { decompressor = try ZlibStream.inflater(windowBits: decompressionWindowBits) }
+            try inflateFrame(fragment, isFinal: isFinal, decompressor!.pointer, limit: limit, into: &output)
+            return
+        }
+        guard isFinal else {
+            pendingInput.append(contentsOf: fragment)
+            return
+        }
+        let stream = try pool.resetInflater().pointer
+        messageHasPayload = false
+        if pendingInput.isEmpty {
+            try inflateFrame(fragment, isFinal: true, stream, limit: limit, into: &output)
+            return
+        }
+        // Released, not kept: an idle connection holds no buffer (fragmented compressed messages are rare).
+        var message = pendingInput
+        pendingInput = []
+        message.append(contentsOf: fragment)
+        try message.withBytes { (bytes) throws(WebSocketError) in
+            try inflateFrame(bytes, isFinal: true, stream, limit: limit, into: &output)
+        }
+    }
+
+    private func inflateFrame(
+        _ fragment: UnsafeRawBufferPointer,
+        isFinal: Bool,
+        _ stream: UnsafeMutablePointer<z_stream>,
+        limit: Int,
+        into output: inout [UInt8]
+    ) throws(WebSocketError) {
         if !fragment.isEmpty {
             messageHasPayload = true
             try inflateInput(fragment, stream, flush: Z_SYNC_FLUSH, limit: limit, into: &output)
@@ -162,7 +266,6 @@ public final class PerMessageDeflate {
             guard endsOnBlockBoundary else { throw .inflateFailed }
         }
         messageHasPayload = false
-        if resetsDecompressorPerMessage { inflateReset(stream) }
     }
 
     /// Feeds all of `input` to the decompressor, appending what it produces.
@@ -245,40 +348,6 @@ public final class PerMessageDeflate {
     /// zlib's `next_in` is not const, but zlib never writes through it.
     private static func zlibInput(_ input: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Bytef>? {
         UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-    }
-
-    private func compressorStream() throws(WebSocketError) -> UnsafeMutablePointer<z_stream> {
-        if let compressor { return compressor }
-        // zlib 1.2.9+ rejects raw windowBits 8 (it would silently use 9, which the peer cannot read).
-        guard compressionWindowBits >= 9 else { throw .zlibInitFailed }
-        let stream = try Self.makeStream { stream in
-            // Negative windowBits: raw DEFLATE, no zlib header or trailer (RFC 7692 §7.2.1).
-            CZlib_deflateInit2(stream, compressionLevel, Z_DEFLATED, -Int32(compressionWindowBits),
-                               memoryLevel, Z_DEFAULT_STRATEGY)
-        }
-        compressor = stream
-        return stream
-    }
-
-    private func decompressorStream() throws(WebSocketError) -> UnsafeMutablePointer<z_stream> {
-        if let decompressor { return decompressor }
-        // A 15-bit window reads anything the peer sent with a window of 8 to 15 bits (RFC 7692 §7.1.2).
-        let stream = try Self.makeStream { CZlib_inflateInit2($0, -15) }
-        decompressor = stream
-        return stream
-    }
-
-    private static func makeStream(
-        _ initialize: (UnsafeMutablePointer<z_stream>) -> Int32
-    ) throws(WebSocketError) -> UnsafeMutablePointer<z_stream> {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream()) // zalloc, zfree and opaque nil: zlib's allocator
-        guard initialize(stream) == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw .zlibInitFailed
-        }
-        return stream
     }
 }
 

@@ -44,8 +44,9 @@ public enum PerMessageDeflateNegotiation {
         // RFC 7692 §7.1.1.1: a server accepting server_no_context_takeover MUST echo it, and MAY add
         // it unasked.
         let serverNoContextTakeover = offer.serverNoContextTakeover || options.serverNoContextTakeover
-        // RFC 7692 §7.1.1.2: the server MAY add client_no_context_takeover; echoing the client's
-        // hint lets our inflater reset too.
+        // RFC 7692 §7.1.1.2: the server MAY add client_no_context_takeover, offered or not (the
+        // default: the client's messages are then inflated with the thread's shared decompressor,
+        // DeflateStreamPool); echoing the client's hint does the same.
         let clientNoContextTakeover = offer.clientNoContextTakeover || options.clientNoContextTakeover
 
         // RFC 7692 §7.1.2.1: accept server_max_window_bits by echoing the same or a smaller value; the

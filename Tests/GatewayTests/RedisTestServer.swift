@@ -167,7 +167,7 @@ final class RedisTestLoop: @unchecked Sendable {
     }
 
     /// Polls `condition` on the loop until it holds (up to `seconds`).
-    func eventually(_ seconds: Double = 5, _ condition: @escaping @Sendable () -> Bool) -> Bool {
+    func eventually(_ seconds: Double = 10, _ condition: @escaping @Sendable () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if sync(condition) { return true }

@@ -73,6 +73,20 @@ import Testing
             == #"{"id":4,"error":{"code":"badRequest","text":"bad request: not valid JSON (duplicate member name at byte 26)"}}"#)
     }
 
+    /// Issue 18 defect 6: `{"id":"\ud800"}` is refused (a lone surrogate is not a scalar), and
+    /// its error reply must not echo that id: every reply is JSON Callgate's own parser accepts.
+    @Test func loneSurrogateIdIsNotEchoed() throws {
+        for text in [#"{"id":"\ud800"}"#, #"{"id":"\ud800","method":"hangup"}"#, #"{"id":"x\udc00","method":"state"}"#] {
+            guard case .failure(let error) = parse(text) else { Issue.record("accepted: \(text)"); continue }
+            #expect(error.id == nil, "\(text)")
+            let reply = AgentReply.error(error).encoded()
+            let value = try JSONValue(parsing: String(decoding: reply, as: UTF8.self))
+            guard case .object(let members) = value else { Issue.record("not an object"); continue }
+            #expect(members["id"] == nil)
+            #expect(members["error"] != nil)
+        }
+    }
+
     @Test func sizeLimitIsCheckedBeforeParsing() {
         let text = Array(#"{"id":9,"method":"notify","params":{"title":"xxxxxxxxxx"}}"#.utf8)
         #expect(throws: Never.self) { try AgentRequest.parse(text, maxBytes: text.count).get() }

@@ -80,26 +80,4 @@ import Testing
         #expect(a != c)
         #expect(a.key == "c2c:+420602123456")
     }
-
-    @Test func repeatWithinTheWindowPlacesOneCall() {
-        var cache = IdempotencyCache<ClickToCallReply>(windowMilliseconds: DialDedupKey.defaultWindowMilliseconds, capacity: 100)
-        var placed = 0
-        func click(_ user: String, _ number: String, at ms: UInt64) -> ClickToCallReply {
-            let request = ClickToCallRequest(dialect: .oktellClient, dial: Dial(agent: .requester, number: number, direction: .city, sequence: .back))
-            let key = DialDedupKey(user: user, dial: request.dial)
-            if let reply = cache.value(user: key.user, key: key.key, now: ms) { return reply }
-            placed += 1
-            let reply = ClickToCallReply.success(request, uniqueid: "call-\(placed)")
-            cache.remember(reply, user: key.user, key: key.key, now: ms)
-            return reply
-        }
-        let first = click("alice", "+420602123456", at: 1_000)
-        #expect(click("alice", "+420602123456", at: 1_300) == first)   // a double click
-        #expect(click("alice", "+420602123456", at: 5_999) == first)   // a second tab
-        #expect(placed == 1)
-        _ = click("bob", "+420602123456", at: 2_000)                  // someone else
-        _ = click("alice", "+420602123457", at: 2_000)                // another number
-        _ = click("alice", "+420602123456", at: 6_000)                // after the window
-        #expect(placed == 4)
-    }
 }

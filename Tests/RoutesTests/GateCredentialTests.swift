@@ -44,6 +44,17 @@ import WSFraming
         #expect(GateCredential.fromUpgrade(query: nil, headers: split) == .session(token: "v1.second"))
     }
 
+    /// Fuzz finding (issue 18): the scheme, the cookie list and OWS were read as Characters, so a
+    /// combining mark merged with the space, `=` or `;` before it (U+035D after `Bearer `: no
+    /// token). Header values are bytes (RFC 9110 §5.5).
+    @Test func bearerAndCookieAreReadAsBytes() {
+        #expect(GateCredential.bearerToken("Bearer \u{35D}x") == "\u{35D}x")
+        #expect(GateCredential.bearerToken("bEaReR \t\u{301}") == "\u{301}")
+        #expect(GateCredential.cookie(named: "callgate_session", in: "a=1; callgate_session=\u{301}v") == "\u{301}v")
+        #expect(GateCredential.cookie(named: "callgate_session", in: "a=\u{35D};callgate_session=v1") == "v1")
+        #expect(GateCredential.cookie(named: "callgate_session", in: "callgate_session= \u{301}\"v\"") == "\u{301}\"v\"")
+    }
+
     @Test func nothingPresented() {
         #expect(GateCredential.fromUpgrade(query: nil, headers: [:]) == nil)
         #expect(GateCredential.fromUpgrade(query: "room=1", headers: ["Cookie": "callgate_session="]) == nil)

@@ -176,6 +176,9 @@ import Testing
         #expect(language("<script>, cs") == .cs)
         #expect(language("csx") == .en)
         #expect(language("c-s") == .en)
+        // Fuzz finding (issue 18): a combining mark after the comma no longer hides `cs` (bytes, not Characters).
+        #expect(language("cs,\u{301}x") == .cs)
+        #expect(language("fr;q=0.1,\u{301}, cs;q=0.5") == .cs)
     }
 
     @Test func escapeTable() {

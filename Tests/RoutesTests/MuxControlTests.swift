@@ -151,6 +151,16 @@ import Testing
             == #"{"id":"q","error":{"code":"sessionClosed","text":""}}"#)
     }
 
+    /// Issue 18 defect 6, on a mux channel: the gateway's error reply to a request whose id is a
+    /// lone surrogate escape carries no id, so it is JSON Callgate's parser accepts.
+    @Test func errorReplyToALoneSurrogateIdIsValidJSON() throws {
+        let request = Array(#"{"id":"\ud800","method":"list"}"#.utf8)
+        let reply = GatewayMessage.errorReply(id: RequestIDScanner.requestID(in: request), text: "down")
+        let value = try JSONValue(parsing: String(decoding: reply, as: UTF8.self))
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members["id"] == nil)
+    }
+
     @Test func errorReplyIdsSurviveTheScanner() {
         for request in [#"{"id":17,"m":1}"#, #"{"id":"a\"b\\c\u00e9/","m":1}"#, #"{"id":-0.5e-7}"#] {
             let id = RequestIDScanner.requestID(in: Array(request.utf8))

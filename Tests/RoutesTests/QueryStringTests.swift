@@ -16,11 +16,24 @@ import Testing
         #expect(query.value(named: "missing") == nil)
     }
 
-    @Test func leadingQuestionMarkAndEmptySegments() {
-        let query = QueryString("?&x=1&&y=2&")
+    @Test func emptySegments() {
+        let query = QueryString("&x=1&&y=2&")
         #expect(query.raw == "&x=1&&y=2&")
         #expect(Self.flattened(query) == ["x=1", "y=2"])
         #expect(QueryString("").pairs.isEmpty)
+    }
+
+    /// Fuzz finding (issue 18): a leading `?` was dropped, so `/p??x=1` was read as `x` and went
+    /// upstream (`removing(names:)`) as `/p?x=1`, and the query it gave read back differently
+    /// from the one it came from. The text after the target's `?` is taken verbatim: a second
+    /// `?` is data, as browsers (WHATWG URL) and other servers read it (the name is `?x`).
+    @Test func aQuestionMarkInTheQueryIsData() {
+        let query = QueryString("?x=1&&y=2&")
+        #expect(query.raw == "?x=1&&y=2&")
+        #expect(Self.flattened(query) == ["?x=1", "y=2"])
+        #expect(query.removing(names: ["y"]) == "?x=1")
+        #expect(QueryString(query.removing(names: [])).pairs.map(\.name) == ["?x", "y"])
+        #expect(QueryString("??access_token=v1").value(named: "access_token") == nil)
     }
 
     @Test func invalidEscapesSkipThePair() {

@@ -44,6 +44,31 @@ import Testing
         #expect(RequestIDScanner.requestID(in: bytes) == nil)
     }
 
+    /// Issue 18 defect 6: an id is only one Callgate's own JSON parser accepts, so a reply that
+    /// echoes it is JSON Callgate would accept. A surrogate escape must be half of a pair.
+    @Test func loneSurrogateEscapesAreNotIds() {
+        for value in [#""\ud800""#, #""\uDBFF""#, #""\udc00""#, #""a\ud800b""#, #""\ud800\u0041""#,
+                      #""\ud800\ud800""#, #""\udc00\ud800""#, #""\ud800\n""#] {
+            #expect(scan(#"{"id":"# + value + "}") == nil, "\(value)")
+        }
+        // A pair is a scalar: kept as written.
+        #expect(scan(#"{"id":"\ud83d\ude00"}"#) == .string(#"\ud83d\ude00"#))
+        #expect(scan(#"{"id":"\uD800\uDC00x"}"#) == .string(#"\uD800\uDC00x"#))
+    }
+
+    /// Whatever the scanner returns, Callgate's parser reads back as the same JSON value the
+    /// document holds under `"id"`.
+    @Test func everyIdIsJSONTheParserAccepts() throws {
+        let documents = [#"{"id":"\u00e9\/x"}"#, #"{"id":-0.5e+2}"#, #"{"id":"\ud83d\ude00","method":"state"}"#,
+                         #"{"id":"\"\\\b\f\n\r\t"}"#]
+        for document in documents {
+            let id = try #require(scan(document))
+            let members = try JSONValue(parsing: document)
+            guard case .object(let object) = members else { Issue.record("not an object: \(document)"); continue }
+            #expect(try JSONValue(parsing: id.json) == object["id"], "\(document)")
+        }
+    }
+
     @Test func idsThatAreNotStringsOrNumbersGiveNil() {
         for value in ["null", "true", "false", "{}", #"{"id":1}"#, "[1]", "[]", "nul", "tru"] {
             #expect(scan(#"{"id":"# + value + "}") == nil, "\(value)")

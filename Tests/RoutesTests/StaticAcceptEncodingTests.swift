@@ -50,16 +50,28 @@ import Testing
         #expect(Self.gzip("gzip;q=oops, *"))
     }
 
+    /// Fuzz finding (issue 18): the list was split on Characters, so a combining mark after a
+    /// comma (U+0301) joined the comma to the next element and hid `gzip` before it; two field
+    /// lines and the same elements on one line gave different answers. Split as bytes.
+    @Test func combiningMarkAfterACommaDoesNotJoinElements() {
+        #expect(AcceptEncoding(fieldValues: ["gzip,\u{301}br"]).weight(of: "gzip") == 1000)
+        #expect(AcceptEncoding(fieldValues: [", br", "\u{5BF}q=5.5"]) == AcceptEncoding(fieldValues: [", br,\u{5BF}q=5.5"]))
+        #expect(AcceptEncoding(fieldValues: ["gzip;q=0.5,\u{301}"]).weight(of: "gzip") == 500)
+    }
+
     @Test func weightsAndIdentity() {
         let field = AcceptEncoding(fieldValues: ["br;q=1.0, gzip;q=0.8, *;q=0.1"])
         #expect(field.weight(of: "gzip") == 800)
         #expect(field.weight(of: "BR") == 1000)
         #expect(field.weight(of: "zstd") == 100)
         #expect(AcceptEncoding(fieldValues: ["gzip;q=0.5"]).weight(of: "zstd") == nil)
-        #expect(AcceptEncoding.qvalue("0.") == 0 && AcceptEncoding.qvalue("1.000") == 1000 && AcceptEncoding.qvalue("1.001") == nil)
+        #expect(qvalue("0.") == 0 && qvalue("1.000") == 1000 && qvalue("1.001") == nil && qvalue("1.") == 1000)
+        #expect(qvalue("0.1234") == nil && qvalue("") == nil && qvalue("2") == nil && qvalue("0.5 ") == nil)
         #expect(AcceptEncoding(fieldValues: ["gzip"]).acceptsIdentity)
         #expect(!AcceptEncoding(fieldValues: ["identity;q=0"]).acceptsIdentity)
         #expect(!AcceptEncoding(fieldValues: ["*;q=0"]).acceptsIdentity)
         #expect(AcceptEncoding(fieldValues: ["*;q=0, identity"]).acceptsIdentity)
     }
 }
+
+private func qvalue(_ text: String) -> Int? { Array(text.utf8)[...].qvalue }

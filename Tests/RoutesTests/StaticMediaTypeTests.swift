@@ -36,6 +36,15 @@ import Testing
         #expect(MediaType(fileName: name).fieldValue == contentType)
     }
 
+    /// A module script is fetched in CORS mode: JavaScript may be read by any origin (the web
+    /// phone imported by a CRM page on another site); nothing else is.
+    @Test func onlyJavaScriptAllowsAnyOrigin() {
+        #expect(MediaType(fileName: "phone.mjs").allowsAnyOrigin && MediaType(fileName: "operator.js").allowsAnyOrigin)
+        for name in ["index.html", "site.css", "data.json", "logo.svg", "ring.mp3", "README"] {
+            #expect(!MediaType(fileName: name).allowsAnyOrigin, "\(name)")
+        }
+    }
+
     @Test func extensionsAreCaseInsensitive() {
         #expect(MediaType(fileName: "INDEX.HTML").fieldValue == "text/html; charset=utf-8")
         #expect(MediaType(fileName: "Logo.PnG").essence == "image/png")

@@ -67,7 +67,7 @@ enum Harness {
         return nil
     }
 
-    static func uniqueid(_ reply: SwitchboardReply) -> String? {
+    static func uniqueid(_ reply: CallControlReply) -> String? {
         if case .fields(let fields) = reply, case .string(let id)? = fields["uniqueid"] { return id }
         return nil
     }

@@ -28,6 +28,19 @@ import Testing
         #expect(table.lookup("") == nil)
     }
 
+    /// Names compare as ASCII, as documented: `String.lowercased()` mapped the Kelvin sign
+    /// (U+212A) to `k`, and a dot followed by a combining mark was not a dot to `Character`
+    /// search (found while listing the parsers for docs/fuzzing.md).
+    @Test func sniNamesCompareAsASCIIOnly() {
+        var table = SNITable<Int>()
+        table.add("kiosk.example.com", 1)
+        table.add("*.com", 2)
+        #expect(table.lookup("KIOSK.example.COM") == 1)
+        #expect(table.lookup("\u{212A}iosk.example.com") == nil)
+        #expect(table.lookup("a.\u{301}example.com") == nil)
+        #expect(table.lookup("a.com") == 2)
+    }
+
     @Test func versionsOrderAndPrintLikeOpenSSL() {
         #expect(TLSVersion.tls12 < .tls13)
         #expect(TLSVersion(wireValue: 0x0303) == .tls12)

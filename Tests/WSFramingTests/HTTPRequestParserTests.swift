@@ -272,6 +272,26 @@ struct RejectedRequest: Sendable, CustomTestStringConvertible {
         #expect(feedRequest(Array(bytes[..<8192]) + [0x0D]) == .incomplete)
     }
 
+    /// Issue 18 defect 3: an 8,214-byte request line ending in a bare LF got 400 (bare LF) in one
+    /// write and 414 when split before the LF. The limit is crossed before the LF arrives, so 414
+    /// however the bytes are split.
+    @Test func overlongRequestLineEndingInBareLFIsTheSameAtEverySplit() {
+        let line = "GET /" + String(repeating: "a", count: 8213 - "GET / HTTP/1.1".utf8.count) + " HTTP/1.1"
+        let bytes = httpBytes(line + "\nHost: a\r\n\r\n")
+        #expect(line.utf8.count + 1 == 8214)
+        let expected = HeadOutcome<HTTPRequestHead>.failed(.startLineTooLong(limit: 8192))
+        #expect(feedRequest(bytes) == expected)
+        for cut in 0...bytes.count {
+            #expect(feedRequest(bytes, cuts: [cut]) == expected, "cut at \(cut)")
+        }
+        #expect(feedRequest(bytes, cuts: Array(0..<bytes.count)) == expected)
+        // At the limit, the bare LF is what is wrong, whole or split.
+        let atLimit = httpBytes("GET /" + String(repeating: "a", count: 8192 - "GET / HTTP/1.1".utf8.count) + " HTTP/1.1\n\r\n")
+        for cut in 0...atLimit.count {
+            #expect(feedRequest(atLimit, cuts: [cut]) == .failed(.bareLF), "cut at \(cut)")
+        }
+    }
+
     @Test func headerBytesLimit() {
         let limits = HTTPLimits(maxHeaderBytes: 100)
         let start = "GET / HTTP/1.1\r\nHost: a\r\nX: "

@@ -100,6 +100,16 @@ import Testing
         }
     }
 
+    /// Issue 18 defect 3 on the client side: a status line over the limit that ends in a bare LF
+    /// is 414 (too long) whether the server's bytes arrive whole or split anywhere.
+    @Test func overlongStatusLineEndingInBareLFIsTheSameAtEverySplit() {
+        let limits = HTTPLimits(maxRequestLineBytes: 20)
+        let bytes = httpBytes("HTTP/1.1 200 " + String(repeating: "k", count: 10) + "\n\r\n")
+        for cut in 0...bytes.count {
+            #expect(feedResponse(bytes, cuts: [cut], limits: limits) == .failed(.startLineTooLong(limit: 20)), "cut at \(cut)")
+        }
+    }
+
     @Test func bodyFraming() {
         func framing(_ status: Int, _ fields: HTTPHeaders, method: String = "GET") -> HTTPBodyFraming {
             HTTPResponseHead(status: status, headers: fields).bodyFraming(requestMethod: method)

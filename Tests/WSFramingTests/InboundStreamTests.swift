@@ -54,4 +54,29 @@ import Testing
     @Test func aControlFrameAloneIsInProgressUntilWhole() throws {
         try expectInProgressUntilWhole(Self.fragmentedWithPing[1], role: .client)
     }
+
+    /// An idle connection gives the buffer of its last fragmented message back, but never the
+    /// one of a message in progress (`InboundStream.releaseIdleMemory`).
+    @Test func idleReleaseFreesOnlyBetweenMessages() throws {
+        var stream = InboundStream(role: .client, limits: WebSocketLimits())
+        var received: [String] = []
+        func feed(_ piece: [UInt8]) throws {
+            var copy = piece
+            try copy.withMutableBytes { bytes throws(WebSocketError) in
+                _ = try stream.receive(bytes) { event in
+                    if case .text(let text) = event { received.append(String(decoding: text, as: UTF8.self)) }
+                    return true
+                }
+            }
+        }
+        try feed(Self.fragmentedWithPing[0])
+        stream.releaseIdleMemory()
+        #expect(stream.assembler.bufferCapacity > 0, "\"Hel\" waits for its last fragment")
+        try feed(Self.fragmentedWithPing[1])
+        try feed(Self.fragmentedWithPing[2])
+        #expect(received == ["Hello"])
+        #expect(stream.assembler.bufferCapacity > 0, "kept for the next message while active")
+        stream.releaseIdleMemory()
+        #expect(stream.assembler.bufferCapacity == 0)
+    }
 }

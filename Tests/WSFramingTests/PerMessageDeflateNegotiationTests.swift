@@ -8,25 +8,38 @@ import Testing
     // MARK: Server: accepting an offer
 
     @Test func acceptsThePlainOffer() throws {
-        let accepted = try #require(Negotiation.accept(offers: ["permessage-deflate"], options: .init()))
+        let accepted = try #require(Negotiation.accept(offers: ["permessage-deflate"], options: .neutral()))
         #expect(accepted.response == "permessage-deflate")
         #expect(accepted.parameters == PerMessageDeflateParameters())
+    }
+
+    /// The defaults a newcomer gets (docs/config.md, `permessageDeflate`), against Chromium's and
+    /// Firefox's offer: the client is told to reset per message (§7.1.1.2: a server MAY add
+    /// `client_no_context_takeover` unasked), and our 12-bit window is announced (§7.1.2.1: MAY be
+    /// sent unasked), so the browser's decompressor needs only 4 KiB.
+    @Test func browsersOfferGetsTheSmallDefaults() throws {
+        let accepted = try #require(Negotiation.accept(offers: ["permessage-deflate; client_max_window_bits"], options: .init()))
+        #expect(accepted.response == "permessage-deflate; client_no_context_takeover; server_max_window_bits=12")
+        #expect(accepted.parameters == PerMessageDeflateParameters(serverMaxWindowBits: 12, clientNoContextTakeover: true))
+        // A client asking for a larger window than ours gets ours (§7.1.2.1: the same or smaller).
+        let larger = try #require(Negotiation.accept(offers: ["permessage-deflate; server_max_window_bits=14"], options: .init()))
+        #expect(larger.parameters.serverMaxWindowBits == 12)
     }
 
     /// What browsers send: `client_max_window_bits` without a value (§7.1.2.2: "I support it").
     @Test func clientMaxWindowBitsWithoutValue() throws {
         let offer = ["permessage-deflate; client_max_window_bits"]
-        let unlimited = try #require(Negotiation.accept(offers: offer, options: .init()))
+        let unlimited = try #require(Negotiation.accept(offers: offer, options: .neutral()))
         #expect(unlimited.response == "permessage-deflate")
         #expect(unlimited.parameters.clientMaxWindowBits == 15)
 
         // We may then limit the client's window.
-        let limited = try #require(Negotiation.accept(offers: offer, options: .init(clientMaxWindowBits: 10)))
+        let limited = try #require(Negotiation.accept(offers: offer, options: .neutral(clientMaxWindowBits: 10)))
         #expect(limited.response == "permessage-deflate; client_max_window_bits=10")
         #expect(limited.parameters.clientMaxWindowBits == 10)
 
         // §7.1.2.2: not offered, so it MUST NOT be in the response, whatever we would like.
-        let notOffered = try #require(Negotiation.accept(offers: ["permessage-deflate"], options: .init(clientMaxWindowBits: 10)))
+        let notOffered = try #require(Negotiation.accept(offers: ["permessage-deflate"], options: .neutral(clientMaxWindowBits: 10)))
         #expect(notOffered.response == "permessage-deflate")
         #expect(notOffered.parameters.clientMaxWindowBits == 15)
     }
@@ -34,10 +47,10 @@ import Testing
     /// §7.1.2.2: an offered value is the client's own limit; we answer it or a smaller one.
     @Test func clientMaxWindowBitsWithValue() throws {
         let offer = ["permessage-deflate; client_max_window_bits=12"]
-        let theirs = try #require(Negotiation.accept(offers: offer, options: .init()))
+        let theirs = try #require(Negotiation.accept(offers: offer, options: .neutral()))
         #expect(theirs.response == "permessage-deflate; client_max_window_bits=12")
         #expect(theirs.parameters.clientMaxWindowBits == 12)
-        let ours = try #require(Negotiation.accept(offers: offer, options: .init(clientMaxWindowBits: 9)))
+        let ours = try #require(Negotiation.accept(offers: offer, options: .neutral(clientMaxWindowBits: 9)))
         #expect(ours.response == "permessage-deflate; client_max_window_bits=9")
         #expect(ours.parameters.clientMaxWindowBits == 9)
     }
@@ -45,7 +58,7 @@ import Testing
     /// §7.1.2.1: echo server_max_window_bits with the same or a smaller value; we MAY send it unasked.
     @Test func serverMaxWindowBits() throws {
         func response(_ offer: String, ours: Int) throws -> (PerMessageDeflateParameters, String) {
-            let accepted = try #require(Negotiation.accept(offers: [offer], options: .init(serverMaxWindowBits: ours)))
+            let accepted = try #require(Negotiation.accept(offers: [offer], options: .neutral(serverMaxWindowBits: ours)))
             return (accepted.parameters, accepted.response)
         }
         #expect(try response("permessage-deflate; server_max_window_bits=15", ours: 15).1
@@ -65,20 +78,20 @@ import Testing
         for offer in ["permessage-deflate; server_max_window_bits=8",
                       "permessage-deflate; server_max_window_bits=8; client_max_window_bits=8",
                       "permessage-deflate; client_no_context_takeover; server_max_window_bits=8"] {
-            let accepted = try #require(Negotiation.accept(offers: [offer], options: .init()), "\(offer)")
+            let accepted = try #require(Negotiation.accept(offers: [offer], options: .neutral()), "\(offer)")
             #expect(accepted.response.contains("server_max_window_bits=8"))
             #expect(accepted.parameters.serverMaxWindowBits == 8)
-            let server = PerMessageDeflate(parameters: accepted.parameters, role: .server, options: .init())
+            let server = PerMessageDeflate(parameters: accepted.parameters, role: .server, options: .neutral())
             #expect(!server.shouldCompress(messageSize: 1 << 20))
             // A client that can compress still does, and we inflate it with our 15-bit window.
-            let client = PerMessageDeflate(parameters: accepted.parameters, role: .client, options: .init())
+            let client = PerMessageDeflate(parameters: accepted.parameters, role: .client, options: .neutral())
             let message = compressibleText(count: 10_000)
             if client.shouldCompress(messageSize: message.count) {
                 #expect(try server.decompress([client.compress(message)]) == message)
             }
         }
         let both8 = try #require(Negotiation.accept(
-            offers: ["permessage-deflate; server_max_window_bits=8; client_max_window_bits=8"], options: .init()))
+            offers: ["permessage-deflate; server_max_window_bits=8; client_max_window_bits=8"], options: .neutral()))
         #expect(both8.response == "permessage-deflate; server_max_window_bits=8; client_max_window_bits=8")
     }
 
@@ -86,18 +99,18 @@ import Testing
     /// client_no_context_takeover hint is echoed (and we may ask for it).
     @Test func noContextTakeover() throws {
         let requested = try #require(Negotiation.accept(
-            offers: ["permessage-deflate; server_no_context_takeover; client_no_context_takeover"], options: .init()))
+            offers: ["permessage-deflate; server_no_context_takeover; client_no_context_takeover"], options: .neutral()))
         #expect(requested.response == "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
         #expect(requested.parameters == PerMessageDeflateParameters(serverNoContextTakeover: true, clientNoContextTakeover: true))
 
         let ours = try #require(Negotiation.accept(
             offers: ["permessage-deflate"],
-            options: .init(serverNoContextTakeover: true, clientNoContextTakeover: true)))
+            options: .neutral(serverNoContextTakeover: true, clientNoContextTakeover: true)))
         #expect(ours.response == "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
 
         let everything = try #require(Negotiation.accept(
             offers: ["permessage-deflate; client_max_window_bits; server_no_context_takeover"],
-            options: .init(serverMaxWindowBits: 12, clientMaxWindowBits: 10)))
+            options: .neutral(serverMaxWindowBits: 12, clientMaxWindowBits: 10)))
         #expect(everything.response
             == "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=10")
     }
@@ -105,7 +118,7 @@ import Testing
     /// RFC 6455 §9.1: a quoted value unescapes to a token.
     @Test func quotedValues() throws {
         let quoted = try #require(Negotiation.accept(
-            offers: [#"permessage-deflate; client_max_window_bits="10"; server_max_window_bits="1\2""#], options: .init()))
+            offers: [#"permessage-deflate; client_max_window_bits="10"; server_max_window_bits="1\2""#], options: .neutral()))
         #expect(quoted.parameters.clientMaxWindowBits == 10)
         #expect(quoted.parameters.serverMaxWindowBits == 12)
         #expect(quoted.response == "permessage-deflate; server_max_window_bits=12; client_max_window_bits=10")
@@ -120,7 +133,7 @@ import Testing
             #"permessage-deflate; server_max_window_bits=07, permessage-deflate; client_no_context_takeover=1, permessage-deflate; client_max_window_bits="1 0""#,
             "permessage-deflate; server_max_window_bits=12; client_max_window_bits, permessage-deflate",
         ]
-        let accepted = try #require(Negotiation.accept(offers: offers, options: .init()))
+        let accepted = try #require(Negotiation.accept(offers: offers, options: .neutral()))
         #expect(accepted.response == "permessage-deflate; server_max_window_bits=12")
         #expect(accepted.parameters == PerMessageDeflateParameters(serverMaxWindowBits: 12))
     }
@@ -151,26 +164,26 @@ import Testing
         ("permessage-deflate; server_no_context_takeover;", .malformedHeader),
     ])
     func declines(offer: String, reason: PerMessageDeflateNegotiationError) throws {
-        #expect(Negotiation.accept(offers: [offer], options: .init()) == nil)
+        #expect(Negotiation.accept(offers: [offer], options: .neutral()) == nil)
         let element = try #require(ExtensionHeader.elements([offer]).first)
-        #expect(throws: reason) { try Negotiation.accept(offer: element, options: .init()) }
+        #expect(throws: reason) { try Negotiation.accept(offer: element, options: .neutral()) }
         // A good offer after the bad one is still found.
-        let accepted = Negotiation.accept(offers: [offer, "permessage-deflate; server_max_window_bits=9"], options: .init())
+        let accepted = Negotiation.accept(offers: [offer, "permessage-deflate; server_max_window_bits=9"], options: .neutral())
         #expect(accepted?.parameters.serverMaxWindowBits == 9)
     }
 
     @Test func noAcceptableOfferGivesNil() {
-        #expect(Negotiation.accept(offers: [], options: .init()) == nil)
-        #expect(Negotiation.accept(offers: [""], options: .init()) == nil)
-        #expect(Negotiation.accept(offers: ["x-webkit-deflate-frame", "deflate-frame; foo"], options: .init()) == nil)
-        #expect(Negotiation.accept(offers: ["permessage-deflate-x", "x-permessage-deflate"], options: .init()) == nil)
-        #expect(Negotiation.accept(offers: ["permessage-deflate; server_max_window_bits=16"], options: .init()) == nil)
+        #expect(Negotiation.accept(offers: [], options: .neutral()) == nil)
+        #expect(Negotiation.accept(offers: [""], options: .neutral()) == nil)
+        #expect(Negotiation.accept(offers: ["x-webkit-deflate-frame", "deflate-frame; foo"], options: .neutral()) == nil)
+        #expect(Negotiation.accept(offers: ["permessage-deflate-x", "x-permessage-deflate"], options: .neutral()) == nil)
+        #expect(Negotiation.accept(offers: ["permessage-deflate; server_max_window_bits=16"], options: .neutral()) == nil)
     }
 
     /// RFC 6455 §9.1: other extensions are skipped, even ones with commas inside quoted values.
     @Test func unknownExtensionsAreIgnored() throws {
         let offers = [#"foo; bar="a, permessage-deflate; baz", mux; max-channels=4, permessage-deflate; client_no_context_takeover"#]
-        let accepted = try #require(Negotiation.accept(offers: offers, options: .init()))
+        let accepted = try #require(Negotiation.accept(offers: offers, options: .neutral()))
         #expect(accepted.response == "permessage-deflate; client_no_context_takeover")
     }
 
@@ -180,7 +193,7 @@ import Testing
                       " ,permessage-deflate ;server_no_context_takeover , ",
                       "permessage-deflate\t;\tserver_no_context_takeover",
                       "permessage-deflate; server_no_context_takeover; client_max_window_bits = 15"] {
-            let accepted = try #require(Negotiation.accept(offers: [offer], options: .init()), "\(offer)")
+            let accepted = try #require(Negotiation.accept(offers: [offer], options: .neutral()), "\(offer)")
             #expect(accepted.response == "permessage-deflate; server_no_context_takeover", "\(offer)")
         }
     }
@@ -188,18 +201,18 @@ import Testing
     // MARK: Client: offering and checking the answer
 
     @Test func offers() {
-        #expect(Negotiation.offer(options: .init()) == "permessage-deflate; client_max_window_bits")
-        #expect(Negotiation.offer(options: .init(clientMaxWindowBits: 10)) == "permessage-deflate; client_max_window_bits=10")
-        #expect(Negotiation.offer(options: .init(
+        #expect(Negotiation.offer(options: .neutral()) == "permessage-deflate; client_max_window_bits")
+        #expect(Negotiation.offer(options: .neutral(clientMaxWindowBits: 10)) == "permessage-deflate; client_max_window_bits=10")
+        #expect(Negotiation.offer(options: .neutral(
             serverMaxWindowBits: 10, clientMaxWindowBits: 12, serverNoContextTakeover: true, clientNoContextTakeover: true))
             == "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10; client_max_window_bits=12")
         // Out-of-range options are clamped to §7.1.2's 8...15.
-        #expect(Negotiation.offer(options: .init(serverMaxWindowBits: 3, clientMaxWindowBits: 20))
+        #expect(Negotiation.offer(options: .neutral(serverMaxWindowBits: 3, clientMaxWindowBits: 20))
             == "permessage-deflate; server_max_window_bits=8; client_max_window_bits")
     }
 
     @Test func validateAcceptsGoodResponses() throws {
-        let options = PerMessageDeflateOptions()
+        let options = PerMessageDeflateOptions.neutral()
         #expect(try Negotiation.validate(response: [], options: options) == nil)
         #expect(try Negotiation.validate(response: ["permessage-deflate"], options: options) == PerMessageDeflateParameters())
         // §7.1.1.1 and §7.1.2.1: the server MAY add these unasked.
@@ -216,7 +229,7 @@ import Testing
     }
 
     @Test func validateHonoursWhatWeRequested() throws {
-        let options = PerMessageDeflateOptions(
+        let options = PerMessageDeflateOptions.neutral(
             serverMaxWindowBits: 12, clientMaxWindowBits: 11, serverNoContextTakeover: true, clientNoContextTakeover: true)
         let parameters = try Negotiation.validate(
             response: ["permessage-deflate; server_no_context_takeover; server_max_window_bits=10"], options: options)
@@ -227,24 +240,24 @@ import Testing
 
     /// RFC 7692 §7 and RFC 6455 §4.1: each response a client MUST fail the connection on.
     @Test(arguments: [
-        (["x-webkit-deflate-frame"], PerMessageDeflateOptions(), PerMessageDeflateNegotiationError.unexpectedExtension("x-webkit-deflate-frame")),
-        (["permessage-deflate, foo"], .init(), .unexpectedExtension("foo")),
-        (["permessage-deflate, permessage-deflate"], .init(), .duplicateExtension),
-        (["permessage-deflate", "permessage-deflate; client_no_context_takeover"], .init(), .duplicateExtension),
-        (["permessage-deflate; x-foo"], .init(), .unknownParameter("x-foo")),
-        (["permessage-deflate; client_no_context_takeover; client_no_context_takeover"], .init(), .duplicateParameter("client_no_context_takeover")),
-        (["permessage-deflate; server_no_context_takeover=1"], .init(), .unexpectedParameterValue(name: "server_no_context_takeover", value: "1")),
-        (["permessage-deflate; client_max_window_bits"], .init(), .missingParameterValue("client_max_window_bits")),
-        (["permessage-deflate; server_max_window_bits"], .init(), .missingParameterValue("server_max_window_bits")),
-        (["permessage-deflate; server_max_window_bits=16"], .init(), .invalidParameterValue(name: "server_max_window_bits", value: "16")),
-        (["permessage-deflate; client_max_window_bits=010"], .init(), .invalidParameterValue(name: "client_max_window_bits", value: "010")),
-        (["permessage-deflate; client_max_window_bits=12"], .init(clientMaxWindowBits: 10), .clientMaxWindowBitsTooLarge(offered: 10, received: 12)),
+        (["x-webkit-deflate-frame"], PerMessageDeflateOptions.neutral(), PerMessageDeflateNegotiationError.unexpectedExtension("x-webkit-deflate-frame")),
+        (["permessage-deflate, foo"], .neutral(), .unexpectedExtension("foo")),
+        (["permessage-deflate, permessage-deflate"], .neutral(), .duplicateExtension),
+        (["permessage-deflate", "permessage-deflate; client_no_context_takeover"], .neutral(), .duplicateExtension),
+        (["permessage-deflate; x-foo"], .neutral(), .unknownParameter("x-foo")),
+        (["permessage-deflate; client_no_context_takeover; client_no_context_takeover"], .neutral(), .duplicateParameter("client_no_context_takeover")),
+        (["permessage-deflate; server_no_context_takeover=1"], .neutral(), .unexpectedParameterValue(name: "server_no_context_takeover", value: "1")),
+        (["permessage-deflate; client_max_window_bits"], .neutral(), .missingParameterValue("client_max_window_bits")),
+        (["permessage-deflate; server_max_window_bits"], .neutral(), .missingParameterValue("server_max_window_bits")),
+        (["permessage-deflate; server_max_window_bits=16"], .neutral(), .invalidParameterValue(name: "server_max_window_bits", value: "16")),
+        (["permessage-deflate; client_max_window_bits=010"], .neutral(), .invalidParameterValue(name: "client_max_window_bits", value: "010")),
+        (["permessage-deflate; client_max_window_bits=12"], .neutral(clientMaxWindowBits: 10), .clientMaxWindowBitsTooLarge(offered: 10, received: 12)),
         (["permessage-deflate"], .init(serverNoContextTakeover: true), .serverNoContextTakeoverMissing),
         (["permessage-deflate"], .init(serverMaxWindowBits: 10), .serverMaxWindowBitsMissing(requested: 10)),
         (["permessage-deflate; server_max_window_bits=11"], .init(serverMaxWindowBits: 10), .serverMaxWindowBitsTooLarge(requested: 10, received: 11)),
-        ([#"permessage-deflate; client_max_window_bits="10"#], .init(), .malformedHeader),
-        (["permessage-deflate; ; client_no_context_takeover"], .init(), .malformedHeader),
-        (["permessage-deflate", "=foo"], .init(), .malformedHeader),
+        ([#"permessage-deflate; client_max_window_bits="10"#], .neutral(), .malformedHeader),
+        (["permessage-deflate; ; client_no_context_takeover"], .neutral(), .malformedHeader),
+        (["permessage-deflate", "=foo"], .neutral(), .malformedHeader),
     ])
     func validateRejects(response: [String], options: PerMessageDeflateOptions, error: PerMessageDeflateNegotiationError) {
         #expect(throws: error) { try Negotiation.validate(response: response, options: options) }
@@ -255,12 +268,13 @@ import Testing
     @Test func clientAndServerAgree() throws {
         let choices: [PerMessageDeflateOptions] = [
             .init(),
-            .init(serverMaxWindowBits: 10),
-            .init(clientMaxWindowBits: 9),
-            .init(serverMaxWindowBits: 8, clientMaxWindowBits: 8),
-            .init(serverNoContextTakeover: true),
-            .init(clientNoContextTakeover: true),
-            .init(serverMaxWindowBits: 12, clientMaxWindowBits: 11, serverNoContextTakeover: true, clientNoContextTakeover: true),
+            .neutral(),
+            .neutral(serverMaxWindowBits: 10),
+            .neutral(clientMaxWindowBits: 9),
+            .neutral(serverMaxWindowBits: 8, clientMaxWindowBits: 8),
+            .neutral(serverNoContextTakeover: true),
+            .neutral(clientNoContextTakeover: true),
+            .neutral(serverMaxWindowBits: 12, clientMaxWindowBits: 11, serverNoContextTakeover: true, clientNoContextTakeover: true),
         ]
         for clientOptions in choices {
             for serverOptions in choices {
@@ -315,5 +329,21 @@ import Testing
         let unterminated = ExtensionHeader.elements([#"a; x="1, b"#, "c"])
         #expect(unterminated.map(\.name) == ["a", "c"])
         #expect(unterminated.map(\.isMalformed) == [true, false])
+    }
+}
+
+extension PerMessageDeflateOptions {
+    /// Options that ask for nothing (15-bit windows, context takeover both ways), so that a test
+    /// sees only what the offer or response asks for. The product's defaults are `.init()`.
+    static func neutral(
+        serverMaxWindowBits: Int = 15,
+        clientMaxWindowBits: Int = 15,
+        serverNoContextTakeover: Bool = false,
+        clientNoContextTakeover: Bool = false
+    ) -> PerMessageDeflateOptions {
+        PerMessageDeflateOptions(
+            serverMaxWindowBits: serverMaxWindowBits, clientMaxWindowBits: clientMaxWindowBits,
+            serverNoContextTakeover: serverNoContextTakeover, clientNoContextTakeover: clientNoContextTakeover
+        )
     }
 }

@@ -53,12 +53,26 @@ import Testing
         ("7.2.3.6", [0x00], []),
     ]
 
-    @Test func rfc7692_7_2_3_vectorsInflateSplitAtEveryOffset() throws {
+    /// With the connection's own decompressor (the peer keeps its context) and with the pool's
+    /// shared one (the peer resets per message), where another connection inflates a message on
+    /// the same pool between every two fragments.
+    @Test(arguments: [false, true])
+    func rfc7692_7_2_3_vectorsInflateSplitAtEveryOffset(peerResets: Bool) throws {
+        let parameters = PerMessageDeflateParameters(serverNoContextTakeover: peerResets, clientNoContextTakeover: peerResets)
         for vector in Self.receivedVectors {
             for role in [Role.server, .client] {
+                let pool = DeflateStreamPool()
+                let other = PerMessageDeflate(parameters: parameters, role: role, options: .init(), pool: pool)
                 for fragments in splits(vector.payload) {
-                    let receiver = PerMessageDeflate(parameters: .init(), role: role, options: .init())
-                    #expect(try receiver.decompress(fragments) == vector.message, "§\(vector.section) \(fragments)")
+                    let receiver = PerMessageDeflate(parameters: parameters, role: role, options: .init(), pool: pool)
+                    var output: [UInt8] = []
+                    for (index, fragment) in fragments.enumerated() {
+                        try fragment.withUnsafeBytes {
+                            try receiver.decompress($0, isFinal: index == fragments.count - 1, limit: .max, into: &output)
+                        }
+                        #expect(try other.decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]]) == Self.hello)
+                    }
+                    #expect(output == vector.message, "§\(vector.section) \(fragments)")
                 }
             }
         }
@@ -106,8 +120,8 @@ import Testing
                 serverMaxWindowBits: bits, clientMaxWindowBits: bits,
                 serverNoContextTakeover: noContextTakeover, clientNoContextTakeover: noContextTakeover
             )
-            let sender = PerMessageDeflate(parameters: parameters, role: role, options: .init())
-            let receiver = PerMessageDeflate(parameters: parameters, role: role.peer, options: .init())
+            let sender = PerMessageDeflate(parameters: parameters, role: role, options: .init(serverMaxWindowBits: 15))
+            let receiver = PerMessageDeflate(parameters: parameters, role: role.peer, options: .init(serverMaxWindowBits: 15))
             #expect(sender.compressionWindowBits == bits)
             for message in messages {
                 let compressed = try sender.compress(message)
@@ -145,7 +159,8 @@ import Testing
         let message = block + randomBytes(count: 2000, seed: 2) + block
         for bits in 9...15 {
             let parameters = PerMessageDeflateParameters(serverMaxWindowBits: bits)
-            let size = try PerMessageDeflate(parameters: parameters, role: .server, options: .init()).compress(message).count
+            let codec = PerMessageDeflate(parameters: parameters, role: .server, options: .init(serverMaxWindowBits: 15))
+            let size = try codec.compress(message).count
             if bits < 12 {
                 #expect(size >= message.count, "\(bits) bits: \(size)")
             } else {
@@ -185,23 +200,30 @@ import Testing
     @Test(arguments: [Role.server, .client])
     func eightBitWindowSendsUncompressed(role: Role) throws {
         let parameters = PerMessageDeflateParameters(serverMaxWindowBits: 8, clientMaxWindowBits: 8)
-        let codec = PerMessageDeflate(parameters: parameters, role: role, options: .init(minimumSizeToCompress: 0))
+        let pool = DeflateStreamPool()
+        let codec = PerMessageDeflate(parameters: parameters, role: role, options: .init(minimumSizeToCompress: 0), pool: pool)
         #expect(!codec.shouldCompress(messageSize: 0))
         #expect(!codec.shouldCompress(messageSize: 1 << 20))
         #expect(throws: WebSocketError.zlibInitFailed) { try codec.compress(Self.hello) }
-        #expect(!codec.isCompressorAllocated)
-        // The peer's compressed messages still inflate with our 15-bit window.
+        #expect(pool.streamCount == 0)
+        // The peer's compressed messages still inflate (with a 9-bit window: see decompressionWindowBits).
         #expect(try codec.decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]]) == Self.hello)
     }
 
-    /// Memory: a stream exists only once it is used.
+    /// Memory: a stream exists only once it is used; the compressor is the pool's, and so is the
+    /// decompressor unless the peer keeps its context.
     @Test func streamsAreCreatedLazily() throws {
-        let codec = PerMessageDeflate(parameters: .init(), role: .server, options: .init())
-        #expect(!codec.isCompressorAllocated && !codec.isDecompressorAllocated)
+        let pool = DeflateStreamPool()
+        let codec = PerMessageDeflate(parameters: .init(), role: .server, options: .init(), pool: pool)
+        #expect(pool.streamCount == 0 && !codec.holdsDecompressor && codec.historyCount == 0)
         _ = try codec.compress(Self.hello)
-        #expect(codec.isCompressorAllocated && !codec.isDecompressorAllocated)
+        #expect(pool.streamCount == 1 && !codec.holdsDecompressor && codec.historyCount == 5)
         _ = try codec.decompress([[0x00]])
-        #expect(codec.isDecompressorAllocated)
+        #expect(pool.streamCount == 1 && codec.holdsDecompressor)
+
+        let resetting = PerMessageDeflate(parameters: .init(clientNoContextTakeover: true), role: .server, options: .init(), pool: pool)
+        _ = try resetting.decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]])
+        #expect(pool.streamCount == 2 && !resetting.holdsDecompressor)
     }
 
     // MARK: The inflate limit (STYLE §9)

@@ -29,6 +29,8 @@ gateway hold or do; the other keys are listed where a reader could take them for
 | limits `maxConnections` | 503 | `test_max_connections_503_and_the_probe_reserve` |
 | limits `maxConnectionsPerAddress` | 429 | `test_max_connections_per_address_429` |
 | limits `probeAddresses`, `probeConnections` | health checks answered beyond both caps; anything else there 503 | `test_max_connections_503_and_the_probe_reserve`, `test_max_connections_per_address_429` |
+| limits `trimAfterCloses` | not a limit: freed memory handed back after a burst of closes (counted) | `test_trim_after_closes_hands_the_memory_back` |
+| limits `bufferReleaseMilliseconds` | not a limit: a quiet connection's buffers given back (memory, no answer changes) | measured by bench/memory.sh (docs/benchmarks.md) |
 | **permessageDeflate** | compression parameters, not limits | — |
 | **routes** `messageBytes` | close 1009 | `test_route_message_bytes_closes_1009` |
 | routes `sessionQueueBytes` | close 4008 | `test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults` (embedded `ws`), `test_route_session_queue_4008_embedded_and_pipe_while_connecting`; mux: test_routes.py `test_mux_slow_session_is_closed_4008_while_others_continue` |
@@ -653,6 +655,43 @@ def test_max_connections_per_address_429(start_gateway):
             sock.close()
     wait_log(gw, rf"warn connection_refused peer={re.escape(FLOOD_ADDRESS)} status=429 reason=per_address")
     poll(lambda: refused(gw, FLOOD_ADDRESS)[0], lambda s: s == 200, what="a place once the flood is gone")
+    assert_healthy(gw)
+
+
+def resident_bytes(gw):
+    with open(f"/proc/{gw.process.pid}/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def test_trim_after_closes_hands_the_memory_back(start_gateway):
+    """`limits.trimAfterCloses`: 400 wss connections with permessage-deflate, each after a message,
+    grow the process by megabytes (TLS record buffers while they are busy, OpenSSL's state, the
+    deflate history); once they have closed, the loop trims (counted), and the RSS is back within
+    10 % of where it was, having given back at least half of the growth. Without the trim glibc
+    keeps most of it: freed memory sits between live blocks."""
+    gw = start_gateway(config={"limits": {"trimAfterCloses": 50, "maxConnectionsPerAddress": 0}})
+    assert_healthy(gw)
+    before = resident_bytes(gw)
+    assert metric(gw, "callgate_memory_trims_total") == 0
+    offer = [("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")]
+    event = json.dumps({"event": "callRinging", "data": {"pad": "abcdefghij" * 200}}).encode()
+    peers = []
+    try:
+        for _ in range(400):
+            ws = Peer(gw, "/echo", tls=True, headers=offer)
+            peers.append(ws)
+            ws.send(0x1, event)
+            fin, rsv1, opcode, payload = ws.receive_frame()
+            assert fin and rsv1 and opcode == 0x1, (fin, rsv1, opcode)
+            assert zlib.decompressobj(-15).decompress(payload + b"\x00\x00\xff\xff") == event
+        grown = resident_bytes(gw) - before
+        assert grown > 4 << 20, f"400 connections grew the process by only {grown} bytes"
+    finally:
+        for ws in peers:
+            ws.sock.close()
+    wait_metric(gw, "callgate_memory_trims_total", timeout=10)
+    poll(lambda: resident_bytes(gw), lambda rss: rss <= 1.1 * before and rss - before <= grown / 2, timeout=10,
+         what=f"RSS back within 10 % of {before} B, and at least half of the {grown} B grown given back")
     assert_healthy(gw)
 
 

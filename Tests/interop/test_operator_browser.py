@@ -241,6 +241,9 @@ def test_sso_pairs_the_device_by_url_or_by_selectIdentifier_and_goes_ready(crm_g
     assert state["call"] is None and state["reason"] is None, state
     assert agent(gw, "alice")["state"] == "READY" and agent(gw, "alice")["status"] == "READY"
     assert (alice.state())["status"] == "READY"
+    # seeds/004: state() is the state object itself, synchronously (docs/compatibility.md §1.9)
+    assert alice.page.evaluate("(() => { const s = window.ucsOperator.state(); return !!s && !(s instanceof Promise)"
+                               " && s === window.ucsOperator.currentState && s.status === 'READY'; })()")
 
     # bob: no identifier in the URL; the CRM picks the phone with selectIdentifier in IDENTIFY
     bob = Bar(browser.new_page("bob")).open(crm_url(gw, headless="1", user="bob", sso=sso_token("bob"),

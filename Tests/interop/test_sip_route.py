@@ -2,8 +2,9 @@
 server (Tests/interop/mock_sip_server.py, which records what reaches it): a session's SIP
 requests pass only under its own identity from the directory, with `X-Callgate-User` added and
 the browser's copies removed; another identity is answered 403 by Callgate itself and never
-reaches the server; invalid, oversized and non-SIP messages get 400, 513 or a close. Browsers are
-`websockets` clients speaking SIP text written here."""
+reaches the server; invalid, oversized and non-SIP messages get 400, 513 or a close; the calls it
+relays reach the user's agent bar on `/ws` and keep the agent busy (docs/sip-edge.md §3). Browsers
+are `websockets` clients speaking SIP text written here."""
 import asyncio
 import json
 import uuid
@@ -11,6 +12,7 @@ import uuid
 import pytest
 
 from mock_sip_server import MockSIPServer, first, parse, values
+from test_agent import admin, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixture)
 from test_routes import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
 from test_upstream_first import events
 
@@ -175,9 +177,9 @@ def test_invalid_oversized_and_non_sip_messages(start_gateway, tmp_path):
 
 
 def test_relayed_dialogs_become_call_events(start_gateway, tmp_path):
-    """docs/sip-edge.md §3: the link follows the calls it relays. Until the agent hub delivers the
-    events, they are counted per event name; this checks the counts of one outgoing and one
-    incoming call, and of a call cut off by the session's end."""
+    """docs/sip-edge.md §3: the link follows the calls it relays and counts their events per
+    name; this checks the counts of one outgoing and one incoming call, and of a call cut off by
+    the session's end."""
     async def scenario():
         async with MockSIPServer() as server:
             gw = start(start_gateway, tmp_path, server.port)
@@ -213,5 +215,66 @@ def test_relayed_dialogs_become_call_events(start_gateway, tmp_path):
             answers = [m for m in server.with_call_id("in-1") if m["start"].startswith("SIP/2.0")]
             assert [m["start"] for m in answers] == ["SIP/2.0 180 Ringing", "SIP/2.0 200 OK"]
             assert all(values(m, "x-callgate-user") == ["alice"] for m in answers)
+
+    run(scenario())
+
+
+def busy(gw, user):
+    status, body = admin(gw, "GET", "/admin/agents")
+    assert status == 200, body
+    return next(a for a in body["agents"] if a["username"] == user)["busy"]
+
+
+def test_a_web_phone_call_reaches_the_agent_bar_and_keeps_the_agent_busy(agent_gateway):
+    """docs/sip-edge.md §3: alice's web phone takes a call through the `sip` route; her agent bar on
+    `/ws` receives it as any call (numbered, with the Call object), and the Switchboard offers her
+    no call meanwhile: a queue call waits and rings her once the web phone hangs up."""
+    async def scenario():
+        async with MockSIPServer() as server:
+            gw = agent_gateway(routes={"sip": {"backend": f"ws://127.0.0.1:{server.port}/", "mode": "sip", "origins": "*"}})
+            bar = await ready_tab(gw, "alice")
+            phone = await client(url(gw, f"/sip?access_token={bar.token}"), subprotocols=["sip"]).__aenter__()
+            assert busy(gw, "alice") is False
+            # The SIP server offers the phone a call; the phone rings (180) and answers (200).
+            invite = (f"INVITE sip:alice@a.invalid SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin7\r\n"
+                      f"From: \"Customer\" <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>\r\n"
+                      f"Call-ID: web-call-1\r\nCSeq: 5 INVITE\r\nContact: <sip:gw@127.0.0.1>\r\nContent-Length: 0\r\n\r\n")
+            await server.send(invite)
+            assert parse(await recv(phone))["start"].startswith("INVITE ")
+            new = (await bar.message("callNew"))["data"]["call"]
+            assert new["uniqueid"] == "web-call-1" and new["direction"] == "INCOMING" and new["state"] == 0
+            assert new["number"] == "+420602123456" and new["caller_name"] == "Customer" and new["called_number"] == "alice"
+            for status in ("180 Ringing", "200 OK"):
+                await phone.send(f"SIP/2.0 {status}\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKin7\r\n"
+                                 f"From: \"Customer\" <sip:+420602123456@{DOMAIN}>;tag=c1\r\nTo: <sip:alice@{DOMAIN}>;tag=a5\r\n"
+                                 f"Call-ID: web-call-1\r\nCSeq: 5 INVITE\r\nContact: <sip:alice@a.invalid;transport=ws>\r\n"
+                                 f"Content-Length: 0\r\n\r\n")
+            ringing = await bar.message("callRinging")  # acknowledged by the tab, like any ringing
+            connect = await bar.message("callConnect")
+            assert ringing["data"]["call"]["state"] == 2 and ringing["data"]["call"]["call_guid"] == new["call_guid"]
+            assert connect["data"]["call"]["state"] == 3 and connect["data"]["call"]["connected"] is not None
+            assert connect["seq"] == ringing["seq"] + 1
+            # Busy meanwhile: a queue call waits, a direct call is busy (cause 1).
+            assert busy(gw, "alice") is True
+            queued = inbound_call(gw, "queue=100")
+            assert (await bar.event("waitingCallersChange"))["waitingCallers"] == 1
+            status, direct = admin(gw, "POST", "/admin/calls?from=%2B420602999888&user=alice")
+            assert status == 201 and direct["call"]["state"] == 4 and direct["call"]["cause"] == 1, direct
+            # The phone hangs up (it was called, so the called party hung up: cause 4).
+            await phone.send(f"BYE sip:gw@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKbye7\r\n"
+                             f"Max-Forwards: 70\r\nFrom: <sip:alice@{DOMAIN}>;tag=a5\r\n"
+                             f"To: \"Customer\" <sip:+420602123456@{DOMAIN}>;tag=c1\r\nCall-ID: web-call-1\r\nCSeq: 1 BYE\r\n"
+                             f"Content-Length: 0\r\n\r\n")
+            assert parse(await recv(phone))["start"] == "SIP/2.0 200 OK"
+            hangup = await bar.message("callHangup")
+            assert hangup["data"]["call"]["uniqueid"] == "web-call-1" and hangup["data"]["call"]["state"] == 4
+            assert hangup["data"]["call"]["cause"] == 4 and hangup["seq"] > connect["seq"]
+            # Free again: the waiting queue call rings her now.
+            offered = (await bar.message("callRinging"))["data"]["call"]
+            assert offered["uniqueid"] == queued and offered["direction"] == "INCOMING"
+            assert busy(gw, "alice") is False
+            await phone.close()
+            await bar.close()
+            assert events(gw, "sip", "agent_busy", 1) == 1 and events(gw, "sip", "agent_free", 1) == 1
 
     run(scenario())

@@ -106,13 +106,14 @@ def test_session_endpoint_answers_a_good_link_once_and_refuses_the_rest(vodia_ga
     status, headers, body = session(gw, query)
     assert status == 200, body
     assert headers["Content-Type"] == "application/json" and headers["Cache-Control"] == "no-store", headers
-    assert set(body) == {"token", "expires", "user", "destination"}, body
+    assert set(body) == {"token", "expires", "user", "destination", "sip"}, body
+    assert body["sip"] is None, "no sip route: the popup calls from the agent's paired phone (docs/click-to-call.md §3.1)"
     assert body["user"] == "alice" and body["destination"] == NUMBER and body["expires"] == now - 10 + 600, body
     token = claims(body["token"])
     assert token["user"] == "alice" and token["scope"] == "makecall" and token["provider"] == "makecall:" + NUMBER, token
     assert int(token["expires"]) == now + 590 and abs(int(token["issued"]) - now) <= 5, token
 
-    # Single use: the same link again.
+    # Single use without a web phone: the same link again.
     assert refused(gw, query, 401, "replayed")["error"]["text"] == "credential already used"
 
     # A wrong pass, an unknown user, a user without a link secret and a disabled one: one answer.

@@ -44,9 +44,16 @@ export class RecordingTransport {
   last(method) { return [...this.sent].reverse().find((m) => (method ? m.method === method : true)); }
 }
 
-/** Lets pending asynchronous work finish (a digest computed by crypto.subtle runs off the main
- * thread): 50 ms of real time, independent of the manual clock. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Waits until `condition()` holds, polling every 5 ms of real time (independent of the manual
+ * clock), because some work finishes off the main thread (a digest computed by crypto.subtle);
+ * fails after `timeoutMs`. */
+export async function until(condition, what = "the condition", timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 /** The text of a response to `request` as a registrar or proxy would send it. */
 export function reply(request, status, reason, headers = [], body = "") {

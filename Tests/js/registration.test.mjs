@@ -10,7 +10,7 @@ import { RETRY_MS, Registration, grantedExpires, refreshDelayMs } from "../../pu
 import { UserAgent } from "../../public/phone/user-agent.mjs";
 import { SipMessage } from "../../public/phone/message.mjs";
 import { TIMEOUT } from "../../public/phone/transaction.mjs";
-import { ManualClock, RecordingTransport, reply, settle } from "./helpers.mjs";
+import { ManualClock, RecordingTransport, reply, until } from "./helpers.mjs";
 
 const INSTANCE = "0f8fad5b-d9cb-469f-a165-70867728950e";
 const CHALLENGE = ["WWW-Authenticate", 'Digest realm="callgate.test", nonce="abc123", qop="auth", algorithm=SHA-256'];
@@ -43,7 +43,7 @@ test("REGISTER, 401, REGISTER with SHA-256 credentials, 200: registered with the
   assert.match(first.topVia.protocol, /^WS$/);
 
   p.ua.receive(reply(first, 401, "Unauthorized", [CHALLENGE]));
-  await settle();
+  await until(() => p.transport.sent.length === 2, "the REGISTER with credentials");
   const second = p.transport.last("REGISTER");
   assert.equal(second.callId, first.callId, "§10.2.4: one Call-ID");
   assert.equal(second.cseq.seq, first.cseq.seq + 1);
@@ -72,10 +72,10 @@ test("a wrong password: the second 401 is final, no loop", async () => {
   const p = phone("wrong");
   p.registration.start();
   p.ua.receive(reply(p.transport.last("REGISTER"), 401, "Unauthorized", [CHALLENGE]));
-  await settle();
+  await until(() => p.transport.sent.length === 2, "the REGISTER with credentials");
   const retried = p.transport.last("REGISTER");
   p.ua.receive(reply(retried, 401, "Unauthorized", [[CHALLENGE[0], CHALLENGE[1].replace("abc123", "def456")]]));
-  await settle();
+  await until(() => p.states.length > 0, "the registration's failure");
   assert.equal(p.transport.sent.length, 2);
   assert.deepEqual(p.states, [["failed", 401]]);
   p.clock.tick(RETRY_MS * 10);
@@ -86,9 +86,9 @@ test("stale=true is answered again with the new nonce", async () => {
   const p = phone();
   p.registration.start();
   p.ua.receive(reply(p.transport.last("REGISTER"), 401, "Unauthorized", [CHALLENGE]));
-  await settle();
+  await until(() => p.transport.sent.length === 2, "the REGISTER with credentials");
   p.ua.receive(reply(p.transport.last("REGISTER"), 401, "Unauthorized", [[CHALLENGE[0], CHALLENGE[1].replace("abc123", "n2") + ", stale=true"]]));
-  await settle();
+  await until(() => p.transport.sent.length === 3, "the REGISTER with the new nonce");
   assert.equal(p.transport.sent.length, 3);
   assert.match(p.transport.last("REGISTER").get("authorization"), /nonce="n2"/);
 });

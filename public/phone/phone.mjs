@@ -14,9 +14,9 @@ export const DEFAULT_DOMAIN = "callgate.test";
 const INSTANCE_KEY = "callgate-phone-instance";
 
 const DEFAULTS = {
-  domain: DEFAULT_DOMAIN, displayName: null, password: null, token: null, authorizationUser: null,
+  domain: DEFAULT_DOMAIN, displayName: null, password: null, token: null, authorizationUser: null, contactUser: null,
   audioConstraints: {}, iceServers: [], remoteAudio: null, holdDirection: "sendonly", dtmf: "auto",
-  registerExpires: DEFAULT_EXPIRES, callWaiting: false, iceGatheringTimeoutMs: ICE_GATHERING_TIMEOUT_MS,
+  register: true, registerExpires: DEFAULT_EXPIRES, callWaiting: false, iceGatheringTimeoutMs: ICE_GATHERING_TIMEOUT_MS,
   reconnectMinMs: undefined, reconnectMaxMs: undefined, userAgent: "Callgate-Phone/1",
   storage: globalThis.localStorage ?? null, onEvent: () => {}, onLog: null,
 };
@@ -57,7 +57,11 @@ export class Phone {
       onState: (state, detail) => this.transportState(state, detail),
       reconnectMinMs: this.options.reconnectMinMs, reconnectMaxMs: this.options.reconnectMaxMs,
     });
-    const { instanceId, contactUser } = instanceIdentity(this.options.storage);
+    const instance = instanceIdentity(this.options.storage);
+    const { instanceId } = instance;
+    // Behind Callgate's sip route (a token) the Contact's user part must be the user
+    // (docs/sip-edge.md §2); otherwise this profile's random one.
+    const contactUser = this.options.contactUser || (token ? user : instance.contactUser);
     this.ua = new UserAgent({
       identity: { user, domain: this.options.domain, displayName: this.options.displayName, password: this.options.password,
         authorizationUser: this.options.authorizationUser, instanceId, contactUser },
@@ -91,6 +95,11 @@ export class Phone {
     if (state === "open") {
       this.connected = true;
       this.emit("connected", null, {});
+      if (!this.options.register) {
+        // Calls only (the click-to-call popup): no binding; the open connection is the health.
+        this.transport.healthy();
+        return;
+      }
       this.registration.reconnected();
       if (!this.registration.active) this.registration.start();
     } else if (state === "closed") {

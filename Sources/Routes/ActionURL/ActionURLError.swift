@@ -7,6 +7,7 @@
 /// | `missingParameter`, `unknownParameter`, `repeatedParameter`, `invalidValue`, `conflictingDirection`, `undecodableQuery` | 400 |
 /// | `unauthorized(AuthError)` | 401 |
 /// | `unknownDevice` (no agent bound to `local_party`) | 404 |
+/// | `backendFailed` (the call-control back end could not say whose phone it is) | 503 |
 ///
 /// A phone ignores the body; the gateway answers one line of text (`reason`), and 204 with no
 /// body on success.
@@ -23,11 +24,14 @@ public enum ActionURLError: Error, Equatable, Sendable {
     case unauthorized(AuthError)
     /// `local_party` is bound to no agent (the phone is not on the device map).
     case unknownDevice
+    /// The call-control back end could not be asked whose phone it is; the text says why.
+    case backendFailed(String)
 
     public var status: Int {
         switch self {
         case .unauthorized: 401
         case .unknownDevice: 404
+        case .backendFailed: 503
         case .missingParameter, .unknownParameter, .repeatedParameter, .invalidValue, .conflictingDirection, .undecodableQuery: 400
         }
     }
@@ -42,6 +46,7 @@ public enum ActionURLError: Error, Equatable, Sendable {
         case .undecodableQuery: "the query string has an invalid %-escape, is not UTF-8, or is too long"
         case .unauthorized(let error): error.reason
         case .unknownDevice: "no agent is bound to this local_party"
+        case .backendFailed(let text): "the call-control back end failed: \(text)"
         }
     }
 }

@@ -37,8 +37,8 @@ public struct BasicCredentials: Hashable, Sendable {
     /// credentials, `.malformed` for a token that is not base64, not UTF-8, has no colon or
     /// holds control characters, and `.missingCredential` for an empty user-id.
     public static func parse(authorization value: String) -> Result<BasicCredentials, AuthError>? {
-        let bytes = withoutOWS(Array(value.utf8)[...])
-        guard bytes.count >= 5, bytes.prefix(5).map(lowercased).elementsEqual("basic".utf8) else { return nil }
+        let bytes = Array(value.utf8)[...].withoutOWS
+        guard bytes.starts(withASCIICaseInsensitive: "basic") else { return nil }
         let rest = bytes.dropFirst(5)
         // 1*SP between the scheme and the token; "Basicx" is another scheme.
         guard let first = rest.first else { return .failure(.missingCredential) }
@@ -68,16 +68,5 @@ public struct BasicCredentials: Hashable, Sendable {
     /// The `Authorization` field value for these credentials (for tests and clients).
     public var authorization: String {
         "Basic " + Base64.encode(Array((user + ":" + password).utf8), alphabet: .standard, padded: true)
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-    }
-
-    /// Without the optional whitespace (SP, HTAB) around it, RFC 9110 §5.6.3.
-    private static func withoutOWS(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isOWS: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isOWS($0) }), let last = bytes.lastIndex(where: { !isOWS($0) }) else { return [] }
-        return bytes[first...last]
     }
 }

@@ -78,33 +78,28 @@ public enum GateCredential: Sendable, Equatable {
         }
     }
 
-    /// RFC 6750 §2.1: `Bearer` 1*SP b64token. Nil for other schemes or an empty token.
+    /// RFC 6750 §2.1: `Bearer` 1*SP b64token. Nil for other schemes or an empty token. Read as
+    /// bytes, like every header value here.
     public static func bearerToken(_ value: String) -> String? {
-        let trimmed = withoutOWS(Substring(value))
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = withoutOWS(trimmed.dropFirst(7))
-        return token.isEmpty ? nil : String(token)
+        let trimmed = Array(value.utf8)[...].withoutOWS
+        guard trimmed.count > 7, trimmed.starts(withASCIICaseInsensitive: "bearer ") else { return nil }
+        let token = trimmed.dropFirst(7).withoutOWS
+        return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
     }
 
-    /// The value of the first cookie `name` in a `Cookie` field value (RFC 6265 §4.2.1, §5.4).
+    /// The value of the first cookie `name` in a `Cookie` field value (RFC 6265 §4.2.1, §5.4),
+    /// read as bytes.
     public static func cookie(named name: String, in line: String) -> String? {
-        for pair in line.split(separator: ";") {
-            let trimmed = withoutOWS(pair)
-            guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            guard withoutOWS(trimmed[..<equals]) == name else { continue }
-            var value = withoutOWS(trimmed[trimmed.index(after: equals)...])
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+        for pair in Array(line.utf8).split(separator: UInt8(ascii: ";")) {
+            let trimmed = pair.withoutOWS
+            guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            guard trimmed[..<equals].withoutOWS.elementsEqual(name.utf8) else { continue }
+            var value = trimmed[(equals + 1)...].withoutOWS
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
-            return String(value)
+            return String(decoding: value, as: UTF8.self)
         }
         return nil
-    }
-
-    /// Without the optional whitespace (SP, HTAB) around it, RFC 9110 §5.6.3.
-    private static func withoutOWS(_ text: Substring) -> Substring {
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isOWS($0) }), let last = text.lastIndex(where: { !isOWS($0) }) else { return "" }
-        return text[first...last]
     }
 }

@@ -60,11 +60,11 @@ public struct VodiaSession: Hashable, Sendable {
         }
         switch command {
         case .dial(let params):
-            guard isNumber(params.number, numbering) else {
+            guard Self.classifies(params.number, to: number, numbering: numbering) else {
                 return .failed(code: "restricted", text: "a session opened by a click-to-call link may call only \(number)")
             }
         case .hangup, .dtmf:
-            if let other = currentCallNumber(), !isNumber(other, numbering) {
+            if let other = currentCallNumber(), !Self.classifies(other, to: number, numbering: numbering) {
                 return .failed(code: "restricted",
                                text: "a session opened by a click-to-call link controls only its call to \(number)")
             }
@@ -74,7 +74,8 @@ public struct VodiaSession: Hashable, Sendable {
         return nil
     }
 
-    private func isNumber(_ text: String, _ numbering: NumberPlan) -> Bool {
+    /// Whether `text`, in any spelling the plan reads, is `number` (a `DialNumber.text`).
+    static func classifies(_ text: String, to number: String, numbering: NumberPlan) -> Bool {
         if case .success(let classified) = numbering.classify(text) { return classified.text == number }
         return false
     }

@@ -8,4 +8,10 @@ extension JSONValue {
         let result = text.withUTF8 { JSONParser.parse(UnsafeRawBufferPointer($0)) }
         self = try result.get()
     }
+
+    /// The single JSON value of `bytes`, as `init(parsing:)` reads a `String`, but from bytes as
+    /// received, so that invalid UTF-8 is refused (RFC 8259 §8.1) rather than replaced.
+    public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+        self = try JSONParser.parse(bytes).get()
+    }
 }

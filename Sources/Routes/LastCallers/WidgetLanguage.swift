@@ -18,7 +18,7 @@ public enum WidgetLanguage: String, CaseIterable, Hashable, Sendable {
     public init(acceptLanguage lines: [String]) {
         var best: (language: WidgetLanguage, weight: Int)?
         for line in lines {
-            for member in line.split(separator: ",") {
+            for member in Array(line.utf8)[...].split(separator: UInt8(ascii: ",")) {
                 guard let (range, weight) = Self.member(member), weight > 0 else { continue }
                 let language: WidgetLanguage?
                 if range == "*" {
@@ -35,45 +35,23 @@ public enum WidgetLanguage: String, CaseIterable, Hashable, Sendable {
     }
 
     /// One `language-range [ weight ]` (lowercased range, weight in thousandths), or nil when
-    /// malformed (RFC 9110 §12.4.2: `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`).
-    private static func member(_ text: Substring) -> (String, Int)? {
-        let parts = text.split(separator: ";", omittingEmptySubsequences: false)
-        let range = trimmed(parts[0]).lowercased()
+    /// malformed (RFC 9110 §12.4.2 qvalue). Bytes, not Characters.
+    private static func member(_ text: ArraySlice<UInt8>) -> (String, Int)? {
+        let parts = text.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
+        let range = parts[0].withoutOWS
         // RFC 4647 §2.1: 1*8ALPHA *("-" 1*8alphanum), or "*".
-        guard !range.isEmpty, range.count <= 64,
-              range.allSatisfy({ $0 == "-" || $0 == "*" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else { return nil }
+        guard !range.isEmpty, range.count <= 64, range.allSatisfy({ byte in
+            byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        }) else { return nil }
         var weight = 1000
         for parameter in parts.dropFirst() {
-            let pair = trimmed(parameter)
-            guard pair.lowercased().hasPrefix("q=") else { continue }
-            guard let parsed = qvalue(pair.dropFirst(2)) else { return nil }
+            let pair = parameter.withoutOWS
+            guard pair.starts(withASCIICaseInsensitive: "q=") else { continue }
+            guard let parsed = pair.dropFirst(2).qvalue else { return nil }
             weight = parsed
         }
-        return (range, weight)
-    }
-
-    private static func qvalue(_ text: Substring) -> Int? {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else { return nil }
-        var fraction = 0
-        if bytes.count > 1 {
-            let digits = bytes.dropFirst(2)
-            guard bytes[1] == UInt8(ascii: "."), digits.count <= 3,
-                  digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-            for (index, digit) in digits.enumerated() {
-                fraction += Int(digit - UInt8(ascii: "0")) * [100, 10, 1][index]
-            }
-        }
-        if first == UInt8(ascii: "1") {
-            return fraction == 0 ? 1000 : nil
-        }
-        return fraction
-    }
-
-    private static func trimmed(_ text: Substring) -> Substring {
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isOWS($0) }), let last = text.lastIndex(where: { !isOWS($0) }) else { return "" }
-        return text[first...last]
+        return (String(decoding: range, as: UTF8.self).lowercased(), weight)
     }
 }
 

@@ -1,5 +1,6 @@
 /// Finds the value of the top-level `"id"` member of a JSON object text (RFC 8259) without
-/// building the document: one pass over the bytes, no allocation except the returned id.
+/// building the document: one pass over the bytes up to the id, whose own literal then goes
+/// through `JSONParser`.
 ///
 /// What it does:
 /// - Skips whitespace (RFC 8259 §2: space, tab, LF, CR) wherever the grammar allows it.
@@ -10,9 +11,12 @@
 /// - Skips the values of other members: strings (with their escapes), numbers, literals and
 ///   nested objects and arrays, so an `"id"` inside a nested object or inside a string never
 ///   matches.
-/// - Returns the id if it is a string (escapes checked and kept, contents valid UTF-8, no raw
-///   control characters) or a number (RFC 8259 §6 grammar, kept as written), followed by `,`
-///   or `}`.
+/// - Returns the id if it is a string (escapes kept as written) or a number (kept as written),
+///   followed by `,` or `}`, and only if `JSONParser` accepts the literal on its own: valid
+///   UTF-8, no raw control characters, known escapes, a surrogate escape only as half of a pair,
+///   the RFC 8259 §6 number grammar. A reply echoes the id byte for byte, so it must be JSON
+///   Callgate itself would accept (issue 18: `"\ud800"` was refused in the request and echoed
+///   in the error reply); an id that is not gives nil, and the reply goes without one.
 ///
 /// What it does not do: it reads nothing after the id, so a document that is malformed after
 /// the id still yields it; and inside skipped nested containers it checks only that strings
@@ -66,23 +70,22 @@ private struct Cursor {
     /// The id's value, then `,` or `}` (so a truncated `{"id":12` is not taken for 12).
     private mutating func idValue() -> RequestID? {
         guard let first = peek else { return nil }
-        let id: RequestID
-        if first == UInt8(ascii: "\"") {
-            let start = index + 1
-            guard skipString(strict: true) else { return nil }
-            let contents = UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
-            guard let string = String(validating: contents, as: UTF8.self) else { return nil }
-            id = .string(string)
+        let start = index
+        let isString = first == UInt8(ascii: "\"")
+        if isString {
+            guard skipString() else { return nil }
         } else if first == UInt8(ascii: "-") || isDigit(first) {
-            let start = index
             guard skipNumber() else { return nil }
-            id = .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         } else {
             return nil
         }
+        let literal = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
         skipWhitespace()
         guard let next = peek, next == UInt8(ascii: ",") || next == UInt8(ascii: "}") else { return nil }
-        return id
+        // The strict parser has the last word on the literal (escapes, surrogates, UTF-8).
+        guard case .success = JSONParser.parse(literal) else { return nil }
+        guard isString else { return .number(String(decoding: literal, as: UTF8.self)) }
+        return .string(String(decoding: literal.dropFirst().dropLast(), as: UTF8.self))
     }
 
     private mutating func skipWhitespace() {
@@ -111,8 +114,9 @@ private struct Cursor {
     }
 
     /// From an opening quote to just past the closing one. RFC 8259 §7: characters below U+0020
-    /// must be escaped. `strict` also checks each escape (`\" \\ \/ \b \f \n \r \t \uXXXX`).
-    private mutating func skipString(strict: Bool = false) -> Bool {
+    /// must be escaped. What follows a backslash is not checked here (`idValue` has the parser
+    /// check the id).
+    private mutating func skipString() -> Bool {
         index += 1
         while index < bytes.count {
             let byte = bytes[index]
@@ -122,21 +126,8 @@ private struct Cursor {
                 return true
             case UInt8(ascii: "\\"):
                 index += 1
-                guard let escaped = peek else { return false }
+                guard peek != nil else { return false }
                 index += 1
-                guard strict else { continue }
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    continue
-                case UInt8(ascii: "u"):
-                    for _ in 0..<4 {
-                        guard let hex = peek, isHexDigit(hex) else { return false }
-                        index += 1
-                    }
-                default:
-                    return false
-                }
             case 0x00..<0x20:
                 return false
             default:
@@ -144,10 +135,6 @@ private struct Cursor {
             }
         }
         return false
-    }
-
-    private func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
     }
 
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

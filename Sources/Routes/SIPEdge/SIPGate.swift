@@ -11,6 +11,7 @@ import WSFraming
 /// | CRLFs only (RFC 5626 §3.5.1 keep-alive) | relayed as it is |
 /// | a request of the user's identity (`SIPIdentityPolicy`) | forwarded: `X-Callgate-*` fields removed, `X-Callgate-User` added |
 /// | a request of another identity | answered **403 Forbidden**, never forwarded |
+/// | a request a popup's session may not send (`SIPCallRestriction`: another number, REGISTER, …) | answered **403 Forbidden**, never forwarded |
 /// | a request that is readable but invalid | answered **400**, **505** or **513** (`SIPParseError.status`) |
 /// | a valid response (to a request the server sent) | forwarded like a request |
 /// | an invalid response | discarded (nothing answers a response, RFC 3261 §16.7) |
@@ -28,11 +29,14 @@ public struct SIPGate: Sendable {
     public let user: String
     public let identity: SIPIdentity
     public let limits: SIPLimits
+    /// A click-to-call popup's session: what else it may not do (nil: a full session).
+    public let restriction: SIPCallRestriction?
 
-    public init(user: String, identity: SIPIdentity, limits: SIPLimits) {
+    public init(user: String, identity: SIPIdentity, limits: SIPLimits, restriction: SIPCallRestriction? = nil) {
         self.user = user
         self.identity = identity
         self.limits = limits
+        self.restriction = restriction
     }
 
     public enum Outcome: Sendable {
@@ -90,15 +94,22 @@ public struct SIPGate: Sendable {
             return .answer(response, Refusal(event: event, reason: error.reason, status: error.status.code))
         }
         if case .refused(let reason) = SIPIdentityPolicy.check(request, as: identity) {
-            let warning = "\(reason): this session is \(identity)"
-            // RFC 3261 §17.1.1.3: an ACK is never answered; a refused one is dropped.
-            guard request.method != "ACK" else {
-                return .discard(Refusal(event: "sip_identity_refused", reason: warning, status: nil))
-            }
-            let response = SIPResponseBuilder.response(to: message, status: .forbidden, warning: warning, toTag: toTag)
-            return .answer(response, Refusal(event: "sip_identity_refused", reason: warning, status: 403))
+            return forbidden(request, event: "sip_identity_refused", warning: "\(reason): this session is \(identity)", toTag: toTag)
+        }
+        if let restriction, let reason = restriction.refusal(request) {
+            return forbidden(request, event: "sip_restricted", warning: reason, toTag: toTag)
         }
         return .forward(forwarded(message), message: message)
+    }
+
+    /// 403 Forbidden (RFC 3261 §21.4.4) with `warning`; an ACK is never answered (§17.1.1.3), a
+    /// refused one is dropped.
+    private func forbidden(_ request: SIPRequest, event: String, warning: String, toTag: () -> String) -> Outcome {
+        guard request.method != "ACK" else {
+            return .discard(Refusal(event: event, reason: warning, status: nil))
+        }
+        let response = SIPResponseBuilder.response(to: request.message, status: .forbidden, warning: warning, toTag: toTag)
+        return .answer(response, Refusal(event: event, reason: warning, status: 403))
     }
 
     /// The message with the browser's `X-Callgate-*` fields removed and `X-Callgate-User` added.

@@ -22,7 +22,7 @@ public struct AcceptEncoding: Sendable, Equatable {
     public init(fieldValues: [String]) {
         isPresent = !fieldValues.isEmpty
         weights = fieldValues.flatMap { value in
-            value.split(separator: ",", omittingEmptySubsequences: true).compactMap(Self.parseElement)
+            Array(value.utf8)[...].split(separator: UInt8(ascii: ",")).compactMap(Self.parseElement)
         }
     }
 
@@ -53,39 +53,17 @@ public struct AcceptEncoding: Sendable, Equatable {
 
     private static func canonical(_ coding: String) -> String { coding == "x-gzip" ? "gzip" : coding }
 
-    /// `coding [ OWS ";" OWS "q=" qvalue ]` with surrounding OWS; nil when malformed.
-    private static func parseElement(_ element: Substring) -> (coding: String, weight: Int)? {
-        let parts = element.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
-        let coding = trimmed(parts[0]).lowercased()
-        guard !coding.isEmpty, coding.utf8.allSatisfy(isTokenChar) else { return nil }
-        guard parts.count == 2 else { return (canonical(coding), 1000) }
-        let parameter = trimmed(parts[1])
-        guard parameter.count >= 2, parameter.first == "q" || parameter.first == "Q",
-              parameter.dropFirst().first == "=", let weight = qvalue(parameter.dropFirst(2)) else { return nil }
-        return (canonical(coding), weight)
-    }
-
-    /// §12.4.2 `qvalue` as thousandths.
-    static func qvalue(_ text: Substring) -> Int? {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else { return nil }
-        var thousandths = first == UInt8(ascii: "1") ? 1000 : 0
-        guard bytes.count > 1 else { return thousandths }
-        guard bytes[1] == UInt8(ascii: "."), bytes.count <= 5 else { return nil }
-        var scale = 100
-        for digit in bytes[2...] {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
-            thousandths += Int(digit - UInt8(ascii: "0")) * scale
-            scale /= 10
-        }
-        return thousandths <= 1000 ? thousandths : nil
-    }
-
-    private static func trimmed(_ text: Substring) -> Substring {
-        var slice = text
-        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-        return slice
+    /// `coding [ OWS ";" OWS "q=" qvalue ]` with surrounding OWS; nil when malformed. Bytes, not
+    /// Characters (a combining mark after `,` must not join two elements).
+    private static func parseElement(_ element: ArraySlice<UInt8>) -> (coding: String, weight: Int)? {
+        let parts = element.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false)
+        let coding = parts[0].withoutOWS
+        guard !coding.isEmpty, coding.allSatisfy(isTokenChar) else { return nil }
+        let name = canonical(String(decoding: coding, as: UTF8.self).lowercased())
+        guard parts.count == 2 else { return (name, 1000) }
+        let parameter = parts[1].withoutOWS
+        guard parameter.starts(withASCIICaseInsensitive: "q="), let weight = parameter.dropFirst(2).qvalue else { return nil }
+        return (name, weight)
     }
 
     /// RFC 9110 §5.6.2 `tchar`.

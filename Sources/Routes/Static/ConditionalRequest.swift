@@ -53,9 +53,6 @@ public struct ConditionalRequest: Sendable, Equatable {
     }
 
     private static func trimmed(_ text: String) -> String {
-        var slice = Substring(text)
-        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-        return String(slice)
+        String(decoding: Array(text.utf8)[...].withoutOWS, as: UTF8.self)
     }
 }

@@ -20,6 +20,13 @@ public struct MediaType: Sendable, Equatable {
         self.isCompressible = isCompressible
     }
 
+    /// Whether any origin may read it (`Access-Control-Allow-Origin: *`): JavaScript. A page
+    /// imports an ES module in CORS mode (HTML "fetch a single module script": mode "cors"), so
+    /// a CRM page on another origin can load the web phone (`/phone/phone.mjs`, docs/operator.md
+    /// §14) only if the answer allows its origin (Fetch §3.2.5). The files are public and the
+    /// import sends no credentials; a classic `<script src>` needs no such header.
+    public var allowsAnyOrigin: Bool { essence == "text/javascript" }
+
     /// The `Content-Type` field value, e.g. `text/html; charset=utf-8`.
     public var fieldValue: String { isUTF8Text ? essence + "; charset=utf-8" : essence }
 

@@ -1,0 +1,57 @@
+import Routes
+
+/// Delivery (docs/agent-protocol.md §4): per-user events are numbered with the user's next `seq`,
+/// kept in the replay window and sent, as the same bytes, to every tab of the user; session
+/// events of the back end (`device`, `ready`, `identify`) go to every tab unnumbered, `ready`
+/// with the user's `lastSeq`. An incoming `callRinging` waits for an `ack`.
+extension DeliveryEngine {
+    /// Events of the call-control back end, in its order. They also keep the engine's view of each
+    /// user (state, calls) in step.
+    mutating func received(_ events: [AddressedEvent]) {
+        for addressed in events {
+            let user = addressed.user
+            var record = takeRecord(user)
+            switch addressed.event {
+            case .ready(var snapshot):
+                record.follow(addressed.event)
+                snapshot.lastSeq = record.window.lastSeq
+                deliver(AgentEvent.ready(snapshot).encoded(seq: nil), to: record.tabs)
+            case let event where event.scope == .session:
+                record.follow(event)
+                deliver(event.encoded(seq: nil), to: record.tabs)
+            case let event:
+                record.followCalls(event)
+                deliverNumbered(event, to: user, record: &record, party: nil)
+            }
+            users[user] = record
+        }
+    }
+
+    /// A per-user event: callers of an incoming call's number added, numbered, kept for
+    /// `attach`, sent to every tab, then recorded and relayed as Action URLs (`party`: the
+    /// phone's own `local_party` when the event came from it; nil: the back end names it).
+    mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?) {
+        let event = withLastCallers(emitted)
+        let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
+        deliver(entry.bytes, to: record.tabs)
+        track(event, entry: entry, of: user, record: &record)
+        watch(event, of: user, party: party)
+    }
+
+    /// Ringing acks (§4 `ack`): an incoming `callRinging` waits for one; the call's next state
+    /// (connected, hung up) ends the wait.
+    private mutating func track(_ event: AgentEvent, entry: ReplayWindow.Entry, of user: String, record: inout UserRecord) {
+        switch event {
+        case .callRinging(let call) where call.direction == .incoming:
+            record.ringing = UserRecord.Ringing(uniqueid: call.uniqueid, entry: entry)
+            acks.expect(user: user, seq: entry.seq, now: time.milliseconds)
+        case .callConnect(let call), .callHangup(let call):
+            if record.ringing?.uniqueid == call.uniqueid {
+                record.ringing = nil
+                acks.cancel(user: user)
+            }
+        default:
+            break
+        }
+    }
+}

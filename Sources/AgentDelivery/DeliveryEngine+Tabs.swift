@@ -1,0 +1,84 @@
+import Routes
+
+/// Tabs and users (docs/agent-protocol.md §4): every tab of a user hears the user's events; the
+/// oldest is primary; a connection with the id of one of the user's browser tabs takes that
+/// tab's place (4009 to the old one); `autologout` logs out the user's tabs in other browsers.
+extension DeliveryEngine {
+    mutating func open(_ tab: TabID, _ origin: TabOrigin) {
+        tabs[tab] = TabRecord(origin: origin)
+        send(.connect(version: settings.serverVersion), to: tab)
+        send(.credentials, to: tab)
+    }
+
+    /// The tab is gone: it leaves its user, whose last tab starts the sign-out timer
+    /// (`detachedLogoutSeconds`, or `closedLogoutSeconds` after a `logoutOnClose` login).
+    mutating func close(_ tab: TabID) {
+        guard let record = tabs.removeValue(forKey: tab), let user = record.user else { return }
+        users[user]?.tabs.removeAll { $0 == tab }
+        if users[user]?.tabs.isEmpty == true {
+            detached[user] = time.milliseconds
+        } else {
+            announcePrimary(user)
+        }
+    }
+
+    /// The tab joins the user's tabs, at the end (the oldest is primary), or, when another of
+    /// the user's connections has the same browser tab id, in that one's place, so a tab that
+    /// reconnects is primary again at once if it was: the old connection, dead or not, leaves the
+    /// user and is closed with 4009 (docs/agent-protocol.md §4, "Tab id").
+    mutating func join(_ tab: TabID, user: String, browserTab: String?) {
+        tabs[tab]?.user = user
+        tabs[tab]?.browserTab = browserTab
+        var record = takeRecord(user)
+        if let browserTab, let place = record.tabs.firstIndex(where: { $0 != tab && tabs[$0]?.browserTab == browserTab }) {
+            let old = record.tabs[place]
+            record.tabs[place] = tab
+            tabs[old]?.user = nil
+            count("tab_replaced")
+            log("agent_tab_replaced", ["user": user, "peer": address(of: tab), "old_peer": address(of: old)])
+            actions.append(.close(old, code: .tabReplaced, reason: "this tab connected again"))
+        } else {
+            record.tabs.append(tab)
+        }
+        users[user] = record
+        detached[user] = nil
+    }
+
+    /// The tab leaves its user but stays connected (logged out, or logged in elsewhere).
+    mutating func drop(_ tab: TabID, from user: String) {
+        tabs[tab]?.user = nil
+        users[user]?.tabs.removeAll { $0 == tab }
+        actions.append(.authenticated(tab, until: nil))
+    }
+
+    /// `autologout` (docs/compatibility.md §1.2): the user's tabs in other browsers (other
+    /// addresses) are logged out (`loginError` 3, then `credentials`); not this browser tab's old
+    /// connection (the same `browserTab`, e.g. after a move from Wi-Fi to LTE), which `join`
+    /// replaces. Only with `settings.autologout`.
+    mutating func autologout(_ user: String, keeping tab: TabID, browserTab: String?) {
+        let address = address(of: tab)
+        guard settings.autologout, let others = users[user]?.tabs.filter({ other in
+            self.address(of: other) != address && (browserTab == nil || tabs[other]?.browserTab != browserTab)
+        }), !others.isEmpty else { return }
+        for other in others {
+            log("agent_autologout", ["user": user, "peer": self.address(of: other), "new_peer": address])
+            count("autologout")
+            drop(other, from: user)
+            send(.loginError(code: .loggedInElsewhere, message: LoginErrorCode.loggedInElsewhere.defaultMessage), to: other)
+            send(.credentials, to: other)
+        }
+    }
+
+    /// Tells every tab of `user` whether it is the primary one (the oldest, or the one whose
+    /// place a reconnected tab took) and how many there are.
+    mutating func announcePrimary(_ user: String) {
+        guard let tabs = users[user]?.tabs else { return }
+        for (index, tab) in tabs.enumerated() {
+            send(.primary(primary: index == 0, tabs: tabs.count), to: tab)
+        }
+    }
+
+    func address(of tab: TabID) -> String {
+        tabs[tab]?.origin.address ?? ""
+    }
+}

@@ -1,0 +1,32 @@
+/// The hub's tick (docs/agent-protocol.md §4, §2.1): ringing nobody acknowledged is sent again,
+/// then the agent is unreachable; a user whose last tab went is signed out after
+/// `detachedLogoutSeconds` (`closedLogoutSeconds` after a `logoutOnClose` login) unless a tab
+/// attached meanwhile.
+extension DeliveryEngine {
+    mutating func tick() {
+        for due in acks.due(now: time.milliseconds) {
+            switch due {
+            case .resend(let user, let seq):
+                if let ringing = users[user]?.ringing, ringing.entry.seq == seq {
+                    count("ringing_resent")
+                    deliver(ringing.entry.bytes, to: users[user]!.tabs)
+                }
+            case .unreachable(let user, let seq):
+                count("agent_unreachable")
+                log("agent_unreachable", ["user": user, "seq": "\(seq)"])
+                users[user]?.ringing = nil
+                ask(.unreachable(user: user), then: nil)
+            }
+        }
+        for (user, since) in detached.sorted(by: { $0.key < $1.key }) {
+            let closed = users[user]?.logoutOnClose == true
+            let seconds = closed ? settings.closedLogoutSeconds : settings.detachedLogoutSeconds
+            guard time.milliseconds >= since + UInt64(seconds) * 1_000 else { continue }
+            detached[user] = nil
+            users[user]?.logoutOnClose = false
+            users[user]?.signedOut()
+            log(closed ? "agent_closed_logout" : "agent_detached_logout", ["user": user])
+            ask(.signOut(user: user), then: nil)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Routes
+
+/// What happens to the engine (docs/cluster.md §5): every input it reacts to, each answered with
+/// the actions to perform (`DeliveryEngine.handle`).
+public enum DeliveryInput: Equatable, Sendable {
+    /// A tab connected on `/ws`: it gets `connect` and `credentials` (docs/agent-protocol.md §1.1).
+    case tabOpened(TabID, TabOrigin)
+    /// A tab's connection ended (closed, dropped, replaced).
+    case tabClosed(TabID)
+    /// A request the tab's link parsed (docs/agent-protocol.md §2; `ping` never reaches here).
+    case request(TabID, RequestID, AgentCommand)
+    /// The back end's answer to `.callControl(…, ticket:)`.
+    case callControlAnswered(Ticket, CallControlAnswer)
+    /// Events the back end emitted, in its order (each for one user).
+    case callControlEvents([AddressedEvent])
+    /// The hub compared a password (`.checkPassword`) with the directory's hash.
+    case passwordChecked(Ticket, PasswordMatch)
+    /// The hub verified a credential (`.verify`).
+    case credentialChecked(Ticket, Result<VerifiedCredential, AuthError>)
+    /// The hub's timer (every 250 ms): ack deadlines and sign-out timers.
+    case tick
+    /// An HTTP click-to-call, its caller authenticated (docs/click-to-call.md §1–§2).
+    case clickToCall(AskID, ClickToCallRequest, caller: ClickToCallCaller)
+    /// A phone's Action URL, its caller authenticated (docs/click-to-call.md §4).
+    case deviceEvent(AskID, ActionURLEvent, caller: ClickToCallCaller)
+    /// A password to check over HTTP (the last-callers token page, docs/click-to-call.md §6.2),
+    /// throttled like a `login`.
+    case passwordAttempt(AskID, username: String, password: String, address: String)
+    /// Call events of `user`'s web phone, followed by the SIP edge (docs/sip-edge.md §3), in order.
+    case edgeCallEvents(user: String, [AgentEvent])
+}

@@ -1,0 +1,37 @@
+/// The `agents` settings the delivery rules follow (docs/config.md `agents`, docs/agent-protocol.md
+/// §4, §5.2), with their defaults. The gateway reads them from the configuration file.
+public struct DeliverySettings: Hashable, Sendable {
+    /// The `connect` event's `version` (seeds/004 `onConnect(version)`).
+    public var serverVersion = "4.0.0"
+    /// Per-user events kept for `attach`. Default 1,000.
+    public var replayEvents = 1_000
+    /// Bytes of per-user events kept for `attach` (their encoded messages): the oldest go first
+    /// past it, however few. Default 1 MiB.
+    public var replayBytes = 1 << 20
+    /// How long they are kept. Default 300 s.
+    public var replayAgeSeconds = 300
+    /// A `callRinging` is sent once more when no tab `ack`s it within this. Default 3 s.
+    public var ackTimeoutMilliseconds = 3_000
+    /// Resends before the agent is marked unreachable. Default 1.
+    public var ackResends = 1
+    /// seeds/004 `autologout`: a login from another address logs the user's other tabs out
+    /// (`loginError` 3). Tabs from the same address are the same browser and stay. Default true.
+    public var autologout = true
+    /// A user with no tab left is signed out of the back end after this. Default 120 s.
+    public var detachedLogoutSeconds = 120
+    /// A user whose login asked for `logoutOnClose` is signed out this long after the last tab
+    /// went (a reload attaches well within it). Default 10 s.
+    public var closedLogoutSeconds = 10
+    /// A `dial` repeating an `idempotencyKey` within this gets the first reply. Default 10 s.
+    public var dialDedupSeconds = 10
+    /// Password attempts per user name before `loginError` 5, counted when they start (a right
+    /// password forgets them). Default 5 in 300 s.
+    public var loginMaxFailures = 5
+    public var loginFailureWindowSeconds = 300
+    /// Failed password attempts per client address in the same window before `loginError` 5, for
+    /// every user name: far above `loginMaxFailures`, so that one agent's typos do not lock out an
+    /// office behind one address. Default 100.
+    public var loginAddressMaxFailures = 100
+
+    public init() {}
+}

@@ -1,0 +1,36 @@
+import Routes
+
+/// What the engine does with the answer to a `Ticket`: the rest of the flow that asked.
+enum Pending: Sendable {
+    /// A `login`'s password; then `signIn`.
+    case login(TabID, RequestID, username: String, options: SignInOptions, attempt: LoginLimiter.Attempt)
+    /// A password asked over HTTP; then `.answer`.
+    case passwordAsk(AskID, attempt: LoginLimiter.Attempt)
+    /// An `sso` token; then `signIn`.
+    case sso(TabID, RequestID, username: String, provider: String, options: SignInOptions)
+    /// An `attach` token; then the replay, or `signIn` for a user signed out meanwhile.
+    case attach(TabID, RequestID, lastSeq: UInt64, browserTab: String?)
+    /// The back end's sign-in; then the tab joins the user.
+    case signIn(TabID, RequestID, user: String, purpose: SignInPurpose)
+    /// The state object for an `attach` that could not replay everything.
+    case attachSnapshot(TabID, user: String)
+    /// A command; then its reply (and, with a key, the `dial` idempotency record).
+    case command(TabID, RequestID, user: String, idempotencyKey: String?)
+    /// `logout`; then every tab of the user back to CREDENTIALS.
+    case logout(TabID, RequestID, user: String)
+    /// The agents a click-to-call names; then the dedup and the dial.
+    case clickLookup(AskID, ClickToCallRequest, caller: ClickToCallCaller)
+    /// A click-to-call's dial; then the answer, and the dedup record.
+    case clickDial(AskID, user: String, dialect: ClickToCallDialect, key: DialDedupKey)
+    /// The agent of a device Action URL's `local_party`; then its events.
+    case deviceLookup(AskID, ActionURLEvent, caller: ClickToCallCaller)
+    /// The agent's own party, for an Action URL out whose other values are known.
+    case publish(ActionURLValues)
+
+    enum SignInPurpose: Sendable {
+        /// `login`, `sso`: the options replace the user's; the tab gets its token.
+        case login(provider: String, method: AgentMethod, options: SignInOptions)
+        /// `attach` of a user signed out meanwhile: signed in afresh, `complete: false`.
+        case attach(expires: Int64?, browserTab: String?)
+    }
+}

@@ -1,0 +1,18 @@
+import Routes
+
+/// What the engine knows of one tab.
+struct TabRecord: Sendable {
+    let origin: TabOrigin
+    /// The user the tab is signed in as; nil in CREDENTIALS.
+    var user: String?
+    /// The browser tab's id from its `login`/`sso`/`attach` (`SignInOptions.tab`), if it sent one.
+    var browserTab: String?
+    /// A `login` of this tab is having its password checked.
+    var loginPending = false
+    /// Set when the tab attached with a Vodia popup token: it may call one number only.
+    var restriction: VodiaSession?
+
+    init(origin: TabOrigin) {
+        self.origin = origin
+    }
+}

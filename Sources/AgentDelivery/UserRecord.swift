@@ -1,0 +1,71 @@
+import Routes
+
+/// One user as the engine keeps them: their tabs, their numbered events, and the engine's own
+/// view of them at the back end, kept from what it delivers (a remote back end cannot be asked
+/// synchronously, docs/cluster.md §5).
+struct UserRecord: Sendable {
+    /// The user's tabs, oldest first: the first is primary (docs/agent-protocol.md §4).
+    var tabs: [TabID] = []
+    /// The last login asked to sign the user out soon after the last tab goes (`SignInOptions`).
+    var logoutOnClose = false
+    /// The user's `seq` and the events kept for `attach`.
+    var window: ReplayWindow
+    /// The incoming call ringing now and its numbered event, for the resend.
+    var ringing: Ringing?
+    /// The session state at the back end: from the sign-in answer, then the `device`, `ready` and
+    /// `identify` events; CREDENTIALS once signed out.
+    var state: AgentState = .credentials
+    /// The back end's live calls of the user, in the order they began, each with the other
+    /// party's number as the user sees it (a restricted tab's `hangup` and `dtmf` check it).
+    var calls: [LiveCall] = []
+    /// The uniqueids of the user's web-phone calls in progress (the SIP edge's): busy while any.
+    var phoneCalls: Set<String> = []
+
+    struct Ringing: Sendable {
+        let uniqueid: String
+        let entry: ReplayWindow.Entry
+    }
+
+    struct LiveCall: Sendable {
+        let uniqueid: String
+        var number: String
+    }
+
+    init(window: ReplayWindow) {
+        self.window = window
+    }
+
+    /// The session state a session event of the back end moves the user to.
+    mutating func follow(_ event: AgentEvent) {
+        switch event {
+        case .device: state = .device
+        case .ready: state = .ready
+        case .identify: state = .identify
+        default: break
+        }
+    }
+
+    /// Keeps `calls` in step with a per-user event of the back end: a call event adds or updates
+    /// its call, `callHangup` removes it.
+    mutating func followCalls(_ event: AgentEvent) {
+        switch event {
+        case .callHangup(let call):
+            calls.removeAll { $0.uniqueid == call.uniqueid }
+        case .callNew(let call), .callRinging(let call), .callConnect(let call), .callHold(let call), .callResume(let call),
+             .callMute(let call), .callUnmute(let call):
+            if let index = calls.firstIndex(where: { $0.uniqueid == call.uniqueid }) {
+                calls[index].number = call.number
+            } else {
+                calls.append(LiveCall(uniqueid: call.uniqueid, number: call.number))
+            }
+        default:
+            break
+        }
+    }
+
+    /// Signed out at the back end: back to CREDENTIALS, no calls.
+    mutating func signedOut() {
+        state = .credentials
+        calls = []
+    }
+}

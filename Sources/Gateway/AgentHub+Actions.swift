@@ -1,0 +1,65 @@
+import AgentDelivery
+import Routes
+import WSFraming
+
+/// What the hub does with the engine's actions (docs/style.md §2: the engine decides, the hub
+/// performs): each in the order given, on the hub's loop.
+extension AgentHub {
+    func perform(_ actions: [DeliveryAction]) {
+        for action in actions {
+            switch action {
+            case .send(let bytes, let tabs):
+                deliver(bytes, to: tabs.compactMap { links[$0] })
+            case .reply(let tab, let reply):
+                guard let link = links[tab] else { continue }
+                let bytes = reply.encoded()
+                link.loop.execute { link.reply(bytes) }
+            case .loggedIn(let tab, let id, let user, let provider):
+                guard let link = links[tab] else { continue }
+                let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
+                let bytes = AgentReply.loggedIn(id: id, user: user, token: token, expires: expires).encoded()
+                link.loop.execute {
+                    link.authenticated(until: expires)
+                    link.reply(bytes)
+                }
+            case .authenticated(let tab, let expires):
+                guard let link = links[tab] else { continue }
+                link.loop.execute { link.authenticated(until: expires) }
+            case .close(let tab, let code, let reason):
+                guard let link = links[tab] else { continue }
+                link.loop.execute { link.close(ClosePayload(code: code, reason: reason)) }
+            case .callControl(let request, let ticket):
+                callControl.perform(request) { [self] answer in
+                    if let ticket { handle(.callControlAnswered(ticket, answer)) }
+                }
+            case .checkPassword(let ticket, let username, let password):
+                checkPassword(ticket, username: username, password: password)
+            case .verify(let ticket, let credential, let address):
+                handle(.credentialChecked(ticket, verify(credential, address: address)))
+            case .answer(let ask, let answer):
+                asks.removeValue(forKey: ask)?(answer)
+            case .publish(let values):
+                actionURLs.publish(values)
+            case .count(let channel, let event):
+                loop.metrics.routeEvent(channel, event)
+            case .log(let line):
+                Log.info(line.event, line.fields.map { ($0.key, $0.value) })
+            }
+        }
+    }
+
+    /// One closure per loop, whatever the number of tabs: a fan-out to thousands of tabs costs a
+    /// few wake-ups, not one per tab.
+    private func deliver(_ bytes: [UInt8], to links: [AgentLink]) {
+        if links.count == 1 {
+            let link = links[0]
+            link.loop.execute { link.push(bytes) }
+            return
+        }
+        var byLoop: [ObjectIdentifier: [AgentLink]] = [:]
+        for link in links { byLoop[ObjectIdentifier(link.loop), default: []].append(link) }
+        for group in byLoop.values {
+            group[0].loop.execute { for link in group { link.push(bytes) } }
+        }
+    }
+}
