@@ -48,8 +48,7 @@ extension Switchboard {
     public var liveCalls: Int { records.count }
 
     func waitingCallers(for username: String) -> Int {
-        guard let index = agentRecords.index(forKey: username) else { return 0 }
-        return waitingCallers(of: agentRecords.values[index], perQueue: waitingPerQueue())
+        agentRecords[username]?.waitingCallers(in: waitingPerQueue()) ?? 0
     }
 
     /// Calls waiting, per queue id: counted once per operation, not once per agent (with
@@ -60,24 +59,13 @@ extension Switchboard {
         return counts
     }
 
-    /// The calls waiting in the incoming queues `agent` is a member of.
-    func waitingCallers(of agent: AgentRecord, perQueue: [Int: Int]) -> Int {
-        guard !perQueue.isEmpty else { return 0 }
-        return agent.user.queues.reduce(0) { sum, membership in
-            sum + (membership.value.type == .incoming ? perQueue[membership.key] ?? 0 : 0)
-        }
-    }
-
     func refreshWaiting() {
         let perQueue = waitingPerQueue()
         for profile in directory.users {
-            // By index: reading a record through `agentRecords[name]` copies the whole record.
-            guard let index = agentRecords.index(forKey: profile.username), agentRecords.values[index].signedIn else { continue }
-            let count = waitingCallers(of: agentRecords.values[index], perQueue: perQueue)
-            if count != agentRecords.values[index].waitingSeen {
-                agentRecords.values[index].waitingSeen = count
-                emit(profile.username, .waitingCallersChange(waitingCallers: count))
-            }
+            // In place (AgentRecord+Sweep.swift).
+            guard let index = agentRecords.index(forKey: profile.username),
+                  let count = agentRecords.values[index].noteWaitingCallers(in: perQueue) else { continue }
+            emit(profile.username, .waitingCallersChange(waitingCallers: count))
         }
     }
 
