@@ -430,7 +430,7 @@ final class FanoutGenerator {
             return
         case .rejected(let reason):
             throw .handshake(connection: i, "upgrade on \(self.options.path): \(reason)")
-        case .accepted(let headLength):
+        case .accepted(let headLength, _):
             self.consume(i, headLength)
             session.pointee.handshake = nil
             if !self.agent {

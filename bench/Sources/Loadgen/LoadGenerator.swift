@@ -446,7 +446,7 @@ final class LoadGenerator {
             return
         case .rejected(let reason):
             throw .handshake(connection: i, reason)
-        case .accepted(let headLength):
+        case .accepted(let headLength, _):
             self.consume(i, headLength)
             connection.pointee.state = .open
             connection.pointee.handshake = nil
