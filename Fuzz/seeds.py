@@ -145,6 +145,37 @@ for name, text in {
 }.items():
     seed("agent-request", name, text)
 
+# --- call-control: one message of the call-control protocol (docs/backend-protocol.md §12) --------
+for name, text in {
+    "hello-backend": '{"type":"hello","version":1,"epoch":"0cf00db7c0e0e3a569a4f2daee84fbe9","backend":"callgate-switchboard 0.1.0"}',
+    "hello-gateway": '{"type":"hello","version":1,"instance":"gw-1:4242"}',
+    "hello-version-2": '{"type":"hello","version":2}',
+    "sign-in": '{"type":"request","id":1,"request":"signIn","user":"alice","identifiers":["web-alice","127.0.0.1"]}',
+    "dial": '{"type":"request","id":2,"request":"execute","user":"alice","method":"dial","params":{"idempotencyKey":"k1",'
+            '"number":"+420602123456","queue":"undefined"}}',
+    "change-status": '{"type":"request","id":3,"request":"execute","user":"alice","method":"changeStatus",'
+                     '"params":{"reason":"Ob\u011bd","status":"AUX"}}',
+    "set-busy": '{"type":"request","id":7,"request":"setBusy","user":"alice","busy":true}',
+    "look-up": '{"type":"request","id":8,"request":"lookUp","lookups":[{"kind":"named","value":"alice"},'
+               '{"kind":"workplace","value":"wp-7"},{"kind":"line","value":"2001"}]}',
+    "call-history": '{"type":"request","id":10,"request":"callHistory","user":"alice","query":{"filter":"602",'
+                    '"direction":"INCOMING","limit":20}}',
+    "admin": '{"type":"request","id":12,"request":"admin","method":"POST","path":"/admin/calls",'
+             '"query":"from=%2B420602123456&queue=100"}',
+    "unknown-request": '{"type":"request","id":14,"request":"teleport","user":"alice"}',
+    "answer-fields": '{"type":"answer","id":2,"result":"executed","reply":"fields","fields":{"uniqueid":"1796629275.4"}}',
+    "answer-found": '{"type":"answer","id":8,"result":"found","users":["alice",null,"bob"]}',
+    "answer-summary": '{"type":"answer","id":11,"result":"summary","agents":[{"username":"alice","state":"READY",'
+                      '"status":"READY","reason":null,"call":null,"busy":false}],"liveCalls":0,"waitingCallers":0}',
+    "answer-error": '{"type":"answer","id":13,"error":{"code":"noActiveCall","text":"there is no call to answer","httpStatus":409}}',
+    "event": '{"type":"event","user":"alice","n":8,"event":"stateChange","data":{"status":"AUX","reason":"Ob\u011bd"}}',
+    "resync": '{"type":"resync","epoch":"","after":{"alice":8,"bob":3}}',
+    "resynced": '{"type":"resynced","lost":["bob"]}',
+    "id-too-large": '{"type":"request","id":9007199254740992,"request":"summary"}',
+    "not-an-object": '["hello"]',
+}.items():
+    seed("call-control", name, text)
+
 # --- mux: one message from the back end (docs/backend-protocol.md) ---------------------------------
 seed("mux", "hello", '{"type":"hello","version":1,"instance":"gw-1","channel":"recording"}')
 seed("mux", "open", '{"type":"open","session":17,"channel":"recording","user":"alice","provider":"CRM",'

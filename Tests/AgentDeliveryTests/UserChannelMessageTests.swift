@@ -1,0 +1,33 @@
+import Testing
+@testable import AgentDelivery
+
+/// The user channel's plain lines (docs/cluster.md §6): what an instance reads back from Redis
+/// pub/sub is an event entry, a ringing ack, or nothing it acts on.
+@Suite struct UserChannelMessageTests {
+    @Test func anEntryRoundTripsWithSpacesInItsMessage() {
+        let entry = StreamEntry(position: StreamPosition(epoch: "e1", seq: 42), bytes: Array(#"{"a":"b c"}"#.utf8))
+        let message = UserChannelMessage(entry: entry, publishedMilliseconds: 1_796_629_275_123)
+        #expect(String(decoding: message.bytes, as: UTF8.self) == #"e 42 e1 1796629275123 {"a":"b c"}"#)
+        #expect(UserChannelMessage(bytes: message.bytes) == message)
+    }
+
+    @Test func aTombstoneHasNoMessage() {
+        let read = UserChannelMessage(bytes: Array("e 7 e2 5 ".utf8))
+        #expect(read?.entry == StreamEntry(position: StreamPosition(epoch: "e2", seq: 7), bytes: []))
+        #expect(read?.entry.isTombstone == true)
+    }
+
+    @Test func anAckIsReadOnlyInItsShape() {
+        #expect(UserChannelMessage.ack(UserChannelMessage.ackBytes(seq: 17)) == 17)
+        for other in ["a ", "a x", "a -1", "e 17", "a 1 2", ""] {
+            #expect(UserChannelMessage.ack(Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
+    @Test func otherShapesAreNotEntries() {
+        for other in ["", "e", "e ", "a 5", "e 0 e1 5 x", "e -1 e1 5 x", "e 5  5 x", "e 5 e1 x y", "e 5 e1", "x 5 e1 5 y",
+                      "e 18446744073709551616 e1 5 x"] {
+            #expect(UserChannelMessage(bytes: Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+}
