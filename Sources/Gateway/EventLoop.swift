@@ -151,7 +151,7 @@ final class EventLoop: @unchecked Sendable {
     /// task posted to `target` in this iteration, in order, in one `execute`: one wake-up and one
     /// closure per loop per iteration, so that what one iteration sends to a connection (a call's
     /// `callNew` and `callRinging` to thousands of tabs) leaves in one write per socket, and a
-    /// fan-out costs each target loop one eventfd write (docs/architecture.md, "Fan-out").
+    /// fan-out costs each target loop one eventfd write (docs/architecture.md §2.6).
     /// Only on this loop's thread.
     func post(to target: EventLoop, _ task: @escaping @Sendable () -> Void) {
         if let slot = outbox.firstIndex(where: { $0.loop === target }) {
