@@ -23,9 +23,12 @@ let package = Package(
         ),
         // epoll and eventfd, which Swift's Glibc module does not export (headers only).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        // RFC 6455 / RFC 7692 / RFC 9112 message heads: pure, no sockets, clocks or threads.
-        // COpenSSL is used for SHA-1 and base64 of the §4.2.2 accept value only.
-        .target(name: "WSFraming", dependencies: ["CZlib", "COpenSSL"]),
+        // HTTP/1.1 (RFC 9112): request and response heads with the request-smuggling rules, the
+        // chunked body decoder, gzip for static files. Pure: no sockets, clocks or threads.
+        .target(name: "HTTP1", dependencies: ["CZlib"]),
+        // RFC 6455 / RFC 7692: frames, the opening handshake (on HTTP1's heads), permessage-deflate.
+        // Pure. COpenSSL is used for the SHA-1 of the §4.2.2 accept value only.
+        .target(name: "WSFraming", dependencies: ["HTTP1", "CZlib", "COpenSSL"]),
         // OpenSSL behind a bytes-in, bytes-out interface: TLS engines that never own a socket.
         .target(name: "TLSBridge", dependencies: ["COpenSSL"]),
         // Pure gateway logic: the route table, auth schemes, the mux envelope. No sockets,
@@ -33,7 +36,7 @@ let package = Package(
         // RFC 3261 messages as a SIP-over-WebSocket edge reads and forwards them (RFC 7118):
         // pure, no dependencies, bounded by SIPLimits.
         .target(name: "SIP"),
-        .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL", "SIP"]),
+        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP"]),
         // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
         // clocks or threads.
         .target(name: "RedisProtocol"),
@@ -46,15 +49,16 @@ let package = Package(
         // returns actions that Gateway performs; time is passed in.
         .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
-        .testTarget(name: "WSFramingTests", dependencies: ["WSFraming"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "WSFramingTests", dependencies: ["WSFraming", "HTTP1"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming", "SIP"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP"]),
         .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -171,7 +171,7 @@ def session_token(key, user, provider, scope, issued, expires):
 
 
 def sso_token(secret, user, timestamp):
-    """seeds/004: base64(sha1_raw(secret + username + timestamp) + username + timestamp)."""
+    """docs/compatibility.md §1.10: base64(sha1_raw(secret + username + timestamp) + username + timestamp)."""
     signed = (user + str(timestamp)).encode()
     return base64.b64encode(hashlib.sha1(secret + signed).digest() + signed)
 

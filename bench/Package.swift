@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
-// Callgate's benchmark: an epoll echo and fan-out load generator (ws and wss) and SwiftNIO (+ NIOSSL)
-// echo and fan-out servers to compare against.
+// Callgate's benchmark: an epoll echo, fan-out and soak load generator (ws and wss) and SwiftNIO
+// (+ NIOSSL) echo and fan-out servers to compare against.
 // This package is separate from the product on purpose: the product never depends on swift-nio,
 // and nothing here is imported by the product. Build with `swift build -c release --package-path bench`.
 import PackageDescription
@@ -22,9 +22,13 @@ let package = Package(
         // The system OpenSSL (libssl, libcrypto) for the load generator's wss client: a modulemap
         // and a shim header with wrappers for the macros Swift cannot import.
         .systemLibrary(name: "COpenSSLBench", path: "Sources/COpenSSLBench"),
+        // The system zlib for the soak's permessage-deflate client (RFC 7692): a modulemap and a
+        // shim header with wrappers for deflateInit2 and inflateInit2, which are macros.
+        .systemLibrary(name: "CZlibBench", path: "Sources/CZlibBench"),
         // The load generator's pure parts: handshake, SHA-1, base64, frame header, masking, histogram,
-        // /proc parsing, report formatting. No sockets, no clocks.
-        .target(name: "LoadgenCore"),
+        // /proc parsing, report formatting, the permessage-deflate client codec (zlib). No sockets,
+        // no clocks.
+        .target(name: "LoadgenCore", dependencies: ["CZlibBench"]),
         // The load generator: one thread, epoll, non-blocking sockets, OpenSSL for wss. No NIO, no
         // product code.
         .executableTarget(name: "Loadgen", dependencies: ["LoadgenCore", "CLinux", "COpenSSLBench"]),

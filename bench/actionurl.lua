@@ -1,5 +1,5 @@
 -- wrk script for bench/actionurl.sh: each request is a phone's "connected" Action URL for a
--- new call (seeds/001 parameters), so every request is one callConnect to alice's tab.
+-- new call (docs/compatibility.md §4.2 parameters), so every request is one callConnect to alice's tab.
 local counter = 0
 request = function()
     counter = counter + 1

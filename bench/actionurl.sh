@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device Action URLs in (seeds/001): wrk sends a phone's "connected" Action URL for a new call on
+# Device Action URLs in (docs/compatibility.md §4.2): wrk sends a phone's "connected" Action URL for a new call on
 # each request (bench/actionurl.lua) to Callgate's /action, with one agent tab of alice connected
 # that counts the callConnect events it gets (bench/actionurl_tab.py); the peer is nginx answering
 # the same requests with a fixed 204 (`return 204`), the floor of the HTTP work alone. Every

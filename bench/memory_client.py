@@ -2,6 +2,7 @@
 """The client of bench/memory.sh: idle WebSocket connections as a browser opens them, and the
 agent protocol's real events as a browser receives them. Standard library only (socket, ssl,
 zlib), so that the WebSocket and permessage-deflate bytes are exactly the ones written here.
+Over 400 lines on purpose: its own WebSocket client (no library), which the three modes share.
 
   memory_client.py probe  --port P [--tls]
   memory_client.py idle   --port P [--tls] [--deflate] --connections N --server-pid PID [--settle S]

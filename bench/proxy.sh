@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The cost of the proxy hop: loadgen → proxy (wss) → upstream echo (ws), with Callgate and with nginx
 # as the proxy, in one run, against the same upstream (one nio-echo, plain ws, started once).
+# Over 400 lines on purpose: one benchmark run, start to table, with both proxies' configurations.
 # The proxy and the upstream share CPU 1; the load generator runs on CPU 0. See bench/README.md,
 # "The proxy hop (proxy.sh)", for what each column means. Settings come from the environment:
 #   BENCH_WARMUP=3 BENCH_DURATION=10        seconds of warm-up and of measurement per run

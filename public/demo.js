@@ -1,4 +1,4 @@
-// The demo CRM's side of the seeds/004 integration: the callbacks the page hands the agent bar
+// The demo CRM's side of the docs/compatibility.md §1.1 integration: the callbacks the page hands the agent bar
 // (`crm.*`), click-to-call links, a screen pop for ringing calls, an event log, and buttons that
 // play the telephone network through the admin API (docs/admin-api.md).
 'use strict';

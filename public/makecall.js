@@ -1,4 +1,4 @@
-// The click-to-call popup, makecall.htm?destnumber=N (seeds/003, docs/click-to-call.md §3).
+// The click-to-call popup, makecall.htm?destnumber=N (docs/compatibility.md §2.1, docs/click-to-call.md §3).
 //
 // Two ways in:
 // - a link with credentials (user, pass, time, duration): GET /makecall/session with the same

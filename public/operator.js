@@ -36,7 +36,7 @@
   w.__callgateOperatorLoaded = true;
 
   // ---- public/src/operator/config.js
-  // Configuration: seeds/004's config fields with their defaults (docs/operator.md §2), read
+  // Configuration: the bar's config fields (docs/compatibility.md §1.2) with their defaults (docs/operator.md §2), read
   // from `window.ucsOperator` at the time of use; the methods' allowed states (agent-protocol.md
   // §2.1); storage keys and timing constants.
 
@@ -81,7 +81,7 @@
   var STATES = ['CREDENTIALS', 'IDENTIFY', 'DEVICE', 'READY'];
   var ANY = STATES;
   var READY_ONLY = ['READY'];
-  /** seeds/004's allowed states (docs/agent-protocol.md §2.1). */
+  /** the bar's allowed states (docs/compatibility.md §1.4) (docs/agent-protocol.md §2.1). */
   var ALLOWED = {
     login: ['CREDENTIALS'],
     sso: ['CREDENTIALS'],
@@ -226,7 +226,7 @@
     try { fn.call(op, '[ucsOperator] ' + redact(String(text))); } catch (e) { /* never let onDebug break the bar */ }
   }
 
-  /** Calls a seeds/004 callback, if the page set it; a throwing callback never breaks the bar. */
+  /** Calls a docs/compatibility.md §1.3 callback, if the page set it; a throwing callback never breaks the bar. */
   function fire(name) {
     var fn = op[name];
     var args = Array.prototype.slice.call(arguments, 1);
@@ -932,6 +932,7 @@
     waitingCallers: 0,
     ringingSound: 'default',
     lastSeq: 0,
+    epoch: null,             // the user's stream's life with a shared engine (docs/cluster.md §6)
     serverVersion: null,
     freshPage: true,         // no READY state seen by this page yet (a reload resumes with attach)
     replaying: false,
@@ -962,6 +963,7 @@
   function saveSession() {
     if (!S.session) return;
     S.session.lastSeq = S.lastSeq;
+    S.session.epoch = S.epoch;
     storeSet('sessionStorage', SESSION_KEY, S.session);
   }
   function dropToken() {
@@ -974,6 +976,7 @@
 
   S.session = loadSession();
   if (S.session && typeof S.session.lastSeq === 'number') S.lastSeq = S.session.lastSeq;
+  if (S.session && typeof S.session.epoch === 'string') S.epoch = S.session.epoch;
   // The language: one the agent chose (setLanguage) > the user's locale > config `lang` > the browser's.
   if (S.session && normalizeLang(S.session.locale)) lang = normalizeLang(S.session.locale);
   S.noAutoLogin = !!storeGet('sessionStorage', NO_AUTOLOGIN_KEY);
@@ -1043,7 +1046,11 @@
     if (st.device) S.device = st.device;
     S.waitingCallers = typeof st.waitingCallers === 'number' ? st.waitingCallers : S.waitingCallers;
     if (st.ringingSound) S.ringingSound = st.ringingSound;
-    if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
+    if (typeof st.epoch === 'string' && st.epoch !== S.epoch && typeof st.lastSeq === 'number') {
+      S.epoch = st.epoch;
+      S.lastSeq = st.lastSeq;
+      saveSession();
+    } else if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
       S.lastSeq = st.lastSeq;
       saveSession();
     }
@@ -1117,7 +1124,7 @@
   }
 
   // ---- public/src/operator/channels.js
-  // Channel addresses: seeds/004 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
+  // Channel addresses: docs/compatibility.md §1.2.1 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
 
   /** The ws(s):// URL of a channel: `ws`, `recording`, `report`, `email`, `template` or any other. */
   function channelURL(name) {
@@ -1376,7 +1383,7 @@
       var shown = data.length > 600 ? data.slice(0, 600) + '…' : data;
       debug('← ' + redact(shown));
       try {
-        onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq);
+        onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq, msg.epoch);
       } catch (e) {
         if (w.console && console.error) console.error('ucsOperator: handling ' + msg.event + ' failed', e);
         fire('onWarning', 'Handling the event ' + msg.event + ' failed: ' + (e && e.message));
@@ -1399,8 +1406,13 @@
     callMute: 'onCallMute', callUnmute: 'onCallUnmute'
   };
 
-  function onEvent(name, data, seq) {
+  function onEvent(name, data, seq, epoch) {
     if (typeof seq === 'number') {
+      if (typeof epoch === 'string' && epoch !== S.epoch) {
+        // The stream started over (a shared engine lost it): its numbers count afresh.
+        if (S.epoch !== null) S.lastSeq = Math.min(S.lastSeq, seq - 1);
+        S.epoch = epoch;
+      }
       if (seq <= S.lastSeq) {
         // Already processed; a repeated callRinging means our ack did not arrive in time.
         if (name === 'callRinging') sendAck(seq);
@@ -1707,6 +1719,7 @@
     S.noAutoLogin = false;
     storeRemove('sessionStorage', NO_AUTOLOGIN_KEY);
     S.lastSeq = 0;
+    S.epoch = null;
     S.autoPick = true;
     S.session = {
       token: result && result.token,
@@ -1739,6 +1752,7 @@
       langChosen: !!(S.session && S.session.langChosen) || langChosenHere
     };
     S.lastSeq = 0;
+    S.epoch = null;
     saveSession();
     debug('attaching with the session token the page handed over');
   }
@@ -1746,7 +1760,9 @@
   function startAttach() {
     S.phase = 'attaching';
     render();
-    rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() }, {
+    var params = { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() };
+    if (S.epoch !== null) params.epoch = S.epoch; // only with a shared engine (docs/agent-protocol.md §4)
+    rawRequest('attach', params, {
       ok: onAttached,
       fail: function (e) {
         if (e.code === 'loginFailed' || e.code === 'disconnected') return; // loginError 7 / reconnect follow
@@ -1760,6 +1776,7 @@
   function onAttached(res) {
     S.phase = 'live';
     var state = STATES.indexOf(res.state) >= 0 ? res.state : 'READY';
+    if (typeof res.epoch === 'string') S.epoch = res.epoch;
     if (!res.complete) {
       // Events were lost (or the user was signed in afresh): a `ready`, or `user` + `identify`, follows.
       S.lastSeq = 0;
@@ -2205,7 +2222,7 @@
   };
 
   // ---- public/src/operator/methods.js
-  // The public methods added to `window.ucsOperator` (seeds/004 "Ovládání komponenty",
+  // The public methods added to `window.ucsOperator` (docs/compatibility.md §1.4 "Ovládání komponenty",
   // docs/operator.md §4), each checked against its allowed states before anything is sent, and the
   // read-only properties (§4.1).
 
@@ -2243,7 +2260,7 @@
 
   /**
    * With a web phone paired (webphone.js) the call methods drive the phone, in this tab or, through
-   * tabs.js, in the tab that holds it; the seeds/004 states still apply, but not the gateway
+   * tabs.js, in the tab that holds it; the docs/compatibility.md §1.4 states still apply, but not the gateway
    * connection (a call goes on while /ws reconnects). Null when the paired phone is another: the
    * method goes to the gateway as before.
    */
@@ -2322,7 +2339,7 @@
       token: token == null ? '' : String(token),
       provider: provider == null ? '' : String(provider),
       autologout: !!cfg('autologout'),
-      // seeds/004 integrated auto-logout: the gateway signs the user out a few seconds after the
+      // docs/compatibility.md §1.2 integrated auto-logout: the gateway signs the user out a few seconds after the
       // user's last tab has gone, unless a tab attaches again (a reload does) (6.4)
       logoutOnClose: !!provider && !cfg('disableIntegratedAutoLogout'),
       tab: tabId()
@@ -2416,7 +2433,7 @@
     });
   };
 
-  /** seeds/004 (docs/compatibility.md §1.4, §1.9): the state object itself, synchronously, "the same
+  /** docs/compatibility.md §1.4, §1.9: the state object itself, synchronously, "the same
    *  object as in onReady" (null outside READY, with a warning). It also asks the gateway for a fresh
    *  copy, which updates that same object in place when it arrives. `await ucsOperator.state()`
    *  still works (awaiting a value gives the value); `.then()` on it does not. */
@@ -2470,7 +2487,7 @@
   };
 
   // Every method's promise still rejects on a refusal (for integrators who await it), but it is
-  // marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
+  // marked handled, so a fire-and-forget call (docs/compatibility.md §1.4 calls sso() so) logs no "Uncaught (in promise)".
   ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
     'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify',
     'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {
@@ -2511,7 +2528,7 @@
   });
 
   // ---- public/src/operator/notifications.js
-  // In-bar notifications (seeds/004 notify; errors, warnings and messages; docs/operator.md §6.3).
+  // In-bar notifications (docs/compatibility.md §1.4 notify; errors, warnings and messages; docs/operator.md §6.3).
 
   var notes = [];
   var noteSeq = 0;
@@ -3921,7 +3938,7 @@
     meta.push(h('strong', { class: 'ucs-call-state', 'data-ucs-call-state-text': '', text: callStateText(call.state) }));
     if (muted && call.state !== 2) meta.push(h('span', { text: ' · ' + t('muted') }));
     meta.push(h('span', { text: ' · ' + (consultation ? t('consultation') : incoming ? t('incoming') : t('outgoing')) }));
-    // seeds/000: who of us called this number last (the gateway adds it to an incoming ringing).
+    // docs/compatibility.md §5: who of us called this number last (the gateway adds it to an incoming ringing).
     var last = ringingIn && call.data && Array.isArray(call.data.lastCallers) ? call.data.lastCallers[0] : null;
     if (last && (last.name || last.agent)) {
       var lastText = t('lastCalledBy', { name: last.name || last.agent });

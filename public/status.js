@@ -23,7 +23,7 @@
 
   function render(status) {
     $('uptime').textContent = duration(status.uptimeSeconds);
-    $('version').textContent = `callgate ${status.version} · ${status.threads} loops` + (status.draining ? ' · draining' : '');
+    $('version').textContent = `callgate ${status.version} · ${status.threads} loops` + (status.notReady ? ` · not ready: ${status.notReady}` : '');
     $('connections').textContent = number.format(status.connections.open);
     $('websockets').textContent = `${number.format(status.connections.webSockets)} WebSockets · ${number.format(status.connections.accepted)} accepted`;
     $('tabs').textContent = number.format(status.agents.tabs);

@@ -6,7 +6,7 @@
 //   node tools/build-operator.mjs --check   exits 1 when public/operator.js is not the build of
 //                                           the sources (CI runs this)
 //
-// The bundle is one classic script, a drop-in for seeds/004's integration (a CRM page sets
+// The bundle is one classic script, a drop-in for the agent bar's integration (docs/compatibility.md §1.1) (a CRM page sets
 // `window.ucsOperator = {...}`, then includes the script): the modules, in the order of MODULES,
 // concatenated inside one function (an IIFE) in strict mode, each indented and headed by its
 // path. The modules share that function's scope, so a module may use any function of another

@@ -1,3 +1,4 @@
+import HTTP1
 import WSFraming
 
 /// What a head parser made of a byte stream fed in pieces: every head in order (pipelined heads

@@ -2,7 +2,7 @@ import Routes
 
 extension NumberPlan {
     /// The plans the click-to-call targets read numbers with, chosen by a byte: Czechia (9-digit
-    /// national numbers, trunk prefix 0) or Russia (10 digits, trunk prefix 8, seeds/002), both
+    /// national numbers, trunk prefix 0) or Russia (10 digits, trunk prefix 8, docs/compatibility.md §3.3), both
     /// with the extensions 42, 100 and 2001.
     public static func fuzzed(_ byte: UInt8) -> NumberPlan {
         let extensions: Set<String> = ["42", "100", "2001"]

@@ -1,5 +1,5 @@
 /// The ways a fuzz target feeds one input to an incremental parser. The parser's answer must not
-/// depend on which is used (STYLE §12: input split at any byte).
+/// depend on which is used (docs/style.md §12: input split at any byte).
 public enum Pieces {
     /// Cut points for `count` bytes: none (whole), one at `cut % (count + 1)`, and every
     /// `stride` bytes (stride 1: a byte at a time).

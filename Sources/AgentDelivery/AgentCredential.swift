@@ -3,7 +3,7 @@ import Routes
 /// A credential the engine has the hub verify (the gateway holds the secrets and the SSO replay
 /// guard): an `sso` request's token, or an `attach` request's session token.
 public enum AgentCredential: Hashable, Sendable {
-    /// seeds/004 SSO: accepted once, for `username`.
+    /// docs/compatibility.md §1.10 SSO: accepted once, for `username`.
     case sso(username: String, token: String, provider: String)
     /// A session token of scope `channels` or `ws`, or of scope `makecall` (a Vodia popup's,
     /// docs/click-to-call.md §3), which restricts the tab (`VodiaSession`).

@@ -33,4 +33,34 @@ public enum DeliveryAction: Equatable, Sendable {
     case count(channel: String, event: String)
     /// Log a line at info level.
     case log(LogLine)
+
+    // With a shared engine (`DeliveryEngine.sharedStream`, docs/cluster.md §6):
+
+    /// Number `event` with the user's next `seq` in the shared stream, keep it and publish it on
+    /// the user's channel (nil: a tombstone, events were lost); with a ticket, answer
+    /// `.streamAppended(ticket, …)`. With the back end's `number` for it, an event already
+    /// appended (by another instance that heard it too) is not appended again.
+    case append(user: String, event: NumberedEvent?, ticket: Ticket?, number: EventNumber? = nil)
+    /// Read the user's stream after a position; answer `.streamRead(ticket, …)`.
+    case readStream(user: String, after: StreamPosition, ticket: Ticket)
+    /// Receive the user's channel (`.streamEntries`): a first tab of the user is here.
+    case follow(user: String)
+    /// Stop receiving it: no tab of the user is left here.
+    case unfollow(user: String)
+    /// Claim `key` in the shared state for `ttlMilliseconds` unless it is claimed (`SET key ? NX PX
+    /// ttl GET`); answer `.claimed(ticket, nil)` when the claim is ours, else what the key holds
+    /// (`?` while its first claimer works, then the value it settled).
+    case claim(key: String, ttlMilliseconds: Int, ticket: Ticket)
+    /// Give a claim its outcome, for those who claimed after (`SET key value PX ttl`).
+    case settle(key: String, value: [UInt8], ttlMilliseconds: Int)
+    /// Forget a claim: its work failed and may be tried again (`DEL`).
+    case release(key: String)
+    /// Count a password attempt for `user` and `address` in the shared state, unless either count
+    /// is at its limit (`LoginLimiter` between instances); answer `.attemptCounted(ticket, …)`.
+    case countAttempt(user: String, address: String, ticket: Ticket)
+    /// A right password: forget the user's count, take the attempt back from the address's.
+    case forgetAttempt(user: String, address: String)
+    /// A tab here acknowledged a ringing event this instance does not wait for: tell the instances
+    /// following the user (`UserChannelMessage.ackBytes`), one of which may (`.streamAcked`).
+    case publishAck(user: String, seq: UInt64)
 }

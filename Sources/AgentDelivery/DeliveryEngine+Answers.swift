@@ -20,13 +20,15 @@ extension DeliveryEngine {
             clickDialed(answer, ask: ask, user: user, dialect: dialect, key: key)
         case .deviceLookup(let ask, let event, let caller):
             deviceLookedUp(answer, ask: ask, event: event, caller: caller)
+        case .refresh(let user):
+            refreshed(answer, user: user)
         case .publish(var values):
             guard case .party(let party?) = answer else { return }
             values.localParty = party.party
             values.localAlias = party.alias
             actions.append(.publish(values))
-        case .login, .passwordAsk, .sso, .attach:
-            // Answered by `passwordChecked` and `credentialChecked`, never by the back end.
+        case .login, .passwordAsk, .sso, .attach, .appended, .streamGap, .streamBase, .attachRead, .dialClaim, .clickClaim, .sharedAttempt:
+            // Answered by `passwordChecked`, `credentialChecked` and the shared engine, never by the back end.
             break
         }
     }
@@ -35,8 +37,8 @@ extension DeliveryEngine {
         switch pending.removeValue(forKey: ticket) {
         case .sso(let tab, let id, let username, let provider, let options)? where tabs[tab] != nil:
             ssoChecked(result, tab: tab, id: id, username: username, provider: provider, options: options)
-        case .attach(let tab, let id, let lastSeq, let browserTab)? where tabs[tab] != nil:
-            attachVerified(result, tab: tab, id: id, lastSeq: lastSeq, browserTab: browserTab)
+        case .attach(let tab, let id, let position, let browserTab)? where tabs[tab] != nil:
+            attachVerified(result, tab: tab, id: id, position: position, browserTab: browserTab)
         default:
             break
         }

@@ -1,8 +1,8 @@
 import Routes
 
 /// What the engine does with every call event besides delivering it: remembers who called an
-/// external number (seeds/000, docs/click-to-call.md §6), tells an agent rung by that number who
-/// it was, and hands the event to the Action URL dispatcher (seeds/001, docs/click-to-call.md §5).
+/// external number (docs/compatibility.md §5, docs/click-to-call.md §6), tells an agent rung by that number who
+/// it was, and hands the event to the Action URL dispatcher (docs/compatibility.md §4.2, docs/click-to-call.md §5).
 extension DeliveryEngine {
     /// An incoming call's `callRinging` with `data.lastCallers`: the agents who called the
     /// caller's number last, most recent first (empty when none, or the number is not external).

@@ -47,6 +47,14 @@ extension DeliveryEngine {
             return
         }
         clicksUnderWay[key] = []
+        if sharedStream {
+            claim(Self.clickClaimKey(key), ttlMilliseconds: Int(clickDedupMilliseconds), then: .clickClaim(ask, user: user, request: request, key: key))
+            return
+        }
+        placeClick(ask, user: user, request: request, key: key)
+    }
+
+    mutating func placeClick(_ ask: AskID, user: String, request: ClickToCallRequest, key: DialDedupKey) {
         self.ask(.execute(user: user, command: .dial(request.dial.params(dialect: request.dialect))),
                  then: .clickDial(ask, user: user, dialect: request.dialect, key: key))
     }
@@ -69,6 +77,18 @@ extension DeliveryEngine {
         default:
             outcome = .failure(.backendFailed("the dial was not given a call id"))
         }
+        if sharedStream {
+            if case .success(let uniqueid) = outcome {
+                actions.append(.settle(key: Self.clickClaimKey(key), value: Array(uniqueid.utf8), ttlMilliseconds: Int(clickDedupMilliseconds)))
+            } else {
+                actions.append(.release(key: Self.clickClaimKey(key)))
+            }
+        }
+        answerClicks(ask, key: key, outcome)
+    }
+
+    /// The click and the repeats that waited for it.
+    mutating func answerClicks(_ ask: AskID, key: DialDedupKey, _ outcome: Result<String, ClickToCallError>) {
         for waiting in [ask] + (clicksUnderWay.removeValue(forKey: key) ?? []) {
             actions.append(.answer(waiting, .clickToCall(outcome)))
         }

@@ -1,6 +1,6 @@
 import Routes
 
-/// Device Action URLs in (seeds/001, docs/click-to-call.md §4): a phone's call events become the
+/// Device Action URLs in (docs/compatibility.md §4.2, docs/click-to-call.md §4): a phone's call events become the
 /// events its agent's bar receives, numbered and kept for `attach` like the back end's own, and
 /// relayed out with the phone's own party.
 extension DeliveryEngine {

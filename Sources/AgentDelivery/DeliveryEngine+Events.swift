@@ -12,16 +12,16 @@ extension DeliveryEngine {
             let user = addressed.user
             var record = takeRecord(user)
             switch addressed.event {
-            case .ready(var snapshot):
+            case .ready(let snapshot):
                 record.follow(addressed.event)
-                snapshot.lastSeq = record.window.lastSeq
-                deliver(AgentEvent.ready(snapshot).encoded(seq: nil), to: record.tabs)
+                users[user] = record
+                deliver(AgentEvent.ready(stamped(snapshot, user: user)).encoded(seq: nil), to: record.tabs)
             case let event where event.scope == .session:
                 record.follow(event)
                 deliver(event.encoded(seq: nil), to: record.tabs)
             case let event:
                 record.followCalls(event)
-                deliverNumbered(event, to: user, record: &record, party: nil)
+                deliverNumbered(event, to: user, record: &record, party: nil, number: addressed.number)
             }
             users[user] = record
         }
@@ -29,20 +29,28 @@ extension DeliveryEngine {
 
     /// A per-user event: callers of an incoming call's number added, numbered, kept for
     /// `attach`, sent to every tab, then recorded and relayed as Action URLs (`party`: the
-    /// phone's own `local_party` when the event came from it; nil: the back end names it).
-    mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?) {
+    /// phone's own `local_party` when the event came from it; nil: the back end names it). With a
+    /// shared engine it is appended there, and delivered when the append answers
+    /// (`DeliveryEngine+SharedStream.swift`).
+    mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
+                                  number: EventNumber? = nil) {
         let event = withLastCallers(emitted)
-        let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
-        deliver(entry.bytes, to: record.tabs)
-        track(event, entry: entry, of: user, record: &record)
+        if sharedStream {
+            actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event)), number: number))
+        } else {
+            let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
+            deliver(entry.bytes, to: record.tabs)
+            track(event, entry: entry, of: user, record: &record)
+        }
         watch(event, of: user, party: party)
     }
 
     /// Ringing acks (§4 `ack`): an incoming `callRinging` waits for one; the call's next state
-    /// (connected, hung up) ends the wait.
-    private mutating func track(_ event: AgentEvent, entry: ReplayWindow.Entry, of user: String, record: inout UserRecord) {
+    /// (connected, hung up) ends the wait. With a shared engine, only while the user has tabs
+    /// here: an `ack` reaches the instance that holds the tab, not the one that numbered the event.
+    mutating func track(_ event: AgentEvent, entry: ReplayWindow.Entry, of user: String, record: inout UserRecord) {
         switch event {
-        case .callRinging(let call) where call.direction == .incoming:
+        case .callRinging(let call) where call.direction == .incoming && !(sharedStream && record.tabs.isEmpty):
             record.ringing = UserRecord.Ringing(uniqueid: call.uniqueid, entry: entry)
             acks.expect(user: user, seq: entry.seq, now: time.milliseconds)
         case .callConnect(let call), .callHangup(let call):

@@ -26,10 +26,35 @@ extension DeliveryEngine {
         switch logins.begin(user: username, address: address, now: time.milliseconds) {
         case .failure(let block):
             return .throttled(block)
+        case .success(let attempt) where sharedStream:
+            // Counted here, and then across every instance before the hash runs.
+            let ticket = issue(.sharedAttempt(username: username, password: password, then: next(attempt)))
+            actions.append(.countAttempt(user: username, address: address, ticket: ticket))
+            return nil
         case .success(let attempt):
             let ticket = issue(next(attempt))
             actions.append(.checkPassword(ticket, username: username, password: password))
             return nil
+        }
+    }
+
+    /// The shared count of an attempt: blocked, the refusal; else (or the shared state
+    /// unreachable: this instance's count alone decides) the hash check.
+    mutating func attemptCounted(_ ticket: Ticket, _ result: Result<LoginLimiter.Block?, SharedStateFailure>) {
+        guard case .sharedAttempt(let username, let password, let next)? = pending.removeValue(forKey: ticket) else { return }
+        guard case .success(let block?) = result else {
+            actions.append(.checkPassword(issue(next), username: username, password: password))
+            return
+        }
+        switch next {
+        case .login(let tab, let id, let username, let options, _):
+            guard tabs[tab] != nil else { return }
+            tabs[tab]?.loginPending = false
+            loginChecked(tab, id: id, username: username, options: options, .throttled(block))
+        case .passwordAsk(let ask, _):
+            actions.append(.answer(ask, .password(.throttled(block))))
+        default:
+            break
         }
     }
 
@@ -55,6 +80,7 @@ extension DeliveryEngine {
             return .invalid
         case .right(let enabled):
             logins.succeeded(attempt)
+            if sharedStream { actions.append(.forgetAttempt(user: attempt.user, address: attempt.address)) }
             return enabled ? .valid : .disabled
         }
     }

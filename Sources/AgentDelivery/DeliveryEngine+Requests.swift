@@ -26,10 +26,13 @@ extension DeliveryEngine {
         case .sso(let username, let token, let provider, let options):
             let ticket = issue(.sso(tab, id, username: username, provider: provider, options: options))
             actions.append(.verify(ticket, .sso(username: username, token: token, provider: provider), address: record.origin.address))
-        case .attach(let lastSeq, let token, let browserTab):
-            attach(tab, id: id, lastSeq: lastSeq, token: token, browserTab: browserTab)
+        case .attach(let lastSeq, let token, let browserTab, let epoch):
+            attach(tab, id: id, position: StreamPosition(epoch: epoch ?? "", seq: lastSeq), token: token, browserTab: browserTab)
         case .ack(let seq):
-            acks.acknowledge(user: record.user!, seq: seq)
+            // With a shared engine the ringing may have been numbered, and be awaited, elsewhere.
+            if !acks.acknowledge(user: record.user!, seq: seq) && sharedStream {
+                actions.append(.publishAck(user: record.user!, seq: seq))
+            }
             reply(tab, .ok(id: id))
         case .ping:
             // The tab's link answers it (§4.2); were it passed on, it would prove the hub alive.
@@ -64,12 +67,19 @@ extension DeliveryEngine {
             return
         }
         dialsUnderWay[underWay] = []
+        if sharedStream {
+            claim(Self.dialClaimKey(user: user, key: key), ttlMilliseconds: settings.dialDedupSeconds * 1_000,
+                  then: .dialClaim(tab, id, user: user, key: key, command))
+            return
+        }
         ask(.execute(user: user, command: command), then: .command(tab, id, user: user, idempotencyKey: key))
     }
 
     /// The back end's answer to a command: the reply to the tab that asked, and to the repeats of
     /// a keyed `dial` that waited for it.
-    mutating func commandAnswered(_ answer: CallControlAnswer, tab: TabID, id: RequestID, user: String, idempotencyKey: String?) {
+    /// `settle: false`: the answer is another instance's, already in the shared state.
+    mutating func commandAnswered(_ answer: CallControlAnswer, tab: TabID, id: RequestID, user: String, idempotencyKey: String?,
+                                  settle: Bool = true) {
         var waiting: [(tab: TabID, id: RequestID)] = []
         if let key = idempotencyKey { waiting = dialsUnderWay.removeValue(forKey: DialKey(user: user, key: key)) ?? [] }
         for (tab, id) in [(tab, id)] + waiting {
@@ -85,6 +95,9 @@ extension DeliveryEngine {
         if let key = idempotencyKey, case .executed(let done) = answer {
             dials.remember(done, user: user, key: key, now: time.milliseconds)
         }
+        if sharedStream, settle, let key = idempotencyKey {
+            settleDial(answer, key: Self.dialClaimKey(user: user, key: key))
+        }
     }
 
     /// The reply for a command's result; a `state` snapshot carries the user's `lastSeq` now.
@@ -94,9 +107,8 @@ extension DeliveryEngine {
             return .ok(id: id)
         case .fields(let fields):
             return .result(id: id, fields)
-        case .state(var snapshot):
-            snapshot.lastSeq = lastSeq(of: user)
-            return .state(id: id, snapshot)
+        case .state(let snapshot):
+            return .state(id: id, stamped(snapshot, user: user))
         case .callHistory(let calls, let total):
             return .callHistory(id: id, calls: calls, total: total)
         }

@@ -84,11 +84,19 @@ extension DeliveryEngine {
             log("agent_logged_in", ["user": user, "peer": address(of: tab), "method": method.rawValue])
             actions.append(.loggedIn(tab, id: id, user: user, provider: provider))
             welcome(tab, signedIn, user: user)
-        case .attach(let expires, let browserTab):
+        case .attach(let expires, let browserTab, let position):
             autologout(user, keeping: tab, browserTab: browserTab)
             join(tab, user: user, browserTab: browserTab)
             actions.append(.authenticated(tab, until: expires))
-            reply(tab, .attached(id: id, state: signedIn.state, lastSeq: lastSeq(of: user), complete: false))
+            if sharedStream && signedIn.state == .ready {
+                // New here, but READY at the back end (one shared by every instance, or a phone
+                // found by the tab's identifiers): the shared stream may still hold what it missed.
+                tabs[tab]?.catchingUp = true
+                actions.append(.readStream(user: user, after: position,
+                                           ticket: issue(.attachRead(tab, id, user: user, state: .ready, position: position))))
+                return
+            }
+            reply(tab, .attached(id: id, state: signedIn.state, lastSeq: lastSeq(of: user), complete: false, epoch: epoch(of: user)))
             welcome(tab, signedIn, user: user)
             count("attached")
         }
@@ -99,9 +107,8 @@ extension DeliveryEngine {
     /// (and `identifier` when a candidate named a phone).
     mutating func welcome(_ tab: TabID, _ signedIn: SignIn, user: String) {
         send(.user(signedIn.user), to: tab)
-        if signedIn.state == .ready, var snapshot = signedIn.snapshot {
-            snapshot.lastSeq = lastSeq(of: user)
-            send(.ready(snapshot), to: tab)
+        if signedIn.state == .ready, let snapshot = signedIn.snapshot {
+            send(.ready(stamped(snapshot, user: user)), to: tab)
         } else {
             send(.identify(identificators: signedIn.identificators), to: tab)
             if let identifier = signedIn.identifier { send(.identifier(identificator: identifier), to: tab) }

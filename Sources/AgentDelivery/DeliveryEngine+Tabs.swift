@@ -17,6 +17,7 @@ extension DeliveryEngine {
         users[user]?.tabs.removeAll { $0 == tab }
         if users[user]?.tabs.isEmpty == true {
             detached[user] = time.milliseconds
+            unfollow(user)
         } else {
             announcePrimary(user)
         }
@@ -40,6 +41,15 @@ extension DeliveryEngine {
         } else {
             record.tabs.append(tab)
         }
+        if sharedStream && record.tabs == [tab] {
+            actions.append(.follow(user: user))
+            if record.epoch.isEmpty && !record.reading {
+                // Where the stream ends now is where this instance's copy starts: an entry
+                // published before the subscription takes effect then shows as a gap, and is read.
+                record.reading = true
+                actions.append(.readStream(user: user, after: .start, ticket: issue(.streamBase(user: user))))
+            }
+        }
         users[user] = record
         detached[user] = nil
     }
@@ -48,7 +58,16 @@ extension DeliveryEngine {
     mutating func drop(_ tab: TabID, from user: String) {
         tabs[tab]?.user = nil
         users[user]?.tabs.removeAll { $0 == tab }
+        if users[user]?.tabs.isEmpty == true { unfollow(user) }
         actions.append(.authenticated(tab, until: nil))
+    }
+
+    /// No tab of the user is left here: with a shared engine, stop following the user's channel
+    /// and forget the copy, which is no longer kept up to date.
+    mutating func unfollow(_ user: String) {
+        guard sharedStream, users[user] != nil else { return }
+        users[user]!.forgetStream(newWindow())
+        actions.append(.unfollow(user: user))
     }
 
     /// `autologout` (docs/compatibility.md §1.2): the user's tabs in other browsers (other

@@ -1,9 +1,15 @@
 /// The hub's tick (docs/agent-protocol.md §4, §2.1): ringing nobody acknowledged is sent again,
 /// then the agent is unreachable; a user whose last tab went is signed out after
 /// `detachedLogoutSeconds` (`closedLogoutSeconds` after a `logoutOnClose` login) unless a tab
-/// attached meanwhile.
+/// attached meanwhile. Events older than `replayAgeSeconds` leave every user's replay window.
 extension DeliveryEngine {
     mutating func tick() {
+        retryClaims()
+        var index = users.startIndex
+        while index != users.endIndex {  // in place: a record read through a getter is a copy
+            users.values[index].window.dropExpired(now: time.milliseconds)
+            users.formIndex(after: &index)
+        }
         for due in acks.due(now: time.milliseconds) {
             switch due {
             case .resend(let user, let seq):

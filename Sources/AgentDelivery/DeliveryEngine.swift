@@ -22,6 +22,10 @@ public struct DeliveryEngine: Sendable {
     let clickDedupMilliseconds: UInt64
     /// The Action URL targets' UTC offset, nil when there are no targets (nothing is published).
     let actionURLOffsetSeconds: Int?
+    /// Per-user events are numbered by a shared engine (Redis, docs/cluster.md §6) that every
+    /// instance appends to and reads from (`.append`, `.readStream`, `.streamEntries`); false:
+    /// numbered and kept here, in each user's `ReplayWindow` (one process, the default).
+    public let sharedStream: Bool
 
     var tabs: [TabID: TabRecord] = [:]
     var users: [String: UserRecord] = [:]
@@ -38,10 +42,12 @@ public struct DeliveryEngine: Sendable {
     var clicksUnderWay: [DialDedupKey: [AskID]] = [:]
     /// Password attempts per user name and per address.
     var logins: LoginLimiter
-    /// Who called each external number last (seeds/000).
+    /// Who called each external number last (docs/compatibility.md §5).
     var lastCallers: LastCallers
     /// What to do with each answer still to come.
     var pending: [Ticket: Pending] = [:]
+    /// Claims another instance holds while its work is under way, asked again at the next tick.
+    var claimsToRetry: [(key: String, ttlMilliseconds: Int, next: Pending)] = []
     private var lastTicket: UInt64 = 0
     /// The time of the input being handled.
     var time = DeliveryTime(milliseconds: 0, unixSeconds: 0)
@@ -54,7 +60,8 @@ public struct DeliveryEngine: Sendable {
     }
 
     public init(settings: DeliverySettings, numbering: NumberPlan, displayNames: [String: String], lastCallers: LastCallers,
-                clickDedupSeconds: Int, actionURLOffsetSeconds: Int?) {
+                clickDedupSeconds: Int, actionURLOffsetSeconds: Int?, sharedStream: Bool = false) {
+        self.sharedStream = sharedStream
         self.settings = settings
         self.numbering = numbering
         self.displayNames = displayNames
@@ -85,6 +92,13 @@ public struct DeliveryEngine: Sendable {
         case .passwordAttempt(let ask, let username, let password, let address):
             passwordAttempt(ask, username: username, password: password, address: address)
         case .edgeCallEvents(let user, let events): phoneCallEvents(events, of: user)
+        case .streamAppended(let ticket, let result): streamAppended(ticket, result)
+        case .streamRead(let ticket, let result): streamRead(ticket, result)
+        case .streamEntries(let user, let entries): absorb(entries, of: user)
+        case .claimed(let ticket, let result): claimed(ticket, result)
+        case .attemptCounted(let ticket, let result): attemptCounted(ticket, result)
+        case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
+        case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }
         return actions
@@ -150,8 +164,22 @@ public struct DeliveryEngine: Sendable {
         users[user]?.window.lastSeq ?? 0
     }
 
-    func newWindow() -> ReplayWindow {
+    /// The stream's epoch as this instance knows it; nil without a shared engine or before it knows.
+    func epoch(of user: String) -> String? {
+        guard sharedStream, let epoch = users[user]?.epoch, !epoch.isEmpty else { return nil }
+        return epoch
+    }
+
+    /// A state object stamped with where the user's stream stands: the events it reflects.
+    func stamped(_ snapshot: AgentSnapshot, user: String) -> AgentSnapshot {
+        var stamped = snapshot
+        stamped.lastSeq = lastSeq(of: user)
+        stamped.epoch = epoch(of: user)
+        return stamped
+    }
+
+    func newWindow(lastSeq: UInt64 = 0) -> ReplayWindow {
         ReplayWindow(capacity: settings.replayEvents, maxBytes: settings.replayBytes,
-                     maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000)
+                     maxAgeMilliseconds: UInt64(settings.replayAgeSeconds) * 1_000, lastSeq: lastSeq)
     }
 }

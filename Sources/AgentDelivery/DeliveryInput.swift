@@ -28,4 +28,32 @@ public enum DeliveryInput: Equatable, Sendable {
     case passwordAttempt(AskID, username: String, password: String, address: String)
     /// Call events of `user`'s web phone, followed by the SIP edge (docs/sip-edge.md §3), in order.
     case edgeCallEvents(user: String, [AgentEvent])
+
+    // With a shared engine (`DeliveryEngine.sharedStream`, docs/cluster.md §6):
+
+    /// The answer to `.append(…, ticket:)`: the event's place in the user's stream; nil when it
+    /// was appended already (its `number` is not new).
+    case streamAppended(Ticket, Result<StreamEntry?, SharedStateFailure>)
+    /// The answer to `.readStream`.
+    case streamRead(Ticket, Result<StreamRead, SharedStateFailure>)
+    /// Entries published on the user's channel (by any instance), in the order received.
+    case streamEntries(user: String, [StreamEntry])
+    /// The answer to `.claim`: nil when the claim is ours, else what the key holds.
+    case claimed(Ticket, Result<[UInt8]?, SharedStateFailure>)
+    /// A tab on another instance acknowledged the user's ringing event `seq`.
+    case streamAcked(user: String, seq: UInt64)
+    /// The answer to `.countAttempt`: counted (nil), or the count that blocks it.
+    case attemptCounted(Ticket, Result<LoginLimiter.Block?, SharedStateFailure>)
+    /// The shared engine is reachable again after a loss (its commands, or the channels): events
+    /// lost meanwhile are marked, and every followed stream is read for what was missed.
+    case sharedStateUp
+}
+
+/// Why the shared engine could not answer (Redis down, a timeout, an unexpected reply).
+public struct SharedStateFailure: Error, Hashable, Sendable {
+    public var reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
 }

@@ -1,7 +1,7 @@
 /// The `agents` settings the delivery rules follow (docs/config.md `agents`, docs/agent-protocol.md
 /// §4, §5.2), with their defaults. The gateway reads them from the configuration file.
 public struct DeliverySettings: Hashable, Sendable {
-    /// The `connect` event's `version` (seeds/004 `onConnect(version)`).
+    /// The `connect` event's `version` (docs/compatibility.md §1.3 `onConnect(version)`).
     public var serverVersion = "4.0.0"
     /// Per-user events kept for `attach`. Default 1,000.
     public var replayEvents = 1_000
@@ -14,7 +14,7 @@ public struct DeliverySettings: Hashable, Sendable {
     public var ackTimeoutMilliseconds = 3_000
     /// Resends before the agent is marked unreachable. Default 1.
     public var ackResends = 1
-    /// seeds/004 `autologout`: a login from another address logs the user's other tabs out
+    /// docs/compatibility.md §1.2 `autologout`: a login from another address logs the user's other tabs out
     /// (`loginError` 3). Tabs from the same address are the same browser and stay. Default true.
     public var autologout = true
     /// A user with no tab left is signed out of the back end after this. Default 120 s.

@@ -15,19 +15,16 @@ import Routes
 public struct LoginThrottle: Sendable {
     public let maxFailures: Int
     public let windowMilliseconds: UInt64
-    public let capacity: Int
-    private var records: [String: Record] = [:]
-    /// Keys in the order their windows started; an arrival whose order is not its key's current
-    /// one is stale and skipped.
-    private var arrivals = RingBuffer<Arrival>()
-    private var nextOrder: UInt64 = 0
+    public var capacity: Int { records.capacity }
+    /// Keys in the order their windows started (`ArrivalOrderedMap`).
+    private var records: ArrivalOrderedMap<String, Record>
 
     public init(maxFailures: Int, windowMilliseconds: UInt64, capacity: Int) {
         precondition(maxFailures >= 1, "LoginThrottle needs maxFailures of at least 1")
         precondition(capacity >= 1, "LoginThrottle needs room for at least one key")
         self.maxFailures = maxFailures
         self.windowMilliseconds = windowMilliseconds
-        self.capacity = capacity
+        records = ArrivalOrderedMap(capacity: capacity)
     }
 
     /// How many keys are kept (including expired ones not yet dropped).
@@ -37,8 +34,8 @@ public struct LoginThrottle: Sendable {
     /// whose window has passed is forgotten.
     public mutating func isBlocked(_ key: String, now: UInt64) -> Bool {
         guard let record = records[key] else { return false }
-        guard isRunning(record, now: now) else {
-            records[key] = nil
+        guard Self.isRunning(record, now: now, window: windowMilliseconds) else {
+            records.removeValue(forKey: key)
             return false
         }
         return record.failures >= maxFailures
@@ -55,63 +52,33 @@ public struct LoginThrottle: Sendable {
     /// Counts a failed attempt for `key` at `now`, in its running window or in a new one starting
     /// at `now`, whether or not the key is blocked.
     public mutating func recordFailure(_ key: String, now: UInt64) {
-        dropStale(now: now)
-        if var record = records[key], isRunning(record, now: now) {
-            record.failures = min(record.failures + 1, maxFailures)
-            records[key] = record
+        let window = windowMilliseconds, maxFailures = maxFailures
+        records.dropOldest { !Self.isRunning($0, now: now, window: window) }
+        if let record = records[key], Self.isRunning(record, now: now, window: window) {
+            records.modify(key) { $0.failures = min($0.failures + 1, maxFailures) }
             return
         }
-        let order = nextOrder
-        nextOrder += 1
-        records[key] = Record(started: now, failures: 1, order: order)
-        arrivals.append(Arrival(key: key, order: order))
-        while records.count > capacity, let oldest = arrivals.first {
-            arrivals.removeFirst()
-            if records[oldest.key]?.order == oldest.order { records[oldest.key] = nil }
-        }
-        // Forgotten keys leave stale arrivals behind the live head; rebuild when they outnumber
-        // the live ones (O(n) every n stale: amortised O(1)).
-        if arrivals.count > 2 * records.count + 16 {
-            arrivals.filter { records[$0.key]?.order == $0.order }
-        }
+        records.store(Record(started: now, failures: 1), for: key)
     }
 
     /// An attempt `begin` counted at `begunAt` had the right password: it no longer counts. Only
     /// in the window it was counted in (a window started after it does not hold it).
     public mutating func refund(_ key: String, begunAt: UInt64) {
-        guard var record = records[key], record.started <= begunAt, record.failures > 0 else { return }
-        record.failures -= 1
-        records[key] = record
+        guard let record = records[key], record.started <= begunAt, record.failures > 0 else { return }
+        records.modify(key) { $0.failures -= 1 }
     }
 
     /// Forgets every attempt of `key` (a user who proved the password).
     public mutating func forget(_ key: String) {
-        records[key] = nil
+        records.removeValue(forKey: key)
     }
 
     private struct Record: Sendable {
         let started: UInt64
         var failures: Int
-        let order: UInt64
     }
 
-    private struct Arrival: Sendable {
-        let key: String
-        let order: UInt64
-    }
-
-    private func isRunning(_ record: Record, now: UInt64) -> Bool {
-        now < record.started || now - record.started < windowMilliseconds
-    }
-
-    /// Drops stale arrivals and passed windows from the oldest end (arrivals are in time order).
-    private mutating func dropStale(now: UInt64) {
-        while let oldest = arrivals.first {
-            if let record = records[oldest.key], record.order == oldest.order {
-                guard !isRunning(record, now: now) else { return }
-                records[oldest.key] = nil
-            }
-            arrivals.removeFirst()
-        }
+    private static func isRunning(_ record: Record, now: UInt64, window: UInt64) -> Bool {
+        now < record.started || now - record.started < window
     }
 }

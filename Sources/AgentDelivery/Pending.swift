@@ -9,7 +9,7 @@ enum Pending: Sendable {
     /// An `sso` token; then `signIn`.
     case sso(TabID, RequestID, username: String, provider: String, options: SignInOptions)
     /// An `attach` token; then the replay, or `signIn` for a user signed out meanwhile.
-    case attach(TabID, RequestID, lastSeq: UInt64, browserTab: String?)
+    case attach(TabID, RequestID, position: StreamPosition, browserTab: String?)
     /// The back end's sign-in; then the tab joins the user.
     case signIn(TabID, RequestID, user: String, purpose: SignInPurpose)
     /// The state object for an `attach` that could not replay everything.
@@ -26,11 +26,30 @@ enum Pending: Sendable {
     case deviceLookup(AskID, ActionURLEvent, caller: ClickToCallCaller)
     /// The agent's own party, for an Action URL out whose other values are known.
     case publish(ActionURLValues)
+    /// A per-user event appended to the shared stream; then it is delivered here and its ringing
+    /// tracked.
+    case appended(user: String, AgentEvent)
+    /// The stream read after the last entry this instance delivered, to fill a gap.
+    case streamGap(user: String)
+    /// The stream's end, read when the user's first tab here arrives: where the copy starts.
+    case streamBase(user: String)
+    /// The stream read for a tab's `attach` that this instance's copy could not answer.
+    case attachRead(TabID, RequestID, user: String, state: AgentState, position: StreamPosition)
+    /// A fresh state for every tab of the user here (events were lost to them).
+    case refresh(user: String)
+    /// A password attempt counted in the shared state; then the hash check (`then`), or the refusal.
+    indirect case sharedAttempt(username: String, password: String, then: Pending)
+    /// A keyed `dial`'s claim in the shared state; then the dial, or the first one's reply.
+    case dialClaim(TabID, RequestID, user: String, key: String, AgentCommand)
+    /// A click-to-call's claim in the shared state; then the dial, or the first one's call.
+    case clickClaim(AskID, user: String, request: ClickToCallRequest, key: DialDedupKey)
 
     enum SignInPurpose: Sendable {
         /// `login`, `sso`: the options replace the user's; the tab gets its token.
         case login(provider: String, method: AgentMethod, options: SignInOptions)
-        /// `attach` of a user signed out meanwhile: signed in afresh, `complete: false`.
-        case attach(expires: Int64?, browserTab: String?)
+        /// `attach` of a user signed out meanwhile (or unknown to this instance): signed in afresh,
+        /// `complete: false`; with a shared engine and READY at the back end, replayed from the
+        /// shared stream when it can be.
+        case attach(expires: Int64?, browserTab: String?, position: StreamPosition)
     }
 }

@@ -87,8 +87,10 @@ public struct ReplayWindow: Sendable {
     }
 
     /// Drops the oldest events while they were recorded more than `maxAgeMilliseconds` before
-    /// `now`. Amortised O(1): each event is dropped once.
-    private mutating func dropExpired(now: UInt64) {
+    /// `now`. Amortised O(1): each event is dropped once. `append` and `replay` call it, and the
+    /// engine's tick too, so that a user with no new events does not pin their last ones (and
+    /// their memory) past the age: `replay` would drop them anyway.
+    mutating func dropExpired(now: UInt64) {
         while let oldest = entries.first, now > oldest.recorded, now - oldest.recorded > maxAgeMilliseconds {
             dropOldest()
         }

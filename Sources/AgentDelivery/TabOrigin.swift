@@ -5,7 +5,7 @@ public struct TabOrigin: Equatable, Sendable {
     /// The client's address: `autologout` keeps the tabs of one address (one browser).
     public var address: String
     /// Candidate phone identifiers, most specific first (the URL parameter `identifier`, the
-    /// cookie `callgate_identifier`, the client address: seeds/004 identifyURL, identifyCookie,
+    /// cookie `callgate_identifier`, the client address: docs/compatibility.md §1.2 identifyURL, identifyCookie,
     /// identifyIP), for `signIn`.
     public var identifiers: [String]
     /// The credential the upgrade request carried, for an `attach` without a token.

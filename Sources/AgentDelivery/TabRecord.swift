@@ -11,6 +11,8 @@ struct TabRecord: Sendable {
     var loginPending = false
     /// Set when the tab attached with a Vodia popup token: it may call one number only.
     var restriction: VodiaSession?
+    /// Attached, with the replay still being read from the shared stream: live events wait.
+    var catchingUp = false
 
     init(origin: TabOrigin) {
         self.origin = origin

@@ -21,6 +21,18 @@ struct UserRecord: Sendable {
     /// The uniqueids of the user's web-phone calls in progress (the SIP edge's): busy while any.
     var phoneCalls: Set<String> = []
 
+    // With a shared engine, `window` is this instance's copy of the user's shared stream: the
+    // consecutive entries it delivered here, ending at `window.lastSeq` (docs/cluster.md §6).
+
+    /// The shared stream's epoch the copy follows; empty until the first entry or read.
+    var epoch = ""
+    /// A read of the shared stream is filling a gap; entries that arrive meanwhile wait in `held`.
+    var reading = false
+    var held: [StreamEntry] = []
+    /// An event could not be appended (the shared engine was down): a tombstone is appended when
+    /// it is back, so that no tab anywhere replays past the loss.
+    var lost = false
+
     struct Ringing: Sendable {
         let uniqueid: String
         let entry: ReplayWindow.Entry
@@ -33,6 +45,14 @@ struct UserRecord: Sendable {
 
     init(window: ReplayWindow) {
         self.window = window
+    }
+
+    /// Forgets the copy of the shared stream (no tab here follows it any more).
+    mutating func forgetStream(_ window: ReplayWindow) {
+        self.window = window
+        epoch = ""
+        reading = false
+        held = []
     }
 
     /// The session state a session event of the back end moves the user to.

@@ -2,6 +2,7 @@ import Glibc
 import CLinux
 import Routes
 import TLSBridge
+import HTTP1
 import WSFraming
 
 /// One outgoing Action URL request (docs/click-to-call.md §5) on a loop: a fresh TCP connection

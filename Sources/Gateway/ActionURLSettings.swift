@@ -1,6 +1,6 @@
 import Routes
 
-/// The `actionURLs` section: device Action URLs in (`/action`, seeds/001) and the webhooks out
+/// The `actionURLs` section: device Action URLs in (`/action`, docs/compatibility.md §4.2) and the webhooks out
 /// to CRMs on each call event (docs/click-to-call.md §4–5, docs/config.md).
 struct ActionURLSettings: Sendable {
     /// The templates requested on each call event, parsed (and refused by name) at start.

@@ -35,7 +35,7 @@ extension AgentHub {
             case .checkPassword(let ticket, let username, let password):
                 checkPassword(ticket, username: username, password: password)
             case .verify(let ticket, let credential, let address):
-                handle(.credentialChecked(ticket, verify(credential, address: address)))
+                verifyOnce(ticket, credential, address: address)
             case .answer(let ask, let answer):
                 asks.removeValue(forKey: ask)?(answer)
             case .publish(let values):
@@ -44,6 +44,41 @@ extension AgentHub {
                 loop.metrics.routeEvent(channel, event)
             case .log(let line):
                 Log.info(line.event, line.fields.map { ($0.key, $0.value) })
+            case .append(let user, let event, let ticket, let number):
+                guard let shared else { continue }
+                shared.engine.append(user: user, event: event, number: number, publishTo: shared.settings.channel(user: user)) { [self] result in
+                    if let ticket { handle(.streamAppended(ticket, result.shared)) }
+                }
+            case .readStream(let user, let position, let ticket):
+                guard let shared else { continue }
+                shared.engine.read(user: user, after: position) { [self] result in
+                    handle(.streamRead(ticket, result.shared))
+                }
+            case .follow(let user):
+                shared?.follow(user)
+            case .unfollow(let user):
+                shared?.unfollow(user)
+            case .claim(let key, let ttl, let ticket):
+                guard let shared else { continue }
+                shared.engine.claimOrRead(key, ttlMilliseconds: ttl) { [self] result in
+                    handle(.claimed(ticket, result.shared))
+                }
+            case .settle(let key, let value, let ttl):
+                shared?.engine.settle(key, value: value, ttlMilliseconds: ttl)
+            case .release(let key):
+                shared?.engine.release(key)
+            case .countAttempt(let user, let address, let ticket):
+                guard let shared else { continue }
+                let delivery = settings.delivery
+                shared.engine.countAttempt(user: user, address: address,
+                                           limits: (delivery.loginMaxFailures, delivery.loginAddressMaxFailures),
+                                           windowMilliseconds: delivery.loginFailureWindowSeconds * 1_000) { [self] result in
+                    handle(.attemptCounted(ticket, result.shared))
+                }
+            case .forgetAttempt(let user, let address):
+                shared?.engine.forgetAttempt(user: user, address: address)
+            case .publishAck(let user, let seq):
+                shared?.publishAck(user: user, seq: seq)
             }
         }
     }

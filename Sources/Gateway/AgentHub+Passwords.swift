@@ -39,3 +39,24 @@ extension AgentHub {
         }
     }
 }
+
+extension AgentHub {
+    /// Verifies a tab's credential and hands the engine the result. An SSO token accepted by this
+    /// instance's replay guard is, with a shared engine, claimed in Redis too, so that it is
+    /// accepted once across every instance (docs/cluster.md §6.4); Redis unreachable, this
+    /// instance's guard alone decides.
+    func verifyOnce(_ ticket: Ticket, _ credential: AgentCredential, address: String) {
+        let verified = verify(credential, address: address)
+        guard case .sso(let username, let token, let provider) = credential, case .success = verified, let shared else {
+            handle(.credentialChecked(ticket, verified))
+            return
+        }
+        let window = Int(authenticator.sso.validitySeconds + 2 * authenticator.sso.clockSkewSeconds) * 1_000
+        shared.engine.claim("sso:\(provider):\(username):\(token)", ttlMilliseconds: window) { [self] claimed in
+            guard case .success(false) = claimed else { return handle(.credentialChecked(ticket, verified)) }
+            loop.metrics.routeEvent("ws", "sso_replayed_elsewhere")
+            Log.info("sso_replayed", ["user": username, "peer": address])
+            handle(.credentialChecked(ticket, .failure(.replayed)))
+        }
+    }
+}

@@ -26,6 +26,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// Webhooks out, on each call event.
     let actionURLs: ActionURLDispatcher
     let authenticator: Authenticator
+    /// The shared engine with `state.engine` `redis` (docs/cluster.md §6); nil: per-user events are
+    /// numbered and kept here.
+    let shared: SharedState?
     var tickSlot = -1
     /// Verified when the user is unknown, so that the answer takes as long as for a known one.
     let decoyHash: String
@@ -43,7 +46,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     private var handling = false
 
     init(settings: AgentSettings, directory: Directory, callControl: CallControl, authenticator: Authenticator,
-         numbering: NumberPlan, clickToCall: ClickToCallSettings, lastCallers: LastCallersSettings, actionURLs: ActionURLDispatcher) {
+         numbering: NumberPlan, clickToCall: ClickToCallSettings, lastCallers: LastCallersSettings, actionURLs: ActionURLDispatcher,
+         state: StateSettings = StateSettings()) throws(RedisError) {
         self.settings = settings
         self.directory = directory
         self.callControl = callControl
@@ -51,6 +55,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         self.actionURLs = actionURLs
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
+        shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, loop: loop) : nil
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
                                       salt: Array("callgate-decoy".utf8))
         engine = DeliveryEngine(
@@ -58,14 +63,19 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             displayNames: Dictionary(directory.users.map { ($0.username, $0.displayname) }, uniquingKeysWith: { first, _ in first }),
             lastCallers: LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity),
             clickDedupSeconds: clickToCall.dedupSeconds,
-            actionURLOffsetSeconds: actionURLs.settings.targets.isEmpty ? nil : actionURLs.settings.targetUTCOffsetSeconds)
+            actionURLOffsetSeconds: actionURLs.settings.targets.isEmpty ? nil : actionURLs.settings.targetUTCOffsetSeconds,
+            sharedStream: shared != nil)
         callControl.onEvents = { [unowned self] events in handle(.callControlEvents(events)) }
+        shared?.onEntries = { [unowned self] user, entries in handle(.streamEntries(user: user, entries)) }
+        shared?.onUp = { [unowned self] in handle(.sharedStateUp) }
+        shared?.onAck = { [unowned self] user, seq in handle(.streamAcked(user: user, seq: seq)) }
     }
 
     /// Starts the hub's two threads; the call control starts on the hub's loop.
     func start() -> [pthread_t] {
         loop.execute { [self] in
             callControl.start(on: loop)
+            shared?.start()
             loop.addTimed(self)
         }
         return [Thread.spawn(name: "callgate-agents") { [loop] in loop.run() },

@@ -13,7 +13,7 @@ final class AgentLink: BackendLink, @unchecked Sendable {
     /// The client's address: `autologout` keeps the tabs of one address (one browser).
     let address: String
     /// Candidate device identifiers, most specific first: the URL parameter `identifier`, the
-    /// cookie `callgate_identifier`, the client address (seeds/004 identifyURL, identifyCookie,
+    /// cookie `callgate_identifier`, the client address (docs/compatibility.md §1.2 identifyURL, identifyCookie,
     /// identifyIP).
     let identifiers: [String]
     /// The credential the upgrade request carried, for an `attach` without a token.

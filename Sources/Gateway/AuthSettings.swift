@@ -1,4 +1,5 @@
 import Foundation
+import Routes
 
 /// The `auth` section: the secrets and windows of the credential schemes (docs/config.md).
 /// Secrets are given inline or, better, as files readable by the gateway alone.
@@ -9,7 +10,7 @@ struct AuthSettings: Sendable {
     var sessionSecret: [UInt8]?
     /// Lifetime of a session token. Default 12 hours.
     var sessionTokenSeconds = 12 * 3600
-    /// SSO (seeds/004): provider name → preshared secret.
+    /// SSO (docs/compatibility.md §1.10): provider name → preshared secret.
     var ssoSecrets: [String: [UInt8]] = [:]
     /// How long an SSO token is valid after its timestamp. Default 300 s.
     var ssoValiditySeconds = 300
@@ -29,13 +30,13 @@ struct AuthSettings: Sendable {
             if let v: Int = try sso.take("validitySeconds", range: 1...86_400) { ssoValiditySeconds = v }
             if let v: Int = try sso.take("clockSkewSeconds", range: 0...3_600) { ssoClockSkewSeconds = v }
             if let v: Int = try sso.take("replayCacheSize", range: 1...10_000_000) { ssoReplayCacheSize = v }
-            if let providers: [String: Any] = try sso.take("providers") {
+            if let providers: [String: JSONValue] = try sso.take("providers") {
                 for name in providers.keys.sorted() {
                     let key = "auth.sso.providers.\(name)"
-                    if let secret = providers[name] as? String {
+                    if case .string(let secret)? = providers[name] {
                         ssoSecrets[name] = Array(secret.utf8)
-                    } else if let object = providers[name] as? [String: Any] {
-                        var entry = ConfigReader(object: object, path: key)
+                    } else if case .object(let object)? = providers[name] {
+                        var entry = ConfigReader(object, path: key)
                         guard let path: String = try entry.take("secretFile") else {
                             throw GatewayConfig.Error(key: key, problem: "needs secretFile, or give the secret as a string")
                         }

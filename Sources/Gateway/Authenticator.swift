@@ -3,7 +3,7 @@ import Routes
 import Synchronization
 
 /// The credential schemes of the authentication gate, with their secrets and the SSO replay
-/// memory: Callgate session tokens (scope `channels`, or the one channel) and seeds/004 SSO
+/// memory: Callgate session tokens (scope `channels`, or the one channel) and docs/compatibility.md §1.10 SSO
 /// tokens. Shared by every loop; only the replay memory takes a lock.
 final class Authenticator: Sendable {
     /// The scope of a session token valid on every channel.

@@ -38,11 +38,10 @@ struct ClickToCallSettings: Sendable {
         if let v: Int = try section.take("dedupSeconds", range: 1...3_600) { dedupSeconds = v }
         if let v: [String] = try section.take("trustedAddresses") { trustedAddresses = v }
         if let v: Int = try section.take("linkMaxDurationSeconds", range: 1...31_536_000) { linkMaxDurationSeconds = v }
-        if let entries: [[String: Any]] = try section.take("apiKeys") {
+        if let entries = try section.sections("apiKeys") {
             apiKeys = []
-            for (index, entry) in entries.enumerated() {
+            for (index, var reader) in entries.enumerated() {
                 let path = "clickToCall.apiKeys[\(index)]"
-                var reader = ConfigReader(object: entry, path: path)
                 var key: [UInt8]?
                 if let text: String = try reader.take("key") { key = Array(text.utf8) }
                 if let file: String = try reader.take("keyFile") { key = try SecretFile.read(file, key: "\(path).keyFile") }

@@ -29,6 +29,11 @@ struct CommandLineOptions {
           --help               print this help
           --version            print the version
 
+        callgate switchboard --listen HOST:PORT [--config FILE] [--log-level LEVEL]
+          runs the Switchboard as its own process, serving the call-control protocol
+          (docs/backend-protocol.md §12) on /callcontrol to gateways whose callControl.url
+          names it; needs switchboard.secret (docs/config.md) and reads agents.directory
+
         callgate conformance-client ws://HOST:PORT [AGENT]
           runs Autobahn|Testsuite's fuzzingserver cases against the client role
 
@@ -56,6 +61,9 @@ struct CommandLineOptions {
         var threads: Int?
         var logLevel: Log.Level?
         var index = 0
+        // `callgate switchboard …`: the same options, for the service (docs/config.md `switchboard`).
+        let serving = arguments.first == "switchboard"
+        if serving { index = 1 }
         if arguments.first == "conformance-client" {
             guard arguments.count >= 2 else { throw UsageError(description: "conformance-client needs a ws:// URL") }
             var config = GatewayConfig()
@@ -115,13 +123,21 @@ struct CommandLineOptions {
         }
         if let certificate { config.tls.certificateFile = certificate }
         if let key { config.tls.privateKeyFile = key }
+        if serving {
+            guard !config.listen.isEmpty || !config.tls.listen.isEmpty else {
+                throw UsageError(description: "callgate switchboard needs --listen HOST:PORT (or listen in the config file)")
+            }
+            // One loop carries the Switchboard, a single state machine, and every gateway's connection.
+            config.switchboard.serving = true
+            config.threads = 1
+        }
         config.applyEmbeddedDefaults()
         config.echoPaths += echo
         if let publicFolder {
             config.staticFiles.folder = publicFolder
             config.staticFiles.enabled = true
         }
-        if let threads { config.threads = threads }
+        if let threads, !serving { config.threads = threads }
         if let logLevel { config.logLevel = logLevel }
         try config.validate()
         return .run(config)

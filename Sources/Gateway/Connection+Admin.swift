@@ -1,5 +1,6 @@
 import Routes
 import Switchboard
+import HTTP1
 import WSFraming
 
 /// The admin HTTP API (docs/admin-api.md): the request is parsed here, carried out on the agent

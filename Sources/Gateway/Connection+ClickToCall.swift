@@ -1,4 +1,5 @@
 import Routes
+import HTTP1
 import WSFraming
 
 /// Click-to-call over HTTP (docs/click-to-call.md §1–2): the request parsed by Routes, its

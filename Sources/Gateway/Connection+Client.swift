@@ -2,6 +2,7 @@ import Glibc
 import CLinux
 import Routes
 import TLSBridge
+import HTTP1
 import WSFraming
 
 /// The client role: a non-blocking connect, the RFC 6455 §4.1 opening handshake, then the same

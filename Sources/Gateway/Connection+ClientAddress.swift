@@ -1,4 +1,5 @@
 import Routes
+import HTTP1
 import WSFraming
 
 /// What a connection on a PROXY protocol listener waits for before its first byte of TLS or

@@ -1,7 +1,8 @@
 import Routes
+import HTTP1
 import WSFraming
 
-/// Device Action URLs in (`GET /action?action=…`, seeds/001, docs/click-to-call.md §4): 204 once
+/// Device Action URLs in (`GET /action?action=…`, docs/compatibility.md §4.2, docs/click-to-call.md §4): 204 once
 /// the events reached the agent hub, 400 naming the parameter, 401, 404 `unknownDevice`.
 extension Connection {
     static let deviceActionPath = "/action"

@@ -1,6 +1,7 @@
 import Glibc
 import Routes
 import Switchboard
+import HTTP1
 import WSFraming
 
 /// The HTTP/1.1 phase: request heads parsed by WSFraming's `HTTPRequestParser` (RFC 9112),
@@ -53,7 +54,7 @@ extension Connection {
     }
 
     /// A large response (a static file) passed the high-water mark: the requests pipelined
-    /// behind it wait, unparsed, until it has drained (STYLE §9), instead of each queueing
+    /// behind it wait, unparsed, until it has drained (docs/style.md §9), instead of each queueing
     /// another copy. True if it held `input`.
     private func holdPipelinedRequests(_ input: UnsafeMutableRawBufferPointer) -> Bool {
         guard phase == .http, !input.isEmpty, !finishAfterFlush, !awaitingResponse else { return false }
@@ -73,6 +74,10 @@ extension Connection {
         let path = head.path
         if forProbes && !Self.probePaths.contains(path) {
             refuseOnProbeReserve()
+            return
+        }
+        if let service = context.callControlService {
+            serveSwitchboard(head, service: service)
             return
         }
         if context.echoPaths.contains(path) {
@@ -127,8 +132,8 @@ extension Connection {
         case "/healthz":
             respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/readyz":
-            let draining = context.isDraining
-            respond(status: draining ? 503 : 200, body: draining ? "draining\n" : "ready\n", keepAlive: keepAlive, headOnly: headOnly)
+            let problem = context.readinessProblem
+            respond(status: problem == nil ? 200 : 503, body: "\(problem ?? "ready")\n", keepAlive: keepAlive, headOnly: headOnly)
         case "/metrics":
             respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
                     contentType: "text/plain; version=0.0.4", headOnly: headOnly)

@@ -1,8 +1,9 @@
 import Glibc
 import Routes
+import HTTP1
 import WSFraming
 
-/// The last-callers widget (seeds/000, docs/click-to-call.md §6) and its token endpoint. Both
+/// The last-callers widget (docs/compatibility.md §5, docs/click-to-call.md §6) and its token endpoint. Both
 /// answer with `Connection: close`, like the admin API: the widget waits for the agent hub's
 /// lookup, the token endpoint for the password hash.
 ///

@@ -1,4 +1,5 @@
 import Routes
+import HTTP1
 import WSFraming
 
 /// The upgrade of a route's path: the checks that can refuse it with an HTTP status, in the

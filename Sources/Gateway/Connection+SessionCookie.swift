@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import HTTP1
 import WSFraming
 
 /// `/session/cookie`: turns the agent bar's session token into the `callgate_session` cookie

@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import HTTP1
 import WSFraming
 
 /// Static files (`static` in docs/config.md): GET and HEAD of any path that no endpoint, route

@@ -4,7 +4,7 @@ import WSFraming
 
 /// TLS under the HTTP and WebSocket phases: ciphertext from the socket goes into the
 /// `TLSEngine`, plaintext from it into `process`; plaintext queued in `outbound` is sealed into
-/// `sealed` on every flush (STYLE §3: the engine never sees the socket).
+/// `sealed` on every flush (docs/style.md §3: the engine never sees the socket).
 extension Connection {
     /// Feeds ciphertext to the engine, completes the handshake, and processes what decrypts.
     func receiveSealed(_ ciphertext: UnsafeMutableRawBufferPointer, _ tls: TLSEngine) {

@@ -2,6 +2,7 @@ import Glibc
 import Routes
 import SIP
 import Switchboard
+import HTTP1
 import WSFraming
 
 /// The Vodia popup's session (docs/click-to-call.md §3): `GET /makecall/session` with the query

@@ -2,6 +2,7 @@ import Glibc
 import CLinux
 import Routes
 import TLSBridge
+import HTTP1
 import WSFraming
 
 /// One accepted TCP connection: an HTTP/1.1 exchange that may upgrade to WebSocket.
@@ -102,7 +103,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked
     /// nothing more until it is sent.
     var awaitingResponse = false
     private var interest: UInt32
-    /// Our peer does not take what we queue: reading pauses (STYLE §9).
+    /// Our peer does not take what we queue: reading pauses (docs/style.md §9).
     private var readingPaused = false
     /// A relay's other side does not take what we read: reading pauses (see `suspendReading`).
     private var readingSuspended = false
@@ -312,7 +313,7 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked
         if !readingPaused && queuedBytes > context.limits.outboundHighWaterBytes { updateInterest() }
     }
 
-    /// Pauses reading while the peer does not take what we queue for it (STYLE §9), and tells
+    /// Pauses reading while the peer does not take what we queue for it (docs/style.md §9), and tells
     /// the application, so that a relay can stop reading the other side too.
     private func updateInterest() {
         let pending = queuedBytes

@@ -51,7 +51,7 @@ final class EventLoop: @unchecked Sendable {
     private let pending = Mutex<[@Sendable () -> Void]>([])
 
     /// A receive buffer shared by every connection of this loop: only bytes that cannot be
-    /// processed at once (a partial frame or head) are copied into a connection (STYLE §10).
+    /// processed at once (a partial frame or head) are copied into a connection (docs/style.md §10).
     let receiveBuffer: UnsafeMutableRawBufferPointer
 
     let metrics: LoopMetrics

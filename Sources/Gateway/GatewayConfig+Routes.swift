@@ -6,16 +6,16 @@ extension GatewayConfig {
     /// `routes`: an object from channel name to its settings, applied over `RouteTable.defaults`.
     /// A channel that is not named keeps its default (path `/<channel>`, no back end).
     mutating func applyRoutes(_ reader: inout ConfigReader) throws(Error) {
-        guard let section: [String: Any] = try reader.take("routes") else { return }
+        guard let section: [String: JSONValue] = try reader.take("routes") else { return }
         for channel in section.keys.sorted() {
             let key = "routes.\(channel)"
-            guard let object = section[channel] as? [String: Any] else {
+            guard case .object(let object)? = section[channel] else {
                 throw Error(key: key, problem: "must be a JSON object")
             }
             guard !channel.isEmpty, channel.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
                 throw Error(key: key, problem: "a channel name is letters, digits, - and _")
             }
-            var entry = ConfigReader(object: object, path: key)
+            var entry = ConfigReader(object, path: key)
             var route = routes.route(forChannel: channel)
                 ?? Route(channel: channel, path: "/\(channel)", authentication: .required)
             if let path: String = try entry.take("path") { route.path = path }
@@ -82,8 +82,8 @@ extension GatewayConfig {
         }
     }
 
-    /// A route's `tls` section: how a `wss://` upstream's certificate is checked.
-    private static func upstreamTLSConfiguration(_ section: inout ConfigReader) throws(Error) -> TLSClientConfiguration {
+    /// A route's `tls` section (and `callControl.tls`): how a `wss://` upstream's certificate is checked.
+    static func upstreamTLSConfiguration(_ section: inout ConfigReader) throws(Error) -> TLSClientConfiguration {
         var configuration = TLSClientConfiguration()
         if let file: String = try section.take("caFile") { configuration.trustRoots = .file(file) }
         if let verify: String = try section.take("verify") {

@@ -55,6 +55,12 @@ struct GatewayConfig: Sendable {
     var sip = SIPSettings()
     /// Load balancers in front: trusted proxies, PROXY protocol, forwarded headers.
     var proxy = ProxySettings()
+    /// The call-control back end the agent hub asks: embedded (default) or remote.
+    var callControl = CallControlSettings()
+    /// `callgate switchboard`: the Switchboard served to gateways.
+    var switchboard = SwitchboardServiceSettings()
+    /// Where state that outlives an instance lives: memory, or Redis shared by every instance.
+    var state = StateSettings()
 
     static var defaultStateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -82,18 +88,7 @@ extension GatewayConfig {
     /// that name the key, so a typo never silently falls back to a default. Cross-field rules
     /// are checked by `validate()` once the command line was applied too.
     mutating func apply(json data: Data) throws(Error) {
-        let root: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw Error(key: "(file)", problem: "the top level must be a JSON object")
-            }
-            root = object
-        } catch let error as Error {
-            throw error
-        } catch {
-            throw Error(key: "(file)", problem: "not valid JSON: \(error.localizedDescription)")
-        }
-        var reader = ConfigReader(object: root, path: "")
+        var reader = try ConfigReader(json: data)
         if let value: [String] = try reader.take("listen") { listen = value }
         if let value: Int = try reader.take("threads", range: 1...256) { threads = value }
         if let value: [String] = try reader.take("echoPaths") { echoPaths = value }
@@ -140,8 +135,20 @@ extension GatewayConfig {
             try sip.apply(&section)
             try section.finish()
         }
+        if var section = try reader.section("callControl") {
+            try callControl.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("switchboard") {
+            try switchboard.apply(&section)
+            try section.finish()
+        }
         if var section = try reader.section("proxy") {
             try proxy.apply(&section)
+            try section.finish()
+        }
+        if var section = try reader.section("state") {
+            try state.apply(&section)
             try section.finish()
         }
         if var section = try reader.section("limits") {
@@ -196,6 +203,8 @@ extension GatewayConfig {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
         try proxy.validate(listeners: listen + tls.listen)
+        try callControl.validate()
+        try switchboard.validate()
         try validateRoutes()
     }
 }
@@ -212,10 +221,9 @@ extension TLSSettings {
         if let v: Int = try section.take("ticketKeyRotationSeconds", range: 60...Int.max) { ticketKeyRotationSeconds = v }
         if let v: Int = try section.take("maxHandshakesInFlightPerLoop", range: 1...Int.max) { maxHandshakesInFlightPerLoop = v }
         if let v: Bool = try section.take("redirectHTTP") { redirectHTTP = v }
-        if let entries: [[String: Any]] = try section.take("sniCertificates") {
+        if let entries = try section.sections("sniCertificates") {
             sniCertificates = []
-            for (index, entry) in entries.enumerated() {
-                var reader = ConfigReader(object: entry, path: "tls.sniCertificates[\(index)]")
+            for (index, var reader) in entries.enumerated() {
                 guard let names: [String] = try reader.take("serverNames"), !names.isEmpty,
                       let certificate: String = try reader.take("certificateFile"),
                       let key: String = try reader.take("privateKeyFile") else {
@@ -258,69 +266,6 @@ extension Limits {
         }
         if let v: Int = try section.take("probeConnections", range: 0...Int.max) { probeConnections = v }
         if let v: Int = try section.take("trimAfterCloses", range: 0...Int.max) { trimAfterCloses = v }
-    }
-}
-
-/// Reads typed values out of one JSON object, remembering which keys it used so that
-/// `finish()` can reject the rest by name.
-struct ConfigReader {
-    private let object: [String: Any]
-    private let path: String
-    private var used: Set<String> = []
-
-    init(object: [String: Any], path: String) {
-        self.object = object
-        self.path = path
-    }
-
-    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    mutating func take<T>(_ key: String) throws(GatewayConfig.Error) -> T? {
-        used.insert(key)
-        guard let raw = object[key] else { return nil }
-        // JSONSerialization bridges true/false and numbers to each other; tell them apart by type.
-        let isBoolean = String(describing: type(of: raw)).contains("Boolean")
-        if T.self == Bool.self && !isBoolean {
-            throw GatewayConfig.Error(key: name(key), problem: "must be true or false")
-        }
-        if T.self == Int.self && (isBoolean || !(raw is NSNumber) || (raw as? Int) == nil) {
-            throw GatewayConfig.Error(key: name(key), problem: "must be a whole number")
-        }
-        guard let value = raw as? T else {
-            throw GatewayConfig.Error(key: name(key), problem: "must be \(Self.describe(T.self))")
-        }
-        return value
-    }
-
-    mutating func take(_ key: String, range: ClosedRange<Int>) throws(GatewayConfig.Error) -> Int? {
-        guard let value: Int = try take(key) else { return nil }
-        guard range.contains(value) else {
-            let upper = range.upperBound == Int.max ? "" : " and \(range.upperBound)"
-            throw GatewayConfig.Error(key: name(key), problem: upper.isEmpty ? "must be at least \(range.lowerBound)" : "must be between \(range.lowerBound)\(upper)")
-        }
-        return value
-    }
-
-    mutating func section(_ key: String) throws(GatewayConfig.Error) -> ConfigReader? {
-        guard let object: [String: Any] = try take(key) else { return nil }
-        return ConfigReader(object: object, path: name(key))
-    }
-
-    func finish() throws(GatewayConfig.Error) {
-        if let unknown = object.keys.sorted().first(where: { !used.contains($0) }) {
-            throw GatewayConfig.Error(key: name(unknown), problem: "unknown key")
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is [String].Type: "an array of strings"
-        case is Int.Type: "a whole number"
-        case is Bool.Type: "true or false"
-        case is [[String: Any]].Type: "an array of objects"
-        default: "a JSON object"
-        }
     }
 }
 

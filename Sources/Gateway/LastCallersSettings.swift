@@ -1,6 +1,6 @@
 import Routes
 
-/// The `lastCallers` section (seeds/000): who called a number last, and the widget's tokens
+/// The `lastCallers` section (docs/compatibility.md §5): who called a number last, and the widget's tokens
 /// (docs/click-to-call.md §6, docs/config.md).
 struct LastCallersSettings: Sendable {
     /// Agents remembered per external number, most recent first. Default 3.

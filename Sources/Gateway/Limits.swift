@@ -1,3 +1,4 @@
+import HTTP1
 import WSFraming
 
 /// Every limit the gateway enforces, each a named setting with a cautious default

@@ -8,13 +8,15 @@ import Routes
 final class MemoryStateEngine: StateEngine, @unchecked Sendable {
     let settings: StateEngineSettings
     private let now: () -> UInt64
-    /// Called with each published event: a channel and `UserStreamPublication` bytes.
+    /// Called with each published entry: a channel and `UserChannelMessage` bytes.
     var onPublish: (String, [UInt8]) -> Void = { _, _ in }
 
     private struct Stream {
         var epoch: String
         var window: ReplayWindow
         var touched: UInt64
+        /// The back end's number of the last event appended with one.
+        var lastNumber: EventNumber?
     }
 
     private var streams: [String: Stream] = [:]
@@ -29,38 +31,44 @@ final class MemoryStateEngine: StateEngine, @unchecked Sendable {
         self.now = now
     }
 
-    func append(user: String, event: [UInt8], publishTo channel: String?,
-                completion: @escaping (Result<UserStreamPosition, StateEngineError>) -> Void) {
+    func append(user: String, event: NumberedEvent?, number: EventNumber?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry?, StateEngineError>) -> Void) {
         let time = now()
         sweepNow(time)
+        if let number, let stream = liveStream(user, at: time), !number.follows(stream.lastNumber) {
+            return completion(.success(nil))
+        }
         var stream = liveStream(user, at: time) ?? Stream(
             epoch: RedisStateEngine.newEpoch(),
             window: ReplayWindow(capacity: settings.streamCapacity, maxAgeMilliseconds: UInt64(settings.streamMaxAgeMilliseconds)),
             touched: time)
-        let entry = stream.window.append(now: time) { _ in event }
+        let epoch = stream.epoch
+        let kept = stream.window.append(now: time) { event?.bytes(seq: $0, epoch: epoch) ?? [] }
         stream.touched = time
+        if let number { stream.lastNumber = number }
         streams[user] = stream
-        let position = UserStreamPosition(epoch: stream.epoch, seq: entry.seq)
-        if let channel { onPublish(channel, Array("\(entry.seq) \(stream.epoch) ".utf8) + event) }
-        completion(.success(position))
+        let entry = StreamEntry(position: StreamPosition(epoch: epoch, seq: kept.seq), bytes: kept.bytes)
+        if let channel {
+            onPublish(channel, UserChannelMessage(entry: entry, publishedMilliseconds: RedisStateEngine.unixMilliseconds()).bytes)
+        }
+        completion(.success(entry))
     }
 
-    func read(user: String, after position: UserStreamPosition,
-              completion: @escaping (Result<UserStreamRead, StateEngineError>) -> Void) {
+    func read(user: String, after position: StreamPosition,
+              completion: @escaping (Result<StreamRead, StateEngineError>) -> Void) {
         let time = now()
         guard var stream = liveStream(user, at: time) else {
-            return completion(.success(position == .start ? .complete([], position: .start) : .incomplete(position: .start)))
+            return completion(.success(position == .start ? .complete([], top: .start) : .incomplete(top: .start)))
         }
-        let current = UserStreamPosition(epoch: stream.epoch, seq: stream.window.lastSeq)
-        guard stream.epoch == position.epoch else { return completion(.success(.incomplete(position: current))) }
+        let current = StreamPosition(epoch: stream.epoch, seq: stream.window.lastSeq)
+        guard stream.epoch == position.epoch else { return completion(.success(.incomplete(top: current))) }
         let replay = stream.window.replay(after: position.seq, now: time)
         streams[user] = stream
-        switch replay {
-        case .incomplete:
-            completion(.success(.incomplete(position: current)))
-        case .complete(let entries):
-            completion(.success(.complete(entries.map { UserStreamEvent(seq: $0.seq, payload: $0.bytes) }, position: current)))
+        guard case .complete(let kept) = replay, !kept.contains(where: { $0.bytes.isEmpty }) else {
+            return completion(.success(.incomplete(top: current)))
         }
+        completion(.success(.complete(kept.map { StreamEntry(position: StreamPosition(epoch: stream.epoch, seq: $0.seq), bytes: $0.bytes) },
+                                      top: current)))
     }
 
     func claim(_ key: String, ttlMilliseconds: Int, completion: @escaping (Result<Bool, StateEngineError>) -> Void) {

@@ -1,7 +1,7 @@
 import Glibc
 import CLinux
 
-/// The bytes a connection still has to write, with backpressure (STYLE §9).
+/// The bytes a connection still has to write, with backpressure (docs/style.md §9).
 ///
 /// Writes made while the loop handles one read are gathered here and leave in one system call
 /// (corking). `pending` above the high-water mark pauses reading from that peer until the queue

@@ -28,18 +28,16 @@ extension ProxySettings {
             case .failure(let error): throw GatewayConfig.Error(key: "proxy.trustedProxies", problem: error.description)
             }
         }
-        if let value: Any = try section.take("protocol") {
-            let named: [String: Any]
-            if let text = value as? String {
-                named = ["*": text]
-            } else if let object = value as? [String: Any] {
-                named = object
-            } else {
-                throw GatewayConfig.Error(key: "proxy.protocol", problem: "must be a mode or an object of listener addresses to modes")
+        if let value: JSONValue = try section.take("protocol") {
+            let named: [String: JSONValue]
+            switch value {
+            case .string: named = ["*": value]
+            case .object(let object): named = object
+            default: throw GatewayConfig.Error(key: "proxy.protocol", problem: "must be a mode or an object of listener addresses to modes")
             }
             protocolModes = [:]
             for (listener, raw) in named {
-                guard let text = raw as? String, let mode = ProxyProtocolMode(rawValue: text) else {
+                guard case .string(let text) = raw, let mode = ProxyProtocolMode(rawValue: text) else {
                     throw GatewayConfig.Error(key: "proxy.protocol", problem: "\(listener): must be \"off\", \"v1\", \"v2\" or \"any\"")
                 }
                 protocolModes[listener] = mode

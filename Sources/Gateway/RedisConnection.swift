@@ -3,7 +3,7 @@ import CLinux
 import RedisProtocol
 import TLSBridge
 
-/// One TCP connection to a Redis server on an event loop, TLS included (TLSBridge, STYLE §3):
+/// One TCP connection to a Redis server on an event loop, TLS included (TLSBridge, docs/style.md §3):
 /// bytes out, `RESPValue`s in. It knows nothing of commands and replies; its owner
 /// (`RedisClient`) hears `opened`, each value, and `closed` exactly once, on the loop's thread.
 ///

@@ -26,10 +26,15 @@ final class RedisSubscriber: @unchecked Sendable {
     /// The connection was lost or could not be made (after `confirmed` went back to 0). Set this,
     /// not `client.onDown`, which the subscriber itself needs.
     var onDown: (RedisError) -> Void = { _ in }
+    /// Connected (again), with every remembered channel and pattern asked for once more.
+    var onReady: () -> Void = {}
 
     init(settings: RedisSettings, name: String, loop: EventLoop) throws(RedisError) {
         client = try RedisClient(settings: settings, name: name, role: .subscriber, loop: loop)
-        client.onReady = { [weak self] in self?.subscribeAll() }
+        client.onReady = { [weak self] in
+            self?.subscribeAll()
+            self?.onReady()
+        }
         client.onPush = { [weak self] value in self?.received(value) }
         client.onDown = { [weak self] error in
             self?.confirmed = 0

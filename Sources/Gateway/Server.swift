@@ -20,6 +20,10 @@ final class Server: @unchecked Sendable {
         loops = (0..<config.threads).map { EventLoop(index: $0, trimAfterCloses: config.limits.trimAfterCloses) }
         context.loopMetrics = loops.map(\.metrics) + [context.agentHub.loop.metrics, context.agentHub.actionURLs.loop.metrics]
         context.muxPools = loops.map { MuxPools(loop: $0, context: context) }
+        if config.switchboard.serving {
+            // One loop carries the Switchboard and every gateway's connection (CommandLineOptions).
+            context.callControlService = CallControlService(directory: context.directory, settings: config.switchboard, loop: loops[0])
+        }
     }
 
     /// Binds every listener (one socket per loop per address) and starts the loop threads.
@@ -32,8 +36,10 @@ final class Server: @unchecked Sendable {
         boundAddresses = try config.listen.map { try bind($0, tls: nil) }
         boundTLSAddresses = try config.tls.listen.map { try bind($0, tls: tls) }
         if config.tls.redirectHTTP { context.redirectPort = boundTLSAddresses.first?.port }
-        threads += context.agentHub.start()
-        threads.append(context.agentHub.actionURLs.start())
+        if context.callControlService == nil {
+            threads += context.agentHub.start()
+            threads.append(context.agentHub.actionURLs.start())
+        }
         for loop in loops {
             for listener in listeners[loop.index] { listener.start() }
             threads.append(Thread.spawn(name: "callgate-loop-\(loop.index)") { loop.run() })

@@ -4,6 +4,7 @@ import Routes
 import SIP
 import Switchboard
 import Synchronization
+import HTTP1
 import WSFraming
 
 /// What every connection of every loop shares: settings, the connection caps, and the state of
@@ -46,6 +47,11 @@ final class ServerContext: Sendable {
     nonisolated(unsafe) var loopMetrics: [LoopMetrics] = []
     /// The first TLS listener's port, for `tls.redirectHTTP`; set once before the loops start.
     nonisolated(unsafe) var redirectPort: UInt16?
+    /// `callgate switchboard`: the Switchboard served to gateways (then nothing else is served);
+    /// set once before the loops start.
+    nonisolated(unsafe) var callControlService: CallControlService?
+    /// The Switchboard's directory, for the service.
+    let directory: Directory
 
     init(config: GatewayConfig) throws {
         self.config = config
@@ -67,10 +73,20 @@ final class ServerContext: Sendable {
                                                       isExtension: { extensions.contains($0) })
         let widgetKey = try config.lastCallers.tokenSecret ?? Authenticator.stateSecret(in: config.stateDirectory, name: "widget-secret")
         widgetTokens = SessionTokenSigner(key: widgetKey)!
-        agentHub = AgentHub(settings: config.agents, directory: directory, callControl: EmbeddedCallControl(directory: directory),
+        self.directory = directory
+        let callControl: CallControl
+        do {
+            callControl = config.callControl.backend == .remote
+                ? try RemoteCallControl(settings: config.callControl) : EmbeddedCallControl(directory: directory)
+        } catch {
+            throw GatewayConfig.Error(key: "callControl.url", problem: "\(error)")
+        }
+        agentHub = try AgentHub(settings: config.agents, directory: directory, callControl: callControl,
                             authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
-                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs))
+                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs),
+                            state: config.state)
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
+        (callControl as? RemoteCallControl)?.context = self
     }
 
     /// `agents.directory`, or the sample directory.
@@ -116,6 +132,16 @@ final class ServerContext: Sendable {
     }
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Why `/readyz` answers 503 (nil: ready): draining, a remote call-control back end that
+    /// cannot be asked, or the shared engine (Redis) unreachable.
+    var readinessProblem: String? {
+        if isDraining { return "draining" }
+        if let reason = (agentHub.callControl as? RemoteCallControl)?.unavailableReason {
+            return "call-control back end unavailable: \(reason)"
+        }
+        return agentHub.shared?.notReady.withLock { $0 }
+    }
 
     /// The route a browser phone registers through (the first `sip` route with a back end), and
     /// `user`'s SIP identity on it; nil when there is no such route or the user has no identity.

@@ -1,21 +1,27 @@
+import AgentDelivery
+import Routes
+
 /// What must outlive one gateway instance (docs/cluster.md §3), behind one interface with two
-/// engines: `MemoryStateEngine` (one process, the default) and `RedisStateEngine` (shared by
-/// every instance). Every method answers once, through its completion, on the engine's loop.
+/// engines: `MemoryStateEngine` (one process) and `RedisStateEngine` (shared by every
+/// instance). Every method answers once, through its completion, on the engine's loop.
 ///
-/// Not yet used by the delivery engine (`Sources/AgentDelivery`), which keeps its state in
-/// memory; moving it onto this seam is the next step of docs/cluster.md §6.
+/// The delivery engine numbers per-user events itself in one process (the default); with
+/// `state.engine` `redis` the agent hub appends them here and reads them back (docs/cluster.md §6).
 protocol StateEngine: AnyObject, Sendable {
     /// Appends `event` to `user`'s stream: it gets the stream's next `seq` (1 after a new
-    /// epoch) and is kept for `read`; with `channel`, the event is also published there, as
-    /// `UserStreamPublication` bytes, in the same step.
-    func append(user: String, event: [UInt8], publishTo channel: String?,
-                completion: @escaping (Result<UserStreamPosition, StateEngineError>) -> Void)
+    /// epoch), written into it with the epoch, and is kept for `read`; nil appends a tombstone
+    /// (events were lost: nobody is replayed past it). With `channel`, the entry is also
+    /// published there, as `UserChannelMessage` bytes, in the same step. With `number` (the back
+    /// end's number for the event, heard by every instance), an event whose number is not new
+    /// for the user (`EventNumber.follows`) is not appended again: the answer is nil.
+    func append(user: String, event: NumberedEvent?, number: EventNumber?, publishTo channel: String?,
+                completion: @escaping (Result<StreamEntry?, StateEngineError>) -> Void)
 
-    /// The events after `position` (a tab's `attach`): all of them, or `.incomplete` when any
-    /// is gone, the epoch changed (the stream was lost and started over) or the tab is further
-    /// behind than the stream keeps. Never a partial list.
-    func read(user: String, after position: UserStreamPosition,
-              completion: @escaping (Result<UserStreamRead, StateEngineError>) -> Void)
+    /// The entries after `position` (a tab's `attach`, a gap): all of them, or `.incomplete` when
+    /// any is gone, the epoch changed (the stream was lost and started over), a tombstone is among
+    /// them, or the tab is further behind than the stream keeps. Never a partial list.
+    func read(user: String, after position: StreamPosition,
+              completion: @escaping (Result<StreamRead, StateEngineError>) -> Void)
 
     /// `SET NX PX`: true for the first claim of `key` within `ttlMilliseconds` (a `dial`
     /// idempotency key, a click-to-call dedup key, a single-use token), false after.
@@ -30,34 +36,22 @@ protocol StateEngine: AnyObject, Sendable {
     func sharedSecret(_ name: String, candidate: [UInt8], completion: @escaping (Result<[UInt8], StateEngineError>) -> Void)
 }
 
-/// Where a user's stream stands, as a tab remembers it: which life of the stream (`epoch`,
-/// new whenever the stream had to start over) and the last `seq` seen in it.
-struct UserStreamPosition: Sendable, Hashable {
-    var epoch: String
-    var seq: UInt64
-
-    /// A tab that has seen nothing.
-    static let start = UserStreamPosition(epoch: "", seq: 0)
-}
-
-struct UserStreamEvent: Sendable, Hashable {
-    var seq: UInt64
-    var payload: [UInt8]
-}
-
-enum UserStreamRead: Sendable, Hashable {
-    /// Every event after the position asked for, in order (none when the tab is up to date);
-    /// `position` is the stream's end.
-    case complete([UserStreamEvent], position: UserStreamPosition)
-    /// Something after the position is lost to the tab: it gets a fresh state and continues
-    /// from `position`.
-    case incomplete(position: UserStreamPosition)
-}
-
 /// How the stream and the key-value state are kept (docs/cluster.md §3).
 struct StateEngineSettings: Sendable {
     /// Prefix of every Redis key and channel. Default `callgate`.
     var keyPrefix = "callgate"
+
+    /// The channel a user's entries are published on (every instance with tabs of the user
+    /// follows it), in the user's hash slot.
+    func channel(user: String) -> String { "\(keyPrefix):{u:\(user)}:events" }
+
+    /// The user of a `channel(user:)` name.
+    func user(channel: String) -> String? {
+        let head = "\(keyPrefix):{u:", tail = "}:events"
+        guard channel.hasPrefix(head), channel.hasSuffix(tail), channel.count > head.count + tail.count else { return nil }
+        return String(channel.dropFirst(head.count).dropLast(tail.count))
+    }
+
     /// Events kept per user (`agents.replayEvents`). Default 1,000.
     var streamCapacity = 1_000
     /// How old a kept event may be (`agents.replayAgeSeconds`). Default 300 s.
@@ -77,24 +71,5 @@ enum StateEngineError: Error, Equatable, CustomStringConvertible {
         case .redis(let error): "\(error)"
         case .unexpectedReply(let text): "unexpected reply: \(text)"
         }
-    }
-}
-
-/// What `append` publishes: `<seq> <epoch> <event>`, so a subscriber can place the event in the
-/// stream and notice a gap or a new epoch.
-struct UserStreamPublication: Sendable, Hashable {
-    var position: UserStreamPosition
-    var payload: [UInt8]
-
-    init(position: UserStreamPosition, payload: [UInt8]) {
-        self.position = position
-        self.payload = payload
-    }
-
-    init?(bytes: [UInt8]) {
-        let fields = bytes.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
-        guard fields.count == 3, let seq = UInt64(String(decoding: fields[0], as: UTF8.self)) else { return nil }
-        position = UserStreamPosition(epoch: String(decoding: fields[1], as: UTF8.self), seq: seq)
-        payload = Array(fields[2])
     }
 }

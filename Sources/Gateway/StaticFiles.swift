@@ -2,6 +2,7 @@ import Glibc
 import Routes
 import Synchronization
 import TLSBridge
+import HTTP1
 import WSFraming
 
 /// What a static request comes to; `Connection.serveStatic` turns it into a response.

@@ -39,6 +39,8 @@ enum StatusReport {
             "now": .integer(Int64(time(nil))),
             "uptimeSeconds": .integer(max(0, Int64(time(nil)) - context.startedAt)),
             "draining": .bool(context.isDraining),
+            "notReady": context.readinessProblem.map { .string($0) } ?? .null,
+            "state": .string(context.config.state.engine.rawValue),
             "threads": .integer(context.config.threads),
             "connections": .object([
                 "open": .integer(snapshots.reduce(0) { $0 + $1.openConnections }),
@@ -48,10 +50,23 @@ enum StatusReport {
                 "rejectedPerAddress": total(.connectionsRejectedPerAddress),
             ]),
             "routes": .array(routes),
+            "callControl": callControl(context),
             "agents": agents,
             "counters": .object(Dictionary(uniqueKeysWithValues: Counter.allCases.map { ("\($0)", total($0)) })),
         ])
         return status.encoded()
+    }
+
+    /// The agent hub's call-control back end (docs/config.md `callControl`): `embedded`, or the
+    /// remote one's URL and whether it can be asked now (with the reason when not).
+    private static func callControl(_ context: ServerContext) -> JSONValue {
+        guard let remote = context.agentHub.callControl as? RemoteCallControl else {
+            return .object(["backend": .string("embedded"), "health": .string("embedded")])
+        }
+        let reason = remote.unavailableReason
+        let url = String((remote.settings.url ?? "").prefix { $0 != "?" })
+        return .object(["backend": .string(url), "health": .string(reason == nil ? "up" : "down"),
+                        "reason": reason.map(JSONValue.string) ?? .null])
     }
 
     /// `embedded` (in-process, always up), `none` (no back end: 503), or for an upstream `up`,

@@ -1,4 +1,4 @@
-/// What one reply may hold before the parser gives up (STYLE §9): each limit is checked on the
+/// What one reply may hold before the parser gives up (docs/style.md §9): each limit is checked on the
 /// length or count a header announces, before anything is allocated for it.
 public struct RESPLimits: Sendable, Hashable {
     /// Largest bulk string, blob error or verbatim string. Default 16 MiB (Redis's own

@@ -1,4 +1,4 @@
-/// Turns the bytes a Redis server sends into `RESPValue`s, incrementally (STYLE §1): `append`
+/// Turns the bytes a Redis server sends into `RESPValue`s, incrementally (docs/style.md §1): `append`
 /// what the socket read, then call `next()` until it returns nil ("need more"). A reply split
 /// anywhere gives the same values as the reply in one piece, and no byte is parsed twice: open
 /// aggregates wait on a stack, a string whose header was read waits for its body, and the

@@ -19,7 +19,7 @@ extension CloseCode {
     public static let tabReplaced = CloseCode(4009)
 
     /// The close for a refused credential: 4003 when it expired (the client should fetch a new
-    /// one), 4001 for every other refusal (STYLE §7: one mapping, here).
+    /// one), 4001 for every other refusal (docs/style.md §7: one mapping, here).
     public init(_ error: AuthError) {
         self = error == .expired ? .authenticationExpired : .authenticationFailed
     }

@@ -1,4 +1,4 @@
-/// One channel of the UCS `api` object (seeds/004: `ws`, `recording`, `report`, `email`,
+/// One channel of the UCS `api` object (docs/compatibility.md §1.2.1: `ws`, `recording`, `report`, `email`,
 /// `template`, or any further name): the public path browsers connect to, and where its
 /// sessions go.
 public struct Route: Sendable, Equatable {

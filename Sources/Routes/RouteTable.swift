@@ -1,7 +1,7 @@
-/// The channels the gateway serves, shaped like the UCS `api` object of seeds/004: each
+/// The channels the gateway serves, shaped like the UCS `api` object of docs/compatibility.md §1.2.1: each
 /// channel has a public path and a back end. Looked up once per upgrade request.
 public struct RouteTable: Sendable, Equatable {
-    /// The channels of the seeds/004 `api` object, in its order.
+    /// The channels of the docs/compatibility.md §1.2.1 `api` object, in its order.
     public static let ucsChannels = ["ws", "recording", "report", "email", "template"]
 
     public private(set) var routes: [Route]

@@ -7,7 +7,7 @@ import WSFraming
 /// client never sees a WebSocket open that its back end refused: the status of a gateway whose
 /// upstream failed (RFC 9110 §15.6.3 502, §15.6.4 503, §15.6.5 504), as nginx answers. After
 /// the 101 (a session that authenticated with its first message) the same failures close the
-/// browser with 1014 (`RelayClose.towardsBrowser(nil)`). STYLE §7: one mapping, here.
+/// browser with 1014 (`RelayClose.towardsBrowser(nil)`). docs/style.md §7: one mapping, here.
 public enum UpstreamFailure: Error, Sendable, Equatable {
     /// The back end answered, but not with a valid 101: another status (403, 404, 500, …), a
     /// wrong accept value, a subprotocol it was not offered, a TLS handshake that failed, or

@@ -4,7 +4,7 @@
 /// from, so the message can only be refused by the transport. The head could be read but the
 /// message breaks RFC 3261: a request gets the response `status` (400, 505 or 513, built by
 /// `SIPResponseBuilder` from the fields that could be read); a response is discarded (§16.7
-/// step 1, §18.1.2). STYLE §7: the statuses are mapped here, in one place.
+/// step 1, §18.1.2). docs/style.md §7: the statuses are mapped here, in one place.
 public enum SIPParseError: Error, Hashable, Sendable {
     // MARK: unreadable heads
 

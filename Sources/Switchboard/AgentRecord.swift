@@ -3,7 +3,7 @@ import Routes
 /// One directory user's live state: sign-in state, pairing, availability, calls, statistics.
 struct AgentRecord {
     let profile: DirectoryUser
-    /// The seeds/004 User object; `status` is the agent's availability, statistics are kept in it.
+    /// The docs/compatibility.md §1.7 User object; `status` is the agent's availability, statistics are kept in it.
     var user: User
     var reason: String?
     var state: AgentState = .credentials

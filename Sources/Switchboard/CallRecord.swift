@@ -38,7 +38,7 @@ struct CallRecord {
     /// Agents whose answered/unanswered count this call has already made.
     var counted: Set<String> = []
     /// The touch-tones sent into the call (`dtmf`), oldest first, at most `maxDTMF` of the
-    /// latest. Not part of the Call object (seeds/004); the admin API lists it.
+    /// latest. Not part of the Call object (docs/compatibility.md §1.6); the admin API lists it.
     var dtmf = ""
 
     static let maxDTMF = 256

@@ -16,7 +16,7 @@ public struct Directory: Sendable {
     public var callReasons: [String]
     /// Group names by `group_id` (the state object's `groups`).
     public var groups: [Int: String]
-    /// Whether the `identify` event lists the user's phones (seeds/004 `listDevices`).
+    /// Whether the `identify` event lists the user's phones (docs/compatibility.md §1.2 `listDevices`).
     public var listDevices: Bool
 
     public init(settings: SwitchboardSettings = SwitchboardSettings(), users: [DirectoryUser] = [], devices: [DirectoryDevice] = [],

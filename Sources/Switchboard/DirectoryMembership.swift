@@ -1,6 +1,6 @@
 import Routes
 
-/// A user's membership of a queue (the static part of the seeds/004 Queue object).
+/// A user's membership of a queue (the static part of the docs/compatibility.md §1.8 Queue object).
 public struct DirectoryMembership: Sendable, Hashable {
     public var queue: Int
     /// Lower is offered calls first.

@@ -1,25 +1,24 @@
 import Routes
 
 /// Reads one JSON object of a directory, key by key, with errors naming the path
-/// (`users[2].password`). `finish(known:)` refuses keys nobody asked for.
+/// (`users[2].password`). The values are typed by `JSONFields`, as the gateway's configuration
+/// file is (`ConfigReader`); this adds the directory's errors ("is required", "must be …") and
+/// `finish(known:)`, which refuses keys nobody asked for. A `null` value counts as absent.
 struct DirectoryReader {
     let path: String
-    let members: [String: JSONValue]
+    private let fields: JSONFields
 
     init(_ value: JSONValue, path: String) throws(DirectoryError) {
         guard case .object(let members) = value else { throw DirectoryError(path: path, problem: "must be an object") }
         self.path = path
-        self.members = members
+        fields = JSONFields(members, path: path == "$" ? "" : path)
     }
 
     func at(_ key: String) -> String { path == "$" ? key : "\(path).\(key)" }
 
     /// Nil when absent or null.
     func value(_ key: String) -> JSONValue? {
-        switch members[key] {
-        case nil, .null?: nil
-        case let value?: value
-        }
+        fields.has(key) ? fields.members[key] : nil
     }
 
     func string(_ key: String) throws(DirectoryError) -> String {
@@ -28,9 +27,7 @@ struct DirectoryReader {
     }
 
     func optionalString(_ key: String) throws(DirectoryError) -> String? {
-        guard let value = value(key) else { return nil }
-        guard case .string(let text) = value else { throw DirectoryError(path: at(key), problem: "must be a string") }
-        return text
+        try typed { () throws(JSONFieldError) in try fields.optionalString(key) }
     }
 
     func int(_ key: String) throws(DirectoryError) -> Int {
@@ -39,44 +36,43 @@ struct DirectoryReader {
     }
 
     func optionalInt(_ key: String) throws(DirectoryError) -> Int? {
-        guard let value = value(key) else { return nil }
-        guard let number = value.int64Value, let int = Int(exactly: number) else {
-            throw DirectoryError(path: at(key), problem: "must be an integer")
-        }
-        return int
+        try typed { () throws(JSONFieldError) in try fields.optionalInt(key) }
     }
 
     func bool(_ key: String, default fallback: Bool) throws(DirectoryError) -> Bool {
-        guard let value = value(key) else { return fallback }
-        guard case .bool(let flag) = value else { throw DirectoryError(path: at(key), problem: "must be true or false") }
-        return flag
+        try typed { () throws(JSONFieldError) in try fields.bool(key, default: fallback) }
     }
 
     func array(_ key: String) throws(DirectoryError) -> [JSONValue] {
-        guard let value = value(key) else { return [] }
-        guard case .array(let items) = value else { throw DirectoryError(path: at(key), problem: "must be an array") }
-        return items
+        try typed { () throws(JSONFieldError) in try fields.array(key, default: []) }
     }
 
     func object(_ key: String) throws(DirectoryError) -> [String: JSONValue] {
-        guard let value = value(key) else { return [:] }
-        guard case .object(let object) = value else { throw DirectoryError(path: at(key), problem: "must be an object") }
-        return object
+        try typed { () throws(JSONFieldError) in try fields.object(key, default: [:]) }
     }
 
     func strings(_ key: String) throws(DirectoryError) -> [String] {
-        var result: [String] = []
-        for (index, item) in try array(key).enumerated() {
-            guard case .string(let text) = item else { throw DirectoryError(path: "\(at(key))[\(index)]", problem: "must be a string") }
-            result.append(text)
+        try typed { () throws(JSONFieldError) in
+            try fields.each(key, default: []) { element, path throws(JSONFieldError) in
+                guard case .string(let text) = element else { throw JSONFieldError(path: path, expected: "a string") }
+                return text
+            }
         }
-        return result
     }
 
     /// Refuses the first unknown key, in sorted order so the error is stable.
     func finish(known: Set<String>) throws(DirectoryError) {
-        if let unknown = members.keys.filter({ !known.contains($0) }).sorted().first {
+        if let unknown = fields.members.keys.filter({ !known.contains($0) }).sorted().first {
             throw DirectoryError(path: at(unknown), problem: "is not a known key")
+        }
+    }
+
+    /// `JSONFields`' errors in the directory's words.
+    private func typed<T>(_ read: () throws(JSONFieldError) -> T) throws(DirectoryError) -> T {
+        do {
+            return try read()
+        } catch {
+            throw DirectoryError(path: error.path, problem: "must be \(error.expected)")
         }
     }
 }

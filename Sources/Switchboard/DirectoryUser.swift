@@ -2,7 +2,7 @@ import Routes
 import SIP
 
 /// A user of the directory: who may sign in, how (password hash or SSO only), and the static
-/// fields of the seeds/004 User object.
+/// fields of the docs/compatibility.md §1.7 User object.
 public struct DirectoryUser: Sendable, Hashable {
     public var username: String
     public var id: Int

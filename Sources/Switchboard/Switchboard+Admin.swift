@@ -145,7 +145,7 @@ extension Switchboard {
 }
 
 extension JSONWriter {
-    /// A call of the admin listing: the seeds/004 Call object with one more member at its end,
+    /// A call of the admin listing: the docs/compatibility.md §1.6 Call object with one more member at its end,
     /// `dtmf`. The Call object itself, as agents receive it, has no such member.
     mutating func adminCall(_ call: Call, dtmf: String) {
         var object = JSONWriter(capacity: 1024)

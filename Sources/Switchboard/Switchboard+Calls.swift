@@ -227,7 +227,7 @@ extension Switchboard {
     /// `dtmf`: touch-tones into the agent's current call, which must be connected (not ringing,
     /// not on hold: `notConnected`). The simulated far end does not react; the digits are kept
     /// on the call (the admin API's `dtmf`) and nothing is emitted, so the Call object stays the
-    /// seed's.
+    /// guide's.
     func sendDTMF(_ username: String, _ digits: String) throws(SwitchboardError) {
         let record = try currentCall(username)
         guard record.state == .connected else { throw .notConnected }

@@ -48,21 +48,24 @@ extension Switchboard {
     public var liveCalls: Int { records.count }
 
     func waitingCallers(for username: String) -> Int {
-        guard let agent = agentRecords[username] else { return 0 }
-        return records.values.filter { record in
-            record.isWaiting && agent.user.queues[record.queueID!]?.type == .incoming
-        }.count
+        agentRecords[username]?.waitingCallers(in: waitingPerQueue()) ?? 0
+    }
+
+    /// Calls waiting, per queue id: counted once per operation, not once per agent (with
+    /// thousands of agents the per-agent count made every operation cost agents × calls).
+    func waitingPerQueue() -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for record in records.values where record.isWaiting { counts[record.queueID!, default: 0] += 1 }
+        return counts
     }
 
     func refreshWaiting() {
+        let perQueue = waitingPerQueue()
         for profile in directory.users {
-            let name = profile.username
-            guard agentRecords[name]!.signedIn else { continue }
-            let count = waitingCallers(for: name)
-            if count != agentRecords[name]!.waitingSeen {
-                agentRecords[name]!.waitingSeen = count
-                emit(name, .waitingCallersChange(waitingCallers: count))
-            }
+            // In place (AgentRecord+Sweep.swift).
+            guard let index = agentRecords.index(forKey: profile.username),
+                  let count = agentRecords.values[index].noteWaitingCallers(in: perQueue) else { continue }
+            emit(profile.username, .waitingCallersChange(waitingCallers: count))
         }
     }
 

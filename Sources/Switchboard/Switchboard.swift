@@ -10,7 +10,7 @@ import Routes
 /// always passed in as `now`, Unix seconds. A `now` earlier than one already seen counts as that
 /// one for statistics.
 ///
-/// Model (docs/directory.md has the directory; the choices on behaviour the seed leaves open
+/// Model (docs/directory.md has the directory; the choices on behaviour the guide leaves open
 /// are listed on the methods):
 /// - A call has a caller and a callee (the party it rings or is connected to). Every agent in a
 ///   call sees the same Call object but for `direction` and `number`: OUTGOING and the callee's
@@ -83,11 +83,14 @@ public final class Switchboard {
     /// to the next agent, a direct call ends with cause unavailable), lets simulated external
     /// parties answer (`externalAnswerSeconds`), and offers waiting calls to agents now free.
     public func tick(now: Int64) {
-        let due = agentRecords.values.filter { agent in agent.acwUntil.map { $0 <= now } ?? false }
-            .sorted { ($0.acwUntil!, $0.profile.username) < ($1.acwUntil!, $1.profile.username) }
-        for agent in due {
-            let name = agent.profile.username
-            let end = max(agent.acwUntil!, agentRecords[name]!.accounted)
+        var due: [(until: Int64, name: String)] = []
+        var index = agentRecords.startIndex
+        while index != agentRecords.endIndex {  // in place (AgentRecord+Sweep.swift)
+            if let until = agentRecords.values[index].acwDue(by: now) { due.append((until, agentRecords.keys[index])) }
+            agentRecords.formIndex(after: &index)
+        }
+        for (until, name) in due.sorted(by: { ($0.until, $0.name) < ($1.until, $1.name) }) {
+            let end = max(until, agentRecords[name]!.accounted)
             agentRecords[name]!.settle(to: end)
             agentRecords[name]!.acwUntil = nil
             agentRecords[name]!.idleSince = end
@@ -109,8 +112,12 @@ public final class Switchboard {
     /// Counts status time of every signed-in agent up to `now`.
     func advance(to now: Int64) {
         clock = max(clock, now)
-        for name in agentRecords.keys where agentRecords[name]!.signedIn {
-            agentRecords[name]!.settle(to: clock)
+        // In place, by index (AgentRecord+Sweep.swift): writing records while iterating `keys`
+        // copied the whole dictionary (the keys view shares its storage) on every operation.
+        var index = agentRecords.startIndex
+        while index != agentRecords.endIndex {
+            agentRecords.values[index].settleIfSignedIn(to: clock)
+            agentRecords.formIndex(after: &index)
         }
     }
 

@@ -18,7 +18,7 @@ final class StoredSession: @unchecked Sendable {   // OpenSSL sessions are refer
 }
 
 /// The client side's memory of the last session per server, for resumption (RFC 8446 §2.2,
-/// RFC 5077). Bounded: at `capacity` servers, the least recently stored is forgotten (STYLE §9).
+/// RFC 5077). Bounded: at `capacity` servers, the least recently stored is forgotten (docs/style.md §9).
 ///
 /// RFC 8446 §C.4: "Clients SHOULD NOT reuse a ticket for multiple connections", so a TLS 1.3
 /// session is handed out once and removed; the resumed connection's new ticket takes its place.

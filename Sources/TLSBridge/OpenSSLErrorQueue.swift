@@ -1,6 +1,6 @@
 internal import COpenSSL
 
-/// OpenSSL's thread-local error queue, reached in one place (STYLE §4): cleared before each call
+/// OpenSSL's thread-local error queue, reached in one place (docs/style.md §4): cleared before each call
 /// that can fail, drained into `TLSError` after it failed.
 enum OpenSSLErrorQueue {
     /// Forgets errors left over by earlier calls, so that a drain reports only the current one.

@@ -1,6 +1,6 @@
 internal import COpenSSL
 
-/// One TLS connection as a pure engine (STYLE §3): ciphertext from the network goes in through
+/// One TLS connection as a pure engine (docs/style.md §3): ciphertext from the network goes in through
 /// `receive(ciphertext:)`, ciphertext for the network comes out of `takeCiphertext`, plaintext goes
 /// through `writePlaintext` and `readPlaintext`. It owns no socket, thread or clock; the `SSL*`
 /// talks only to a pair of memory BIOs.

@@ -1,4 +1,4 @@
-/// The one error type of TLSBridge (STYLE §7): what failed, and OpenSSL's error queue drained at
+/// The one error type of TLSBridge (docs/style.md §7): what failed, and OpenSSL's error queue drained at
 /// the moment it failed, with the library's own reason texts.
 ///
 /// A `struct` with a `Kind` rather than a bare `enum`, so that every failure carries the same

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The client side of the RFC 6455 §4 opening handshake: send `request`, parse the reply with
 /// `HTTPResponseParser`, then `validate` it. Frames start at the parser's `headLength`.
 ///
@@ -26,7 +28,7 @@ public struct ClientHandshake: Sendable {
         precondition(key.count == 16, "RFC 6455 §4.1: the Sec-WebSocket-Key nonce is 16 bytes")
         self.host = host
         self.target = target
-        self.key = HandshakeBase64.encode(key)
+        self.key = Base64.encode(key, alphabet: .standard, padded: true)
         self.expectedAccept = SecWebSocketAccept.value(forKey: self.key)
         self.subprotocols = subprotocols
         self.extensionOffer = extensionOffer

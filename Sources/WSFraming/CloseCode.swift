@@ -57,7 +57,7 @@ public struct CloseCode: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension CloseCode {
-    /// The one place where a protocol failure becomes the close code sent to the peer (STYLE §7).
+    /// The one place where a protocol failure becomes the close code sent to the peer (docs/style.md §7).
     public init(_ error: WebSocketError) {
         switch error {
         case .reservedBitsSet, .reservedOpcode, .controlFrameTooLong, .fragmentedControlFrame,

@@ -182,7 +182,7 @@ public struct FrameDecoder {
             // §5.2: the most significant bit of a 64-bit length must be 0.
             if length >> 63 != 0 { throw .lengthMostSignificantBitSet }
             if length < 65_536 { throw .lengthNotMinimal }
-            // Checked before the conversion to Int and before any allocation (STYLE §9).
+            // Checked before the conversion to Int and before any allocation (docs/style.md §9).
             if length > UInt64(maxFramePayload) { throw .frameTooLarge(limit: maxFramePayload) }
             payloadLength = Int(length)
             index = 10

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// Every way an RFC 6455 §4 opening handshake can fail, on either side.
 ///
 /// Server-side cases (the client's request was not a valid upgrade) carry the status RFC 6455

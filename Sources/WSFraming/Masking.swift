@@ -3,7 +3,7 @@
 public enum Masking {
     /// XORs `bytes` in place with `key` (four wire bytes loaded in memory order), as if `bytes`
     /// started at `offset` within the frame's payload. Works eight bytes at a time with a
-    /// rotated 64-bit key and finishes byte by byte (STYLE §10).
+    /// rotated 64-bit key and finishes byte by byte (docs/style.md §10).
     @inlinable
     public static func apply(key: UInt32, to bytes: UnsafeMutableRawBufferPointer, offset: Int = 0) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }

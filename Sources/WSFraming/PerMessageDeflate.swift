@@ -207,7 +207,7 @@ public final class PerMessageDeflate {
     ///
     /// `limit` bounds `output.count`, so one array filled across a message's frames bounds the whole
     /// message. zlib writes at most `limit - output.count + 1` bytes per call, so `output` never
-    /// grows past `limit + 1` (the decompression-bomb guard, STYLE §9). The compressed frames kept
+    /// grows past `limit + 1` (the decompression-bomb guard, docs/style.md §9). The compressed frames kept
     /// meanwhile are bounded by the caller's message size limit.
     ///
     /// Throws `.inflatedMessageTooLarge(limit:)` past the limit, `.inflateFailed` on corrupt data,
@@ -326,7 +326,7 @@ public final class PerMessageDeflate {
     }
 
     /// Runs one zlib call that writes at most `capacity` bytes straight into `output`'s spare
-    /// capacity (no scratch buffer to copy from, STYLE §10), then counts what it wrote.
+    /// capacity (no scratch buffer to copy from, docs/style.md §10), then counts what it wrote.
     private static func callZlib(
         _ stream: UnsafeMutablePointer<z_stream>,
         writingUpTo capacity: Int,

@@ -2,7 +2,7 @@ internal import COpenSSL
 
 /// The `Sec-WebSocket-Accept` value, RFC 6455 §4.2.2 step 5.4 (and §1.3): the base64 of the
 /// SHA-1 of the client's `Sec-WebSocket-Key` (as sent, without surrounding whitespace) followed
-/// by the GUID `258EAFA5-E914-47DA-95CA-C5AB0DC85B11`. SHA-1 and base64 come from OpenSSL.
+/// by the GUID `258EAFA5-E914-47DA-95CA-C5AB0DC85B11`. SHA-1 comes from OpenSSL.
 public enum SecWebSocketAccept {
     /// RFC 6455 §1.3: the globally unique identifier appended to the key.
     public static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -19,6 +19,6 @@ public enum SecWebSocketAccept {
         }
         // SHA-1 over a few dozen bytes in memory fails only if libcrypto itself is broken.
         precondition(ok == 1 && length == 20, "EVP_Digest(SHA-1) failed")
-        return HandshakeBase64.encode(Array(digest[..<20]))
+        return Base64.encode(Array(digest[..<20]), alphabet: .standard, padded: true)
     }
 }

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// What a valid client opening handshake asked for, RFC 6455 §4.2.1, ready for the 101.
 public struct WebSocketUpgrade: Hashable, Sendable {
     /// §4.2.1 item 5: the client's `Sec-WebSocket-Key`, as sent.
@@ -61,7 +63,7 @@ public enum ServerHandshake {
         let keys = headers.values(for: "Sec-WebSocket-Key")
         guard let key = keys.first else { return .failure(.missingKey) }
         guard keys.count == 1 else { return .failure(.duplicateKey) }
-        guard HandshakeBase64.isValidKey(key) else { return .failure(.invalidKey) }
+        guard Self.isValidKey(key) else { return .failure(.invalidKey) }
         // §4.2.1 item 6: "A |Sec-WebSocket-Version| header field, with a value of 13."
         // §4.4: otherwise 426 with the versions we support (see HandshakeError.response()).
         let versions = headers.values(for: "Sec-WebSocket-Version")
@@ -102,5 +104,12 @@ public enum ServerHandshake {
         bytes.reserveCapacity(192)
         HTTPResponseHead(status: 101, headers: headers).encode(into: &bytes)
         return bytes
+    }
+
+    /// RFC 6455 §4.1 item 7 and §4.2.1 item 5: whether `key` is the canonical base64 of exactly
+    /// 16 bytes (24 characters ending in `==`, the pad bits zero). Whitespace, the URL alphabet
+    /// and any other length are refused.
+    static func isValidKey(_ key: String) -> Bool {
+        Base64.decode(key, alphabet: .standard, padding: .required)?.count == 16
     }
 }

@@ -1,4 +1,4 @@
-/// The size limits of one WebSocket connection (STYLE §9). Each is checked before the bytes it
+/// The size limits of one WebSocket connection (docs/style.md §9). Each is checked before the bytes it
 /// guards are buffered; a violation closes the connection with 1009 (RFC 6455 §7.4.1).
 public struct WebSocketLimits: Hashable, Sendable {
     /// Largest payload of a single frame. Default 1 MiB.

@@ -26,6 +26,22 @@ import Routes
             identity: Identity(user: "alice", provider: "password", address: "10.0.0.1", expires: expires)))))
     }
 
+    /// The hub's tick drops events past `replayAgeSeconds` from a window that gets no new ones:
+    /// a user whose tabs all went quiet does not pin their last events (bench/soak.sh's "memory
+    /// returned"). The numbering goes on, and an attach answers as it did before the drop.
+    @Test func theTickDropsEventsPastTheReplayAgeWithoutNewOnes() {
+        var (engine, tab) = Self.aliceWithThreeEvents { $0.replayAgeSeconds = 60; $0.detachedLogoutSeconds = 600 }
+        engine.advance(milliseconds: 60_000)
+        _ = engine.handle(.tick)
+        #expect(engine.engine.users["alice"]?.window.count == 3)
+        engine.advance(milliseconds: 1)
+        _ = engine.handle(.tick)
+        #expect(engine.engine.users["alice"]?.window.count == 0)
+        #expect(engine.engine.lastSeq(of: "alice") == 3)
+        let actions = Self.attach(&engine, tab, lastSeq: 1)
+        #expect(actions.replies.map(\.reply) == [.attached(id: .number("2"), state: .ready, lastSeq: 3, complete: false)])
+    }
+
     @Test func completeReplaysTheMissedEventsAfterTheReply() {
         var (engine, tab) = Self.aliceWithThreeEvents()
         let actions = Self.attach(&engine, tab, lastSeq: 1)

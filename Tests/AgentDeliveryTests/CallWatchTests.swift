@@ -2,7 +2,7 @@ import Testing
 @testable import AgentDelivery
 import Routes
 
-/// Last callers (seeds/000, docs/click-to-call.md §6) and the Action URL hand-off (seeds/001,
+/// Last callers (docs/compatibility.md §5, docs/click-to-call.md §6) and the Action URL hand-off (docs/compatibility.md §4.2,
 /// docs/click-to-call.md §5) of every call event the engine delivers.
 @Suite struct CallWatchTests {
     /// alice calls a customer; when the customer calls back, bob's ringing says alice called last.

@@ -2,7 +2,7 @@ import Testing
 @testable import AgentDelivery
 import Routes
 
-/// Device Action URLs in (seeds/001, docs/click-to-call.md §4): the phone's agent found by
+/// Device Action URLs in (docs/compatibility.md §4.2, docs/click-to-call.md §4): the phone's agent found by
 /// `local_party`, its events delivered like the back end's, the phone's own party relayed out.
 @Suite struct DeviceEventTests {
     static func event(_ query: String) -> ActionURLEvent {

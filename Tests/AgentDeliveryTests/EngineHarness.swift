@@ -13,12 +13,14 @@ struct EngineHarness {
 
     static let plan = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!
 
-    init(actionURLs: Bool = false, clickDedupSeconds: Int = 5, _ configure: (inout DeliverySettings) -> Void = { _ in }) {
+    init(actionURLs: Bool = false, clickDedupSeconds: Int = 5, sharedStream: Bool = false,
+         _ configure: (inout DeliverySettings) -> Void = { _ in }) {
         var settings = DeliverySettings()
         configure(&settings)
         engine = DeliveryEngine(settings: settings, numbering: Self.plan,
                                 displayNames: ["alice": "Alena Nováková", "bob": "Bob Novák"], lastCallers: LastCallers(),
-                                clickDedupSeconds: clickDedupSeconds, actionURLOffsetSeconds: actionURLs ? 3_600 : nil)
+                                clickDedupSeconds: clickDedupSeconds, actionURLOffsetSeconds: actionURLs ? 3_600 : nil,
+                                sharedStream: sharedStream)
     }
 
     mutating func handle(_ input: DeliveryInput) -> [DeliveryAction] {
@@ -109,6 +111,7 @@ struct EngineHarness {
 struct Sent: Equatable {
     let event: String
     let seq: Int64?
+    let epoch: String?
     let data: JSONValue
     let tabs: [TabID]
 }
@@ -120,7 +123,9 @@ extension [DeliveryAction] {
             guard case .send(let bytes, let tabs) = action,
                   case .object(let message)? = try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)),
                   case .string(let event)? = message["event"] else { return nil }
-            return Sent(event: event, seq: message["seq"]?.int64Value, data: message["data"] ?? .null, tabs: tabs)
+            var epoch: String?
+            if case .string(let value)? = message["epoch"] { epoch = value }
+            return Sent(event: event, seq: message["seq"]?.int64Value, epoch: epoch, data: message["data"] ?? .null, tabs: tabs)
         }
     }
 

@@ -37,7 +37,7 @@ import WSFraming
         #expect(primaries.map(\.data) == [.object(["primary": .bool(true), "tabs": .integer(2)]),
                                           .object(["primary": .bool(false), "tabs": .integer(2)])])
         let left = engine.handle(.tabClosed(first))
-        #expect(left.sent == [Sent(event: "primary", seq: nil, data: .object(["primary": .bool(true), "tabs": .integer(1)]), tabs: [second])])
+        #expect(left.sent == [Sent(event: "primary", seq: nil, epoch: nil, data: .object(["primary": .bool(true), "tabs": .integer(1)]), tabs: [second])])
     }
 
     /// A connection with the browser tab id of one of the user's tabs takes its place (first,

@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 import Testing
 @testable import Gateway
+import AgentDelivery
 import RedisProtocol
+import Routes
 
 /// The state-engine seam: one contract, checked against `MemoryStateEngine` and against
 /// `RedisStateEngine` on a real `redis-server`; then what only Redis can lose (FLUSHALL, a
@@ -49,37 +51,37 @@ import RedisProtocol
             return try result.get()
         }
 
-        func append(_ user: String, _ text: String, channel: String? = nil) throws -> UserStreamPosition {
-            try call { $0.append(user: user, event: Array(text.utf8), publishTo: channel, completion: $1) }
+        func append(_ user: String, _ text: String, channel: String? = nil) throws -> StreamPosition {
+            try call { $0.append(user: user, event: NumberedEvent(plain: Array(text.utf8)), number: nil, publishTo: channel, completion: $1) }!.position
         }
 
-        func read(_ user: String, after position: UserStreamPosition) throws -> UserStreamRead {
+        func read(_ user: String, after position: StreamPosition) throws -> StreamRead {
             try call { $0.read(user: user, after: position, completion: $1) }
         }
     }
 
-    static func events(_ seqs: ClosedRange<UInt64>, _ prefix: String = "event") -> [UserStreamEvent] {
-        seqs.map { UserStreamEvent(seq: $0, payload: Array("\(prefix) \($0)".utf8)) }
+    static func events(_ seqs: ClosedRange<UInt64>, epoch: String) -> [StreamEntry] {
+        seqs.map { StreamEntry(position: StreamPosition(epoch: epoch, seq: $0), bytes: Array("event \($0)".utf8)) }
     }
 
     @Test(arguments: [false, true]) func appendNumbersEventsAndReadReplaysAfterASeq(redis: Bool) throws {
         let harness = try Harness(redis: redis, settings: StateEngineSettings())
         defer { harness.stop() }
-        #expect(try harness.read("alice", after: .start) == .complete([], position: .start))
+        #expect(try harness.read("alice", after: .start) == .complete([], top: .start))
         let positions = try (1...3).map { try harness.append("alice", "event \($0)") }
         let epoch = positions[0].epoch
         #expect(!epoch.isEmpty && positions.map(\.epoch) == [epoch, epoch, epoch] && positions.map(\.seq) == [1, 2, 3])
-        let end = UserStreamPosition(epoch: epoch, seq: 3)
-        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 1)) == .complete(Self.events(2...3), position: end))
-        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 0)) == .complete(Self.events(1...3), position: end))
-        #expect(try harness.read("alice", after: end) == .complete([], position: end))
+        let end = StreamPosition(epoch: epoch, seq: 3)
+        #expect(try harness.read("alice", after: StreamPosition(epoch: epoch, seq: 1)) == .complete(Self.events(2...3, epoch: end.epoch), top: end))
+        #expect(try harness.read("alice", after: StreamPosition(epoch: epoch, seq: 0)) == .complete(Self.events(1...3, epoch: end.epoch), top: end))
+        #expect(try harness.read("alice", after: end) == .complete([], top: end))
         // Another epoch, a seq the stream never gave, a tab that has seen nothing: a fresh state.
-        #expect(try harness.read("alice", after: UserStreamPosition(epoch: "old", seq: 1)) == .incomplete(position: end))
-        #expect(try harness.read("alice", after: UserStreamPosition(epoch: epoch, seq: 9)) == .incomplete(position: end))
-        #expect(try harness.read("alice", after: .start) == .incomplete(position: end))
+        #expect(try harness.read("alice", after: StreamPosition(epoch: "old", seq: 1)) == .incomplete(top: end))
+        #expect(try harness.read("alice", after: StreamPosition(epoch: epoch, seq: 9)) == .incomplete(top: end))
+        #expect(try harness.read("alice", after: .start) == .incomplete(top: end))
         // Users are apart.
         #expect(try harness.append("bob", "event 1").seq == 1)
-        #expect(try harness.read("bob", after: .start) == .incomplete(position: UserStreamPosition(epoch: try harness.read("bob", after: .start).position.epoch, seq: 1)))
+        #expect(try harness.read("bob", after: .start) == .incomplete(top: StreamPosition(epoch: try harness.read("bob", after: .start).top.epoch, seq: 1)))
     }
 
     @Test(arguments: [false, true]) func aTabFurtherBehindThanTheCapacityIsIncomplete(redis: Bool) throws {
@@ -87,10 +89,10 @@ import RedisProtocol
         settings.streamCapacity = 5
         let harness = try Harness(redis: redis, settings: settings)
         defer { harness.stop() }
-        var last = UserStreamPosition.start
+        var last = StreamPosition.start
         for index in 1...20 { last = try harness.append("carol", "event \(index)") }
-        #expect(try harness.read("carol", after: UserStreamPosition(epoch: last.epoch, seq: 14)) == .incomplete(position: last))
-        #expect(try harness.read("carol", after: UserStreamPosition(epoch: last.epoch, seq: 15)) == .complete(Self.events(16...20), position: last))
+        #expect(try harness.read("carol", after: StreamPosition(epoch: last.epoch, seq: 14)) == .incomplete(top: last))
+        #expect(try harness.read("carol", after: StreamPosition(epoch: last.epoch, seq: 15)) == .complete(Self.events(16...20, epoch: last.epoch), top: last))
     }
 
     @Test(arguments: [false, true]) func eventsOlderThanTheMaximumAgeAreGone(redis: Bool) throws {
@@ -101,8 +103,8 @@ import RedisProtocol
         let first = try harness.append("dave", "event 1")
         usleep(450_000)
         let second = try harness.append("dave", "event 2")
-        #expect(try harness.read("dave", after: UserStreamPosition(epoch: first.epoch, seq: 0)) == .incomplete(position: second))
-        #expect(try harness.read("dave", after: first) == .complete(Self.events(2...2), position: second))
+        #expect(try harness.read("dave", after: StreamPosition(epoch: first.epoch, seq: 0)) == .incomplete(top: second))
+        #expect(try harness.read("dave", after: first) == .complete(Self.events(2...2, epoch: second.epoch), top: second))
     }
 
     @Test(arguments: [false, true]) func claimsCountersAndSharedSecrets(redis: Bool) throws {
@@ -143,7 +145,44 @@ import RedisProtocol
         #expect(harness.test.eventually { !harness.published.isEmpty })
         let message = harness.test.sync { harness.published.first }
         #expect(message?.channel == "user:erin")
-        #expect(message.flatMap { UserStreamPublication(bytes: $0.bytes) } == UserStreamPublication(position: position, payload: Array("ringing".utf8)))
+        #expect(message.flatMap { UserChannelMessage(bytes: $0.bytes)?.entry } == StreamEntry(position: position, bytes: Array("ringing".utf8)))
+    }
+
+    @Test(arguments: [false, true]) func aNumberedEventGetsItsSeqAndEpochWrittenIn(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        let event = NumberedEvent(head: Array(#"{"event":"message","seq":"#.utf8), tail: Array(#","data":{}}"#.utf8))
+        let entry = try harness.call { $0.append(user: "judy", event: event, number: nil, publishTo: nil, completion: $1) }!
+        #expect(entry.seq == 1 && !entry.epoch.isEmpty)
+        #expect(String(decoding: entry.bytes, as: UTF8.self) == #"{"event":"message","seq":1,"epoch":"\#(entry.epoch)","data":{}}"#)
+        #expect(try harness.read("judy", after: StreamPosition(epoch: entry.epoch, seq: 0)) == .complete([entry], top: entry.position))
+    }
+
+    @Test(arguments: [false, true]) func nobodyIsReplayedPastATombstone(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        let first = try harness.append("kim", "event 1")
+        let tombstone = try harness.call { $0.append(user: "kim", event: nil, number: nil, publishTo: nil, completion: $1) }!
+        #expect(tombstone.seq == 2 && tombstone.isTombstone)
+        let third = try harness.append("kim", "event 3")
+        #expect(try harness.read("kim", after: first) == .incomplete(top: third))
+        #expect(try harness.read("kim", after: tombstone.position) == .complete([StreamEntry(position: third, bytes: Array("event 3".utf8))], top: third))
+    }
+
+    /// Every instance hears the Switchboard service's events and appends them: the stream keeps
+    /// each once, by the back end's number; another epoch of the back end's numbers is new.
+    @Test(arguments: [false, true]) func anEventNumberedByTheBackEndIsAppendedOnce(redis: Bool) throws {
+        let harness = try Harness(redis: redis, settings: StateEngineSettings())
+        defer { harness.stop() }
+        func append(_ text: String, _ number: EventNumber) throws -> StreamEntry? {
+            try harness.call { $0.append(user: "lee", event: NumberedEvent(plain: Array(text.utf8)), number: number, publishTo: nil, completion: $1) }
+        }
+        #expect(try append("one", EventNumber(epoch: "b1", n: 1))?.seq == 1)
+        #expect(try append("one again", EventNumber(epoch: "b1", n: 1)) == nil)
+        #expect(try append("two", EventNumber(epoch: "b1", n: 2))?.seq == 2)
+        #expect(try append("an old one", EventNumber(epoch: "b1", n: 1)) == nil)
+        #expect(try append("after a restart", EventNumber(epoch: "b2", n: 1))?.seq == 3)
+        #expect(try harness.append("lee", "unnumbered").seq == 4)
     }
 
     // MARK: Redis only
@@ -153,22 +192,22 @@ import RedisProtocol
         defer { harness.stop() }
         let before = try (1...3).map { try harness.append("frank", "event \($0)") }.last!
         #expect(try harness.server!.cli("FLUSHALL") == "OK")
-        #expect(try harness.read("frank", after: before) == .incomplete(position: .start))
+        #expect(try harness.read("frank", after: before) == .incomplete(top: .start))
         let after = try harness.append("frank", "event 1")
         #expect(after.seq == 1 && after.epoch != before.epoch)
-        #expect(try harness.read("frank", after: before) == .incomplete(position: after))
-        #expect(try harness.read("frank", after: UserStreamPosition(epoch: after.epoch, seq: 0)) == .complete(Self.events(1...1), position: after))
+        #expect(try harness.read("frank", after: before) == .incomplete(top: after))
+        #expect(try harness.read("frank", after: StreamPosition(epoch: after.epoch, seq: 0)) == .complete(Self.events(1...1, epoch: after.epoch), top: after))
     }
 
     @Test func aSeqBelowTheStreamsFirstEntryIsIncomplete() throws {
         let harness = try Harness(redis: true, settings: StateEngineSettings())
         defer { harness.stop() }
-        var last = UserStreamPosition.start
+        var last = StreamPosition.start
         for index in 1...10 { last = try harness.append("grace", "event \(index)") }
         // Trimmed behind the engine's back (an operator, or memory pressure with MAXLEN).
         #expect(try harness.server!.cli("XTRIM", "callgate:{u:grace}:stream", "MAXLEN", "2") == "8")
-        #expect(try harness.read("grace", after: UserStreamPosition(epoch: last.epoch, seq: 7)) == .incomplete(position: last))
-        #expect(try harness.read("grace", after: UserStreamPosition(epoch: last.epoch, seq: 8)) == .complete(Self.events(9...10), position: last))
+        #expect(try harness.read("grace", after: StreamPosition(epoch: last.epoch, seq: 7)) == .incomplete(top: last))
+        #expect(try harness.read("grace", after: StreamPosition(epoch: last.epoch, seq: 8)) == .complete(Self.events(9...10, epoch: last.epoch), top: last))
         // The meta hash holds the epoch and the seq; the stream's IDs are the seqs.
         #expect(try harness.server!.cli("HGET", "callgate:{u:grace}:meta", "seq") == "10")
         #expect(try harness.server!.cli("XINFO", "STREAM", "callgate:{u:grace}:stream").contains("10-0"))
@@ -180,7 +219,7 @@ import RedisProtocol
         let first = try harness.append("heidi", "event 1")
         #expect(try harness.server!.cli("SCRIPT", "FLUSH") == "OK")
         let second = try harness.append("heidi", "event 2")
-        #expect(second == UserStreamPosition(epoch: first.epoch, seq: 2))
+        #expect(second == StreamPosition(epoch: first.epoch, seq: 2))
         harness.test.sync { harness.test.loop.metrics.publish() }
         // Sent as source twice: at its first use on this server, and after the flush.
         #expect(harness.test.loop.metrics.snapshot().labelled["callgate_redis_script_loads_total{client=\"state\"}"] == 2)
@@ -192,13 +231,5 @@ import RedisProtocol
         _ = try harness.append("ivan", "event 1")
         harness.server!.stop()
         #expect(throws: StateEngineError.self) { try harness.append("ivan", "event 2") }
-    }
-}
-
-extension UserStreamRead {
-    var position: UserStreamPosition {
-        switch self {
-        case .complete(_, let position), .incomplete(let position): position
-        }
     }
 }

@@ -196,7 +196,7 @@ import Testing
     }
 
     /// Pipelined requests for a large file are read one response at a time: the rest wait
-    /// unparsed while the queue is above the high-water mark (STYLE §9), and nothing is lost.
+    /// unparsed while the queue is above the high-water mark (docs/style.md §9), and nothing is lost.
     @Test func pipelinedLargeResponsesWaitForTheQueueToDrain() throws {
         let (_, site) = try Self.makeSite()
         let big = (0..<(64 << 10)).map { UInt8(truncatingIfNeeded: $0 &* 7) }

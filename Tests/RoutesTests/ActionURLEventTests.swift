@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// Device Action URLs in (seeds/001): `GET /action?action=…` parsed strictly, its times, and the
+/// Device Action URLs in (docs/compatibility.md §4.2): `GET /action?action=…` parsed strictly, its times, and the
 /// agent events and Call objects it becomes.
 @Suite struct ActionURLEventTests {
     static let guid = "1399c8c8-cf9e-3ebe-764f-d12b1f7bea35"
@@ -9,7 +9,7 @@ import Testing
     static let connectedAt: Int64 = 1_553_510_067  // 2019-03-25T10-34-27
     static let disconnectedAt: Int64 = 1_553_510_074 // 2019-03-25T10-34-34
 
-    /// A query as a phone sends it with `ActionURLEvent.deviceQueryTemplate`, seeds/001's example values.
+    /// A query as a phone sends it with `ActionURLEvent.deviceQueryTemplate`, the wiki example's values (docs/compatibility.md §4.4).
     static func query(action: String = "inbound", direction: String = "inbound", int: String = "0", hold: String = "off_hold",
                       duration: String = "0", connected: String = "", disconnected: String = "",
                       remote: String = "+4930123456", extra: String = "") -> String {

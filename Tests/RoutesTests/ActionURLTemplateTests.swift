@@ -1,10 +1,10 @@
 import Testing
 @testable import Routes
 
-/// Action URLs out (seeds/001): templates with `<$placeholder>`s, refused at configuration time
+/// Action URLs out (docs/compatibility.md §4.3): templates with `<$placeholder>`s, refused at configuration time
 /// when unsafe, and rendered with every value percent-encoded.
 @Suite struct ActionURLTemplateTests {
-    /// seeds/001's "Ausgabebeispiel", verbatim (including its missing `&` before `calldirectionINT`).
+    /// The wiki's example (docs/compatibility.md §4.4, "Ausgabebeispiel"), verbatim (including its missing `&` before `calldirectionINT`).
     static let seedExample = "https://example.com/call.php?action=<$action>&calldirection=<$call_direction>calldirectionINT=<$call_direction_as_int>&localparty=<$local_party>&localalias=<$local_alias>&holdstate=<$hold_state>&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>&connectedtime=<$call_connected_time>&disconnectedtime=<$call_disconnected_time>&callguid=<$call_guid>&remoteparty=<$remote_party>&remotedisplayname=<$remote_alias>"
 
     static let values = ActionURLValues(
@@ -21,7 +21,7 @@ import Testing
         return try template(text).render(values).get()
     }
 
-    // MARK: the seed
+    // MARK: the wiki
 
     @Test func seedExampleParsesWithEveryPlaceholder() throws {
         let parsed = try template(Self.seedExample)

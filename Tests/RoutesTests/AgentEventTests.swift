@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// docs/agent-protocol.md, "Events": one per seeds/004 callback, exact bytes.
+/// docs/agent-protocol.md, "Events": one per docs/compatibility.md §1.3 callback, exact bytes.
 @Suite struct AgentEventTests {
     private func text(_ event: AgentEvent, seq: UInt64? = nil) -> String {
         String(decoding: event.encoded(seq: seq), as: UTF8.self)

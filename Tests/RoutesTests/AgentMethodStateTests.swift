@@ -1,18 +1,18 @@
 import Testing
 @testable import Routes
 
-/// seeds/004 "Funkce je možné volat v následujících stavech", typed out from the seed, and the
-/// documented choices for the methods the seed's list omits.
+/// docs/compatibility.md §1.4 "Funkce je možné volat v následujících stavech", typed out from the guide, and the
+/// documented choices for the methods the guide's list omits.
 @Suite struct AgentMethodStateTests {
     private static let c = AgentState.credentials, i = AgentState.identify, d = AgentState.device, r = AgentState.ready
 
-    /// From the seed's list (names as the seed spells them), then docs/agent-protocol.md's choices.
+    /// From the guide's list (names as the guide spells them), then docs/agent-protocol.md's choices.
     private static let table: [(String, Set<AgentState>)] = [
         ("login", [c]), ("sso", [c]), ("logout", [i, d, r]), ("identificator", [i, d]), ("provision", [i, d]),
         ("identify", [d, r]), ("changeStatus", [r]), ("suspend", [r]), ("resume", [r]), ("answer", [r]),
         ("dial", [r]), ("hangup", [r]), ("transfer", [r]), ("hold", [r]), ("unhold", [r]),
         ("notify", [c, i, d, r]), ("state", [r]), ("selectRingingSound", [r]),
-        // Not in the seed's list: chosen.
+        // Not in the guide's list: chosen.
         ("finishTransfer", [r]), ("blindTransfer", [r]), ("mute", [r]), ("setAccountCode", [r]),
         ("attach", [c]), ("ack", [r]), ("callHistory", [i, d, r]), ("dtmf", [r]), ("ping", [c, i, d, r]),
     ]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Routes
 
-/// seeds/004 "Struktura objektů": Call, User and Queue encode every field under the seed's name.
+/// docs/compatibility.md §1.6 "Struktura objektů": Call, User and Queue encode every field under the guide's name.
 @Suite struct AgentObjectTests {
     private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
@@ -11,7 +11,7 @@ import Testing
         return Set(object.keys)
     }
 
-    /// Typed out from the seed's Call list, in its order.
+    /// Typed out from the guide's Call list, in its order.
     private static let seedCallKeys: Set<String> = [
         "called_name", "called_number", "called_number_norm", "caller_channel", "caller_extension",
         "caller_group_id", "caller_internal", "caller_line_id", "caller_muted", "caller_name", "caller_number",
@@ -22,10 +22,10 @@ import Testing
         "number", "outbound_id", "recorded", "state", "subcalls", "uniqueid",
     ]
 
-    /// The seed's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
+    /// The guide's keys and Callgate's `call_guid` (docs/compatibility.md §4.3, `<$call_guid>`).
     private static let callKeys = seedCallKeys.union(["call_guid"])
 
-    /// Typed out from the seed's User list.
+    /// Typed out from the guide's User list.
     private static let seedUserKeys: Set<String> = [
         "acwtime", "auxtime", "auxtimes", "data", "displayname", "email", "external_id", "firstname", "group_id",
         "id", "idletime", "in_calls_answered", "in_calls_unanswered", "in_ringtime", "in_talktime", "lastname",
@@ -34,7 +34,7 @@ import Testing
         "transferred_external",
     ]
 
-    /// Typed out from the seed's Queue list (it ends with `unanswered`).
+    /// Typed out from the guide's Queue list (it ends with `unanswered`).
     private static let seedQueueKeys: Set<String> = [
         "answered", "priority", "queue_id", "ringtime", "supervisor", "suspended", "suspendtime", "talktime",
         "team_id", "transferred", "transferred_external", "type", "unanswered",

@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// docs/agent-protocol.md, "Requests": every seeds/004 method parsed with good and bad params.
+/// docs/agent-protocol.md, "Requests": every docs/compatibility.md §1.4 method parsed with good and bad params.
 @Suite struct AgentRequestTests {
     private func parse(_ text: String) -> Result<AgentRequest, AgentProtocolError> {
         AgentRequest.parse(Array(text.utf8))
@@ -321,7 +321,7 @@ import Testing
         }
     }
 
-    /// Every method of seeds/004 (plus attach and ack) has a parse test above.
+    /// Every method of docs/compatibility.md §1.4 (plus attach and ack) has a parse test above.
     @Test func everyMethodNameParses() {
         let minimal: [AgentMethod: String] = [
             .login: #"{"username":"u","password":"p"}"#, .sso: #"{"username":"u","token":"t"}"#,

@@ -1,4 +1,5 @@
 import Testing
+import WSFraming
 @testable import Routes
 
 /// `Authorization: Basic` (RFC 7617): base64 with padding, the first colon splits, UTF-8, no

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func russianForms() {
-        // seeds/002's number, and the same with the trunk prefix 8, and nationally.
+        // the Oktell wiki's number (docs/compatibility.md §3.7), and the same with the trunk prefix 8, and nationally.
         for number in ["74952294989", "84952294989", "4952294989", "+7 495 229-49-89", "007 (495) 229 49 89"] {
             #expect(Plans.russia.classify(number) == .success(.external("+74952294989")), "\(number)")
         }

@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// Every click-to-call URL of seeds/001 and seeds/002 verbatim, then the refusals.
+/// Every click-to-call URL of docs/compatibility.md §3 verbatim, then the refusals.
 @Suite struct ClickToCallRequestTests {
     private func parse(_ url: String, method: String = "GET", _ plan: NumberPlan = Plans.germany)
         -> Result<ClickToCallRequest, ClickToCallError> {
@@ -13,7 +13,7 @@ import Testing
         try parse(url, plan).get()
     }
 
-    // MARK: seeds/002, Oktell
+    // MARK: docs/compatibility.md §3.2, §3.3, Oktell
 
     @Test func oktellClientCallto() throws {
         let request = try dial("http://127.0.0.1:4059/callto?number=74952294989", Plans.russia)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func oktellServerByLineWithDefaults() throws {
-        // No direction: detected; no sequence: direct (seeds/002: "По умолчанию стандартный прямой вызов").
+        // No direction: detected; no sequence: direct (docs/compatibility.md §3.3: "По умолчанию стандартный прямой вызов").
         let external = try dial("http://192.168.0.1:4055/wp_autocallstart?line=101&number=84952294989", Plans.russia)
         #expect(external.dial == Dial(agent: .line("101"), number: "+74952294989", direction: .city, sequence: .direct))
         let internalCall = try dial("http://192.168.0.1:4055/wp_autocallstart?line=101&number=2001", Plans.russia)
@@ -73,7 +73,7 @@ import Testing
         #expect((try? dial("/wp_autocallstart?user=%D0%98%D0%B2%D0%B0%D0%BD&number=74952294989", Plans.russia))?.dial.agent == .user("Иван"))
     }
 
-    // MARK: seeds/001, Mia, Yealink, SNOM
+    // MARK: docs/compatibility.md §3.4, §3.5: Mia, Yealink, SNOM
 
     @Test func miaMakeCall() throws {
         let v4 = try dial("http://192.168.0.16:61234?action=make_call&target=123")
@@ -98,7 +98,7 @@ import Testing
     @Test func yealinkServletKeyNumber() throws {
         let request = try dial("http://10.3.20.10/servlet?key=number=1234")
         #expect(request == ClickToCallRequest(dialect: .yealink, dial: Dial(agent: .requester, number: "1234", direction: .pbx, sequence: .back)))
-        // The seed's placeholder, verbatim: "xxx" is not a number.
+        // The wiki's placeholder, verbatim: "xxx" is not a number.
         #expect(parse("http(s)://<phoneIPAddress>/servlet?key=number=xxx") == .failure(.numberHasInvalidCharacters))
         // Encoded the other way round: key=number%3D… decodes to the same command.
         #expect(try dial("/servlet?key=number%3D1234").dial.number == "1234")

@@ -1,6 +1,6 @@
 @testable import Routes
 
-/// URLs as the seeds print them, split the way an HTTP client sends them.
+/// URLs as the source documents print them, split the way an HTTP client sends them.
 enum SeedURL {
     /// The path and the raw query of `url` (`scheme://authority/path?query`), as the request
     /// target a client sends: an empty path is `/` (RFC 9112 §3.2.1). The authority may be
@@ -17,12 +17,12 @@ enum SeedURL {
     }
 }
 
-/// Number plans for the seeds' countries.
+/// Number plans for the source documents' countries.
 enum Plans {
-    /// Russia (seeds/002, Oktell): `74952294989` is international without `+`; trunk prefix 8.
+    /// Russia (docs/compatibility.md §3.3, Oktell): `74952294989` is international without `+`; trunk prefix 8.
     static let russia = NumberPlan(defaultCountry: "7", trunkPrefix: "8", nationalNumberDigits: 10,
                                    internalExtensions: ["101", "2001", "555"])!
-    /// Germany (seeds/001, seeds/003): numbers of varying length; the seeds' extensions.
+    /// Germany (docs/compatibility.md §2–§4): numbers of varying length; the source documents' extensions.
     static let germany = NumberPlan(defaultCountry: "49", internalExtensions: ["121", "123", "1234", "2001"])!
     /// Czechia: nine-digit national numbers.
     static let czechia = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!

@@ -1,4 +1,5 @@
 import Testing
+import HTTP1
 import WSFraming
 @testable import Routes
 

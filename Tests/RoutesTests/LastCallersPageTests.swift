@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// The widget's HTML page (seeds/000): what it shows, in which language, and that no value from
+/// The widget's HTML page (docs/compatibility.md §5): what it shows, in which language, and that no value from
 /// outside the template can add markup. Python's `html.parser` reads the pages back as an
 /// independent HTML tokenizer.
 @Suite struct LastCallersPageTests {

@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// seeds/000's "Letzte Anrufer": the per-number history, the widget's request, token and JSON.
+/// "Letzte Anrufer" (docs/compatibility.md §5): the per-number history, the widget's request, token and JSON.
 @Suite struct LastCallersTests {
     static let customer = "+420602123456"
 
@@ -123,7 +123,7 @@ import Testing
         #expect(parse("vcallerid=602123456&token=") == .failure(.unauthorized(.missingCredential)))
         #expect(parse("vcallerid=602123456&token=t&format=xml") == .failure(.invalidParameter(name: "format", expected: "html or json")))
         #expect(parse("vcallerid=1&vcallerid=2&token=t") == .failure(.repeatedParameter("vcallerid")))
-        // seeds/000's own widget URL carries a STARFACE request URL in sfrequrl; Callgate's takes token.
+        // The original widget URL (docs/compatibility.md §5.4) carries a STARFACE request URL in sfrequrl; Callgate's takes token.
         let seed = SeedURL.split("http(s)://[STARFACE]/downloads/f486/index.html?vcallerid=$(callerId)&sfrequrl=[Token vom Tokengenerator]")
         #expect(parse(seed.query) == .failure(.unknownParameter("sfrequrl")))
     }

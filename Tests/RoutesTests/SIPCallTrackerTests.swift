@@ -2,7 +2,7 @@ import SIP
 import Testing
 @testable import Routes
 
-/// Dialogs to seeds/004 call events (docs/sip-edge.md §3), from message flows as RFC 3665 draws
+/// Dialogs to docs/compatibility.md §1.3 call events (docs/sip-edge.md §3), from message flows as RFC 3665 draws
 /// them: alice's web phone on one side, the SIP server on the other.
 @Suite struct SIPCallTrackerTests {
     static let identity = try! SIPIdentity(parsing: "sip:alice@callgate.test")

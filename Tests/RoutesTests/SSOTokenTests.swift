@@ -3,7 +3,7 @@ import Testing
 import WSFraming
 @testable import Routes
 
-/// seeds/004 SSO: `base64(sha1_raw(secret + username + timestamp) + username + timestamp)`.
+/// docs/compatibility.md §1.10 SSO: `base64(sha1_raw(secret + username + timestamp) + username + timestamp)`.
 /// Tokens come from the `openssl` command line, never from `SSOVerifier.makeToken`.
 @Suite struct SSOTokenTests {
     static let now: Int64 = 1_700_000_000

@@ -1,7 +1,7 @@
 import Testing
 @testable import Routes
 
-/// The Vodia popup link of seeds/003: its query, `pass = md5(user + secret + dest + time +
+/// The Vodia popup link of docs/compatibility.md §2.3: its query, `pass = md5(user + secret + dest + time +
 /// duration)` checked against `openssl dgst -md5` and Python's `hashlib`, the validity window,
 /// and single use.
 @Suite struct VodiaLinkTests {
@@ -53,7 +53,7 @@ import Testing
         #expect(python == ours)
     }
 
-    // MARK: parsing seeds/003 verbatim
+    // MARK: parsing docs/compatibility.md §2 verbatim
 
     @Test func seedLinksVerbatim() throws {
         let plain = SeedURL.split("http://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890")
@@ -62,7 +62,7 @@ import Testing
         #expect(parsed == VodiaLink(destination: "1234567890"))
         #expect(try link(SeedURL.split("https://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890").query!) == parsed)
 
-        // The credential link with the seed's placeholders: parsed, then refused as malformed.
+        // The credential link with the guide's placeholders: parsed, then refused as malformed.
         let seed = "http://PBX_IP_OR_DOMAIN/makecall.htm?destnumber=1234567890&user=YOURUSERNAME@DOMAIN.COM&pass=MD5HASH&time=current_time&duration=3600"
         let withCredentials = try link(SeedURL.split(seed).query!)
         #expect(withCredentials.credentials == .init(user: "YOURUSERNAME@DOMAIN.COM", pass: "MD5HASH", time: "current_time", duration: "3600"))

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: RFC 4475's and RFC 3261's messages verbatim, data rather than code.
 /// The SIP torture test messages of RFC 4475 §3 that concern an element which reads and forwards
 /// (its transaction-layer and application-layer tests are parsed too; what a registrar or a UA
 /// would do with them is not this parser's business), and examples of RFC 3261 §24. Each is an

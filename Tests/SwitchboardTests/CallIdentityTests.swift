@@ -23,7 +23,7 @@ import Testing
         // 1_700_000_000_123 = 0x018BCFE5687B
         #expect(ones == "018bcfe5-687b-7fff-bfff-ffffffffffff")
         #expect(zeros == "018bcfe5-687b-7000-8000-000000000000")
-        // 74 bits differ between all-ones and all-zeros random input: at least the seed's 64.
+        // 74 bits differ between all-ones and all-zeros random input: at least the wiki's 64.
         let differing = zip(ones.utf8, zeros.utf8).filter { $0 != $1 }.count
         #expect(differing == 19)   // 3 digits of rand_a, the variant's digit (2 of its bits), 15 of rand_b
     }

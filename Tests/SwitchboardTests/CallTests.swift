@@ -157,7 +157,7 @@ import Testing
         try Harness.ready(board, "alice", "bob")
         let id = try #require(Harness.uniqueid(try board.execute(.dial(DialParams(number: "602123456", data: ["crm": .string("7")])), for: "alice", now: t0)))
         #expect(try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "PRODEJ")), for: "alice", now: t0) == .ok)
-        // seeds/004: without override the code is added to the call's codes.
+        // docs/compatibility.md §1.4: without override the code is added to the call's codes.
         #expect(try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "JINÉ")), for: "alice", now: t0) == .ok)
         #expect(Harness.code { _ = try board.execute(.setAccountCode(AccountCodeParams(uniqueid: id, accountCode: "X")), for: "bob", now: t0) } == "unknownCall")
         #expect(Harness.code { _ = try board.execute(.setAccountCode(AccountCodeParams(uniqueid: "1.1", accountCode: "X")), for: "alice", now: t0) } == "unknownCall")

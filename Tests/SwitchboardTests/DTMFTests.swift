@@ -30,7 +30,7 @@ import Testing
         _ = board.takeEvents()
         #expect(try board.execute(.dtmf(digits: "12"), for: "alice", now: t0 + 10) == .ok)
         #expect(try board.execute(.dtmf(digits: "*#A"), for: "alice", now: t0 + 11) == .ok)
-        #expect(board.takeEvents().isEmpty)  // nothing emitted: the Call object is the seed's
+        #expect(board.takeEvents().isEmpty)  // nothing emitted: the Call object is the guide's
         let listed = try listing(board)
         #expect(listed.count == 1)
         #expect(listed.first?["uniqueid"] == .string(uniqueid))

@@ -129,7 +129,7 @@ import Testing
         #expect(try other.decompress([[0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]]) == Self.hello)
     }
 
-    /// The inflate limit holds on the shared path too (STYLE §9).
+    /// The inflate limit holds on the shared path too (docs/style.md §9).
     @Test func inflateLimitOnTheSharedDecompressor() throws {
         let sender = Self.peer(of: Self.defaults)
         let zeros = try sender.compress([UInt8](repeating: 0, count: 1 << 20))

@@ -1,4 +1,5 @@
 import Testing
+@testable import HTTP1
 @testable import WSFraming
 
 /// A client handshake request expected to be refused, with the error it must produce.
@@ -49,24 +50,21 @@ struct RejectedReply: Sendable, CustomTestStringConvertible {
         #expect(SecWebSocketAccept.guid == "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
     }
 
-    @Test func base64() {
-        #expect(HandshakeBase64.encode([]) == "")
-        #expect(HandshakeBase64.encode(Array("f".utf8)) == "Zg==")
-        #expect(HandshakeBase64.encode(Array("fo".utf8)) == "Zm8=")
-        #expect(HandshakeBase64.encode(Array("foo".utf8)) == "Zm9v")
-        #expect(HandshakeBase64.encode(Array("the sample nonce".utf8)) == "dGhlIHNhbXBsZSBub25jZQ==")
-        #expect(HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZQ=="))
-        #expect(HandshakeBase64.isValidKey("AAAAAAAAAAAAAAAAAAAAAA=="))
-        #expect(HandshakeBase64.isValidKey("/////////////////////w=="))
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZR=="), "non-zero padding bits")
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZQ="))
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZQ"))
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25j"), "15 bytes")
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZQ==="))
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZXM="), "17 bytes")
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBs ZSBub25jZQ="))
-        #expect(!HandshakeBase64.isValidKey("dGhlIHNhbXBsZSBub25jZ-=="))
-        #expect(!HandshakeBase64.isValidKey(""))
+    /// §4.2.1 item 5: the key is the canonical base64 of 16 bytes, nothing else.
+    @Test func keyValidation() {
+        #expect(ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ=="))
+        #expect(ServerHandshake.isValidKey("AAAAAAAAAAAAAAAAAAAAAA=="))
+        #expect(ServerHandshake.isValidKey("/////////////////////w=="))
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZR=="), "non-zero padding bits")
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ="))
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ"))
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25j"), "15 bytes")
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ==="))
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZXM="), "17 bytes")
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBs ZSBub25jZQ="))
+        #expect(!ServerHandshake.isValidKey("dGhlIHNhbXBsZSBub25jZ-=="))
+        #expect(!ServerHandshake.isValidKey("_____________________w=="), "URL alphabet")
+        #expect(!ServerHandshake.isValidKey(""))
     }
 
     // MARK: Server

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one codec (RFC 7692 §7.2), its vectors, limits and splits.
 import Testing
 @testable import WSFraming
 
@@ -226,7 +227,7 @@ import Testing
         #expect(pool.streamCount == 2 && !resetting.holdsDecompressor)
     }
 
-    // MARK: The inflate limit (STYLE §9)
+    // MARK: The inflate limit (docs/style.md §9)
 
     /// A decompression bomb: 10 MiB of zeros deflates to about 10 KiB; with a 1 MiB limit inflation
     /// stops at the limit instead of allocating 10 MiB.
@@ -366,7 +367,7 @@ extension PerMessageDeflate {
     }
 }
 
-/// Every cut of `bytes` into two and three fragments, and one byte per fragment (STYLE §12).
+/// Every cut of `bytes` into two and three fragments, and one byte per fragment (docs/style.md §12).
 func splits(_ bytes: [UInt8]) -> [[[UInt8]]] {
     var result: [[[UInt8]]] = [[bytes], bytes.map { [$0] }]
     for i in 0...bytes.count {

@@ -1,6 +1,9 @@
 """Debian's headless `chromium` driven through the DevTools protocol with the interop tests' own
 WebSocket client (conftest.WebSocket): no npm, no driver.
 
+Over 400 lines on purpose: one client of one protocol (the browser, its contexts and pages,
+evaluation, input, screenshots), which every browser test uses.
+
     browser = Chromium(spki=...)             # one process
     context = browser.new_context()          # isolated storage and cookies (like a fresh profile)
     page = context.new_page()                # a tab with its own DevTools WebSocket

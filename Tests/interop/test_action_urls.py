@@ -1,4 +1,4 @@
-"""Action URLs out (docs/click-to-call.md §5, seeds/001) from the callgate binary to real HTTP
+"""Action URLs out (docs/click-to-call.md §5, docs/compatibility.md §4.2) from the callgate binary to real HTTP
 servers (Python's http.server in a thread, recording every request): the events of a whole call
 with their values percent-encoded, a phone's own Action URLs relayed, a CRM that hangs not
 delaying the agent's tab, retries on 5xx, a 404 and a dead port given up and counted, https with
@@ -16,10 +16,10 @@ import urllib.request
 import pytest
 
 from conftest import eventually, free_port, make_certificate, metric
-from test_agent import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, run
+from agent_support import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
+from route_support import SESSION_SECRET, run
 
-# Every placeholder of seeds/001, under the seed's own parameter names.
+# Every placeholder of docs/compatibility.md §4.3, under the wiki example's own parameter names (§4.4).
 QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$call_direction_as_int>"
          "&localparty=<$local_party>&localalias=<$local_alias>&holdstate=<$hold_state>"
          "&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>"

@@ -13,8 +13,8 @@ import time
 
 from conftest import eventually
 from test_action_urls import GUID, QUERY, crm  # noqa: F401 (crm: a fixture)
-from test_agent import CALLER, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
-from test_routes import client
+from agent_support import CALLER, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from route_support import client
 
 UNIQUEID = re.compile(r"(?P<instance>[0-9a-f]{12})-(?P<seconds>[0-9]+)\.(?P<counter>[0-9]+)")
 

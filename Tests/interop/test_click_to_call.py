@@ -1,5 +1,5 @@
 """Click-to-call in the five HTTP dialects and device Action URLs in (docs/click-to-call.md §1,
-§2, §4), over real HTTP to the callgate binary: every seed URL verbatim reaching an agent's
+§2, §4), over real HTTP to the callgate binary: every source URL verbatim reaching an agent's
 session, each way of authenticating, the same click twice placing one call, and bad input
 answered with its status."""
 import http.client
@@ -10,19 +10,19 @@ import urllib.parse
 import pytest
 
 from conftest import eventually, metric
-from test_agent import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
-from test_routes import run
+from agent_support import ADMIN_KEY, SESSION_SECRET, admin, ready_tab
+from route_support import run
 
 SERVER_KEY = "oktell-server-key-0123456789"
 ALICE_KEY = "alice-crm-key-0123456789abcdef"
 CAROL_ADDRESS = "127.0.0.9"  # carol's phone's identifier: the workplace map
-SEED_NUMBER = "74952294989"  # seeds/002, a Moscow number
+SEED_NUMBER = "74952294989"  # docs/compatibility.md §3.3, a Moscow number
 
 
 def c2c_directory(gateway_binary):
-    """The sample directory plus the seeds' workplaces and extensions: bob's PC is
-    192.168.0.82 / Comp082 (seeds/002), carol's phone is also known by 127.0.0.9, and the
-    internal extensions 121, 123 (seeds/001 Mia) and 1234 (Yealink) exist."""
+    """The sample directory plus the source documents' workplaces and extensions: bob's PC is
+    192.168.0.82 / Comp082 (docs/compatibility.md §3.3), carol's phone is also known by 127.0.0.9, and the
+    internal extensions 121, 123 (docs/compatibility.md §3.4, Mia) and 1234 (Yealink) exist."""
     import subprocess
     sample = json.loads(subprocess.run([gateway_binary, "--sample-directory"], check=True,
                                        capture_output=True, text=True).stdout)
@@ -95,14 +95,14 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
     async def scenario():
         alice, bob, carol = await ready_tab(gw, "alice"), await ready_tab(gw, "bob"), await ready_tab(gw, "carol")
 
-        # seeds/002, the Oktell server interface, by user, workplace address and PC name. The
+        # docs/compatibility.md §3.3, the Oktell server interface, by user, workplace address and PC name. The
         # same agent and number again is a repeat within the dedup window (1 s here): wait it out.
         for selector, tab in (("user=admin", None), ("user=alice", alice), ("wp=192.168.0.82", bob), ("wp=Comp082", bob)):
             if selector == "wp=Comp082":
                 time.sleep(1.1)  # bob and the same number again: past the dedup window
             status, headers, body = get(gw, f"/wp_autocallstart?{selector}&number={SEED_NUMBER}&direction=city&sequence=back",
                                         bearer(SERVER_KEY))
-            if tab is None:  # the seed's "admin" is no user of ours
+            if tab is None:  # the wiki's "admin" is no user of ours
                 assert status == 404 and json.loads(body)["error"]["code"] == "unknownAgent", body
                 continue
             assert status == 200 and headers["content-type"] == "application/json", (status, body)
@@ -118,7 +118,7 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
         assert status == 200, body
         await hang_up(gw, bob, await placed(bob, "+74951234567", "oktellServer"))
 
-        # seeds/002 /callto from the agent's own browser: the session cookie, set by /session/cookie.
+        # docs/compatibility.md §3.2 /callto from the agent's own browser: the session cookie, set by /session/cookie.
         status, headers, _ = get(gw, "/session/cookie", bearer(alice.token))
         assert status == 204, status
         cookie = headers["set-cookie"]
@@ -128,7 +128,7 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
         assert headers["content-type"] == "text/plain; charset=utf-8" and headers["cache-control"] == "no-store"
         await hang_up(gw, alice, await placed(alice, "+" + SEED_NUMBER, "oktellClient"))
 
-        # seeds/001 Mia: the path with only a query, alice's own key; 123 and 121 are internal
+        # docs/compatibility.md §3.4 Mia: the path with only a query, alice's own key; 123 and 121 are internal
         # extensions nobody sits at, so the call ends at once, but alice's bar sees it.
         for target in ("123", "121"):
             status, _, body = get(gw, f"/?action=make_call&target={target}", bearer(ALICE_KEY))
@@ -137,7 +137,7 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
             assert (await alice.event("callHangup"))["call"]["number"] == target
             alice.buffer.clear()
 
-        # seeds/001 Yealink and SNOM, sent "to the phone" from carol's workplace address.
+        # docs/compatibility.md §3.5 Yealink and SNOM, sent "to the phone" from carol's workplace address.
         for target, number in (("/servlet?key=number=1234", "1234"),
                                ("/cgi-bin/ConfigManApp.com?number=8%20495%20229-49-89", "+74952294989"),
                                ("/cgiServer.exx?number=%2B420602123456", "+420602123456"),
@@ -147,7 +147,7 @@ def test_every_seed_url_reaches_the_agent_session(c2c_gateway):
             dialect = "snom" if target.startswith("/command") else "yealink"
             uniqueid = await placed(carol, number, dialect)
             await hang_up(gw, carol, uniqueid)
-        # The templates of seeds/001 with their xxx placeholder are refused, not dialled.
+        # The dial URL templates of docs/compatibility.md §3.5 with their xxx placeholder are refused, not dialled.
         status, _, body = get(gw, "/cgi-bin/ConfigManApp.com?number=xxx", source=CAROL_ADDRESS)
         assert status == 400 and body.startswith("ERROR invalidNumber"), body
         assert eventually(lambda: metric(gw, 'callgate_route_events_total{channel="clicktocall",event="status_200"}'), lambda n: n == 11) == 11
@@ -218,7 +218,7 @@ def test_bad_input_and_credentials_get_their_status(c2c_gateway):
 
 
 def action(**values):
-    """A seeds/001 Action URL query, as a phone fills it in."""
+    """A device Action URL query (docs/compatibility.md §4.2, §4.3), as a phone fills it in."""
     base = {"call_direction": "inbound", "call_direction_as_int": "0", "local_party": "2001",
             "local_alias": "Alena", "call_guid": "9f0c-guid-1", "remote_party": "+420602123456",
             "remote_alias": "Jan Novák", "call_created_time": "2026-11-22T10-34-22"}

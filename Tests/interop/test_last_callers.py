@@ -1,9 +1,12 @@
-"""Who called this customer last (seeds/000, docs/click-to-call.md §6), end to end against the
+"""Who called this customer last (docs/compatibility.md §5, docs/click-to-call.md §6), end to end against the
 gateway binary: agents dial an external number over /ws, the number calls back through the admin
 API, and the agent it rings sees the callers in `callRinging`'s `data.lastCallers`; the widget
 (`/lastcaller/`) lists them as JSON and HTML with a token from the token endpoint
 (`/lastcaller/tokengen/token`, RFC 7617 Basic or a session token), which shares the /ws login's
-password check and throttle."""
+password check and throttle.
+
+Over 400 lines on purpose: one feature end to end (history, ringing event, widget, token
+endpoint) on one gateway setup."""
 import base64
 import hashlib
 import http.client
@@ -15,8 +18,8 @@ import urllib.parse
 import pytest
 
 from conftest import eventually, metric
-from test_agent import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
-from test_routes import SESSION_SECRET, run, session_token
+from agent_support import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
+from route_support import SESSION_SECRET, run, session_token
 
 WIDGET_SECRET = "interop-widget-secret-0123456789abcdefgh"
 NOBODY_CALLED = "+420777000111"

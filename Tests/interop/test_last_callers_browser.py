@@ -1,4 +1,4 @@
-"""The last-callers token page (public/lastcaller/tokengen/) and the widget (seeds/000) in
+"""The last-callers token page (public/lastcaller/tokengen/) and the widget (docs/compatibility.md §5.4) in
 Debian's headless `chromium`, driven through the DevTools protocol (devtools.py): a user fills in
 the form, gets a token and the widget URL, and the widget opened with a caller's number shows
 the agents who called it, with the logo and the style sheet, embedded in a frame of another
@@ -9,35 +9,15 @@ import shutil
 import time
 import urllib.parse
 
-import pytest
-
 from conftest import ROOT
-from devtools import Chromium
-from test_agent import CALLER
+from agent_support import CALLER
+from bar_support import browser, certificate, chromium  # noqa: F401 (fixtures)
 from test_last_callers import (DAY, NOBODY_CALLED, asyncio_run, call_out, lc_gateway, ready_tab,  # noqa: F401 (fixture)
                                widget, widget_token)
 
 
 PUBLIC = ROOT / "public"
 PLACEHOLDER = "$(callerId)"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    browser = Chromium()
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def browser(chromium):
-    """A fresh browser context per test; its tabs must not throw or log errors."""
-    context = chromium.new_context()
-    yield context
-    try:
-        context.check()
-    finally:
-        context.close()
 
 
 def called_by_alice_and_bob(gw):

@@ -4,6 +4,9 @@ status, close code or agent error), the metric in /metrics and the log line, and
 process is still healthy (`/healthz` answers 200 and an `/echo` round trip works). Metrics and
 log lines are polled for, never waited for with a fixed sleep.
 
+Over 400 lines on purpose: one matrix with one index (the table below), so that every limit's
+answer is found in one place.
+
 Going through docs/config.md section by section (limits that bound what a peer can make the
 gateway hold or do; the other keys are listed where a reader could take them for one):
 
@@ -33,11 +36,11 @@ gateway hold or do; the other keys are listed where a reader could take them for
 | limits `bufferReleaseMilliseconds` | not a limit: a quiet connection's buffers given back (memory, no answer changes) | measured by bench/memory.sh (docs/benchmarks.md) |
 | **permessageDeflate** | compression parameters, not limits | — |
 | **routes** `messageBytes` | close 1009 | `test_route_message_bytes_closes_1009` |
-| routes `sessionQueueBytes` | close 4008 | `test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults` (embedded `ws`), `test_route_session_queue_4008_embedded_and_pipe_while_connecting`; mux: test_routes.py `test_mux_slow_session_is_closed_4008_while_others_continue` |
+| routes `sessionQueueBytes` | close 4008 | `test_a_ws_tab_that_never_reads_is_closed_4008_with_the_defaults` (embedded `ws`), `test_route_session_queue_4008_embedded_and_pipe_while_connecting`; mux: test_routes_flow.py `test_mux_slow_session_is_closed_4008_while_others_continue` |
 | routes `connectTimeoutMilliseconds` | **504** before the upgrade (upstream first); close 1014 after a first-message credential | `test_route_connect_timeout_504_before_the_upgrade_and_1014_after` |
 | routes `authTimeoutMilliseconds` | close 4002 | `test_auth_timeout_4002_then_close_timeout` |
 | routes `poolSize` | a size, not a limit | — |
-| **auth** `sessionTokenSeconds` | close 4003 when a tab's token runs out (at least 60 s, so tested with a short token of its own) | test_agent.py `test_login_throttle_autologout_and_expiry` |
+| **auth** `sessionTokenSeconds` | close 4003 when a tab's token runs out (at least 60 s, so tested with a short token of its own) | test_agent_accounts.py `test_login_throttle_autologout_and_expiry` |
 | auth `sso.validitySeconds`, `sso.clockSkewSeconds` | 401 at the upgrade | `test_sso_validity_clock_skew_and_a_full_replay_cache` |
 | auth `sso.replayCacheSize` | 401 for every new SSO token (fails closed) | `test_sso_validity_clock_skew_and_a_full_replay_cache` |
 | **agents** `replayEvents`, `replayAgeSeconds` | `attach` gets `complete:false` and a fresh state | test_agent.py `test_attach_past_the_replay_window_gets_a_fresh_state` (its byte bound is issue 18 defect 7, branch harden-hub) |
@@ -70,7 +73,7 @@ import zlib
 
 import pytest
 
-from test_routes import session_token as signed_session_token
+from route_support import session_token as signed_session_token
 
 SESSION_SECRET = "limits-session-secret-0123456789abcdef"
 SSO_SECRET = "limits-sso-secret"

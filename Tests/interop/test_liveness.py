@@ -18,8 +18,8 @@ import pytest
 
 from blackhole import BlackHoleRelay
 from conftest import metric, wait_metric
-from test_agent import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
-from test_operator_browser import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, crm_url, sso_token  # noqa: F401
+from agent_support import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
+from bar_support import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, crm_url, sso_token  # noqa: F401
 
 TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
 

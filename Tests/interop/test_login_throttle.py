@@ -11,8 +11,8 @@ import json
 import socket
 
 from conftest import eventually, metric
-from test_agent import Tab, agent_gateway  # noqa: F401  (fixture)
-from test_routes import run
+from agent_support import Tab, agent_gateway  # noqa: F401  (fixture)
+from route_support import run
 
 TOKEN_PATH = "/lastcaller/tokengen/token"
 

@@ -1,7 +1,7 @@
-"""The Vodia click-to-call popup (public/makecall.htm, seeds/003, docs/click-to-call.md §3) in
+"""The Vodia click-to-call popup (public/makecall.htm, docs/compatibility.md §2.1, docs/click-to-call.md §3) in
 Debian's headless `chromium` (devtools.py), served by the gateway with the sample directory.
 
-As seeds/003 shows it, a page opens the popup with `window.open(url, '', 'width=…,height=…')`;
+As docs/compatibility.md §2.1 shows it, a page opens the popup with `window.open(url, '', 'width=…,height=…')`;
 here the opener is a page of the gateway's origin (`/healthz`), so the popup is a window a script
 opened and may close itself. The outside world is the admin API: the far end answers and hangs
 up, and `GET /admin/calls` shows the call and the DTMF tones the keypad sent. Screenshots go to
@@ -14,8 +14,8 @@ import urllib.request
 
 
 from devtools import Page
-from test_agent import admin
-from test_operator_browser import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
+from agent_support import admin
+from bar_support import browser, certificate, chromium, crm_gateway, wait_until  # noqa: F401 (fixtures)
 
 
 ALICE_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo link secret
@@ -24,7 +24,7 @@ WAIT = 20.0
 
 
 def link(dest, user="alice", secret=ALICE_SECRET, t=None, duration=600, lang=None):
-    """The path of a makecall.htm link with credentials (seeds/003), pass made with hashlib."""
+    """The path of a makecall.htm link with credentials (docs/compatibility.md §2.3), pass made with hashlib."""
     t = int(time.time()) if t is None else t
     digest = hashlib.md5(f"{user}{secret}{dest}{t}{duration}".encode()).hexdigest()
     pairs = [("destnumber", dest), ("user", user), ("pass", digest), ("time", str(t)), ("duration", str(duration))]
@@ -45,7 +45,7 @@ def targets(context):
 
 
 def opener(context, gw):
-    """A tab of the gateway's origin that opens popups the way seeds/003's link does."""
+    """A tab of the gateway's origin that opens popups the way the Vodia link (docs/compatibility.md §2.1) does."""
     page = context.new_page("opener")
     page.navigate(f"http://127.0.0.1:{gw.http_port}/healthz")
     return page
@@ -131,7 +131,7 @@ def test_link_with_credentials_rings_sends_dtmf_and_closes_when_the_far_end_hang
     popup.wait_for("document.querySelectorAll('.mc-pressed').length === 0")  # the key flash is over
     popup.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 5, "y": 5})  # no hover in the picture
     popup.screenshot("makecall-connected-dtmf-cs")
-    # seeds/003's smallest window, 230 × 300: the keypad and hang-up still fit without scrolling.
+    # The popup's smallest window (docs/compatibility.md §2.1), 230 × 300: the keypad and hang-up still fit without scrolling.
     popup.send("Emulation.setDeviceMetricsOverride", {"width": 230, "height": 300, "deviceScaleFactor": 2, "mobile": False})
     bottom = popup.evaluate("document.querySelector('[data-mc-action=hangup]').getBoundingClientRect().bottom")
     assert bottom <= 300, bottom

@@ -3,8 +3,8 @@
 user; a tab that attaches past what the window still holds gets `complete: false` and a fresh
 state, one within it every missed event."""
 from conftest import eventually, metric
-from test_agent import Tab, agent_gateway, ready_tab  # noqa: F401  (fixture)
-from test_routes import run
+from agent_support import Tab, agent_gateway, ready_tab  # noqa: F401  (fixture)
+from route_support import run
 
 TITLE_BYTES = 60_000  # a `message` event of about 60 KB; requests may have 64 KiB
 

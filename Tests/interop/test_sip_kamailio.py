@@ -14,7 +14,7 @@ except ImportError:
     def kamailio():
         pytest.fail("Tests/interop/kamailio.py (the Kamailio fixture that comes with deploy/kamailio) is missing")
 from mock_sip_server import first, parse
-from test_routes import client, recv, refused_status, run, session_token, url
+from route_support import client, recv, refused_status, run, session_token, url
 from test_sip_route import DOMAIN, sip_request, start
 from test_upstream_first import events
 

@@ -12,8 +12,8 @@ import uuid
 import pytest
 
 from mock_sip_server import MockSIPServer, first, parse, values
-from test_agent import admin, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixture)
-from test_routes import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
+from agent_support import admin, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixture)
+from route_support import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
 from test_upstream_first import events
 
 DOMAIN = "callgate.test"

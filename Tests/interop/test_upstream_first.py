@@ -13,9 +13,9 @@ from http import HTTPStatus
 import pytest
 from websockets.asyncio.server import serve
 
-from conftest import free_port
+from conftest import free_port, metric
 from devtools import CHROMIUM, Chromium
-from test_routes import client, closed_with, gateway_config, metric, recv, refused_status, run, session_token, url
+from route_support import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
 
 
 class Upstream:

@@ -1,4 +1,4 @@
-"""The Vodia popup link (seeds/003, docs/click-to-call.md §3) against the real binary: links
+"""The Vodia popup link (docs/compatibility.md §2.1, docs/click-to-call.md §3) against the real binary: links
 made here with hashlib (`pass = md5(user + linkSecret + destnumber + time + duration)`), the
 answers of `GET /makecall/session`, and an agent tab that attaches with the token it gives: it
 may call the link's number and nothing else, sends DTMF into the connected call (seen in
@@ -13,9 +13,9 @@ import urllib.request
 
 import pytest
 
-from test_agent import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, ready_tab
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, ready_tab
 from conftest import wait_metric
-from test_routes import SESSION_SECRET, closed_with, refused_status, run
+from route_support import SESSION_SECRET, closed_with, refused_status, run
 
 ALICE_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
 CAROL_SECRET = "carol-link-secret-0123456789"
@@ -238,7 +238,7 @@ def test_a_link_session_calls_its_number_only_and_sends_dtmf(vodia_gateway):
         assert leg["dtmf"] == "12#" and leg["state"] == 3, leg
         await tab.ok("hangup")
         assert (await tab.event("callHangup"))["call"]["cause"] == 3
-        assert "dtmf" not in ringing and "dtmf" not in ringing["data"]  # the agents' Call object is the seed's
+        assert "dtmf" not in ringing and "dtmf" not in ringing["data"]  # the agents' Call object is the guide's
 
         # A second call to the same number in another spelling is the same number.
         uniqueid = (await tab.ok("dial", number="00420 602-123-456"))["uniqueid"]

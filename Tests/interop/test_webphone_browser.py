@@ -3,8 +3,11 @@ docs/click-to-call.md §3.3–§3.4), all real parts: two headless Chromium inst
 media devices, the release `callgate` with a `sip` route to Kamailio (deploy/kamailio, started by
 Tests/interop/kamailio.py with GATEWAY_ADDR so that it believes Callgate's X-Callgate-User).
 
+Over 400 lines on purpose: one end-to-end setup (two browsers, Kamailio, the gateway, a CRM
+origin) that its scenarios share.
+
 - alice's CRM page is another origin (http://localhost:PORT, served here) that embeds the bar as
-  seeds/004 does (pages/crm.html with `gateway=`): the bar pairs the directory's web phone
+  docs/compatibility.md §1.1 shows (pages/crm.html with `gateway=`): the bar pairs the directory's web phone
   (identifier `webphone:sip:2001@callgate.test`), loads public/phone/ from the gateway and
   registers through the `sip` route with its session token.
 - bob's popup (makecall.htm with a signed link to 2001) runs in the other browser and calls from
@@ -34,11 +37,11 @@ import pytest
 from conftest import CALLGATE, ROOT, metric
 from devtools import CHROMIUM, Chromium
 from kamailio import kamailio  # noqa: F401 (a fixture)
-from test_agent import SSO_SECRET, directory
+from agent_support import SSO_SECRET, directory
 from test_makecall_browser import open_popup, opener, wait_closed
-from test_operator_browser import PROVIDER, Bar, sso_token, wait_until
+from bar_support import PROVIDER, Bar, sso_token, wait_until
 from test_phone_browser import DETECTOR, MEDIA_FLAGS
-from test_routes import SESSION_SECRET
+from route_support import SESSION_SECRET
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
@@ -339,7 +342,7 @@ def test_a_link_holds_for_its_duration_one_live_session_at_a_time_and_calls_only
     and may not REGISTER (403 from Callgate, never reaching Kamailio)."""
     import asyncio
     from mock_sip_server import first, parse
-    from test_routes import client, recv, refused_status, run, session_token
+    from route_support import client, recv, refused_status, run, session_token
     from test_sip_route import sip_request
 
     gw, server = webphone_gateway

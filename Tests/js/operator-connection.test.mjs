@@ -66,6 +66,27 @@ test("attach after a loss: the stored token, lastSeq and tab; a complete replay 
   assert.equal(h.op.status, "READY");
 });
 
+test("with a shared engine the bar keeps the stream's epoch, sends it in attach, and counts afresh when it changes", async () => {
+  const h = loadOperator();
+  const ws = await signIn(h, { token: "tok-E" });
+  const tab = ws.request("login").params.tab;
+  ws.receive({ event: "stateChange", data: { status: "READY", reason: null }, seq: 7, epoch: "e1" });
+  assert.equal(h.bar.S.epoch, "e1");
+  ws.lose(1006);
+  h.clock.tick(20_000);
+  const again = h.socket;
+  again.open();
+  again.event("connect", { protocol: 1 });
+  again.event("credentials");
+  assert.deepEqual(again.request("attach").params, { lastSeq: 7, token: "tok-E", tab, epoch: "e1" });
+  again.reply("attach", { state: "READY", complete: true, lastSeq: 7, epoch: "e1" });
+  // Redis lost the stream: the next event is seq 1 of another epoch, and is applied.
+  again.receive({ event: "waitingCallersChange", data: { waitingCallers: 3 }, seq: 1, epoch: "e2" });
+  assert.equal(h.bar.S.epoch, "e2");
+  assert.equal(h.op.lastSeq, 1);
+  assert.equal(h.bar.S.waitingCallers, 3, "applied, not ignored as already seen");
+});
+
 test("attach after a reload: a fresh page attaches, fetches the state and calls onReady; an incomplete one starts over", async () => {
   const stored = { token: "tok-R", expires: EPOCH_MS / 1000 + 3600, user: "alice", provider: null, lastSeq: 9, locale: "en" };
   const h = loadOperator({ session: { "ucsOperator.session": JSON.stringify(stored), "ucsOperator.tab": JSON.stringify("tab-7") } });

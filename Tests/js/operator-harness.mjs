@@ -178,7 +178,7 @@ export function loadOperator({ config = {}, location = "https://crm.example.cz/a
   };
 }
 
-/** seeds/004's callbacks (docs/operator.md §3). */
+/** the bar's callbacks (docs/compatibility.md §1.3) (docs/operator.md §3). */
 export const CALLBACKS = ["onConnect", "onCredentials", "onLoginError", "onUser", "onIdentify", "onIdentifier", "onDevice",
   "onReady", "onStateChange", "onCallNew", "onCallRinging", "onCallConnect", "onCallHold", "onCallResume", "onCallHangup",
   "onCallMute", "onCallUnmute", "onAgentSuspend", "onAgentResume", "onWaitingCallersChange", "onMessage", "onError",

@@ -1,5 +1,5 @@
 // The agent bar's model and protocol (public/src/operator/: methods.js, events.js, model.js):
-// the seeds/004 state guards, the requests it builds, the events and replies it reads, and
+// the docs/compatibility.md §1.4 state guards, the requests it builds, the events and replies it reads, and
 // redaction. Through operator-harness.mjs: the real sources in a vm, a mock WebSocket.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ async function refusal(promise) {
   assert.fail("the method resolved");
 }
 
-test("a method outside its seeds/004 states sends nothing, warns and rejects with wrongState", async () => {
+test("a method outside its docs/compatibility.md §1.4 states sends nothing, warns and rejects with wrongState", async () => {
   const h = loadOperator();
   // Before any connection: disconnected.
   assert.equal((await refusal(h.op.dial("602123456"))).code, "disconnected");

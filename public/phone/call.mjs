@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one INVITE dialog's state machine; hold, DTMF and transfer are in
+// call-hold.mjs, call-dtmf.mjs and call-transfer.mjs already.
 // One call: the INVITE dialog (RFC 3261 §13–15) and its WebRTC media. Outgoing: INVITE with an
 // offer, 18x (early media when it carries the answer: the first description received is the
 // answer, §13.2.1), 2xx and ACK, CANCEL before the answer (§9.1). Incoming: 180, 183 with an

@@ -2,7 +2,7 @@
 import FuzzSupport
 import Routes
 
-/// Device Action URLs (seeds/001, `GET /action?…`): `ActionURLEvent.parse`, the phone's time
+/// Device Action URLs (docs/compatibility.md §4.2, `GET /action?…`): `ActionURLEvent.parse`, the phone's time
 /// stamps (`ActionURLTime`), and the agent-bar events an event becomes. Input: a byte choosing
 /// the phone's UTC offset, the query (visible ASCII), then a line read as a time stamp.
 ///

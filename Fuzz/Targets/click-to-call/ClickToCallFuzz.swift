@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
 import Routes
+import HTTP1
 import WSFraming
 
 /// The click-to-call HTTP dialects (docs/click-to-call.md: Oktell, Mia, Yealink, SNOM), the Vodia

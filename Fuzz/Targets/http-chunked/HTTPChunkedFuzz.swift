@@ -1,5 +1,6 @@
 // fuzz-options: -max_len=8192
 import FuzzSupport
+import HTTP1
 import WSFraming
 
 /// The chunked body decoder (RFC 9112 §7.1), on a request or response body. Input: a limits byte

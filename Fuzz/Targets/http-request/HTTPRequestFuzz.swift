@@ -1,5 +1,6 @@
 // fuzz-options: -max_len=20000
 import FuzzSupport
+import HTTP1
 import WSFraming
 
 /// The HTTP/1.1 request head parser (RFC 9112) and the server's opening handshake (RFC 6455

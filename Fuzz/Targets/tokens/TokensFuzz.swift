@@ -4,7 +4,7 @@ import Routes
 import WSFraming
 
 /// Credentials a browser, a CRM or a desk client presents: Callgate session tokens
-/// (`SessionTokenSigner`) and widget tokens, seeds/004 SSO tokens (`SSOVerifier`), Basic
+/// (`SessionTokenSigner`) and widget tokens, docs/compatibility.md §1.10 SSO tokens (`SSOVerifier`), Basic
 /// credentials (RFC 7617), and where the gate finds them (`GateCredential`: bearer header,
 /// cookie, first message). Input: lines `token`, `user`, `provider`, `scope`, a byte of time
 /// offsets, then the rest as a first message (JSON).
@@ -14,7 +14,7 @@ import WSFraming
 ///   accepted text per claims), within its scope and times, and never under another key;
 /// - claims from the input, issued, verify to the same claims; with another scope they do not,
 ///   and neither does the token with its last character changed;
-/// - an SSO token verifies only for its user, and only if it is the token the seeds/004 formula
+/// - an SSO token verifies only for its user, and only if it is the token the docs/compatibility.md §1.10 formula
 ///   gives for the provider's secret (padded or not); never with other secrets; a token made
 ///   from the input's user verifies;
 /// - Basic credentials that parse, written again, parse to the same credentials, and so do the

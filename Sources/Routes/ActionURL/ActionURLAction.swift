@@ -1,4 +1,4 @@
-/// `<$action>` / `action=` of the Mia Action URLs (seeds/001): which phone event it reports.
+/// `<$action>` / `action=` of the Mia Action URLs (docs/compatibility.md §4.2): which phone event it reports.
 /// The raw values are the wire spelling.
 public enum ActionURLAction: String, CaseIterable, Hashable, Sendable {
     /// An inbound call (it rings at the phone).

@@ -1,4 +1,4 @@
-/// Why a device Action URL (`GET /action?action=…`, seeds/001) was refused, with its HTTP
+/// Why a device Action URL (`GET /action?action=…`, docs/compatibility.md §4.2) was refused, with its HTTP
 /// status. Parse errors are 400 and name the parameter; the gateway's own outcomes are here too,
 /// so the status is decided in one place.
 ///

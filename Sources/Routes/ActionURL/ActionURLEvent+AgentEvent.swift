@@ -14,7 +14,7 @@
 /// every event of one call gets the same `uniqueid` and `call_guid` (both the phone's
 /// `call_guid`) and `id` (derived from the guid, 1–65535). What the phone does not tell is left empty or guessed as documented:
 /// - `cause` is `unknown` (0) on hang-up: Action URLs do not say who hung up or why. A call
-///   disconnected without ever being connected has `data.missed = true` (seeds/001: "this is a
+///   disconnected without ever being connected has `data.missed = true` (docs/compatibility.md §4.2: "this is a
 ///   missed call").
 /// - Times: `created` is `call_created_time`, else `now`; `connected` is
 ///   `call_connected_time`, else (for `connected`, `hold`) `now`; `disconnected` is

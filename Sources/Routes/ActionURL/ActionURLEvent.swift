@@ -1,9 +1,9 @@
-/// One device Action URL received by the gateway (DESIGN.md flow 4): a phone or softphone
-/// configured with Mia-style Action URLs (seeds/001) calls
+/// One device Action URL received by the gateway (docs/architecture.md §3.6): a phone or softphone
+/// configured with Mia-style Action URLs (docs/compatibility.md §4.2) calls
 ///
 ///     GET /action?action=<$action>&call_direction=<$call_direction>&…
 ///
-/// with the parameters named exactly like seeds/001's placeholders (`ActionURLEvent.deviceQueryTemplate`
+/// with the parameters named exactly like docs/compatibility.md §4.3's placeholders (`ActionURLEvent.deviceQueryTemplate`
 /// is the text to paste into the phone). The phone is bound to an agent by `local_party`; the
 /// event becomes the agent bar's call events (`agentEvents(agent:numbering:now:)`).
 ///
@@ -50,7 +50,7 @@ public struct ActionURLEvent: Hashable, Sendable {
 
     public static let parameters: Set<String> = Set(ActionURLPlaceholder.allCases.map(\.rawValue)).union(["key", "_"])
 
-    /// The query to configure on a phone, after `https://GATEWAY/action?`: every seeds/001
+    /// The query to configure on a phone, after `https://GATEWAY/action?`: every docs/compatibility.md §4.2
     /// placeholder under its own name.
     public static let deviceQueryTemplate = ActionURLPlaceholder.allCases
         .map { "\($0.rawValue)=<$\($0.rawValue)>" }.joined(separator: "&")

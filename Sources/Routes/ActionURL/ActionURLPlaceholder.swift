@@ -1,5 +1,5 @@
-/// The `<$name>` placeholders of an outgoing Action URL template (seeds/001, "Platzhalter zur
-/// Verwendung von Action-URL's"), in the seed's order. The raw value is the name between `<$`
+/// The `<$name>` placeholders of an outgoing Action URL template (docs/compatibility.md §4.3, "Platzhalter zur
+/// Verwendung von Action-URL's"), in the wiki's order. The raw value is the name between `<$`
 /// and `>`, and also the parameter name of the device Action URLs Callgate receives
 /// (`ActionURLEvent`).
 public enum ActionURLPlaceholder: String, CaseIterable, Hashable, Sendable {

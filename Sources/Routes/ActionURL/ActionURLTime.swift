@@ -1,4 +1,4 @@
-/// The phone's time stamps, `<$call_created_time>` and friends (seeds/001):
+/// The phone's time stamps, `<$call_created_time>` and friends (docs/compatibility.md §4.3):
 /// `2019-03-25T10-34-22`, local time of the phone without a zone, hyphens between hours, minutes
 /// and seconds. Routes converts with a UTC offset the gateway passes in (the phone's zone, a
 /// setting: the text carries none), so the same text means the same instant on every instance.

@@ -50,7 +50,7 @@ public struct ActionURLValues: Hashable, Sendable {
     ///
     /// (`callNew` of an incoming call and `callRinging` of an outgoing one fire nothing, so each
     /// call is announced once.) `localParty` is the agent's SIP identity (`alice@pbx.example`),
-    /// `localAlias` their display name (nil: `localParty`, as seeds/001 says for hardware
+    /// `localAlias` their display name (nil: `localParty`, as docs/compatibility.md §4.3 says for hardware
     /// phones). The remote party is the Call's `number` and `name` (else the caller's or
     /// called name); `call_guid` is the Call's `call_guid`. `call_duration_seconds` is `(disconnected ?? now) − connected`, 0 before
     /// the call is connected.

@@ -1,4 +1,4 @@
-/// `setAccountCode(uniqueid, accountCode, subAccountCode, override)` (seeds/004): the reason
+/// `setAccountCode(uniqueid, accountCode, subAccountCode, override)` (docs/compatibility.md §1.4): the reason
 /// code of a call.
 public struct AccountCodeParams: Hashable, Sendable {
     /// The call's `uniqueid` (non-empty).

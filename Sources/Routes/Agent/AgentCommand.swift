@@ -23,7 +23,7 @@ public enum AgentCommand: Hashable, Sendable {
     case blindTransfer(number: String)
     case hold
     case unhold
-    /// A toggle (seeds/004).
+    /// A toggle (docs/compatibility.md §1.4).
     case mute
     case notify(NotifyParams)
     case state
@@ -31,7 +31,7 @@ public enum AgentCommand: Hashable, Sendable {
     case selectRingingSound(ringingSound: RingingSound)
     /// `token`: a session token (`SessionTokenSigner`, scope `ws`); nil when the WebSocket upgrade
     /// already carried a credential. `tab`: the browser tab's id (`SignInOptions.tab`).
-    case attach(lastSeq: UInt64, token: String?, tab: String?)
+    case attach(lastSeq: UInt64, token: String?, tab: String?, epoch: String? = nil)
     case ack(seq: UInt64)
     case callHistory(CallHistoryQuery)
     /// `digits`: 1–`maxDTMFDigits` of `0-9 * # A-D` (`AgentRequest.parse` checks them).

@@ -1,9 +1,9 @@
-/// A server-to-browser event: one per seeds/004 callback, named after the callback without its
+/// A server-to-browser event: one per docs/compatibility.md §1.3 callback, named after the callback without its
 /// `on` (`onCallRinging` → `callRinging`), sent as `{"event":"…","seq":17,"data":{…}}`.
 ///
-/// `data` has one member per callback argument, named as the seed names it, with three rules
-/// for the seed's gaps: the call callbacks' unnamed argument is `call`; `stateChange`'s object
-/// argument (the seed's `staus`) is flattened into `status` and `reason`; `connect` also carries
+/// `data` has one member per callback argument, named as the guide names it, with three rules
+/// for the guide's gaps: the call callbacks' unnamed argument is `call`; `stateChange`'s object
+/// argument (the guide's `staus`) is flattened into `status` and `reason`; `connect` also carries
 /// `protocol`, this protocol's version (`AgentEvent.protocolVersion`).
 public enum AgentEvent: Hashable, Sendable {
     /// The version of the agent protocol described in docs/agent-protocol.md.

@@ -13,8 +13,9 @@ public enum AgentReply: Hashable, Sendable {
     /// `attach`: `{"state":"READY","lastSeq":42,"complete":true}`. `lastSeq` is the user's last
     /// sequence number now. `complete` true: the events after the client's `lastSeq` follow,
     /// numbered as first sent. false: some of them left the replay window; a `ready` event with a
-    /// fresh snapshot follows instead.
-    case attached(id: RequestID, state: AgentState, lastSeq: UInt64, complete: Bool)
+    /// fresh snapshot follows instead. `epoch`: the user's stream's life with a shared engine
+    /// (docs/cluster.md §6), which the tab sends back with its next `attach`; nil without one.
+    case attached(id: RequestID, state: AgentState, lastSeq: UInt64, complete: Bool, epoch: String? = nil)
     /// `callHistory`: `{"calls":[<Call>…],"total":12}`, newest first; `total` counts every match.
     case callHistory(id: RequestID, calls: [Call], total: Int)
     /// `{"id":…,"error":{"code":…,"text":…}}`, plus `"state"` for `wrongState` and `"param"` for
@@ -39,10 +40,11 @@ public enum AgentReply: Hashable, Sendable {
         case .state(let id, let snapshot):
             Self.open(&json, id: id, member: "result")
             json.snapshot(snapshot)
-        case .attached(let id, let state, let lastSeq, let complete):
+        case .attached(let id, let state, let lastSeq, let complete, let epoch):
             Self.open(&json, id: id, member: "result")
             json.raw("{"); json.key("state"); json.string(state.rawValue)
             json.nextKey("lastSeq"); json.integer(lastSeq)
+            if let epoch { json.nextKey("epoch"); json.string(epoch) }
             json.nextKey("complete"); json.bool(complete)
             json.raw("}")
         case .callHistory(let id, let calls, let total):

@@ -67,6 +67,16 @@ public struct AgentRequest: Hashable, Sendable {
     }
 }
 
+extension AgentRequest {
+    /// The command a method name and its `params` object name, validated exactly as a request's
+    /// (`parse`); the error carries no id. The call-control protocol carries commands this way
+    /// (`AgentCommand.params`, docs/backend-protocol.md §12).
+    public static func command(method name: String, params: [String: JSONValue]) -> Result<AgentCommand, AgentProtocolError> {
+        guard let method = AgentMethod(wireName: name) else { return .failure(AgentProtocolError(id: nil, kind: .unknownMethod(name))) }
+        return Result { () throws(AgentProtocolError) in try ParamReader(method: method, params: params).command() }
+    }
+}
+
 /// Reads one method's parameters; every failure is `invalidParams` for the method.
 private struct ParamReader {
     let method: AgentMethod
@@ -83,7 +93,7 @@ private struct ParamReader {
                         options: try signInOptions())
         case .logout: return .logout
         case .selectIdentifier:
-            // The seed names the value `identifier` here and `identificator` in its callbacks.
+            // The guide names the value `identifier` here and `identificator` in its callbacks.
             let name = present("identifier") || !present("identificator") ? "identifier" : "identificator"
             return .selectIdentifier(identifier: try string(name))
         case .provision: return .provision
@@ -115,7 +125,8 @@ private struct ParamReader {
                 "ringingSound", RingingSound.self, expected: "one of default, christmas, lovingYou, quest, rush"))
         case .attach:
             return .attach(lastSeq: try sequenceNumber("lastSeq", minimum: 0),
-                           token: try optionalString("token", nonEmpty: true), tab: try tab())
+                           token: try optionalString("token", nonEmpty: true), tab: try tab(),
+                           epoch: try optionalString("epoch", nonEmpty: false))
         case .ack:
             return .ack(seq: try sequenceNumber("seq", minimum: 1))
         case .dtmf:

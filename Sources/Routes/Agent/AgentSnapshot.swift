@@ -1,12 +1,12 @@
-/// The bar's whole state: the seeds/004 `onReady` `state` object (v4.0.0), which is also the
+/// The bar's whole state: the docs/compatibility.md §1.9 `onReady` `state` object (v4.0.0), which is also the
 /// `state` method's result (where v4.55.0 adds `ringingSound`), plus the gateway's `lastSeq`.
 ///
 /// `lastSeq` is the sequence number of the last per-user event the snapshot already reflects:
 /// the next per-user event this session receives is `lastSeq + 1`, and a tab that later
 /// reconnects `attach`es with the last seq it has seen (docs/agent-protocol.md, "Delivery").
 ///
-/// Encoding: the seed's keys in the seed's order, then `ringingSound` only when set, then
-/// `lastSeq`. The seed does not describe `device`, `auxReasons`, `callReasons`, `queues`,
+/// Encoding: the guide's keys in the guide's order, then `ringingSound` only when set, then
+/// `lastSeq`. The guide does not describe `device`, `auxReasons`, `callReasons`, `queues`,
 /// `groups` and `agents` beyond "obj", so they pass through as JSON.
 public struct AgentSnapshot: Hashable, Sendable {
     public var status: AgentStatus
@@ -27,9 +27,12 @@ public struct AgentSnapshot: Hashable, Sendable {
     public var waitingCallers: Int
     /// aktuální čas UCS (Unix seconds)
     public var now: Int64
-    /// Only in the `state` result (seeds/004 v4.55.0); nil in `ready`.
+    /// Only in the `state` result (docs/compatibility.md §1.9 v4.55.0); nil in `ready`.
     public var ringingSound: RingingSound?
     public var lastSeq: UInt64
+    /// The user's stream's life with a shared engine (docs/cluster.md §6): a tab that sees it
+    /// change counts from `lastSeq` afresh. nil (not written) without one.
+    public var epoch: String?
 
     public init(status: AgentStatus, reason: String? = nil, call: Call? = nil, user: User,
                 device: [String: JSONValue]? = nil, auxReasons: JSONValue = .object([:]),
@@ -52,7 +55,7 @@ public struct AgentSnapshot: Hashable, Sendable {
         self.lastSeq = lastSeq
     }
 
-    /// The seed's keys (`onReady` state), in the order they are written.
+    /// The guide's keys (`onReady` state), in the order they are written.
     public static let keys: [String] = [
         "status", "reason", "call", "user", "device", "auxReasons", "callReasons", "queues",
         "groups", "agents", "waitingCallers", "now",
@@ -85,6 +88,7 @@ extension JSONWriter {
             nextKey("ringingSound"); string(sound.rawValue)
         }
         nextKey("lastSeq"); integer(state.lastSeq)
+        if let epoch = state.epoch { nextKey("epoch"); string(epoch) }
         raw("}")
     }
 }

@@ -1,4 +1,4 @@
-/// The state of one agent-bar session (one browser tab), as seeds/004 names them in its list of
+/// The state of one agent-bar session (one browser tab), as the agent bar's guide names them in its list of
 /// which method may be called when. The raw values are the wire spelling.
 ///
 /// - `CREDENTIALS`: connected, not logged in; the bar waits for `login`, `sso` (or `attach`).

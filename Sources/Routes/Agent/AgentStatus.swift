@@ -1,4 +1,4 @@
-/// An agent's availability (seeds/004 `changeStatus`, `onStateChange`, User `status`). The raw
+/// An agent's availability (docs/compatibility.md §1.5.2 `changeStatus`, `onStateChange`, User `status`). The raw
 /// values are the wire spelling. Not to be confused with `AgentState`, the session's state.
 public enum AgentStatus: String, CaseIterable, Hashable, Sendable {
     /// Logged out of queue service.

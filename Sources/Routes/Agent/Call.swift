@@ -1,8 +1,8 @@
-/// A call, field for field the seeds/004 Call object (v4.0.0). Property names are the seed's JSON
+/// A call, field for field the docs/compatibility.md §1.6 Call object (v4.0.0). Property names are the guide's JSON
 /// keys verbatim (snake_case on purpose: the wire names are the contract, and grep finds them).
 ///
-/// Encoding (`encoded()`): every key always present, in alphabetical order (the seed's); an
-/// optional that is nil is `null`. `call_guid` is Callgate's addition to the seed's keys
+/// Encoding (`encoded()`): every key always present, in alphabetical order (the guide's); an
+/// optional that is nil is `null`. `call_guid` is Callgate's addition to the guide's keys
 /// (docs/compatibility.md §4.3, `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is `null`.
 /// Numbers: `*_norm` hold `E164.normalize` of the matching number, `null` when it does not
 /// normalise (an internal extension, a withheld number).
@@ -51,7 +51,7 @@ public struct Call: Hashable, Sendable {
     public var connected_group_id: Int?
     /// spojený je vnitřní klapka PBX
     public var connected_internal: Bool
-    /// ID linky telefonu (the seed says "volajícího", caller's; read as the connected party's)
+    /// ID linky telefonu (the guide says "volajícího", caller's; read as the connected party's)
     public var connected_line_id: Int?
     /// mikrofon volaného je vypnut
     public var connected_muted: Bool
@@ -143,7 +143,7 @@ public struct Call: Hashable, Sendable {
         self.uniqueid = uniqueid
     }
 
-    /// The keys, in the order `encoded()` writes them: `call_guid`, then the seed's.
+    /// The keys, in the order `encoded()` writes them: `call_guid`, then the guide's.
     public static let keys: [String] = [
         "call_guid", "called_name", "called_number", "called_number_norm", "caller_channel", "caller_extension",
         "caller_group_id", "caller_internal", "caller_line_id", "caller_muted", "caller_name",

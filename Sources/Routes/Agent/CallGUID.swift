@@ -1,7 +1,7 @@
 /// A call's GUID, docs/compatibility.md §4.3 `<$call_guid>`: "a globally unique string representing a 128 bit
 /// number that contains date and time, as well as at least 64 bit of true random data". That is
 /// a UUID of version 7 (RFC 9562 §5.7), written as RFC 9562 §4 lays it out (8-4-4-4-12 lower-case
-/// hex digits, as the seed's example `1399c8c8-cf9e-3ebe-764f-d12b1f7bea35`):
+/// hex digits, as the wiki's example `1399c8c8-cf9e-3ebe-764f-d12b1f7bea35`):
 ///
 ///      0                   1                   2                   3
 ///      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -16,7 +16,7 @@
 ///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 ///
 /// 48 bits of Unix time in milliseconds, the version 7, the variant `10`, and 74 random bits
-/// (`rand_a` 12, `rand_b` 62): more than the seed's 64. Pure: the time and the random bytes are
+/// (`rand_a` 12, `rand_b` 62): more than the wiki's 64. Pure: the time and the random bytes are
 /// passed in (the gateway reads the kernel's CSPRNG).
 public enum CallGUID {
     /// Random bytes one GUID takes: 80 bits, of which the version and variant overwrite 6.

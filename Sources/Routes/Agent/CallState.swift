@@ -1,4 +1,4 @@
-/// Call `state` (seeds/004): encoded as the integer.
+/// Call `state` (docs/compatibility.md §1.6): encoded as the integer.
 public enum CallState: Int, CaseIterable, Hashable, Sendable {
     /// nový
     case new = 0

@@ -1,4 +1,4 @@
-/// `dial(number, queue, line, data)` (seeds/004) plus the gateway's `idempotencyKey`.
+/// `dial(number, queue, line, data)` (docs/compatibility.md §1.4) plus the gateway's `idempotencyKey`.
 public struct DialParams: Hashable, Sendable {
     /// Longest `idempotencyKey`, in UTF-8 bytes.
     public static let maxIdempotencyKeyBytes = 128

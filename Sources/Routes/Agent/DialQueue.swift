@@ -1,4 +1,4 @@
-/// `dial`'s `queue` (seeds/004): `int | "directCall" | "undefined"`.
+/// `dial`'s `queue` (docs/compatibility.md §1.4): `int | "directCall" | "undefined"`.
 public enum DialQueue: Hashable, Sendable {
     /// The id of the outgoing queue (campaign) to dial under.
     case id(Int)

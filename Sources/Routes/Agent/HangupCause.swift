@@ -1,4 +1,4 @@
-/// Call `cause`, why a call ended (seeds/004): encoded as the integer.
+/// Call `cause`, why a call ended (docs/compatibility.md §1.6): encoded as the integer.
 public enum HangupCause: Int, CaseIterable, Hashable, Sendable {
     /// nenastavený: the call has not been hung up yet.
     case notSet = -1

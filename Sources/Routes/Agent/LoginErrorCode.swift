@@ -1,12 +1,12 @@
-/// The `code` of a `loginError` event (seeds/004 `onLoginError(code: int, message: str)`). The
-/// seed defines no codes; Callgate's are below. Wrapped, not an enum, so a back end's code
+/// The `code` of a `loginError` event (docs/compatibility.md §1.3 `onLoginError(code: int, message: str)`). The
+/// guide defines no codes; Callgate's are below. Wrapped, not an enum, so a back end's code
 /// outside the table still passes through (clients treat unknown codes like 1).
 ///
 /// | code | constant | meaning | the bar should |
 /// |---|---|---|---|
 /// | 1 | `invalidCredentials` | `login`: unknown user or wrong password (one code for both) | ask again |
 /// | 2 | `invalidSSOToken` | `sso`: token malformed, wrong signature, unknown provider, for another user, already used, expired or not yet valid | get a new token from the CRM |
-/// | 3 | `loggedInElsewhere` | the same user logged in on another computer and this session was logged out (seeds/004 `autologout`), or the back end refuses a second login | tell the agent; not retry automatically |
+/// | 3 | `loggedInElsewhere` | the same user logged in on another computer and this session was logged out (docs/compatibility.md §1.2 `autologout`), or the back end refuses a second login | tell the agent; not retry automatically |
 /// | 4 | `notAllowed` | the account is disabled or has no agent role | tell the agent |
 /// | 5 | `tooManyAttempts` | too many failed logins from this user or address | wait, then ask again |
 /// | 6 | `serviceUnavailable` | the back end cannot be reached | retry later |

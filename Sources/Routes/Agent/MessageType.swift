@@ -1,4 +1,4 @@
-/// The `type` of an agent message (seeds/004 `onMessage`) and of a `notify` notification.
+/// The `type` of an agent message (docs/compatibility.md §1.3 `onMessage`) and of a `notify` notification.
 public enum MessageType: String, CaseIterable, Hashable, Sendable {
     case success
     case info

@@ -1,4 +1,4 @@
-/// `notify(title, type, unique, timeout, boundState, group, other)` (seeds/004): an application
+/// `notify(title, type, unique, timeout, boundState, group, other)` (docs/compatibility.md §1.4): an application
 /// notification shown in the bar (or under the login form in CREDENTIALS).
 public struct NotifyParams: Hashable, Sendable {
     /// The default text (required).
@@ -7,7 +7,7 @@ public struct NotifyParams: Hashable, Sendable {
     public var type: MessageType
     /// Replace an existing notification of the same title/group (absent: false).
     public var unique: Bool
-    /// How long it stays, in milliseconds (the seed gives no unit; see docs/agent-protocol.md);
+    /// How long it stays, in milliseconds (the guide gives no unit; see docs/agent-protocol.md);
     /// nil (null or absent): until dismissed. Non-negative.
     public var timeout: Int?
     /// Show only in this session state; nil (null or absent): in any.

@@ -1,7 +1,7 @@
-/// An agent's membership of one queue, field for field the seeds/004 Queue object (v4.0.0): the
-/// values of User `queues`. Property names are the seed's JSON keys verbatim.
+/// An agent's membership of one queue, field for field the docs/compatibility.md §1.8 Queue object (v4.0.0): the
+/// values of User `queues`. Property names are the guide's JSON keys verbatim.
 ///
-/// Encoding: every key always present, in the seed's order; times are seconds.
+/// Encoding: every key always present, in the guide's order; times are seconds.
 public struct Queue: Hashable, Sendable {
     /// počet spojených hovorů
     public var answered: Int
@@ -47,7 +47,7 @@ public struct Queue: Hashable, Sendable {
         self.unanswered = 0
     }
 
-    /// The seed's keys, in the order `encoded()` writes them.
+    /// The guide's keys, in the order `encoded()` writes them.
     public static let keys: [String] = [
         "answered", "priority", "queue_id", "ringtime", "supervisor", "suspended", "suspendtime",
         "talktime", "team_id", "transferred", "transferred_external", "type", "unanswered",

@@ -1,4 +1,4 @@
-/// Queue `type` (seeds/004): encoded as the integer.
+/// Queue `type` (docs/compatibility.md §1.8): encoded as the integer.
 public enum QueueType: Int, CaseIterable, Hashable, Sendable {
     /// odchozí
     case outgoing = 0

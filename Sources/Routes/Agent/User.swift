@@ -1,7 +1,7 @@
-/// The logged-in agent, field for field the seeds/004 User object (v4.0.0), statistics included.
-/// Property names are the seed's JSON keys verbatim.
+/// The logged-in agent, field for field the docs/compatibility.md §1.7 User object (v4.0.0), statistics included.
+/// Property names are the guide's JSON keys verbatim.
 ///
-/// Encoding: every key always present, in the seed's (alphabetical) order, nil as `null`; times
+/// Encoding: every key always present, in the guide's (alphabetical) order, nil as `null`; times
 /// are seconds. `auxtimes` and `data` are objects with their members sorted by name; `queues` is
 /// an object keyed by the queue id in decimal (JSON names are strings), ascending numerically.
 public struct User: Hashable, Sendable {
@@ -29,7 +29,7 @@ public struct User: Hashable, Sendable {
     public var in_ringtime: Int
     public var in_talktime: Int
     public var lastname: String
-    /// the user's lines; the seed does not describe a line object, so they pass through as JSON
+    /// the user's lines; the guide does not describe a line object, so they pass through as JSON
     public var lines: [JSONValue]
     /// jazyk uživatele, e.g. "cs"
     public var locale: String
@@ -89,7 +89,7 @@ public struct User: Hashable, Sendable {
         self.transferred_external = 0
     }
 
-    /// The seed's keys, in the order `encoded()` writes them.
+    /// The guide's keys, in the order `encoded()` writes them.
     public static let keys: [String] = [
         "acwtime", "auxtime", "auxtimes", "data", "displayname", "email", "external_id", "firstname",
         "group_id", "id", "idletime", "in_calls_answered", "in_calls_unanswered", "in_ringtime",

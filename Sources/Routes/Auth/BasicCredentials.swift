@@ -1,3 +1,5 @@
+import WSFraming
+
 /// The `Basic` HTTP authentication scheme (RFC 7617), read from an `Authorization` field value:
 ///
 ///     credentials = "Basic" 1*SP token68                  ; RFC 7617 §2, RFC 9110 §11.4

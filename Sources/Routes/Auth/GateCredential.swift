@@ -1,3 +1,4 @@
+import HTTP1
 import WSFraming
 
 /// What a browser presents to open an authenticated session: at the WebSocket upgrade
@@ -7,7 +8,7 @@ import WSFraming
 public enum GateCredential: Sendable, Equatable {
     /// A `SessionTokenSigner` token.
     case session(token: String)
-    /// The seeds/004 `sso(username, token, provider)` triple; `provider` may be empty.
+    /// The docs/compatibility.md §1.10 `sso(username, token, provider)` triple; `provider` may be empty.
     case sso(username: String, token: String, provider: String)
 
     /// Query parameters that carry credentials; `QueryString.removing(names:)` drops them

@@ -3,7 +3,7 @@
 public struct Identity: Sendable, Equatable {
     /// The agent's user name, as the back end knows it.
     public var user: String
-    /// How the session authenticated: an SSO provider name (seeds/004 `sso`), `password`,
+    /// How the session authenticated: an SSO provider name (docs/compatibility.md §1.4 `sso`), `password`,
     /// `session` (a `SessionTokenSigner` token), … nil when not known.
     public var provider: String?
     /// The client's IP address as text, e.g. `192.0.2.7` or `2001:db8::1`.

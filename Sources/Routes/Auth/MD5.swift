@@ -1,7 +1,7 @@
 internal import COpenSSL
 
 /// MD5 (RFC 1321), for the one format that asks for it: the Vodia click-to-call link
-/// (seeds/003, `pass = md5(…)`). Not for anything new: MD5 is broken for collisions; what keeps
+/// (docs/compatibility.md §2.3, `pass = md5(…)`). Not for anything new: MD5 is broken for collisions; what keeps
 /// the Vodia link safe enough is the secret inside the hashed text and the short window.
 ///
 /// Through OpenSSL's `EVP_Digest` with `EVP_md5()`, like SHA-1 in `SSOVerifier`: Routes already

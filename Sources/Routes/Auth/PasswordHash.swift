@@ -1,4 +1,5 @@
 internal import COpenSSL
+import WSFraming
 
 /// Password hashes for local logins, in PHC-like strings; a password is never stored in clear.
 ///

@@ -1,5 +1,5 @@
 /// Single use for SSO tokens: remembers each accepted token (by its SHA-1 digest) until it
-/// leaves the validity window, so the same token cannot open a second session. seeds/004 does
+/// leaves the validity window, so the same token cannot open a second session. docs/compatibility.md §1.10 does
 /// not require this; it is Callgate's hardening against a token copied from a URL or a log.
 ///
 /// Bounded by `capacity`: when that many unexpired tokens are remembered, `admit` refuses every

@@ -1,6 +1,7 @@
 internal import COpenSSL
+import WSFraming
 
-/// Verifies the SSO tokens of seeds/004 (`sso(username, token, provider)`):
+/// Verifies the SSO tokens of docs/compatibility.md §1.10 (`sso(username, token, provider)`):
 ///
 ///     token = base64(sha1_raw(secret + username + timestamp) + username + timestamp)
 ///
@@ -87,7 +88,7 @@ public struct SSOVerifier: Sendable {
             expires: timestamp + validitySeconds, digest: digest))
     }
 
-    /// A token in the seeds/004 format, for the gateway's own tools and test pages.
+    /// A token in the docs/compatibility.md §1.10 format, for the gateway's own tools and test pages.
     /// `timestamp` must be positive (Unix seconds).
     public static func makeToken(secret: [UInt8], username: String, timestamp: Int64) -> String {
         precondition(timestamp > 0, "SSO timestamps are positive Unix seconds")

@@ -1,7 +1,8 @@
 internal import COpenSSL
+import WSFraming
 
 /// Callgate's own bearer token, issued after a login for the side channels and widgets
-/// (seeds/004 `api` channels, the last-callers page). Format, every part ASCII:
+/// (docs/compatibility.md §1.2.1 `api` channels, the last-callers page). Format, every part ASCII:
 ///
 ///     token   = "v1." B64URL(payload) "." B64URL(HMAC-SHA256(key, "v1." B64URL(payload)))
 ///     payload = pct(user) LF pct(provider) LF pct(scope) LF issued LF expires

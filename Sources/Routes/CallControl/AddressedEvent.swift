@@ -5,9 +5,13 @@
 public struct AddressedEvent: Sendable, Hashable {
     public var user: String
     public var event: AgentEvent
+    /// The back end's number for it (docs/backend-protocol.md §12.5), by which a repeat is known;
+    /// nil from the embedded Switchboard, which hands each event over once.
+    public var number: EventNumber?
 
-    public init(user: String, event: AgentEvent) {
+    public init(user: String, event: AgentEvent, number: EventNumber? = nil) {
         self.user = user
         self.event = event
+        self.number = number
     }
 }

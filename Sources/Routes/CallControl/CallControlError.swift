@@ -21,6 +21,13 @@ public struct CallControlError: Error, Hashable, Sendable, CustomStringConvertib
         CallControlError(code: "upstreamUnavailable", text: text, httpStatus: 503)
     }
 
+    /// The back end did not answer within the gateway's `callControl.requestTimeoutMilliseconds`:
+    /// `upstreamTimeout` (docs/agent-protocol.md §3), 504 over HTTP. It may still carry it out.
+    public static func timedOut(after milliseconds: Int) -> CallControlError {
+        CallControlError(code: "upstreamTimeout", text: "the call-control back end did not answer within \(milliseconds) ms",
+                         httpStatus: 504)
+    }
+
     /// An answer of another kind than the request's (a back end out of step with the gateway).
     public static let unexpectedAnswer = unavailable("the call-control back end answered something else")
 }

@@ -6,7 +6,7 @@
 /// calls, from the events it delivers).
 public enum CallControlRequest: Hashable, Sendable {
     /// Sign `user` in after the gateway authenticated them; `identifiers` are the tab's candidate
-    /// phone identifiers, most specific first (seeds/004 identifyURL, identifyCookie,
+    /// phone identifiers, most specific first (docs/compatibility.md §1.2 identifyURL, identifyCookie,
     /// identifyIP). → `.signedIn`.
     case signIn(user: String, identifiers: [String])
     /// Sign `user` out: OFFLINE, their calls ended, the phone unpaired. → `.done`.

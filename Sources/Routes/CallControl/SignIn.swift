@@ -2,7 +2,7 @@
 /// `CallControl.signIn`): what the gateway sends after a successful `login`/`sso` or an `attach`
 /// that signs in afresh (docs/agent-protocol.md §2.2).
 public struct SignIn: Hashable, Sendable {
-    /// The seeds/004 User object, statistics current: the `user` event.
+    /// The docs/compatibility.md §1.7 User object, statistics current: the `user` event.
     public var user: User
     /// IDENTIFY, or READY when the user already has a provisioned phone (another tab is open).
     public var state: AgentState

@@ -1,4 +1,4 @@
-/// The HTTP click-to-call dialects of seeds/001 and seeds/002, recognised by path (and, for
+/// The HTTP click-to-call dialects of docs/compatibility.md §3, recognised by path (and, for
 /// Mia, by an `action` parameter on `/`). The raw value is the name used in replies, logs and
 /// metrics.
 ///

@@ -22,7 +22,7 @@
 public enum ClickToCallError: Error, Equatable, Sendable {
     /// The path is not a click-to-call dialect's (the gateway serves something else there).
     case notFound
-    /// Only GET places calls (every seed shows a link); the associated text is the `Allow` value.
+    /// Only GET places calls (every source document shows a link); the associated text is the `Allow` value.
     case methodNotAllowed(allowed: String)
     /// The parameter that should hold the number (`number`, `target`, `key=number=`,
     /// `destnumber`) is absent or empty.

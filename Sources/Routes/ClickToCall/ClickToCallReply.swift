@@ -1,4 +1,4 @@
-/// The HTTP answer to a click-to-call request, in its dialect's style. The seeds show only the
+/// The HTTP answer to a click-to-call request, in its dialect's style. The source documents show only the
 /// requests, so the bodies are Callgate's (docs/click-to-call.md, "Replies"):
 ///
 /// - **JSON** (`oktellServer`, called by servers and scripts), like the admin API:

@@ -1,4 +1,4 @@
-/// A click-to-call HTTP request in any dialect of seeds/001 and seeds/002, parsed into one
+/// A click-to-call HTTP request in any dialect of docs/compatibility.md §3, parsed into one
 /// `Dial`. Pure: the gateway reads the `ClickToCallQuery` first and authenticates it
 /// (`dialect.authentication`, `apiKey`), then reads this from it, resolves `dial.agent` to a
 /// user, dedups it (`DialDedupKey`), delivers `dial.params(dialect:)` and answers with
@@ -14,21 +14,21 @@
 ///   plus (`number=+4930…` from a hand-written link).
 ///
 /// Per dialect:
-/// - **Oktell client** `/callto?number=N` (seeds/002): agent `.requester`, direction from the
+/// - **Oktell client** `/callto?number=N` (docs/compatibility.md §3.2): agent `.requester`, direction from the
 ///   number, sequence `back` (the requester's own device rings first: "вызывается
 ///   соответствующее устройство у сотрудника").
-/// - **Oktell server** `/wp_autocallstart` (seeds/002): exactly one of `user`, `wp`, `line`
+/// - **Oktell server** `/wp_autocallstart` (docs/compatibility.md §3.3): exactly one of `user`, `wp`, `line`
 ///   (non-empty, ≤ 128 bytes, no control characters) names the agent; `number` is required;
 ///   `direction` is `pbx` (the number must be a known extension, else `unknownExtension`),
 ///   `city` (it must be an outside number), or absent (detected from the number); `sequence` is
 ///   `direct` (the default) or `back`; `key` is an API key.
-/// - **Mia** `/?action=make_call&target=N` (seeds/001): `action` must be `make_call` (any other
+/// - **Mia** `/?action=make_call&target=N` (docs/compatibility.md §3.4): `action` must be `make_call` (any other
 ///   is `unsupportedCommand`); agent `.requester`, sequence `back` (the softphone dials);
 ///   `key` is an API key.
 /// - **Yealink** `/servlet?key=number=N` (the value of `key` is `number=N`; any other `key`
 ///   is `unsupportedCommand`), `/cgi-bin/ConfigManApp.com?number=N`, `/cgiServer.exx?number=N`
-///   (seeds/001): agent `.requester`, sequence `back` (the phone dials).
-/// - **SNOM** `/command.htm?number=N` (seeds/001): as Yealink.
+///   (docs/compatibility.md §3.5): agent `.requester`, sequence `back` (the phone dials).
+/// - **SNOM** `/command.htm?number=N` (docs/compatibility.md §3.5): as Yealink.
 public struct ClickToCallRequest: Hashable, Sendable {
     /// Longest agent selector value, in UTF-8 bytes.
     public static let maxSelectorBytes = 128

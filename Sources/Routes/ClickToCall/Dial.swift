@@ -1,4 +1,4 @@
-/// One click-to-call command, whichever HTTP dialect it came in (DESIGN.md flow 3): the gateway
+/// One click-to-call command, whichever HTTP dialect it came in (docs/architecture.md §3.5): the gateway
 /// resolves `agent` to a user and delivers the dial to where that user's phone is (the back end,
 /// or the user's browser softphone session).
 ///

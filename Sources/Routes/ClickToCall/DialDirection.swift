@@ -1,4 +1,4 @@
-/// Where a click-to-call goes, in Oktell's words (seeds/002 `direction`); the raw values are the
+/// Where a click-to-call goes, in Oktell's words (docs/compatibility.md §3.3 `direction`); the raw values are the
 /// wire spelling.
 public enum DialDirection: String, CaseIterable, Hashable, Sendable {
     /// Inside the PBX: the number is an internal extension ("звонок внутрь").

@@ -1,4 +1,4 @@
-/// Which leg of a click-to-call rings first (seeds/002 `sequence`); the raw values are the wire
+/// Which leg of a click-to-call rings first (docs/compatibility.md §3.3 `sequence`); the raw values are the wire
 /// spelling.
 public enum DialSequence: String, CaseIterable, Hashable, Sendable {
     /// The number is called first; when it answers, the agent's line is called back

@@ -14,7 +14,7 @@
 /// 4. Otherwise national digits `d` (separators removed):
 ///    - with `nationalNumberDigits` = n: `d` of exactly (country code + n) digits that starts
 ///      with the country code is international written without `+` (`74952294989` in Russia,
-///      seeds/002; `420602123456` in Czechia);
+///      docs/compatibility.md §3.7; `420602123456` in Czechia);
 ///    - `d` starting with `trunkPrefix` has it dropped (`0` by default; `8` in Russia);
 ///    - `+`, the country code and the rest; with `nationalNumberDigits` set, the rest must have
 ///      exactly n digits.

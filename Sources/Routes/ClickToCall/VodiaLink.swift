@@ -1,4 +1,4 @@
-/// The query of the Vodia click-to-call popup, `makecall.htm?destnumber=…` (seeds/003), with
+/// The query of the Vodia click-to-call popup, `makecall.htm?destnumber=…` (docs/compatibility.md §2.1), with
 /// the optional credentials of a pre-authenticated link:
 ///
 ///     makecall.htm?destnumber=1234567890&user=USER&pass=MD5HASH&time=T&duration=D&lang=en

@@ -1,4 +1,4 @@
-/// At most one live popup session per link (docs/click-to-call.md §3.1): seeds/003 lets a signed
+/// At most one live popup session per link (docs/click-to-call.md §3.1): docs/compatibility.md §2.3 lets a signed
 /// link be used for its whole `duration`, so instead of making it single use Callgate lets only
 /// one web phone session hold a link at a time. A second popup opened from the same link (a
 /// copied link, a second click) is refused while the first one's session is open, and may go

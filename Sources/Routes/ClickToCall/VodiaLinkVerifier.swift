@@ -1,9 +1,9 @@
-/// Checks and makes the credentials of a pre-authenticated Vodia popup link (seeds/003):
+/// Checks and makes the credentials of a pre-authenticated Vodia popup link (docs/compatibility.md §2.3):
 ///
 ///     pass = hex(md5(user + secret + destnumber + time + duration))
 ///
 /// - `+` is concatenation of the UTF-8 texts, each exactly as it is in the link after URL
-///   decoding (seeds/003: "alle URL-codiert" — the values are URL-encoded *in the link*; the hash
+///   decoding (docs/compatibility.md §2.3: "alle URL-codiert" — the values are URL-encoded *in the link*; the hash
 ///   is over the plain texts, which is also what a page computing it in JavaScript does before
 ///   `encodeURIComponent`).
 /// - `secret` is the user's **link secret**, not their login password (issue 7): a page that
@@ -13,7 +13,7 @@
 ///   leading zeros (≤ 12 digits); `pass` is 32 hex digits of either case.
 ///
 /// Accepted only while `time - clockSkewSeconds ≤ now ≤ time + duration`, and only with
-/// `1 ≤ duration ≤ maxDurationSeconds` (seeds/003 warns against long durations: "da Ihr System
+/// `1 ≤ duration ≤ maxDurationSeconds` (docs/compatibility.md §2.3 warns against long durations: "da Ihr System
 /// für eine Maut genommen werden kann"). The digest is compared in constant time, and checked
 /// before the time rules, so a refused link says nothing about its window. An unknown user
 /// (`secret == nil`) is hashed against a decoy secret and answered `badSignature`, as a wrong
@@ -23,7 +23,7 @@
 /// `destination` (the hash binds the link to it; the gateway should restrict the session it
 /// opens for the link to that number).
 public struct VodiaLinkVerifier: Sendable {
-    /// Two hours, the validity seeds/003 describes ("der seit der Erstellungszeit 2 Stunden
+    /// Two hours, the validity docs/compatibility.md §2.3 describes ("der seit der Erstellungszeit 2 Stunden
     /// gültig ist").
     public static let defaultMaxDurationSeconds: Int64 = 7_200
 

@@ -1,7 +1,7 @@
 /// Single use for Vodia popup links: remembers each accepted link (by its MD5) until it
 /// expires, so a link copied from a page, a log or a browser history cannot open a second popup
-/// session within its window. seeds/003 does not ask for this; it is Callgate's hardening (the
-/// seed itself warns that a long-lived link invites toll fraud). A page that shows a link which
+/// session within its window. docs/compatibility.md §2.3 does not ask for this; it is Callgate's hardening (the
+/// Vodia guide itself warns that a long-lived link invites toll fraud). A page that shows a link which
 /// may be clicked several times should therefore mint a fresh link per click.
 ///
 /// Bounded by `capacity`: when that many unexpired links are remembered, `admit` refuses every

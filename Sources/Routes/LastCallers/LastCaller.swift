@@ -1,4 +1,4 @@
-/// One agent who called an external number (seeds/000, "Letzte Anrufer").
+/// One agent who called an external number (docs/compatibility.md §5, "Letzte Anrufer").
 public struct LastCaller: Hashable, Sendable {
     /// The agent's user name.
     public var agent: String

@@ -1,4 +1,4 @@
-/// Who called a customer last (seeds/000): per external number, the last `historyLength` agents
+/// Who called a customer last (docs/compatibility.md §5): per external number, the last `historyLength` agents
 /// who called it ("Länge der History"), most recent first, each agent once (calling again moves
 /// them to the front with the new time). When the number calls back, the ringing event and the
 /// widget show them.
@@ -16,28 +16,14 @@ public struct LastCallers: Sendable {
     /// n: agents kept per number.
     public let historyLength: Int
     /// Numbers kept.
-    public let capacity: Int
-
-    private var entries: [String: Entry] = [:]
-    /// Numbers in the order they were last recorded; an arrival whose order is not its number's
-    /// current one is stale and skipped (as in `IdempotencyCache`).
-    private var arrivals = RingBuffer<Arrival>()
-    private var nextOrder: UInt64 = 0
-
-    private struct Entry: Sendable {
-        var callers: [LastCaller]
-        var order: UInt64
-    }
-
-    private struct Arrival: Sendable {
-        let number: String
-        let order: UInt64
-    }
+    public var capacity: Int { entries.capacity }
+    /// Per number its callers, in the order the numbers were last recorded.
+    private var entries: ArrivalOrderedMap<String, [LastCaller]>
 
     public init(historyLength: Int = 3, capacity: Int = 100_000) {
         precondition(historyLength >= 1 && capacity >= 1, "LastCallers keeps at least one agent for one number")
         self.historyLength = historyLength
-        self.capacity = capacity
+        entries = ArrivalOrderedMap(capacity: capacity)
     }
 
     /// Numbers held.
@@ -48,30 +34,18 @@ public struct LastCallers: Sendable {
     @discardableResult
     public mutating func record(agent: String, displayName: String?, number: String, at: Int64) -> Bool {
         guard !agent.isEmpty, Self.isE164(number) else { return false }
-        let order = nextOrder
-        nextOrder += 1
-        var callers = entries[number]?.callers ?? []
+        var callers = entries[number] ?? []
         callers.removeAll { $0.agent == agent }
         callers.insert(LastCaller(agent: agent, displayName: displayName, at: at), at: 0)
         if callers.count > historyLength { callers.removeLast(callers.count - historyLength) }
-        entries[number] = Entry(callers: callers, order: order)
-        arrivals.append(Arrival(number: number, order: order))
-        while entries.count > capacity, let oldest = arrivals.first {
-            arrivals.removeFirst()
-            if entries[oldest.number]?.order == oldest.order { entries[oldest.number] = nil }
-        }
-        // Re-recorded numbers leave stale arrivals behind; rebuild when they outnumber the live
-        // ones (O(n) every n stale: amortised O(1)).
-        if arrivals.count > 2 * entries.count + 16 {
-            arrivals.filter { entries[$0.number]?.order == $0.order }
-        }
+        entries.store(callers, for: number)
         return true
     }
 
     /// The agents who last called `number`, most recent first (empty when none, or when the
     /// number is not E.164).
     public func lookup(number: String) -> [LastCaller] {
-        entries[number]?.callers ?? []
+        entries[number] ?? []
     }
 
     /// `+` then 7–15 ASCII digits, the first not 0: `E164.normalize`'s output form.

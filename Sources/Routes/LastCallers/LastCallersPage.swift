@@ -1,4 +1,4 @@
-/// The last-callers widget as an HTML page (`GET /lastcaller/?vcallerid=…&token=…`, seeds/000):
+/// The last-callers widget as an HTML page (`GET /lastcaller/?vcallerid=…&token=…`, docs/compatibility.md §5.4):
 /// what a desktop client shows in its browser pane when a customer calls back. Static HTML, no
 /// script: the client loads the URL again for each call.
 ///

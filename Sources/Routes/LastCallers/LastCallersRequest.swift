@@ -1,4 +1,4 @@
-/// The widget's request, `GET /lastcaller/?vcallerid=…&token=…` (seeds/000's
+/// The widget's request, `GET /lastcaller/?vcallerid=…&token=…` (docs/compatibility.md §5.4's
 /// `index.html?vcallerid=$(callerId)&sfrequrl=<token>`, with Callgate's own token in `token`).
 ///
 /// - `vcallerid` (required, may be empty): the caller id the desktop client substitutes. It is

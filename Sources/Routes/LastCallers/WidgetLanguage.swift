@@ -1,5 +1,5 @@
 /// The language of the last-callers widget page: English (the default), Czech (the agent bar's
-/// home, seeds/004) or German (seeds/000 is a German product's widget), chosen from the
+/// home, docs/compatibility.md §1) or German (docs/compatibility.md §5 is a German product's widget), chosen from the
 /// request's `Accept-Language` (RFC 9110 §12.5.4). The desktop client that embeds the widget
 /// sends the language of its user's system; there is no parameter for it (the widget URL is
 /// one fixed template per installation).

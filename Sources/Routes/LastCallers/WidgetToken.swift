@@ -1,4 +1,4 @@
-/// The last-callers widget's token (seeds/000's "Tokengenerator"): a `SessionTokenSigner` token
+/// The last-callers widget's token (docs/compatibility.md §5.3's "Tokengenerator"): a `SessionTokenSigner` token
 /// with scope `lastcaller`, so there is one signed format in Callgate, not two. The token page
 /// (`/lastcaller/tokengen/`) issues it to a logged-in user; the widget URL carries it as
 /// `token=`; the gateway verifies it on every widget request.

@@ -5,7 +5,7 @@ extension CloseCode {
     /// data for but that is not open on the connection (never opened, or already closed).
     public static let unknownMuxSession = CloseCode.internalError
 
-    /// A malformed mux frame closes the whole upstream connection with 1002 (STYLE §7: errors
+    /// A malformed mux frame closes the whole upstream connection with 1002 (docs/style.md §7: errors
     /// become close codes in one place).
     public init(_ error: MuxProtocolError) {
         switch error {

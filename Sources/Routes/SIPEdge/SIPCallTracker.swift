@@ -1,7 +1,7 @@
 import SIP
 
 /// Follows the calls of one web phone session through the SIP messages its `sip` route relays
-/// (docs/sip-edge.md §3) and turns them into the seeds/004 call events with the seed's Call
+/// (docs/sip-edge.md §3) and turns them into the docs/compatibility.md §1.3 call events with the guide's Call
 /// object: `callNew`, `callRinging`, `callConnect`, `callHold`, `callResume`, `callHangup` with
 /// a cause. Pure: messages and the time in, events out. Calls are keyed by Call-ID (forked early
 /// dialogs of one INVITE are one call), at most `maxCalls` at a time.

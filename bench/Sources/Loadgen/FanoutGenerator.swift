@@ -8,6 +8,9 @@ import Glibc
 /// Fan-out mode (`loadgen --fanout`): N WebSocket sessions wait; an HTTP request makes the server
 /// push one event to every one of them; the time until the last session has it is the figure.
 ///
+/// Over 400 lines on purpose: one event loop whose per-session state is private to it (the MARK
+/// sections are its phases), like `LoadGenerator`.
+///
 /// Setup. Without `--agent-user`, each session is ready once upgraded (nio-fanout). With it
 /// (Callgate's agent protocol, docs/agent-protocol.md), session 0 logs in (`login`,
 /// `selectIdentifier`, `provision`) and the others each send `attach` with the token from the
@@ -427,7 +430,7 @@ final class FanoutGenerator {
             return
         case .rejected(let reason):
             throw .handshake(connection: i, "upgrade on \(self.options.path): \(reason)")
-        case .accepted(let headLength):
+        case .accepted(let headLength, _):
             self.consume(i, headLength)
             session.pointee.handshake = nil
             if !self.agent {

@@ -43,6 +43,22 @@ enum ProcReader {
         return bytes
     }
 
+    /// The entries of /proc/PID/fd: the process's open files, sockets included.
+    static func openFileCount(pid: Int32) throws(LoadgenError) -> Int {
+        let path = directory(pid) + "/fd"
+        guard let dir = opendir(path) else { throw .proc("cannot list \(path): \(SystemErrno.describe(errno))") }
+        defer { closedir(dir) }
+        var count = 0
+        while let entry = readdir(dir) {
+            // Skip "." and "..".
+            let isDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
+            }
+            if !isDot { count += 1 }
+        }
+        return count
+    }
+
     /// Cpus_allowed_list, e.g. "1" after `taskset -c 1`.
     static func allowedCPUs(pid: Int32?) -> String? {
         read(directory(pid) + "/status").flatMap { ProcFiles.statusField("Cpus_allowed_list", status: $0) }

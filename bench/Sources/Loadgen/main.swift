@@ -33,9 +33,33 @@ func probe(_ options: LoadgenOptions) throws(LoadgenError) {
     }
 }
 
+/// Soak mode: the report, the series as CSV when asked, and exit 1 when a verdict fails.
+func soak(_ options: SoakOptions) throws(LoadgenError) {
+    try raiseOpenFileLimit(toAtLeast: options.connections + options.adminConcurrency + 64)
+    let report = try SoakGenerator(options: options).run()
+    for line in report.humanLines() { print(line) }
+    for kind in SoakError.allCases where report.errors[kind] > 0 {
+        print("  \(kind.rawValue) (\(kind.meaning)): \(report.errors[kind])")
+        for example in report.errors.examples[kind] ?? [] { print("    e.g. \(example)") }
+    }
+    print(report.jsonLine())
+    if let file = options.seriesFile {
+        let csv = report.csv()
+        guard let handle = fopen(file, "w") else { throw .system("fopen \(file)", errno: errno) }
+        fputs(csv, handle)
+        fclose(handle)
+    }
+    if !report.passed { exit(1) }
+}
+
 signal(SIGPIPE, SIG_IGN)
 do throws(LoadgenError) {
-    let options = try LoadgenOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.contains("--soak") {
+        try soak(SoakOptions(arguments: arguments))
+        exit(0)
+    }
+    let options = try LoadgenOptions(arguments: arguments)
     try raiseOpenFileLimit(toAtLeast: options.connections + 64)
     if options.fanout {
         let report = try FanoutGenerator(options: options).run()

@@ -65,8 +65,9 @@ func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bo
 
 /// The requests the fan-out client sends, as compact JSON text (docs/agent-protocol.md §2).
 public enum AgentRequest {
-    public static func login(id: Int, username: String, password: String) -> [UInt8] {
-        Self.request(id: id, method: "login", params: [("username", .string(username)), ("password", .string(password))])
+    /// `tab`: the id a browser tab keeps across its reconnects (§4, "Tab id").
+    public static func login(id: Int, username: String, password: String, tab: String? = nil) -> [UInt8] {
+        Self.request(id: id, method: "login", params: [("username", .string(username)), ("password", .string(password))] + Self.tab(tab))
     }
 
     public static func selectIdentifier(id: Int, identifier: String) -> [UInt8] {
@@ -78,8 +79,17 @@ public enum AgentRequest {
     }
 
     /// §4: resume the user's session in a new tab with the token from `login`.
-    public static func attach(id: Int, lastSeq: Int, token: String) -> [UInt8] {
-        Self.request(id: id, method: "attach", params: [("lastSeq", .int(lastSeq)), ("token", .string(token))])
+    public static func attach(id: Int, lastSeq: Int, token: String, tab: String? = nil) -> [UInt8] {
+        Self.request(id: id, method: "attach", params: [("lastSeq", .int(lastSeq)), ("token", .string(token))] + Self.tab(tab))
+    }
+
+    /// §2.1: answer the call ringing for the user.
+    public static func answer(id: Int) -> [UInt8] {
+        Self.request(id: id, method: "answer", params: nil)
+    }
+
+    private static func tab(_ tab: String?) -> [(String, JSONValue)] {
+        tab.map { [("tab", .string($0))] } ?? []
     }
 
     /// §4: the tab has shown the ringing call `seq`.

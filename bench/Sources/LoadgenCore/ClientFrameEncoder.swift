@@ -1,5 +1,5 @@
 /// Writes client-to-server frames: always masked (RFC 6455 §5.1), length in the minimal encoding
-/// (§5.2), no RSV bits.
+/// (§5.2), no RSV bits unless `compressed` (RSV1, RFC 7692 §6).
 public enum ClientFrameEncoder {
     /// The largest header: 2 bytes, an 8-byte extended length, a 4-byte masking key.
     public static let maxHeaderLength = 14
@@ -18,12 +18,13 @@ public enum ClientFrameEncoder {
     public static func write(
         opcode: Opcode,
         fin: Bool = true,
+        compressed: Bool = false,
         payload: UnsafeRawBufferPointer,
         maskKey: (UInt8, UInt8, UInt8, UInt8),
         to destination: UnsafeMutableRawPointer
     ) -> Int {
         let count = payload.count
-        destination.storeBytes(of: (fin ? 0x80 : 0) | opcode.rawValue, toByteOffset: 0, as: UInt8.self)
+        destination.storeBytes(of: (fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode.rawValue, toByteOffset: 0, as: UInt8.self)
         var offset: Int
         switch count {
         case 0...125:

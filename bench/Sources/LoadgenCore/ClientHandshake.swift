@@ -1,13 +1,17 @@
 /// The client side of the RFC 6455 §4.1 opening handshake: the request to send and the checks on
 /// the server's response.
 ///
-/// The benchmark offers no subprotocol and no extension, so a response that selects either fails
-/// (§4.1, client rules 5 and 6). Not checked: HTTP header syntax beyond what these rules need.
+/// The benchmark offers no subprotocol, and no extension unless `offersDeflate`: then it offers
+/// permessage-deflate as Chromium does (`DeflateNegotiation.chromiumOffer`). A response that
+/// selects anything not offered fails (§4.1, client rules 5 and 6). Not checked: HTTP header syntax
+/// beyond what these rules need.
 public struct ClientHandshake: Sendable {
     /// `Sec-WebSocket-Key`: base64 of 16 random bytes (§4.1, request rule 7).
     public let key: String
     /// What `Sec-WebSocket-Accept` must be (§4.2.2, step 5.4).
     public let expectedAccept: String
+    /// Offer permessage-deflate (RFC 7692) the way Chromium does.
+    public let offersDeflate: Bool
 
     /// The longest response head accepted before giving up.
     public static let maxResponseHead = 8192
@@ -15,15 +19,17 @@ public struct ClientHandshake: Sendable {
     public enum Response: Equatable, Sendable {
         /// The blank line that ends the head has not arrived yet.
         case incomplete
-        /// A valid 101; frames start `headLength` bytes into the buffer.
-        case accepted(headLength: Int)
+        /// A valid 101; frames start `headLength` bytes into the buffer. `deflate`: what the server
+        /// agreed to, when it accepted the permessage-deflate offer.
+        case accepted(headLength: Int, deflate: DeflateParameters?)
         case rejected(String)
     }
 
-    public init(nonce: [UInt8]) {
+    public init(nonce: [UInt8], offersDeflate: Bool = false) {
         precondition(nonce.count == 16, "RFC 6455 §4.1: the key is a 16-byte nonce")
         self.key = Base64.encode(nonce)
         self.expectedAccept = Self.acceptValue(forKey: self.key)
+        self.offersDeflate = offersDeflate
     }
 
     /// RFC 6455 §4.2.2: base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")).
@@ -39,6 +45,7 @@ public struct ClientHandshake: Sendable {
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: \(self.key)\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
+                + (self.offersDeflate ? "Sec-WebSocket-Extensions: \(DeflateNegotiation.chromiumOffer)\r\n" : "")
                 + "User-Agent: callgate-bench-loadgen\r\n"
                 + "\r\n").utf8
         )
@@ -82,14 +89,20 @@ public struct ClientHandshake: Sendable {
         guard headers["sec-websocket-accept"] == self.expectedAccept else {
             return .rejected("Sec-WebSocket-Accept is '\(headers["sec-websocket-accept"] ?? "missing")', expected '\(self.expectedAccept)'")
         }
-        // §4.1, client rules 5 and 6: no extension or subprotocol was offered, so none may be chosen.
+        // §4.1, client rules 5 and 6: only what was offered may be chosen.
+        var deflate: DeflateParameters?
         if let extensions = headers["sec-websocket-extensions"] {
-            return .rejected("server selected extensions '\(extensions)' that were not offered")
+            guard self.offersDeflate else { return .rejected("server selected extensions '\(extensions)' that were not offered") }
+            switch DeflateNegotiation.validate(response: extensions) {
+            case .declined: break
+            case .accepted(let parameters): deflate = parameters
+            case .invalid(let reason): return .rejected("permessage-deflate response: \(reason)")
+            }
         }
         if let proto = headers["sec-websocket-protocol"] {
             return .rejected("server selected subprotocol '\(proto)' that was not offered")
         }
-        return .accepted(headLength: end + 4)
+        return .accepted(headLength: end + 4, deflate: deflate)
     }
 
     /// Offset of the "\r\n\r\n" that ends the head, if it has arrived.

@@ -32,7 +32,12 @@ public enum ProcFiles {
 
     /// VmRSS of /proc/PID/status in bytes (the file gives kB).
     public static func residentBytes(status: String) -> Int? {
-        guard let field = statusField("VmRSS", status: status),
+        Self.kilobyteField("VmRSS", status: status)
+    }
+
+    /// A `Name:\t  1234 kB` line of /proc/PID/status in bytes (RssAnon, VmHWM, …).
+    public static func kilobyteField(_ name: String, status: String) -> Int? {
+        guard let field = statusField(name, status: status),
             let kib = Int(field.split(separator: " ").first ?? "")
         else { return nil }
         return kib * 1024

@@ -195,7 +195,7 @@ public struct RunReport: Sendable {
     private var tlsSuffix: String { self.tlsParameters.map { " [\($0.summary)]" } ?? "" }
 
     /// `value` with `decimals` digits after the point, without Foundation.
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
+    public static func fixed(_ value: Double, _ decimals: Int) -> String {
         guard value.isFinite else { return "\(value)" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

@@ -22,12 +22,15 @@ public struct ServerFrameHeader: Equatable, Sendable {
     /// Bytes before the payload.
     public let headerLength: Int
     public let payloadLength: Int
+    /// RSV1: with permessage-deflate, the first frame of a compressed message (RFC 7692 §6).
+    public let compressed: Bool
 
-    public init(fin: Bool, opcode: Opcode, headerLength: Int, payloadLength: Int) {
+    public init(fin: Bool, opcode: Opcode, headerLength: Int, payloadLength: Int, compressed: Bool = false) {
         self.fin = fin
         self.opcode = opcode
         self.headerLength = headerLength
         self.payloadLength = payloadLength
+        self.compressed = compressed
     }
 
     public enum Parse: Equatable, Sendable {
@@ -41,14 +44,21 @@ public struct ServerFrameHeader: Equatable, Sendable {
     ///
     /// Checked: RSV bits clear (§5.2, nothing negotiated), no mask from a server (§5.1), no reserved
     /// opcode (§5.2), control frames unfragmented and at most 125 bytes (§5.5), minimal length
-    /// encoding and a clear top bit in 64-bit lengths (§5.2).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int) -> Parse {
+    /// encoding and a clear top bit in 64-bit lengths (§5.2). With `deflate` (permessage-deflate
+    /// negotiated), RSV1 is allowed on a text or binary frame (RFC 7692 §6: it marks the first
+    /// frame of a compressed message; never on a control or continuation frame, §6.1).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int, deflate: Bool = false) -> Parse {
         guard bytes.count >= 2 else { return .incomplete }
         let b0 = bytes[0]
         let b1 = bytes[1]
         let fin = b0 & 0x80 != 0
         let opcode = Opcode(b0)
-        guard b0 & 0x70 == 0 else { return .invalid("RSV bits set (0x\(String(b0, radix: 16))) with no extension negotiated") }
+        let compressed = b0 & 0x40 != 0
+        guard b0 & 0x30 == 0 else { return .invalid("RSV2/RSV3 set (0x\(String(b0, radix: 16))) with no extension that defines them") }
+        if compressed {
+            guard deflate else { return .invalid("RSV bits set (0x\(String(b0, radix: 16))) with no extension negotiated") }
+            guard opcode == .text || opcode == .binary else { return .invalid("RSV1 on a \(opcode) frame (RFC 7692 §6.1)") }
+        }
         guard !opcode.isReserved else { return .invalid("reserved opcode \(opcode)") }
         guard b1 & 0x80 == 0 else { return .invalid("server frame is masked (RFC 6455 §5.1)") }
 
@@ -81,6 +91,6 @@ public struct ServerFrameHeader: Equatable, Sendable {
         guard payloadLength <= maxPayload else {
             return .invalid("frame of \(payloadLength) bytes, more than the \(maxPayload) expected")
         }
-        return .frame(ServerFrameHeader(fin: fin, opcode: opcode, headerLength: headerLength, payloadLength: payloadLength))
+        return .frame(ServerFrameHeader(fin: fin, opcode: opcode, headerLength: headerLength, payloadLength: payloadLength, compressed: compressed))
     }
 }

@@ -55,5 +55,26 @@ import Testing
         #expect(String(decoding: AgentRequest.attach(id: 1, lastSeq: 0, token: "v1.x"), as: UTF8.self)
             == #"{"id":1,"method":"attach","params":{"lastSeq":0,"token":"v1.x"}}"#)
         #expect(String(decoding: AgentRequest.ack(id: 9, seq: 17), as: UTF8.self) == #"{"id":9,"method":"ack","params":{"seq":17}}"#)
+        #expect(String(decoding: AgentRequest.answer(id: 11), as: UTF8.self) == #"{"id":11,"method":"answer"}"#)
+        #expect(String(decoding: AgentRequest.login(id: 1, username: "u", password: "p", tab: "t-1"), as: UTF8.self)
+            == #"{"id":1,"method":"login","params":{"username":"u","password":"p","tab":"t-1"}}"#)
+        #expect(String(decoding: AgentRequest.attach(id: 1, lastSeq: 41, token: "v1.x", tab: "t-1"), as: UTF8.self)
+            == #"{"id":1,"method":"attach","params":{"lastSeq":41,"token":"v1.x","tab":"t-1"}}"#)
+    }
+
+    @Test func whereAReconnectingTabStands() {
+        // docs/agent-protocol.md §4: the attach reply, the ready event's state, an error reply.
+        func read<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T { Array(text.utf8).withUnsafeBytes(body) }
+        #expect(read(#"{"id":1,"result":{"state":"READY","lastSeq":42,"complete":true}}"#) { AgentMessage.attachResult($0)! } == (42, true))
+        #expect(read(#"{"id":1,"result":{"complete":false, "state":"READY","lastSeq":7}}"#) { AgentMessage.attachResult($0)! } == (7, false))
+        #expect(read(#"{"id":1,"result":{"state":"READY","lastSeq":7,"complete":"yes"}}"#) { AgentMessage.attachResult($0) } == nil)
+        #expect(read(#"{"id":1,"result":{"state":"READY"}}"#) { AgentMessage.attachResult($0) } == nil)
+        #expect(read(#"{"event":"ready","data":{"state":{"status":"READY","calls":[{"lastSeq":1}],"lastSeq":42}}}"#) { AgentMessage.readyLastSeq($0) } == 42)
+        #expect(read(#"{"event":"ready","data":{"lastSeq":42}}"#) { AgentMessage.readyLastSeq($0) } == nil)
+        #expect(read(#"{"id":5,"error":{"code":"wrongState","text":"…"}}"#) { AgentMessage.errorCode($0) } == "wrongState")
+        let uniqueID = read(#"{"event":"callRinging","seq":3,"data":{"call":{"id":2,"uniqueid":"a1-17.3"}}}"#) { bytes in
+            AgentMessage.value(at: ["data", "call", "uniqueid"], in: bytes).flatMap { JSONScanner.string($0, in: bytes) }
+        }
+        #expect(uniqueID == "a1-17.3")
     }
 }

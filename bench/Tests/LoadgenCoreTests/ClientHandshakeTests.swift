@@ -36,7 +36,7 @@ import Testing
         for split in 0..<headLength {
             #expect(self.parse(handshake, Array(bytes[0..<split])) == .incomplete)
         }
-        #expect(self.parse(handshake, bytes) == .accepted(headLength: headLength))
+        #expect(self.parse(handshake, bytes) == .accepted(headLength: headLength, deflate: nil))
     }
 
     @Test func headerNamesAndTokensAreCaseInsensitive() {
@@ -61,6 +61,29 @@ import Testing
             Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: \(good)\r\n\r\n".utf8),
         ]
         for bytes in bad {
+            guard case .rejected = self.parse(handshake, bytes) else {
+                Issue.record("accepted: \(String(decoding: bytes, as: UTF8.self))")
+                continue
+            }
+        }
+    }
+
+    @Test func offersPermessageDeflateAsChromiumDoes() {
+        let request = String(decoding: ClientHandshake(nonce: self.rfcNonce, offersDeflate: true).request(host: "127.0.0.1", port: 80, path: "/ws"), as: UTF8.self)
+        #expect(request.contains("\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"))
+        #expect(!String(decoding: ClientHandshake(nonce: self.rfcNonce).request(host: "127.0.0.1", port: 80, path: "/ws"), as: UTF8.self).contains("Extensions"))
+    }
+
+    @Test func readsTheDeflateAnswer() {
+        let handshake = ClientHandshake(nonce: self.rfcNonce, offersDeflate: true)
+        let good = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        let accepted = self.response(good, extra: "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=12\r\n")
+        #expect(self.parse(handshake, accepted) == .accepted(headLength: accepted.count, deflate: DeflateParameters(clientMaxWindowBits: 12)))
+        let declined = self.response(good)
+        #expect(self.parse(handshake, declined) == .accepted(headLength: declined.count, deflate: nil))
+        // Two headers are one list (RFC 6455 §9.1): two acceptances of one offer fail.
+        let twice = self.response(good, extra: "Sec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: permessage-deflate\r\n")
+        for bytes in [twice, self.response(good, extra: "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")] {
             guard case .rejected = self.parse(handshake, bytes) else {
                 Issue.record("accepted: \(String(decoding: bytes, as: UTF8.self))")
                 continue

@@ -11,6 +11,16 @@ import Testing
         return Array(out[0..<written])
     }
 
+    @Test func compressedFramesCarryRSV1() {
+        // RFC 7692 §7.2.3.1: the compressed "Hello" payload with RSV1 (0xC1 unmasked; masked here).
+        var out = [UInt8](repeating: 0, count: 32)
+        let payload: [UInt8] = [0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]
+        let written = payload.withUnsafeBytes { source in
+            out.withUnsafeMutableBytes { ClientFrameEncoder.write(opcode: .text, compressed: true, payload: source, maskKey: (0, 0, 0, 0), to: $0.baseAddress!) }
+        }
+        #expect(Array(out[0..<written]) == [0xC1, 0x87, 0, 0, 0, 0] + payload)
+    }
+
     @Test func rfcMaskedHello() {
         // RFC 6455 §5.7: a single-frame masked text message "Hello".
         #expect(self.encode(Array("Hello".utf8)) == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
@@ -90,6 +100,38 @@ import Testing
         guard case .invalid = self.parse([0x82, 0x7E, 0x10, 0x00], maxPayload: 4095) else {
             Issue.record("accepted a frame over maxPayload")
             return
+        }
+    }
+
+    @Test func rsv1MarksACompressedMessageWhenDeflateWasAgreed() {
+        // RFC 7692 §7.2.3.1: "Hello" compressed, in one frame, split at every offset.
+        let bytes: [UInt8] = [0xC1, 0x07, 0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]
+        let parse = { (end: Int) in bytes[0..<end].withUnsafeBytes { ServerFrameHeader.parse($0, maxPayload: 1 << 20, deflate: true) } }
+        #expect(parse(1) == .incomplete)
+        for end in 2...bytes.count {
+            #expect(parse(end) == .frame(ServerFrameHeader(fin: true, opcode: .text, headerLength: 2, payloadLength: 7, compressed: true)))
+        }
+        // §7.2.3.1 fragmented: RSV1 on the first frame only.
+        #expect(
+            ([0x41, 0x03, 0xF2, 0x48, 0xCD] as [UInt8]).withUnsafeBytes { ServerFrameHeader.parse($0, maxPayload: 1 << 20, deflate: true) }
+                == .frame(ServerFrameHeader(fin: false, opcode: .text, headerLength: 2, payloadLength: 3, compressed: true)))
+        #expect(
+            ([0x80, 0x04, 0xC9, 0xC9, 0x07, 0x00] as [UInt8]).withUnsafeBytes { ServerFrameHeader.parse($0, maxPayload: 1 << 20, deflate: true) }
+                == .frame(ServerFrameHeader(fin: true, opcode: .continuation, headerLength: 2, payloadLength: 4)))
+    }
+
+    @Test func rsv1IsRefusedWhereRFC7692DoesNotAllowIt() {
+        let invalid: [[UInt8]] = [
+            [0xC0, 0x00],  // a continuation frame (§6.1)
+            [0xC9, 0x00],  // a ping (§6.1: data messages only)
+            [0xE1, 0x00],  // RSV2 (no extension defines it)
+            [0x91, 0x00],  // RSV3
+        ]
+        for bytes in invalid {
+            guard case .invalid = bytes.withUnsafeBytes({ ServerFrameHeader.parse($0, maxPayload: 1 << 20, deflate: true) }) else {
+                Issue.record("accepted \(bytes)")
+                continue
+            }
         }
     }
 }

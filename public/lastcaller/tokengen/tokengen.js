@@ -7,7 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const form = $('tokengen');
   const status = $('status');
-  // The desktop client replaces this with the caller's number (seeds/000).
+  // The desktop client replaces this with the caller's number (docs/compatibility.md §5.4).
   const placeholder = '$(callerId)';
   // /lastcaller/, from this page's own URL (works behind a path prefix too).
   const widgetBase = new URL('../', window.location.href).href;

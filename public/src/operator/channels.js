@@ -1,4 +1,4 @@
-// Channel addresses: seeds/004 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
+// Channel addresses: docs/compatibility.md §1.2.1 `api` → the WebSocket URL of a channel (docs/operator.md §2.1).
 
 /** The ws(s):// URL of a channel: `ws`, `recording`, `report`, `email`, `template` or any other. */
 function channelURL(name) {

@@ -1,4 +1,4 @@
-// Configuration: seeds/004's config fields with their defaults (docs/operator.md §2), read
+// Configuration: the bar's config fields (docs/compatibility.md §1.2) with their defaults (docs/operator.md §2), read
 // from `window.ucsOperator` at the time of use; the methods' allowed states (agent-protocol.md
 // §2.1); storage keys and timing constants.
 
@@ -43,7 +43,7 @@ function cfg(name) {
 var STATES = ['CREDENTIALS', 'IDENTIFY', 'DEVICE', 'READY'];
 var ANY = STATES;
 var READY_ONLY = ['READY'];
-/** seeds/004's allowed states (docs/agent-protocol.md §2.1). */
+/** the bar's allowed states (docs/compatibility.md §1.4) (docs/agent-protocol.md §2.1). */
 var ALLOWED = {
   login: ['CREDENTIALS'],
   sso: ['CREDENTIALS'],

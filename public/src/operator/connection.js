@@ -219,7 +219,7 @@ function onRaw(data) {
     var shown = data.length > 600 ? data.slice(0, 600) + '…' : data;
     debug('← ' + redact(shown));
     try {
-      onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq);
+      onEvent(msg.event, msg.data && typeof msg.data === 'object' ? msg.data : {}, msg.seq, msg.epoch);
     } catch (e) {
       if (w.console && console.error) console.error('ucsOperator: handling ' + msg.event + ' failed', e);
       fire('onWarning', 'Handling the event ' + msg.event + ' failed: ' + (e && e.message));

@@ -7,8 +7,13 @@ var CALL_EVENTS = {
   callMute: 'onCallMute', callUnmute: 'onCallUnmute'
 };
 
-function onEvent(name, data, seq) {
+function onEvent(name, data, seq, epoch) {
   if (typeof seq === 'number') {
+    if (typeof epoch === 'string' && epoch !== S.epoch) {
+      // The stream started over (a shared engine lost it): its numbers count afresh.
+      if (S.epoch !== null) S.lastSeq = Math.min(S.lastSeq, seq - 1);
+      S.epoch = epoch;
+    }
     if (seq <= S.lastSeq) {
       // Already processed; a repeated callRinging means our ack did not arrive in time.
       if (name === 'callRinging') sendAck(seq);

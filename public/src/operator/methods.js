@@ -1,4 +1,4 @@
-// The public methods added to `window.ucsOperator` (seeds/004 "Ovládání komponenty",
+// The public methods added to `window.ucsOperator` (docs/compatibility.md §1.4 "Ovládání komponenty",
 // docs/operator.md §4), each checked against its allowed states before anything is sent, and the
 // read-only properties (§4.1).
 
@@ -36,7 +36,7 @@ function invoke(name, params, hooks, wireMethod) {
 
 /**
  * With a web phone paired (webphone.js) the call methods drive the phone, in this tab or, through
- * tabs.js, in the tab that holds it; the seeds/004 states still apply, but not the gateway
+ * tabs.js, in the tab that holds it; the docs/compatibility.md §1.4 states still apply, but not the gateway
  * connection (a call goes on while /ws reconnects). Null when the paired phone is another: the
  * method goes to the gateway as before.
  */
@@ -115,7 +115,7 @@ op.sso = function (username, token, provider) {
     token: token == null ? '' : String(token),
     provider: provider == null ? '' : String(provider),
     autologout: !!cfg('autologout'),
-    // seeds/004 integrated auto-logout: the gateway signs the user out a few seconds after the
+    // docs/compatibility.md §1.2 integrated auto-logout: the gateway signs the user out a few seconds after the
     // user's last tab has gone, unless a tab attaches again (a reload does) (6.4)
     logoutOnClose: !!provider && !cfg('disableIntegratedAutoLogout'),
     tab: tabId()
@@ -209,7 +209,7 @@ op.notify = function (title, type, unique, timeout, boundState, group, other) {
   });
 };
 
-/** seeds/004 (docs/compatibility.md §1.4, §1.9): the state object itself, synchronously, "the same
+/** docs/compatibility.md §1.4, §1.9: the state object itself, synchronously, "the same
  *  object as in onReady" (null outside READY, with a warning). It also asks the gateway for a fresh
  *  copy, which updates that same object in place when it arrives. `await ucsOperator.state()`
  *  still works (awaiting a value gives the value); `.then()` on it does not. */
@@ -263,7 +263,7 @@ op.stopRingingSoundTest = function () {
 };
 
 // Every method's promise still rejects on a refusal (for integrators who await it), but it is
-// marked handled, so a fire-and-forget call (seeds/004 calls sso() so) logs no "Uncaught (in promise)".
+// marked handled, so a fire-and-forget call (docs/compatibility.md §1.4 calls sso() so) logs no "Uncaught (in promise)".
 ['login', 'sso', 'logout', 'selectIdentifier', 'identificator', 'provision', 'identify', 'changeStatus', 'suspend', 'resume',
   'answer', 'dial', 'hangup', 'dtmf', 'transfer', 'finishTransfer', 'blindTransfer', 'hold', 'unhold', 'mute', 'notify',
   'setAccountCode', 'selectRingingSound', 'testRingingSound', 'stopRingingSoundTest'].forEach(function (name) {

@@ -21,6 +21,7 @@ var S = {
   waitingCallers: 0,
   ringingSound: 'default',
   lastSeq: 0,
+  epoch: null,             // the user's stream's life with a shared engine (docs/cluster.md §6)
   serverVersion: null,
   freshPage: true,         // no READY state seen by this page yet (a reload resumes with attach)
   replaying: false,
@@ -51,6 +52,7 @@ function loadSession() {
 function saveSession() {
   if (!S.session) return;
   S.session.lastSeq = S.lastSeq;
+  S.session.epoch = S.epoch;
   storeSet('sessionStorage', SESSION_KEY, S.session);
 }
 function dropToken() {
@@ -63,6 +65,7 @@ function tokenUsable() {
 
 S.session = loadSession();
 if (S.session && typeof S.session.lastSeq === 'number') S.lastSeq = S.session.lastSeq;
+if (S.session && typeof S.session.epoch === 'string') S.epoch = S.session.epoch;
 // The language: one the agent chose (setLanguage) > the user's locale > config `lang` > the browser's.
 if (S.session && normalizeLang(S.session.locale)) lang = normalizeLang(S.session.locale);
 S.noAutoLogin = !!storeGet('sessionStorage', NO_AUTOLOGIN_KEY);
@@ -132,7 +135,11 @@ function applyState(st, resetCalls, inPlace) {
   if (st.device) S.device = st.device;
   S.waitingCallers = typeof st.waitingCallers === 'number' ? st.waitingCallers : S.waitingCallers;
   if (st.ringingSound) S.ringingSound = st.ringingSound;
-  if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
+  if (typeof st.epoch === 'string' && st.epoch !== S.epoch && typeof st.lastSeq === 'number') {
+    S.epoch = st.epoch;
+    S.lastSeq = st.lastSeq;
+    saveSession();
+  } else if (typeof st.lastSeq === 'number' && st.lastSeq > S.lastSeq) {
     S.lastSeq = st.lastSeq;
     saveSession();
   }

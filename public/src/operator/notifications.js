@@ -1,4 +1,4 @@
-// In-bar notifications (seeds/004 notify; errors, warnings and messages; docs/operator.md §6.3).
+// In-bar notifications (docs/compatibility.md §1.4 notify; errors, warnings and messages; docs/operator.md §6.3).
 
 var notes = [];
 var noteSeq = 0;

@@ -93,6 +93,7 @@ function onLoggedIn(result, provider) {
   S.noAutoLogin = false;
   storeRemove('sessionStorage', NO_AUTOLOGIN_KEY);
   S.lastSeq = 0;
+  S.epoch = null;
   S.autoPick = true;
   S.session = {
     token: result && result.token,
@@ -125,6 +126,7 @@ function adoptHandedSession() {
     langChosen: !!(S.session && S.session.langChosen) || langChosenHere
   };
   S.lastSeq = 0;
+  S.epoch = null;
   saveSession();
   debug('attaching with the session token the page handed over');
 }
@@ -132,7 +134,9 @@ function adoptHandedSession() {
 function startAttach() {
   S.phase = 'attaching';
   render();
-  rawRequest('attach', { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() }, {
+  var params = { lastSeq: S.lastSeq, token: S.session.token, tab: tabId() };
+  if (S.epoch !== null) params.epoch = S.epoch; // only with a shared engine (docs/agent-protocol.md §4)
+  rawRequest('attach', params, {
     ok: onAttached,
     fail: function (e) {
       if (e.code === 'loginFailed' || e.code === 'disconnected') return; // loginError 7 / reconnect follow
@@ -146,6 +150,7 @@ function startAttach() {
 function onAttached(res) {
   S.phase = 'live';
   var state = STATES.indexOf(res.state) >= 0 ? res.state : 'READY';
+  if (typeof res.epoch === 'string') S.epoch = res.epoch;
   if (!res.complete) {
     // Events were lost (or the user was signed in afresh): a `ready`, or `user` + `identify`, follows.
     S.lastSeq = 0;

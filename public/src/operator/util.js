@@ -90,7 +90,7 @@ function debug(text) {
   try { fn.call(op, '[ucsOperator] ' + redact(String(text))); } catch (e) { /* never let onDebug break the bar */ }
 }
 
-/** Calls a seeds/004 callback, if the page set it; a throwing callback never breaks the bar. */
+/** Calls a docs/compatibility.md §1.3 callback, if the page set it; a throwing callback never breaks the bar. */
 function fire(name) {
   var fn = op[name];
   var args = Array.prototype.slice.call(arguments, 1);

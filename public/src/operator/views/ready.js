@@ -213,7 +213,7 @@ function callCard(call, consultation) {
   meta.push(h('strong', { class: 'ucs-call-state', 'data-ucs-call-state-text': '', text: callStateText(call.state) }));
   if (muted && call.state !== 2) meta.push(h('span', { text: ' · ' + t('muted') }));
   meta.push(h('span', { text: ' · ' + (consultation ? t('consultation') : incoming ? t('incoming') : t('outgoing')) }));
-  // seeds/000: who of us called this number last (the gateway adds it to an incoming ringing).
+  // docs/compatibility.md §5: who of us called this number last (the gateway adds it to an incoming ringing).
   var last = ringingIn && call.data && Array.isArray(call.data.lastCallers) ? call.data.lastCallers[0] : null;
   if (last && (last.name || last.agent)) {
     var lastText = t('lastCalledBy', { name: last.name || last.agent });

@@ -1,0 +1,115 @@
+import HTTP1
+import Routes
+import WSFraming
+
+/// One gateway instance connected to `callgate switchboard` (docs/backend-protocol.md §12): its
+/// `hello`, its `resync`, its requests; the answers and events go back on the same connection,
+/// in the order the service made them. Lives on the service's loop.
+final class CallControlPeer: WebSocketApplication {
+    private unowned let service: CallControlService
+    private weak var connection: Connection?
+    /// The instance as its upgrade named it (`X-Callgate-Instance`).
+    let instance: String
+    /// The instance and its address, for logs.
+    let name: String
+
+    init(service: CallControlService, instance: String, address: String) {
+        self.service = service
+        self.instance = instance
+        name = "\(instance)@\(address)"
+    }
+
+    func opened(_ connection: Connection) {
+        self.connection = connection
+        service.loop.metrics.routeEvent("switchboard", "gateway_connected")
+        Log.info("switchboard_gateway_connected", ["peer": name])
+        send(CallControlMessage.hello(CallControlHello(epoch: service.log.epoch, backend: CallControlService.backendName)).encoded())
+    }
+
+    func send(_ bytes: [UInt8]) {
+        guard let connection else { return }
+        bytes.withUnsafeBytes { try? connection.send(.text, $0) }
+        connection.deferFlush()
+    }
+
+    func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        switch CallControlMessage.decode(text) {
+        case .success(.hello(let hello)):
+            if hello.version != CallControlProtocol.version { violation(connection, .unsupportedVersion(hello.version)) }
+        case .success(.request(let id, let request)):
+            service.perform(request, id: id, for: self)
+        case .success(.resync(let epoch, let after)):
+            service.resync(self, epoch: epoch, after: after)
+        case .success(.answer), .success(.event), .success(.resynced):
+            violation(connection, .malformed("an answer, event or resynced from a gateway"))
+        case .success(.unknown):
+            break
+        case .failure(let error):
+            if let answer = error.answer {
+                service.loop.metrics.routeEvent("switchboard", "bad_request")
+                send(answer.encoded())
+            } else {
+                violation(connection, error)
+            }
+        }
+    }
+
+    func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        violation(connection, .malformed("a binary message"))
+    }
+
+    func closed(_ connection: Connection, code: CloseCode?) {
+        service.closed(self)
+        Log.info("switchboard_gateway_gone", ["peer": name, "code": code.map { "\($0.rawValue)" } ?? "none"])
+    }
+
+    private func violation(_ connection: Connection, _ error: CallControlProtocolError) {
+        service.loop.metrics.routeEvent("switchboard", "protocol_error")
+        Log.warning("switchboard_protocol_error", ["peer": name, "error": "\(error)"])
+        connection.startClose(ClosePayload(code: CloseCode(error), reason: "call-control protocol error"))
+        connection.deferFlush()
+    }
+}
+
+extension Connection {
+    /// `callgate switchboard`'s HTTP side: the protocol's path, the probes and `/metrics`;
+    /// nothing else. The secret is checked first (401), before the request is looked at further.
+    func serveSwitchboard(_ head: HTTPRequestHead, service: CallControlService) {
+        let path = head.path
+        if path == CallControlProtocol.path {
+            let secret = service.settings.secret ?? []
+            let authorized = head.headers.values(for: "Authorization").contains { value in
+                GateCredential.bearerToken(value).map { ConstantTime.equal(Array($0.utf8), secret) } ?? false
+            }
+            guard authorized else {
+                loop.metrics.routeEvent("switchboard", "auth_refused")
+                Log.info("switchboard_auth_refused", ["peer": peerHost])
+                respond(status: 401, body: "a gateway needs Authorization: Bearer <switchboard.secret>\n", keepAlive: false,
+                        extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate-switchboard\"")])
+                return
+            }
+            guard !refuseWhileDraining(),
+                  let upgrade = validateUpgrade(head, subprotocols: [CallControlProtocol.subprotocol]) else { return }
+            guard upgrade.subprotocol == CallControlProtocol.subprotocol else {
+                respond(status: 400, body: "offer Sec-WebSocket-Protocol: \(CallControlProtocol.subprotocol)\n", keepAlive: false)
+                return
+            }
+            // Without a name, the address stands for the instance.
+            let instance = head.headers[CallControlProtocol.instanceHeader] ?? peerHost
+            application = CallControlPeer(service: service, instance: instance, address: peerHost)
+            completeUpgrade(upgrade, limits: nil)
+            return
+        }
+        let keepAlive = head.keepAlive && head.bodyFraming == .none
+        switch path {
+        case "/healthz", "/readyz":
+            let draining = context.isDraining
+            respond(status: draining ? 503 : 200, body: draining ? "draining\n" : "ok\n", keepAlive: keepAlive)
+        case "/metrics":
+            respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
+                    contentType: "text/plain; version=0.0.4")
+        default:
+            respond(status: 404, body: "not found: callgate switchboard serves \(CallControlProtocol.path)\n", keepAlive: keepAlive)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import Glibc
+import Routes
+import Synchronization
+import TLSBridge
+import WSFraming
+
+/// A call-control back end in another process, over the call-control protocol
+/// (docs/backend-protocol.md §12): the Switchboard as `callgate switchboard`, or a vendor's
+/// adapter. One WebSocket from the hub's loop, with the gateway's own client
+/// (`Connection.connect`).
+///
+/// - Each request gets an id and exactly one answer: the back end's, `upstreamTimeout` after
+///   `requestTimeoutMilliseconds`, or `upstreamUnavailable` when the connection is down or lost.
+/// - Reconnects after a loss with full-jitter backoff (`Backoff`).
+/// - Keeps, per user, the last event number `n` it received, and sends them in `resync` on each
+///   connection: the back end replays what it still has and names the users it cannot
+///   (`resynced`). Their tabs get a fresh state: after the back end restarted (another epoch),
+///   the calls last seen live end (`callHangup`, cause 0) and the users this instance signed in
+///   are signed in again and told `user` and `identify` (or `ready`); otherwise the `snapshot`
+///   becomes a `ready`.
+/// - Readiness (`unavailableReason`): nil only between `resynced` and the next loss; `/readyz`
+///   answers 503 with the reason meanwhile.
+final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, @unchecked Sendable {
+    let settings: CallControlSettings
+    private let url: WebSocketURL
+    private let address: SocketAddress
+    private let tls: TLSClientContext?
+    private let secret: String
+    /// The server's context, for the client connection; set once before `start`.
+    nonisolated(unsafe) var context: ServerContext!
+    var onEvents: ([AddressedEvent]) -> Void = { _ in }
+    var tickSlot = -1
+    private var loop: EventLoop!
+    private var connection: Connection?
+    /// Upgraded, `hello` and `resync` sent: requests go out.
+    private var isOpen = false
+    private var backoff: Backoff
+    private var retryAt: UInt64?
+    private var lastID: UInt64 = 0
+    private var waiting: [UInt64: Waiting] = [:]
+    /// Ids in the order they were sent: their deadlines are in the same order.
+    private var deadlines = RingBuffer<UInt64>()
+    /// The back end's epoch as its last `hello` gave it.
+    private var epoch: String?
+    /// The epoch changed at the last `hello`: the back end lost its state.
+    private var restarted = false
+    /// Per user, the last event number received in `epoch`.
+    private var lastN: [String: UInt64] = [:]
+    /// The users this instance signed in, with the identifiers it signed them in with.
+    private var signedIn: [String: [String]] = [:]
+    /// Each user's live calls as the last event showed them, so that a back end that restarted
+    /// without them can be followed by a `callHangup` for each.
+    private var liveCalls: [String: [String: Call]] = [:]
+    private let down = Mutex<String?>("not connected yet")
+
+    private struct Waiting {
+        let deadline: UInt64
+        let completion: (CallControlAnswer) -> Void
+    }
+
+    static let channel = "callcontrol"
+
+    init(settings: CallControlSettings) throws {
+        self.settings = settings
+        url = try WebSocketURL(parsing: settings.url ?? "")
+        address = try SocketAddress.resolve(host: url.host, port: url.port)
+        tls = url.isSecure ? try TLSClientContext(settings.tls) : nil
+        secret = String(decoding: settings.secret ?? [], as: UTF8.self)
+        backoff = Backoff(baseMilliseconds: settings.reconnectBaseMilliseconds, capMilliseconds: settings.reconnectCapMilliseconds)
+    }
+
+    /// Why the back end cannot be asked now; nil when it can. Any thread.
+    var unavailableReason: String? { down.withLock { $0 } }
+
+    func start(on loop: EventLoop) {
+        self.loop = loop
+        loop.addTimed(self)
+        connect()
+    }
+
+    // MARK: requests
+
+    func perform(_ request: CallControlRequest, completion: @escaping (CallControlAnswer) -> Void) {
+        var done = completion
+        switch request {
+        case .signIn(let user, let identifiers):
+            done = { [unowned self] answer in
+                if case .signedIn = answer { signedIn[user] = identifiers }
+                completion(answer)
+            }
+        case .signOut(let user):
+            // Forgotten even if the back end cannot be told: it is not signed in again after a restart.
+            signedIn[user] = nil
+        default:
+            break
+        }
+        guard isOpen, let connection else {
+            completion(.failed(.unavailable("the call-control back end is unreachable: \(unavailableReason ?? "connecting")")))
+            return
+        }
+        guard waiting.count < settings.maxPendingRequests else {
+            loop.metrics.routeEvent(Self.channel, "overloaded")
+            completion(.failed(.unavailable("more than \(settings.maxPendingRequests) call-control requests wait for answers")))
+            return
+        }
+        lastID = lastID == CallControlProtocol.maxNumber ? 1 : lastID + 1
+        waiting[lastID] = Waiting(deadline: loop.now + UInt64(settings.requestTimeoutMilliseconds), completion: done)
+        deadlines.append(lastID)
+        send(.request(id: lastID, request), on: connection)
+    }
+
+    func tick(now: UInt64) {
+        if connection == nil, let retryAt, now >= retryAt { connect() }
+        while let id = deadlines.first {
+            guard let entry = waiting[id] else {
+                _ = deadlines.removeFirst()
+                continue
+            }
+            guard entry.deadline <= now else { break }
+            _ = deadlines.removeFirst()
+            waiting[id] = nil
+            loop.metrics.routeEvent(Self.channel, "request_timeout")
+            Log.info("callcontrol_timeout", ["id": "\(id)", "ms": "\(settings.requestTimeoutMilliseconds)"])
+            entry.completion(.failed(.timedOut(after: settings.requestTimeoutMilliseconds)))
+        }
+    }
+
+    private func send(_ message: CallControlMessage, on connection: Connection) {
+        message.encoded().withUnsafeBytes { try? connection.send(.text, $0) }
+        connection.deferFlush()
+    }
+
+    // MARK: the connection
+
+    private func connect() {
+        retryAt = nil
+        do {
+            connection = try Connection.connect(
+                to: url, address: address, loop: loop, context: context, application: self, tls: tls,
+                subprotocols: [CallControlProtocol.subprotocol],
+                extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, Self.instance)],
+                handshakeTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
+        } catch {
+            failed("cannot connect: \(error)")
+        }
+    }
+
+    func opened(_ connection: Connection) {
+        guard connection.subprotocol == CallControlProtocol.subprotocol else {
+            connection.application = nil
+            connection.startClose(ClosePayload(code: .protocolError, reason: "\(CallControlProtocol.subprotocol) not selected"))
+            failed("the back end did not select \(CallControlProtocol.subprotocol)")
+            return
+        }
+        isOpen = true
+        backoff.succeeded()
+        loop.metrics.routeEvent(Self.channel, "upstream_opened")
+        send(.hello(CallControlHello(instance: Self.instance)), on: connection)
+        // Events come only after the resync (§12.5): the back end first sends what was missed,
+        // for every user heard of, and from the first for those signed in but not yet heard of.
+        var after = lastN
+        for user in signedIn.keys where after[user] == nil { after[user] = 0 }
+        send(.resync(epoch: epoch ?? "", after: after), on: connection)
+    }
+
+    func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
+        switch CallControlMessage.decode(text) {
+        case .success(.hello(let hello)):
+            guard hello.version == CallControlProtocol.version else {
+                return violation(connection, .unsupportedVersion(hello.version))
+            }
+            let previous = epoch
+            if let announced = hello.epoch, announced != previous {
+                restarted = previous != nil
+                epoch = announced
+                lastN = [:]
+            } else {
+                restarted = false
+            }
+            Log.info("callcontrol_hello", ["backend": hello.backend ?? "", "epoch": hello.epoch ?? "", "previous": previous ?? ""])
+        case .success(.answer(let id, let answer)):
+            guard let entry = waiting.removeValue(forKey: id) else {
+                loop.metrics.routeEvent(Self.channel, "late_answer")
+                return
+            }
+            entry.completion(answer)
+        case .success(.event(let user, let n, let event)):
+            if let last = lastN[user], n <= last {
+                loop.metrics.routeEvent(Self.channel, "event_repeat")
+                return
+            }
+            lastN[user] = n
+            follow(event, of: user)
+            onEvents([AddressedEvent(user: user, event: event, number: epoch.map { EventNumber(epoch: $0, n: n) })])
+        case .success(.resynced(let lost)):
+            down.withLock { $0 = nil }
+            loop.metrics.upstream(Self.channel, up: true)
+            Log.info("callcontrol_ready", ["upstream": "\(url)", "lost": "\(lost.count)", "restarted": "\(restarted)"])
+            recover(lost)
+        case .success(.request), .success(.resync):
+            violation(connection, .malformed("a request or resync from the back end"))
+        case .success(.unknown):
+            break
+        case .failure(let error):
+            violation(connection, error)
+        }
+    }
+
+    func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
+        violation(connection, .malformed("a binary message"))
+    }
+
+    func peerClosing(_ connection: Connection, payload: ClosePayload) {
+        connection.application = nil
+        failed("the back end closed the connection (\(payload.code.map { "\($0.rawValue)" } ?? "no code") \(payload.reason))")
+    }
+
+    func closed(_ connection: Connection, code: CloseCode?) {
+        failed(isOpen ? "connection lost" : connection.handshakeFailure?.reason ?? "could not connect or upgrade")
+    }
+
+    /// A message this side cannot take: closed with the error's code (§12.7), then as a loss.
+    private func violation(_ connection: Connection, _ error: CallControlProtocolError) {
+        Log.warning("callcontrol_protocol_error", ["error": "\(error)"])
+        connection.application = nil
+        connection.startClose(ClosePayload(code: CloseCode(error), reason: "call-control protocol error"))
+        connection.deferFlush()
+        failed("protocol error: \(error)")
+    }
+
+    /// The connection is gone or never came: every waiting request is answered
+    /// `upstreamUnavailable`, and the next try is scheduled.
+    private func failed(_ reason: String) {
+        let wasOpen = isOpen
+        isOpen = false
+        connection = nil
+        down.withLock { $0 = reason }
+        let delay = backoff.failed(fraction: Double.random(in: 0..<1))
+        retryAt = loop.now + UInt64(delay)
+        loop.metrics.routeEvent(Self.channel, wasOpen ? "upstream_lost" : "upstream_connect_failed")
+        loop.metrics.upstream(Self.channel, up: false)
+        Log.warning("callcontrol_down", ["upstream": "\(url)", "reason": reason, "waiting": "\(waiting.count)", "retry_ms": "\(delay)"])
+        let failing = waiting
+        waiting = [:]
+        deadlines = RingBuffer()
+        for id in failing.keys.sorted() {
+            failing[id]!.completion(.failed(.unavailable("the call-control back end was lost before it answered (\(reason))")))
+        }
+    }
+
+    // MARK: users whose events could not all be replayed
+
+    private func follow(_ event: AgentEvent, of user: String) {
+        switch event {
+        case .callHangup(let call):
+            liveCalls[user]?[call.uniqueid] = nil
+            if liveCalls[user]?.isEmpty == true { liveCalls[user] = nil }
+        case .callNew(let call), .callRinging(let call), .callConnect(let call), .callHold(let call), .callResume(let call),
+             .callMute(let call), .callUnmute(let call):
+            liveCalls[user, default: [:]][call.uniqueid] = call
+        default:
+            break
+        }
+    }
+
+    private func recover(_ lost: [String]) {
+        if restarted {
+            // The calls went with the back end: each user's tabs hear them end, cause unknown.
+            for user in lost.sorted() {
+                guard let calls = liveCalls.removeValue(forKey: user) else { continue }
+                let ended = calls.keys.sorted().map { uniqueid -> AddressedEvent in
+                    var call = calls[uniqueid]!
+                    call.state = .hangup
+                    call.cause = .unknown
+                    call.now = Int64(time(nil))
+                    call.disconnected = call.now
+                    return AddressedEvent(user: user, event: .callHangup(call))
+                }
+                onEvents(ended)
+            }
+        }
+        for user in lost {
+            guard let identifiers = signedIn[user] else { continue }
+            if restarted {
+                // The back end lost its state: sign the user in again and give the tabs a fresh start.
+                perform(.signIn(user: user, identifiers: identifiers)) { [unowned self] answer in
+                    guard case .signedIn(let signIn) = answer else {
+                        Log.warning("callcontrol_resignin_failed", ["user": user, "answer": "\(answer)"])
+                        return
+                    }
+                    var events: [AgentEvent] = [.user(signIn.user)]
+                    if signIn.state == .ready, let snapshot = signIn.snapshot {
+                        events.append(.ready(snapshot))
+                    } else {
+                        events.append(.identify(identificators: signIn.identificators))
+                        if let identifier = signIn.identifier { events.append(.identifier(identificator: identifier)) }
+                    }
+                    onEvents(events.map { AddressedEvent(user: user, event: $0) })
+                }
+            } else {
+                perform(.snapshot(user: user)) { [unowned self] answer in
+                    guard case .snapshot(let snapshot?) = answer, snapshot.device != nil else { return }
+                    onEvents([AddressedEvent(user: user, event: .ready(snapshot))])
+                }
+            }
+        }
+    }
+
+    /// `host:pid`, so the back end can tell gateway instances apart.
+    private static let instance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+}

@@ -1,0 +1,98 @@
+import AgentDelivery
+import RedisProtocol
+import Synchronization
+
+/// The agent hub's link to the shared engine (docs/cluster.md §6), with `state.engine` `redis`:
+/// the Redis state engine the user streams are appended to and read from, a subscriber for the
+/// channels of the users with tabs here, and whether this instance is ready (`/readyz`). Lives on
+/// the hub's loop; `notReady` is read from any loop.
+final class SharedState: @unchecked Sendable {
+    let engine: RedisStateEngine
+    let subscriber: RedisSubscriber
+    let settings: StateEngineSettings
+    /// Why `/readyz` fails (nil: ready): Redis not reached yet, or down.
+    let notReady = Mutex<String?>("redis: connecting")
+    /// The hub's handler for what arrives: entries on a user's channel, and "back after a loss".
+    var onEntries: (String, [StreamEntry]) -> Void = { _, _ in }
+    var onUp: () -> Void = {}
+    /// A tab on another instance acknowledged a ringing event (user, seq).
+    var onAck: (String, UInt64) -> Void = { _, _ in }
+    private var commandsUp = false
+    private var channelsUp = false
+    private var wasDown = false
+    private let loop: EventLoop
+    private let lagSumKey = "callgate_redis_pubsub_lag_milliseconds_sum"
+    private let lagCountKey = "callgate_redis_pubsub_lag_milliseconds_count"
+
+    init(settings: StateSettings, delivery: DeliverySettings, loop: EventLoop) throws(RedisError) {
+        self.loop = loop
+        self.settings = StateEngineSettings(keyPrefix: settings.keyPrefix, streamCapacity: delivery.replayEvents,
+                                            streamMaxAgeMilliseconds: delivery.replayAgeSeconds * 1_000,
+                                            positionTTLMilliseconds: settings.positionTTLSeconds * 1_000)
+        var commands = settings.redis
+        commands.clientName = settings.redis.clientName + "-state"
+        engine = RedisStateEngine(client: try RedisClient(settings: commands, name: "state", loop: loop), settings: self.settings)
+        var channels = settings.redis
+        channels.clientName = settings.redis.clientName + "-events"
+        subscriber = try RedisSubscriber(settings: channels, name: "events", loop: loop)
+        engine.client.onReady = { [unowned self] in changed(commands: true, nil) }
+        engine.client.onDown = { [unowned self] error in changed(commands: false, error) }
+        subscriber.onReady = { [unowned self] in changed(channels: true, nil) }
+        subscriber.onDown = { [unowned self] error in changed(channels: false, error) }
+        subscriber.handler = { [unowned self] message in received(message) }
+    }
+
+    /// On the hub's loop.
+    func start() {
+        engine.client.start()
+        subscriber.start()
+    }
+
+    func stop() {
+        engine.client.stop()
+        subscriber.stop()
+    }
+
+    func follow(_ user: String) { subscriber.subscribe(settings.channel(user: user)) }
+    func unfollow(_ user: String) { subscriber.unsubscribe(settings.channel(user: user)) }
+
+    /// Tells the instances following `user` that a tab acknowledged `seq`.
+    func publishAck(user: String, seq: UInt64) {
+        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.ackBytes(seq: seq))) { _ in }
+    }
+
+    private func received(_ message: RedisSubscriber.Message) {
+        if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.ack(message.payload) {
+            return onAck(user, seq)
+        }
+        guard let user = settings.user(channel: message.channel), let parsed = UserChannelMessage(bytes: message.payload) else {
+            Log.warning("redis_message_ignored", ["channel": message.channel, "bytes": "\(message.payload.count)"])
+            return
+        }
+        let lag = max(0, RedisStateEngine.unixMilliseconds() - parsed.publishedMilliseconds)
+        loop.metrics.add(labelled: lagSumKey, Int(lag))
+        loop.metrics.add(labelled: lagCountKey)
+        onEntries(user, [parsed.entry])
+    }
+
+    /// Readiness follows both connections; once both are back after a loss, the hub hears it.
+    private func changed(commands: Bool? = nil, channels: Bool? = nil, _ error: RedisError?) {
+        if let commands { commandsUp = commands }
+        if let channels { channelsUp = channels }
+        if commandsUp && channelsUp {
+            notReady.withLock { $0 = nil }
+            if wasDown {
+                wasDown = false
+                onUp()
+            }
+        } else if let error {
+            wasDown = true
+            notReady.withLock { $0 = "redis: \(error)" }
+        }
+    }
+}
+
+extension Result where Failure == StateEngineError {
+    /// The engine's error as the delivery engine's input carries it.
+    var shared: Result<Success, SharedStateFailure> { mapError { SharedStateFailure("\($0)") } }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import Gateway
+
+/// The `state` settings (docs/config.md `state`): memory by default, Redis from a URL with the
+/// client's limits, errors that name the key; and the channel names the engine uses.
+@Suite struct StateSettingsTests {
+    @Test func memoryIsTheDefault() {
+        let config = GatewayConfig()
+        #expect(config.state.engine == .memory && config.state.keyPrefix == "callgate" && config.state.positionTTLSeconds == 86_400)
+    }
+
+    @Test func redisFromTheConfigurationFile() throws {
+        var config = GatewayConfig()
+        try config.apply(json: Data(#"""
+            {"state": {"engine": "redis", "keyPrefix": "cg", "positionTTLSeconds": 3600,
+                       "redis": {"url": "redis://callgate:secret@10.0.0.5:6380/2", "commandTimeoutMilliseconds": 500,
+                                 "reconnectCapMilliseconds": 1000, "resp3": true}}}
+            """#.utf8))
+        let state = config.state
+        #expect(state.engine == .redis && state.keyPrefix == "cg" && state.positionTTLSeconds == 3_600)
+        #expect(state.redis.host == "10.0.0.5" && state.redis.port == 6380 && state.redis.database == 2)
+        #expect(state.redis.username == "callgate" && state.redis.password == "secret" && state.redis.resp3)
+        #expect(state.redis.commandTimeoutMilliseconds == 500 && state.redis.reconnectCapMilliseconds == 1_000)
+    }
+
+    @Test(arguments: [
+        (#"{"state": {"engine": "etcd"}}"#, "state.engine"),
+        (#"{"state": {"keyPrefix": "a b"}}"#, "state.keyPrefix"),
+        (#"{"state": {"redis": {"url": "http://x"}}}"#, "state.redis.url"),
+        (#"{"state": {"redis": {"commandTimeoutMilliseconds": 5}}}"#, "state.redis.commandTimeoutMilliseconds"),
+        (#"{"state": {"redis": {"host": "x"}}}"#, "state.redis.host"),
+    ])
+    func aWrongValueNamesItsKey(json: String, key: String) {
+        var config = GatewayConfig()
+        #expect {
+            try config.apply(json: Data(json.utf8))
+        } throws: { error in
+            (error as? GatewayConfig.Error)?.key == key
+        }
+    }
+
+    @Test func aUsersChannelNamesTheUser() {
+        let settings = StateEngineSettings(keyPrefix: "cg")
+        #expect(settings.channel(user: "alice") == "cg:{u:alice}:events")
+        #expect(settings.user(channel: "cg:{u:alice}:events") == "alice")
+        #expect(settings.user(channel: "cg:{u:}:events") == nil && settings.user(channel: "other:{u:alice}:events") == nil)
+    }
+}

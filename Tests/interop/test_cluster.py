@@ -1,0 +1,579 @@
+"""Several gateway instances sharing one Redis (issue 14; docs/cluster.md §6), against the release
+binary and a real `redis-server` started here (a free port, its own directory): one agent with a
+tab on each of two instances gets every per-user event on both, in `seq` order, once; a tab that
+reconnects to the other instance attaches with nothing lost (from that instance's copy, or from
+the Redis stream); Redis stopped and started again: `/readyz` goes down with the reason and up,
+`/healthz` stays up, the live session keeps working, and an `attach` afterwards is
+`complete: true` when Redis kept the stream (AOF) and `complete: false` when it lost it.
+
+Each instance runs its own embedded Switchboard (a shared one is the Switchboard service, issue 14
+§1), so what is shared here is the user's event stream: events of either instance's back end."""
+import asyncio
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token
+from test_agent_accounts import status
+from test_click_to_call import SERVER_KEY, bearer, get
+from route_support import SESSION_SECRET, client, run
+
+REDIS = shutil.which("redis-server")
+
+
+class RedisServer:
+    """A redis-server on a free loopback port with its own directory; `persistent`: AOF with an
+    fsync per write, so a restart keeps everything; else nothing survives a restart."""
+
+    def __init__(self, tmp, persistent):
+        assert REDIS, "redis-server is not installed (Debian: apt-get install redis-server)"
+        self.dir = tmp / "redis"
+        self.dir.mkdir(exist_ok=True)
+        self.port = free_port()
+        self.persistent = persistent
+        self.process = None
+        self.start()
+
+    def start(self):
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "",
+             "--daemonize", "no", "--logfile", str(self.dir / "redis.log"), *persistence],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        eventually(self.ping, seconds=10, what="redis-server answering PING")
+
+    def ping(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self, kill=False):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+
+class RecordingTab(Tab):
+    """A tab that keeps every numbered message and the stream's epoch (from events, `ready`,
+    `attached`), counting its seqs afresh when the epoch changes, as the bar does."""
+
+    def __init__(self, ws, auto_ack=True):
+        super().__init__(ws, auto_ack)
+        self.numbered = []
+        self.epoch = None
+
+    def observe(self, message):
+        if "seq" in message:
+            if message.get("epoch") != self.epoch:
+                if self.epoch is not None:
+                    self.seqs = []
+                self.epoch = message.get("epoch")
+            if not self.numbered or message["seq"] != self.numbered[-1]["seq"]:  # not a ringing resend
+                self.numbered.append(message)
+        elif message.get("event") == "ready" and message["data"]["state"].get("epoch"):
+            self.epoch = message["data"]["state"]["epoch"]
+        elif isinstance(message.get("result"), dict) and message["result"].get("epoch"):
+            self.epoch = message["result"]["epoch"]
+
+    async def message_any(self, names, timeout=5):
+        """The next event called one of `names`."""
+        for index, message in enumerate(self.buffer):
+            if message["event"] in names:
+                return self.buffer.pop(index)
+        while True:
+            message = await self._next(timeout)
+            if message.get("event") in names:
+                return message
+            if "event" in message:
+                self.buffer.append(message)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Starts redis-server (`persistent` or not) and `count` gateways sharing it, each with its own
+    directory; all stopped at the end."""
+    started = []
+
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None):
+        """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
+        `dead_redis`: so many more gateways whose Redis never answers (never ready)."""
+        redis = RedisServer(tmp_path, persistent)
+        started.append(redis)
+        directory_path = tmp_path / "directory.json"
+        directory_path.write_text(json.dumps(directory(str(CALLGATE))))
+        gateways = []
+        for index in range(count + dead_redis):
+            home = tmp_path / f"gw{index}"
+            home.mkdir()
+            url = redis.url if index < count else f"redis://127.0.0.1:{free_port()}"
+            config = {"agents": {"directory": str(directory_path)},
+                      "admin": {"apiKey": ADMIN_KEY},
+                      "clickToCall": {"apiKeys": [{"key": SERVER_KEY}]},
+                      "auth": {"sessionSecret": SESSION_SECRET,
+                               "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
+                      "state": {"engine": "redis",
+                                "redis": {"url": url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
+                                          "commandTimeoutMilliseconds": 1000}}}
+            if trusted_proxy:
+                config["proxy"] = {"trustedProxies": [trusted_proxy], "protocol": "v2"}
+            config.update(extra or {})
+            gateway = Gateway(home, [], config)
+            started.append(gateway)
+            gateways.append(gateway)
+        for gateway in gateways[:count]:
+            eventually(lambda: readyz(gateway)[0], lambda code: code == 200, seconds=10, what="/readyz")
+        return redis, gateways
+
+    yield start
+    for thing in reversed(started):
+        thing.stop()
+
+
+def readyz(gateway, path="/readyz"):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+async def ready_tab(gw, user="alice"):
+    """A RecordingTab logged in as `user`, paired with web-<user>, READY (on this instance's
+    Switchboard)."""
+    tab = await RecordingTab.open(gw)
+    result = await tab.ok("login", username=user, password=user)
+    tab.token = result["token"]
+    await tab.event("user")
+    while True:  # a user already paired on this instance goes straight to READY
+        message = await tab.message_any(("identify", "ready"))
+        if message["event"] == "ready":
+            break
+        await tab.ok("selectIdentifier", identifier=f"web-{user}")
+        await tab.event("device")
+        await tab.ok("provision")
+    tab.buffer.clear()
+    return tab
+
+
+async def until(tab, seq, epoch=None):
+    """Reads until `tab` has the numbered message `seq` (of `epoch`, if given); returns it."""
+    def arrived():
+        return tab.numbered and tab.numbered[-1]["seq"] >= seq and (epoch is None or tab.numbered[-1]["epoch"] == epoch)
+    while not arrived():
+        message = await tab._next(5)
+        if "event" in message and "seq" not in message:
+            tab.buffer.append(message)
+    return tab.numbered[-1]
+
+
+def same(messages):
+    return [(m["seq"], m["event"], m["data"], m.get("epoch")) for m in messages]
+
+
+def test_an_agent_with_tabs_on_two_instances_gets_every_event_on_both_in_order_once(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)  # alice signs in on b's own Switchboard too: its events are numbered in the same stream
+        start = len(one.numbered)
+        uniqueid = inbound_call(a, "user=alice")  # a's Switchboard rings alice
+        assert (await one.message("callRinging")) == (await two.message("callRinging"))
+        await one.ok("answer")
+        assert (await one.message("callConnect")) == (await two.message("callConnect"))
+        await two.ok("changeStatus", status="AUX", reason="Porada")  # an event of b's Switchboard
+        aux = [m for m in two.numbered if m["event"] == "stateChange"]
+        while not aux or aux[-1]["data"]["status"] != "AUX":
+            aux.append(await two.message("stateChange"))
+        assert same([await until(one, aux[-1]["seq"])]) == same(aux[-1:])
+        admin(a, "POST", f"/admin/calls/{uniqueid}/hangup")
+        hangup = await two.message("callHangup")
+        assert same([await until(one, hangup["seq"])]) == same([hangup])
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+        # From two's first event on, both saw the same messages with the same seqs, consecutive
+        # (Tab checks that no seq is skipped or repeated), and one saw nothing two did not.
+        first = two.numbered[0]["seq"]
+        mine = [m for m in one.numbered if m["seq"] >= first]
+        assert same(mine) == same(two.numbered)
+        assert [m["seq"] for m in mine] == list(range(first, first + len(mine)))
+        assert len(one.numbered) - start >= 4 and len({m["epoch"] for m in one.numbered}) == 1
+
+    run(scenario())
+    eventually(lambda: metric(a, 'callgate_redis_round_trips_total{client="state"}'), what="round trips counted")
+    eventually(lambda: metric(b, "callgate_redis_pubsub_lag_milliseconds_count"), what="pub/sub lag measured")
+
+
+def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        await one.quiet(0.3)
+        last_seen, epoch = one.numbered[-1]["seq"], one.epoch
+        one.ws.transport.abort()  # a's tab is gone without a close
+        await asyncio.sleep(0.3)
+        uniqueid = inbound_call(a, "user=alice")  # rings while the tab is away
+        await two.message("callRinging")
+        admin(a, "POST", f"/admin/calls/{uniqueid}/hangup")
+        await two.message("callHangup")
+        await two.quiet(0.3)
+        missed = [m for m in two.numbered if m["seq"] > last_seen]
+        assert len(missed) >= 2
+
+        # Back through the other instance (as behind a load balancer): b's copy answers.
+        back = await RecordingTab.open(b)
+        back.seqs, back.epoch = [last_seen], epoch
+        result = await back.ok("attach", lastSeq=last_seen, token=one.token, epoch=epoch)
+        assert result == {"state": "READY", "lastSeq": missed[-1]["seq"], "complete": True, "epoch": epoch}, result
+        await until(back, missed[-1]["seq"])
+        assert same(back.numbered) == same(missed)
+
+        # A tab behind b's copy (it saw the epoch's first events only) is answered from Redis.
+        early = await RecordingTab.open(b)
+        early.epoch = epoch
+        result = await early.ok("attach", lastSeq=0, token=one.token, epoch=epoch)
+        assert result["complete"] is True and result["lastSeq"] == missed[-1]["seq"], result
+        await until(early, missed[-1]["seq"])
+        assert [m["seq"] for m in early.numbered] == list(range(1, missed[-1]["seq"] + 1))
+        assert same(early.numbered[-len(missed):]) == same(missed)
+
+        # Another epoch is never replayed: a fresh state instead.
+        stale = await RecordingTab.open(b)
+        result = await stale.ok("attach", lastSeq=1, token=one.token, epoch="0")
+        assert result["complete"] is False and result["epoch"] == epoch, result
+        assert (await stale.event("ready"))["state"]["epoch"] == epoch
+
+    run(scenario())
+
+
+def test_a_keyed_dial_or_a_click_sent_to_two_instances_places_one_call(cluster):
+    """The same `idempotencyKey` from tabs on two instances, at once: one call at one back end
+    (the claim in Redis, `SET NX PX GET`), both replies with its uniqueid; the same for a double
+    click-to-call sent to both instances."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        first, second = await asyncio.gather(one.ok("dial", number="602123456", idempotencyKey="cluster-1"),
+                                             two.ok("dial", number="602123456", idempotencyKey="cluster-1"))
+        assert first == second and first["uniqueid"], (first, second)
+        calls = [admin(gw, "GET", "/admin/calls")[1]["calls"] for gw in (a, b)]
+        assert sorted(len(c) for c in calls) == [0, 1], calls
+        assert [c for c in calls if c][0][0]["uniqueid"] == first["uniqueid"]
+        for gw in (a, b):
+            admin(gw, "POST", f"/admin/calls/{first['uniqueid']}/hangup")
+
+        target = "/wp_autocallstart?user=alice&number=602987654"
+        clicks = await asyncio.gather(*(asyncio.to_thread(get, gw, target, bearer(SERVER_KEY)) for gw in (a, b)))
+        assert [status for status, _, _ in clicks] == [200, 200], clicks
+        uniqueids = {json.loads(body)["uniqueid"] for _, _, body in clicks}
+        assert len(uniqueids) == 1, clicks
+        placed = [c for gw in (a, b) for c in admin(gw, "GET", "/admin/calls")[1]["calls"] if c["number"].endswith("602987654")]
+        assert [c["uniqueid"] for c in placed] == list(uniqueids), placed
+
+    run(scenario())
+    for channel, event in (("ws", "dial_deduplicated"), ("clicktocall", "deduplicated")):
+        name = f'callgate_route_events_total{{channel="{channel}",event="{event}"}}'
+        eventually(lambda: metric(a, name) + metric(b, name), lambda n: n == 1, what=f"one {event}")
+
+
+def test_an_sso_token_is_accepted_once_across_instances(cluster):
+    """The SSO replay guard shared through Redis (`SET NX PX`): a token used on one instance is
+    refused on the other (`loginError` 2), as on one instance."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        token = openssl_sso_token("alice", int(time.time()))
+        first = await RecordingTab.open(a)
+        assert (await first.ok("sso", username="alice", token=token, provider="CRM"))["user"] == "alice"
+        replay = await RecordingTab.open(b)
+        assert (await replay.refused("sso", username="alice", token=token, provider="CRM"))["code"] == "loginFailed"
+        assert (await replay.event("loginError"))["code"] == 2
+        other = openssl_sso_token("bob", int(time.time()))
+        assert (await replay.ok("sso", username="bob", token=other, provider="CRM"))["user"] == "bob"
+
+    run(scenario())
+    assert "sso_replayed" in b.log
+
+
+def test_failed_logins_on_two_instances_add_up(cluster):
+    """The login throttle shared through Redis: three wrong passwords on one instance and two on
+    the other reach `agents.loginMaxFailures` (5), so the next login of that user name is refused
+    on either (`loginError` 5), even with the right password; another user is not affected."""
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        tabs = [await RecordingTab.open(a), await RecordingTab.open(b)]
+        for index in range(5):
+            tab = tabs[0 if index < 3 else 1]
+            assert (await tab.refused("login", username="alice", password="wrong"))["code"] == "loginFailed"
+            assert (await tab.event("loginError"))["code"] == 1
+        for tab in tabs:
+            assert (await tab.refused("login", username="alice", password="alice"))["code"] == "loginFailed"
+            assert (await tab.event("loginError"))["code"] == 5
+        assert (await tabs[1].ok("login", username="bob", password="bob"))["user"] == "bob"
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("persistent", [True, False], ids=["redis-keeps-the-stream", "redis-loses-the-stream"])
+def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_nothing_was_lost(cluster, persistent):
+    redis, (a, b) = cluster(persistent=persistent)
+
+    async def scenario():
+        one = await ready_tab(a)
+        await one.ok("changeStatus", status="AUX", reason="Porada")
+        await one.message("stateChange")
+        two = await ready_tab(b)  # b's copy of the stream starts here: an older position is read from Redis
+        await one.quiet(0.3)
+        await two.quiet(0.3)
+        first, last, epoch = one.numbered[0]["seq"], one.numbered[-1]["seq"], one.epoch
+        assert two.numbered[0]["seq"] > first
+
+        redis.stop(kill=not persistent)
+        for gateway in (a, b):
+            _, body = eventually(lambda: readyz(gateway), lambda answer: answer[0] == 503, what="/readyz while Redis is down")
+            assert body.startswith("redis:"), body
+            assert readyz(gateway, "/healthz")[0] == 200
+            report = status(gateway)
+            assert report["notReady"].startswith("redis:") and report["state"] == "redis", report
+        # The live sessions keep working for what needs no Redis.
+        assert (await one.ok("state"))["status"] == "AUX"
+        assert (await two.ok("state"))["lastSeq"] == last
+
+        redis.start()
+        for gateway in (a, b):
+            eventually(lambda: readyz(gateway)[0], lambda code: code == 200, seconds=10, what="/readyz after Redis is back")
+            assert status(gateway)["notReady"] is None
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+
+        back = await RecordingTab.open(b)
+        back.seqs, back.epoch = [first], epoch
+        result = await back.ok("attach", lastSeq=first, token=one.token, epoch=epoch)
+        await one.ok("changeStatus", status="READY")
+        event = await one.message("stateChange")
+        if persistent:
+            assert result == {"state": "READY", "lastSeq": last, "complete": True, "epoch": epoch}, result
+            assert event["seq"] == last + 1 and event["epoch"] == epoch
+            assert same([await until(back, event["seq"])]) == same([event])
+            assert [m["seq"] for m in back.numbered] == list(range(first + 1, last + 2))
+        else:
+            assert result["complete"] is False, result
+            assert event["epoch"] != epoch and event["seq"] == 1, event  # a new life of the stream, counted from 1
+            assert same([await until(back, 1, event["epoch"])]) == same([event])
+            assert "ready" in [m["event"] for m in back.buffer]
+        assert same([await until(two, event["seq"], event["epoch"])]) == same([event])
+
+    run(scenario())
+    eventually(lambda: metric(a, 'callgate_redis_reconnects_total{client="state"}'), what="a reconnect counted")
+
+
+# ---------------------------------------------------------------- behind HAProxy
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+HAPROXY_SOURCE = "127.0.0.3"  # the address HAProxy connects to the gateways from: their only trusted proxy
+CLIENT = "127.0.0.5"  # where the tabs connect from, as the gateways must see through PROXY v2
+
+
+@pytest.fixture
+def haproxy(tmp_path):
+    """deploy/haproxy/haproxy.cfg as shipped, with its addresses from the environment."""
+    assert Path(HAPROXY).exists(), "haproxy is not installed (Debian package `haproxy`); this test needs it"
+    started = []
+
+    def start(servers):
+        ports = {"bind": free_port(), "stats": free_port()}
+        environment = {**os.environ, "CALLGATE_BIND": f"127.0.0.1:{ports['bind']}", "CALLGATE_STATS": f"127.0.0.1:{ports['stats']}",
+                       "CALLGATE_SOURCE": HAPROXY_SOURCE, "CALLGATE_MAXCONN": "1000",
+                       **{f"CALLGATE_GW{index + 1}": f"127.0.0.1:{gw.tls_port}" for index, gw in enumerate(servers)}}
+        log = open(tmp_path / "haproxy.log", "wb")
+        process = subprocess.Popen([HAPROXY, "-db", "-f", str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")],
+                                   env=environment, stdout=log, stderr=subprocess.STDOUT)
+        started.append(process)
+        eventually(lambda: process.poll() is not None or _listening(ports["bind"]), seconds=10, what="haproxy listening")
+        assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
+        return ports
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def server_states(stats_port):
+    """{server: status} from HAProxy's stats CSV."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/;csv", timeout=5) as response:
+        rows = list(csv.reader(response.read().decode().splitlines()))
+    header = rows[0]
+    name, status = header.index("svname"), header.index("status")
+    return {row[name]: row[status] for row in rows[1:] if row and row[0] == "callgate" and row[name].startswith("gw")}
+
+
+async def lb_tab(port):
+    """A tab through the load balancer: TLS passed through to a gateway, from CLIENT."""
+    sock = socket.socket()
+    sock.bind((CLIENT, 0))
+    sock.connect(("127.0.0.1", port))
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    ws = await client(f"wss://127.0.0.1:{port}/ws", sock=sock, ssl=context, server_hostname="localhost")
+    tab = RecordingTab(ws)
+    await tab.event("connect")
+    await tab.event("credentials")
+    return tab
+
+
+def logins(gateway):
+    return gateway.log.count("agent_logged_in")
+
+
+def test_behind_haproxy_a_tab_of_a_killed_instance_attaches_on_another_with_nothing_lost(cluster, haproxy):
+    """deploy/haproxy/haproxy.cfg in front of three gateways, one of which never reaches Redis:
+    HAProxy's `/readyz` check keeps it out; tabs land on the two others (`leastconn`), which see
+    the client's own address (PROXY v2); `kill -9` of the instance holding tab 1: the tab
+    reconnects through HAProxy and attaches on the other with every event it missed, within 2 s."""
+    redis, (a, b, never) = cluster(trusted_proxy=HAPROXY_SOURCE, dead_redis=1)
+    ports = haproxy([a, b, never])
+    eventually(lambda: server_states(ports["stats"]), lambda states: states == {"gw1": "UP", "gw2": "UP", "gw3": "DOWN"},
+               seconds=15, what="HAProxy's view of the gateways")
+
+    async def scenario():
+        one = await lb_tab(ports["bind"])
+        result = await one.ok("login", username="alice", password="alice")
+        one.token = result["token"]
+        await one.event("user")
+        await one.event("identify")
+        await one.ok("selectIdentifier", identifier="web-alice")
+        await one.ok("provision")
+        await one.event("ready")
+        first = a if logins(a) else b
+        second = b if first is a else a
+        two = await lb_tab(ports["bind"])  # leastconn: the other ready instance
+        await two.ok("login", username="alice", password="alice")
+        while (await two.message_any(("identify", "ready")))["event"] == "identify":
+            await two.ok("selectIdentifier", identifier="web-alice")
+            await two.ok("provision")
+        assert (logins(first), logins(second), logins(never)) == (1, 1, 0)
+        assert f"peer={CLIENT}" in first.log and f"peer={CLIENT}" in second.log
+        await one.quiet(0.5)
+        last_seen, epoch = one.numbered[-1]["seq"], one.epoch
+
+        killed = time.monotonic()
+        first.process.kill()  # kill -9
+        first.process.wait()
+        await two.ok("changeStatus", status="AUX", reason="Porada")  # while tab 1 is away
+        missed = await two.message("stateChange")
+        while missed["data"]["status"] != "AUX":
+            missed = await two.message("stateChange")
+        assert missed["seq"] > last_seen
+
+        back = None
+        while back is None:  # the bar reconnects at once; HAProxy redispatches from the dead server
+            try:
+                back = await lb_tab(ports["bind"])
+            except (OSError, asyncio.TimeoutError, ConnectionError):
+                assert time.monotonic() - killed < 2, "no gateway through HAProxy within 2 s"
+                await asyncio.sleep(0.05)
+        back.seqs, back.epoch = [last_seen], epoch
+        result = await back.ok("attach", lastSeq=last_seen, token=one.token, epoch=epoch)
+        elapsed = time.monotonic() - killed
+        assert result["complete"] is True and result["lastSeq"] >= missed["seq"], result
+        await until(back, missed["seq"])
+        assert same([m for m in back.numbered if m["seq"] == missed["seq"]]) == same([missed])
+        print(f"behind haproxy: attached {elapsed * 1000:.0f} ms after kill -9")
+        assert elapsed < 2, f"attached {elapsed:.2f} s after the kill"
+
+    run(scenario())
+    assert logins(never) == 0 and never.log.count("agent_attached") == 0
+
+
+# ---------------------------------------------------------------- with the Switchboard service
+
+SERVICE_SECRET = "cluster-switchboard-secret-0123"
+
+
+@pytest.fixture
+def switchboard_service(tmp_path):
+    """`callgate switchboard` on a free port with the test directory; its call-control URL."""
+    started = []
+
+    def start():
+        path = tmp_path / "service-directory.json"
+        path.write_text(json.dumps(directory(str(CALLGATE))))
+        config = tmp_path / "switchboard.json"
+        config.write_text(json.dumps({"agents": {"directory": str(path)}, "switchboard": {"secret": SERVICE_SECRET}}))
+        port = free_port()
+        process = subprocess.Popen([str(CALLGATE), "switchboard", "--listen", f"127.0.0.1:{port}", "--config", str(config)],
+                                   stdout=subprocess.DEVNULL, stderr=open(tmp_path / "switchboard.log", "wb"))
+        started.append(process)
+        eventually(lambda: process.poll() is not None or _listening(port), seconds=10, what="callgate switchboard listening")
+        assert process.poll() is None, (tmp_path / "switchboard.log").read_text()
+        return f"ws://127.0.0.1:{port}/callcontrol"
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_with_the_switchboard_service_each_event_is_in_the_stream_once(cluster, switchboard_service):
+    """One Switchboard service heard by two gateways sharing Redis: each gateway hears every event
+    and appends it, the stream keeps it once (by the service's event number), and the agent's
+    tabs on both gateways get it once, with the same seq."""
+    url = switchboard_service()
+    redis, (a, b) = cluster(extra={"callControl": {"url": url, "secret": SERVICE_SECRET}})
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)  # the service already has alice READY: straight to READY
+        uniqueid = inbound_call(a, "user=alice")
+        assert (await one.message("callRinging")) == (await two.message("callRinging"))
+        await two.ok("answer")  # through the other gateway: one back end
+        connect = await one.message("callConnect")
+        assert same([await until(two, connect["seq"])]) == same([connect])
+        admin(b, "POST", f"/admin/calls/{uniqueid}/hangup")
+        hangup = await two.message("callHangup")
+        assert same([await until(one, hangup["seq"])]) == same([hangup])
+        await one.quiet(0.5)
+        await two.quiet(0.5)
+        first = two.numbered[0]["seq"]
+        assert same([m for m in one.numbered if m["seq"] >= first]) == same(two.numbered)
+        for tab in (one, two):  # each event of the call once, though both gateways heard it
+            kinds = [m["event"] for m in tab.numbered if m["data"].get("call", {}).get("uniqueid") == uniqueid]
+            assert sorted(set(kinds)) == sorted(kinds) and "callConnect" in kinds, kinds
+
+    run(scenario())
+    repeats = 'callgate_route_events_total{channel="ws",event="stream_append_repeat"}'
+    eventually(lambda: metric(a, repeats) + metric(b, repeats), lambda n: n >= 3, what="repeats not appended")
