@@ -13,21 +13,21 @@ extension AgentHub {
             case .reply(let tab, let reply):
                 guard let link = links[tab] else { continue }
                 let bytes = reply.encoded()
-                link.loop.execute { link.reply(bytes) }
+                loop.post(to: link.loop) { link.reply(bytes) }
             case .loggedIn(let tab, let id, let user, let provider):
                 guard let link = links[tab] else { continue }
                 let (token, expires) = authenticator.issueSessionToken(user: user, provider: provider)
                 let bytes = AgentReply.loggedIn(id: id, user: user, token: token, expires: expires).encoded()
-                link.loop.execute {
+                loop.post(to: link.loop) {
                     link.authenticated(until: expires)
                     link.reply(bytes)
                 }
             case .authenticated(let tab, let expires):
                 guard let link = links[tab] else { continue }
-                link.loop.execute { link.authenticated(until: expires) }
+                loop.post(to: link.loop) { link.authenticated(until: expires) }
             case .close(let tab, let code, let reason):
                 guard let link = links[tab] else { continue }
-                link.loop.execute { link.close(ClosePayload(code: code, reason: reason)) }
+                loop.post(to: link.loop) { link.close(ClosePayload(code: code, reason: reason)) }
             case .callControl(let request, let ticket):
                 callControl.perform(request) { [self] answer in
                     if let ticket { handle(.callControlAnswered(ticket, answer)) }
@@ -83,18 +83,19 @@ extension AgentHub {
         }
     }
 
-    /// One closure per loop, whatever the number of tabs: a fan-out to thousands of tabs costs a
-    /// few wake-ups, not one per tab.
+    /// One closure per loop, whatever the number of tabs, posted with the iteration's other
+    /// deliveries to that loop (`EventLoop.post`): a fan-out to thousands of tabs costs a few
+    /// wake-ups, not one per tab, and one write per tab for all the events of the iteration.
     private func deliver(_ bytes: [UInt8], to links: [AgentLink]) {
         if links.count == 1 {
             let link = links[0]
-            link.loop.execute { link.push(bytes) }
+            loop.post(to: link.loop) { link.push(bytes) }
             return
         }
         var byLoop: [ObjectIdentifier: [AgentLink]] = [:]
         for link in links { byLoop[ObjectIdentifier(link.loop), default: []].append(link) }
         for group in byLoop.values {
-            group[0].loop.execute { for link in group { link.push(bytes) } }
+            loop.post(to: group[0].loop) { for link in group { link.push(bytes) } }
         }
     }
 }

@@ -68,6 +68,8 @@ final class EventLoop: @unchecked Sendable {
     let deflatePool = DeflateStreamPool()
     /// Gives freed memory back after a burst of closes (`limits.trimAfterCloses`).
     private var memoryTrim: MemoryTrimPolicy
+    /// Tasks for other loops posted during this iteration (`post(to:_:)`), in order, per loop.
+    private var outbox: [(loop: EventLoop, tasks: [@Sendable () -> Void])] = []
 
     init(index: Int, tickIntervalMilliseconds: UInt64 = 250, receiveBufferSize: Int = 64 * 1024, trimAfterCloses: Int = 0) {
         self.index = index
@@ -145,6 +147,31 @@ final class EventLoop: @unchecked Sendable {
         _ = write(wakeFD, &one, 8)
     }
 
+    /// Runs `task` on `target`'s thread after this loop's current iteration, with every other
+    /// task posted to `target` in this iteration, in order, in one `execute`: one wake-up and one
+    /// closure per loop per iteration, so that what one iteration sends to a connection (a call's
+    /// `callNew` and `callRinging` to thousands of tabs) leaves in one write per socket, and a
+    /// fan-out costs each target loop one eventfd write (docs/architecture.md §2.6).
+    /// Only on this loop's thread.
+    func post(to target: EventLoop, _ task: @escaping @Sendable () -> Void) {
+        if let slot = outbox.firstIndex(where: { $0.loop === target }) {
+            outbox[slot].tasks.append(task)
+        } else {
+            outbox.append((target, [task]))
+        }
+    }
+
+    /// Hands each loop the tasks posted to it in this iteration.
+    private func sendPosted() {
+        guard !outbox.isEmpty else { return }
+        let batches = outbox
+        outbox.removeAll(keepingCapacity: true)
+        for batch in batches {
+            let tasks = batch.tasks
+            batch.loop.execute { for task in tasks { task() } }
+        }
+    }
+
     /// Asks the loop to return from `run()` after the current iteration.
     func stop() {
         execute { [self] in running = false }
@@ -191,6 +218,7 @@ final class EventLoop: @unchecked Sendable {
                 }
                 metrics.publish()
             }
+            sendPosted()
         }
     }
 

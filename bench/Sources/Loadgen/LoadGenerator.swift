@@ -91,7 +91,7 @@ final class LoadGenerator {
         self.restartQueue.reserveCapacity(self.count)
         self.connections = .allocate(capacity: self.count)
         for i in 0..<self.count {
-            (self.connections + i).initialize(to: Connection(index: i, payloadSize: options.size))
+            (self.connections + i).initialize(to: Connection(index: i, payloadSize: options.size, depth: options.inFlight))
         }
     }
 
@@ -118,6 +118,7 @@ final class LoadGenerator {
         self.report.path = self.options.path
         self.report.connections = self.count
         self.report.size = self.size
+        self.report.inFlight = options.inFlight
         self.report.opcode = self.opcode
         self.report.warmupSeconds = self.options.idle ? 0 : self.options.warmup
         self.report.ticksPerSecond = ProcReader.ticksPerSecond
@@ -184,7 +185,7 @@ final class LoadGenerator {
                 } else {
                     self.phase = .warmup
                     self.phaseDeadline = now + MonotonicClock.seconds(self.options.warmup)
-                    for i in 0..<self.count { try self.sendMessage(i) }
+                    for i in 0..<self.count { try self.sendMessages(i) }
                 }
             }
         case .warmup:
@@ -217,7 +218,7 @@ final class LoadGenerator {
                 self.report.rssAfterBytes = try ProcReader.residentBytes(pid: pid)
                 self.phase = .liveness
                 self.phaseDeadline = now + self.timeoutNanoseconds
-                for i in 0..<self.count { try self.sendMessage(i) }
+                for i in 0..<self.count { try self.sendMessages(i) }
             }
         case .closing:
             if self.finishedCount == self.count {
@@ -257,6 +258,11 @@ final class LoadGenerator {
         }
         self.report.durationSeconds = Double(windowEnd - self.windowStart) / 1e9
         self.report.messages = self.measured
+        if self.report.mode == .echo && self.count > 0 {
+            let counts = (0..<self.count).map { self.connections[$0].measuredEchoes }
+            self.report.fewestPerConnection = counts.min()
+            self.report.mostPerConnection = counts.max()
+        }
         self.report.resumed = self.measuredResumed
         self.report.p50Nanoseconds = self.histogram.value(atQuantile: 0.5)
         self.report.p99Nanoseconds = self.histogram.value(atQuantile: 0.99)
@@ -275,8 +281,8 @@ final class LoadGenerator {
         case .warmup, .measuring, .draining:
             guard self.handshakeMode else {
                 guard self.phase != .draining else { return }
-                for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].sentAt > self.timeoutNanoseconds {
-                    throw .timeout("connection \(i) got no echo of message #\(self.connections[i].sequence) within \(self.options.timeout) s")
+                for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].oldestSentAt > self.timeoutNanoseconds {
+                    throw .timeout("connection \(i) got no echo of message #\(self.connections[i].oldestSequence) within \(self.options.timeout) s")
                 }
                 return
             }
@@ -694,18 +700,19 @@ final class LoadGenerator {
         let connection = self.connections + i
         let offset = connection.pointee.echoOffset
         guard offset + length <= self.size else {
-            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.sequence) is longer than the \(self.size) bytes sent")
+            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.oldestSequence) is longer than the \(self.size) bytes sent")
         }
-        if length > 0 && memcmp(payload, connection.pointee.payload + offset, length) != 0 {
+        let expected = connection.pointee.oldestPayload
+        if length > 0 && memcmp(payload, expected + offset, length) != 0 {
             var at = 0
-            while payload.load(fromByteOffset: at, as: UInt8.self) == connection.pointee.payload.load(fromByteOffset: offset + at, as: UInt8.self) {
+            while payload.load(fromByteOffset: at, as: UInt8.self) == expected.load(fromByteOffset: offset + at, as: UInt8.self) {
                 at += 1
             }
             let got = payload.load(fromByteOffset: at, as: UInt8.self)
-            let sent = connection.pointee.payload.load(fromByteOffset: offset + at, as: UInt8.self)
+            let sent = expected.load(fromByteOffset: offset + at, as: UInt8.self)
             throw .protocolViolation(
                 connection: i,
-                "the echo of message #\(connection.pointee.sequence) differs at byte \(offset + at): got 0x\(String(got, radix: 16)), sent 0x\(String(sent, radix: 16))"
+                "the echo of message #\(connection.pointee.oldestSequence) differs at byte \(offset + at): got 0x\(String(got, radix: 16)), sent 0x\(String(sent, radix: 16))"
             )
         }
         connection.pointee.echoOffset = offset + length
@@ -715,17 +722,19 @@ final class LoadGenerator {
     private func completeEcho(_ i: Int) throws(LoadgenError) {
         let connection = self.connections + i
         guard connection.pointee.echoOffset == self.size else {
-            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.sequence) has \(connection.pointee.echoOffset) bytes; \(self.size) were sent")
+            throw .protocolViolation(connection: i, "the echo of message #\(connection.pointee.oldestSequence) has \(connection.pointee.echoOffset) bytes; \(self.size) were sent")
         }
         let now = MonotonicClock.now()
-        connection.pointee.awaitingEcho = false
+        let sentAt = connection.pointee.oldestSentAt
+        connection.pointee.pending -= 1
         connection.pointee.echoFragmented = false
         connection.pointee.echoOffset = 0
         self.outstanding -= 1
         self.totalEchoed += 1
         switch self.phase {
         case .measuring:
-            self.histogram.record(now &- connection.pointee.sentAt)
+            self.histogram.record(now &- sentAt)
+            connection.pointee.measuredEchoes += 1
             self.measured += 1
             try self.sendMessage(i)
         case .warmup:
@@ -754,27 +763,36 @@ final class LoadGenerator {
 
     // MARK: - Sending
 
+    /// Fills connection `i`'s window: `--in-flight` messages, in one write.
+    private func sendMessages(_ i: Int) throws(LoadgenError) {
+        for _ in 0..<self.connections[i].depth { try self.sendMessage(i, flush: false) }
+        try self.flush(i)
+    }
+
     @inline(__always)
-    private func sendMessage(_ i: Int) throws(LoadgenError) {
+    private func sendMessage(_ i: Int, flush: Bool = true) throws(LoadgenError) {
         let connection = self.connections + i
+        let slot = connection.pointee.nextSlot
         connection.pointee.stampNextPayload(size: self.size)
         guard connection.pointee.sendEnd + self.size + ClientFrameEncoder.maxHeaderLength <= connection.pointee.sendCapacity else {
             throw .protocolViolation(connection: i, "the server stopped reading: the send buffer is full")
         }
         let written = ClientFrameEncoder.write(
             opcode: self.opcode,
-            payload: UnsafeRawBufferPointer(start: connection.pointee.payload, count: self.size),
+            payload: UnsafeRawBufferPointer(start: connection.pointee.payloads + slot * connection.pointee.slotSize, count: self.size),
             maskKey: self.random.maskKey(),
             to: connection.pointee.sendBuffer + connection.pointee.sendEnd
         )
         connection.pointee.sendEnd += written
-        connection.pointee.awaitingEcho = true
-        connection.pointee.echoOffset = 0
-        connection.pointee.echoFragmented = false
+        if connection.pointee.pending == 0 {
+            connection.pointee.echoOffset = 0
+            connection.pointee.echoFragmented = false
+        }
+        connection.pointee.pending += 1
         self.outstanding += 1
         self.totalSent += 1
-        connection.pointee.sentAt = MonotonicClock.now()
-        try self.flush(i)
+        connection.pointee.sentTimes[slot] = MonotonicClock.now()
+        if flush { try self.flush(i) }
     }
 
     private func queueControlFrame(_ i: Int, opcode: Opcode, payload: UnsafeRawBufferPointer) throws(LoadgenError) {

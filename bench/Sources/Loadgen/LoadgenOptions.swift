@@ -5,6 +5,8 @@ struct LoadgenOptions {
     var path = "/"
     var connections = 1
     var size = 64
+    /// Messages each connection keeps in flight (pipelined echo); 1 is the closed loop.
+    var inFlight = 1
     var text = false
     var warmup = 3.0
     var duration = 10.0
@@ -54,6 +56,8 @@ struct LoadgenOptions {
           --path /             request path of the upgrade
           --connections 1      WebSocket connections, each running closed-loop echo
           --size 64            payload bytes per message
+          --in-flight 1        messages each connection keeps in flight (pipelined); the latency
+                               of each is from its own send to its own echo
           --text               send text messages (ASCII payload) instead of binary
           --warmup 3           seconds of traffic before the measured window
           --duration 10        seconds in the measured window
@@ -110,6 +114,7 @@ struct LoadgenOptions {
             case "--path": self.path = value
             case "--connections": self.connections = try Self.integer(flag, value, 1...100_000)
             case "--size": self.size = try Self.integer(flag, value, 0...Self.maxSize)
+            case "--in-flight": self.inFlight = try Self.integer(flag, value, 1...1024)
             case "--warmup": self.warmup = try Self.seconds(flag, value, 0...3600)
             case "--duration": self.duration = try Self.seconds(flag, value, 0...3600)
             case "--server-pid": self.serverPID = Int32(try Self.integer(flag, value, 1...Int(Int32.max)))

@@ -9,12 +9,18 @@ public struct RunReport: Sendable {
     public var path = "/"
     public var connections = 0
     public var size = 0
+    /// Messages each connection kept in flight (`--in-flight`).
+    public var inFlight = 1
     public var opcode = Opcode.binary
     public var warmupSeconds = 0.0
     /// The measured window as it really lasted.
     public var durationSeconds = 0.0
     /// Echoes (echo mode) or handshakes (handshake mode) completed inside the measured window.
     public var messages: UInt64 = 0
+    /// Echo mode: the fewest and the most echoes one connection completed in the measured window
+    /// (a starved connection shows as a minimum far below the mean).
+    public var fewestPerConnection: UInt64?
+    public var mostPerConnection: UInt64?
     /// wss: the connections used TLS; `tlsParameters` is what the first one negotiated.
     public var tls = false
     public var tlsParameters: TLSParameters?
@@ -93,10 +99,13 @@ public struct RunReport: Sendable {
             ("path", .string(self.path)),
             ("connections", .int(self.connections)),
             ("size", .int(self.size)),
+            ("in_flight", .int(self.inFlight)),
             ("opcode", .string(self.opcode.description)),
             ("warmup_s", .number(self.warmupSeconds)),
             ("duration_s", .number(self.durationSeconds)),
             ("messages", .int(Int(self.messages))),
+            ("min_conn_msgs", self.fewestPerConnection.map { .int(Int($0)) } ?? .null),
+            ("max_conn_msgs", self.mostPerConnection.map { .int(Int($0)) } ?? .null),
             ("msgs_per_s", .optional(self.messagesPerSecond)),
             ("p50_us", .optional(self.p50Nanoseconds.map { Double($0) / 1000 })),
             ("p99_us", .optional(self.p99Nanoseconds.map { Double($0) / 1000 })),
@@ -171,7 +180,11 @@ public struct RunReport: Sendable {
                 line += "  server util \(self.utilisation(self.serverTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
             }
             line += "  loadgen util \(self.utilisation(self.loadgenTicks?.total).map { Self.fixed($0 * 100, 0) } ?? "?")%"
-            line += "  (\(self.messages) msgs in \(Self.fixed(self.durationSeconds, 2)) s; \(self.totalEchoed)/\(self.totalSent) echoes verified)"
+            line += "  (\(self.messages) msgs in \(Self.fixed(self.durationSeconds, 2)) s; \(self.totalEchoed)/\(self.totalSent) echoes verified"
+            if let fewest = self.fewestPerConnection, let most = self.mostPerConnection {
+                line += "; per connection \(fewest)–\(most)"
+            }
+            line += ")"
             return line + self.tlsSuffix
         }
     }

@@ -34,6 +34,23 @@ import Testing
         #expect(json.contains("\"rss_per_conn_bytes\":null"))
     }
 
+    @Test func pipelinedFiguresNameTheDepthAndTheFairness() {
+        var report = RunReport()
+        report.connections = 100
+        report.size = 64
+        report.inFlight = 16
+        report.messages = 1600
+        report.durationSeconds = 1
+        report.fewestPerConnection = 3
+        report.mostPerConnection = 40
+        let json = report.jsonLine()
+        #expect(json.contains("\"in_flight\":16"))
+        #expect(json.contains("\"min_conn_msgs\":3"))
+        #expect(json.contains("\"max_conn_msgs\":40"))
+        #expect(report.humanLine().contains("per connection 3–40"))
+        #expect(RunReport().jsonLine().contains("\"min_conn_msgs\":null"))
+    }
+
     @Test func idleFigures() {
         var report = RunReport()
         report.mode = .idle
