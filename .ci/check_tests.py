@@ -23,6 +23,8 @@ from pathlib import Path
 ALLOWED_SKIPS = {
     "TLSBridgeTests.TLSEngineBenchmarkTests/handshakesPerSecond()":
         "a benchmark, opt-in with TLSBRIDGE_BENCHMARK=1 (speed is measured in bench/, not asserted)",
+    "WSFramingTests.PerMessageDeflateBenchmarkTests/fanOutOfAnEvent(memoryLevel:)":
+        "a benchmark, opt-in with WSFRAMING_BENCHMARK=1 (docs/benchmarks.md, memory as browsers connect)",
 }
 
 SWIFT_TEST = re.compile(r"^\s*@Test\b", re.MULTILINE)
