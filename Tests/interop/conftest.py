@@ -10,6 +10,7 @@ import ssl
 import struct
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -57,16 +58,7 @@ class Gateway:
             command += ["--config", str(path)]
         self.log_path = tmp / "callgate.log"
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"))
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.tls_port), timeout=0.2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        raise RuntimeError("callgate did not start:\n" + self.log)
+        wait_listening(self.tls_port, self.process, lambda: "callgate did not start:\n" + self.log)
 
     @property
     def log(self) -> str:
@@ -93,6 +85,34 @@ def metric(gateway, name) -> float:
             return float(line.split()[1])
     return 0.0
 
+
+
+def listening(port) -> bool:
+    """Whether something accepts TCP connections on 127.0.0.1:`port`."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_listening(port, process=None, failure=lambda: "", seconds=10.0):
+    """Waits until 127.0.0.1:`port` accepts connections; fails with `failure()` (e.g. the
+    server's log) when `seconds` pass or `process` exits first."""
+    deadline = time.monotonic() + seconds
+    while not listening(port):
+        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+            raise AssertionError(failure() or f"nothing listens on {port}")
+        time.sleep(0.05)
+
+
+def readyz(gateway, path="/readyz"):
+    """(status, body) of the gateway's `path` (/readyz, /healthz), whatever the status."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 def eventually(read, check=bool, seconds=5.0, what="the condition"):
     """Polls `read()` every 50 ms until `check` holds for its value, and returns that value; fails

@@ -76,6 +76,16 @@ class MockSIPServer:
     def with_call_id(self, call_id: str) -> list:
         return [m for m in self.received if first(m, "call-id", "i") == call_id]
 
+    async def responses_for(self, call_id: str, count: int, seconds=5.0) -> list:
+        """The responses received for `call_id` once there are `count` (or what came within
+        `seconds`): the server reads on the test's event loop, which must get its turns."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            responses = [m for m in self.with_call_id(call_id) if m["start"].startswith("SIP/2.0")]
+            if len(responses) >= count or asyncio.get_running_loop().time() > deadline:
+                return responses
+            await asyncio.sleep(0.05)
+
     async def send(self, text: str):
         await self.connections[-1].send(text)
 

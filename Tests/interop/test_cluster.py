@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, metric
+from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, listening, metric, readyz
 from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token
 from test_agent_accounts import status
 from test_click_to_call import SERVER_KEY, bearer, get
@@ -146,14 +146,6 @@ def cluster(tmp_path):
     yield start
     for thing in reversed(started):
         thing.stop()
-
-
-def readyz(gateway, path="/readyz"):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}{path}", timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 async def ready_tab(gw, user="alice"):
@@ -413,7 +405,7 @@ def haproxy(tmp_path):
         process = subprocess.Popen([HAPROXY, "-db", "-f", str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")],
                                    env=environment, stdout=log, stderr=subprocess.STDOUT)
         started.append(process)
-        eventually(lambda: process.poll() is not None or _listening(ports["bind"]), seconds=10, what="haproxy listening")
+        eventually(lambda: process.poll() is not None or listening(ports["bind"]), seconds=10, what="haproxy listening")
         assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
         return ports
 
@@ -421,14 +413,6 @@ def haproxy(tmp_path):
     for process in started:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _listening(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 def server_states(stats_port):
@@ -538,7 +522,7 @@ def switchboard_service(tmp_path):
         process = subprocess.Popen([str(CALLGATE), "switchboard", "--listen", f"127.0.0.1:{port}", "--config", str(config)],
                                    stdout=subprocess.DEVNULL, stderr=open(tmp_path / "switchboard.log", "wb"))
         started.append(process)
-        eventually(lambda: process.poll() is not None or _listening(port), seconds=10, what="callgate switchboard listening")
+        eventually(lambda: process.poll() is not None or listening(port), seconds=10, what="callgate switchboard listening")
         assert process.poll() is None, (tmp_path / "switchboard.log").read_text()
         return f"ws://127.0.0.1:{port}/callcontrol"
 

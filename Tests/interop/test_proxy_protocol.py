@@ -12,20 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WebSocket, free_port
+from conftest import WebSocket, free_port, wait_listening
 
 HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
-
-
-def wait_for_port(port, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 @pytest.fixture
@@ -51,7 +40,7 @@ def start_haproxy(tmp_path):
         process = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
         processes.append(process)
         for port in ports.values():
-            wait_for_port(port)
+            wait_listening(port)
         return ports
 
     yield start

@@ -5,9 +5,7 @@ the browser's copies removed; another identity is answered 403 by Callgate itsel
 reaches the server; invalid, oversized and non-SIP messages get 400, 513 or a close; the calls it
 relays reach the user's agent bar on `/ws` and keep the agent busy (docs/sip-edge.md §3). Browsers
 are `websockets` clients speaking SIP text written here."""
-import asyncio
 import json
-import time
 import uuid
 
 import pytest
@@ -212,14 +210,8 @@ def test_relayed_dialogs_become_call_events(start_gateway, tmp_path):
             counts = {name: events(gw, "sip", name, expected) for name, expected in
                       (("callNew", 2), ("callRinging", 2), ("callConnect", 2), ("callHangup", 2))}
             assert counts == {"callNew": 2, "callRinging": 2, "callConnect": 2, "callHangup": 2}, counts
-            # The browser's responses reached the server with the identity header. The mock reads
-            # on this event loop, which `events` (synchronous polling) kept busy: give it its turn.
-            deadline = time.monotonic() + 5
-            while True:
-                answers = [m for m in server.with_call_id("in-1") if m["start"].startswith("SIP/2.0")]
-                if len(answers) >= 2 or time.monotonic() > deadline:
-                    break
-                await asyncio.sleep(0.05)
+            # The browser's responses reached the server with the identity header.
+            answers = await server.responses_for("in-1", 2)
             assert [m["start"] for m in answers] == ["SIP/2.0 180 Ringing", "SIP/2.0 200 OK"]
             assert all(values(m, "x-callgate-user") == ["alice"] for m in answers)
 

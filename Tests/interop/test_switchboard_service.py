@@ -17,13 +17,11 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 import agent_support
-from conftest import CALLGATE, eventually, free_port, make_certificate, metric
+from conftest import CALLGATE, eventually, free_port, make_certificate, metric, readyz, wait_listening
 from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, inbound_call, ready_tab
 from test_agent_accounts import status as status_json
 from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
@@ -53,16 +51,7 @@ class SwitchboardService:
             if self.certificate else ["--listen", f"127.0.0.1:{self.port}"]
         command = [str(CALLGATE), "switchboard", *listen, "--config", str(self.config_path)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "ab"))
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        raise RuntimeError("callgate switchboard did not start:\n" + self.log)
+        wait_listening(self.port, self.process, lambda: "callgate switchboard did not start:\n" + self.log)
 
     @property
     def log(self):
@@ -83,15 +72,6 @@ class SwitchboardService:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-def readyz(gw):
-    """(status, body) of the gateway's /readyz."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/readyz", timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WebSocket, fingerprint, free_port, make_certificate
+from conftest import WebSocket, fingerprint, free_port, make_certificate, wait_listening
 
 
 def client_context(cafile=None, verify=True):
@@ -24,17 +24,6 @@ def generated_certificate(gateway):
     found = re.search(r"tls_certificate_(?:generated|reused) file=(\S+)", gateway.log)
     assert found, gateway.log
     return Path(found.group(1))
-
-
-def wait_for_port(port, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def s_client(port, *args, data=b""):
@@ -85,7 +74,7 @@ def test_tls_1_1_is_refused(start_gateway, tmp_path):
                                "-key", str(key), "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-www"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for_port(port)
+        wait_listening(port)
         output = s_client(port, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")
         assert re.search(r"Protocol\s*: TLSv1\.1", output) and "Cipher is (NONE)" not in output, \
             "this openssl cannot complete TLS 1.1:\n" + output
