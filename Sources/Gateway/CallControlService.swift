@@ -28,7 +28,7 @@ final class CallControlService: TimedHandler {
         self.loop = loop
         self.settings = settings
         backend = EmbeddedCallControl(directory: directory)
-        log = EventLog(epoch: Self.newEpoch(), capacity: settings.eventsKept)
+        log = EventLog(epoch: Self.newEpoch(), capacity: settings.eventsKept, byteCapacity: settings.eventsKeptBytes)
         backend.onEvents = { [unowned self] events in broadcast(events) }
         backend.start(on: loop)
         loop.addTimed(self)
