@@ -63,4 +63,7 @@ public enum DeliveryAction: Equatable, Sendable {
     /// A tab here acknowledged a ringing event this instance does not wait for: tell the instances
     /// following the user (`UserChannelMessage.ackBytes`), one of which may (`.streamAcked`).
     case publishAck(user: String, seq: UInt64)
+    /// The ringing event `seq` this instance waits for is resent: tell the instances following
+    /// the user to resend it to their tabs too (`UserChannelMessage.resendBytes`, `.streamResend`).
+    case publishResend(user: String, seq: UInt64)
 }

@@ -69,6 +69,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         shared?.onEntries = { [unowned self] user, entries in handle(.streamEntries(user: user, entries)) }
         shared?.onUp = { [unowned self] in handle(.sharedStateUp) }
         shared?.onAck = { [unowned self] user, seq in handle(.streamAcked(user: user, seq: seq)) }
+        shared?.onResend = { [unowned self] user, seq in handle(.streamResend(user: user, seq: seq)) }
     }
 
     /// Starts the hub's two threads; the call control starts on the hub's loop.

@@ -88,6 +88,11 @@ import Routes
                     for other in following.indices where following[other].contains(user) {
                         _ = handle(other, .streamAcked(user: user, seq: seq))
                     }
+                case .publishResend(let user, let seq):
+                    // As Redis pub/sub does, the publisher hears its own message too.
+                    for other in following.indices where following[other].contains(user) {
+                        _ = handle(other, .streamResend(user: user, seq: seq))
+                    }
                 case .forgetAttempt(let user, let address):
                     attempts[user] = nil
                     attempts[address, default: 1] -= 1
@@ -421,6 +426,29 @@ import Routes
         cluster.emit(0, "alice", .callHangup(EngineHarness.call("u1", state: .hangup)), .callRinging(EngineHarness.call("u2")))
         cluster.instances[0].advance(milliseconds: 10_000)
         #expect(cluster.handle(0, .tick).counted.contains("ringing_resent"))
+    }
+
+    /// A ringing event numbered on instance 0 that no tab acknowledges: its resend reaches the
+    /// tab on instance 1 as well (from instance 1's copy, same seq), and instance 0's own tab
+    /// once, though instance 0 hears its own resend message.
+    @Test func aResendReachesTheTabsOnEveryInstanceOnce() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        let two = cluster.logIn(1, 2)
+        cluster.emit(0, "alice", .callRinging(EngineHarness.call("u1")))
+        let seq = cluster.numbered(0, one).last!.seq!
+        #expect(cluster.numbered(1, two).last?.seq == seq)
+        let before = (cluster.numbered(0, one).count, cluster.numbered(1, two).count)
+        cluster.instances[0].advance(milliseconds: 10_000)
+        let tick = cluster.handle(0, .tick)
+        #expect(tick.contains(.publishResend(user: "alice", seq: UInt64(seq))))
+        #expect(cluster.numbered(0, one).count == before.0 + 1 && cluster.numbered(0, one).last?.seq == seq)
+        #expect(cluster.numbered(1, two).count == before.1 + 1 && cluster.numbered(1, two).last?.seq == seq)
+        #expect(cluster.performed[1].counted.contains("ringing_resent"))
+        // An ack from the tab on instance 1 ends the resends.
+        _ = cluster.handle(1, .request(two, .number("a1"), .ack(seq: UInt64(seq))))
+        cluster.instances[0].advance(milliseconds: 10_000)
+        #expect(!cluster.handle(0, .tick).contains(.publishResend(user: "alice", seq: UInt64(seq))))
     }
 
     /// One back end heard by both instances (the Switchboard service): each appends every event,

@@ -24,6 +24,14 @@ import Testing
         }
     }
 
+    @Test func aResendIsReadOnlyInItsShape() {
+        #expect(UserChannelMessage.resend(UserChannelMessage.resendBytes(seq: 9)) == 9)
+        #expect(UserChannelMessage.ack(UserChannelMessage.resendBytes(seq: 9)) == nil)
+        for other in ["r ", "r x", "r -1", "a 9", "r 1 2", ""] {
+            #expect(UserChannelMessage.resend(Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
     @Test func otherShapesAreNotEntries() {
         for other in ["", "e", "e ", "a 5", "e 0 e1 5 x", "e -1 e1 5 x", "e 5  5 x", "e 5 e1 x y", "e 5 e1", "x 5 e1 5 y",
                       "e 18446744073709551616 e1 5 x"] {
