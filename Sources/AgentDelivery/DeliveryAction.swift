@@ -66,4 +66,7 @@ public enum DeliveryAction: Equatable, Sendable {
     /// The ringing event `seq` this instance waits for is resent: tell the instances following
     /// the user to resend it to their tabs too (`UserChannelMessage.resendBytes`, `.streamResend`).
     case publishResend(user: String, seq: UInt64)
+    /// A tab joined the user's tabs here: tell the instances following the user (`TabJoined`),
+    /// which apply `autologout` and the tab id to their tabs (`.tabJoinedElsewhere`).
+    case publishJoin(user: String, TabJoined)
 }

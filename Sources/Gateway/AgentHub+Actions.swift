@@ -81,6 +81,8 @@ extension AgentHub {
                 shared?.publishAck(user: user, seq: seq)
             case .publishResend(let user, let seq):
                 shared?.publishResend(user: user, seq: seq)
+            case .publishJoin(let user, let joined):
+                shared?.publishJoin(user: user, joined)
             }
         }
     }

@@ -140,7 +140,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
             connection = try Connection.connect(
                 to: url, address: address, loop: loop, context: context, application: self, tls: tls,
                 subprotocols: [CallControlProtocol.subprotocol],
-                extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, Self.instance)],
+                extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, InstanceName.current)],
                 handshakeTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
         } catch {
             failed("cannot connect: \(error)")
@@ -157,7 +157,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         isOpen = true
         backoff.succeeded()
         loop.metrics.routeEvent(Self.channel, "upstream_opened")
-        send(.hello(CallControlHello(instance: Self.instance)), on: connection)
+        send(.hello(CallControlHello(instance: InstanceName.current)), on: connection)
         // Events come only after the resync (§12.5): the back end first sends what was missed,
         // for every user heard of, and from the first for those signed in but not yet heard of.
         var after = lastN
@@ -314,7 +314,4 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
             onEvents(events.map { AddressedEvent(user: user, event: $0) })
         }
     }
-
-    /// `host:pid`, so the back end can tell gateway instances apart.
-    private static let instance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
 }

@@ -28,7 +28,7 @@ from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, listening, 
 from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, directory, inbound_call, openssl_sso_token
 from test_agent_accounts import status
 from test_click_to_call import SERVER_KEY, bearer, get
-from route_support import SESSION_SECRET, client, run
+from route_support import SESSION_SECRET, client, closed_with, run
 
 REDIS = shutil.which("redis-server")
 
@@ -238,6 +238,29 @@ def test_a_ringing_nobody_acknowledges_is_resent_to_the_tabs_on_every_instance(c
     run(scenario())
     assert "agent_unreachable" not in a.log
     assert metric(b, 'callgate_route_events_total{channel="ws",event="ringing_resent"}') >= 1
+
+
+def test_autologout_and_the_tab_id_hold_between_instances(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        # The same browser tab (its id) reconnects through the load balancer to the other
+        # instance: its old connection on a is closed with 4009.
+        old = await RecordingTab.open(a)
+        token = (await old.ok("login", username="alice", password="alice", tab="browser-tab-A"))["token"]
+        new = await RecordingTab.open(b)
+        assert (await new.ok("attach", lastSeq=0, token=token, tab="browser-tab-A"))["state"] != "CREDENTIALS"
+        code, _, _ = await closed_with(old.ws)
+        assert code == 4009
+        # A login from another computer (another address) on a logs out the tab on b.
+        other = await RecordingTab.open(a, source="127.0.0.2")
+        await other.ok("login", username="alice", password="alice")
+        assert (await new.event("loginError"))["code"] == 3
+        await new.event("credentials")
+        assert "loginError" not in await other.quiet(0.3)
+
+    run(scenario())
+    assert "agent_tab_replaced" in a.log and "agent_autologout" in b.log
 
 
 def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(cluster):
