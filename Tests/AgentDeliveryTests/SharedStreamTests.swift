@@ -95,6 +95,8 @@ import Routes
                     _ = handle(instance, .passwordChecked(ticket, password == "right" ? .right(enabled: true) : .wrong))
                 case .follow(let user): following[instance].insert(user)
                 case .unfollow(let user): following[instance].remove(user)
+                case .callControl(.party, let ticket?):
+                    _ = handle(instance, .callControlAnswered(ticket, .party(CallParty(party: "2001", alias: "Alena"))))
                 case .callControl(.snapshot(let user), let ticket?):
                     _ = handle(instance, .callControlAnswered(ticket, .snapshot(EngineHarness.snapshot(user))))
                 default: break
@@ -441,6 +443,29 @@ import Routes
         let restarted = AddressedEvent(user: "alice", event: .waitingCallersChange(waitingCallers: 9), number: EventNumber(epoch: "b2", n: 1))
         _ = cluster.handle(1, .callControlEvents([restarted]))
         #expect(cluster.streams["alice"]?.count == 4)
+    }
+
+    /// The Switchboard service's events reach both instances: only the instance whose append wrote
+    /// an event relays it as an Action URL; with the shared engine down, each does (twice rather
+    /// than never).
+    @Test func anEventBothInstancesHearFiresItsActionURLOnce() {
+        var cluster = Cluster()
+        cluster.instances = [EngineHarness(actionURLs: true, sharedStream: true), EngineHarness(actionURLs: true, sharedStream: true)]
+        _ = cluster.logIn(0, 1)
+        _ = cluster.logIn(1, 2)
+        let call = [AgentEvent.callRinging(EngineHarness.call("c1")), .callHangup(EngineHarness.call("c1", state: .hangup))]
+        func hear(_ n: UInt64, _ event: AgentEvent) {
+            let addressed = AddressedEvent(user: "alice", event: event, number: EventNumber(epoch: "b1", n: n))
+            _ = cluster.handle(1, .callControlEvents([addressed]))
+            _ = cluster.handle(0, .callControlEvents([addressed]))
+        }
+        for (n, event) in call.enumerated() { hear(UInt64(n + 1), event) }
+        #expect(cluster.performed[0].published.isEmpty)
+        #expect(cluster.performed[1].published.map(\.action) == [.inbound, .disconnected])
+        cluster.down = true
+        for (n, event) in call.enumerated() { hear(UInt64(n + 3), event) }
+        #expect(cluster.performed[0].published.map(\.action) == [.inbound, .disconnected])
+        #expect(cluster.performed[1].published.count == 4)
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.
