@@ -63,4 +63,9 @@ public enum DeliveryAction: Equatable, Sendable {
     /// A tab here acknowledged a ringing event this instance does not wait for: tell the instances
     /// following the user (`UserChannelMessage.ackBytes`), one of which may (`.streamAcked`).
     case publishAck(user: String, seq: UInt64)
+    /// `caller` called the external `number`: put them first in the number's shared list (once
+    /// per event: by the instance whose append wrote it).
+    case recordLastCaller(number: String, caller: LastCaller)
+    /// Read who called `number` last from the shared list; answer `.lastCallersFound(ticket, …)`.
+    case lookUpLastCallers(number: String, ticket: Ticket)
 }

@@ -36,7 +36,26 @@ extension DeliveryEngine {
     /// its Action URL once (docs/cluster.md §6.1).
     mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
                                   number: EventNumber? = nil) {
-        let event = withLastCallers(emitted)
+        if sharedStream {
+            if record.heldForCallers != nil {
+                record.heldForCallers?.append(UserRecord.HeldEvent(event: emitted, party: party, number: number))
+                return
+            }
+            if let caller = Self.externalCaller(of: emitted) {
+                // Who called the number last is in the shared list: the ringing, and the user's
+                // events after it, wait for it (`lastCallersFound`).
+                record.heldForCallers = []
+                actions.append(.lookUpLastCallers(number: caller, ticket: issue(.lastCallers(user: user, emitted, party: party, number: number))))
+                return
+            }
+        }
+        appendNumbered(withLastCallers(emitted), to: user, record: &record, party: party, number: number)
+    }
+
+    /// Numbers, keeps and sends the event (or appends it to the shared stream), then records and
+    /// relays it.
+    mutating func appendNumbered(_ event: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
+                                 number: EventNumber?) {
         if sharedStream {
             // Recorded and relayed once the append answers, by the instance that wrote it.
             actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event, party: party)),

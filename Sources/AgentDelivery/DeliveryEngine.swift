@@ -98,6 +98,7 @@ public struct DeliveryEngine: Sendable {
         case .claimed(let ticket, let result): claimed(ticket, result)
         case .attemptCounted(let ticket, let result): attemptCounted(ticket, result)
         case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
+        case .lastCallersFound(let ticket, let result): lastCallersFound(ticket, result)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

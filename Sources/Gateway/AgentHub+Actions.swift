@@ -79,6 +79,15 @@ extension AgentHub {
                 shared?.engine.forgetAttempt(user: user, address: address)
             case .publishAck(let user, let seq):
                 shared?.publishAck(user: user, seq: seq)
+            case .recordLastCaller(let number, let caller):
+                shared?.engine.recordLastCaller(number: number, caller: caller) { [self] result in
+                    if case .failure(let error) = result { lastCallersUnshared(error) }
+                }
+            case .lookUpLastCallers(let number, let ticket):
+                guard let shared else { continue }
+                shared.engine.lastCallers(number: number) { [self] result in
+                    handle(.lastCallersFound(ticket, result.shared))
+                }
             }
         }
     }

@@ -55,7 +55,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         self.actionURLs = actionURLs
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
-        shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, loop: loop) : nil
+        shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, lastCallers: lastCallers, loop: loop) : nil
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
                                       salt: Array("callgate-decoy".utf8))
         engine = DeliveryEngine(

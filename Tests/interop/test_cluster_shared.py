@@ -1,14 +1,20 @@
 """What two gateway instances share besides the user streams (docs/cluster.md §6.5, issue 14 §2),
 against the release binary, a real `redis-server`, the Switchboard service (`callgate switchboard`)
 and real HTTP servers, all started here: each call event's Action URL sent once although every
-gateway hears it."""
+gateway hears it; who called a number last, the same from every instance; and what each does
+when its Redis cannot be reached."""
 import asyncio
+import json
+import urllib.parse
+import urllib.request
 
-from agent_support import admin, inbound_call
+from agent_support import CALLER, admin, inbound_call
 from cluster_support import SERVICE_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
-from conftest import metric
+from conftest import eventually, metric
 from crm_support import crm  # noqa: F401 (a fixture)
-from route_support import run
+from route_support import run, session_token
+
+WIDGET_SECRET = "cluster-widget-secret-0123456789abcdefgh"
 
 
 def service_cluster(cluster, switchboard_service, **extra):
@@ -44,3 +50,59 @@ def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(
     assert all(q["party"] for q in queries), queries
     repeats = 'callgate_route_events_total{channel="ws",event="stream_append_repeat"}'
     assert metric(a, repeats) + metric(b, repeats) >= 3  # both heard each event; one appended it
+
+
+def widget_callers(gw, number=CALLER):
+    """The `/lastcaller/` widget's JSON at `gw` for `number`, asked as bob: (agent, name) pairs."""
+    token = session_token(user="bob", provider="tokengen", scope="lastcaller", key=WIDGET_SECRET)
+    query = urllib.parse.urlencode({"vcallerid": number, "token": token, "format": "json"})
+    with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/lastcaller/?{query}", timeout=5) as reply:
+        assert reply.status == 200
+        body = json.loads(reply.read())
+    assert body["number"] == number
+    return [(c["agent"], c["name"]) for c in body["callers"]]
+
+
+async def call_out(gw, tab, number=CALLER):
+    """`tab`'s agent dials `number` through `gw`; the remote answers, the agent hangs up."""
+    uniqueid = (await tab.ok("dial", number=number))["uniqueid"]
+    await tab.message("callRinging")
+    admin(gw, "POST", f"/admin/calls/{uniqueid}/answer")
+    await tab.message("callConnect")
+    await tab.ok("hangup")
+    await tab.message("callHangup")
+
+
+def test_last_callers_recorded_at_one_instance_are_what_every_instance_answers(cluster):
+    """alice calls a customer through instance a: the widget asked at b names her, and so does
+    bob's ringing on b when the customer calls back; then bob calls through b, and with one agent
+    kept per number (`lastCallers.historyLength`) both instances name bob alone."""
+    redis, (a, b) = cluster(extra={"lastCallers": {"tokenSecret": WIDGET_SECRET, "historyLength": 1}})
+    assert widget_callers(a) == [] and widget_callers(b) == []
+
+    async def scenario():
+        alice = await ready_tab(a, "alice")
+        bob = await ready_tab(b, "bob")
+        await call_out(a, alice)
+        assert widget_callers(b) == [("alice", "Alena Nováková")]
+        inbound_call(b, "user=bob", caller=CALLER)
+        ringing = (await bob.message("callRinging"))["data"]["call"]
+        assert [c["agent"] for c in ringing["data"]["lastCallers"]] == ["alice"]
+        await bob.ok("hangup")
+        await bob.message("callHangup")
+        await call_out(b, bob)
+
+    run(scenario())
+    assert [agent for agent, _ in widget_callers(a)] == ["bob"]
+    assert [agent for agent, _ in widget_callers(b)] == ["bob"]
+
+
+def test_with_redis_unreachable_the_widget_answers_from_the_instance_with_a_log_line_and_a_count(cluster):
+    """A gateway whose Redis never answers: the widget still answers (this instance's own list,
+    empty here), counted as `unshared` and logged; nothing crashes."""
+    redis, (a, dead) = cluster(count=1, dead_redis=1, extra={"lastCallers": {"tokenSecret": WIDGET_SECRET}})
+    assert widget_callers(dead) == []
+    unshared = 'callgate_route_events_total{channel="lastcaller",event="unshared"}'
+    eventually(lambda: metric(dead, unshared), lambda n: n >= 1, what="the unshared lookup counted")
+    assert "last_callers_unshared" in dead.log
+    assert widget_callers(a) == []
