@@ -1,18 +1,22 @@
 """What two gateway instances share besides the user streams (docs/cluster.md §6.5, issue 14 §2),
 against the release binary, a real `redis-server`, the Switchboard service (`callgate switchboard`)
 and real HTTP servers, all started here: each call event's Action URL sent once although every
-gateway hears it; who called a number last, the same from every instance; and what each does
-when its Redis cannot be reached."""
+gateway hears it; who called a number last, the same from every instance; single-use
+credentials (an SSO token at a route's upgrade, a Vodia link) accepted once across instances; and
+what each does when its Redis cannot be reached."""
 import asyncio
+import hashlib
 import json
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
-from agent_support import CALLER, admin, inbound_call
+from agent_support import CALLER, SSO_SECRET, admin, inbound_call
 from cluster_support import SERVICE_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
 from conftest import eventually, metric
 from crm_support import crm  # noqa: F401 (a fixture)
-from route_support import run, session_token
+from route_support import client, recv, refused_status, run, session_token, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
 
 WIDGET_SECRET = "cluster-widget-secret-0123456789abcdefgh"
 
@@ -106,3 +110,68 @@ def test_with_redis_unreachable_the_widget_answers_from_the_instance_with_a_log_
     eventually(lambda: metric(dead, unshared), lambda n: n >= 1, what="the unshared lookup counted")
     assert "last_callers_unshared" in dead.log
     assert widget_callers(a) == []
+
+
+def test_an_sso_token_at_a_routes_upgrade_is_accepted_once_across_instances(cluster, upstreams):
+    """The token opens the route at a; presented again, at b or at a, it is refused with the same
+    401 as a replay on one instance."""
+    echo = upstreams("echo_upstream.py", "echo")
+    route = {"report": {"backend": f"ws://127.0.0.1:{echo.port}/", "auth": "required"}}
+    redis, (a, b) = cluster(extra={"routes": route})
+    path = "/report?" + urllib.parse.urlencode({"sso_username": "bob", "sso_token": sso_token("bob", secret=SSO_SECRET), "sso_provider": "CRM"})
+
+    async def scenario():
+        async with client(url(a, path)) as ws:
+            await ws.send("once")
+            assert await recv(ws) == "once"
+        assert (await refused_status(url(b, path)))[0] == 401
+        assert (await refused_status(url(a, path)))[0] == 401
+
+    run(scenario())
+    assert len(echo.connects()) == 1
+    eventually(lambda: metric(b, 'callgate_route_events_total{channel="report",event="sso_replayed_elsewhere"}'), lambda n: n == 1,
+               what="the replay elsewhere counted")
+
+
+ALICE_LINK_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
+
+
+def makecall_session(gw, query):
+    """The status and JSON body of `GET /makecall/session?query` (docs/click-to-call.md §3)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/makecall/session?{query}", timeout=5) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def vodia_link(t, dest="602 123 456", duration=600):
+    digest = hashlib.md5(f"alice{ALICE_LINK_SECRET}{dest}{t}{duration}".encode()).hexdigest()
+    return urllib.parse.urlencode([("destnumber", dest), ("user", "alice"), ("pass", digest), ("time", str(t)),
+                                   ("duration", str(duration))], quote_via=urllib.parse.quote)
+
+
+def test_a_vodia_link_is_accepted_once_across_instances(cluster):
+    """A makecall link answered at a is refused at b with the 401 `replayed` that a second use
+    at a gets."""
+    redis, (a, b) = cluster()
+    link = vodia_link(int(time.time()) - 5)
+    status, body = makecall_session(a, link)
+    assert status == 200 and body["user"] == "alice", body
+    for gw in (b, a):
+        status, body = makecall_session(gw, link)
+        assert (status, body["error"]["code"]) == (401, "replayed"), body
+    eventually(lambda: metric(b, 'callgate_route_events_total{channel="makecall",event="replayed_elsewhere"}'), lambda n: n == 1,
+               what="the replay elsewhere counted")
+
+
+def test_with_redis_unreachable_single_use_credentials_are_guarded_by_the_instance_alone(cluster):
+    """A gateway whose Redis never answers accepts a link once by its own guard, with a log line
+    and a count, and refuses its replay."""
+    redis, (a, dead) = cluster(count=1, dead_redis=1)
+    link = vodia_link(int(time.time()) - 7)
+    assert makecall_session(dead, link)[0] == 200
+    assert makecall_session(dead, link)[0] == 401
+    unshared = 'callgate_route_events_total{channel="makecall",event="single_use_unshared"}'
+    eventually(lambda: metric(dead, unshared), lambda n: n == 1, what="the unshared claim counted")
+    assert "single_use_unshared" in dead.log
