@@ -29,6 +29,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// The shared engine with `state.engine` `redis` (docs/cluster.md §6); nil: per-user events are
     /// numbered and kept here.
     let shared: SharedState?
+    /// The TLS session-ticket keys shared through Redis (set before `start`, with TLS listeners).
+    var ticketKeys: SharedTicketKeys?
     var tickSlot = -1
     /// Verified when the user is unknown, so that the answer takes as long as for a known one.
     let decoyHash: String
@@ -109,6 +111,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
+        ticketKeys?.tick(now: now)
         handle(.tick)
     }
 

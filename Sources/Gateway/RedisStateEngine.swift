@@ -259,7 +259,15 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
 
     /// `SET … NX GET` (Redis 7.0): nil when ours was stored, else the one stored before.
     func sharedSecret(_ name: String, candidate: [UInt8], completion: @escaping (Result<[UInt8], StateEngineError>) -> Void) {
-        client.send(RESPCommand("SET", "\(settings.keyPrefix):secret:\(name)", candidate, "NX", "GET")) { result in
+        sharedSecret(name, candidate: candidate, ttlMilliseconds: nil, completion: completion)
+    }
+
+    /// The same, forgotten `ttlMilliseconds` after the first instance stored it (`PX`).
+    func sharedSecret(_ name: String, candidate: [UInt8], ttlMilliseconds: Int?,
+                      completion: @escaping (Result<[UInt8], StateEngineError>) -> Void) {
+        var arguments: [any RESPArgument] = ["\(settings.keyPrefix):secret:\(name)", candidate, "NX", "GET"]
+        if let ttlMilliseconds { arguments += ["PX", ttlMilliseconds] }
+        client.send(RESPCommand("SET", arguments)) { result in
             completion(Self.decode(result) { value in value.isNull ? candidate : value.bytes })
         }
     }

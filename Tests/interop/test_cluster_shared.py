@@ -2,15 +2,19 @@
 against the release binary, a real `redis-server`, the Switchboard service (`callgate switchboard`)
 and real HTTP servers, all started here: each call event's Action URL sent once although every
 gateway hears it; who called a number last, the same from every instance; single-use
-credentials (an SSO token at a route's upgrade, a Vodia link) accepted once across instances; and
-what each does when its Redis cannot be reached."""
+credentials (an SSO token at a route's upgrade, a Vodia link) accepted once across instances; a
+TLS session resumed at another instance; and what each does when its Redis cannot be reached."""
 import asyncio
 import hashlib
 import json
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import pytest
 
 from agent_support import CALLER, SSO_SECRET, admin, inbound_call
 from cluster_support import SERVICE_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
@@ -175,3 +179,51 @@ def test_with_redis_unreachable_single_use_credentials_are_guarded_by_the_instan
     unshared = 'callgate_route_events_total{channel="makecall",event="single_use_unshared"}'
     eventually(lambda: metric(dead, unshared), lambda n: n == 1, what="the unshared claim counted")
     assert "single_use_unshared" in dead.log
+
+
+def tls_request(gw, context, session=None):
+    """One HTTPS request to `gw`'s TLS listener, reading the whole answer (TLS 1.3 tickets come
+    after the handshake); the session to resume next and whether this one was resumed."""
+    with socket.create_connection(("127.0.0.1", gw.tls_port), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+            tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := tls.recv(4096):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
+            return tls.session, tls.session_reused
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2])
+def test_a_tls_session_from_one_instance_resumes_at_the_other(cluster, version):
+    """The session-ticket keys come from Redis (docs/cluster.md §6.6): a ticket instance a issued
+    resumes at b, and b's at a."""
+    redis, (a, b) = cluster()
+    shared = 'callgate_route_events_total{channel="tls",event="ticket_keys_shared"}'
+    for gw in (a, b):
+        eventually(lambda: metric(gw, shared), lambda n: n >= 1, what="the shared ticket keys installed")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = context.maximum_version = version
+    session, reused = tls_request(a, context)
+    assert not reused
+    session, reused = tls_request(b, context, session)
+    assert reused
+    session, reused = tls_request(a, context, session)
+    assert reused
+
+
+def test_with_redis_unreachable_tls_tickets_are_the_instances_own(cluster):
+    """A gateway whose Redis never answers keeps its own keys (a log line and a count): its
+    tickets resume there, not at an instance with the shared keys."""
+    redis, (a, dead) = cluster(count=1, dead_redis=1)
+    unshared = 'callgate_route_events_total{channel="tls",event="ticket_keys_unshared"}'
+    eventually(lambda: metric(dead, unshared), lambda n: n >= 1, what="the unshared ticket keys counted")
+    assert "tls_ticket_keys_unshared" in dead.log
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    session, _ = tls_request(dead, context)
+    assert tls_request(dead, context, session)[1]
+    assert not tls_request(a, context, session)[1]
