@@ -18,7 +18,7 @@ import pytest
 
 from agent_support import CALLER, SSO_SECRET, admin, inbound_call
 from cluster_support import SERVICE_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
-from conftest import eventually, metric
+from conftest import eventually, metric, readyz
 from crm_support import crm  # noqa: F401 (a fixture)
 from route_support import client, recv, refused_status, run, session_token, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
 
@@ -58,6 +58,33 @@ def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(
     assert all(q["party"] for q in queries), queries
     repeats = 'callgate_route_events_total{channel="ws",event="stream_append_repeat"}'
     assert metric(a, repeats) + metric(b, repeats) >= 3  # both heard each event; one appended it
+
+
+def test_with_redis_down_each_instance_sends_the_action_urls_of_what_it_heard(cluster, switchboard_service, crm):
+    """No append can say which instance wrote an event: each gateway that heard it sends its Action
+    URL (twice rather than never, docs/cluster.md §6.1), and counts the failed append."""
+    server = crm()
+    target = f"http://127.0.0.1:{server.port}/crm?action=<$action>&guid=<$call_guid>"
+    redis, (a, b) = service_cluster(cluster, switchboard_service, actionURLs={"targets": [target]})
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        redis.stop()
+        for gw in (a, b):
+            eventually(lambda: readyz(gw)[0], lambda code: code == 503, what="/readyz with Redis down")
+        inbound_call(a, "user=alice")
+        assert server.wait(2, seconds=10), server.requests
+        await asyncio.sleep(0.5)
+        await one.close()
+        await two.close()
+
+    run(scenario())
+    assert [q["action"] for q in server.queries()] == ["inbound", "inbound"]
+    assert len({q["guid"] for q in server.queries()}) == 1
+    failed = 'callgate_route_events_total{channel="ws",event="stream_append_failed"}'
+    for gw in (a, b):
+        eventually(lambda: metric(gw, failed), lambda n: n >= 1, what="the failed append counted")
 
 
 def widget_callers(gw, number=CALLER):
