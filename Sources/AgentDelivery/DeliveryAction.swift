@@ -69,4 +69,9 @@ public enum DeliveryAction: Equatable, Sendable {
     /// A tab joined the user's tabs here: tell the instances following the user (`TabJoined`),
     /// which apply `autologout` and the tab id to their tabs (`.tabJoinedElsewhere`).
     case publishJoin(user: String, TabJoined)
+    /// `caller` called the external `number`: put them first in the number's shared list (once
+    /// per event: by the instance whose append wrote it).
+    case recordLastCaller(number: String, caller: LastCaller)
+    /// Read who called `number` last from the shared list; answer `.lastCallersFound(ticket, …)`.
+    case lookUpLastCallers(number: String, ticket: Ticket)
 }

@@ -27,7 +27,7 @@ extension DeliveryEngine {
             values.localParty = party.party
             values.localAlias = party.alias
             actions.append(.publish(values))
-        case .login, .passwordAsk, .sso, .attach, .appended, .streamGap, .streamBase, .attachRead, .dialClaim, .clickClaim, .sharedAttempt:
+        case .login, .passwordAsk, .sso, .attach, .appended, .streamGap, .streamBase, .attachRead, .dialClaim, .clickClaim, .sharedAttempt, .lastCallers:
             // Answered by `passwordChecked`, `credentialChecked` and the shared engine, never by the back end.
             break
         }

@@ -31,17 +31,40 @@ extension DeliveryEngine {
     /// `attach`, sent to every tab, then recorded and relayed as Action URLs (`party`: the
     /// phone's own `local_party` when the event came from it; nil: the back end names it). With a
     /// shared engine it is appended there, and delivered when the append answers
-    /// (`DeliveryEngine+SharedStream.swift`).
+    /// (`DeliveryEngine+SharedStream.swift`); only the instance whose append wrote the event
+    /// records and relays it, so an event every instance hears (the Switchboard service) fires
+    /// its Action URL once (docs/cluster.md §6.1).
     mutating func deliverNumbered(_ emitted: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
                                   number: EventNumber? = nil) {
-        let event = withLastCallers(emitted)
         if sharedStream {
-            actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event)), number: number))
-        } else {
-            let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
-            deliver(entry.bytes, to: record.tabs)
-            track(event, entry: entry, of: user, record: &record)
+            if record.heldForCallers != nil {
+                record.heldForCallers?.append(UserRecord.HeldEvent(event: emitted, party: party, number: number))
+                return
+            }
+            if let caller = Self.externalCaller(of: emitted) {
+                // Who called the number last is in the shared list: the ringing, and the user's
+                // events after it, wait for it (`lastCallersFound`).
+                record.heldForCallers = []
+                actions.append(.lookUpLastCallers(number: caller, ticket: issue(.lastCallers(user: user, emitted, party: party, number: number))))
+                return
+            }
         }
+        appendNumbered(withLastCallers(emitted), to: user, record: &record, party: party, number: number)
+    }
+
+    /// Numbers, keeps and sends the event (or appends it to the shared stream), then records and
+    /// relays it.
+    mutating func appendNumbered(_ event: AgentEvent, to user: String, record: inout UserRecord, party: CallParty?,
+                                 number: EventNumber?) {
+        if sharedStream {
+            // Recorded and relayed once the append answers, by the instance that wrote it.
+            actions.append(.append(user: user, event: NumberedEvent(event), ticket: issue(.appended(user: user, event, party: party)),
+                                   number: number))
+            return
+        }
+        let entry = record.window.append(now: time.milliseconds) { event.encoded(seq: $0) }
+        deliver(entry.bytes, to: record.tabs)
+        track(event, entry: entry, of: user, record: &record)
         watch(event, of: user, party: party)
     }
 

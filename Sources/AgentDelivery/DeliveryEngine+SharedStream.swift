@@ -11,10 +11,11 @@ import Routes
 extension DeliveryEngine {
     /// The shared engine numbered an event this instance appended (`deliverNumbered`).
     mutating func streamAppended(_ ticket: Ticket, _ result: Result<StreamEntry?, SharedStateFailure>) {
-        guard case .appended(let user, let event)? = pending.removeValue(forKey: ticket) else { return }
+        guard case .appended(let user, let event, let party)? = pending.removeValue(forKey: ticket) else { return }
         switch result {
         case .success(nil):
-            // Another instance appended it first; it arrives on the channel like any other entry.
+            // Another instance appended it first (it arrives on the channel like any other entry),
+            // and records and relays it.
             count("stream_append_repeat")
         case .success(let entry?):
             absorb([entry], of: user)
@@ -22,13 +23,16 @@ extension DeliveryEngine {
             track(event, entry: ReplayWindow.Entry(seq: entry.seq, bytes: entry.bytes, recorded: time.milliseconds),
                   of: user, record: &record)
             users[user] = record
+            watch(event, of: user, party: party)
         case .failure(let failure):
             // Lost for every tab of the user: those here get a fresh state now, the others when
-            // the tombstone appended at recovery reaches them.
+            // the tombstone appended at recovery reaches them. Recorded and relayed here all the
+            // same: an Action URL twice (every instance that heard it) rather than none.
             count("stream_append_failed")
             log("agent_event_lost", ["user": user, "reason": failure.reason])
             users[user]?.lost = true
             refresh(user)
+            watch(event, of: user, party: party)
         }
     }
 

@@ -103,6 +103,7 @@ public struct DeliveryEngine: Sendable {
         case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
         case .streamResend(let user, let seq): resendFromCopy(user, seq: seq)
         case .tabJoinedElsewhere(let user, let joined): joinedElsewhere(user, joined)
+        case .lastCallersFound(let ticket, let result): lastCallersFound(ticket, result)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

@@ -51,6 +51,8 @@ public enum DeliveryInput: Equatable, Sendable {
     /// The shared engine is reachable again after a loss (its commands, or the channels): events
     /// lost meanwhile are marked, and every followed stream is read for what was missed.
     case sharedStateUp
+    /// The shared list of who called a number last, for an incoming ringing (`lookUpLastCallers`).
+    case lastCallersFound(Ticket, Result<[LastCaller], SharedStateFailure>)
 }
 
 /// Why the shared engine could not answer (Redis down, a timeout, an unexpected reply).

@@ -26,9 +26,13 @@ enum Pending: Sendable {
     case deviceLookup(AskID, ActionURLEvent, caller: ClickToCallCaller)
     /// The agent's own party, for an Action URL out whose other values are known.
     case publish(ActionURLValues)
-    /// A per-user event appended to the shared stream; then it is delivered here and its ringing
-    /// tracked.
-    case appended(user: String, AgentEvent)
+    /// A per-user event appended to the shared stream; then it is delivered here, its ringing
+    /// tracked, and, by the instance whose append wrote it, recorded and relayed (`watch`, with the
+    /// phone's `party` when known).
+    case appended(user: String, AgentEvent, party: CallParty?)
+    /// An incoming ringing waiting for the shared list of who called its number last; then it
+    /// is appended, and the user's events held meanwhile after it.
+    case lastCallers(user: String, AgentEvent, party: CallParty?, number: EventNumber?)
     /// The stream read after the last entry this instance delivered, to fill a gap.
     case streamGap(user: String)
     /// The stream's end, read when the user's first tab here arrives: where the copy starts.

@@ -32,6 +32,15 @@ struct UserRecord: Sendable {
     /// An event could not be appended (the shared engine was down): a tombstone is appended when
     /// it is back, so that no tab anywhere replays past the loss.
     var lost = false
+    /// An incoming ringing waits for the shared list of its number's last callers: the user's
+    /// numbered events after it wait here, in order (nil: none waits).
+    var heldForCallers: [HeldEvent]?
+
+    struct HeldEvent: Sendable {
+        let event: AgentEvent
+        let party: CallParty?
+        let number: EventNumber?
+    }
 
     struct Ringing: Sendable {
         let uniqueid: String

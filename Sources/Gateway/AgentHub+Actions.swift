@@ -83,6 +83,15 @@ extension AgentHub {
                 shared?.publishResend(user: user, seq: seq)
             case .publishJoin(let user, let joined):
                 shared?.publishJoin(user: user, joined)
+            case .recordLastCaller(let number, let caller):
+                shared?.engine.recordLastCaller(number: number, caller: caller) { [self] result in
+                    if case .failure(let error) = result { lastCallersUnshared(error) }
+                }
+            case .lookUpLastCallers(let number, let ticket):
+                guard let shared else { continue }
+                shared.engine.lastCallers(number: number) { [self] result in
+                    handle(.lastCallersFound(ticket, result.shared))
+                }
             }
         }
     }

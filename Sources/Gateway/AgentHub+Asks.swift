@@ -27,9 +27,25 @@ extension AgentHub {
         }
     }
 
-    /// The `/lastcaller/` widget's answer for `number` (E.164), or nobody for nil.
-    func lastCallersReply(number: String?) -> LastCallersReply {
-        engine.lastCallersReply(number: number)
+    /// The `/lastcaller/` widget's answer for `number` (E.164), or nobody for nil: from the shared
+    /// list with `state.engine` `redis`, else (and when Redis cannot be read) this instance's.
+    func lastCallersReply(number: String?, completion: @escaping (LastCallersReply) -> Void) {
+        guard let shared, let number else { return completion(engine.lastCallersReply(number: number)) }
+        shared.engine.lastCallers(number: number) { [self] result in
+            switch result {
+            case .success(let callers):
+                completion(LastCallersReply(number: number, callers: callers))
+            case .failure(let error):
+                lastCallersUnshared(error)
+                completion(engine.lastCallersReply(number: number))
+            }
+        }
+    }
+
+    /// The shared list of last callers could not be written or read: this instance's own stands in.
+    func lastCallersUnshared(_ error: StateEngineError) {
+        Log.info("last_callers_unshared", ["reason": "\(error)"])
+        loop.metrics.routeEvent("lastcaller", "unshared")
     }
 
     /// An admin command (docs/admin-api.md): its status and JSON body.

@@ -47,13 +47,13 @@ extension AgentHub {
     /// instance's guard alone decides.
     func verifyOnce(_ ticket: Ticket, _ credential: AgentCredential, address: String) {
         let verified = verify(credential, address: address)
-        guard case .sso(let username, let token, let provider) = credential, case .success = verified, let shared else {
+        guard case .sso(let username, let token, let provider) = credential, case .success = verified, shared != nil else {
             handle(.credentialChecked(ticket, verified))
             return
         }
-        let window = Int(authenticator.sso.validitySeconds + 2 * authenticator.sso.clockSkewSeconds) * 1_000
-        shared.engine.claim("sso:\(provider):\(username):\(token)", ttlMilliseconds: window) { [self] claimed in
-            guard case .success(false) = claimed else { return handle(.credentialChecked(ticket, verified)) }
+        let key = Self.ssoClaimKey(username: username, token: token, provider: provider)
+        claimSingleUse(key, ttlMilliseconds: ssoClaimMilliseconds, channel: "ws") { [self] first in
+            guard !first else { return handle(.credentialChecked(ticket, verified)) }
             loop.metrics.routeEvent("ws", "sso_replayed_elsewhere")
             Log.info("sso_replayed", ["user": username, "peer": address])
             handle(.credentialChecked(ticket, .failure(.replayed)))

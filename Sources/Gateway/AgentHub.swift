@@ -29,6 +29,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// The shared engine with `state.engine` `redis` (docs/cluster.md §6); nil: per-user events are
     /// numbered and kept here.
     let shared: SharedState?
+    /// The TLS session-ticket keys shared through Redis (set before `start`, with TLS listeners).
+    var ticketKeys: SharedTicketKeys?
     var tickSlot = -1
     /// Verified when the user is unknown, so that the answer takes as long as for a known one.
     let decoyHash: String
@@ -55,7 +57,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         self.actionURLs = actionURLs
         loop = EventLoop(index: -1)
         hashing = EventLoop(index: -2)
-        shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, loop: loop) : nil
+        shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, lastCallers: lastCallers, loop: loop) : nil
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
                                       salt: Array("callgate-decoy".utf8))
         engine = DeliveryEngine(
@@ -111,6 +113,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     }
 
     func tick(now: UInt64) {
+        ticketKeys?.tick(now: now)
         handle(.tick)
     }
 

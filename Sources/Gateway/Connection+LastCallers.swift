@@ -71,7 +71,7 @@ extension Connection {
         case .success(let parsed):
             request = parsed
         }
-        askHub({ $0.lastCallersReply(number: request.number) }, answer: { [self] reply in
+        askHub(later: { hub, done in hub.lastCallersReply(number: request.number, completion: done) }, answer: { [self] reply in
             loop.metrics.routeEvent("lastcaller", "widget_shown")
             switch request.format {
             case .json:

@@ -29,7 +29,8 @@ extension Connection {
         // A credential at the upgrade is checked now: a bad one is refused before the 101.
         var identity: Identity?
         var popup: PopupSIPSession?
-        if let credential = GateCredential.fromUpgrade(query: head.query, headers: head.headers) {
+        let credential = GateCredential.fromUpgrade(query: head.query, headers: head.headers)
+        if let credential {
             var result = context.authenticator.verify(credential, channel: route.channel, address: peerHost)
             // A sip route also takes the click-to-call popup's token (docs/click-to-call.md §3.4).
             if route.mode == .sip, case .failure(.wrongScope) = result, case .session(let token) = credential {
@@ -46,6 +47,26 @@ extension Connection {
                 return
             }
         }
+        if case .sso(let username, let token, let provider)? = credential, context.agentHub.shared != nil {
+            // Accepted by this instance's guard; once across every instance too (docs/cluster.md §6.4).
+            let key = AgentHub.ssoClaimKey(username: username, token: token, provider: provider)
+            askHub(later: { hub, done in
+                hub.claimSingleUse(key, ttlMilliseconds: hub.ssoClaimMilliseconds, channel: route.channel) { done($0) }
+            }, answer: { [self, identity, popup] first in
+                guard first else {
+                    loop.metrics.routeEvent(route.channel, "sso_replayed_elsewhere")
+                    return refuseCredential(route: route, status: AuthError.replayed.httpStatus, reason: AuthError.replayed.reason)
+                }
+                admit(head, route: route, upgrade: upgrade, identity: identity, popup: popup)
+            })
+            return
+        }
+        admit(head, route: route, upgrade: upgrade, identity: identity, popup: popup)
+    }
+
+    /// The upgrade's checks after the credential's: a sip route's identity and link lease, then
+    /// the session (upstream first, or the 101 now).
+    private func admit(_ head: HTTPRequestHead, route: Route, upgrade: WebSocketUpgrade, identity: Identity?, popup: PopupSIPSession?) {
         var admission: PopupAdmission?
         if route.mode == .sip {
             // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its

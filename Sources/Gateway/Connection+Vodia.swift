@@ -98,6 +98,20 @@ extension Connection {
                 return
             }
             claims = VodiaSession.claims(for: verified, number: number, user: verified.user, issued: now)
+            if context.agentHub.shared != nil {
+                // Accepted here; once across every instance too (docs/cluster.md §6.4).
+                let key = AgentHub.vodiaClaimKey(verified), ttl = Int(verified.expires - now + 1) * 1_000
+                askHub(later: { hub, done in hub.claimSingleUse(key, ttlMilliseconds: ttl, channel: "makecall") { done($0) } },
+                       answer: { [self] first in
+                    guard first else {
+                        loop.metrics.routeEvent("makecall", "replayed_elsewhere")
+                        return refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
+                                               extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
+                    }
+                    grantPopupSession(claims, destination: number, phone: phone)
+                })
+                return
+            }
         }
         grantPopupSession(claims, destination: number, phone: phone)
     }

@@ -161,6 +161,49 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         client.send(RESPCommand("DEL", "\(settings.keyPrefix):claim:\(key)")) { _ in }
     }
 
+    /// KEYS: the number's list of callers, the index of numbers (a sorted set by last record,
+    /// Unix ms). ARGV: the agent, the caller's element (`LastCaller.stored`), the agents kept per
+    /// number, the numbers kept, now, the number, the prefix of the lists' keys. The agent's older
+    /// element (and any that is not a caller object) goes, the new one goes first, the list is
+    /// trimmed; past the capacity the least recently recorded numbers are forgotten.
+    static let recordCallerScript = RedisScript("""
+        for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+          local ok, decoded = pcall(cjson.decode, item)
+          if not ok or type(decoded) ~= 'table' or decoded.agent == ARGV[1] then redis.call('LREM', KEYS[1], 0, item) end
+        end
+        redis.call('LPUSH', KEYS[1], ARGV[2])
+        redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+        redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+        local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+        if over > 0 then
+          for _, number in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do redis.call('DEL', ARGV[7] .. number) end
+          redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+        end
+        return 0
+        """)
+
+    /// The shared list of last callers: one list per number and an index of numbers, in one hash
+    /// slot (`{lc}`), so the script also runs on a Redis Cluster.
+    func lastCallersKeys(number: String) -> [String] {
+        ["\(settings.keyPrefix):{lc}:n:\(number)", "\(settings.keyPrefix):{lc}:numbers"]
+    }
+
+    /// Puts `caller` first in `number`'s list (docs/cluster.md §6.5).
+    func recordLastCaller(number: String, caller: LastCaller, completion: @escaping (Result<Void, StateEngineError>) -> Void) {
+        let arguments: [any RESPArgument] = [caller.agent, caller.stored, settings.lastCallersLength, settings.lastCallersCapacity,
+                                             Self.unixMilliseconds(), number, "\(settings.keyPrefix):{lc}:n:"]
+        client.evaluate(Self.recordCallerScript, keys: lastCallersKeys(number: number), arguments: arguments) { result in
+            completion(Self.decode(result) { _ in () })
+        }
+    }
+
+    /// Who called `number` last, most recent first (`LRANGE`); elements that are not callers are skipped.
+    func lastCallers(number: String, completion: @escaping (Result<[LastCaller], StateEngineError>) -> Void) {
+        client.send(RESPCommand("LRANGE", lastCallersKeys(number: number)[0], 0, settings.lastCallersLength - 1)) { result in
+            completion(Self.decode(result) { value in value.elements.map { $0.compactMap { $0.bytes.flatMap(LastCaller.init(stored:)) } } })
+        }
+    }
+
     /// KEYS: the user name's count, the address's. ARGV: their limits, the window (ms). Returns 1
     /// when the user's count is at its limit, 2 when the address's is, else counts the attempt
     /// against both (the window starts at a key's first attempt) and returns 0.
@@ -216,7 +259,15 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
 
     /// `SET … NX GET` (Redis 7.0): nil when ours was stored, else the one stored before.
     func sharedSecret(_ name: String, candidate: [UInt8], completion: @escaping (Result<[UInt8], StateEngineError>) -> Void) {
-        client.send(RESPCommand("SET", "\(settings.keyPrefix):secret:\(name)", candidate, "NX", "GET")) { result in
+        sharedSecret(name, candidate: candidate, ttlMilliseconds: nil, completion: completion)
+    }
+
+    /// The same, forgotten `ttlMilliseconds` after the first instance stored it (`PX`).
+    func sharedSecret(_ name: String, candidate: [UInt8], ttlMilliseconds: Int?,
+                      completion: @escaping (Result<[UInt8], StateEngineError>) -> Void) {
+        var arguments: [any RESPArgument] = ["\(settings.keyPrefix):secret:\(name)", candidate, "NX", "GET"]
+        if let ttlMilliseconds { arguments += ["PX", ttlMilliseconds] }
+        client.send(RESPCommand("SET", arguments)) { result in
             completion(Self.decode(result) { value in value.isNull ? candidate : value.bytes })
         }
     }

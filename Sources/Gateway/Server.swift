@@ -32,6 +32,11 @@ final class Server: @unchecked Sendable {
         let config = context.config
         if !config.tls.listen.isEmpty {
             tls = try TLSContextHolder(settings: config.tls, stateDirectory: config.stateDirectory)
+            if let tls, let shared = context.agentHub.shared, config.tls.sessionTickets {
+                // docs/cluster.md §6.6: one set of keys for every instance, rotated through Redis.
+                context.agentHub.ticketKeys = SharedTicketKeys(keys: tls.current.ticketKeys, periodSeconds: config.tls.ticketKeyRotationSeconds,
+                                                               engine: shared.engine, loop: context.agentHub.loop)
+            }
         }
         boundAddresses = try config.listen.map { try bind($0, tls: nil) }
         boundTLSAddresses = try config.tls.listen.map { try bind($0, tls: tls) }

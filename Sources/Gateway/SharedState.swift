@@ -28,11 +28,12 @@ final class SharedState: @unchecked Sendable {
     private let lagSumKey = "callgate_redis_pubsub_lag_milliseconds_sum"
     private let lagCountKey = "callgate_redis_pubsub_lag_milliseconds_count"
 
-    init(settings: StateSettings, delivery: DeliverySettings, loop: EventLoop) throws(RedisError) {
+    init(settings: StateSettings, delivery: DeliverySettings, lastCallers: LastCallersSettings, loop: EventLoop) throws(RedisError) {
         self.loop = loop
         self.settings = StateEngineSettings(keyPrefix: settings.keyPrefix, streamCapacity: delivery.replayEvents,
                                             streamMaxAgeMilliseconds: delivery.replayAgeSeconds * 1_000,
-                                            positionTTLMilliseconds: settings.positionTTLSeconds * 1_000)
+                                            positionTTLMilliseconds: settings.positionTTLSeconds * 1_000,
+                                            lastCallersLength: lastCallers.historyLength, lastCallersCapacity: lastCallers.capacity)
         var commands = settings.redis
         commands.clientName = settings.redis.clientName + "-state"
         engine = RedisStateEngine(client: try RedisClient(settings: commands, name: "state", loop: loop), settings: self.settings)

@@ -59,6 +59,10 @@ struct StateEngineSettings: Sendable {
     /// How long a user's `seq` and epoch outlive their last event: a tab that reconnects within
     /// it and missed nothing gets `complete: true` even after its events aged out. Default 24 h.
     var positionTTLMilliseconds = 86_400_000
+    /// Agents kept per external number in the shared list of last callers (`lastCallers.historyLength`).
+    var lastCallersLength = 3
+    /// Numbers kept; the least recently recorded go first (`lastCallers.capacity`).
+    var lastCallersCapacity = 100_000
 }
 
 enum StateEngineError: Error, Equatable, CustomStringConvertible {

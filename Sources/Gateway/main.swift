@@ -54,7 +54,8 @@ case .run(let config):
         if received == SIGHUP {
             server.tls?.reload()
         } else if received < 0 {
-            if errno == EAGAIN { server.tls?.rotateTicketKeys() }
+            // Shared keys (docs/cluster.md §6.6) rotate on the hub's loop, through Redis.
+            if errno == EAGAIN, server.context.agentHub.ticketKeys == nil { server.tls?.rotateTicketKeys() }
         } else {
             Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
             server.shutdown()

@@ -23,6 +23,25 @@ public final class TLSSessionTicketKeys: Sendable {
         ring.withLock { $0 = (current: fresh, previous: $0.current) }
     }
 
+    /// Bytes of one key's material: its name, the AES-256 key, the HMAC key.
+    public static let materialLength = TicketKey.nameLength + TicketKey.cipherKeyLength + TicketKey.macKeyLength
+
+    /// Fresh random material for one key, for keys several servers share (docs/cluster.md §6.6).
+    public static func newMaterial() throws(TLSError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: materialLength)
+        OpenSSLErrorQueue.clear()
+        guard RAND_bytes(&bytes, Int32(bytes.count)) == 1 else { throw TLSError.drained(.internal, "RAND_bytes(ticket key)") }
+        return bytes
+    }
+
+    /// Makes keys from shared material current (and previous): servers that install the same
+    /// material open each other's tickets. Each is `materialLength` bytes.
+    public func install(current: [UInt8], previous: [UInt8]?) throws(TLSError) {
+        let fresh = try TicketKey(material: current)
+        let before = try previous.map { material throws(TLSError) in try TicketKey(material: material) }
+        ring.withLock { $0 = (current: fresh, previous: before) }
+    }
+
     /// The key that encrypts new tickets.
     func encryptionKey() -> TicketKey {
         ring.withLock { $0.current }
@@ -52,6 +71,15 @@ final class TicketKey: @unchecked Sendable {   // immutable after init
             storage.deallocate()
             throw TLSError.drained(.internal, "RAND_bytes(ticket key)")
         }
+    }
+
+    /// A key from `TLSSessionTicketKeys.materialLength` bytes of shared material.
+    init(material: [UInt8]) throws(TLSError) {
+        guard material.count == TLSSessionTicketKeys.materialLength else {
+            throw TLSError.drained(.internal, "ticket key material of \(material.count) bytes")
+        }
+        storage = .allocate(byteCount: material.count, alignment: 16)
+        storage.copyBytes(from: material)
     }
 
     deinit {

@@ -23,7 +23,12 @@ import Routes
 
     /// `data.lastCallers` of the call of the first event sent.
     static func lastCallers(_ actions: [DeliveryAction]) -> JSONValue? {
-        guard case .object(let data)? = actions.sent.first?.data, case .object(let call)? = data["call"],
+        lastCallers(actions.sent.first)
+    }
+
+    /// `data.lastCallers` of the call of a message sent.
+    static func lastCallers(_ sent: Sent?) -> JSONValue? {
+        guard case .object(let data)? = sent?.data, case .object(let call)? = data["call"],
               case .object(let callData)? = call["data"] else { return nil }
         return callData["lastCallers"]
     }

@@ -31,6 +31,10 @@ import Routes
         var lastNumbers: [String: EventNumber] = [:]
         /// The shared login throttle's counts, by user name and by address.
         var attempts: [String: Int] = [:]
+        /// The shared lists of last callers, by number, and lookups held until `answerLookups`.
+        var lastCallers: [String: [LastCaller]] = [:]
+        var holdLookups = false
+        var heldLookups: [(instance: Int, number: String, ticket: Ticket)] = []
 
         mutating func handle(_ instance: Int, _ input: DeliveryInput) -> [DeliveryAction] {
             let actions = instances[instance].handle(input)
@@ -105,6 +109,18 @@ import Routes
                     _ = handle(instance, .passwordChecked(ticket, password == "right" ? .right(enabled: true) : .wrong))
                 case .follow(let user): following[instance].insert(user)
                 case .unfollow(let user): following[instance].remove(user)
+                case .recordLastCaller(let number, let caller):
+                    guard !down else { continue }
+                    lastCallers[number, default: []].removeAll { $0.agent == caller.agent }
+                    lastCallers[number, default: []].insert(caller, at: 0)
+                case .lookUpLastCallers(let number, let ticket):
+                    if holdLookups {
+                        heldLookups.append((instance, number, ticket))
+                    } else {
+                        _ = handle(instance, .lastCallersFound(ticket, down ? .failure(SharedStateFailure("redis down")) : .success(lastCallers[number] ?? [])))
+                    }
+                case .callControl(.party, let ticket?):
+                    _ = handle(instance, .callControlAnswered(ticket, .party(CallParty(party: "2001", alias: "Alena"))))
                 case .callControl(.snapshot(let user), let ticket?):
                     _ = handle(instance, .callControlAnswered(ticket, .snapshot(EngineHarness.snapshot(user))))
                 default: break
@@ -116,6 +132,13 @@ import Routes
             let asked = dials
             dials = []
             for (index, dial) in asked.enumerated() { _ = handle(dial.instance, .callControlAnswered(dial.ticket, answer(index))) }
+        }
+
+        mutating func answerLookups() {
+            let lookups = heldLookups
+            heldLookups = []
+            holdLookups = false
+            for lookup in lookups { _ = handle(lookup.instance, .lastCallersFound(lookup.ticket, .success(lastCallers[lookup.number] ?? []))) }
         }
 
         mutating func answerReads() {
@@ -515,6 +538,54 @@ import Routes
         let restarted = AddressedEvent(user: "alice", event: .waitingCallersChange(waitingCallers: 9), number: EventNumber(epoch: "b2", n: 1))
         _ = cluster.handle(1, .callControlEvents([restarted]))
         #expect(cluster.streams["alice"]?.count == 4)
+    }
+
+    /// The Switchboard service's events reach both instances: only the instance whose append wrote
+    /// an event relays it as an Action URL; with the shared engine down, each does (twice rather
+    /// than never).
+    @Test func anEventBothInstancesHearFiresItsActionURLOnce() {
+        var cluster = Cluster()
+        cluster.instances = [EngineHarness(actionURLs: true, sharedStream: true), EngineHarness(actionURLs: true, sharedStream: true)]
+        _ = cluster.logIn(0, 1)
+        _ = cluster.logIn(1, 2)
+        let call = [AgentEvent.callRinging(EngineHarness.call("c1")), .callHangup(EngineHarness.call("c1", state: .hangup))]
+        func hear(_ n: UInt64, _ event: AgentEvent) {
+            let addressed = AddressedEvent(user: "alice", event: event, number: EventNumber(epoch: "b1", n: n))
+            _ = cluster.handle(1, .callControlEvents([addressed]))
+            _ = cluster.handle(0, .callControlEvents([addressed]))
+        }
+        for (n, event) in call.enumerated() { hear(UInt64(n + 1), event) }
+        #expect(cluster.performed[0].published.isEmpty)
+        #expect(cluster.performed[1].published.map(\.action) == [.inbound, .disconnected])
+        cluster.down = true
+        for (n, event) in call.enumerated() { hear(UInt64(n + 3), event) }
+        #expect(cluster.performed[0].published.map(\.action) == [.inbound, .disconnected])
+        #expect(cluster.performed[1].published.count == 4)
+    }
+
+    /// alice calls a customer through instance 0; when the customer calls back, bob's ringing on
+    /// instance 1 names her: the list is shared, written by the instance that appended the call's
+    /// event. Events after the ringing wait for its lookup, so they keep their order.
+    @Test func lastCallersAreSharedAndARingingWaitsForThemInOrder() {
+        var cluster = Cluster()
+        _ = cluster.logIn(0, 1)
+        let bob = cluster.logIn(1, 2, user: "bob")
+        cluster.emit(0, "alice", .callRinging(EngineHarness.call("out-1", .outgoing)))
+        #expect(cluster.lastCallers["+420602123456"]?.map(\.agent) == ["alice"])
+        cluster.holdLookups = true
+        cluster.emit(1, "bob", .callRinging(EngineHarness.call("in-1")), .callHangup(EngineHarness.call("in-1", state: .hangup)))
+        #expect(cluster.numbered(1, bob).isEmpty && cluster.streams["bob"] == nil)
+        cluster.answerLookups()
+        let sent = cluster.numbered(1, bob)
+        #expect(sent.map(\.event) == ["callRinging", "callHangup"] && sent.map(\.seq) == [1, 2])
+        #expect(CallWatchTests.lastCallers(sent.first)
+            == LastCallersReply.jsonValue([LastCaller(agent: "alice", displayName: "Alena Nováková", at: 1_700_000_000)]))
+        // The shared list unreachable: the ringing carries this instance's own (bob's instance never
+        // heard alice's call), with a log line and a count.
+        cluster.down = true
+        cluster.emit(1, "bob", .callRinging(EngineHarness.call("in-2")))
+        #expect(cluster.performed[1].counted.contains("last_callers_unshared"))
+        #expect(cluster.performed[1].logged.map(\.event).contains("last_callers_unshared"))
     }
 
     /// An `attach` of `tab` on `instance` with a verified token for alice.

@@ -232,4 +232,37 @@ import Routes
         harness.server!.stop()
         #expect(throws: StateEngineError.self) { try harness.append("ivan", "event 2") }
     }
+
+    /// The shared last callers (docs/cluster.md §6.5) on the real server: an agent once per number,
+    /// most recent first, `lastCallersLength` kept; past `lastCallersCapacity` numbers the least
+    /// recently recorded one is forgotten, list and index; a foreign element is skipped on reading.
+    @Test func lastCallersKeepTheBoundsOfOneProcess() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings(lastCallersLength: 2, lastCallersCapacity: 2))
+        defer { harness.stop() }
+        let engine = harness.engine as! RedisStateEngine
+        func record(_ agent: String, _ number: String, at: Int64) throws {
+            let caller = LastCaller(agent: agent, displayName: agent == "alice" ? "Alena" : nil, at: at)
+            try harness.call { _, done in engine.recordLastCaller(number: number, caller: caller, completion: done) }
+            usleep(2_000)  // the index orders numbers by the record's time (ms)
+        }
+        func callers(_ number: String) throws -> [String] {
+            try harness.call { _, done in engine.lastCallers(number: number, completion: done) }.map(\.agent)
+        }
+        try record("alice", "+420602000001", at: 1)
+        try record("bob", "+420602000001", at: 2)
+        try record("alice", "+420602000001", at: 3)
+        #expect(try callers("+420602000001") == ["alice", "bob"])
+        try record("carol", "+420602000001", at: 4)
+        #expect(try callers("+420602000001") == ["carol", "alice"])
+        let read = try harness.call { _, done in engine.lastCallers(number: "+420602000001", completion: done) }
+        #expect(read[1] == LastCaller(agent: "alice", displayName: "Alena", at: 3))
+        try record("dave", "+420602000002", at: 5)
+        try record("erin", "+420602000003", at: 6)  // a third number: the least recently recorded goes
+        #expect(try callers("+420602000001") == [])
+        #expect(try callers("+420602000002") == ["dave"] && callers("+420602000003") == ["erin"])
+        #expect(try harness.server!.cli("ZCARD", "callgate:{lc}:numbers") == "2")
+        #expect(try harness.server!.cli("EXISTS", "callgate:{lc}:n:+420602000001") == "0")
+        #expect(try harness.server!.cli("LPUSH", "callgate:{lc}:n:+420602000002", "not a caller") == "2")
+        #expect(try callers("+420602000002") == ["dave"])
+    }
 }

@@ -161,4 +161,21 @@ import Testing
         #expect(minted == WidgetToken.issue(signer: signer, user: "alice", now: 1_700_000_000))
         #expect(WidgetToken.verify(signer: signer, token: minted, now: 1_700_000_001) == .success(claims))
     }
+
+    /// The element a shared engine keeps per agent: the widget's object, read back; anything else
+    /// (not JSON, another shape, no agent, a fractional time) is not a caller.
+    @Test func aStoredCallerIsTheWidgetsObjectAndReadsBack() {
+        let caller = LastCaller(agent: "alice", displayName: "Alena \"Nováková\"", at: 1_700_000_000)
+        #expect(String(decoding: caller.stored, as: UTF8.self) == #"{"agent":"alice","name":"Alena \"Nováková\"","at":1700000000}"#)
+        #expect(LastCaller(stored: caller.stored) == caller)
+        let nameless = LastCaller(agent: "bob", displayName: nil, at: 5)
+        #expect(String(decoding: nameless.stored, as: UTF8.self) == #"{"agent":"bob","name":null,"at":5}"#)
+        #expect(LastCaller(stored: nameless.stored) == nameless)
+        #expect(LastCallersReply(number: Self.customer, callers: [caller, nameless]).encoded()
+            == Array(#"{"number":"+420602123456","callers":["#.utf8) + caller.stored + Array(",".utf8) + nameless.stored + Array("]}".utf8))
+        for bad in ["", "x", "[]", #"{"agent":"","at":1}"#, #"{"agent":"a"}"#, #"{"agent":"a","at":1.5}"#,
+                    #"{"agent":"a","at":1,"name":7}"#, #"{"agent":7,"at":1}"#] {
+            #expect(LastCaller(stored: Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
 }

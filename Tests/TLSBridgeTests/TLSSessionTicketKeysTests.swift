@@ -75,6 +75,30 @@ import Testing
         #expect(second.sessionReused)
     }
 
+    /// Two servers (two gateway instances) that install the same material open each other's
+    /// tickets, also after the next period's key became current; material of another length is refused.
+    @Test(arguments: [TLSVersion.tls13, .tls12])
+    func serversSharingKeyMaterialResumeEachOthersTickets(version: TLSVersion) throws {
+        let shared = try TLSSessionTicketKeys.newMaterial(), next = try TLSSessionTicketKeys.newMaterial()
+        #expect(shared.count == 80 && shared != next)
+        let (a, b) = (try TLSSessionTicketKeys(), try TLSSessionTicketKeys())
+        try a.install(current: shared, previous: nil)
+        try b.install(current: shared, previous: nil)
+        let first = try TLSServerContext(pki.serverConfiguration(), ticketKeys: a)
+        let second = try TLSServerContext(pki.serverConfiguration(), ticketKeys: b)
+        let client = try client(maximumVersion: version)
+        _ = try connectedPair(server: first, client: client)
+        let (resumed, _) = try connectedPair(server: second, client: client)
+        #expect(resumed.sessionReused)
+        try a.install(current: next, previous: shared)
+        let (rotated, _) = try connectedPair(server: first, client: client)
+        #expect(rotated.sessionReused)
+        try b.install(current: try TLSSessionTicketKeys.newMaterial(), previous: nil)
+        let (unrelated, _) = try connectedPair(server: second, client: client)
+        #expect(!unrelated.sessionReused)
+        #expect(throws: TLSError.self) { try a.install(current: Array(shared.dropLast()), previous: nil) }
+    }
+
     @Test func aContextWithItsOwnKeysDoesNotResumeAnothersTickets() throws {
         let first = try TLSServerContext(pki.serverConfiguration())
         let client = try client()

@@ -49,7 +49,7 @@ public struct LastCallers: Sendable {
     }
 
     /// `+` then 7–15 ASCII digits, the first not 0: `E164.normalize`'s output form.
-    static func isE164(_ number: String) -> Bool {
+    public static func isE164(_ number: String) -> Bool {
         let bytes = Array(number.utf8)
         return bytes.first == UInt8(ascii: "+") && (E164.minDigits...E164.maxDigits).contains(bytes.count - 1)
             && bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && bytes[1] != 0x30

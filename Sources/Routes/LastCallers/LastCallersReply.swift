@@ -21,10 +21,7 @@ public struct LastCallersReply: Hashable, Sendable {
         json.raw(#","callers":["#)
         for (index, caller) in callers.enumerated() {
             if index > 0 { json.raw(",") }
-            json.raw(#"{"agent":"#); json.string(caller.agent)
-            json.raw(#","name":"#); json.optionalString(caller.displayName)
-            json.raw(#","at":"#); json.integer(caller.at)
-            json.raw("}")
+            caller.write(into: &json)
         }
         json.raw("]}")
         return json.bytes
