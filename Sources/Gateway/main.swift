@@ -57,7 +57,7 @@ case .run(let config):
             if errno == EAGAIN { server.tls?.rotateTicketKeys() }
         } else {
             Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
-            server.shutdown()
+            server.shutdown(quick: received == SIGINT)
             exit(0)
         }
     }
