@@ -16,6 +16,8 @@ final class Server: @unchecked Sendable {
     private(set) var tls: TLSContextHolder?
     private var listeners: [[Listener]] = []
     private var threads: [pthread_t] = []
+    /// This process's claim on its ports, held until it exits (`sharePort`).
+    private let portLock = PortLock()
 
     init(config: GatewayConfig) throws {
         context = try ServerContext(config: config)
@@ -48,12 +50,18 @@ final class Server: @unchecked Sendable {
         }
     }
 
-    /// One listening socket per loop on `text`; returns the address with its port resolved.
+    /// One listening socket per loop on `text`, the port claimed first (`PortLock`; port 0:
+    /// once the kernel chose it); returns the address with its port resolved.
     private func bind(_ text: String, tls: TLSContextHolder?) throws -> SocketAddress {
         var address = try SocketAddress(parsing: text)
+        let share = context.config.sharePort
+        if address.port != 0 { try portLock.claim(address, share: share) }
         for loop in loops {
             let fd = try Socket.listen(on: address, backlog: 4096)
-            if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
+            if address.port == 0, let bound = Socket.localAddress(fd) {
+                address.port = bound.port
+                try portLock.claim(address, share: share, probe: false)
+            }
             listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context, tls: tls,
                                                   proxyProtocol: context.config.proxy.mode(forListener: text)))
         }
