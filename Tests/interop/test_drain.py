@@ -1,4 +1,4 @@
-"""Drain on SIGTERM (docs/deploy.md §5): `/readyz` fails at once, a new upgrade is refused, an
+"""Drain on SIGTERM (docs/deploy.md §5), on one gateway and behind HAProxy: `/readyz` fails at once, a new upgrade is refused, an
 idle agent tab is told to reconnect (close 1012 with a delay hint in its reason), a tab whose
 user is in a call keeps working until the call ends and is told then, and the process exits once
 every session is gone, or closes what is left with 1001 at `drainDeadlineMilliseconds`. Real
@@ -11,7 +11,8 @@ import time
 import websockets
 
 from agent_support import agent_gateway, answered_call, ready_tab  # noqa: F401 (fixture)
-from conftest import metric, readyz
+from conftest import eventually, metric, readyz
+from test_cluster import cluster, haproxy  # noqa: F401 (fixtures)
 
 HINT = re.compile(r"^draining; reconnect in (\d+) ms$")
 DRAIN = {"drainReconnectMinMilliseconds": 1000, "drainReconnectMaxMilliseconds": 3000}
@@ -112,7 +113,7 @@ def test_at_the_drain_deadline_the_call_tab_is_closed_with_1001_and_the_process_
         code, reason, _ = await closed_with(alice, timeout=5)
         waited = time.monotonic() - signaled
         assert (code, reason) == (1001, "drain deadline passed")
-        assert 1.8 <= waited < 3.5, waited
+        assert 1.8 <= waited < 5, waited  # the deadline is 2 s; the upper bound leaves room for a loaded machine
         return signaled
 
     signaled = asyncio.run(scenario())
@@ -133,3 +134,57 @@ def test_sigint_closes_every_session_at_once_with_1001(agent_gateway):
 
     asyncio.run(scenario())
     assert gw.process.wait(timeout=10) == 0
+
+
+def test_behind_haproxy_a_draining_instance_gets_no_new_session_and_its_call_tab_moves_after_hangup(cluster, haproxy):
+    """deploy/haproxy/haproxy.cfg as shipped in front of two gateways (and a third that never
+    gets ready): SIGTERM to the one holding a tab in a call; HAProxy's /readyz check marks it
+    DOWN and sends every new session to the other; the call's tab keeps working there until
+    hang-up, then is told to reconnect, comes back through HAProxy on the other instance, and
+    the drained process exits."""
+    from test_cluster import HAPROXY_SOURCE, lb_tab, server_states
+
+    _, (a, b, never) = cluster(trusted_proxy=HAPROXY_SOURCE, dead_redis=1, extra=DRAIN)
+    ports = haproxy([a, b, never])
+    eventually(lambda: server_states(ports["stats"]), lambda states: states == {"gw1": "UP", "gw2": "UP", "gw3": "DOWN"},
+               seconds=15, what="HAProxy's view of the gateways")
+    upgrades = "callgate_websocket_upgrades_total"
+
+    async def scenario():
+        alice = await lb_tab(ports["bind"])
+        result = await alice.ok("login", username="alice", password="alice")
+        await alice.event("user")
+        await alice.event("identify")
+        await alice.ok("selectIdentifier", identifier="web-alice")
+        await alice.ok("provision")
+        await alice.event("ready")
+        draining = a if "agent_logged_in" in a.log else b
+        other, name = (b, "gw1") if draining is a else (a, "gw2")
+        await answered_call(draining, alice, "user=alice")
+
+        draining.signal(15)
+        eventually(lambda: server_states(ports["stats"]).get(name), lambda state: state.startswith("DOWN"),
+                   seconds=5, what=f"HAProxy marking {name} DOWN")
+        before = metric(draining, upgrades), metric(other, upgrades)
+        tabs = [await lb_tab(ports["bind"]) for _ in range(4)]
+        assert metric(draining, upgrades) == before[0], "no new session reached the draining instance"
+        await asyncio.to_thread(lambda: eventually(lambda: metric(other, upgrades), lambda n: n == before[1] + 4,
+                                                   what="the new tabs on the other instance"))
+        for tab in tabs:
+            await tab.close()
+
+        await alice.ok("hold")
+        await alice.event("callHold")
+        await alice.ok("hangup")
+        code, reason, _ = await closed_with(alice)
+        assert code == 1012 and HINT.match(reason), (code, reason)
+        moved = await lb_tab(ports["bind"])
+        attached = await moved.ok("attach", lastSeq=0, token=result["token"])
+        assert "complete" in attached and "lastSeq" in attached, attached  # `attached`: the session goes on there
+        await asyncio.to_thread(lambda: eventually(lambda: metric(other, upgrades), lambda n: n == before[1] + 5,
+                                                   what="the moved tab on the other instance"))
+        return draining
+
+    draining = asyncio.run(scenario())
+    assert draining.process.wait(timeout=10) == 0
+    assert "drain_kept" in draining.log
