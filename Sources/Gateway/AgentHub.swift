@@ -46,6 +46,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     /// (an answer the embedded back end gives at once, its events) is handled after them.
     private var inbox: [DeliveryInput] = []
     private var handling = false
+    /// Set on SIGTERM: the tabs to tell to reconnect, to keep for a call, to close (`AgentHub+Drain.swift`).
+    var drain: Drain<TabID>?
 
     init(settings: AgentSettings, directory: Directory, callControl: CallControl, authenticator: Authenticator,
          numbering: NumberPlan, clickToCall: ClickToCallSettings, lastCallers: LastCallersSettings, actionURLs: ActionURLDispatcher,
@@ -115,6 +117,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
     func tick(now: UInt64) {
         ticketKeys?.tick(now: now)
         handle(.tick)
+        reviewDrain()
     }
 
     // MARK: the engine

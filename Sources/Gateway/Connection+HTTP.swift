@@ -70,7 +70,8 @@ extension Connection {
     private func handleRequest(_ head: HTTPRequestHead) {
         guard adoptForwardedClient(head) else { return }
         // A request body we do not read would be taken for the next request: answer, then close.
-        let keepAlive = head.keepAlive && head.bodyFraming == .none
+        // A draining gateway closes after each answer, so that its last connections go.
+        let keepAlive = head.keepAlive && head.bodyFraming == .none && !context.isDraining
         let path = head.path
         if forProbes && !Self.probePaths.contains(path) {
             refuseOnProbeReserve()

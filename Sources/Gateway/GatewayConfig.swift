@@ -34,6 +34,11 @@ struct GatewayConfig: Sendable {
     }
     /// Time the gateway waits for clients to finish their closing handshakes on SIGTERM. Default 5 s.
     var shutdownGraceMilliseconds = 5_000
+    /// SIGTERM: who is told to reconnect, who is kept for a live call, and the deadline (`Drain`).
+    var drain = DrainSettings()
+    /// Whether another process may listen on the same addresses (SO_REUSEPORT between processes,
+    /// `PortLock`). Default false: a second process on a port fails at start.
+    var sharePort = false
     var logLevel = Log.Level.info
     /// The channels and their back ends; default: the five UCS channels, none configured.
     var routes = RouteTable.defaults
@@ -97,6 +102,10 @@ extension GatewayConfig {
             logLevel = level
         }
         if let value: Int = try reader.take("shutdownGraceMilliseconds", range: 0...600_000) { shutdownGraceMilliseconds = value }
+        if let value: Int = try reader.take("drainDeadlineMilliseconds", range: 0...86_400_000) { drain.deadlineMilliseconds = value }
+        if let value: Int = try reader.take("drainReconnectMinMilliseconds", range: 0...600_000) { drain.reconnectMinMilliseconds = value }
+        if let value: Int = try reader.take("drainReconnectMaxMilliseconds", range: 0...600_000) { drain.reconnectMaxMilliseconds = value }
+        if let value: Bool = try reader.take("sharePort") { sharePort = value }
         if let value: String = try reader.take("stateDirectory") { stateDirectory = value }
         if var section = try reader.section("tls") {
             try tls.apply(&section)
@@ -195,6 +204,9 @@ extension GatewayConfig {
         }
         for path in echoPaths where !path.hasPrefix("/") {
             throw Error(key: "echoPaths", problem: "\"\(path)\" must start with /")
+        }
+        if drain.reconnectMinMilliseconds > drain.reconnectMaxMilliseconds {
+            throw Error(key: "drainReconnectMinMilliseconds", problem: "must not exceed drainReconnectMaxMilliseconds")
         }
         if limits.outboundHighWaterBytes > limits.outboundQueueBytes {
             throw Error(key: "limits.outboundHighWaterBytes", problem: "must not exceed limits.outboundQueueBytes")

@@ -40,7 +40,7 @@ final class RouteSession: WebSocketApplication {
     /// Set at the upgrade, or by the first message.
     private(set) var identity: Identity?
     private(set) var browser: Connection?
-    private var link: BackendLink?
+    private(set) var link: BackendLink?
     private var authDeadline: UInt64?
     /// Upstream first: the browser's upgrade, waiting for the upstream's handshake.
     private var pendingUpgrade: (connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits)?

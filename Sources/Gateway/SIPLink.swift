@@ -35,6 +35,10 @@ final class SIPLink: BackendLink {
     }
 
     func start() { pipe.start() }
+
+    /// A dialog of this session is in progress (the edge's call tracker): a draining gateway
+    /// keeps the session until it ends (docs/sip-edge.md, docs/deploy.md §5).
+    var hasLiveCall: Bool { tracker.activeCalls > 0 }
     func browserBackpressure(_ backedUp: Bool) { pipe.browserBackpressure(backedUp) }
 
     func browserEnded(_ payload: ClosePayload?) {

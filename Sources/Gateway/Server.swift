@@ -1,5 +1,7 @@
 import Glibc
 import CLinux
+import AgentDelivery
+import Routes
 import WSFraming
 
 /// The running gateway: its loops, one thread each, and each loop's listeners.
@@ -14,6 +16,8 @@ final class Server: @unchecked Sendable {
     private(set) var tls: TLSContextHolder?
     private var listeners: [[Listener]] = []
     private var threads: [pthread_t] = []
+    /// This process's claim on its ports, held until it exits (`sharePort`).
+    private let portLock = PortLock()
 
     init(config: GatewayConfig) throws {
         context = try ServerContext(config: config)
@@ -51,33 +55,56 @@ final class Server: @unchecked Sendable {
         }
     }
 
-    /// One listening socket per loop on `text`; returns the address with its port resolved.
+    /// One listening socket per loop on `text`, the port claimed first (`PortLock`; port 0:
+    /// once the kernel chose it); returns the address with its port resolved.
     private func bind(_ text: String, tls: TLSContextHolder?) throws -> SocketAddress {
         var address = try SocketAddress(parsing: text)
+        let share = context.config.sharePort
+        if address.port != 0 { try portLock.claim(address, share: share) }
         for loop in loops {
             let fd = try Socket.listen(on: address, backlog: 4096)
-            if address.port == 0, let bound = Socket.localAddress(fd) { address.port = bound.port }
+            if address.port == 0, let bound = Socket.localAddress(fd) {
+                address.port = bound.port
+                try portLock.claim(address, share: share, probe: false)
+            }
             listeners[loop.index].append(Listener(fd: fd, loop: loop, context: context, tls: tls,
                                                   proxyProtocol: context.config.proxy.mode(forListener: text)))
         }
         return address
     }
 
-    /// Graceful stop: send close 1001 (RFC 6455 §7.4.1 "going away") to every WebSocket and wait
-    /// up to the grace period for them to close, then stop the loops. Meanwhile the listeners
-    /// stay open so that a load balancer's probe still gets its answer: `/readyz` 503, `/healthz`
-    /// 200, and a new upgrade 503 (docs/config.md, "Endpoints").
-    func shutdown() {
+    /// Drains, then stops (docs/deploy.md §5). `/readyz` fails at once and new upgrades get 503
+    /// with `Retry-After`, while the listeners stay open so that a load balancer's probe gets its
+    /// answer. Sessions without a live call are told to reconnect (1012 with a delay hint), those
+    /// with one are kept until it ends (`Drain`: the hub for agent tabs, `LoopDrain` for the
+    /// other WebSockets of each loop); at `drain.deadlineMilliseconds` what is left gets 1001.
+    /// The loops stop once every connection has closed, or `shutdownGraceMilliseconds` after
+    /// the deadline. `quick` (SIGINT): the deadline is now, so every WebSocket gets 1001 at once.
+    func shutdown(quick: Bool = false) {
         context.draining.store(true, ordering: .relaxed)
+        var settings = context.config.drain
+        if quick { settings.deadlineMilliseconds = 0 }
+        let started = MonotonicClock.nowMilliseconds()
+        Log.info("drain_started", ["deadline_ms": "\(settings.deadlineMilliseconds)",
+                                   "connections": "\(context.limiter.total)"])
+        loops[0].execute { [loops] in loops[0].metrics.add(labelled: "callgate_drain_steps_total{step=\"started\"}") }
         for loop in loops {
-            loop.execute {
-                for case let connection as Connection in loop.timedHandlers {
-                    connection.goAway()
-                }
-            }
+            let drain = LoopDrain(loop: loop, drain: Drain(startedAt: started, settings: settings))
+            loop.execute { drain.start() }
         }
-        let deadline = MonotonicClock.nowMilliseconds() + UInt64(context.config.shutdownGraceMilliseconds)
-        while context.limiter.total > 0 && MonotonicClock.nowMilliseconds() < deadline {
+        if context.callControlService == nil {
+            let hub = context.agentHub, tabs = Drain<TabID>(startedAt: started, settings: settings)
+            hub.loop.execute { hub.startDrain(tabs) }
+        }
+        let deadline = started + UInt64(settings.deadlineMilliseconds)
+        let end = deadline + UInt64(context.config.shutdownGraceMilliseconds)
+        var deadlinePassed = false
+        while context.limiter.total > 0 && MonotonicClock.nowMilliseconds() < end {
+            if !deadlinePassed && MonotonicClock.nowMilliseconds() >= deadline {
+                deadlinePassed = true
+                Log.info("drain_deadline_passed", ["connections": "\(context.limiter.total)"])
+                loops[0].execute { [loops] in loops[0].metrics.add(labelled: "callgate_drain_steps_total{step=\"deadline\"}") }
+            }
             usleep(20_000)
         }
         for loop in loops {

@@ -31,6 +31,9 @@ case .run(let config):
     do {
         server = try Server(config: config)
         try server.start()
+    } catch let error as PortLock.PortInUse {
+        Log.error("port_in_use", ["address": error.address, "error": "\(error)"])
+        exit(1)
     } catch {
         Log.error("start_failed", ["error": "\(error)"])
         exit(1)
@@ -58,7 +61,7 @@ case .run(let config):
             if errno == EAGAIN, server.context.agentHub.ticketKeys == nil { server.tls?.rotateTicketKeys() }
         } else {
             Log.info("shutting_down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
-            server.shutdown()
+            server.shutdown(quick: received == SIGINT)
             exit(0)
         }
     }

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 @testable import Gateway
 @testable import WSFraming
+import Routes
 
 /// The I/O core end to end on real loopback sockets.
 @Suite(.serialized) struct EchoServerTests {
@@ -196,6 +197,30 @@ import Testing
         peer.sendFrame(.close, [0x03, 0xE9])
         #expect(peer.isClosedByServer())
         pthread_join(stopper, nil)
+    }
+
+    @Test func drainTellsASessionWithoutACallToReconnectWithADelayHintAndStopsOnceItClosed() throws {
+        let gateway = try RunningGateway { config in
+            config.drain = DrainSettings(deadlineMilliseconds: 60_000, reconnectMinMilliseconds: 1_000, reconnectMaxMilliseconds: 2_000)
+        }
+        var peer: TestPeer! = try TestPeer(port: gateway.port)
+        #expect(peer.upgrade()?.hasPrefix("HTTP/1.1 101") == true)
+        let started = MonotonicClock.nowMilliseconds()
+        let stopper = Thread.spawn(name: "test-drain") { [gateway] in gateway.drain() }
+        var close: ClosePayload?
+        while let frame = peer.readFrame() {
+            guard frame.opcode == .close else { continue }
+            close = frame.payload.withUnsafeBytes { try? ClosePayload(parsing: $0) }
+            break
+        }
+        #expect(close?.code == .serviceRestart)
+        #expect(close?.reconnectHintMilliseconds.map { (1_000...2_000).contains($0) } == true, "\(String(describing: close))")
+        peer.sendFrame(.close, [0x03, 0xF4])
+        #expect(peer.isClosedByServer())
+        peer = nil  // our side of TCP closes too: the connection is gone
+        pthread_join(stopper, nil)
+        // Stopped once its last session closed, far before the deadline (and the close timeout).
+        #expect(MonotonicClock.nowMilliseconds() - started < 5_000)
     }
 
     @Test func clientRoleTalksToTheServerRole() throws {

@@ -23,7 +23,11 @@ final class RunningGateway: @unchecked Sendable {
         try server.start()
     }
 
-    func stop() { server.shutdown() }
+    /// Stops as on SIGINT: every WebSocket gets 1001 at once.
+    func stop() { server.shutdown(quick: true) }
+
+    /// Stops as on SIGTERM: the drain (docs/deploy.md §5).
+    func drain() { server.shutdown() }
 
     /// The value of one counter in `/metrics`, summed over loops (published every tick).
     func metric(_ counter: Counter) -> Int {

@@ -68,8 +68,9 @@ class Gateway:
         self.process.send_signal(number)
 
     def stop(self):
+        # SIGINT: every session closed at once (SIGTERM would drain, keeping calls: test_drain.py).
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

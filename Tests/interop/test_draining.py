@@ -1,6 +1,8 @@
-"""SIGTERM as a load balancer sees it (docs/config.md, "Endpoints"): while the gateway drains, it
-keeps answering probes, `/readyz` says 503 `draining`, `/healthz` stays 200, a new upgrade gets 503
-with `Retry-After`, and every open WebSocket has been told 1001."""
+"""SIGTERM as a load balancer sees it (docs/config.md, "Endpoints"; docs/deploy.md §5): while the
+gateway drains, it keeps answering probes, `/readyz` says 503 `draining`, `/healthz` stays 200, a
+new upgrade gets 503 with `Retry-After`, and every open WebSocket without a call has been told to
+reconnect (1012 with a delay hint). The agent tabs and calls: test_drain.py."""
+import re
 import signal
 import socket
 import time
@@ -19,17 +21,19 @@ def get(gateway, path):
     return int(head.split()[1]), head.decode(), body.decode()
 
 
-def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_the_grace_ends(start_gateway):
-    gateway = start_gateway(config={"shutdownGraceMilliseconds": 3000})
+def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_its_last_websocket_closes(start_gateway):
+    gateway = start_gateway(config={"limits": {"closeTimeoutMilliseconds": 3000}})
     assert get(gateway, "/readyz")[::2] == (200, "ready\n")
-    # A WebSocket that will not answer the close: the drain lasts the whole grace period.
+    # A WebSocket that will not answer the close: the drain lasts until its close times out.
     lingering = socket.create_connection(("127.0.0.1", gateway.http_port))
     ws = WebSocket(lingering)
     ws.echo(b"before the drain")
     signaled = time.monotonic()
     gateway.signal(signal.SIGTERM)
     opcode, payload = ws.receive()
-    assert opcode == 0x8 and int.from_bytes(payload[:2], "big") == 1001, (opcode, payload)
+    assert opcode == 0x8 and int.from_bytes(payload[:2], "big") == 1012, (opcode, payload)
+    delay = int(re.fullmatch(rb"draining; reconnect in (\d+) ms", payload[2:]).group(1))
+    assert 2000 <= delay <= 10000, "the default range of the hint"
 
     status, _, body = get(gateway, "/readyz")
     assert (status, body) == (503, "draining\n")
@@ -39,9 +43,9 @@ def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_the_grace
                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
         refused = sock.recv(4096)
     assert refused.startswith(b"HTTP/1.1 503") and b"Retry-After: 1\r\n" in refused, refused
-    assert time.monotonic() - signaled < 2.5, "the probes must be answered within the grace period"
+    assert time.monotonic() - signaled < 2.5, "the probes must be answered while the gateway drains"
 
     assert gateway.process.wait(timeout=10) == 0
-    assert time.monotonic() - signaled >= 2.5, "the gateway waited for the lingering WebSocket"
+    assert time.monotonic() - signaled >= 2.5, "the gateway waited for the lingering WebSocket's close timeout"
     assert "shutting_down" in gateway.log
     lingering.close()

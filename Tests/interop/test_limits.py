@@ -13,6 +13,9 @@ gateway hold or do; the other keys are listed where a reader could take them for
 | setting | answer past it | test |
 |---|---|---|
 | **top level** `shutdownGraceMilliseconds` | a client that never answers close 1001 is dropped when the grace ends | `test_shutdown_grace_ends_the_wait_for_a_silent_client` (the process stops by design: no health check after) |
+| top level `drainDeadlineMilliseconds` | a session kept for its call gets close 1001 `drain deadline passed`, then the process exits | test_drain.py `test_at_the_drain_deadline_the_call_tab_is_closed_with_1001_and_the_process_exits` |
+| top level `drainReconnectMinMilliseconds`, `drainReconnectMaxMilliseconds` | the delay hint of close 1012 lies in the range | test_drain.py, test_draining.py |
+| top level `sharePort` | a second process on the port exits 1 (`port_in_use`) | test_ports.py |
 | **tls** `maxHandshakesInFlightPerLoop` | new TLS connections closed at once | `test_tls_handshakes_in_flight_cap_closes_new_tls_connections` |
 | tls `minimumVersion` | an older version refused | test_tls_peers.py `test_tls_1_1_is_refused` (a protocol choice, not a bound) |
 | **limits** `handshakeBytes` | 431 | `test_request_head_limits[handshakeBytes]` |
@@ -564,9 +567,10 @@ def test_auth_timeout_4002_then_close_timeout(start_gateway):
 
 
 def test_shutdown_grace_ends_the_wait_for_a_silent_client(start_gateway):
+    # SIGINT: 1001 at once, then the grace (SIGTERM's drain gives the grace after its deadline).
     gw = start_gateway(config={"shutdownGraceMilliseconds": 1000})
     with Peer(gw, "/echo") as ws:
-        gw.signal(signal.SIGTERM)
+        gw.signal(signal.SIGINT)
         started = time.monotonic()
         code, _, _ = ws.until_close()
         assert code == 1001

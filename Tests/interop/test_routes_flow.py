@@ -5,6 +5,7 @@ with a compressible flood), no data frame after the gateway's close, a slow mux 
 import asyncio
 import json
 import os
+import re
 import signal
 import struct
 import time
@@ -133,8 +134,9 @@ def test_mux_slow_session_is_closed_4008_while_others_continue(start_gateway, up
 
 
 def test_draining_closes_mux_sessions_then_their_upstream_without_a_loss(start_gateway, upstreams):
-    """SIGTERM: each browser gets 1001 and no upstreamLost; the back end gets `close` 1001 for
-    every session, then the upstream connection's own close 1001."""
+    """SIGTERM: each browser (no call the gateway knows of) is told to reconnect, 1012 with a
+    delay hint (docs/deploy.md §5), and gets no upstreamLost; the back end gets a `close` 1012
+    for every session, then the upstream connection's own close 1001."""
     backend = upstreams("mux_backend.py", "mux")
     gw = start_gateway(config=gateway_config(
         {"recording": {"backend": f"ws://127.0.0.1:{backend.port}/mux", "mode": "mux", "auth": "none"}}))
@@ -146,7 +148,8 @@ def test_draining_closes_mux_sessions_then_their_upstream_without_a_loss(start_g
                 assert await recv(ws) == "hi"
             gw.signal(signal.SIGTERM)
             for ws in (first, second):
-                assert await closed_with(ws) == (1001, "server shutting down", [])
+                code, reason, rest = await closed_with(ws)
+                assert code == 1012 and re.fullmatch(r"draining; reconnect in \d+ ms", reason) and rest == [], (code, reason, rest)
 
     run(scenario())
     sessions = {o["session"] for o in backend.controls("open")}
@@ -154,7 +157,8 @@ def test_draining_closes_mux_sessions_then_their_upstream_without_a_loss(start_g
     disconnect = backend.wait_for(lambda r: [e for e in r if e.get("event") == "disconnect"], what="disconnect")
     records = backend.records()
     closes = [e["control"] for e in records if e.get("control", {}).get("type") == "close" and e["dir"] == "in"]
-    assert {c["session"] for c in closes} == sessions and {c["code"] for c in closes} == {1001}
+    # Each session's close carries the browser's code: the back end learns why it ended.
+    assert {c["session"] for c in closes} == sessions and {c["code"] for c in closes} == {1012}
     assert disconnect[0]["code"] == 1001
     assert records.index(disconnect[0]) > max(i for i, e in enumerate(records) if e.get("control", {}).get("type") == "close")
 

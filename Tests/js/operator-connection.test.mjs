@@ -215,3 +215,27 @@ test("channelURL: docs/operator.md §2.1's examples", () => {
   assert.equal(url(null, "http://127.0.0.1:8080/crm.html")("report"), "ws://127.0.0.1:8080/report");
   assert.equal(url({ hostname: "::1", port: 80, secure: false, sip: { path: "/phone" } })("sip"), "ws://[::1]/phone");
 });
+
+test("a draining gateway's close 1012 with a hint: the bar waits the hint plus up to a quarter more, and the backoff does not grow", async () => {
+  const h = loadOperator({ config: { heartbeatMilliseconds: 60_000 } });
+  h.socket.open();
+  h.socket.event("connect", { protocol: 1 });
+  h.random(0.999);
+  h.socket.lose(1012, "draining; reconnect in 4000 ms");
+  assert.equal(h.bar.reconnectAt - EPOCH_MS - h.clock.now, 4999, "4000 + floor(0.999 · 1000)");
+  assert.equal(h.bar.attempts, 0, "a hint is no failure");
+  const before = h.sockets.length;
+  h.clock.tick(4998);
+  assert.equal(h.sockets.length, before, "not before the hint");
+  h.clock.tick(1);
+  assert.equal(h.sockets.length, before + 1);
+  // Without the hint's reason, 1012 is a loss like any other: full jitter under the ceiling.
+  h.random(0.5);
+  h.socket.lose(1012, "back end restarts");
+  assert.equal(h.bar.reconnectAt - EPOCH_MS - h.clock.now, 125);
+  // A hint above a minute is cut to a minute.
+  h.clock.tick(125);
+  h.random(0);
+  h.socket.lose(1012, "draining; reconnect in 3600000 ms");
+  assert.equal(h.bar.reconnectAt - EPOCH_MS - h.clock.now, 60_000);
+});

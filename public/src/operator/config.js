@@ -85,6 +85,7 @@ var IDENTIFIER_COOKIE = 'callgate_identifier';
 
 var BACKOFF_BASE_MS = 250;
 var BACKOFF_CAP_MS = 15000;
+var DRAIN_HINT_CAP_MS = 60000;     // a drain's reconnect hint is believed up to a minute
 var STABLE_AFTER_MS = 10000;
 var REQUEST_TIMEOUT_MS = 30000;
 var HISTORY_DEBOUNCE_MS = 500;

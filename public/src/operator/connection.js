@@ -117,14 +117,30 @@ function onClosed(ev) {
     outage = true;
     fire('onError', wasUp || S.everConnected ? t('connectionLost') : t('connectFailed'));
   }
-  scheduleReconnect();
+  scheduleReconnect(drainHint(ev));
 }
 
-function scheduleReconnect() {
+/** The delay a draining gateway asks for (docs/config.md "Close codes"): close 1012 with the
+ *  reason "draining; reconnect in <ms> ms"; null for any other close. */
+function drainHint(ev) {
+  if (ev.code !== 1012) return null;
+  var found = /^draining; reconnect in (\d+) ms$/.exec(ev.reason || '');
+  return found ? Math.min(Number(found[1]), DRAIN_HINT_CAP_MS) : null;
+}
+
+/** The next attempt: after a drain's hint plus up to a quarter of it more at random (the
+ *  gateway drew the hint at random already; this spreads the tabs of one browser too), else
+ *  full jitter under a doubling ceiling. A hint is no failure: the backoff does not grow. */
+function scheduleReconnect(hint) {
   clearTimeout(reconnectTimer);
-  var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempts));
-  attempts++;
-  var delay = Math.floor(Math.random() * ceiling);
+  var delay;
+  if (hint != null) {
+    delay = hint + Math.floor(Math.random() * hint / 4);
+  } else {
+    var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempts));
+    attempts++;
+    delay = Math.floor(Math.random() * ceiling);
+  }
   reconnectAt = now() + delay;
   S.connection = 'reconnecting';
   debug('reconnecting in ' + delay + ' ms');
