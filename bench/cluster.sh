@@ -17,6 +17,7 @@
 #   BENCH_CLUSTER_THREADS=1        event-loop threads of each gateway
 #   BENCH_CLUSTER_TIMEOUT=20       seconds a fan-out round or setup step may take
 #   BENCH_CLUSTER_RATE_USERS=60 BENCH_CLUSTER_RATE_SECONDS=10
+#   BENCH_CLUSTER_RATE_INSTANCES="1 3"   the rate part with so many gateways (a tab per user on each)
 #   CALLGATE_BIN=path (default .build/release/callgate, built unless BENCH_SKIP_BUILD=1)
 # Every step is bounded: a step that overruns is killed and reported, and the script exits 1.
 set -uo pipefail
@@ -31,6 +32,7 @@ TIMEOUT=${BENCH_CLUSTER_TIMEOUT:-20}
 RATE_USERS=${BENCH_CLUSTER_RATE_USERS:-60}
 RATE_SECONDS=${BENCH_CLUSTER_RATE_SECONDS:-10}
 PARTS=${BENCH_CLUSTER_PARTS:-"fanout rate"}
+RATE_INSTANCES=${BENCH_CLUSTER_RATE_INSTANCES:-"1 3"}
 BUILD_PRODUCT=1
 [[ -n "${CALLGATE_BIN:-}" ]] && BUILD_PRODUCT=0
 CALLGATE_BIN=${CALLGATE_BIN:-$REPO_DIR/.build/release/callgate}
@@ -131,9 +133,17 @@ JSON
 
 FAILED=0
 
+# kib FIELD PIDS: FIELD (VmRSS, VmHWM) of each pid in kB, "pid=kB ...".
+kib() {
+    local field=$1 pid out=""
+    for pid in ${2//,/ }; do out+="$pid=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status") "; done
+    echo "${out% }"
+}
+
 # fanout LABEL PORT SPREAD CPU_PIDS: loadgen's fan-out (bench/fanout.sh's generator).
 fanout() {
-    local label=$1 port=$2 spread=$3 pids=$4 log=$LOG_DIR/fanout-$1
+    local label=$1 port=$2 spread=$3 pids=$4 log=$LOG_DIR/fanout-$1 rss_before
+    rss_before=$(kib VmRSS "$pids")
     say "fan-out $label: $SESSIONS tabs, $WARMUP_ROUNDS+$ROUNDS rounds"
     timeout $(( (ROUNDS + WARMUP_ROUNDS) * TIMEOUT * 2 + 300 )) "$LOADGEN" --port "$port" ${spread:+--spread-ports "$spread"} \
         --fanout --connections "$SESSIONS" --rounds "$ROUNDS" --warmup-rounds "$WARMUP_ROUNDS" --timeout "$TIMEOUT" \
@@ -144,7 +154,7 @@ fanout() {
         >"$log.stdout" 2>"$log.stderr"
     local status=$?
     grep -v '^{' "$log.stdout" >&2
-    grep '^{' "$log.stdout" | sed "s/^{/{\"bench\":\"cluster-fanout\",\"run\":\"$RUN_ID\",\"pids\":\"$pids\",/" >>"$JSONL"
+    grep '^{' "$log.stdout" | sed "s/^{/{\"bench\":\"cluster-fanout\",\"run\":\"$RUN_ID\",\"pids\":\"$pids\",\"rss_kib_before\":\"$rss_before\",\"rss_kib_peak\":\"$(kib VmHWM "$pids")\",/" >>"$JSONL"
     if [[ $status != 0 ]]; then
         say "fan-out $label FAILED (status $status):"; tail -5 "$log.stderr" >&2; FAILED=1
     fi
@@ -165,20 +175,25 @@ for part in $PARTS; do
         stop_all
         ;;
     rate)
-        start_redis; start_service
-        start_gateway gw1 redis; P1=$GATEWAY_PORT; G1=$GATEWAY_PID
-        start_gateway gw2 redis; P2=$GATEWAY_PORT; G2=$GATEWAY_PID
-        start_gateway gw3 redis; P3=$GATEWAY_PORT; G3=$GATEWAY_PID
-        say "rate: $RATE_USERS users x 3 tabs, ${RATE_SECONDS}s; pids: gateways $G1 $G2 $G3, redis $REDIS_PID, service $SERVICE_PID"
-        if timeout $((RATE_SECONDS + 240)) python3 "$BENCH_DIR/cluster_rate.py" rate --ports "$P1,$P2,$P3" --users "$RATE_USERS" \
-            --password "$PASSWORD" --seconds "$RATE_SECONDS" --cpu-pids "$G1,$G2,$G3,$REDIS_PID,$SERVICE_PID" \
-            --redis-port "$REDIS_PORT" >"$LOG_DIR/rate.stdout" 2>"$LOG_DIR/rate.stderr"; then
-            sed "s/^{/{\"bench\":\"cluster-rate\",\"run\":\"$RUN_ID\",\"pids\":\"$G1,$G2,$G3,$REDIS_PID,$SERVICE_PID\",/" "$LOG_DIR/rate.stdout" >>"$JSONL"
-            cat "$LOG_DIR/rate.stdout" >&2
-        else
-            say "rate FAILED:"; tail -5 "$LOG_DIR/rate.stderr" >&2; FAILED=1
-        fi
-        stop_all
+        for instances in $RATE_INSTANCES; do
+            start_redis; start_service
+            ports=() gateways=()
+            for n in $(seq "$instances"); do
+                start_gateway "rate$instances-gw$n" redis
+                ports+=("$GATEWAY_PORT") gateways+=("$GATEWAY_PID")
+            done
+            pids=$(IFS=,; echo "${gateways[*]},$REDIS_PID,$SERVICE_PID")
+            say "rate: $RATE_USERS users x $instances tabs over $instances gateways, ${RATE_SECONDS}s; pids (gateways, redis, service): $pids"
+            if timeout $((RATE_SECONDS + 240)) python3 "$BENCH_DIR/cluster_rate.py" rate --ports "$(IFS=,; echo "${ports[*]}")" \
+                --users "$RATE_USERS" --password "$PASSWORD" --seconds "$RATE_SECONDS" --cpu-pids "$pids" \
+                --redis-port "$REDIS_PORT" >"$LOG_DIR/rate$instances.stdout" 2>"$LOG_DIR/rate$instances.stderr"; then
+                sed "s/^{/{\"bench\":\"cluster-rate\",\"run\":\"$RUN_ID\",\"pids\":\"$pids\",/" "$LOG_DIR/rate$instances.stdout" >>"$JSONL"
+                cat "$LOG_DIR/rate$instances.stdout" >&2
+            else
+                say "rate with $instances gateways FAILED:"; tail -5 "$LOG_DIR/rate$instances.stderr" >&2; FAILED=1
+            fi
+            stop_all
+        done
         ;;
     *) say "unknown part '$part' (fanout or rate)"; exit 2 ;;
     esac
