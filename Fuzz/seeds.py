@@ -169,8 +169,8 @@ for name, text in {
                       '"status":"READY","reason":null,"call":null,"busy":false}],"liveCalls":0,"waitingCallers":0}',
     "answer-error": '{"type":"answer","id":13,"error":{"code":"noActiveCall","text":"there is no call to answer","httpStatus":409}}',
     "event": '{"type":"event","user":"alice","n":8,"event":"stateChange","data":{"status":"AUX","reason":"Ob\u011bd"}}',
-    "resync": '{"type":"resync","epoch":"","after":{"alice":8,"bob":3}}',
-    "resynced": '{"type":"resynced","lost":["bob"]}',
+    "resync": '{"type":"resync","epoch":"","after":{"alice":8,"bob":3},"signedIn":["alice"]}',
+    "resynced": '{"type":"resynced","lost":["bob"],"signedOut":["alice"]}',
     "id-too-large": '{"type":"request","id":9007199254740992,"request":"summary"}',
     "not-an-object": '["hello"]',
 }.items():

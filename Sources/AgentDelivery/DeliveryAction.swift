@@ -63,4 +63,10 @@ public enum DeliveryAction: Equatable, Sendable {
     /// A tab here acknowledged a ringing event this instance does not wait for: tell the instances
     /// following the user (`UserChannelMessage.ackBytes`), one of which may (`.streamAcked`).
     case publishAck(user: String, seq: UInt64)
+    /// The ringing event `seq` this instance waits for is resent: tell the instances following
+    /// the user to resend it to their tabs too (`UserChannelMessage.resendBytes`, `.streamResend`).
+    case publishResend(user: String, seq: UInt64)
+    /// A tab joined the user's tabs here: tell the instances following the user (`TabJoined`),
+    /// which apply `autologout` and the tab id to their tabs (`.tabJoinedElsewhere`).
+    case publishJoin(user: String, TabJoined)
 }

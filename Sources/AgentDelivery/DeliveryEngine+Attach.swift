@@ -37,7 +37,7 @@ extension DeliveryEngine {
             return
         }
         autologout(user, keeping: tab, browserTab: browserTab)
-        join(tab, user: user, browserTab: browserTab)
+        join(tab, user: user, browserTab: browserTab, autologout: true)
         actions.append(.authenticated(tab, until: credential.identity.expires))
         if let missed = replayHere(user, after: position) {
             replayed(tab, id: id, user: user, state: state, missed)

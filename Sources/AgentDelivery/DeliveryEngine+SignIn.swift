@@ -78,7 +78,7 @@ extension DeliveryEngine {
         switch purpose {
         case .login(let provider, let method, let options):
             if options.autologout { autologout(user, keeping: tab, browserTab: options.tab) }
-            join(tab, user: user, browserTab: options.tab)
+            join(tab, user: user, browserTab: options.tab, autologout: options.autologout)
             users[user]!.logoutOnClose = options.logoutOnClose
             count("logged_in")
             log("agent_logged_in", ["user": user, "peer": address(of: tab), "method": method.rawValue])
@@ -86,7 +86,7 @@ extension DeliveryEngine {
             welcome(tab, signedIn, user: user)
         case .attach(let expires, let browserTab, let position):
             autologout(user, keeping: tab, browserTab: browserTab)
-            join(tab, user: user, browserTab: browserTab)
+            join(tab, user: user, browserTab: browserTab, autologout: true)
             actions.append(.authenticated(tab, until: expires))
             if sharedStream && signedIn.state == .ready {
                 // New here, but READY at the back end (one shared by every instance, or a phone

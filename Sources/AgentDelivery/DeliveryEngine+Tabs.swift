@@ -26,8 +26,9 @@ extension DeliveryEngine {
     /// The tab joins the user's tabs, at the end (the oldest is primary), or, when another of
     /// the user's connections has the same browser tab id, in that one's place, so a tab that
     /// reconnects is primary again at once if it was: the old connection, dead or not, leaves the
-    /// user and is closed with 4009 (docs/agent-protocol.md §4, "Tab id").
-    mutating func join(_ tab: TabID, user: String, browserTab: String?) {
+    /// user and is closed with 4009 (docs/agent-protocol.md §4, "Tab id"). With a shared engine
+    /// the other instances hear of it (`announceJoin`), with `autologout` as the login asked.
+    mutating func join(_ tab: TabID, user: String, browserTab: String?, autologout: Bool) {
         tabs[tab]?.user = user
         tabs[tab]?.browserTab = browserTab
         var record = takeRecord(user)
@@ -52,6 +53,7 @@ extension DeliveryEngine {
         }
         users[user] = record
         detached[user] = nil
+        announceJoin(tab, user: user, browserTab: browserTab, autologout: autologout)
     }
 
     /// The tab leaves its user but stays connected (logged out, or logged in elsewhere).
@@ -75,8 +77,14 @@ extension DeliveryEngine {
     /// connection (the same `browserTab`, e.g. after a move from Wi-Fi to LTE), which `join`
     /// replaces. Only with `settings.autologout`.
     mutating func autologout(_ user: String, keeping tab: TabID, browserTab: String?) {
-        let address = address(of: tab)
-        guard settings.autologout, let others = users[user]?.tabs.filter({ other in
+        guard settings.autologout else { return }
+        logOutOtherBrowsers(user, address: address(of: tab), browserTab: browserTab)
+    }
+
+    /// Logs out the user's tabs here whose address is not `address` and whose browser tab id is
+    /// not `browserTab`.
+    mutating func logOutOtherBrowsers(_ user: String, address: String, browserTab: String?) {
+        guard let others = users[user]?.tabs.filter({ other in
             self.address(of: other) != address && (browserTab == nil || tabs[other]?.browserTab != browserTab)
         }), !others.isEmpty else { return }
         for other in others {

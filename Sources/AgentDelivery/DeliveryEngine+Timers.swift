@@ -16,6 +16,7 @@ extension DeliveryEngine {
                 if let ringing = users[user]?.ringing, ringing.entry.seq == seq {
                     count("ringing_resent")
                     deliver(ringing.entry.bytes, to: users[user]!.tabs)
+                    if sharedStream { actions.append(.publishResend(user: user, seq: seq)) }
                 }
             case .unreachable(let user, let seq):
                 count("agent_unreachable")
@@ -34,5 +35,16 @@ extension DeliveryEngine {
             log(closed ? "agent_closed_logout" : "agent_detached_logout", ["user": user])
             ask(.signOut(user: user), then: nil)
         }
+    }
+}
+
+extension DeliveryEngine {
+    /// Another instance resends the ringing event `seq` (docs/cluster.md §6.1): the user's tabs
+    /// here get it again from this instance's copy. The waiting instance, which hears its own
+    /// message, has resent it already.
+    mutating func resendFromCopy(_ user: String, seq: UInt64) {
+        guard let record = users[user], record.ringing?.entry.seq != seq, let entry = record.window.entry(seq: seq) else { return }
+        count("ringing_resent")
+        deliver(entry.bytes, to: record.tabs)
     }
 }

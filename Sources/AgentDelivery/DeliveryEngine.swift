@@ -26,6 +26,8 @@ public struct DeliveryEngine: Sendable {
     /// instance appends to and reads from (`.append`, `.readStream`, `.streamEntries`); false:
     /// numbered and kept here, in each user's `ReplayWindow` (one process, the default).
     public let sharedStream: Bool
+    /// This gateway instance's name, with a shared engine (its own `TabJoined` comes back to it).
+    public let instance: String
 
     var tabs: [TabID: TabRecord] = [:]
     var users: [String: UserRecord] = [:]
@@ -60,8 +62,9 @@ public struct DeliveryEngine: Sendable {
     }
 
     public init(settings: DeliverySettings, numbering: NumberPlan, displayNames: [String: String], lastCallers: LastCallers,
-                clickDedupSeconds: Int, actionURLOffsetSeconds: Int?, sharedStream: Bool = false) {
+                clickDedupSeconds: Int, actionURLOffsetSeconds: Int?, sharedStream: Bool = false, instance: String = "") {
         self.sharedStream = sharedStream
+        self.instance = instance
         self.settings = settings
         self.numbering = numbering
         self.displayNames = displayNames
@@ -98,6 +101,8 @@ public struct DeliveryEngine: Sendable {
         case .claimed(let ticket, let result): claimed(ticket, result)
         case .attemptCounted(let ticket, let result): attemptCounted(ticket, result)
         case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
+        case .streamResend(let user, let seq): resendFromCopy(user, seq: seq)
+        case .tabJoinedElsewhere(let user, let joined): joinedElsewhere(user, joined)
         case .sharedStateUp: sharedStateUp()
         }
         defer { actions = [] }

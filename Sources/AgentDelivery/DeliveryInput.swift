@@ -42,6 +42,10 @@ public enum DeliveryInput: Equatable, Sendable {
     case claimed(Ticket, Result<[UInt8]?, SharedStateFailure>)
     /// A tab on another instance acknowledged the user's ringing event `seq`.
     case streamAcked(user: String, seq: UInt64)
+    /// The instance that waits for the user's ringing event `seq` resends it.
+    case streamResend(user: String, seq: UInt64)
+    /// A tab joined the user's tabs on an instance (this one's own announcements come back too).
+    case tabJoinedElsewhere(user: String, TabJoined)
     /// The answer to `.countAttempt`: counted (nil), or the count that blocks it.
     case attemptCounted(Ticket, Result<LoginLimiter.Block?, SharedStateFailure>)
     /// The shared engine is reachable again after a loss (its commands, or the channels): events

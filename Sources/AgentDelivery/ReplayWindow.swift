@@ -86,6 +86,12 @@ public struct ReplayWindow: Sendable {
         return .complete((start..<entries.count).map { entries[$0] })
     }
 
+    /// The kept event numbered `seq`, if any. O(1).
+    public func entry(seq: UInt64) -> Entry? {
+        guard seq <= lastSeq, lastSeq - seq < UInt64(entries.count) else { return nil }
+        return entries[entries.count - 1 - Int(lastSeq - seq)]
+    }
+
     /// Drops the oldest events while they were recorded more than `maxAgeMilliseconds` before
     /// `now`. Amortised O(1): each event is dropped once. `append` and `replay` call it, and the
     /// engine's tick too, so that a user with no new events does not pin their last ones (and

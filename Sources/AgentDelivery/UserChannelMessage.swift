@@ -6,6 +6,7 @@
 /// ```
 /// e <seq> <epoch> <published, Unix ms> <message>    (an empty message: a tombstone)
 /// a <seq>                                           a tab acknowledged the ringing event seq
+/// r <seq>                                           nobody did in time: tabs everywhere get it again
 /// ```
 public struct UserChannelMessage: Hashable, Sendable {
     public var entry: StreamEntry
@@ -25,8 +26,17 @@ public struct UserChannelMessage: Hashable, Sendable {
     public static func ackBytes(seq: UInt64) -> [UInt8] { Array("a \(seq)".utf8) }
 
     /// The seq of an `ackBytes` message; nil for another shape.
-    public static func ack(_ bytes: [UInt8]) -> UInt64? {
-        guard bytes.count > 2, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: " ") else { return nil }
+    public static func ack(_ bytes: [UInt8]) -> UInt64? { seq(after: "a", in: bytes) }
+
+    /// The waiting instance resends the ringing event `seq`: the other instances resend it to
+    /// their tabs of the user from their copies.
+    public static func resendBytes(seq: UInt64) -> [UInt8] { Array("r \(seq)".utf8) }
+
+    /// The seq of a `resendBytes` message; nil for another shape.
+    public static func resend(_ bytes: [UInt8]) -> UInt64? { seq(after: "r", in: bytes) }
+
+    private static func seq(after letter: Unicode.Scalar, in bytes: [UInt8]) -> UInt64? {
+        guard bytes.count > 2, bytes[0] == UInt8(ascii: letter), bytes[1] == UInt8(ascii: " ") else { return nil }
         return UInt64(String(decoding: bytes[2...], as: UTF8.self))
     }
 

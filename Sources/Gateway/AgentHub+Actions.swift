@@ -79,6 +79,10 @@ extension AgentHub {
                 shared?.engine.forgetAttempt(user: user, address: address)
             case .publishAck(let user, let seq):
                 shared?.publishAck(user: user, seq: seq)
+            case .publishResend(let user, let seq):
+                shared?.publishResend(user: user, seq: seq)
+            case .publishJoin(let user, let joined):
+                shared?.publishJoin(user: user, joined)
             }
         }
     }

@@ -64,11 +64,13 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
             lastCallers: LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity),
             clickDedupSeconds: clickToCall.dedupSeconds,
             actionURLOffsetSeconds: actionURLs.settings.targets.isEmpty ? nil : actionURLs.settings.targetUTCOffsetSeconds,
-            sharedStream: shared != nil)
+            sharedStream: shared != nil, instance: InstanceName.current)
         callControl.onEvents = { [unowned self] events in handle(.callControlEvents(events)) }
         shared?.onEntries = { [unowned self] user, entries in handle(.streamEntries(user: user, entries)) }
         shared?.onUp = { [unowned self] in handle(.sharedStateUp) }
         shared?.onAck = { [unowned self] user, seq in handle(.streamAcked(user: user, seq: seq)) }
+        shared?.onResend = { [unowned self] user, seq in handle(.streamResend(user: user, seq: seq)) }
+        shared?.onJoined = { [unowned self] user, joined in handle(.tabJoinedElsewhere(user: user, joined)) }
     }
 
     /// Starts the hub's two threads; the call control starts on the hub's loop.

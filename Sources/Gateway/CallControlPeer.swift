@@ -21,6 +21,7 @@ final class CallControlPeer: WebSocketApplication {
 
     func opened(_ connection: Connection) {
         self.connection = connection
+        service.opened(self)
         service.loop.metrics.routeEvent("switchboard", "gateway_connected")
         Log.info("switchboard_gateway_connected", ["peer": name])
         send(CallControlMessage.hello(CallControlHello(epoch: service.log.epoch, backend: CallControlService.backendName)).encoded())
@@ -38,8 +39,8 @@ final class CallControlPeer: WebSocketApplication {
             if hello.version != CallControlProtocol.version { violation(connection, .unsupportedVersion(hello.version)) }
         case .success(.request(let id, let request)):
             service.perform(request, id: id, for: self)
-        case .success(.resync(let epoch, let after)):
-            service.resync(self, epoch: epoch, after: after)
+        case .success(.resync(let epoch, let after, let signedIn)):
+            service.resync(self, epoch: epoch, after: after, signedIn: signedIn)
         case .success(.answer), .success(.event), .success(.resynced):
             violation(connection, .malformed("an answer, event or resynced from a gateway"))
         case .success(.unknown):

@@ -80,11 +80,18 @@ struct SwitchboardServiceSettings: Sendable {
     /// Events kept per user for gateways that connect again (`resync`): about 1–2 KB each for
     /// call events, so 100 per user is 100–200 KB per user at most.
     var eventsKept = 100
+    /// The same bound in bytes of encoded events per user, whichever is reached first.
+    var eventsKeptBytes = 131_072
+    /// How long a gateway instance may stay disconnected and keep the users it signed in
+    /// (docs/backend-protocol.md §12.8); past it, users no other instance has are signed out.
+    var instanceGraceMilliseconds = 60_000
 
     mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
         if let text: String = try section.take("secret") { secret = Array(text.utf8) }
         if let path: String = try section.take("secretFile") { secret = try SecretFile.read(path, key: "switchboard.secretFile") }
         if let v: Int = try section.take("eventsKept", range: 1...1_000_000) { eventsKept = v }
+        if let v: Int = try section.take("eventsKeptBytes", range: 1_024...1_073_741_824) { eventsKeptBytes = v }
+        if let v: Int = try section.take("instanceGraceMilliseconds", range: 0...86_400_000) { instanceGraceMilliseconds = v }
     }
 
     func validate() throws(GatewayConfig.Error) {

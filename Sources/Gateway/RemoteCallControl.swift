@@ -14,8 +14,9 @@ import WSFraming
 ///   `requestTimeoutMilliseconds`, or `upstreamUnavailable` when the connection is down or lost.
 /// - Reconnects after a loss with full-jitter backoff (`Backoff`).
 /// - Keeps, per user, the last event number `n` it received, and sends them in `resync` on each
-///   connection: the back end replays what it still has and names the users it cannot
-///   (`resynced`). Their tabs get a fresh state: after the back end restarted (another epoch),
+///   connection with the users it has signed in: the back end replays what it still has, names
+///   the users it cannot (`resynced`'s `lost`) and those it no longer has signed in for this
+///   instance (`signedOut`: signed in again, as after a restart). Their tabs get a fresh state: after the back end restarted (another epoch),
 ///   the calls last seen live end (`callHangup`, cause 0) and the users this instance signed in
 ///   are signed in again and told `user` and `identify` (or `ready`); otherwise the `snapshot`
 ///   becomes a `ready`.
@@ -139,7 +140,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
             connection = try Connection.connect(
                 to: url, address: address, loop: loop, context: context, application: self, tls: tls,
                 subprotocols: [CallControlProtocol.subprotocol],
-                extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, Self.instance)],
+                extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, InstanceName.current)],
                 handshakeTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
         } catch {
             failed("cannot connect: \(error)")
@@ -156,12 +157,13 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         isOpen = true
         backoff.succeeded()
         loop.metrics.routeEvent(Self.channel, "upstream_opened")
-        send(.hello(CallControlHello(instance: Self.instance)), on: connection)
+        send(.hello(CallControlHello(instance: InstanceName.current)), on: connection)
         // Events come only after the resync (§12.5): the back end first sends what was missed,
         // for every user heard of, and from the first for those signed in but not yet heard of.
         var after = lastN
         for user in signedIn.keys where after[user] == nil { after[user] = 0 }
-        send(.resync(epoch: epoch ?? "", after: after), on: connection)
+        // Naming who is signed in now settles sign-outs the back end could not hear (§12.5).
+        send(.resync(epoch: epoch ?? "", after: after, signedIn: Array(signedIn.keys)), on: connection)
     }
 
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
@@ -193,11 +195,12 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
             lastN[user] = n
             follow(event, of: user)
             onEvents([AddressedEvent(user: user, event: event, number: epoch.map { EventNumber(epoch: $0, n: n) })])
-        case .success(.resynced(let lost)):
+        case .success(.resynced(let lost, let signedOut)):
             down.withLock { $0 = nil }
             loop.metrics.upstream(Self.channel, up: true)
-            Log.info("callcontrol_ready", ["upstream": "\(url)", "lost": "\(lost.count)", "restarted": "\(restarted)"])
-            recover(lost)
+            Log.info("callcontrol_ready", ["upstream": "\(url)", "lost": "\(lost.count)", "signed_out": "\(signedOut.count)",
+                                           "restarted": "\(restarted)"])
+            recover(lost, signedOut: signedOut)
         case .success(.request), .success(.resync):
             violation(connection, .malformed("a request or resync from the back end"))
         case .success(.unknown):
@@ -264,7 +267,10 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         }
     }
 
-    private func recover(_ lost: [String]) {
+    /// Users whose events could not all be replayed get a fresh state; users the back end no
+    /// longer has signed in for this instance (it restarted, or it gave the instance up while it
+    /// was away) are signed in again.
+    private func recover(_ lost: [String], signedOut: [String]) {
         if restarted {
             // The calls went with the back end: each user's tabs hear them end, cause unknown.
             for user in lost.sorted() {
@@ -280,33 +286,32 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
                 onEvents(ended)
             }
         }
-        for user in lost {
-            guard let identifiers = signedIn[user] else { continue }
-            if restarted {
-                // The back end lost its state: sign the user in again and give the tabs a fresh start.
-                perform(.signIn(user: user, identifiers: identifiers)) { [unowned self] answer in
-                    guard case .signedIn(let signIn) = answer else {
-                        Log.warning("callcontrol_resignin_failed", ["user": user, "answer": "\(answer)"])
-                        return
-                    }
-                    var events: [AgentEvent] = [.user(signIn.user)]
-                    if signIn.state == .ready, let snapshot = signIn.snapshot {
-                        events.append(.ready(snapshot))
-                    } else {
-                        events.append(.identify(identificators: signIn.identificators))
-                        if let identifier = signIn.identifier { events.append(.identifier(identificator: identifier)) }
-                    }
-                    onEvents(events.map { AddressedEvent(user: user, event: $0) })
-                }
-            } else {
-                perform(.snapshot(user: user)) { [unowned self] answer in
-                    guard case .snapshot(let snapshot?) = answer, snapshot.device != nil else { return }
-                    onEvents([AddressedEvent(user: user, event: .ready(snapshot))])
-                }
+        let signInAgain = Set(restarted ? lost : signedOut).filter { signedIn[$0] != nil }
+        for user in signInAgain.sorted() { self.signInAgain(user, identifiers: signedIn[user]!) }
+        for user in lost where !signInAgain.contains(user) && signedIn[user] != nil {
+            perform(.snapshot(user: user)) { [unowned self] answer in
+                guard case .snapshot(let snapshot?) = answer, snapshot.device != nil else { return }
+                onEvents([AddressedEvent(user: user, event: .ready(snapshot))])
             }
         }
     }
 
-    /// `host:pid`, so the back end can tell gateway instances apart.
-    private static let instance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    /// Signs `user` in again and gives the tabs a fresh start: `user`, then `ready` or `identify`.
+    private func signInAgain(_ user: String, identifiers: [String]) {
+        loop.metrics.routeEvent(Self.channel, "signed_in_again")
+        perform(.signIn(user: user, identifiers: identifiers)) { [unowned self] answer in
+            guard case .signedIn(let signIn) = answer else {
+                Log.warning("callcontrol_resignin_failed", ["user": user, "answer": "\(answer)"])
+                return
+            }
+            var events: [AgentEvent] = [.user(signIn.user)]
+            if signIn.state == .ready, let snapshot = signIn.snapshot {
+                events.append(.ready(snapshot))
+            } else {
+                events.append(.identify(identificators: signIn.identificators))
+                if let identifier = signIn.identifier { events.append(.identifier(identificator: identifier)) }
+            }
+            onEvents(events.map { AddressedEvent(user: user, event: $0) })
+        }
+    }
 }

@@ -17,6 +17,10 @@ final class SharedState: @unchecked Sendable {
     var onUp: () -> Void = {}
     /// A tab on another instance acknowledged a ringing event (user, seq).
     var onAck: (String, UInt64) -> Void = { _, _ in }
+    /// Another instance resent the user's ringing event `seq`.
+    var onResend: (String, UInt64) -> Void = { _, _ in }
+    /// A tab joined the user's tabs on an instance (this one's own announcements included).
+    var onJoined: (String, TabJoined) -> Void = { _, _ in }
     private var commandsUp = false
     private var channelsUp = false
     private var wasDown = false
@@ -61,9 +65,25 @@ final class SharedState: @unchecked Sendable {
         engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.ackBytes(seq: seq))) { _ in }
     }
 
+    /// Tells the instances following `user` that the ringing event `seq` is resent.
+    func publishResend(user: String, seq: UInt64) {
+        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.resendBytes(seq: seq))) { _ in }
+    }
+
+    /// Tells the instances following `user` that a tab joined here.
+    func publishJoin(user: String, _ joined: TabJoined) {
+        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), joined.bytes)) { _ in }
+    }
+
     private func received(_ message: RedisSubscriber.Message) {
         if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.ack(message.payload) {
             return onAck(user, seq)
+        }
+        if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.resend(message.payload) {
+            return onResend(user, seq)
+        }
+        if let user = settings.user(channel: message.channel), let joined = TabJoined(bytes: message.payload) {
+            return onJoined(user, joined)
         }
         guard let user = settings.user(channel: message.channel), let parsed = UserChannelMessage(bytes: message.payload) else {
             Log.warning("redis_message_ignored", ["channel": message.channel, "bytes": "\(message.payload.count)"])

@@ -10,17 +10,21 @@ public struct EventLog: Sendable {
     public let epoch: String
     /// Events kept per user.
     public let capacity: Int
+    /// Bytes of `event` messages kept per user: a user's oldest events go first past either bound.
+    public let byteCapacity: Int
     private var users: [String: UserLog] = [:]
 
     private struct UserLog: Sendable {
         var lastN: UInt64 = 0
         var kept: RingBuffer<[UInt8]>
+        var bytes = 0
     }
 
-    public init(epoch: String, capacity: Int) {
-        precondition(capacity >= 1)
+    public init(epoch: String, capacity: Int, byteCapacity: Int = .max) {
+        precondition(capacity >= 1 && byteCapacity >= 1)
         self.epoch = epoch
         self.capacity = capacity
+        self.byteCapacity = byteCapacity
     }
 
     /// Numbers `event` for its user, keeps it, and returns its `event` message.
@@ -28,8 +32,11 @@ public struct EventLog: Sendable {
         var log = users[event.user] ?? UserLog(kept: RingBuffer(maximumCapacity: capacity))
         log.lastN += 1
         let message = CallControlMessage.event(user: event.user, n: log.lastN, encoded: event.event.encoded(seq: nil))
-        if log.kept.count == capacity { _ = log.kept.removeFirst() }
+        if log.kept.count == capacity { log.bytes -= log.kept.removeFirst().count }
         log.kept.append(message)
+        log.bytes += message.count
+        // The newest event stays even alone over the byte bound.
+        while log.bytes > byteCapacity && log.kept.count > 1 { log.bytes -= log.kept.removeFirst().count }
         users[event.user] = log
         return message
     }

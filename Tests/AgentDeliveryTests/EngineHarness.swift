@@ -13,14 +13,14 @@ struct EngineHarness {
 
     static let plan = NumberPlan(defaultCountry: "420", nationalNumberDigits: 9, internalExtensions: ["2001", "2002"])!
 
-    init(actionURLs: Bool = false, clickDedupSeconds: Int = 5, sharedStream: Bool = false,
+    init(actionURLs: Bool = false, clickDedupSeconds: Int = 5, sharedStream: Bool = false, instance: String = "",
          _ configure: (inout DeliverySettings) -> Void = { _ in }) {
         var settings = DeliverySettings()
         configure(&settings)
         engine = DeliveryEngine(settings: settings, numbering: Self.plan,
                                 displayNames: ["alice": "Alena Nováková", "bob": "Bob Novák"], lastCallers: LastCallers(),
                                 clickDedupSeconds: clickDedupSeconds, actionURLOffsetSeconds: actionURLs ? 3_600 : nil,
-                                sharedStream: sharedStream)
+                                sharedStream: sharedStream, instance: instance)
     }
 
     mutating func handle(_ input: DeliveryInput) -> [DeliveryAction] {

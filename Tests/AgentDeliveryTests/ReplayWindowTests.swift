@@ -26,6 +26,15 @@ import Testing
         #expect(window.count == 2)
     }
 
+    @Test func anEntryIsFoundByItsSeqWhileKept() {
+        // Six appended, four kept: 3…6.
+        let window = Self.window(appending: [1, 2, 3, 4, 5, 6])
+        #expect(window.entry(seq: 3) == Self.entry(3, at: 3))
+        #expect(window.entry(seq: 6) == Self.entry(6, at: 6))
+        for gone in [0, 1, 2, 7] as [UInt64] { #expect(window.entry(seq: gone) == nil, "\(gone)") }
+        #expect(ReplayWindow(capacity: 4, maxAgeMilliseconds: 10, lastSeq: 9).entry(seq: 9) == nil)
+    }
+
     @Test func numbersFromAGivenLastSeq() {
         var window = ReplayWindow(capacity: 4, maxAgeMilliseconds: 10_000, lastSeq: 41)
         #expect(window.lastSeq == 41)

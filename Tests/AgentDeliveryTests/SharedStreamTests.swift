@@ -11,7 +11,8 @@ import Routes
     /// publishes each to the instances following the user (`publish: false`: the message is lost,
     /// as Redis pub/sub loses it while a subscriber is away).
     struct Cluster {
-        var instances: [EngineHarness] = [EngineHarness(sharedStream: true), EngineHarness(sharedStream: true)]
+        var instances: [EngineHarness] = [EngineHarness(sharedStream: true, instance: "gw0"),
+                                          EngineHarness(sharedStream: true, instance: "gw1")]
         var epoch = "e1"
         var streams: [String: [StreamEntry]] = [:]
         var following: [Set<String>] = [[], []]
@@ -88,6 +89,15 @@ import Routes
                     for other in following.indices where following[other].contains(user) {
                         _ = handle(other, .streamAcked(user: user, seq: seq))
                     }
+                case .publishJoin(let user, let joined):
+                    for other in following.indices where following[other].contains(user) {
+                        _ = handle(other, .tabJoinedElsewhere(user: user, joined))
+                    }
+                case .publishResend(let user, let seq):
+                    // As Redis pub/sub does, the publisher hears its own message too.
+                    for other in following.indices where following[other].contains(user) {
+                        _ = handle(other, .streamResend(user: user, seq: seq))
+                    }
                 case .forgetAttempt(let user, let address):
                     attempts[user] = nil
                     attempts[address, default: 1] -= 1
@@ -127,11 +137,12 @@ import Routes
 
         /// alice READY with tab `number` on `instance` (the attempt counted in the shared state, the
         /// password right, the back end signs her in READY).
-        mutating func logIn(_ instance: Int, _ number: UInt64, user: String = "alice") -> TabID {
-            let tab = instances[instance].open(number)
+        mutating func logIn(_ instance: Int, _ number: UInt64, user: String = "alice", address: String = "10.0.0.1",
+                            options: SignInOptions = SignInOptions()) -> TabID {
+            let tab = instances[instance].open(number, address: address)
             let before = performed[instance].count
             _ = handle(instance, .request(tab, instances[instance].nextID(),
-                                          .login(username: user, password: "secret", remember: false, options: SignInOptions())))
+                                          .login(username: user, password: "secret", remember: false, options: options)))
             guard let check = Array(performed[instance][before...]).passwordTicket else {
                 Issue.record("no password check")
                 return tab
@@ -421,6 +432,69 @@ import Routes
         cluster.emit(0, "alice", .callHangup(EngineHarness.call("u1", state: .hangup)), .callRinging(EngineHarness.call("u2")))
         cluster.instances[0].advance(milliseconds: 10_000)
         #expect(cluster.handle(0, .tick).counted.contains("ringing_resent"))
+    }
+
+    /// A ringing event numbered on instance 0 that no tab acknowledges: its resend reaches the
+    /// tab on instance 1 as well (from instance 1's copy, same seq), and instance 0's own tab
+    /// once, though instance 0 hears its own resend message.
+    @Test func aResendReachesTheTabsOnEveryInstanceOnce() {
+        var cluster = Cluster()
+        let one = cluster.logIn(0, 1)
+        let two = cluster.logIn(1, 2)
+        cluster.emit(0, "alice", .callRinging(EngineHarness.call("u1")))
+        let seq = cluster.numbered(0, one).last!.seq!
+        #expect(cluster.numbered(1, two).last?.seq == seq)
+        let before = (cluster.numbered(0, one).count, cluster.numbered(1, two).count)
+        cluster.instances[0].advance(milliseconds: 10_000)
+        let tick = cluster.handle(0, .tick)
+        #expect(tick.contains(.publishResend(user: "alice", seq: UInt64(seq))))
+        #expect(cluster.numbered(0, one).count == before.0 + 1 && cluster.numbered(0, one).last?.seq == seq)
+        #expect(cluster.numbered(1, two).count == before.1 + 1 && cluster.numbered(1, two).last?.seq == seq)
+        #expect(cluster.performed[1].counted.contains("ringing_resent"))
+        // An ack from the tab on instance 1 ends the resends.
+        _ = cluster.handle(1, .request(two, .number("a1"), .ack(seq: UInt64(seq))))
+        cluster.instances[0].advance(milliseconds: 10_000)
+        #expect(!cluster.handle(0, .tick).contains(.publishResend(user: "alice", seq: UInt64(seq))))
+    }
+
+    /// The events `tab` of `instance` received, by name.
+    private func events(_ cluster: Cluster, _ instance: Int, _ tab: TabID) -> [String] {
+        cluster.performed[instance].sent.filter { $0.tabs.contains(tab) }.map(\.event)
+    }
+
+    /// `autologout` between instances: a login from another browser on instance 1 logs out
+    /// the tab on instance 0, which lets go of the user; not the new tab itself (instance 1
+    /// hears its own announcement), and not a tab of the same address.
+    @Test func aLoginFromAnotherBrowserOnAnotherInstanceLogsTheTabsHereOut() {
+        var cluster = Cluster()
+        let office = cluster.logIn(0, 1, address: "10.0.0.1")
+        let sameBrowser = cluster.logIn(1, 2, address: "10.0.0.1")
+        #expect(!events(cluster, 0, office).contains("loginError"))
+        let home = cluster.logIn(1, 3, address: "10.0.0.9")
+        #expect(events(cluster, 0, office).suffix(2) == ["loginError", "credentials"])
+        #expect(events(cluster, 1, sameBrowser).suffix(2) == ["loginError", "credentials"])
+        #expect(!events(cluster, 1, home).contains("loginError"))
+        #expect(cluster.following[0].isEmpty && cluster.following[1] == ["alice"])
+        #expect(cluster.performed[0].counted.contains("autologout"))
+        // A login that asks to keep the other browsers leaves them, everywhere.
+        let kept = cluster.logIn(0, 4, address: "10.0.0.5", options: SignInOptions(autologout: false))
+        #expect(!events(cluster, 1, home).contains("loginError"))
+        #expect(!events(cluster, 0, kept).contains("loginError"))
+    }
+
+    /// The same browser tab id on another instance (a tab that reconnected through the load
+    /// balancer to another instance): the old connection here is closed with 4009.
+    @Test func aTabThatReconnectsToAnotherInstanceReplacesItsOldConnection() {
+        var cluster = Cluster()
+        let before = cluster.logIn(0, 1, options: SignInOptions(tab: "browser-tab-A"))
+        let other = cluster.logIn(0, 2, options: SignInOptions(tab: "browser-tab-B"))
+        let after = cluster.logIn(1, 3, options: SignInOptions(tab: "browser-tab-A"))
+        #expect(cluster.performed[0].contains(.close(before, code: .tabReplaced, reason: "this tab connected again")))
+        #expect(!cluster.performed[0].contains(.close(other, code: .tabReplaced, reason: "this tab connected again")))
+        #expect(!cluster.performed[1].contains(.close(after, code: .tabReplaced, reason: "this tab connected again")))
+        // The tab left on instance 0 is told it is its only tab there now.
+        #expect(cluster.performed[0].sent.last { $0.tabs == [other] && $0.event == "primary" }?.data
+                == .object(["primary": .bool(true), "tabs": .integer(1)]))
     }
 
     /// One back end heard by both instances (the Switchboard service): each appends every event,

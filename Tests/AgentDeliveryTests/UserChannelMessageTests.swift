@@ -24,6 +24,26 @@ import Testing
         }
     }
 
+    @Test func aResendIsReadOnlyInItsShape() {
+        #expect(UserChannelMessage.resend(UserChannelMessage.resendBytes(seq: 9)) == 9)
+        #expect(UserChannelMessage.ack(UserChannelMessage.resendBytes(seq: 9)) == nil)
+        for other in ["r ", "r x", "r -1", "a 9", "r 1 2", ""] {
+            #expect(UserChannelMessage.resend(Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
+    @Test func aTabJoinedRoundTripsWithOrWithoutABrowserTabId() {
+        let joined = TabJoined(instance: "gw-1:4242", address: "2001:db8::7", browserTab: "tab with spaces", autologout: true)
+        #expect(String(decoding: joined.bytes, as: UTF8.self) == "j 1 gw-1:4242 2001:db8::7 tab with spaces")
+        #expect(TabJoined(bytes: joined.bytes) == joined)
+        let plain = TabJoined(instance: "gw-2:1", address: "10.0.0.1", browserTab: nil, autologout: false)
+        #expect(String(decoding: plain.bytes, as: UTF8.self) == "j 0 gw-2:1 10.0.0.1 ")
+        #expect(TabJoined(bytes: plain.bytes) == plain)
+        for other in ["j", "j ", "j 1 gw 10.0.0.1", "j 2 gw 10.0.0.1 t", "j 1  10.0.0.1 t", "j 1 gw  t", "j 11 gw a t", "a 5"] {
+            #expect(TabJoined(bytes: Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
     @Test func otherShapesAreNotEntries() {
         for other in ["", "e", "e ", "a 5", "e 0 e1 5 x", "e -1 e1 5 x", "e 5  5 x", "e 5 e1 x y", "e 5 e1", "x 5 e1 5 y",
                       "e 18446744073709551616 e1 5 x"] {

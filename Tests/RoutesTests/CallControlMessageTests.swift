@@ -46,9 +46,13 @@ import WSFraming
         #expect(agent.hasPrefix(#"{"event":"stateChange","data":{"#))
         #expect(text(CallControlMessage.event(user: "alice", n: 3, event: .stateChange(status: .aux, reason: "Oběd")).encoded())
             == #"{"type":"event","user":"alice","n":3,"# + agent.dropFirst())
-        #expect(text(CallControlMessage.resync(epoch: "e1", after: ["bob": 4, "alice": 12]).encoded())
+        #expect(text(CallControlMessage.resync(epoch: "e1", after: ["bob": 4, "alice": 12], signedIn: nil).encoded())
             == #"{"type":"resync","epoch":"e1","after":{"alice":12,"bob":4}}"#)
-        #expect(text(CallControlMessage.resynced(lost: ["bob"]).encoded()) == #"{"type":"resynced","lost":["bob"]}"#)
+        #expect(text(CallControlMessage.resync(epoch: "e1", after: [:], signedIn: ["bob", "alice"]).encoded())
+            == #"{"type":"resync","epoch":"e1","after":{},"signedIn":["alice","bob"]}"#)
+        #expect(text(CallControlMessage.resynced(lost: ["bob"], signedOut: []).encoded()) == #"{"type":"resynced","lost":["bob"]}"#)
+        #expect(text(CallControlMessage.resynced(lost: [], signedOut: ["carol"]).encoded())
+            == #"{"type":"resynced","lost":[],"signedOut":["carol"]}"#)
     }
 
     /// The event message wraps the agent protocol's own encoding, so a tab gets the same bytes
@@ -131,10 +135,12 @@ import WSFraming
         roundTrip(.event(user: "alice", n: 1, event: .callHangup(AgentObjectTests.fullCall())))
         roundTrip(.event(user: "alice", n: 2, event: .ready(Self.snapshot)))
         roundTrip(.event(user: "ž", n: 3, event: .identify(identificators: [.string("wp-1")])))
-        roundTrip(.resync(epoch: "e", after: [:]))
-        roundTrip(.resync(epoch: "e", after: ["alice": 0, "bob": CallControlProtocol.maxNumber]))
-        roundTrip(.resynced(lost: []))
-        roundTrip(.resynced(lost: ["alice", "bob"]))
+        roundTrip(.resync(epoch: "e", after: [:], signedIn: nil))
+        roundTrip(.resync(epoch: "e", after: ["alice": 0, "bob": CallControlProtocol.maxNumber], signedIn: nil))
+        roundTrip(.resync(epoch: "e", after: [:], signedIn: []))
+        roundTrip(.resync(epoch: "e", after: ["alice": 3], signedIn: ["alice", "ž"]))
+        roundTrip(.resynced(lost: [], signedOut: []))
+        roundTrip(.resynced(lost: ["alice", "bob"], signedOut: ["carol"]))
     }
 
     /// Every agent event a back end may send arrives as the one sent.
@@ -185,6 +191,9 @@ import WSFraming
         #"{"type":"resync","after":{}}"#,
         #"{"type":"resync","epoch":"e","after":{"a":"1"}}"#,
         #"{"type":"resynced","lost":[1]}"#,
+        #"{"type":"resync","epoch":"e","after":{},"signedIn":"alice"}"#,
+        #"{"type":"resync","epoch":"e","after":{},"signedIn":[7]}"#,
+        #"{"type":"resynced","lost":[],"signedOut":{}}"#,
         #"{"type":"hello","version":1} trailing"#,
         #"{"type":"answer","id":9007199254740992,"result":"done"}"#,
     ])

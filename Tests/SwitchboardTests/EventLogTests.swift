@@ -50,6 +50,22 @@ import Routes
         #expect(gap.lost == ["alice"])
     }
 
+    @Test func theByteBoundDropsTheOldestEventsButNeverTheNewest() {
+        let size = EventLog(epoch: "e1", capacity: 1).appendingSize(event("alice", "a1"))
+        // Room for two events' bytes, five kept by count: the byte bound decides.
+        var log = EventLog(epoch: "e1", capacity: 5, byteCapacity: 2 * size + size / 2)
+        var sent: [[UInt8]] = []
+        for index in 1...4 { sent.append(log.append(event("alice", "a\(index)"))) }
+        #expect(log.resync(epoch: "e1", after: ["alice": 2]) == (Array(sent[2...]), []))
+        #expect(log.resync(epoch: "e1", after: ["alice": 1]).lost == ["alice"])
+        // One event larger than the bound is still kept, alone.
+        var small = EventLog(epoch: "e1", capacity: 5, byteCapacity: size / 2)
+        _ = small.append(event("bob", "b1"))
+        let newest = small.append(event("bob", "b2"))
+        #expect(small.resync(epoch: "e1", after: ["bob": 1]) == ([newest], []))
+        #expect(small.resync(epoch: "e1", after: ["bob": 0]).lost == ["bob"])
+    }
+
     @Test func anotherEpochLosesEveryUserNamed() {
         var log = EventLog(epoch: "e2", capacity: 3)
         _ = log.append(event("alice", "a1"))
@@ -63,5 +79,13 @@ import Routes
         _ = log.append(event("alice", "a1"))
         #expect(log.resync(epoch: "e1", after: ["alice": 9]).lost == ["alice"])
         #expect(log.resync(epoch: "e1", after: ["alice": 1]) == ([], []))
+    }
+}
+
+private extension EventLog {
+    /// The bytes `event`'s message takes, from a scratch copy.
+    func appendingSize(_ event: AddressedEvent) -> Int {
+        var scratch = self
+        return scratch.append(event).count
     }
 }

@@ -69,6 +69,11 @@ def admin(gw, method, path, key=ADMIN_KEY):
         return error.code, json.loads(error.read())
 
 
+def agent_state(gw, user):
+    """The user's state as the back end has it (`GET /admin/agents`): CREDENTIALS when signed out."""
+    return next(a for a in admin(gw, "GET", "/admin/agents")[1]["agents"] if a["username"] == user)["state"]
+
+
 def inbound_call(gw, target="queue=100", caller=CALLER):
     status, body = admin(gw, "POST", f"/admin/calls?from={urllib.parse.quote(caller)}&{target}")
     assert status == 201, body

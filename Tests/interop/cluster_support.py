@@ -106,9 +106,10 @@ def cluster(tmp_path):
     directory; all stopped at the end."""
     started = []
 
-    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None):
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None, agents=None):
         """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
-        `dead_redis`: so many more gateways whose Redis never answers (never ready)."""
+        `dead_redis`: so many more gateways whose Redis never answers (never ready); `agents`:
+        settings added to the `agents` section."""
         redis = RedisServer(tmp_path, persistent)
         started.append(redis)
         directory_path = tmp_path / "directory.json"
@@ -118,7 +119,7 @@ def cluster(tmp_path):
             home = tmp_path / f"gw{index}"
             home.mkdir()
             url = redis.url if index < count else f"redis://127.0.0.1:{free_port()}"
-            config = {"agents": {"directory": str(directory_path)},
+            config = {"agents": {"directory": str(directory_path), **(agents or {})},
                       "admin": {"apiKey": ADMIN_KEY},
                       "clickToCall": {"apiKeys": [{"key": CLICK_KEY}]},
                       "auth": {"sessionSecret": SESSION_SECRET,

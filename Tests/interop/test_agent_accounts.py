@@ -7,7 +7,7 @@ import json
 import time
 import urllib.request
 
-from agent_support import CALLER, Tab, admin, openssl_sso_token, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from agent_support import CALLER, Tab, admin, agent_state, openssl_sso_token, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
 from conftest import eventually
 from route_support import client, closed_with, refused_status, run, session_token
 
@@ -79,10 +79,6 @@ def test_login_throttle_autologout_and_expiry(agent_gateway):
         assert code == 4003, (code, reason)
 
     run(scenario())
-
-
-def agent_state(gw, user):
-    return next(a for a in admin(gw, "GET", "/admin/agents")[1]["agents"] if a["username"] == user)["state"]
 
 
 def test_logout_on_close_waits_for_a_reload_then_signs_out(agent_gateway):

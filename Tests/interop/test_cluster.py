@@ -18,7 +18,7 @@ from conftest import eventually, metric, readyz
 from agent_support import admin, inbound_call, openssl_sso_token
 from cluster_support import (HAPROXY_SOURCE, CLIENT, SERVICE_SECRET, RecordingTab, cluster, haproxy, switchboard_service,  # noqa: F401 (fixtures)
                              click_to_call, lb_tab, logins, ready_tab, same, server_states, status, until)
-from route_support import run
+from route_support import closed_with, run
 
 
 def test_an_agent_with_tabs_on_two_instances_gets_every_event_on_both_in_order_once(cluster):
@@ -53,6 +53,53 @@ def test_an_agent_with_tabs_on_two_instances_gets_every_event_on_both_in_order_o
     run(scenario())
     eventually(lambda: metric(a, 'callgate_redis_round_trips_total{client="state"}'), what="round trips counted")
     eventually(lambda: metric(b, "callgate_redis_pubsub_lag_milliseconds_count"), what="pub/sub lag measured")
+
+
+def test_a_ringing_nobody_acknowledges_is_resent_to_the_tabs_on_every_instance(cluster):
+    redis, (a, b) = cluster(agents={"ackTimeoutMilliseconds": 1000, "ackResends": 2})
+
+    async def scenario():
+        one = await ready_tab(a)
+        two = await ready_tab(b)
+        one.auto_ack = two.auto_ack = False
+        inbound_call(a, "user=alice")  # numbered by a, which holds one and waits for the ack
+        first = await two.message("callRinging")
+        assert (await one.message("callRinging"))["seq"] == first["seq"]
+        # Nobody acknowledged: a resends to its tab, and b to its own from its copy (same seq).
+        again = await two.message("callRinging", timeout=3)
+        assert (again["seq"], again["data"]) == (first["seq"], first["data"])
+        assert (await one.message("callRinging", timeout=3))["seq"] == first["seq"]
+        # b's tab acknowledges: a stops waiting, so there is no third sending and no "unreachable".
+        await two.ok("ack", seq=first["seq"])
+        assert "callRinging" not in await two.quiet(1.5)
+        assert "callRinging" not in await one.quiet(0.1)
+
+    run(scenario())
+    assert "agent_unreachable" not in a.log
+    assert metric(b, 'callgate_route_events_total{channel="ws",event="ringing_resent"}') >= 1
+
+
+def test_autologout_and_the_tab_id_hold_between_instances(cluster):
+    redis, (a, b) = cluster()
+
+    async def scenario():
+        # The same browser tab (its id) reconnects through the load balancer to the other
+        # instance: its old connection on a is closed with 4009.
+        old = await RecordingTab.open(a)
+        token = (await old.ok("login", username="alice", password="alice", tab="browser-tab-A"))["token"]
+        new = await RecordingTab.open(b)
+        assert (await new.ok("attach", lastSeq=0, token=token, tab="browser-tab-A"))["state"] != "CREDENTIALS"
+        code, _, _ = await closed_with(old.ws)
+        assert code == 4009
+        # A login from another computer (another address) on a logs out the tab on b.
+        other = await RecordingTab.open(a, source="127.0.0.2")
+        await other.ok("login", username="alice", password="alice")
+        assert (await new.event("loginError"))["code"] == 3
+        await new.event("credentials")
+        assert "loginError" not in await other.quiet(0.3)
+
+    run(scenario())
+    assert "agent_tab_replaced" in a.log and "agent_autologout" in b.log
 
 
 def test_a_tab_that_moves_to_the_other_instance_attaches_with_nothing_lost(cluster):

@@ -22,7 +22,7 @@ import pytest
 
 import agent_support
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric, readyz, wait_listening
-from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, inbound_call, ready_tab
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, agent_state, inbound_call, ready_tab
 from test_agent_accounts import status as status_json
 from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
 from test_liveness import relay  # noqa: F401
@@ -34,13 +34,14 @@ SECRET = "switchboard-interop-secret-0123"
 class SwitchboardService:
     """A `callgate switchboard` process on a fixed port (so that it can be started again there)."""
 
-    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None, events_kept=None):
+    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None, events_kept=None, instance_grace_ms=None):
         self.tmp = tmp
         self.port = port or free_port()
         self.certificate = certificate
         self.config_path = tmp / "switchboard.json"
         agents = {"directory": str(directory_path)} if directory_path else {}
-        switchboard = {"secret": secret, **({"eventsKept": events_kept} if events_kept else {})}
+        switchboard = {"secret": secret, **({"eventsKept": events_kept} if events_kept else {}),
+                       **({"instanceGraceMilliseconds": instance_grace_ms} if instance_grace_ms is not None else {})}
         self.config_path.write_text(json.dumps({"agents": agents, "switchboard": switchboard}))
         self.log_path = tmp / "switchboard.log"
         self.process = None
@@ -56,6 +57,11 @@ class SwitchboardService:
     @property
     def log(self):
         return self.log_path.read_text(errors="replace")
+
+    @property
+    def http_port(self):
+        """For conftest's `metric`: the service answers /metrics on its own port."""
+        return self.port
 
     @property
     def url(self):
@@ -82,11 +88,12 @@ def remote_gateway(start_gateway, tmp_path):
     services = []
 
     def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None,
-              certificate=None, events_kept=None, **agents):
+              certificate=None, events_kept=None, instance_grace_ms=None, **agents):
         path = tmp_path / "directory.json"
         if service is None:
             path.write_text(json.dumps(agent_support.directory(str(CALLGATE), **(settings or {}))))
-            service = SwitchboardService(tmp_path, path, certificate=certificate, events_kept=events_kept)
+            service = SwitchboardService(tmp_path, path, certificate=certificate, events_kept=events_kept,
+                                         instance_grace_ms=instance_grace_ms)
             services.append(service)
         config = {"agents": {"directory": str(path), **agents},
                   "admin": {"apiKey": ADMIN_KEY},
@@ -433,6 +440,71 @@ def test_one_instance_signing_out_leaves_the_user_signed_in_for_another(remote_g
 
     run(scenario())
     assert "switchboard_signout_kept" in first.switchboard.log
+
+
+async def behind_a_relay(remote_gateway, direct, **agents):
+    """A second gateway on `direct`'s service through a `Relay` the test can cut, ready."""
+    cut = Relay(direct.switchboard.port)
+    await cut.start()
+    gw = remote_gateway(url=f"ws://127.0.0.1:{cut.port}/callcontrol", service=direct.switchboard, wait=False, **agents)
+    await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 200, 5.0, "/readyz through the relay")
+    return gw, cut
+
+
+async def until_state(gw, user, accept, what):
+    await asyncio.to_thread(eventually, lambda: agent_state(gw, user), accept, 5.0, what)
+
+
+def test_a_sign_out_the_service_could_not_hear_takes_effect_at_resync(remote_gateway):
+    direct = remote_gateway()
+
+    async def scenario():
+        gw, cut = await behind_a_relay(remote_gateway, direct, detachedLogoutSeconds=1)
+        tab = await ready_tab(gw)
+        assert agent_state(direct, "alice") == "READY"
+        cut.cut()
+        await asyncio.to_thread(eventually, lambda: readyz(gw)[0], lambda s: s == 503, 5.0, "/readyz while cut")
+        # The tab goes; the gateway signs alice out after detachedLogoutSeconds, but the
+        # service does not hear it and still has her available for calls.
+        await tab.close()
+        await asyncio.to_thread(eventually, lambda: "agent_detached_logout" in gw.log, bool, 5.0, "the detached sign-out")
+        assert agent_state(direct, "alice") == "READY"
+        # Back, the gateway's resync no longer names alice: the service signs her out.
+        cut.heal()
+        await until_state(direct, "alice", lambda state: state == "CREDENTIALS", "alice signed out at the service")
+
+    run(scenario())
+    assert re.search(r"switchboard_signout_reconciled .*user=alice", direct.switchboard.log), direct.switchboard.log
+
+
+def test_an_instance_away_past_the_grace_has_its_users_signed_out_until_it_returns(remote_gateway):
+    direct = remote_gateway(instance_grace_ms=1000)
+
+    async def scenario():
+        gw, cut = await behind_a_relay(remote_gateway, direct)
+        tab = await ready_tab(gw)
+        cut.cut()
+        # Past the grace the service gives the silent instance up: alice, signed in only there,
+        # is signed out, so no call waits for an agent nobody can reach.
+        await until_state(direct, "alice", lambda state: state == "CREDENTIALS", "alice signed out after the grace")
+        assert metric(direct.switchboard, 'callgate_route_events_total{channel="switchboard",event="instance_expired"}') == 1
+        # Back, the instance still names alice: the service answers that she is signed out, and
+        # the gateway signs her in again; her tab gets a fresh start (`user`, `identify`: the
+        # agent picks the phone again, as after a restart) and takes calls.
+        cut.heal()
+        await tab.event("user", timeout=5)
+        await tab.event("identify")
+        await tab.ok("selectIdentifier", identifier="web-alice")
+        await tab.event("device")
+        await tab.ok("provision")
+        assert (await tab.event("ready"))["state"]["status"] == "READY"
+        await until_state(direct, "alice", lambda state: state == "READY", "alice signed in again")
+        uniqueid = inbound_call(direct, "user=alice")
+        assert (await tab.event("callRinging"))["call"]["uniqueid"] == uniqueid
+
+    run(scenario())
+    log = direct.switchboard.log
+    assert "switchboard_instance_expired" in log and re.search(r"switchboard_signout_expired .*user=alice", log), log
 
 
 def test_the_service_over_tls_with_the_gateway_verifying_its_certificate(remote_gateway, tmp_path):

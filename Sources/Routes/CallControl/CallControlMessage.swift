@@ -14,12 +14,15 @@ public enum CallControlMessage: Hashable, Sendable {
     /// end's epoch (`EventNumber`).
     case event(user: String, n: UInt64, event: AgentEvent)
     /// Gateway → back end, after its `hello`, when it connects again: the back end's `epoch` it
-    /// last knew and, per user, the last `n` it received (0: none yet). The back end sends every
-    /// event it still has after those, then `resynced` (docs/backend-protocol.md §12.5).
-    case resync(epoch: String, after: [String: UInt64])
+    /// last knew and, per user, the last `n` it received (0: none yet), and, if given, the users
+    /// it has signed in now. The back end sends every event it still has after those, then
+    /// `resynced` (docs/backend-protocol.md §12.5).
+    case resync(epoch: String, after: [String: UInt64], signedIn: [String]?)
     /// Back end → gateway: the end of a resync; `lost` names the users whose missed events it
-    /// could not all send (another epoch, or no longer kept): the gateway gives their tabs a fresh state.
-    case resynced(lost: [String])
+    /// could not all send (another epoch, or no longer kept): the gateway gives their tabs a fresh
+    /// state. `signedOut` names users of the gateway's `signedIn` that the back end no longer has
+    /// signed in for it: the gateway signs them in again.
+    case resynced(lost: [String], signedOut: [String])
     /// A `type` this version does not know, or an event name it does not know; ignored.
     case unknown(type: String)
 
@@ -40,7 +43,7 @@ public enum CallControlMessage: Hashable, Sendable {
             answer.write(into: &json)
         case .event(let user, let n, let event):
             return Self.event(user: user, n: n, encoded: event.encoded(seq: nil))
-        case .resync(let epoch, let after):
+        case .resync(let epoch, let after, let signedIn):
             json.raw(#"{"type":"resync","epoch":"#); json.string(epoch)
             json.nextKey("after"); json.raw("{")
             for (index, (user, n)) in after.sorted(by: { $0.key < $1.key }).enumerated() {
@@ -48,8 +51,10 @@ public enum CallControlMessage: Hashable, Sendable {
                 json.string(user); json.raw(":"); json.integer(n)
             }
             json.raw("}")
-        case .resynced(let lost):
+            if let signedIn { json.nextKey("signedIn"); json.value(.array(signedIn.sorted().map(JSONValue.string))) }
+        case .resynced(let lost, let signedOut):
             json.raw(#"{"type":"resynced","lost":"#); json.value(.array(lost.map(JSONValue.string)))
+            if !signedOut.isEmpty { json.nextKey("signedOut"); json.value(.array(signedOut.map(JSONValue.string))) }
         case .unknown(let type):
             json.raw(#"{"type":"#); json.string(type)
         }
@@ -111,18 +116,25 @@ public enum CallControlMessage: Hashable, Sendable {
                     let after = try fields.fields("after")
                     var numbers: [String: UInt64] = [:]
                     for user in after.members.keys { numbers[user] = try after.uint64(user) }
-                    return .resync(epoch: try fields.string("epoch"), after: numbers)
+                    let signedIn = fields.has("signedIn") ? try users(fields, "signedIn") : nil
+                    return .resync(epoch: try fields.string("epoch"), after: numbers, signedIn: signedIn)
                 case "resynced":
-                    return .resynced(lost: try fields.each("lost") { value, path throws(JSONFieldError) -> String in
-                        guard case .string(let user) = value else { throw JSONFieldError(path: path, expected: "a string") }
-                        return user
-                    })
+                    return .resynced(lost: try users(fields, "lost"),
+                                     signedOut: try users(fields, "signedOut", default: []))
                 default:
                     return .unknown(type: type)
                 }
             } catch {
                 throw .malformed(error.description)
             }
+        }
+    }
+
+    /// An array of user names; `fallback` when the member is absent.
+    private static func users(_ fields: JSONFields, _ key: String, default fallback: [JSONValue]? = nil) throws(JSONFieldError) -> [String] {
+        try fields.each(key, default: fallback) { value, path throws(JSONFieldError) -> String in
+            guard case .string(let user) = value else { throw JSONFieldError(path: path, expected: "a string") }
+            return user
         }
     }
 }
