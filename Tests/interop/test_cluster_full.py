@@ -5,7 +5,7 @@ deploy/haproxy/haproxy.cfg as shipped (only its addresses set, through its envir
 of them. Agent tabs connect through HAProxy from CLIENT (127.0.0.5), TLS passed through, each
 gateway learning the address from HAProxy's PROXY v2 header; the test finds which instance a tab
 landed on from that instance's `proxy_header_accepted` log line. The release binary, as every
-interop test. (SIGTERM and drain: Tests/interop/test_draining.py.)"""
+interop test. SIGTERM and drain are tested apart."""
 import asyncio
 import contextlib
 import json
