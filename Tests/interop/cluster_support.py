@@ -1,18 +1,27 @@
-"""What the cluster tests share (issue 14; docs/cluster.md §6): a real `redis-server` on a free
-port, gateways sharing it (`cluster`), the Switchboard service (`switchboard_service`), and a tab
-that records every numbered message. A test file takes the fixtures by importing them."""
+"""Shared by the cluster tests (test_cluster.py, test_cluster_full.py): a real `redis-server`,
+gateways sharing it (`state.engine` `redis`), deploy/haproxy/haproxy.cfg as shipped in front of
+them, the Switchboard service (`callgate switchboard --listen`), and an agent tab that records
+every numbered event with its stream's epoch."""
+import csv
+import http.client
 import json
+import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
+import urllib.request
+from pathlib import Path
 
 import pytest
 
-from conftest import CALLGATE, Gateway, eventually, free_port, listening, readyz
+from conftest import CALLGATE, ROOT, Gateway, eventually, free_port, listening, readyz
 from agent_support import ADMIN_KEY, SSO_SECRET, Tab, directory
-from test_click_to_call import SERVER_KEY
-from route_support import SESSION_SECRET
+from route_support import SESSION_SECRET, client
+
+CLICK_KEY = "cluster-click-to-call-key-0123"
+
 
 REDIS = shutil.which("redis-server")
 
@@ -112,7 +121,7 @@ def cluster(tmp_path):
             url = redis.url if index < count else f"redis://127.0.0.1:{free_port()}"
             config = {"agents": {"directory": str(directory_path), **(agents or {})},
                       "admin": {"apiKey": ADMIN_KEY},
-                      "clickToCall": {"apiKeys": [{"key": SERVER_KEY}]},
+                      "clickToCall": {"apiKeys": [{"key": CLICK_KEY}]},
                       "auth": {"sessionSecret": SESSION_SECRET,
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",
@@ -136,7 +145,11 @@ def cluster(tmp_path):
 async def ready_tab(gw, user="alice"):
     """A RecordingTab logged in as `user`, paired with web-<user>, READY (on this instance's
     Switchboard)."""
-    tab = await RecordingTab.open(gw)
+    return await sign_in(await RecordingTab.open(gw), user)
+
+
+async def sign_in(tab, user="alice"):
+    """`tab` logged in as `user`, paired with web-<user>, READY; returns it."""
     result = await tab.ok("login", username=user, password=user)
     tab.token = result["token"]
     await tab.event("user")
@@ -166,6 +179,69 @@ def same(messages):
     return [(m["seq"], m["event"], m["data"], m.get("epoch")) for m in messages]
 
 
+# ---------------------------------------------------------------- behind HAProxy
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+HAPROXY_SOURCE = "127.0.0.3"  # the address HAProxy connects to the gateways from: their only trusted proxy
+CLIENT = "127.0.0.5"  # where the tabs connect from, as the gateways must see through PROXY v2
+
+
+@pytest.fixture
+def haproxy(tmp_path):
+    """deploy/haproxy/haproxy.cfg as shipped, with its addresses from the environment."""
+    assert Path(HAPROXY).exists(), "haproxy is not installed (Debian package `haproxy`); this test needs it"
+    started = []
+
+    def start(servers):
+        ports = {"bind": free_port(), "stats": free_port()}
+        environment = {**os.environ, "CALLGATE_BIND": f"127.0.0.1:{ports['bind']}", "CALLGATE_STATS": f"127.0.0.1:{ports['stats']}",
+                       "CALLGATE_SOURCE": HAPROXY_SOURCE, "CALLGATE_MAXCONN": "1000",
+                       **{f"CALLGATE_GW{index + 1}": f"127.0.0.1:{gw.tls_port}" for index, gw in enumerate(servers)}}
+        log = open(tmp_path / "haproxy.log", "wb")
+        process = subprocess.Popen([HAPROXY, "-db", "-f", str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")],
+                                   env=environment, stdout=log, stderr=subprocess.STDOUT)
+        started.append(process)
+        eventually(lambda: process.poll() is not None or listening(ports["bind"]), seconds=10, what="haproxy listening")
+        assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
+        return ports
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def server_states(stats_port):
+    """{server: status} from HAProxy's stats CSV."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/;csv", timeout=5) as response:
+        rows = list(csv.reader(response.read().decode().splitlines()))
+    header = rows[0]
+    name, status = header.index("svname"), header.index("status")
+    return {row[name]: row[status] for row in rows[1:] if row and row[0] == "callgate" and row[name].startswith("gw")}
+
+
+async def lb_tab(port, source=CLIENT, kind=None):
+    """A tab (a `kind`, RecordingTab by default) through the load balancer: TLS passed through
+    to a gateway, from `source`."""
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", port))
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    ws = await client(f"wss://127.0.0.1:{port}/ws", sock=sock, ssl=context, server_hostname="localhost")
+    tab = (kind or RecordingTab)(ws)
+    await tab.event("connect")
+    await tab.event("credentials")
+    return tab
+
+
+def logins(gateway):
+    return gateway.log.count("agent_logged_in")
+
+
+# ---------------------------------------------------------------- with the Switchboard service
+
 SERVICE_SECRET = "cluster-switchboard-secret-0123"
 
 
@@ -191,3 +267,19 @@ def switchboard_service(tmp_path):
     for process in started:
         process.terminate()
         process.wait(timeout=10)
+
+
+def status(gateway):
+    """The gateway's /status.json."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}/status.json", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def click_to_call(gateway, target):
+    """(status, body) of a click-to-call GET `target` with the cluster's API key."""
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=5)
+    connection.request("GET", target, headers={"Authorization": f"Bearer {CLICK_KEY}"})
+    response = connection.getresponse()
+    answer = response.status, response.read().decode()
+    connection.close()
+    return answer

@@ -9,26 +9,17 @@ the Redis stream); Redis stopped and started again: `/readyz` goes down with the
 Each instance runs its own embedded Switchboard (a shared one is the Switchboard service, issue 14
 §1), so what is shared here is the user's event stream: events of either instance's back end."""
 import asyncio
-import csv
 import json
-import os
-import shutil
-import socket
-import ssl
-import subprocess
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, eventually, free_port, listening, metric, readyz
+from conftest import eventually, metric, readyz
 from agent_support import admin, inbound_call, openssl_sso_token
-from cluster_support import SERVICE_SECRET, RecordingTab, cluster, ready_tab, same, switchboard_service, until  # noqa: F401 (fixtures)
-from test_agent_accounts import status
-from test_click_to_call import SERVER_KEY, bearer, get
-from route_support import client, closed_with, run
+from cluster_support import (HAPROXY_SOURCE, CLIENT, SERVICE_SECRET, RecordingTab, cluster, haproxy, switchboard_service,  # noqa: F401 (fixtures)
+                             click_to_call, lb_tab, logins, ready_tab, same, server_states, status, until)
+from route_support import closed_with, run
+
 
 def test_an_agent_with_tabs_on_two_instances_gets_every_event_on_both_in_order_once(cluster):
     redis, (a, b) = cluster()
@@ -174,9 +165,9 @@ def test_a_keyed_dial_or_a_click_sent_to_two_instances_places_one_call(cluster):
             admin(gw, "POST", f"/admin/calls/{first['uniqueid']}/hangup")
 
         target = "/wp_autocallstart?user=alice&number=602987654"
-        clicks = await asyncio.gather(*(asyncio.to_thread(get, gw, target, bearer(SERVER_KEY)) for gw in (a, b)))
-        assert [status for status, _, _ in clicks] == [200, 200], clicks
-        uniqueids = {json.loads(body)["uniqueid"] for _, _, body in clicks}
+        clicks = await asyncio.gather(*(asyncio.to_thread(click_to_call, gw, target) for gw in (a, b)))
+        assert [code for code, _ in clicks] == [200, 200], clicks
+        uniqueids = {json.loads(body)["uniqueid"] for _, body in clicks}
         assert len(uniqueids) == 1, clicks
         placed = [c for gw in (a, b) for c in admin(gw, "GET", "/admin/calls")[1]["calls"] if c["number"].endswith("602987654")]
         assert [c["uniqueid"] for c in placed] == list(uniqueids), placed
@@ -279,66 +270,6 @@ def test_redis_restarted_readiness_follows_and_attach_is_complete_only_when_noth
     eventually(lambda: metric(a, 'callgate_redis_reconnects_total{client="state"}'), what="a reconnect counted")
 
 
-# ---------------------------------------------------------------- behind HAProxy
-
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-HAPROXY_SOURCE = "127.0.0.3"  # the address HAProxy connects to the gateways from: their only trusted proxy
-CLIENT = "127.0.0.5"  # where the tabs connect from, as the gateways must see through PROXY v2
-
-
-@pytest.fixture
-def haproxy(tmp_path):
-    """deploy/haproxy/haproxy.cfg as shipped, with its addresses from the environment."""
-    assert Path(HAPROXY).exists(), "haproxy is not installed (Debian package `haproxy`); this test needs it"
-    started = []
-
-    def start(servers):
-        ports = {"bind": free_port(), "stats": free_port()}
-        environment = {**os.environ, "CALLGATE_BIND": f"127.0.0.1:{ports['bind']}", "CALLGATE_STATS": f"127.0.0.1:{ports['stats']}",
-                       "CALLGATE_SOURCE": HAPROXY_SOURCE, "CALLGATE_MAXCONN": "1000",
-                       **{f"CALLGATE_GW{index + 1}": f"127.0.0.1:{gw.tls_port}" for index, gw in enumerate(servers)}}
-        log = open(tmp_path / "haproxy.log", "wb")
-        process = subprocess.Popen([HAPROXY, "-db", "-f", str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")],
-                                   env=environment, stdout=log, stderr=subprocess.STDOUT)
-        started.append(process)
-        eventually(lambda: process.poll() is not None or listening(ports["bind"]), seconds=10, what="haproxy listening")
-        assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
-        return ports
-
-    yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def server_states(stats_port):
-    """{server: status} from HAProxy's stats CSV."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/;csv", timeout=5) as response:
-        rows = list(csv.reader(response.read().decode().splitlines()))
-    header = rows[0]
-    name, status = header.index("svname"), header.index("status")
-    return {row[name]: row[status] for row in rows[1:] if row and row[0] == "callgate" and row[name].startswith("gw")}
-
-
-async def lb_tab(port):
-    """A tab through the load balancer: TLS passed through to a gateway, from CLIENT."""
-    sock = socket.socket()
-    sock.bind((CLIENT, 0))
-    sock.connect(("127.0.0.1", port))
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    ws = await client(f"wss://127.0.0.1:{port}/ws", sock=sock, ssl=context, server_hostname="localhost")
-    tab = RecordingTab(ws)
-    await tab.event("connect")
-    await tab.event("credentials")
-    return tab
-
-
-def logins(gateway):
-    return gateway.log.count("agent_logged_in")
-
-
 def test_behind_haproxy_a_tab_of_a_killed_instance_attaches_on_another_with_nothing_lost(cluster, haproxy):
     """deploy/haproxy/haproxy.cfg in front of three gateways, one of which never reaches Redis:
     HAProxy's `/readyz` check keeps it out; tabs land on the two others (`leastconn`), which see
@@ -398,8 +329,6 @@ def test_behind_haproxy_a_tab_of_a_killed_instance_attaches_on_another_with_noth
     run(scenario())
     assert logins(never) == 0 and never.log.count("agent_attached") == 0
 
-
-# ---------------------------------------------------------------- with the Switchboard service
 
 def test_with_the_switchboard_service_each_event_is_in_the_stream_once(cluster, switchboard_service):
     """One Switchboard service heard by two gateways sharing Redis: each gateway hears every event

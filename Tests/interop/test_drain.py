@@ -12,7 +12,7 @@ import websockets
 
 from agent_support import agent_gateway, answered_call, ready_tab  # noqa: F401 (fixture)
 from conftest import eventually, metric, readyz
-from test_cluster import cluster, haproxy  # noqa: F401 (fixtures)
+from cluster_support import cluster, haproxy  # noqa: F401 (fixtures)
 
 HINT = re.compile(r"^draining; reconnect in (\d+) ms$")
 DRAIN = {"drainReconnectMinMilliseconds": 1000, "drainReconnectMaxMilliseconds": 3000}
@@ -142,7 +142,7 @@ def test_behind_haproxy_a_draining_instance_gets_no_new_session_and_its_call_tab
     DOWN and sends every new session to the other; the call's tab keeps working there until
     hang-up, then is told to reconnect, comes back through HAProxy on the other instance, and
     the drained process exits."""
-    from test_cluster import HAPROXY_SOURCE, lb_tab, server_states
+    from cluster_support import HAPROXY_SOURCE, lb_tab, server_states
 
     _, (a, b, never) = cluster(trusted_proxy=HAPROXY_SOURCE, dead_redis=1, extra=DRAIN)
     ports = haproxy([a, b, never])

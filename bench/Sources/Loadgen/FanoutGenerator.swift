@@ -36,6 +36,8 @@ final class FanoutGenerator {
 
     private let options: LoadgenOptions
     private let address: LoopbackAddress
+    /// Where session i connects: `addresses[i % addresses.count]` (`address` first).
+    private let addresses: [LoopbackAddress]
     private let epoll: Epoll
     private let sessions: UnsafeMutablePointer<FanoutSession>
     private let count: Int
@@ -77,6 +79,7 @@ final class FanoutGenerator {
     private var measureStart: UInt64 = 0
     private var serverTicksAtStart: ProcFiles.CPUTicks?
     private var ownTicksAtStart: ProcFiles.CPUTicks?
+    private var otherTicksAtStart: [ProcFiles.CPUTicks] = []
     private var report = FanoutReport()
     private var finishedCount = 0
 
@@ -84,7 +87,11 @@ final class FanoutGenerator {
 
     init(options: LoadgenOptions) throws(LoadgenError) {
         self.options = options
-        self.address = try LoopbackAddress(host: options.host, port: options.port)
+        let address = try LoopbackAddress(host: options.host, port: options.port)
+        var addresses = [address]
+        for port in options.spreadPorts { addresses.append(try LoopbackAddress(host: options.host, port: port)) }
+        self.address = address
+        self.addresses = addresses
         self.count = options.connections
         self.timeoutNanoseconds = MonotonicClock.seconds(options.timeout)
         self.eventName = Array(options.event.utf8)
@@ -237,6 +244,7 @@ final class FanoutGenerator {
         if self.round == self.options.warmupRounds {
             self.serverTicksAtStart = try self.options.serverPID.map { pid throws(LoadgenError) in try ProcReader.cpuTicks(pid: pid) }
             self.ownTicksAtStart = try ProcReader.cpuTicks(pid: nil)
+            self.otherTicksAtStart = try self.options.cpuPIDs.map { pid throws(LoadgenError) in try ProcReader.cpuTicks(pid: pid) }
             self.measureStart = MonotonicClock.now()
         }
         self.report.eventsExpected += self.count
@@ -281,6 +289,11 @@ final class FanoutGenerator {
             }
             if let start = self.ownTicksAtStart, let end = try? ProcReader.cpuTicks(pid: nil) {
                 self.report.loadgenTicks = ProcFiles.CPUTicks(user: end.user - start.user, system: end.system - start.system)
+            }
+            for (pid, start) in zip(self.options.cpuPIDs, self.otherTicksAtStart) {
+                if let end = try? ProcReader.cpuTicks(pid: pid) {
+                    self.report.otherTicks.append((pid, ProcFiles.CPUTicks(user: end.user - start.user, system: end.system - start.system)))
+                }
             }
         }
         self.phase = .pause
@@ -394,13 +407,14 @@ final class FanoutGenerator {
         session.pointee.state = .connecting
         session.pointee.handshake = ClientHandshake(nonce: FastRandom.nonce())
         session.pointee.setupDeadline = now + self.timeoutNanoseconds
-        var socketAddress = self.address.socketAddress
+        let target = self.addresses[i % self.addresses.count]
+        var socketAddress = target.socketAddress
         let result = withUnsafePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if result != 0 {
             let code = errno
-            guard code == EINPROGRESS else { throw .unreachable("connect to \(self.address.display): \(SystemErrno.describe(code))") }
+            guard code == EINPROGRESS else { throw .unreachable("connect to \(target.display): \(SystemErrno.describe(code))") }
         }
         try self.epoll.add(fd, events: Epoll.readableWritable, token: i)
         session.pointee.wantsWritable = true
@@ -413,8 +427,9 @@ final class FanoutGenerator {
         guard getsockopt(session.pointee.fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else {
             throw .system("getsockopt(SO_ERROR)", errno: errno)
         }
-        guard error == 0 else { throw .unreachable("connect to \(self.address.display): \(SystemErrno.describe(error))") }
-        let request = session.pointee.handshake!.request(host: self.address.host, port: self.options.port, path: self.options.path)
+        let target = self.addresses[i % self.addresses.count]
+        guard error == 0 else { throw .unreachable("connect to \(target.display): \(SystemErrno.describe(error))") }
+        let request = session.pointee.handshake!.request(host: target.host, port: Int(UInt16(bigEndian: target.socketAddress.sin_port)), path: self.options.path)
         request.withUnsafeBytes { session.pointee.sendBuffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         session.pointee.sendStart = 0
         session.pointee.sendEnd = request.count

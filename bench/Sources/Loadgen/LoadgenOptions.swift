@@ -47,6 +47,11 @@ struct LoadgenOptions {
     var sourceAddresses = 1
     /// Seconds between rounds.
     var roundPause = 0.1
+    /// Fan-out over several servers (a cluster): session i > 0 connects to the i mod K-th of
+    /// `--port` and these; session 0 and the trigger use `--port`.
+    var spreadPorts: [Int] = []
+    /// Processes whose CPU time over the measured rounds is reported too (gateways, Redis).
+    var cpuPIDs: [Int32] = []
 
     static let maxSize = 16 << 20
 
@@ -89,6 +94,9 @@ struct LoadgenOptions {
                                provisions, acks each event; the others attach with its token
           --source-addresses 1 spread the sessions over 127.0.0.1 ... 127.0.0.K
           --round-pause 0.1    seconds between rounds
+          --spread-ports P2,P3 a cluster: sessions spread round robin over --port and these
+                               (session 0 and the trigger on --port)
+          --cpu-pids A,B       also report these processes' CPU time per measured round
         Prints one human-readable line and one JSON line; exits 1 with a message if the server is
         unreachable or misbehaves.
         """
@@ -134,6 +142,8 @@ struct LoadgenOptions {
             case "--agent-identifier": self.agentIdentifier = value
             case "--source-addresses": self.sourceAddresses = try Self.integer(flag, value, 1...254)
             case "--round-pause": self.roundPause = try Self.seconds(flag, value, 0...60)
+            case "--spread-ports": self.spreadPorts = try value.split(separator: ",").map { port throws(LoadgenError) in try Self.integer(flag, String(port), 1...65535) }
+            case "--cpu-pids": self.cpuPIDs = try value.split(separator: ",").map { pid throws(LoadgenError) in Int32(try Self.integer(flag, String(pid), 1...Int(Int32.max))) }
             default: throw .usage("unknown flag \(flag)\n\(Self.usage)")
             }
         }
@@ -159,8 +169,8 @@ struct LoadgenOptions {
             if let authorization = self.authorization, authorization.contains(where: { $0 == "\r" || $0 == "\n" }) {
                 throw .usage("--authorization must hold no line breaks")
             }
-        } else if self.trigger != nil || self.hangup != nil || self.agentUser != nil {
-            throw .usage("--trigger, --hangup and --agent-* go with --fanout")
+        } else if self.trigger != nil || self.hangup != nil || self.agentUser != nil || !self.spreadPorts.isEmpty || !self.cpuPIDs.isEmpty {
+            throw .usage("--trigger, --hangup, --agent-*, --spread-ports and --cpu-pids go with --fanout")
         }
         if self.idle && self.serverPID == nil { throw .usage("--idle needs --server-pid to read the server's RSS") }
         if self.resume && !(self.tls && self.handshakes) { throw .usage("--resume goes with --tls --handshakes") }

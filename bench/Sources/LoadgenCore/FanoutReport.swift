@@ -34,6 +34,8 @@ public struct FanoutReport: Sendable {
     public var serverPID: Int32?
     public var serverTicks: ProcFiles.CPUTicks?
     public var loadgenTicks: ProcFiles.CPUTicks?
+    /// `--cpu-pids`: each process's CPU time over the measured rounds.
+    public var otherTicks: [(pid: Int32, ticks: ProcFiles.CPUTicks)] = []
     public var ticksPerSecond = 100
     /// Measured seconds (sum of the measured rounds, pauses included), for utilisation.
     public var measuredSeconds = 0.0
@@ -97,6 +99,7 @@ public struct FanoutReport: Sendable {
             ("server_cpu_util", .optional(self.utilisation(self.serverTicks?.total))),
             ("loadgen_cpu_s_per_round", .optional(self.cpuSecondsPerRound(self.loadgenTicks?.total))),
             ("loadgen_cpu_util", .optional(self.utilisation(self.loadgenTicks?.total))),
+            ("pids_cpu_s_per_round", .string(self.otherTicks.map { "\($0.pid)=\(RunReport.fixed(self.cpuSecondsPerRound($0.ticks.total) ?? 0, 5))" }.joined(separator: " "))),
             ("measured_s", .number(self.measuredSeconds)),
             ("clk_tck", .int(self.ticksPerSecond)),
             ("incomplete_rounds", .int(self.incompleteRounds)),
