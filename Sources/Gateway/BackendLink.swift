@@ -14,8 +14,12 @@ protocol BackendLink: AnyObject {
     func browserEnded(_ payload: ClosePayload?)
     /// Every timer tick of the browser connection (the link's own deadlines).
     func tick(now: UInt64)
+    /// The connection the browser's messages go to unchanged (a pipe's open upstream), for
+    /// `Connection+Relay.swift`; nil when the link reads or holds them.
+    var relayPeer: Connection? { get }
 }
 
 extension BackendLink {
     func tick(now: UInt64) {}
+    var relayPeer: Connection? { nil }
 }

@@ -16,7 +16,11 @@ extension Connection {
 
     func processWebSocket(_ bytes: UnsafeMutableRawBufferPointer) {
         do {
-            let consumed = try inbound!.receive(bytes) { event throws(WebSocketError) in try handle(event) }
+            let consumed = application?.relayPeer(of: self) == nil
+                ? try inbound!.receive(bytes) { event throws(WebSocketError) in try handle(event) }
+                : try inbound!.receive(bytes, relay: { header, payload throws(WebSocketError) in try relay(header, payload) }) {
+                    event throws(WebSocketError) in try handle(event)
+                }
             // Stopped after a message because reading was paused: keep the rest, still masked.
             if consumed < bytes.count && phase == .webSocket && closeHandshake.canSendData && !isReadable {
                 heldInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
@@ -107,6 +111,13 @@ extension Connection {
         try encoder!.encode(opcode, payload, maskKey: nextMaskKey(), into: &outbound.bytes)
         if opcode == .text || opcode == .binary { loop.metrics.add(.messagesSent) }
         if queuedBytes > sessionLimit { return false }
+        checkQueueLimit()
+        return true
+    }
+
+    /// After a message was queued: past `limits.outboundQueueBytes` the connection closes with
+    /// 1008, below it backpressure applies.
+    func checkQueueLimit() {
         if queuedBytes > context.limits.outboundQueueBytes {
             loop.metrics.add(.outboundOverflows)
             Log.warning("outbound_queue_overflow", ["peer": peerHost, "queued": "\(queuedBytes)"])
@@ -114,7 +125,6 @@ extension Connection {
         } else {
             checkBackpressure()
         }
-        return true
     }
 
     func sendPing() {
@@ -152,7 +162,7 @@ extension Connection {
     /// RFC 6455 §5.3: a client picks a fresh, unpredictable masking key for every frame; a
     /// server masks nothing.
     @inline(__always)
-    private func nextMaskKey() -> UInt32? {
+    func nextMaskKey() -> UInt32? {
         guard role == .client else { return nil }
         return loop.maskKeys.key()
     }

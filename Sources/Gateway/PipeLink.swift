@@ -64,6 +64,9 @@ final class PipeLink: BackendLink, WebSocketApplication {
         waiting.append((opcode, Array(payload)))
     }
 
+    /// The open upstream takes the browser's frames as they are.
+    var relayPeer: Connection? { isOpen ? upstream : nil }
+
     func browserBackpressure(_ backedUp: Bool) {
         browserBackedUp = backedUp
         upstream?.suspendReading(backedUp)
@@ -109,6 +112,11 @@ final class PipeLink: BackendLink, WebSocketApplication {
     func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
         upstreamObserver?(binary)
         session.relay(.binary, binary)
+    }
+
+    /// The browser takes the upstream's frames as they are, unless an observer reads them.
+    func relayPeer(of connection: Connection) -> Connection? {
+        upstreamObserver == nil ? session.browser : nil
     }
 
     func backpressureChanged(_ connection: Connection, backedUp: Bool) {

@@ -97,6 +97,11 @@ final class RouteSession: WebSocketApplication {
         link?.browserBackpressure(backedUp)
     }
 
+    /// Past the gate, the link's peer takes the browser's frames as they are.
+    func relayPeer(of connection: Connection) -> Connection? {
+        authDeadline == nil ? link?.relayPeer : nil
+    }
+
     func tick(_ connection: Connection, now: UInt64) {
         link?.tick(now: now)
         if let authDeadline, now >= authDeadline {

@@ -15,6 +15,9 @@ protocol WebSocketApplication: AnyObject {
     func tick(_ connection: Connection, now: UInt64)
     /// The connection is gone; `code` is the peer's close code, or nil (1006) without one.
     func closed(_ connection: Connection, code: CloseCode?)
+    /// Where a relay sends the connection's messages unchanged, when it may take whole data
+    /// frames as they are (`Connection+Relay.swift`); nil: every message goes to `received`.
+    func relayPeer(of connection: Connection) -> Connection?
 }
 
 extension WebSocketApplication {
@@ -23,6 +26,7 @@ extension WebSocketApplication {
     func backpressureChanged(_ connection: Connection, backedUp: Bool) {}
     func tick(_ connection: Connection, now: UInt64) {}
     func closed(_ connection: Connection, code: CloseCode?) {}
+    func relayPeer(of connection: Connection) -> Connection? { nil }
 }
 
 /// Sends every message back as it came (RFC 6455 conformance runs and benchmarks).

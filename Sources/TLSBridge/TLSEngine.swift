@@ -165,15 +165,22 @@ public final class TLSEngine {
     /// How many bytes of ciphertext wait to go to the network.
     public var pendingCiphertextCount: Int { Int(BIO_ctrl_pending(networkOut)) }
 
-    /// Appends all pending ciphertext to `output` and returns how many bytes that was. The BIO's
-    /// buffer is released afterwards, so nothing stays allocated for a quiet connection.
+    /// Appends all pending ciphertext to `output` and returns how many bytes that was. A small
+    /// buffer is kept for the next records, emptied in place (no allocation per flush); a burst's
+    /// large one is released, and `releaseIdleMemory` releases the small one of a quiet connection.
     @discardableResult
     public func takeCiphertext(into output: inout [UInt8]) -> Int {
         var data: UnsafeMutablePointer<CChar>?
         let count = Int(COpenSSL_BIO_get_mem_data(networkOut, &data))
         guard count > 0, let data else { return 0 }
         output.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
-        discardAll(networkOut)
+        var buffer: UnsafeMutablePointer<BUF_MEM>?
+        _ = COpenSSL_BIO_get_mem_ptr(networkOut, &buffer)
+        if let buffer, buffer.pointee.max <= Self.retainedBIOBufferSize {
+            _ = BIO_ctrl(networkOut, BIO_CTRL_RESET, 0, nil)   // empties it; the buffer stays
+        } else {
+            discardAll(networkOut)
+        }
         return count
     }
 

@@ -66,6 +66,10 @@ public final class TLSServerContext: @unchecked Sendable {   // immutable after 
         try context.setCiphers(list: configuration.cipherList, suites: configuration.cipherSuites)
         try context.setGroups(configuration.groups)
         context.setCommonOptions()
+        // The chain sent is the file's, leaf first (RFC 8446 §4.4.2): without this OpenSSL builds
+        // one from the context's trust store on every handshake when the file holds no
+        // intermediates (an X509_STORE_CTX and a verification per handshake; nginx sets it too).
+        _ = COpenSSL_SSL_CTX_set_mode(ctx, Int(SSL_MODE_NO_AUTO_CHAIN))
         try context.useCertificate(chainFile: chainFile, keyFile: keyFile)
 
         // Sessions resume across every certificate of this context, and only within it.

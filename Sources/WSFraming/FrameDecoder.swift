@@ -75,6 +75,19 @@ public struct FrameDecoder {
         _ input: UnsafeMutableRawBufferPointer,
         _ onChunk: (FrameChunk) throws(WebSocketError) -> Bool
     ) throws(WebSocketError) -> Int {
+        try decode(input, wholeFrame: { _, _ throws(WebSocketError) in nil }, onChunk)
+    }
+
+    /// `decode`, offering each data frame whose header and whole payload are in `input` to
+    /// `wholeFrame` first, with its payload as received (still masked). `wholeFrame` returns nil to
+    /// decline (the frame is then unmasked and chunked as usual), else whether to go on: it took
+    /// the frame (`FrameRelay`). The header has passed every per-frame rule before it is offered.
+    @discardableResult
+    public mutating func decode(
+        _ input: UnsafeMutableRawBufferPointer,
+        wholeFrame: (FrameHeader, UnsafeRawBufferPointer) throws(WebSocketError) -> Bool?,
+        _ onChunk: (FrameChunk) throws(WebSocketError) -> Bool
+    ) throws(WebSocketError) -> Int {
         guard let base = input.baseAddress else { return 0 }
         let count = input.count
         var index = 0
@@ -82,6 +95,14 @@ public struct FrameDecoder {
             if current == nil {
                 guard let used = try takeHeader(base + index, count - index) else { return count }
                 index += used
+                let header = current!
+                if !header.opcode.isControl, header.payloadLength <= count - index,
+                   let keepGoing = try wholeFrame(header, UnsafeRawBufferPointer(start: base + index, count: header.payloadLength)) {
+                    current = nil
+                    index += header.payloadLength
+                    if !keepGoing { return index }
+                    continue
+                }
             }
             let header = current!
             let take = min(header.payloadLength - delivered, count - index)

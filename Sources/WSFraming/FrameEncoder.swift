@@ -24,9 +24,23 @@ public enum FrameEncoder {
         maskKey: UInt32? = nil,
         into output: inout [UInt8]
     ) {
-        let length = payload.count
+        appendHeader(opcode: opcode, fin: fin, rsv1: rsv1, payloadLength: payload.count, maskKey: maskKey, into: &output)
+        let payloadStart = output.count
+        output.append(contentsOf: payload)
+        if let maskKey {
+            output.withUnsafeMutableBytes { bytes in
+                Masking.apply(key: maskKey, to: UnsafeMutableRawBufferPointer(rebasing: bytes[payloadStart...]))
+            }
+        }
+    }
+
+    /// Appends one frame header: the first byte, the shortest length encoding and the masking key.
+    @inlinable
+    public static func appendHeader(
+        opcode: Opcode, fin: Bool = true, rsv1: Bool = false, payloadLength length: Int, maskKey: UInt32?,
+        into output: inout [UInt8]
+    ) {
         let headerLength = headerLength(payloadLength: length, masked: maskKey != nil)
-        let start = output.count
         // No reserveCapacity here: it grows to the exact size asked, so calling it per frame
         // while corking many frames would reallocate every time; append grows geometrically.
         withUnsafeTemporaryAllocation(byteCount: maxHeaderLength, alignment: 8) { header in
@@ -47,12 +61,6 @@ public enum FrameEncoder {
             }
             if let maskKey { header.storeBytes(of: maskKey, toByteOffset: index, as: UInt32.self) }
             output.append(contentsOf: UnsafeRawBufferPointer(rebasing: header[..<headerLength]))
-        }
-        output.append(contentsOf: payload)
-        if let maskKey {
-            output.withUnsafeMutableBytes { bytes in
-                Masking.apply(key: maskKey, to: UnsafeMutableRawBufferPointer(rebasing: bytes[(start + headerLength)...]))
-            }
         }
     }
 

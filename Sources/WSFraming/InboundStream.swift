@@ -32,4 +32,25 @@ public struct InboundStream {
             try assembler.assemble(chunk, onEvent)
         }
     }
+
+    /// `receive`, offering each data frame that may be relayed as it is to `relay`, with its payload
+    /// still masked, in order with the other events: a whole unfragmented message, received whole,
+    /// on a connection without extensions (`FrameRelay.canPassThrough`). `relay` returns nil to
+    /// decline (the frame then takes the ordinary path: the receiving side checks its own peer's
+    /// extensions), else whether to go on, as `onEvent` does.
+    @discardableResult
+    public mutating func receive(
+        _ bytes: UnsafeMutableRawBufferPointer,
+        relay: (FrameHeader, UnsafeRawBufferPointer) throws(WebSocketError) -> Bool?,
+        _ onEvent: (InboundEvent) throws(WebSocketError) -> Bool
+    ) throws(WebSocketError) -> Int {
+        let compressed = assembler.deflate != nil
+        return try decoder.decode(bytes, wholeFrame: { header, payload throws(WebSocketError) in
+            guard FrameRelay.canPassThrough(header, betweenMessages: assembler.isBetweenMessages, extensionNegotiated: compressed,
+                                            maxMessageSize: assembler.limits.maxMessageSize) else { return nil }
+            return try relay(header, payload)
+        }) { chunk throws(WebSocketError) in
+            try assembler.assemble(chunk, onEvent)
+        }
+    }
 }

@@ -11,10 +11,11 @@ import TLSBridge
 @Suite(.serialized) struct RouteTests {
     /// A front gateway whose `report` channel is piped to `upstream`'s `/echo`.
     private func front(
-        backend: String, auth: Route.Authentication = .none, origins: OriginPolicy = .any,
+        backend: String, auth: Route.Authentication = .none, origins: OriginPolicy = .any, deflate: Bool = true,
         configure: (inout Route) -> Void = { _ in }
     ) throws -> RunningGateway {
         try RunningGateway(echo: []) { config in
+            if !deflate { config.permessageDeflate = nil }
             var route = config.routes.route(forChannel: "report")!
             route.backend = .upstream(backend)
             route.authentication = auth
@@ -50,6 +51,42 @@ import TLSBridge
         peer.sendFrame(.close, [0x10, 0x04] + Array("bye".utf8)) // 4100
         #expect(peer.readCloseCode() == 4100)
         #expect(gateway.eventually { closesReceived(upstream, 4100) == 1 })
+    }
+
+    /// The pipe's fast path (docs/architecture.md §3.3) beside the ordinary path: whole frames
+    /// of every length encoding sent in one write, a fragmented message with a ping between its
+    /// fragments (answered by the gateway, not relayed), and invalid UTF-8 in a whole text frame,
+    /// which still closes the browser with 1007 (RFC 6455 §8.1). The front offers no
+    /// permessage-deflate to its upstream: with it negotiated, nothing passes through as it is.
+    @Test func pipeFastPathKeepsTheOrdinaryPathsRules() throws {
+        let upstream = try RunningGateway()
+        defer { upstream.stop() }
+        let gateway = try front(backend: "ws://127.0.0.1:\(upstream.port)/echo", deflate: false)
+        defer { gateway.stop() }
+        let peer = try TestPeer(port: gateway.port)
+        #expect(peer.upgrade(path: "/report")?.hasPrefix("HTTP/1.1 101") == true)
+        let sizes = [0, 1, 7, 125, 126, 65_535, 65_536, 100_003]
+        let payloads = sizes.map { size in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ size) } }
+        var batch: [UInt8] = []
+        for (index, payload) in payloads.enumerated() {
+            payload.withUnsafeBytes {
+                FrameEncoder.encode(opcode: .binary, payload: $0, maskKey: Masking.key(UInt8(index), 0xA5, 0x5A, 0xFF), into: &batch)
+            }
+        }
+        peer.send(batch)
+        for payload in payloads {
+            let frame = try #require(peer.readFrame())
+            #expect(frame.opcode == .binary && frame.payload == payload)
+        }
+        peer.sendFrame(.text, Array("Hel".utf8), fin: false)
+        peer.sendFrame(.ping, Array("p".utf8))
+        peer.sendFrame(.continuation, Array("lo".utf8))
+        let pong = try #require(peer.readFrame())
+        #expect(pong.opcode == .pong && pong.payload == Array("p".utf8))
+        let hello = try #require(peer.readFrame())
+        #expect(hello.opcode == .text && hello.payload == Array("Hello".utf8))
+        peer.sendFrame(.text, [0xCE, 0xBA, 0x80])   // "κ" and a lone continuation byte
+        #expect(peer.readCloseCode() == 1007)
     }
 
     @Test func upstreamGoingAwayBecomes1012AndUnreachableIs503BeforeThe101() throws {

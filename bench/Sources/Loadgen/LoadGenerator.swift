@@ -281,7 +281,9 @@ final class LoadGenerator {
         case .warmup, .measuring, .draining:
             guard self.handshakeMode else {
                 guard self.phase != .draining else { return }
-                for i in 0..<self.count where self.connections[i].awaitingEcho && now - self.connections[i].oldestSentAt > self.timeoutNanoseconds {
+                // An echo sent after `now` was read (a slow turn) has waited nothing yet: no underflow.
+                for i in 0..<self.count where self.connections[i].awaitingEcho && now > self.connections[i].oldestSentAt
+                    && now - self.connections[i].oldestSentAt > self.timeoutNanoseconds {
                     throw .timeout("connection \(i) got no echo of message #\(self.connections[i].oldestSequence) within \(self.options.timeout) s")
                 }
                 return
