@@ -1,3 +1,5 @@
+import Routes
+
 /// Acknowledgements of `callRinging` (docs/agent-protocol.md §4 `ack`): the one event a tab
 /// acknowledges once it has shown the ringing call. The gateway expects an ack from at least one
 /// tab of the user within `timeoutMilliseconds`; without one it sends the event again, up to
@@ -25,7 +27,7 @@ public struct RingingAcks: Sendable {
     private var pending: [String: [UInt64: Pending]] = [:]
     public private(set) var pendingCount = 0
     /// Min-heap on (deadline, order); entries whose order is not their key's current one are stale.
-    private var heap: [Armed] = []
+    private var heap = MinHeap<Armed>()
     private var nextOrder: UInt64 = 0
 
     public init(timeoutMilliseconds: UInt64, resends: Int) {
@@ -64,7 +66,7 @@ public struct RingingAcks: Sendable {
     public mutating func due(now: UInt64) -> [Due] {
         var fired: [Armed] = []
         while let top = heap.first, top.deadline <= now {
-            popFirst()
+            heap.popFirst()
             if pending[top.user]?[top.seq]?.order == top.order { fired.append(top) }
         }
         var result: [Due] = []
@@ -87,14 +89,18 @@ public struct RingingAcks: Sendable {
         let resendsLeft: Int
     }
 
-    private struct Armed: Sendable {
+    private struct Armed: Comparable, Sendable {
         let deadline: UInt64
         let order: UInt64
         let user: String
         let seq: UInt64
 
-        func precedes(_ other: Armed) -> Bool {
-            (deadline, order) < (other.deadline, other.order)
+        static func < (lhs: Armed, rhs: Armed) -> Bool {
+            (lhs.deadline, lhs.order) < (rhs.deadline, rhs.order)
+        }
+
+        static func == (lhs: Armed, rhs: Armed) -> Bool {
+            (lhs.deadline, lhs.order) == (rhs.deadline, rhs.order)
         }
     }
 
@@ -105,33 +111,6 @@ public struct RingingAcks: Sendable {
         let order = nextOrder
         nextOrder += 1
         pending[user, default: [:]][seq] = Pending(order: order, resendsLeft: resendsLeft)
-        push(Armed(deadline: overflow ? .max : sum, order: order, user: user, seq: seq))
-    }
-
-    private mutating func push(_ entry: Armed) {
-        heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popFirst() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var first = parent
-            if left < heap.count, heap[left].precedes(heap[first]) { first = left }
-            if right < heap.count, heap[right].precedes(heap[first]) { first = right }
-            guard first != parent else { return }
-            heap.swapAt(parent, first)
-            parent = first
-        }
+        heap.push(Armed(deadline: overflow ? .max : sum, order: order, user: user, seq: seq))
     }
 }

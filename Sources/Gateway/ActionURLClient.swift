@@ -207,45 +207,21 @@ final class ActionURLClient: EventHandler, @unchecked Sendable {
             return
         }
         // The ciphertext is copied into the engine, so the buffer is free for plaintext.
-        tls.receive(ciphertext: bytes)
-        if !tls.isHandshakeComplete {
-            switch tls.handshake() {
-            case .complete:
-                sendRequest(tls)
-                guard phase == .exchanging else { return }
-            case .wantRead:
-                flush()
-                return
-            case .failed(let error):
-                finish(.failed(.tls(error)))
-                return
-            }
-        }
-        while phase == .exchanging {
-            switch tls.readPlaintext(into: buffer) {
-            case .bytes(let plaintext):
-                consume(UnsafeRawBufferPointer(rebasing: buffer[..<plaintext]))
-            case .wantRead:
-                flush()
-                return
-            case .closed:
-                finish(.failed(.closedBeforeResponse))
-            case .failed(let error):
-                finish(.failed(.tls(error)))
-            }
+        let result = tls.pump(ciphertext: bytes, into: buffer,
+                              handshakeCompleted: { sendRequest(tls); return phase == .exchanging },
+                              deliver: { consume(UnsafeRawBufferPointer($0)); return phase == .exchanging })
+        switch result {
+        case .wantRead: flush()
+        case .stopped: return
+        case .handshakeFailed(let error), .failed(let error): finish(.failed(.tls(error)))
+        case .closed: finish(.failed(.closedBeforeResponse))
         }
     }
 
     private func sendRequest(_ tls: TLSEngine) {
-        var offset = 0
-        while offset < request.count {
-            let result = request.withUnsafeBytes { tls.writePlaintext(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
-            switch result {
-            case .written(let count): offset += count
-            case .failed(let error):
-                finish(.failed(.tls(error)))
-                return
-            }
+        if let error = request.withUnsafeBytes({ tls.writeAll($0) }) {
+            finish(.failed(.tls(error)))
+            return
         }
         request = []
         flush()

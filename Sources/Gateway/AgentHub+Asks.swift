@@ -1,7 +1,7 @@
 import AgentDelivery
 import Routes
 
-/// What the gateway's HTTP endpoints and the `report` channel ask of the hub (`Connection+Hub`):
+/// What the gateway's HTTP endpoints and the `report` channel ask of the hub (`EndpointAction.askHub`):
 /// click-to-call, device Action URLs and passwords go through the engine's rules; the admin API,
 /// call history and the status page's agent figures go to the call-control back end. Called on
 /// the hub's loop; each completion runs there, once.

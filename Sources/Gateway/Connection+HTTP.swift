@@ -4,8 +4,9 @@ import Switchboard
 import HTTP1
 import WSFraming
 
-/// The HTTP/1.1 phase: request heads parsed by WSFraming's `HTTPRequestParser` (RFC 9112),
-/// the small set of endpoints the core serves, and the WebSocket upgrade (RFC 6455 §4.2).
+/// The HTTP/1.1 phase: request heads parsed by HTTP1's `HTTPRequestParser` (RFC 9112), each
+/// handed to what `HTTPRouteTable` chooses (an endpoint of Endpoints/, or an upgrade), and the
+/// WebSocket upgrade (RFC 6455 §4.2).
 extension Connection {
     func processHTTP(_ bytes: UnsafeMutableRawBufferPointer) {
         var input = bytes
@@ -64,93 +65,25 @@ extension Connection {
         return true
     }
 
-    /// Routes one request. The core knows `/healthz`, `/readyz`, `/metrics`, `/status.json` and the
-    /// echo paths; then come the routes, the admin API, click-to-call (docs/click-to-call.md),
-    /// and the static files for every other path.
+    /// Routes one request (`HTTPRouteTable`): the upgrades are done here, every other endpoint
+    /// returns what to do and `perform` does it (`Connection+Endpoints.swift`).
     private func handleRequest(_ head: HTTPRequestHead) {
         guard adoptForwardedClient(head) else { return }
-        // A request body we do not read would be taken for the next request: answer, then close.
-        // A draining gateway closes after each answer, so that its last connections go.
-        let keepAlive = head.keepAlive && head.bodyFraming == .none && !context.isDraining
-        let path = head.path
-        if forProbes && !Self.probePaths.contains(path) {
+        if forProbes && !Self.probePaths.contains(head.path) {
             refuseOnProbeReserve()
             return
         }
-        if let service = context.callControlService {
-            serveSwitchboard(head, service: service)
-            return
-        }
-        if context.echoPaths.contains(path) {
-            upgrade(head)
-            return
-        }
-        if let route = context.config.routes.route(forPath: path) {
-            upgrade(head, route: route)
-            return
-        }
-        if path.hasPrefix(AdminCommand.prefix) {
-            serveAdmin(head)
-            return
-        }
-        if context.config.clickToCall.enabled, let dialect = ClickToCallDialect(path: path, query: head.query) {
-            serveClickToCall(head, dialect: dialect)
-            return
-        }
-        if path == Self.deviceActionPath {
-            serveDeviceAction(head)
-            return
-        }
-        if Self.lastCallersPaths.contains(path) {
-            serveLastCallers(head)
-            return
-        }
-        if path == Self.sessionCookiePath {
-            serveSessionCookie(head)
-            return
-        }
-        if path == Self.vodiaSessionPath {
-            serveVodiaSession(head)
-            return
-        }
-        guard head.method == "GET" || head.method == "HEAD" else {
-            let known = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
-            if !known && context.staticFiles.settings.enabled {
-                refuseStatic(head, .method, keepAlive: keepAlive, headOnly: false)
-                return
-            }
-            respond(status: known ? 405 : 404, body: known ? "method not allowed\n" : "not found\n",
-                    keepAlive: keepAlive, extraHeaders: known ? [("Allow", "GET, HEAD")] : [], headOnly: false)
-            return
-        }
-        let headOnly = head.method == "HEAD"
-        let isHealth = path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/status.json"
-        if tls == nil, !isHealth, let port = context.redirectPort {
-            redirectToHTTPS(head, port: port, keepAlive: keepAlive)
-            return
-        }
-        switch path {
-        case "/healthz":
-            respond(status: 200, body: "ok\n", keepAlive: keepAlive, headOnly: headOnly)
-        case "/readyz":
-            let problem = context.readinessProblem
-            respond(status: problem == nil ? 200 : 503, body: "\(problem ?? "ready")\n", keepAlive: keepAlive, headOnly: headOnly)
-        case "/metrics":
-            respond(status: 200, body: MetricsExposition.render(context.loopMetrics), keepAlive: keepAlive,
-                    contentType: "text/plain; version=0.0.4", headOnly: headOnly)
-        case "/status.json":
-            serveStatus(headOnly: headOnly)
-        default:
-            if context.staticFiles.settings.enabled {
-                serveStatic(head, keepAlive: keepAlive, headOnly: headOnly)
-            } else {
-                respond(status: 404, body: "not found\n", keepAlive: keepAlive, headOnly: headOnly)
-            }
+        let request = EndpointRequest(head: head, peerHost: peerHost, isTLS: tls != nil, metrics: loop.metrics)
+        switch HTTPRouteTable.target(for: request, context: context) {
+        case .callControl(let service): serveSwitchboard(head, service: service)
+        case .echo: upgrade(head)
+        case .route(let route): upgrade(head, route: route)
+        case .endpoint(let endpoint): perform(endpoint.respond())
         }
     }
 
     /// What a connection on the probe reserve (`limits.probeConnections`) may ask for.
-    static let probePaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let probePaths = ProbeEndpoint.paths
 
     /// A request other than a health check on a connection admitted beyond the caps: the
     /// answer the caps would have given (docs/config.md `probeAddresses`).
@@ -203,14 +136,6 @@ extension Connection {
         startWebSocket(deflate: deflate, limits: limits)
     }
 
-    /// `tls.redirectHTTP`: the same target on the TLS listener (RFC 9110 §15.4.2).
-    private func redirectToHTTPS(_ head: HTTPRequestHead, port: UInt16, keepAlive: Bool) {
-        var host = head.headers["Host"] ?? "localhost"
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
-        let location = "https://\(host)\(port == 443 ? "" : ":\(port)")\(head.target)"
-        respond(status: 301, body: "moved to \(location)\n", keepAlive: keepAlive, extraHeaders: [("Location", location)])
-    }
-
     /// Queues a complete response that must not be stored by caches (`Cache-Control: no-store`):
     /// health, metrics, errors, the admin API. Without keep-alive the connection drains after it.
     func respond(
@@ -233,24 +158,20 @@ extension Connection {
         extraHeaders: [(String, String)] = [],
         headOnly: Bool = false
     ) {
-        var response = HTTPResponseHead(status: status)
-        response.headers.add(name: "Content-Type", value: contentType)
-        response.headers.add(name: "Content-Length", value: String(bodyBytes.count))
-        response.headers.add(name: "Cache-Control", value: "no-store")
-        for (name, value) in extraHeaders { response.headers.add(name: name, value: value) }
-        queueResponse(response, body: bodyBytes, keepAlive: keepAlive, headOnly: headOnly)
+        queue(HTTPAnswer(status: status, body: bodyBytes, keepAlive: keepAlive, contentType: contentType,
+                         extraHeaders: extraHeaders, headOnly: headOnly))
     }
 
-    /// Queues a response whose head the caller built whole, framing and caching fields included
-    /// (static files set their own `Cache-Control`, and a 304 has no `Content-Length`). Only
-    /// `Connection: close` is added, without keep-alive; the connection then drains after it.
-    /// `headOnly` (HEAD, RFC 9110 §9.3.2) sends the head alone.
-    func queueResponse(_ head: HTTPResponseHead, body: [UInt8], keepAlive: Bool, headOnly: Bool) {
-        loop.metrics.httpResponse(status: head.status)
-        var response = head
+    /// Queues a response. Only `Connection: close` is added, without keep-alive (or while the
+    /// gateway drains); the connection then drains after it. `headOnly` (HEAD, RFC 9110 §9.3.2) sends the head alone.
+    func queue(_ answer: HTTPAnswer) {
+        loop.metrics.httpResponse(status: answer.head.status)
+        // A draining gateway closes after each answer, so that its last connections go.
+        let keepAlive = answer.keepAlive && !context.isDraining
+        var response = answer.head
         if !keepAlive { response.headers.add(name: "Connection", value: "close") }
         response.encode(into: &outbound.bytes)
-        if !headOnly { outbound.bytes.append(contentsOf: body) }
+        if !answer.headOnly { outbound.bytes.append(contentsOf: answer.body) }
         if !keepAlive { finishAfterFlush = true }
     }
 }

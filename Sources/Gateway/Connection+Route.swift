@@ -52,7 +52,7 @@ extension Connection {
             let key = AgentHub.ssoClaimKey(username: username, token: token, provider: provider)
             askHub(later: { hub, done in
                 hub.claimSingleUse(key, ttlMilliseconds: hub.ssoClaimMilliseconds, channel: route.channel) { done($0) }
-            }, answer: { [self, identity, popup] first in
+            }, then: { [self, identity, popup] first in
                 guard first else {
                     loop.metrics.routeEvent(route.channel, "sso_replayed_elsewhere")
                     return refuseCredential(route: route, status: AuthError.replayed.httpStatus, reason: AuthError.replayed.reason)

@@ -6,43 +6,31 @@ import WSFraming
 /// `TLSEngine`, plaintext from it into `process`; plaintext queued in `outbound` is sealed into
 /// `sealed` on every flush (docs/style.md §3: the engine never sees the socket).
 extension Connection {
-    /// Feeds ciphertext to the engine, completes the handshake, and processes what decrypts.
+    /// Feeds ciphertext to the engine, completes the handshake, and processes what decrypts
+    /// (`TLSEngine.pump`, shared with `ActionURLClient`).
     func receiveSealed(_ ciphertext: UnsafeMutableRawBufferPointer, _ tls: TLSEngine) {
-        tls.receive(ciphertext: UnsafeRawBufferPointer(ciphertext))
-        if !tls.isHandshakeComplete {
-            switch tls.handshake() {
-            case .complete:
-                handshakeCompleted(tls)
-            case .wantRead:
-                return
-            case .failed(let error):
-                loop.metrics.add(.tlsHandshakeFailures)
-                Log.info("tls_handshake_failed", ["peer": peerHost, "error": "\(error)"])
-                if role == .client { handshakeFailure = .refused("TLS handshake failed: \(error)") }
-                // Send the alert OpenSSL queued, then close.
-                tls.takeCiphertext(into: &sealed.bytes)
-                _ = sealed.flush(to: fd)
-                terminate(reason: nil)
-                return
-            }
-        }
-        // The loop's receive buffer is free again: its ciphertext is inside the engine now.
-        let buffer = loop.receiveBuffer
-        while !isClosed {
-            switch tls.readPlaintext(into: buffer) {
-            case .bytes(let count):
-                process(UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
-            case .wantRead:
-                return
-            case .closed:
-                // RFC 8446 §6.1: close_notify; no more data will come.
-                peerClosedInput()
-                return
-            case .failed(let error):
-                Log.info("tls_failed", ["peer": peerHost, "error": "\(error)"])
-                terminate(reason: nil)
-                return
-            }
+        // The loop's receive buffer is reused for plaintext: the pump copies the ciphertext into
+        // the engine first.
+        let result = tls.pump(ciphertext: UnsafeRawBufferPointer(ciphertext), into: loop.receiveBuffer,
+                              handshakeCompleted: { handshakeCompleted(tls); return true },
+                              deliver: { process($0); return !isClosed })
+        switch result {
+        case .wantRead, .stopped:
+            return
+        case .handshakeFailed(let error):
+            loop.metrics.add(.tlsHandshakeFailures)
+            Log.info("tls_handshake_failed", ["peer": peerHost, "error": "\(error)"])
+            if role == .client { handshakeFailure = .refused("TLS handshake failed: \(error)") }
+            // Send the alert OpenSSL queued, then close.
+            tls.takeCiphertext(into: &sealed.bytes)
+            _ = sealed.flush(to: fd)
+            terminate(reason: nil)
+        case .closed:
+            // RFC 8446 §6.1: close_notify; no more data will come.
+            peerClosedInput()
+        case .failed(let error):
+            Log.info("tls_failed", ["peer": peerHost, "error": "\(error)"])
+            terminate(reason: nil)
         }
     }
 
@@ -66,16 +54,8 @@ extension Connection {
     func sealOutbound(_ tls: TLSEngine) {
         if tls.isHandshakeComplete && !outbound.isEmpty {
             outbound.consumeAll { bytes in
-                // One call seals at most `TLSEngine.maximumWriteSize` bytes.
-                var offset = 0
-                while offset < bytes.count {
-                    switch tls.writePlaintext(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
-                    case .written(let count):
-                        offset += count
-                    case .failed(let error):
-                        Log.info("tls_write_failed", ["peer": peerHost, "error": "\(error)"])
-                        return
-                    }
+                if let error = tls.writeAll(UnsafeRawBufferPointer(bytes)) {
+                    Log.info("tls_write_failed", ["peer": peerHost, "error": "\(error)"])
                 }
             }
         }

@@ -5,7 +5,7 @@ import TLSBridge
 import HTTP1
 import WSFraming
 
-/// What a static request comes to; `Connection.serveStatic` turns it into a response.
+/// What a static request comes to; `StaticFileEndpoint` turns it into a response.
 enum StaticLookup {
     case found(StaticEntry)
     /// A directory named without its trailing slash: 301 to the path with one.

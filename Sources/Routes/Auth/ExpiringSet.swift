@@ -6,7 +6,15 @@ struct ExpiringSet<Key: Hashable & Sendable>: Sendable {
     let capacity: Int
     private var members: Set<Key> = []
     /// Min-heap on `expires`.
-    private var heap: [(expires: Int64, key: Key)] = []
+    private var heap = MinHeap<Entry>()
+
+    private struct Entry: Comparable, Sendable {
+        let expires: Int64
+        let key: Key
+
+        static func < (lhs: Entry, rhs: Entry) -> Bool { lhs.expires < rhs.expires }
+        static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.expires == rhs.expires }
+    }
 
     init(capacity: Int) {
         precondition(capacity > 0, "ExpiringSet needs room for at least one key")
@@ -28,7 +36,7 @@ struct ExpiringSet<Key: Hashable & Sendable>: Sendable {
         guard !members.contains(key) else { return .present }
         guard members.count < capacity else { return .full }
         members.insert(key)
-        push((expires, key))
+        heap.push(Entry(expires: expires, key: key))
         return .inserted
     }
 
@@ -36,34 +44,7 @@ struct ExpiringSet<Key: Hashable & Sendable>: Sendable {
     mutating func prune(now: Int64) {
         while let first = heap.first, first.expires < now {
             members.remove(first.key)
-            popFirst()
-        }
-    }
-
-    private mutating func push(_ entry: (expires: Int64, key: Key)) {
-        heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].expires < heap[parent].expires else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popFirst() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left].expires < heap[smallest].expires { smallest = left }
-            if right < heap.count, heap[right].expires < heap[smallest].expires { smallest = right }
-            guard smallest != parent else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
+            heap.popFirst()
         }
     }
 }

@@ -4,31 +4,31 @@ import WSFraming
 
 /// Device Action URLs in (`GET /action?action=…`, docs/compatibility.md §4.2, docs/click-to-call.md §4): 204 once
 /// the events reached the agent hub, 400 naming the parameter, 401, 404 `unknownDevice`.
-extension Connection {
-    static let deviceActionPath = "/action"
+struct DeviceActionEndpoint: HTTPEndpoint {
+    static let path = "/action"
 
-    func serveDeviceAction(_ head: HTTPRequestHead) {
+    let context: ServerContext
+    let request: EndpointRequest
+
+    func respond() -> EndpointAction {
         guard head.method == "GET" else {
-            answerDeviceAction(405, "GET only\n", extraHeaders: [("Allow", "GET")], reason: "method \(head.method)")
-            return
+            return answerDeviceAction(405, "GET only\n", extraHeaders: [("Allow", "GET")], reason: "method \(head.method)")
         }
         let event: ActionURLEvent
         switch ActionURLEvent.parse(query: head.query, utcOffsetSeconds: context.config.actionURLs.deviceUTCOffsetSeconds) {
         case .failure(let error):
-            answerDeviceAction(error, extraHeaders: [])
-            return
+            return answerDeviceAction(error, extraHeaders: [])
         case .success(let parsed):
             event = parsed
         }
         let caller: ClickToCallCaller
         switch deviceCaller(head, key: event.apiKey) {
         case .failure(let error):
-            answerDeviceAction(error, extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate""#)])
-            return
+            return answerDeviceAction(error, extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate""#)])
         case .success(let found):
             caller = found
         }
-        askHub(later: { $0.deviceEvent(event, caller: caller, completion: $1) }, answer: { [self] refused in
+        return .askHub(later: { $0.deviceEvent(event, caller: caller, completion: $1) }, answer: { [self] refused in
             if let refused {
                 answerDeviceAction(refused, extraHeaders: [])
             } else {
@@ -44,19 +44,19 @@ extension Connection {
         if let keyed = apiKeyCaller(head, queryKey: key) { return keyed.mapError(ActionURLError.unauthorized) }
         let addresses = context.config.actionURLs.deviceAddresses
         if addresses.contains(peerHost) || context.agentHub.directory.device(identifier: peerHost) != nil
-            || (addresses.isEmpty && isLoopbackPeer) {
+            || (addresses.isEmpty && request.isLoopbackPeer) {
             return .success(.server)
         }
         return .failure(.unauthorized(.missingCredential))
     }
 
-    private func answerDeviceAction(_ error: ActionURLError, extraHeaders: [(String, String)]) {
+    private func answerDeviceAction(_ error: ActionURLError, extraHeaders: [(String, String)]) -> EndpointAction {
         answerDeviceAction(error.status, error.reason + "\n", extraHeaders: extraHeaders, reason: error.reason)
     }
 
-    private func answerDeviceAction(_ status: Int, _ body: String, extraHeaders: [(String, String)], reason: String?) {
-        loop.metrics.routeEvent("action", "status_\(status)")
+    private func answerDeviceAction(_ status: Int, _ body: String, extraHeaders: [(String, String)], reason: String?) -> EndpointAction {
+        metrics.routeEvent("action", "status_\(status)")
         if let reason { Log.info("device_action_refused", ["peer": peerHost, "status": "\(status)", "reason": reason]) }
-        respond(status: status, body: body, keepAlive: false, extraHeaders: extraHeaders)
+        return .respond(status: status, body: body, keepAlive: false, extraHeaders: extraHeaders)
     }
 }

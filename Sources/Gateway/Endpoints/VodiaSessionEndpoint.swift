@@ -29,27 +29,27 @@ import WSFraming
 ///
 /// Every answer has `Cache-Control: no-store` and closes the connection. Refusals are logged
 /// (`vodia_link_refused`, never the `pass`) and counted (`callgate_route_events_total{channel="makecall"}`).
-extension Connection {
-    static let vodiaSessionPath = "/makecall/session"
+struct VodiaSessionEndpoint: HTTPEndpoint {
+    static let path = "/makecall/session"
 
-    func serveVodiaSession(_ head: HTTPRequestHead) {
+    let context: ServerContext
+    let request: EndpointRequest
+
+    func respond() -> EndpointAction {
         guard head.method == "GET" else {
             // A link is followed with GET; HEAD must not use up a single-use link.
-            refuseVodiaLink(405, code: "methodNotAllowed", text: "method not allowed; use GET", extraHeaders: [("Allow", "GET")],
-                            headOnly: head.method == "HEAD")
-            return
+            return refuseVodiaLink(405, code: "methodNotAllowed", text: "method not allowed; use GET", extraHeaders: [("Allow", "GET")],
+                                   headOnly: head.method == "HEAD")
         }
         let link: VodiaLink
         switch VodiaLink.parse(query: head.query) {
         case .failure(let error):
-            refuseVodiaLink(400, code: error.code, text: error.reason)
-            return
+            return refuseVodiaLink(400, code: error.code, text: error.reason)
         case .success(let parsed):
             link = parsed
         }
         if link.credentials == nil, let bearer = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first {
-            serveSignedInPopup(link, token: bearer)
-            return
+            return serveSignedInPopup(link, token: bearer)
         }
         // A disabled user is answered like an unknown one: no token, and nothing told apart.
         let user = link.credentials.flatMap { context.agentHub.directory.user(named: $0.user) }
@@ -59,12 +59,10 @@ extension Connection {
         let verified: VerifiedVodiaLink
         switch verifier.verify(link, secret: secret, now: now) {
         case .failure(.malformed(let why)):
-            refuseVodiaLink(400, code: "malformed", text: why)
-            return
+            return refuseVodiaLink(400, code: "malformed", text: why)
         case .failure(let error):
-            refuseVodiaLink(401, code: Self.code(of: error), text: error.reason,
-                            extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
-            return
+            return refuseVodiaLink(401, code: Self.code(of: error), text: error.reason,
+                                   extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
         case .success(let accepted):
             verified = accepted
         }
@@ -73,8 +71,7 @@ extension Connection {
         let number: DialNumber
         switch verified.number(numbering: context.numbering) {
         case .failure(let error):
-            refuseVodiaLink(400, code: error.code, text: error.reason)
-            return
+            return refuseVodiaLink(400, code: error.code, text: error.reason)
         case .success(let classified):
             number = classified
         }
@@ -84,8 +81,7 @@ extension Connection {
             // A web phone: the link holds for its duration, one live session at a time.
             let key = PopupSIPSession.linkKey(verified)
             guard !context.popupLinks.withLock({ $0.isHeld(key) }) else {
-                refuseVodiaLink(409, code: "inUse", text: "this link's call is open in another window")
-                return
+                return refuseVodiaLink(409, code: "inUse", text: "this link's call is open in another window")
             }
             claims = PopupSIPSession(number: number, link: key).claims(user: verified.user, issued: now, expires: verified.expires)
         } else {
@@ -93,68 +89,62 @@ extension Connection {
             guard admitted else {
                 // Fails closed when the guard is full of unexpired links: say so, it is not a replay.
                 if full { Log.warning("vodia_replay_guard_full", ["capacity": "\(capacity)"]) }
-                refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
-                                extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
-                return
+                return refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
+                                       extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
             }
             claims = VodiaSession.claims(for: verified, number: number, user: verified.user, issued: now)
             if context.agentHub.shared != nil {
                 // Accepted here; once across every instance too (docs/cluster.md §6.4).
                 let key = AgentHub.vodiaClaimKey(verified), ttl = Int(verified.expires - now + 1) * 1_000
-                askHub(later: { hub, done in hub.claimSingleUse(key, ttlMilliseconds: ttl, channel: "makecall") { done($0) } },
-                       answer: { [self] first in
+                return .askHub(later: { hub, done in hub.claimSingleUse(key, ttlMilliseconds: ttl, channel: "makecall") { done($0) } },
+                               answer: { [self, claims] first in
                     guard first else {
-                        loop.metrics.routeEvent("makecall", "replayed_elsewhere")
+                        metrics.routeEvent("makecall", "replayed_elsewhere")
                         return refuseVodiaLink(401, code: "replayed", text: AuthError.replayed.reason,
                                                extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
                     }
-                    grantPopupSession(claims, destination: number, phone: phone)
+                    return grantPopupSession(claims, destination: number, phone: phone)
                 })
-                return
             }
         }
-        grantPopupSession(claims, destination: number, phone: phone)
+        return grantPopupSession(claims, destination: number, phone: phone)
     }
 
     /// A signed-in user's popup (a plain link, the session token as bearer): a `PopupSIPSession`
     /// without a link, until the session's end but at most `linkMaxDurationSeconds`. Only for a
     /// web phone: without one the popup uses the agent bar's own session on `/ws`.
-    private func serveSignedInPopup(_ link: VodiaLink, token: String) {
+    private func serveSignedInPopup(_ link: VodiaLink, token: String) -> EndpointAction {
         let identity: Identity
         switch context.authenticator.verify(.session(token: token), channel: "ws", address: peerHost) {
         case .failure(let error):
-            refuseVodiaLink(401, code: Self.code(of: error), text: error.reason,
-                            extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
-            return
+            return refuseVodiaLink(401, code: Self.code(of: error), text: error.reason,
+                                   extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
         case .success(let verified):
             identity = verified
         }
         guard context.agentHub.directory.user(named: identity.user)?.enabled == true else {
-            refuseVodiaLink(401, code: "badSignature", text: AuthError.unknownUser.reason,
-                            extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
-            return
+            return refuseVodiaLink(401, code: "badSignature", text: AuthError.unknownUser.reason,
+                                   extraHeaders: [("WWW-Authenticate", "Bearer realm=\"callgate\"")])
         }
         let number: DialNumber
         switch context.numbering.classify(link.destination) {
         case .failure(let error):
-            refuseVodiaLink(400, code: error.code, text: error.reason)
-            return
+            return refuseVodiaLink(400, code: error.code, text: error.reason)
         case .success(let classified):
             number = classified
         }
         guard let phone = context.webPhone(of: identity.user) else {
-            refuseVodiaLink(404, code: "noWebPhone", text: "no sip route, or no SIP identity for \(identity.user)")
-            return
+            return refuseVodiaLink(404, code: "noWebPhone", text: "no sip route, or no SIP identity for \(identity.user)")
         }
         let now = Int64(time(nil))
         let longest = now + Int64(context.config.clickToCall.linkMaxDurationSeconds)
         let claims = PopupSIPSession(number: number, link: nil)
             .claims(user: identity.user, issued: now, expires: min(identity.expires ?? longest, longest))
-        grantPopupSession(claims, destination: number, phone: phone)
+        return grantPopupSession(claims, destination: number, phone: phone)
     }
 
     /// 200 with the token of `claims`; `phone`: the route and identity the popup's web phone uses.
-    private func grantPopupSession(_ claims: SessionClaims, destination number: DialNumber, phone: (route: Route, identity: SIPIdentity)?) {
+    private func grantPopupSession(_ claims: SessionClaims, destination number: DialNumber, phone: (route: Route, identity: SIPIdentity)?) -> EndpointAction {
         let token = context.authenticator.sessions.issue(claims)
         var json = JSONWriter(capacity: 512)
         json.raw(#"{"token":"#); json.string(token)
@@ -170,22 +160,22 @@ extension Connection {
             json.raw("null")
         }
         json.raw("}")
-        loop.metrics.routeEvent("makecall", "session_opened")
+        metrics.routeEvent("makecall", "session_opened")
         Log.info("vodia_session_opened", ["peer": peerHost, "user": claims.user, "destination": number.text,
                                           "expires": "\(claims.expires)", "scope": claims.scope])
-        respond(status: 200, body: json.bytes, keepAlive: false, contentType: "application/json",
+        return .respond(status: 200, body: json.bytes, keepAlive: false, contentType: "application/json",
                 extraHeaders: [("X-Content-Type-Options", "nosniff")])
     }
 
     private func refuseVodiaLink(_ status: Int, code: String, text: String, extraHeaders: [(String, String)] = [],
-                                 headOnly: Bool = false) {
-        loop.metrics.routeEvent("makecall", "refused_\(code)")
+                                 headOnly: Bool = false) -> EndpointAction {
+        metrics.routeEvent("makecall", "refused_\(code)")
         Log.info("vodia_link_refused", ["peer": peerHost, "status": "\(status)", "code": code, "reason": text])
         var json = JSONWriter(capacity: 256)
         json.raw(#"{"error":{"code":"#); json.string(code)
         json.raw(#","text":"#); json.string(text)
         json.raw("}}")
-        respond(status: status, body: json.bytes, keepAlive: false, contentType: "application/json",
+        return .respond(status: status, body: json.bytes, keepAlive: false, contentType: "application/json",
                 extraHeaders: [("X-Content-Type-Options", "nosniff")] + extraHeaders, headOnly: headOnly)
     }
 

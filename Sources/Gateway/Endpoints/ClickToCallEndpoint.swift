@@ -5,12 +5,17 @@ import WSFraming
 /// Click-to-call over HTTP (docs/click-to-call.md §1–2): the request parsed by Routes, its
 /// caller authenticated as the dialect allows, the dial placed on the agent hub's loop, and the
 /// reply in the dialect's style, with `Connection: close` like the admin API.
-extension Connection {
+struct ClickToCallEndpoint: HTTPEndpoint {
+    let context: ServerContext
+    let request: EndpointRequest
+    /// The dialect the path and query name (`HTTPRouteTable`).
+    let dialect: ClickToCallDialect
+
     /// In this order, so that nothing before the credential is checked depends on the directory
     /// or the number plan (issue 18): the dialect, method and query syntax
     /// (`ClickToCallQuery`), the caller (401), the dial and its number (400), then the agent on
     /// the hub (403, 404, 409).
-    func serveClickToCall(_ head: HTTPRequestHead, dialect: ClickToCallDialect) {
+    func respond() -> EndpointAction {
         let query: ClickToCallQuery
         switch ClickToCallQuery.parse(method: head.method, path: head.path, query: head.query) {
         case .failure(let error): return refuseClickToCall(error, dialect: dialect)
@@ -26,7 +31,7 @@ extension Connection {
         case .failure(let error): return refuseClickToCall(error, dialect: dialect)
         case .success(let parsed): request = parsed
         }
-        askHub(later: { $0.clickToCall(request, caller: caller, completion: $1) }, answer: { [self] placed in
+        return .askHub(later: { $0.clickToCall(request, caller: caller, completion: $1) }, answer: { [self] placed in
             switch placed {
             case .success(let uniqueid): answerClickToCall(.success(request, uniqueid: uniqueid), dialect: dialect, error: nil)
             case .failure(let error): refuseClickToCall(error, dialect: dialect)
@@ -61,6 +66,22 @@ extension Connection {
         return .failure(.unauthorized(.missingCredential))
     }
 
+    private func refuseClickToCall(_ error: ClickToCallError, dialect: ClickToCallDialect) -> EndpointAction {
+        answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
+    }
+
+    private func answerClickToCall(_ reply: ClickToCallReply, dialect: ClickToCallDialect, error: ClickToCallError?) -> EndpointAction {
+        metrics.routeEvent("clicktocall", "status_\(reply.status)")
+        if let error {
+            Log.info("click_to_call_refused", ["peer": peerHost, "dialect": dialect.rawValue, "status": "\(reply.status)",
+                                               "code": error.code, "reason": error.reason])
+        }
+        return .respond(status: reply.status, body: reply.body, keepAlive: false, contentType: reply.contentType,
+                        extraHeaders: reply.headerPairs.filter { $0.0 != "Cache-Control" })
+    }
+}
+
+extension HTTPEndpoint {
     /// The API key the request presents (`Authorization: Bearer`, else the query's `key=`),
     /// checked against `clickToCall.apiKeys`: a server key or an agent's; nil when none is
     /// presented. Click-to-call and device Action URLs share the keys.
@@ -69,19 +90,5 @@ extension Connection {
         guard let presented = bearer ?? queryKey else { return nil }
         guard let key = context.config.clickToCall.key(matching: presented) else { return .failure(.badSignature) }
         return .success(key.user.map(ClickToCallCaller.agent) ?? .server)
-    }
-
-    private func refuseClickToCall(_ error: ClickToCallError, dialect: ClickToCallDialect) {
-        answerClickToCall(.failure(error, dialect: dialect), dialect: dialect, error: error)
-    }
-
-    private func answerClickToCall(_ reply: ClickToCallReply, dialect: ClickToCallDialect, error: ClickToCallError?) {
-        loop.metrics.routeEvent("clicktocall", "status_\(reply.status)")
-        if let error {
-            Log.info("click_to_call_refused", ["peer": peerHost, "dialect": dialect.rawValue, "status": "\(reply.status)",
-                                               "code": error.code, "reason": error.reason])
-        }
-        respond(status: reply.status, body: reply.body, keepAlive: false, contentType: reply.contentType,
-                extraHeaders: reply.headerPairs.filter { $0.0 != "Cache-Control" })
     }
 }

@@ -20,12 +20,14 @@ import WSFraming
 /// Every answer has `Cache-Control: no-store`, `X-Content-Type-Options: nosniff` and
 /// `Referrer-Policy: no-referrer` (the widget URL carries its token); HTML pages add
 /// `LastCallersPage.contentSecurityPolicy`. No `X-Frame-Options`: desktop clients embed the widget.
-extension Connection {
-    static let lastCallersPaths: Set<String> = [widgetPath, widgetTokenPath]
+struct LastCallersEndpoint: HTTPEndpoint {
     static let widgetPath = "/lastcaller/"
     static let widgetTokenPath = "/lastcaller/tokengen/token"
 
-    func serveLastCallers(_ head: HTTPRequestHead) {
+    let context: ServerContext
+    let request: EndpointRequest
+
+    func respond() -> EndpointAction {
         if head.path == Self.widgetTokenPath {
             serveWidgetToken(head)
         } else {
@@ -35,14 +37,13 @@ extension Connection {
 
     // MARK: the widget
 
-    private func serveWidget(_ head: HTTPRequestHead) {
+    private func serveWidget(_ head: HTTPRequestHead) -> EndpointAction {
         let lenient = head.query.map(QueryString.init)
         let format: LastCallersRequest.Format = lenient?.value(named: "format") == "json" ? .json : .html
         let language = WidgetLanguage(acceptLanguage: head.headers.values(for: "Accept-Language"))
         guard head.method == "GET" || head.method == "HEAD" else {
-            refuseWidget(.methodNotAllowed("GET, HEAD"), format: format, language: language, headOnly: false,
-                         extraHeaders: [("Allow", "GET, HEAD")])
-            return
+            return refuseWidget(.methodNotAllowed("GET, HEAD"), format: format, language: language, headOnly: false,
+                                extraHeaders: [("Allow", "GET, HEAD")])
         }
         let headOnly = head.method == "HEAD"
         // The token first: without a good one, nothing about the query is answered.
@@ -52,63 +53,59 @@ extension Connection {
         case .failure(let error):
             // RFC 6750 §3.1: no error code when the request had no credential at all.
             let challenge = token.isEmpty ? #"Bearer realm="callgate""# : #"Bearer realm="callgate", error="invalid_token""#
-            refuseWidget(.unauthorized(error), format: format, language: language, headOnly: headOnly,
-                         extraHeaders: [("WWW-Authenticate", challenge)])
-            return
+            return refuseWidget(.unauthorized(error), format: format, language: language, headOnly: headOnly,
+                                extraHeaders: [("WWW-Authenticate", challenge)])
         case .success(let claims):
             user = claims.user
         }
         guard context.agentHub.directory.user(named: user)?.enabled == true else {
-            refuseWidget(.userDisabled, format: format, language: language, headOnly: headOnly,
-                         extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate", error="invalid_token""#)])
-            return
+            return refuseWidget(.userDisabled, format: format, language: language, headOnly: headOnly,
+                                extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate", error="invalid_token""#)])
         }
         let request: LastCallersRequest
         switch LastCallersRequest.parse(query: head.query, numbering: context.numbering) {
         case .failure(let error):
-            refuseWidget(WidgetError(error), format: format, language: language, headOnly: headOnly, extraHeaders: [])
-            return
+            return refuseWidget(WidgetError(error), format: format, language: language, headOnly: headOnly, extraHeaders: [])
         case .success(let parsed):
             request = parsed
         }
-        askHub(later: { hub, done in hub.lastCallersReply(number: request.number, completion: done) }, answer: { [self] reply in
-            loop.metrics.routeEvent("lastcaller", "widget_shown")
+        return .askHub(later: { hub, done in hub.lastCallersReply(number: request.number, completion: done) }, answer: { [self] reply in
+            metrics.routeEvent("lastcaller", "widget_shown")
             switch request.format {
             case .json:
-                answerLastCallers(200, reply.encoded(), contentType: "application/json", headOnly: headOnly)
+                return answerLastCallers(200, reply.encoded(), contentType: "application/json", headOnly: headOnly)
             case .html:
                 let page = LastCallersPage.render(reply, callerID: request.callerID, language: language, now: Int64(time(nil)))
-                answerLastCallers(200, page, contentType: LastCallersPage.contentType, headOnly: headOnly,
-                                  extraHeaders: [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
+                return answerLastCallers(200, page, contentType: LastCallersPage.contentType, headOnly: headOnly,
+                                         extraHeaders: [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
             }
         })
     }
 
     private func refuseWidget(_ error: WidgetError, format: LastCallersRequest.Format, language: WidgetLanguage,
-                              headOnly: Bool, extraHeaders: [(String, String)]) {
+                              headOnly: Bool, extraHeaders: [(String, String)]) -> EndpointAction {
         logRefusal(error, path: Self.widgetPath)
         switch format {
         case .json:
-            answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly, extraHeaders: extraHeaders)
+            return answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly,
+                                     extraHeaders: extraHeaders)
         case .html:
-            answerLastCallers(error.status, LastCallersPage.error(error, language: language), contentType: LastCallersPage.contentType,
-                              headOnly: headOnly,
-                              extraHeaders: extraHeaders + [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
+            return answerLastCallers(error.status, LastCallersPage.error(error, language: language), contentType: LastCallersPage.contentType,
+                                     headOnly: headOnly,
+                                     extraHeaders: extraHeaders + [("Content-Security-Policy", LastCallersPage.contentSecurityPolicy)])
         }
     }
 
     // MARK: the token endpoint
 
-    private func serveWidgetToken(_ head: HTTPRequestHead) {
+    private func serveWidgetToken(_ head: HTTPRequestHead) -> EndpointAction {
         guard head.method == "GET" else {
-            refuseWidgetToken(.methodNotAllowed("GET"), extraHeaders: [("Allow", "GET")], headOnly: head.method == "HEAD")
-            return
+            return refuseWidgetToken(.methodNotAllowed("GET"), extraHeaders: [("Allow", "GET")], headOnly: head.method == "HEAD")
         }
         let request: WidgetTokenRequest
         switch WidgetTokenRequest.parse(query: head.query) {
         case .failure(let error):
-            refuseWidgetToken(WidgetError(error))
-            return
+            return refuseWidgetToken(WidgetError(error))
         case .success(let parsed):
             request = parsed
         }
@@ -118,33 +115,30 @@ extension Connection {
         for value in head.headers.values(for: "Authorization") {
             if let basic = BasicCredentials.parse(authorization: value) {
                 switch basic {
-                case .failure(let error): refuseWidgetToken(.unauthorized(error))
-                case .success where tls == nil && !isLoopbackPeer: refuseWidgetToken(.insecureTransport)
-                case .success(let credentials): checkPassword(credentials, lifetime: lifetime)
+                case .failure(let error): return refuseWidgetToken(.unauthorized(error))
+                case .success where !self.request.isTLS && !self.request.isLoopbackPeer: return refuseWidgetToken(.insecureTransport)
+                case .success(let credentials): return checkPassword(credentials, lifetime: lifetime)
                 }
-                return
             }
             if let bearer = GateCredential.bearerToken(value) {
                 switch context.authenticator.verify(.session(token: bearer), channel: "ws", address: peerHost) {
                 case .failure(let error):
-                    refuseWidgetToken(.unauthorized(error))
+                    return refuseWidgetToken(.unauthorized(error))
                 case .success(let identity):
                     guard context.agentHub.directory.user(named: identity.user)?.enabled == true else {
-                        refuseWidgetToken(.accountDisabled)
-                        return
+                        return refuseWidgetToken(.accountDisabled)
                     }
-                    issueWidgetToken(user: identity.user, method: "session", lifetime: lifetime)
+                    return issueWidgetToken(user: identity.user, method: "session", lifetime: lifetime)
                 }
-                return
             }
         }
-        refuseWidgetToken(.unauthorized(.missingCredential))
+        return refuseWidgetToken(.unauthorized(.missingCredential))
     }
 
     /// The hub checks the password on its hashing loop, throttled like a `/ws` login.
-    private func checkPassword(_ credentials: BasicCredentials, lifetime: Int64) {
+    private func checkPassword(_ credentials: BasicCredentials, lifetime: Int64) -> EndpointAction {
         let address = peerHost
-        askHub(later: { hub, done in
+        return .askHub(later: { hub, done in
             hub.verifyPassword(username: credentials.user, password: credentials.password, address: address, completion: done)
         }, answer: { [self] check in
             switch check {
@@ -158,40 +152,40 @@ extension Connection {
         })
     }
 
-    private func issueWidgetToken(user: String, method: String, lifetime: Int64) {
+    private func issueWidgetToken(user: String, method: String, lifetime: Int64) -> EndpointAction {
         let now = Int64(time(nil))
         let token = WidgetToken.issue(signer: context.widgetTokens, user: user, now: now, lifetimeSeconds: lifetime)
         let expires = now + min(max(lifetime, 1), WidgetToken.maxLifetimeSeconds)
-        loop.metrics.routeEvent("lastcaller", "token_issued")
+        metrics.routeEvent("lastcaller", "token_issued")
         Log.info("widget_token_issued", ["user": user, "peer": peerHost, "method": method, "expires": String(expires)])
-        answerLastCallers(200, WidgetTokenReply(token: token, expires: expires, user: user).encoded(),
-                          contentType: "application/json", headOnly: false)
+        return answerLastCallers(200, WidgetTokenReply(token: token, expires: expires, user: user).encoded(),
+                                 contentType: "application/json", headOnly: false)
     }
 
     /// A JSON refusal; 401 challenges for both schemes the endpoint takes (RFC 9110 §11.6.1).
-    private func refuseWidgetToken(_ error: WidgetError, extraHeaders: [(String, String)] = [], headOnly: Bool = false) {
+    private func refuseWidgetToken(_ error: WidgetError, extraHeaders: [(String, String)] = [], headOnly: Bool = false) -> EndpointAction {
         logRefusal(error, path: Self.widgetTokenPath)
         var headers = extraHeaders
         if error.status == 401 {
             headers.append(("WWW-Authenticate", BasicCredentials.challenge(realm: "callgate")))
             headers.append(("WWW-Authenticate", #"Bearer realm="callgate""#))
         }
-        answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly, extraHeaders: headers)
+        return answerLastCallers(error.status, error.json, contentType: "application/json", headOnly: headOnly, extraHeaders: headers)
     }
 
     // MARK: both
 
     private func logRefusal(_ error: WidgetError, path: String) {
-        loop.metrics.routeEvent("lastcaller", "refused_" + error.code)
+        metrics.routeEvent("lastcaller", "refused_" + error.code)
         Log.info("lastcaller_refused", ["peer": peerHost, "path": path, "status": String(error.status),
                                         "code": error.code, "reason": error.text])
     }
 
     private func answerLastCallers(_ status: Int, _ body: [UInt8], contentType: String, headOnly: Bool,
-                                   extraHeaders: [(String, String)] = []) {
-        loop.metrics.routeEvent("lastcaller", "status_\(status)")
-        respond(status: status, body: body, keepAlive: false, contentType: contentType,
-                extraHeaders: [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] + extraHeaders,
-                headOnly: headOnly)
+                                   extraHeaders: [(String, String)] = []) -> EndpointAction {
+        metrics.routeEvent("lastcaller", "status_\(status)")
+        return .respond(status: status, body: body, keepAlive: false, contentType: contentType,
+                        extraHeaders: [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] + extraHeaders,
+                        headOnly: headOnly)
     }
 }

@@ -9,38 +9,40 @@ import WSFraming
 /// `HttpOnly`, `SameSite=Lax` (a top-level link click carries it, a third-party page's
 /// background request does not), `Secure` over TLS, for the token's remaining lifetime;
 /// `DELETE` removes it.
-extension Connection {
-    static let sessionCookiePath = "/session/cookie"
+struct SessionCookieEndpoint: HTTPEndpoint {
+    static let path = "/session/cookie"
 
-    func serveSessionCookie(_ head: HTTPRequestHead) {
-        let secure = tls != nil ? "; Secure" : ""
+    let context: ServerContext
+    let request: EndpointRequest
+
+    func respond() -> EndpointAction {
+        let secure = request.isTLS ? "; Secure" : ""
         switch head.method {
         case "DELETE":
-            respond(status: 204, body: "", keepAlive: false, extraHeaders: [
+            return .respond(status: 204, body: "", keepAlive: false, extraHeaders: [
                 ("Set-Cookie", "\(GateCredential.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(secure)")])
         case "GET":
             guard let token = head.headers.values(for: "Authorization").lazy.compactMap(GateCredential.bearerToken).first else {
-                refuseSessionCookie(.missingCredential)
-                return
+                return refuseSessionCookie(.missingCredential)
             }
             switch context.authenticator.verify(.session(token: token), channel: "ws", address: peerHost) {
             case .failure(let error):
-                refuseSessionCookie(error)
+                return refuseSessionCookie(error)
             case .success(let identity):
                 let seconds = max(0, (identity.expires ?? 0) - Int64(time(nil)))
-                loop.metrics.routeEvent("session", "cookie_set")
-                respond(status: 204, body: "", keepAlive: false, extraHeaders: [
+                metrics.routeEvent("session", "cookie_set")
+                return .respond(status: 204, body: "", keepAlive: false, extraHeaders: [
                     ("Set-Cookie", "\(GateCredential.cookieName)=\(token); Path=/; Max-Age=\(seconds); HttpOnly; SameSite=Lax\(secure)")])
             }
         default:
-            respond(status: 405, body: "method not allowed\n", keepAlive: false, extraHeaders: [("Allow", "GET, DELETE")])
+            return .respond(status: 405, body: "method not allowed\n", keepAlive: false, extraHeaders: [("Allow", "GET, DELETE")])
         }
     }
 
-    private func refuseSessionCookie(_ error: AuthError) {
-        loop.metrics.routeEvent("session", "cookie_refused")
+    private func refuseSessionCookie(_ error: AuthError) -> EndpointAction {
+        metrics.routeEvent("session", "cookie_refused")
         Log.info("session_cookie_refused", ["peer": peerHost, "reason": error.reason])
-        respond(status: 401, body: error.reason + "\n", keepAlive: false,
-                extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate""#)])
+        return .respond(status: 401, body: error.reason + "\n", keepAlive: false,
+                        extraHeaders: [("WWW-Authenticate", #"Bearer realm="callgate""#)])
     }
 }

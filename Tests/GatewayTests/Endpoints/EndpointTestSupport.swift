@@ -1,0 +1,41 @@
+import Foundation
+import HTTP1
+@testable import Gateway
+
+/// Endpoints are tested without a socket: a `ServerContext` from a configuration, a request head
+/// built here, and the `EndpointAction` the endpoint returns.
+enum EndpointTestSupport {
+    /// A context for `json` (merged over the defaults), with its own state directory.
+    static func context(_ json: String = "{}") throws -> ServerContext {
+        var config = GatewayConfig()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("callgate-endpoints-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        config.stateDirectory = directory
+        try config.apply(json: Data(json.utf8))
+        return try ServerContext(config: config)
+    }
+
+    /// A request from `peer` (by default an address that is not loopback) on a plain connection.
+    static func request(_ method: String = "GET", _ target: String, headers: [(String, String)] = [],
+                        peer: String = "192.0.2.7", tls: Bool = false) -> EndpointRequest {
+        var fields = HTTPHeaders()
+        fields.add(name: "Host", value: "gateway.example")
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        return EndpointRequest(head: HTTPRequestHead(method: method, target: target, headers: fields), peerHost: peer,
+                               isTLS: tls, metrics: LoopMetrics())
+    }
+}
+
+extension EndpointAction {
+    /// Whether the endpoint handed the request to the agent hub (its checks passed).
+    var asksHub: Bool {
+        if case .askHub = self { return true }
+        return false
+    }
+}
+
+extension HTTPAnswer {
+    func header(_ name: String) -> String? { head.headers[name] }
+    func headers(_ name: String) -> [String] { head.headers.values(for: name) }
+}

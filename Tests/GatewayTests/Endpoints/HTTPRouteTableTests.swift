@@ -1,0 +1,44 @@
+import Testing
+@testable import Gateway
+
+@Suite struct HTTPRouteTableTests {
+    private typealias T = EndpointTestSupport
+
+    private func endpoint(_ context: ServerContext, _ target: String) -> (any HTTPEndpoint)? {
+        if case .endpoint(let endpoint) = HTTPRouteTable.target(for: T.request("GET", target), context: context) { return endpoint }
+        return nil
+    }
+
+    @Test func eachPathGoesToItsEndpoint() throws {
+        let context = try T.context()
+        #expect(endpoint(context, "/admin/agents") is AdminEndpoint)
+        #expect(endpoint(context, "/?action=make_call&target=1") is ClickToCallEndpoint)
+        #expect(endpoint(context, "/") is StaticFileEndpoint)
+        #expect(endpoint(context, "/action?action=inbound") is DeviceActionEndpoint)
+        #expect(endpoint(context, "/lastcaller/") is LastCallersEndpoint)
+        #expect(endpoint(context, "/lastcaller/tokengen/token") is LastCallersEndpoint)
+        #expect(endpoint(context, "/session/cookie") is SessionCookieEndpoint)
+        #expect(endpoint(context, "/makecall/session") is VodiaSessionEndpoint)
+        for path in ProbeEndpoint.paths { #expect(endpoint(context, path) is ProbeEndpoint) }
+        #expect(endpoint(context, "/status.json") is StatusEndpoint)
+        #expect(endpoint(context, "/anything/else.css") is StaticFileEndpoint)
+    }
+
+    @Test func upgradesStayWithTheConnection() throws {
+        let context = try T.context(#"{"echoPaths":["/echo"]}"#)
+        guard case .echo = HTTPRouteTable.target(for: T.request("GET", "/echo"), context: context) else {
+            Issue.record("an echo path is an upgrade")
+            return
+        }
+        guard case .route(let route) = HTTPRouteTable.target(for: T.request("GET", "/ws"), context: context) else {
+            Issue.record("/ws is the agent route")
+            return
+        }
+        #expect(route.path == "/ws")
+    }
+
+    @Test func clickToCallTurnedOffLeavesItsPathsToStaticFiles() throws {
+        let context = try T.context(#"{"clickToCall":{"enabled":false}}"#)
+        #expect(endpoint(context, "/?action=make_call&target=1") is StaticFileEndpoint)
+    }
+}
