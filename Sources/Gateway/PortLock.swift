@@ -20,7 +20,10 @@ import CLinux
 /// A process that does not share also checks, once it holds the lock, that nothing listens on
 /// the address yet (a bind without SO_REUSEPORT fails then): a process that shares the port, or
 /// another program, is found too. A process that shares takes no lock, but fails when a process
-/// that does not share holds it.
+/// that does not share holds it: the lock socket listens, and a sharer's `connect` to it
+/// succeeds (or finds its backlog full) only then. Sharers never bind the name, so sharers
+/// starting together never see each other as the lock's holder. Not covered: a sharer and a
+/// process that does not share starting at the same instant may both run.
 final class PortLock {
     struct PortInUse: Error, CustomStringConvertible {
         var address: String
@@ -44,12 +47,11 @@ final class PortLock {
     func claim(_ address: SocketAddress, share: Bool, probe: Bool = true) throws(PortInUse) {
         let port = address.port
         guard held[port] == nil else { return }
-        let (fd, code) = Self.bindAbstract(Self.name(port: port))
         if share {
-            if fd >= 0 { close(fd); return }
-            guard code == EADDRINUSE else { return }
+            guard Self.isHeld(Self.name(port: port)) else { return }
             throw PortInUse(address: "\(address)", why: "another callgate process holds port \(port) and does not share it (lock @\(Self.name(port: port)))")
         }
+        let (fd, code) = Self.bindAbstract(Self.name(port: port))
         guard fd >= 0 else {
             throw PortInUse(address: "\(address)", why: code == EADDRINUSE
                 ? "another callgate process listens on port \(port) (lock @\(Self.name(port: port)))"
@@ -61,10 +63,27 @@ final class PortLock {
         }
     }
 
-    /// A Unix stream socket bound to the abstract name `name`; (-1, errno) on failure.
+    /// A listening Unix stream socket bound to the abstract name `name`; (-1, errno) on failure.
     private static func bindAbstract(_ name: String) -> (Int32, Int32) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return (-1, errno) }
+        let bound = withAbstractAddress(name) { bind(fd, $0, $1) }
+        guard bound == 0, listen(fd, 1) == 0 else { let code = errno; close(fd); return (-1, code) }
+        return (fd, 0)
+    }
+
+    /// Whether a process holds the abstract name `name`: a non-blocking `connect` is accepted
+    /// into its backlog, or finds the backlog full (EAGAIN); nobody bound it: ECONNREFUSED.
+    private static func isHeld(_ name: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let connected = withAbstractAddress(name) { connect(fd, $0, $1) }
+        return connected == 0 || errno == EAGAIN
+    }
+
+    /// `body` with the `sockaddr_un` of the abstract name `name` and its length.
+    private static func withAbstractAddress<T>(_ name: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(name.utf8)
@@ -74,11 +93,9 @@ final class PortLock {
             for (index, byte) in bytes.prefix(path.count - 1).enumerated() { path[index + 1] = byte }
         }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + 1 + min(bytes.count, 107))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
         }
-        guard bound == 0 else { let code = errno; close(fd); return (-1, code) }
-        return (fd, 0)
     }
 
     /// Whether a bind to `address` without SO_REUSEPORT fails because the port is in use.
