@@ -16,10 +16,10 @@ import WSFraming
 /// - Keeps, per user, the last event number `n` it received, and sends them in `resync` on each
 ///   connection with the users it has signed in: the back end replays what it still has, names
 ///   the users it cannot (`resynced`'s `lost`) and those it no longer has signed in for this
-///   instance (`signedOut`: signed in again, as after a restart). Their tabs get a fresh state: after the back end restarted (another epoch),
-///   the calls last seen live end (`callHangup`, cause 0) and the users this instance signed in
-///   are signed in again and told `user` and `identify` (or `ready`); otherwise the `snapshot`
-///   becomes a `ready`.
+///   instance (`signedOut`: signed in again, as after a restart). Their tabs get a fresh state:
+///   after the back end restarted (another epoch), the calls last seen live end (`callHangup`,
+///   cause 0) and the users this instance signed in are signed in again and told `user` and
+///   `identify` (or `ready`); otherwise the `snapshot` becomes a `ready`.
 /// - Readiness (`unavailableReason`): nil only between `resynced` and the next loss; `/readyz`
 ///   answers 503 with the reason meanwhile.
 final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, @unchecked Sendable {

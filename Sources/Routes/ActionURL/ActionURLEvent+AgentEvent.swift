@@ -12,7 +12,8 @@
 ///
 /// Each Action URL carries the whole call (times, parties, guid), so the mapping is stateless:
 /// every event of one call gets the same `uniqueid` and `call_guid` (both the phone's
-/// `call_guid`) and `id` (derived from the guid, 1–65535). What the phone does not tell is left empty or guessed as documented:
+/// `call_guid`) and `id` (derived from the guid, 1–65535). What the phone does not tell is left empty or guessed as
+/// documented:
 /// - `cause` is `unknown` (0) on hang-up: Action URLs do not say who hung up or why. A call
 ///   disconnected without ever being connected has `data.missed = true` (docs/compatibility.md §4.2: "this is a
 ///   missed call").

@@ -3,9 +3,9 @@
 ///
 ///     GET /action?action=<$action>&call_direction=<$call_direction>&…
 ///
-/// with the parameters named exactly like docs/compatibility.md §4.3's placeholders (`ActionURLEvent.deviceQueryTemplate`
-/// is the text to paste into the phone). The phone is bound to an agent by `local_party`; the
-/// event becomes the agent bar's call events (`agentEvents(agent:numbering:now:)`).
+/// with the parameters named exactly like docs/compatibility.md §4.3's placeholders
+/// (`ActionURLEvent.deviceQueryTemplate` is the text to paste into the phone). The phone is bound to an agent by
+/// `local_party`; the event becomes the agent bar's call events (`agentEvents(agent:numbering:now:)`).
 ///
 /// Parameters (any other is `unknownParameter`; none may repeat; an empty value is the same as
 /// an absent one, except for `remote_party`, where empty means "no number delivered"):

@@ -52,8 +52,8 @@ public struct ActionURLValues: Hashable, Sendable {
     /// call is announced once.) `localParty` is the agent's SIP identity (`alice@pbx.example`),
     /// `localAlias` their display name (nil: `localParty`, as docs/compatibility.md §4.3 says for hardware
     /// phones). The remote party is the Call's `number` and `name` (else the caller's or
-    /// called name); `call_guid` is the Call's `call_guid`. `call_duration_seconds` is `(disconnected ?? now) − connected`, 0 before
-    /// the call is connected.
+    /// called name); `call_guid` is the Call's `call_guid`. `call_duration_seconds` is `(disconnected ?? now) −
+    /// connected`, 0 before the call is connected.
     public init?(event: AgentEvent, localParty: String, localAlias: String?, now: Int64, utcOffsetSeconds: Int) {
         let action: ActionURLAction, hold: ActionURLHoldState, call: Call
         switch event {

@@ -1,13 +1,13 @@
 /// A request method of the agent protocol: one per `window.ucsOperator` method (docs/compatibility.md §1.4), with
 /// the raw value the guide's name verbatim, plus the gateway's two delivery requests `attach` and
-/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory`, `dtmf` and `ping`. Browser-local functions of the guide that never reach the
-/// server (`testRingingSound`, `stopRingingSoundTest`) have no method.
+/// `ack` (docs/agent-protocol.md, "Delivery"), `callHistory`, `dtmf` and `ping`. Browser-local functions of the
+/// guide that never reach the server (`testRingingSound`, `stopRingingSoundTest`) have no method.
 public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
     case login
     case sso
     case logout
-    /// docs/compatibility.md §1.4: the guide calls it `selectIdentifier` in its method list and `identificator` in its list of
-    /// states; both names are accepted (`init?(wireName:)`), this one is canonical.
+    /// docs/compatibility.md §1.4: the guide calls it `selectIdentifier` in its method list and `identificator` in
+    /// its list of states; both names are accepted (`init?(wireName:)`), this one is canonical.
     case selectIdentifier
     case provision
     case identify
@@ -52,12 +52,12 @@ public enum AgentMethod: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// The session states in which the method may be called. the agent bar guide's list (docs/compatibility.md §1.4), verbatim, for the
-    /// methods it names; `notify` in any state. The guide's list omits `finishTransfer`,
-    /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY,
-    /// like `transfer` and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a
-    /// ringing event, which only a READY session receives; `dtmf` is call control (READY; the
-    /// Switchboard also wants a connected call); `ping` in any state.
+    /// The session states in which the method may be called. the agent bar guide's list (docs/compatibility.md
+    /// §1.4), verbatim, for the methods it names; `notify` in any state. The guide's list omits `finishTransfer`,
+    /// `blindTransfer`, `mute` and `setAccountCode`: they are call-control methods and get READY, like `transfer`
+    /// and `hold`. `attach` replaces a login (CREDENTIALS); `ack` answers a ringing event, which only a READY
+    /// session receives; `dtmf` is call control (READY; the Switchboard also wants a connected call); `ping` in any
+    /// state.
     public var allowedStates: Set<AgentState> {
         switch self {
         case .login, .sso, .attach:

@@ -3,9 +3,9 @@
 ///
 /// Encoding (`encoded()`): every key always present, in alphabetical order (the guide's); an
 /// optional that is nil is `null`. `call_guid` is Callgate's addition to the guide's keys
-/// (docs/compatibility.md §4.3, `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is `null`.
-/// Numbers: `*_norm` hold `E164.normalize` of the matching number, `null` when it does not
-/// normalise (an internal extension, a withheld number).
+/// (docs/compatibility.md §4.3, `<$call_guid>`), and sorts first. Timestamps are Unix seconds; a not-yet time is
+/// `null`. Numbers: `*_norm` hold `E164.normalize` of the matching number, `null` when it does not normalise (an
+/// internal extension, a withheld number).
 public struct Call: Hashable, Sendable {
     /// The call's GUID (docs/compatibility.md §4.3, `<$call_guid>`): from the embedded Switchboard a UUIDv7 (RFC
     /// 9562 §5.7: 48 bits of Unix milliseconds, 74 random bits), the same for every event of the
