@@ -5,7 +5,8 @@ deploy/haproxy/haproxy.cfg as shipped (only its addresses set, through its envir
 of them. Agent tabs connect through HAProxy from CLIENT (127.0.0.5), TLS passed through, each
 gateway learning the address from HAProxy's PROXY v2 header; the test finds which instance a tab
 landed on from that instance's `proxy_header_accepted` log line. The release binary, as every
-interop test. SIGTERM and drain are tested apart."""
+interop test. The drain is tested here with the service; its details on one gateway are in
+test_drain.py."""
 import asyncio
 import contextlib
 import json
@@ -19,8 +20,8 @@ import pytest
 from conftest import eventually, metric, readyz
 from agent_support import admin, inbound_call
 from cluster_support import (CLIENT, HAPROXY_SOURCE, SERVICE_SECRET, RecordingTab, cluster, haproxy,  # noqa: F401 (fixtures)
-                             click_to_call, lb_tab, same, server_states, sign_in, switchboard_service)
-from route_support import run
+                             click_to_call, lb_tab, same, server_states, sign_in, switchboard_service, until)
+from route_support import closed_with, run
 
 
 @dataclass
@@ -54,8 +55,8 @@ class Cluster:
 
 @pytest.fixture
 def full_cluster(cluster, switchboard_service, haproxy):
-    def start(persistent=False, limits=None):
-        extra = {"callControl": {"url": switchboard_service(), "secret": SERVICE_SECRET}, "logLevel": "debug"}
+    def start(persistent=False, limits=None, settings=None):
+        extra = {"callControl": {"url": switchboard_service(), "secret": SERVICE_SECRET}, "logLevel": "debug", **(settings or {})}
         if limits:
             extra["limits"] = limits
         redis, gateways = cluster(count=3, persistent=persistent, trusted_proxy=HAPROXY_SOURCE, extra=extra)
@@ -357,3 +358,54 @@ def test_proxy_v2_from_haproxy_gives_the_real_client_address_to_logs_and_limits(
         assert sock.recv(100) == b"", "a PROXY header from an untrusted address was answered"
     eventually(lambda: "proxy_header_refused peer=127.0.0.7 " in target.log, what="the untrusted header logged")
     assert "203.0.113.7" not in target.log
+
+
+def test_sigterm_of_an_instance_keeps_the_call_tab_until_hangup_then_it_attaches_elsewhere_with_nothing_lost(full_cluster):
+    """docs/deploy.md §5 with the Switchboard service: the instance holding a tab in a call is
+    stopped; HAProxy sends it no new session; the tab keeps the call's events until hang-up, is
+    then told to reconnect (1012 with a delay), and attaches at another instance with every
+    event after its last one; the drained process exits."""
+    cl = full_cluster(settings={"drainReconnectMinMilliseconds": 1000, "drainReconnectMaxMilliseconds": 2000})
+
+    async def scenario():
+        one, two, third = await two_tabs(cl)
+        uniqueid = inbound_call(third, "user=alice")
+        await one.message("callRinging")
+        await two.ok("answer")
+        await one.message("callConnect")
+        draining = one.gateway
+        name = f"gw{cl.gateways.index(draining) + 1}"
+        draining.signal(15)
+        await asyncio.to_thread(eventually, lambda: server_states(cl.ports["stats"]).get(name), lambda state: state.startswith("DOWN"),
+                                10, f"HAProxy marking {name} DOWN")
+        newcomer = await cl.tab()
+        assert newcomer.gateway is not draining
+        await newcomer.close()
+        # The call goes on: the draining instance's tab hears it to the end.
+        await two.ok("hold")
+        assert (await one.message("callHold"))["data"]["call"]["uniqueid"] == uniqueid
+        admin(third, "POST", f"/admin/calls/{uniqueid}/hangup")
+        await one.message("callHangup")
+        code, reason, _ = await closed_with(one.ws, timeout=5)
+        assert code == 1012 and reason.startswith("draining; reconnect in "), (code, reason)
+        # Events go on meanwhile; the tab comes back through HAProxy and misses none of them.
+        await two.ok("changeStatus", status="AUX", reason="Porada")
+        aux = await two.message("stateChange")
+        while aux["data"]["status"] != "AUX":
+            aux = await two.message("stateChange")
+        last = one.numbered[-1]["seq"]
+        moved = await cl.tab()
+        assert moved.gateway is not draining
+        attached = await moved.ok("attach", lastSeq=last, token=one.token, epoch=one.epoch)
+        assert attached["complete"] is True, attached
+        assert same([await until(moved, aux["seq"])]) == same([aux])
+        seqs = [m["seq"] for m in moved.numbered]
+        assert seqs[0] == last + 1 and seqs == list(range(seqs[0], seqs[-1] + 1)), (last, seqs)
+        stopped.append(draining)
+
+    stopped = []
+    run(scenario())
+    [draining] = stopped
+    assert draining.process.wait(timeout=15) == 0
+    assert "drain_kept" in draining.log and "drain_reconnect" in draining.log
+
