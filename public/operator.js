@@ -1278,11 +1278,13 @@
       render();
       return;
     }
-    if (!outage) {
+    var hint = drainHint(ev);
+    if (!outage && hint == null) {
+      // A draining gateway's move is planned, not a loss: no onError unless the reconnect fails.
       outage = true;
       fire('onError', wasUp || S.everConnected ? t('connectionLost') : t('connectFailed'));
     }
-    scheduleReconnect(drainHint(ev));
+    scheduleReconnect(hint);
   }
 
   /** The delay a draining gateway asks for (docs/config.md "Close codes"): close 1012 with the

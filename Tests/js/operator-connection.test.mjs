@@ -224,6 +224,7 @@ test("a draining gateway's close 1012 with a hint: the bar waits the hint plus u
   h.socket.lose(1012, "draining; reconnect in 4000 ms");
   assert.equal(h.bar.reconnectAt - EPOCH_MS - h.clock.now, 4999, "4000 + floor(0.999 · 1000)");
   assert.equal(h.bar.attempts, 0, "a hint is no failure");
+  assert.equal(h.callbacks("onError").length, 0, "a planned move: no error for the CRM");
   const before = h.sockets.length;
   h.clock.tick(4998);
   assert.equal(h.sockets.length, before, "not before the hint");
@@ -233,6 +234,7 @@ test("a draining gateway's close 1012 with a hint: the bar waits the hint plus u
   h.random(0.5);
   h.socket.lose(1012, "back end restarts");
   assert.equal(h.bar.reconnectAt - EPOCH_MS - h.clock.now, 125);
+  assert.equal(h.callbacks("onError").length, 1, "a loss is told");
   // A hint above a minute is cut to a minute.
   h.clock.tick(125);
   h.random(0);
