@@ -67,6 +67,7 @@ trap 'exit 130' INT TERM
 PASSWORD=$(openssl rand -hex 12)
 API_KEY=$(openssl rand -hex 24)
 SESSION_SECRET=$(openssl rand -hex 32)
+WIDGET_SECRET=$(openssl rand -hex 32)  # with state.engine redis every instance needs the same (docs/cluster.md §3)
 SERVICE_SECRET=$(openssl rand -hex 24)
 DIRECTORY=$LOG_DIR/directory.json
 python3 "$BENCH_DIR/cluster_rate.py" directory "$DIRECTORY" "$RATE_USERS" "$PASSWORD" || exit 1
@@ -121,7 +122,8 @@ start_gateway() {
   "limits": {"maxConnections": $((SESSIONS + 1000)), "maxConnectionsPerAddress": 0},
   "agents": {"directory": "$DIRECTORY"},
   "admin": {"apiKey": "$API_KEY"},
-  "auth": {"sessionSecret": "$SESSION_SECRET"}$shared
+  "auth": {"sessionSecret": "$SESSION_SECRET"},
+  "lastCallers": {"tokenSecret": "$WIDGET_SECRET"}$shared
 }
 JSON
     "$CALLGATE_BIN" --config "$LOG_DIR/$name.json" --threads "$THREADS" >"$LOG_DIR/$name.log" 2>&1 &

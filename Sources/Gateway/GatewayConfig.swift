@@ -214,6 +214,17 @@ extension GatewayConfig {
         if limits.requestLineBytes > limits.handshakeBytes {
             throw Error(key: "limits.requestLineBytes", problem: "must not exceed limits.handshakeBytes")
         }
+        if state.engine == .redis {
+            // docs/cluster.md §3: a token one instance signed must be good at every other; a key
+            // generated in the state directory would be this instance's own.
+            if auth.sessionSecret == nil {
+                throw Error(key: "auth.sessionSecret", problem: "state.engine redis: give every instance the same auth.sessionSecretFile")
+            }
+            if lastCallers.tokenSecret == nil {
+                throw Error(key: "lastCallers.tokenSecret",
+                            problem: "state.engine redis: give every instance the same lastCallers.tokenSecretFile")
+            }
+        }
         try proxy.validate(listeners: listen + tls.listen)
         try callControl.validate()
         try switchboard.validate()

@@ -40,6 +40,26 @@ import Testing
         }
     }
 
+    /// docs/cluster.md §3: with several instances, a key generated per instance would make each
+    /// instance's tokens (sessions, widgets) worthless at the others: the start stops instead.
+    @Test func redisNeedsTheSecretsEveryInstanceShares() throws {
+        let redis = #""listen": ["127.0.0.1:8080"], "state": {"engine": "redis", "redis": {"url": "redis://127.0.0.1:6379"}}"#
+        let sessionSecret = #""auth": {"sessionSecret": "0123456789abcdef0123456789abcdef"}"#
+        let tokenSecret = #""lastCallers": {"tokenSecret": "0123456789abcdef0123456789abcdef"}"#
+        for (json, key) in [("{\(redis)}", "auth.sessionSecret"), ("{\(redis), \(sessionSecret)}", "lastCallers.tokenSecret")] {
+            var config = GatewayConfig()
+            try config.apply(json: Data(json.utf8))
+            #expect { try config.validate() } throws: { ($0 as? GatewayConfig.Error)?.key == key }
+        }
+        var config = GatewayConfig()
+        try config.apply(json: Data("{\(redis), \(sessionSecret), \(tokenSecret)}".utf8))
+        try config.validate()
+        // The memory engine (one instance) keeps its generated keys.
+        var single = GatewayConfig()
+        try single.apply(json: Data(#"{"listen": ["127.0.0.1:8080"]}"#.utf8))
+        try single.validate()
+    }
+
     @Test func aUsersChannelNamesTheUser() {
         let settings = StateEngineSettings(keyPrefix: "cg")
         #expect(settings.channel(user: "alice") == "cg:{u:alice}:events")

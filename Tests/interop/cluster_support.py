@@ -21,6 +21,7 @@ from agent_support import ADMIN_KEY, SSO_SECRET, Tab, directory
 from route_support import SESSION_SECRET, client
 
 CLICK_KEY = "cluster-click-to-call-key-0123"
+WIDGET_SECRET = "cluster-widget-token-secret-0123456789"  # every instance's, as docs/deploy.md says
 
 
 REDIS = shutil.which("redis-server")
@@ -122,6 +123,7 @@ def cluster(tmp_path):
             config = {"agents": {"directory": str(directory_path), **(agents or {})},
                       "admin": {"apiKey": ADMIN_KEY},
                       "clickToCall": {"apiKeys": [{"key": CLICK_KEY}]},
+                      "lastCallers": {"tokenSecret": WIDGET_SECRET},
                       "auth": {"sessionSecret": SESSION_SECRET,
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",

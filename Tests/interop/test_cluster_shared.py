@@ -17,12 +17,10 @@ import urllib.request
 import pytest
 
 from agent_support import CALLER, SSO_SECRET, admin, inbound_call
-from cluster_support import SERVICE_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
+from cluster_support import SERVICE_SECRET, WIDGET_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
 from conftest import eventually, metric, readyz
 from crm_support import crm  # noqa: F401 (a fixture)
 from route_support import client, recv, refused_status, run, session_token, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
-
-WIDGET_SECRET = "cluster-widget-secret-0123456789abcdefgh"
 
 
 def service_cluster(cluster, switchboard_service, **extra):
