@@ -1,8 +1,8 @@
 """The agent-session harness the interop tests share: a gateway with the sample directory
-(`agent_gateway`), the admin API (`admin`, `inbound_call`), and a browser tab speaking the agent
-protocol over a real WebSocket (`Tab`, `ready_tab`, `answered_call`). Used by test_agent.py,
-test_agent_accounts.py, test_action_urls.py, test_call_identity.py, test_click_to_call.py and
-the last-callers tests."""
+(`agent_gateway`), the admin API (`admin`, `inbound_call`), the status page's data (`status`),
+and a browser tab speaking the agent protocol over a real WebSocket (`Tab`, `ready_tab`,
+`answered_call`). Used by test_agent.py, test_agent_accounts.py, test_action_urls.py,
+test_call_identity.py, test_click_to_call.py and the last-callers tests."""
 import asyncio
 import json
 import socket
@@ -67,6 +67,13 @@ def admin(gw, method, path, key=ADMIN_KEY):
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def status(gw):
+    """The gateway's /status.json."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/status.json", timeout=5) as response:
+        assert response.headers["Content-Type"] == "application/json"
+        return json.loads(response.read())
 
 
 def agent_state(gw, user):

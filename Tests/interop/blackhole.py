@@ -13,11 +13,14 @@ Every connection (`relay.links`) records the bytes that came from the target, wi
 chunk arrived and whether it was passed on (`Link.downstream`), when each chunk from the client
 arrived (`Link.upstream`), and when the target closed its side (`Link.target_closed_at`), so a
 test can see what the server sent into the black hole: a WebSocket ping, events, its close.
-Times are `time.monotonic()`."""
+Times are `time.monotonic()`. The `relay` fixture starts relays (`relay(target_port)`) and stops
+them at the end."""
 import selectors
 import socket
 import threading
 import time
+
+import pytest
 
 
 class Link:
@@ -168,3 +171,17 @@ class BlackHoleRelay:
                 other.sendall(chunk)
             except OSError:
                 pass
+
+
+@pytest.fixture
+def relay():
+    started = []
+
+    def start(port):
+        r = BlackHoleRelay(port)
+        started.append(r)
+        return r
+
+    yield start
+    for r in started:
+        r.stop()

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -40,6 +41,13 @@ def make_certificate(directory: Path, name: str, sans: str):
 def fingerprint(cert: Path) -> str:
     der = ssl.PEM_cert_to_DER_cert(cert.read_text())
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+def generated_certificate(gateway):
+    """The certificate file the gateway says it generated or reused."""
+    found = re.search(r"tls_certificate_(?:generated|reused) file=(\S+)", gateway.log)
+    assert found, gateway.log
+    return Path(found.group(1))
 
 
 class Gateway:

@@ -1,11 +1,23 @@
 """A CRM for the Action URL tests (docs/click-to-call.md §5): Python's http.server in a thread,
-recording every request; the `crm` fixture starts them and stops them at the end."""
+recording every request; the `crm` fixture starts them and stops them at the end; `QUERY`, every
+placeholder of docs/compatibility.md §4.3, and `GUID`, the form of a `<$call_guid>`."""
 import http.server
+import re
 import threading
 import time
 import urllib.parse
 
 import pytest
+
+
+# Every placeholder of docs/compatibility.md §4.3, under the wiki example's own parameter names (§4.4).
+QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$call_direction_as_int>"
+         "&localparty=<$local_party>&localalias=<$local_alias>&holdstate=<$hold_state>"
+         "&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>"
+         "&connectedtime=<$call_connected_time>&disconnectedtime=<$call_disconnected_time>"
+         "&callguid=<$call_guid>&remoteparty=<$remote_party>&remotedisplayname=<$remote_alias>")
+# docs/compatibility.md §4.3 `<$call_guid>` from the embedded Switchboard: a UUID version 7 (RFC 9562 §5.7).
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 class CRM:

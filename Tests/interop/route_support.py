@@ -2,8 +2,8 @@
 independently of the gateway (`session_token`, `sso_token`), upstream processes written with
 Python `websockets` (`Upstream`, the `upstreams` fixture: echo_upstream.py for pipe mode,
 mux_backend.py for mux mode, real processes so that a kill is a real SIGKILL), the gateway's
-configuration and URLs, and asyncio browser clients (`client`, `recv`, `closed_with`,
-`refused_status`, `run`)."""
+configuration and URLs, asyncio browser clients (`client`, `recv`, `closed_with`,
+`refused_status`, `run`), and the route event counters (`events`)."""
 import asyncio
 import base64
 import hashlib
@@ -22,7 +22,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from conftest import WebSocket
+from conftest import WebSocket, metric
 
 HERE = Path(__file__).resolve().parent
 SESSION_SECRET = "interop-session-secret-0123456789abcdef"
@@ -195,3 +195,13 @@ def raw_browser(gw, path):
     """A browser's WebSocket on a plain socket (conftest's `WebSocket`), to send what a library would not."""
     sock = socket.create_connection(("127.0.0.1", gw.http_port), timeout=5)
     return sock, WebSocket(sock, host=f"127.0.0.1:{gw.http_port}", path=path)
+
+
+def events(gw, channel, event, expected):
+    """The route event counter once it reaches `expected` (metrics are published every timer
+    tick), or its value after 3 s."""
+    name = f'callgate_route_events_total{{channel="{channel}",event="{event}"}}'
+    deadline = time.monotonic() + 3
+    while (value := metric(gw, name)) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value

@@ -4,7 +4,6 @@ with their values percent-encoded, a phone's own Action URLs relayed, a CRM that
 delaying the agent's tab, retries on 5xx, a 404 and a dead port given up and counted, https with
 a self-signed certificate with and without verification."""
 import json
-import re
 import ssl
 import time
 import urllib.error
@@ -13,19 +12,11 @@ import urllib.request
 
 import pytest
 
-from crm_support import crm  # noqa: F401 (a fixture)
+from crm_support import GUID, QUERY, crm  # noqa: F401 (crm: a fixture)
 from conftest import eventually, free_port, make_certificate, metric
 from agent_support import ADMIN_KEY, SSO_SECRET, directory, inbound_call, ready_tab
 from route_support import SESSION_SECRET, run
 
-# Every placeholder of docs/compatibility.md §4.3, under the wiki example's own parameter names (§4.4).
-QUERY = ("action=<$action>&calldirection=<$call_direction>&calldirectionINT=<$call_direction_as_int>"
-         "&localparty=<$local_party>&localalias=<$local_alias>&holdstate=<$hold_state>"
-         "&callduration=<$call_duration_seconds>&createdtime=<$call_created_time>"
-         "&connectedtime=<$call_connected_time>&disconnectedtime=<$call_disconnected_time>"
-         "&callguid=<$call_guid>&remoteparty=<$remote_party>&remotedisplayname=<$remote_alias>")
-# docs/compatibility.md §4.3 `<$call_guid>` from the embedded Switchboard: a UUID version 7 (RFC 9562 §5.7).
-GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 # A number the Switchboard accepts (digits, +, space, parentheses, slash) that needs escaping.
 ODD_NUMBER = "+420 (602) 123/456"
 

@@ -5,9 +5,8 @@ on /ws and on the report channel, the status page's data and the admin API."""
 import asyncio
 import json
 import time
-import urllib.request
 
-from agent_support import CALLER, Tab, admin, agent_state, openssl_sso_token, agent_gateway, answered_call, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
+from agent_support import CALLER, Tab, admin, agent_state, openssl_sso_token, agent_gateway, answered_call, inbound_call, ready_tab, status  # noqa: F401 (agent_gateway: a fixture)
 from conftest import eventually
 from route_support import client, closed_with, refused_status, run, session_token
 
@@ -162,12 +161,6 @@ def test_call_history_on_ws_and_on_the_report_channel(agent_gateway):
 
 
 # ---------------------------------------------------------------- the status page's data
-
-
-def status(gw):
-    with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/status.json", timeout=5) as response:
-        assert response.headers["Content-Type"] == "application/json"
-        return json.loads(response.read())
 
 
 def test_status_json_counts_sessions_agents_calls_and_backend_health(agent_gateway):

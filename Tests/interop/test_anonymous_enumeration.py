@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from test_click_to_call import ALICE_KEY, c2c_gateway  # noqa: F401  (fixture)
+from click_to_call_support import ALICE_KEY, c2c_gateway  # noqa: F401  (fixture)
 
 ANONYMOUS = "127.0.0.5"  # no workplace, no trusted or device address
 WRONG_KEY = "wrong-key-0123456789abcdef"

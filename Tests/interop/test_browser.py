@@ -4,7 +4,7 @@ import json
 
 
 from devtools import Chromium, spki_sha256
-from test_tls_peers import generated_certificate
+from conftest import generated_certificate
 
 
 

@@ -12,7 +12,7 @@ import re
 import time
 
 from conftest import eventually
-from test_action_urls import GUID, QUERY, crm  # noqa: F401 (crm: a fixture)
+from crm_support import GUID, QUERY, crm  # noqa: F401 (crm: a fixture)
 from agent_support import CALLER, agent_gateway, inbound_call, ready_tab  # noqa: F401 (agent_gateway: a fixture)
 from route_support import client
 

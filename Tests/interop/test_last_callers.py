@@ -3,103 +3,18 @@ gateway binary: agents dial an external number over /ws, the number calls back t
 API, and the agent it rings sees the callers in `callRinging`'s `data.lastCallers`; the widget
 (`/lastcaller/`) lists them as JSON and HTML with a token from the token endpoint
 (`/lastcaller/tokengen/token`, RFC 7617 Basic or a session token), which shares the /ws login's
-password check and throttle.
-
-Over 400 lines on purpose: one feature end to end (history, ringing event, widget, token
-endpoint) on one gateway setup."""
+password check and throttle."""
 import base64
-import hashlib
-import http.client
-import json
-import os
 import time
-import urllib.parse
-
-import pytest
 
 from conftest import eventually, metric
-from agent_support import ADMIN_KEY, CALLER, Tab, admin, directory, inbound_call, ready_tab
-from route_support import SESSION_SECRET, run, session_token
-
-WIDGET_SECRET = "interop-widget-secret-0123456789abcdefgh"
-NOBODY_CALLED = "+420777000111"
-DAY = 86_400
-
-
-@pytest.fixture
-def lc_gateway(start_gateway, tmp_path):
-    """callgate with the sample directory (passwords = user names), dana disabled, carol's
-    display name hostile HTML, a known widget key; `last_callers` goes into `lastCallers`,
-    `static` is the static folder, keyword arguments go into `agents`."""
-    from conftest import CALLGATE
-
-    def start(last_callers=None, static=None, **agents):
-        sample = directory(str(CALLGATE))
-        sample["users"].append({"username": UTF8_USER, "id": 99, "password": pbkdf2(UTF8_PASSWORD),
-                                "firstname": "Jiří", "lastname": "Ňuňka", "group_id": 1, "queues": []})
-        for user in sample["users"]:
-            if user["username"] == "dana":
-                user["enabled"] = False
-            if user["username"] == "carol":
-                user["displayname"] = CAROL
-        path = tmp_path / "directory.json"
-        path.write_text(json.dumps(sample))
-        config = {"agents": {"directory": str(path), **agents},
-                  "admin": {"apiKey": ADMIN_KEY},
-                  "auth": {"sessionSecret": SESSION_SECRET},
-                  "lastCallers": {"tokenSecret": WIDGET_SECRET, **(last_callers or {})}}
-        if static:
-            config["static"] = {"folder": str(static)}
-        return start_gateway(config=config)
-
-    return start
-
-
-CAROL = """Karolína <script>alert("x")</script> O'Neil & co"""
-UTF8_USER = "jiří"
-UTF8_PASSWORD = "heslo:žluťoučký kůň"
-
-
-def pbkdf2(password, iterations=1000):
-    """A directory password hash (docs/directory.md), made here with hashlib."""
-    salt = os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-    b64 = lambda data: base64.b64encode(data).rstrip(b"=").decode()  # noqa: E731
-    return f"$pbkdf2-sha256$i={iterations}${b64(salt)}${b64(digest)}"
+from agent_support import CALLER, Tab, inbound_call, ready_tab
+from last_callers_support import (CAROL, DAY, NOBODY_CALLED, UTF8_PASSWORD, UTF8_USER,  # noqa: F401 (lc_gateway: a fixture)
+                                  asyncio_run, call_out, get, lc_gateway, widget, widget_token)
+from route_support import session_token
 
 
 # ---------------------------------------------------------------- HTTP
-
-
-class Reply:
-    def __init__(self, response):
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    def header(self, name):
-        return self.headers.get(name)
-
-    def headers_named(self, name):
-        return self.headers.get_all(name) or []
-
-    @property
-    def json(self):
-        assert self.header("Content-Type") == "application/json", self.header("Content-Type")
-        return json.loads(self.body)
-
-    @property
-    def text(self):
-        return self.body.decode()
-
-
-def get(gw, target, headers=None, method="GET", source="127.0.0.1"):
-    connection = http.client.HTTPConnection("127.0.0.1", gw.http_port, timeout=10, source_address=(source, 0))
-    try:
-        connection.request(method, target, headers=headers or {})
-        return Reply(connection.getresponse())
-    finally:
-        connection.close()
 
 
 def basic(user, password):
@@ -112,18 +27,6 @@ def make_token(gw, user="bob", password=None, days=None, source="127.0.0.1"):
                 basic(user, user if password is None else password), source=source)
     assert reply.status == 200, (reply.status, reply.body)
     return reply.json
-
-
-def widget(gw, number, token, format=None, headers=None, raw_number=False):
-    query = "vcallerid=" + (number if raw_number else urllib.parse.quote(number, safe="")) + "&token=" + token
-    if format:
-        query += "&format=" + format
-    return get(gw, "/lastcaller/?" + query, headers)
-
-
-def widget_token(user="bob", scope="lastcaller", provider="tokengen", issued=None, expires=None, key=WIDGET_SECRET):
-    """A widget token made here, in Python, with the configured widget key."""
-    return session_token(user=user, provider=provider, scope=scope, issued=issued, expires=expires, key=key)
 
 
 def lastcaller_metric(gw, event, check):
@@ -139,21 +42,6 @@ def assert_common_headers(reply):
 
 
 # ---------------------------------------------------------------- calls
-
-
-async def call_out(gw, tab, number=CALLER):
-    """`tab`'s agent dials `number`; the remote answers (admin API), the agent hangs up."""
-    uniqueid = (await tab.ok("dial", number=number))["uniqueid"]
-    new = (await tab.event("callNew"))["call"]
-    assert new["direction"] == "OUTGOING" and new["called_number_norm"] == CALLER
-    await tab.event("callRinging")
-    status, body = admin(gw, "POST", f"/admin/calls/{uniqueid}/answer")
-    assert status == 200, body
-    await tab.event("callConnect")
-    await tab.ok("hangup")
-    await tab.event("callHangup")
-    tab.buffer.clear()
-    return uniqueid
 
 
 async def ringing_callers(gw, tab, user):
@@ -433,14 +321,3 @@ def test_ws_login_failures_count_for_the_token_endpoint(lc_gateway):
     asyncio_run(fail_twice())
     assert get(gw, "/lastcaller/tokengen/token", basic("alice", "alice"), source="127.0.0.10").status == 429
     assert get(gw, "/lastcaller/tokengen/token", basic("bob", "bob"), source="127.0.0.10").status == 200
-
-
-def asyncio_run(coroutine):
-    """`run` that hands back the coroutine's value."""
-    box = {}
-
-    async def keep():
-        box["value"] = await coroutine
-
-    run(keep())
-    return box.get("value")

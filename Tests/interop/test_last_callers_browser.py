@@ -10,10 +10,9 @@ import time
 import urllib.parse
 
 from conftest import ROOT
-from agent_support import CALLER
+from agent_support import CALLER, ready_tab
 from bar_support import browser, certificate, chromium  # noqa: F401 (fixtures)
-from test_last_callers import (DAY, NOBODY_CALLED, asyncio_run, call_out, lc_gateway, ready_tab,  # noqa: F401 (fixture)
-                               widget, widget_token)
+from last_callers_support import DAY, NOBODY_CALLED, asyncio_run, call_out, lc_gateway, widget, widget_token  # noqa: F401 (fixture)
 
 
 PUBLIC = ROOT / "public"

@@ -14,9 +14,7 @@ import struct
 import time
 import urllib.parse
 
-import pytest
-
-from blackhole import BlackHoleRelay
+from blackhole import relay  # noqa: F401 (a fixture)
 from conftest import metric, wait_metric
 from agent_support import Tab, agent_gateway, inbound_call, ready_tab  # noqa: F401 (fixtures)
 from bar_support import PROVIDER, Bar, browser, certificate, chromium, crm_gateway, crm_url, sso_token  # noqa: F401
@@ -27,20 +25,6 @@ TICK = 0.25  # the gateway's timer resolution (EventLoop.tickInterval)
 def run(coroutine, timeout=60):
     """Runs a scenario; its result."""
     return asyncio.run(asyncio.wait_for(coroutine, timeout))
-
-
-@pytest.fixture
-def relay():
-    started = []
-
-    def start(port):
-        r = BlackHoleRelay(port)
-        started.append(r)
-        return r
-
-    yield start
-    for r in started:
-        r.stop()
 
 
 def test_a_tab_that_keeps_receiving_events_is_pinged_and_dropped_at_the_deadline(agent_gateway, relay):

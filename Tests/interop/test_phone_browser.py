@@ -16,12 +16,10 @@ import pytest
 from conftest import CALLGATE, ROOT, Gateway
 from devtools import CHROMIUM, Chromium
 from kamailio import kamailio  # noqa: F401 (a fixture)
+from media_support import DETECTOR, MEDIA_FLAGS
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
-DETECTOR = (ROOT / "Tests" / "interop" / "pages" / "dtmf-detector.js").read_text()
-MEDIA_FLAGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-               "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection"]
 WAIT = 20.0
 
 

@@ -14,9 +14,8 @@ except ImportError:
     def kamailio():
         pytest.fail("Tests/interop/kamailio.py (the Kamailio fixture that comes with deploy/kamailio) is missing")
 from mock_sip_server import first, parse
-from route_support import client, recv, refused_status, run, session_token, url
-from test_sip_route import DOMAIN, sip_request, start
-from test_upstream_first import events
+from route_support import client, events, recv, refused_status, run, session_token, url
+from sip_support import DOMAIN, sip_request, start
 
 
 async def sip(ws, text, skip_provisional=True):

@@ -22,10 +22,9 @@ import pytest
 
 import agent_support
 from conftest import CALLGATE, eventually, free_port, make_certificate, metric, readyz, wait_listening
-from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, agent_state, inbound_call, ready_tab
-from test_agent_accounts import status as status_json
-from test_action_urls import crm  # noqa: F401  (fixtures of the scenarios run below)
-from test_liveness import relay  # noqa: F401
+from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, agent_state, inbound_call, ready_tab, status as status_json
+from crm_support import crm  # noqa: F401  (fixtures of the scenarios run below)
+from blackhole import relay  # noqa: F401
 from route_support import SESSION_SECRET, client, refused_status, run
 
 SECRET = "switchboard-interop-secret-0123"

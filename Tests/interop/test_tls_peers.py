@@ -6,24 +6,15 @@ import ssl
 import subprocess
 import time
 
-from pathlib import Path
-
 import pytest
 
-from conftest import WebSocket, fingerprint, free_port, make_certificate, wait_listening
+from conftest import WebSocket, fingerprint, free_port, generated_certificate, make_certificate, wait_listening
 
 
 def client_context(cafile=None, verify=True):
     context = ssl.create_default_context(cafile=str(cafile)) if verify else ssl._create_unverified_context()
     context.set_alpn_protocols(["http/1.1"])
     return context
-
-
-def generated_certificate(gateway):
-    """The certificate file the gateway says it generated or reused."""
-    found = re.search(r"tls_certificate_(?:generated|reused) file=(\S+)", gateway.log)
-    assert found, gateway.log
-    return Path(found.group(1))
 
 
 def s_client(port, *args, data=b""):

@@ -15,7 +15,7 @@ from websockets.asyncio.server import serve
 
 from conftest import free_port, metric
 from devtools import CHROMIUM, Chromium
-from route_support import client, closed_with, gateway_config, recv, refused_status, run, session_token, url
+from route_support import client, closed_with, events, gateway_config, recv, refused_status, run, session_token, url
 
 
 class Upstream:
@@ -97,16 +97,6 @@ def raw_upgrade(port, path, protocols=None, timeout=10.0):
             head += chunk
         text = head.decode(errors="replace")
         return text.split("\r\n", 1)[0], text, time.monotonic() - started
-
-
-def events(gw, channel, event, expected):
-    """The route event counter once it reaches `expected` (metrics are published every timer
-    tick), or its value after 3 s."""
-    name = f'callgate_route_events_total{{channel="{channel}",event="{event}"}}'
-    deadline = time.monotonic() + 3
-    while (value := metric(gw, name)) != expected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return value
 
 
 def start_with_routes(start_gateway, routes):

@@ -38,9 +38,9 @@ from conftest import CALLGATE, ROOT, metric
 from devtools import CHROMIUM, Chromium
 from kamailio import kamailio  # noqa: F401 (a fixture)
 from agent_support import SSO_SECRET, directory
-from test_makecall_browser import open_popup, opener, wait_closed
 from bar_support import PROVIDER, Bar, sso_token, wait_until
-from test_phone_browser import DETECTOR, MEDIA_FLAGS
+from media_support import DETECTOR, MEDIA_FLAGS
+from popup_support import open_popup, opener, wait_closed
 from route_support import SESSION_SECRET
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
@@ -343,7 +343,7 @@ def test_a_link_holds_for_its_duration_one_live_session_at_a_time_and_calls_only
     import asyncio
     from mock_sip_server import first, parse
     from route_support import client, recv, refused_status, run, session_token
-    from test_sip_route import sip_request
+    from sip_support import sip_request
 
     gw, server = webphone_gateway
     link = signed_link()
