@@ -42,10 +42,10 @@ from bar_support import PROVIDER, Bar, sso_token, wait_until
 from media_support import DETECTOR, MEDIA_FLAGS
 from popup_support import open_popup, opener, wait_closed
 from route_support import SESSION_SECRET
+from sip_support import DOMAIN
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
 
-DOMAIN = "callgate.test"
 WEB_PHONE = f"webphone:sip:2001@{DOMAIN}"
 BOB_SECRET = "DEMO-ONLY-bob-link-secret"
 PAGES = ROOT / "Tests" / "interop" / "pages"
