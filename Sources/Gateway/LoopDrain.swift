@@ -17,7 +17,7 @@ final class LoopDrain: TimedHandler, @unchecked Sendable {
     /// On the loop's thread.
     func start() {
         loop.addTimed(self)
-        closeHTTP()
+        closeHTTP(sparingFresh: true)
         review()
     }
 
@@ -42,14 +42,17 @@ final class LoopDrain: TimedHandler, @unchecked Sendable {
         }
         if drain.isOver(at: loop.now) && !closedAtDeadline {
             closedAtDeadline = true
-            closeHTTP()
+            closeHTTP(sparingFresh: false)
         }
     }
 
     /// Idle HTTP connections are closed, busy ones after their response; an upgrade that waits
-    /// for its upstream gets 503 (`Connection.goAway`).
-    private func closeHTTP() {
+    /// for its upstream gets 503 (`Connection.goAway`). `sparingFresh`: a connection that has not
+    /// sent its first request yet is left to send it (a load balancer's probe, just accepted):
+    /// it is answered, with `Connection: close` while draining, rather than reset unanswered.
+    private func closeHTTP(sparingFresh: Bool) {
         for case let connection as Connection in loop.timedHandlers where connection.phase == .http || connection.phase == .upgrading {
+            if sparingFresh && connection.phase == .http && !connection.handledRequest { continue }
             connection.goAway()
         }
     }

@@ -28,6 +28,8 @@ def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_its_last_
     lingering = socket.create_connection(("127.0.0.1", gateway.http_port))
     ws = WebSocket(lingering)
     ws.echo(b"before the drain")
+    # A probe's connection accepted just before the drain, its request not sent yet.
+    probe = socket.create_connection(("127.0.0.1", gateway.http_port), timeout=5)
     signaled = time.monotonic()
     gateway.signal(signal.SIGTERM)
     opcode, payload = ws.receive()
@@ -37,6 +39,13 @@ def test_a_draining_gateway_fails_readiness_and_refuses_upgrades_until_its_last_
 
     status, _, body = get(gateway, "/readyz")
     assert (status, body) == (503, "draining\n")
+    # The early probe is answered (and its connection then closed), not reset unanswered.
+    probe.sendall(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    answer = b""
+    while chunk := probe.recv(4096):
+        answer += chunk
+    probe.close()
+    assert answer.startswith(b"HTTP/1.1 503") and b"Connection: close\r\n" in answer and answer.endswith(b"draining\n"), answer
     assert get(gateway, "/healthz")[::2] == (200, "ok\n")
     with socket.create_connection(("127.0.0.1", gateway.http_port), timeout=5) as sock:
         sock.sendall(b"GET /echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
