@@ -2,24 +2,12 @@ import Testing
 import WSFraming
 @testable import Routes
 
-/// A deterministic generator (SplitMix64), so that the drawn delays are known.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct DrainTests {
     let settings = DrainSettings(deadlineMilliseconds: 60_000, reconnectMinMilliseconds: 2_000, reconnectMaxMilliseconds: 10_000)
 
     @Test func idleSessionsAreToldToReconnectWithADelayInTheRangeAndSessionsInACallAreKept() {
         var drain = Drain<String>(startedAt: 1_000, settings: settings)
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix64(seed: 7)
         let actions = drain.review([("idle", false), ("call", true), ("idle2", false)], now: 1_000, using: &random)
         #expect(actions.count == 3)
         #expect(actions[1] == .keep("call"))
@@ -36,7 +24,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func delaysAreSpreadOverTheRange() {
         var drain = Drain<Int>(startedAt: 0, settings: settings)
-        var random = SeededGenerator(state: 1)
+        var random = SplitMix64(seed: 1)
         let delays = drain.review((0..<1_000).map { ($0, false) }, now: 0, using: &random).compactMap { action -> Int? in
             if case .reconnect(_, let delay) = action { return delay }
             return nil
@@ -50,7 +38,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func aKeptSessionIsReportedOnceAndToldToReconnectWhenItsCallEnds() {
         var drain = Drain<String>(startedAt: 0, settings: settings)
-        var random = SeededGenerator(state: 3)
+        var random = SplitMix64(seed: 3)
         #expect(drain.review([("call", true)], now: 0, using: &random) == [.keep("call")])
         #expect(drain.review([("call", true)], now: 250, using: &random) == [])
         let after = drain.review([("call", false)], now: 500, using: &random)
@@ -66,7 +54,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func atTheDeadlineEverySessionNotYetActedOnGoesAway() {
         var drain = Drain<String>(startedAt: 10_000, settings: settings)
-        var random = SeededGenerator(state: 5)
+        var random = SplitMix64(seed: 5)
         _ = drain.review([("told", false), ("call", true)], now: 10_000, using: &random)
         #expect(!drain.isOver(at: 69_999))
         #expect(drain.review([("told", false), ("call", true)], now: 69_999, using: &random) == [])
@@ -78,13 +66,13 @@ private struct SeededGenerator: RandomNumberGenerator {
 
     @Test func aDeadlineOfZeroClosesEverythingAtOnce() {
         var drain = Drain<Int>(startedAt: 5, settings: DrainSettings(deadlineMilliseconds: 0))
-        var random = SeededGenerator(state: 9)
+        var random = SplitMix64(seed: 9)
         #expect(drain.review([(1, false), (2, true)], now: 5, using: &random) == [.goAway(1), .goAway(2)])
     }
 
     @Test func aSessionGoneIsForgotten() {
         var drain = Drain<String>(startedAt: 0, settings: settings)
-        var random = SeededGenerator(state: 11)
+        var random = SplitMix64(seed: 11)
         #expect(drain.review([("a", true)], now: 0, using: &random) == [.keep("a")])
         #expect(drain.review([], now: 250, using: &random) == [])
         #expect(drain.keptCount == 0)
