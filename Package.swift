@@ -36,29 +36,36 @@ let package = Package(
         // RFC 3261 messages as a SIP-over-WebSocket edge reads and forwards them (RFC 7118):
         // pure, no dependencies, bounded by SIPLimits.
         .target(name: "SIP"),
-        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP"]),
+        // The strict RFC 8259 reader, typed access to an object's members, the writer. Pure, no dependencies.
+        .target(name: "JSON"),
+        // The client's real address behind a load balancer: PROXY protocol v1 and v2 headers, Forwarded /
+        // X-Forwarded-For, IP addresses and trusted ranges. Pure, no dependencies.
+        .target(name: "ProxyProtocol"),
+        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON"]),
         // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
         // clocks or threads.
         .target(name: "RedisProtocol"),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
-        .target(name: "Switchboard", dependencies: ["Routes", "SIP"]),
+        .target(name: "Switchboard", dependencies: ["Routes", "SIP", "JSON"]),
         // The rules of agent delivery (docs/agent-protocol.md §4, docs/cluster.md §5): tabs and
         // users, per-user `seq` and the replay window, ringing acks, the primary tab, sign-in and
         // sign-out, dedup, click-to-call, last callers, Action URL hand-off. Pure: each input
         // returns actions that Gateway performs; time is passed in.
-        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming"]),
+        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming", "HTTP1"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP"]),
-        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ProxyProtocolTests", dependencies: ["ProxyProtocol"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON"]),
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON"]),
+        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import AgentDelivery
 import Routes
+import JSON
 
 /// What the gateway's HTTP endpoints and the `report` channel ask of the hub (`EndpointAction.askHub`):
 /// click-to-call, device Action URLs and passwords go through the engine's rules; the admin API,

@@ -1,4 +1,5 @@
 import Routes
+import JSON
 
 extension Switchboard {
     /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,

@@ -1,4 +1,5 @@
 import Routes
+import JSON
 
 extension Switchboard {
     /// Signs `username` in after the gateway has authenticated them. The first sign-in gives

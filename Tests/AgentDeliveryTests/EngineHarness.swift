@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
 import Routes
+import JSON
 import WSFraming
 
 /// A delivery engine driven in memory: tabs opened by number, requests sent, and the call-control

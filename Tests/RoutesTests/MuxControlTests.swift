@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Routes
+@testable import JSON
 
 /// docs/backend-protocol.md, "Control messages": one compact JSON object per text frame.
 @Suite struct MuxControlTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import JSON
 
 /// The top-level `"id"` of a browser request, found without parsing the document.
 @Suite struct RequestIDScannerTests {

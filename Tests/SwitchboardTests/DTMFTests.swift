@@ -1,4 +1,5 @@
 import Routes
+import JSON
 import Testing
 @testable import Switchboard
 

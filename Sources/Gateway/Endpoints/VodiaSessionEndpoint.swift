@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import JSON
 import SIP
 import Switchboard
 import HTTP1

@@ -1,3 +1,5 @@
+import JSON
+
 extension AgentCommand {
     /// The request's `params` object that `AgentRequest.parse` reads back into this command
     /// (docs/agent-protocol.md §2.1): what the call-control protocol's `execute` carries

@@ -1,3 +1,5 @@
+import JSON
+
 extension AgentEvent {
     /// Reads an event as `encoded(seq:)` writes it, from its `"event"` name and its `"data"`
     /// object (docs/agent-protocol.md §5), for the call-control protocol, where a back end sends

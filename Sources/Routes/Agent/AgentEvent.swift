@@ -1,3 +1,5 @@
+import JSON
+
 /// A server-to-browser event: one per docs/compatibility.md §1.3 callback, named after the callback without its
 /// `on` (`onCallRinging` → `callRinging`), sent as `{"event":"…","seq":17,"data":{…}}`.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// The docs/compatibility.md §1.3 `onMessage` message object: a text to show the agent, e.g. that leaving a
 /// queue was refused because of the queue's limit.
 public struct AgentMessage: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import JSON
+
 /// The answer to one agent request: `{"id":…,"result":{…}}` or `{"id":…,"error":{…}}`. Every
 /// request gets exactly one reply; events a request causes are sent separately.
 public enum AgentReply: Hashable, Sendable {

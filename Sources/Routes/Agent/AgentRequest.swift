@@ -1,3 +1,5 @@
+import JSON
+
 /// One request from an agent bar: `{"id":<number|string>,"method":"dial","params":{…}}`, one
 /// WebSocket text message (docs/agent-protocol.md, "Requests").
 public struct AgentRequest: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import JSON
+
 extension AgentSnapshot {
     /// Reads a state object as `JSONWriter.snapshot` writes it (docs/agent-protocol.md §6.4), for
     /// the call-control protocol (docs/backend-protocol.md §12). `status`, `user` and `now` are

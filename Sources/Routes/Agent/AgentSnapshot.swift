@@ -1,3 +1,5 @@
+import JSON
+
 /// The bar's whole state: the docs/compatibility.md §1.9 `onReady` `state` object (v4.0.0), which is also the
 /// `state` method's result (where v4.55.0 adds `ringingSound`), plus the gateway's `lastSeq`.
 ///

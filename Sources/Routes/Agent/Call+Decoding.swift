@@ -1,3 +1,5 @@
+import JSON
+
 extension Call {
     /// Reads a Call object as `JSONWriter.call` writes it (docs/agent-protocol.md §6.1), for the
     /// call-control protocol (docs/backend-protocol.md §12). `uniqueid`, `direction`, `state`,

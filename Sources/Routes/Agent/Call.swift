@@ -1,3 +1,5 @@
+import JSON
+
 /// A call, field for field the docs/compatibility.md §1.6 Call object (v4.0.0). Property names are the guide's JSON
 /// keys verbatim (snake_case on purpose: the wire names are the contract, and grep finds them).
 ///

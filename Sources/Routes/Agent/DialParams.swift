@@ -1,3 +1,5 @@
+import JSON
+
 /// `dial(number, queue, line, data)` (docs/compatibility.md §1.4) plus the gateway's `idempotencyKey`.
 public struct DialParams: Hashable, Sendable {
     /// Longest `idempotencyKey`, in UTF-8 bytes.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `notify(title, type, unique, timeout, boundState, group, other)` (docs/compatibility.md §1.4): an application
 /// notification shown in the bar (or under the login form in CREDENTIALS).
 public struct NotifyParams: Hashable, Sendable {

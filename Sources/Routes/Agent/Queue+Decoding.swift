@@ -1,3 +1,5 @@
+import JSON
+
 extension Queue {
     /// Reads a Queue object as `JSONWriter.queue` writes it (docs/agent-protocol.md §6.3), for the
     /// call-control protocol. `queue_id` and `type` are required; the rest default to 0, false

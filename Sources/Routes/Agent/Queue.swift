@@ -1,3 +1,5 @@
+import JSON
+
 /// An agent's membership of one queue, field for field the docs/compatibility.md §1.8 Queue object (v4.0.0): the
 /// values of User `queues`. Property names are the guide's JSON keys verbatim.
 ///

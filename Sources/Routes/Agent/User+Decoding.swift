@@ -1,3 +1,5 @@
+import JSON
+
 extension User {
     /// Reads a User object as `JSONWriter.user` writes it (docs/agent-protocol.md §6.2), for the
     /// call-control protocol (docs/backend-protocol.md §12). `id` and `displayname` are required;

@@ -1,3 +1,5 @@
+import JSON
+
 /// The logged-in agent, field for field the docs/compatibility.md §1.7 User object (v4.0.0), statistics included.
 /// Property names are the guide's JSON keys verbatim.
 ///

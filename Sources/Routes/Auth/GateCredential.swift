@@ -1,5 +1,6 @@
 import HTTP1
 import WSFraming
+import JSON
 
 /// What a browser presents to open an authenticated session: at the WebSocket upgrade
 /// (`fromUpgrade`) or, failing that, as its first message (`fromFirstMessage`, within the

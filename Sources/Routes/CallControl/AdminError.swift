@@ -1,3 +1,5 @@
+import JSON
+
 /// Why an admin request was refused, with its HTTP status and a JSON body
 /// `{"error":{"code":"…","text":"…"}}`.
 public enum AdminError: Error, Hashable, Sendable {

@@ -1,3 +1,5 @@
+import JSON
+
 /// Answers on the wire of the call-control protocol (docs/backend-protocol.md §12.4):
 /// `{"type":"answer","id":7,"result":"<kind>",…}` with the members of each kind after `result`,
 /// or `{"type":"answer","id":7,"error":{"code":…,"text":…,"httpStatus":…}}`. Objects are the

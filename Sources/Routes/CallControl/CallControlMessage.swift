@@ -1,3 +1,5 @@
+import JSON
+
 /// One message of the call-control protocol (docs/backend-protocol.md §12): one JSON object in
 /// one WebSocket text message, with a string member `type`.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// Requests on the wire of the call-control protocol (docs/backend-protocol.md §12.3):
 /// `{"type":"request","id":7,"request":"<name>",…}` with the members of each request after
 /// `request`. A command travels as an agent protocol request's `method` and `params`

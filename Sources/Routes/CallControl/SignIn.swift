@@ -1,3 +1,5 @@
+import JSON
+
 /// What the call-control back end answers when it signs a user in (`Switchboard.signIn`,
 /// `CallControl.signIn`): what the gateway sends after a successful `login`/`sso` or an `attach`
 /// that signs in afresh (docs/agent-protocol.md §2.2).

@@ -1,3 +1,5 @@
+import JSON
+
 /// The HTTP answer to a click-to-call request, in its dialect's style. The source documents show only the
 /// requests, so the bodies are Callgate's (docs/click-to-call.md, "Replies"):
 ///

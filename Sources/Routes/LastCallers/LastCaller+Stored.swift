@@ -1,3 +1,5 @@
+import JSON
+
 /// One caller as a shared engine keeps it (docs/cluster.md §6.5): the widget's JSON object for
 /// one agent (`LastCallersReply`), `{"agent":"alice","name":"Alena Nováková","at":1700000000}`,
 /// one element of the number's list per agent, most recent first.

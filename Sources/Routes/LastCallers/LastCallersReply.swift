@@ -1,3 +1,5 @@
+import JSON
+
 /// The answer about one number: the JSON form of the widget (`GET /lastcaller/?…&format=json`)
 /// and the `lastCallers` the ringing event carries.
 ///

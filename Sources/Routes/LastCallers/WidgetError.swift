@@ -1,3 +1,5 @@
+import JSON
+
 /// A refusal of the last-callers widget (`/lastcaller/`) or its token endpoint
 /// (`/lastcaller/tokengen/token`): the status, a stable code and a short English text, answered
 /// as JSON (`json`, like the admin API and click-to-call's JSON dialect) or as an HTML page

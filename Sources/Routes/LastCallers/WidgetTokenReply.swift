@@ -1,3 +1,5 @@
+import JSON
+
 /// The token page's answer (`200 application/json`): the widget token, when it stops being
 /// valid (Unix seconds) and whose it is.
 ///

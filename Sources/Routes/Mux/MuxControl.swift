@@ -1,4 +1,5 @@
 import WSFraming
+import JSON
 
 /// A control message of the mux envelope: one JSON object in one WebSocket text frame, with a
 /// string member `type` (docs/backend-protocol.md, "Control messages").

@@ -1,3 +1,5 @@
+import JSON
+
 /// Finds the value of the top-level `"id"` member of a JSON object text (RFC 8259) without
 /// building the document: one pass over the bytes up to the id, whose own literal then goes
 /// through `JSONParser`.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ProxyProtocol
 
 /// `X-Forwarded-For` and RFC 7239 `Forwarded`: what the fields list, and which hop is the client.
 @Suite struct ForwardedForTests {

@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import Routes
+@testable import ProxyProtocol
 
 /// `IPAddress` against the C library the gateway prints socket peers with: the same text for
 /// the same address, so a client's address has one spelling however it arrived.

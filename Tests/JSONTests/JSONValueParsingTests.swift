@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import JSON
 
 /// `JSONValue(parsing:)`, the strict parser's public door for other modules (Switchboard's
 /// directory).

@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ProxyProtocol
 
 /// The PROXY protocol's header forms (HAProxy `doc/proxy-protocol.txt` §2.1 and §2.2), each fed
 /// whole and cut at every offset, as a connection that buffers its first bytes feeds them.

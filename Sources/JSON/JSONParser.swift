@@ -13,9 +13,9 @@
 ///
 /// Not enforced: a size limit (the caller checks the message length first) and number ranges
 /// (literals are kept as text; see `JSONValue.int64Value`).
-struct JSONParser {
+public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
-    static let maxDepth = 32
+    public static let maxDepth = 32
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
@@ -25,7 +25,7 @@ struct JSONParser {
     }
 
     /// The single value of `text`, or a short English reason it is not valid JSON.
-    static func parse(_ text: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
+    public static func parse(_ text: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
         var parser = JSONParser(bytes: text)
         return Result { () throws(JSONSyntaxError) in
             parser.skipWhitespace()

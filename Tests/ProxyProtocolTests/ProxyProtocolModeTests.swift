@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ProxyProtocol
 
 /// Who may send a PROXY header: the decision rests on the TCP peer being a trusted proxy,
 /// never on guessing from the bytes (proxy-protocol.txt §2).

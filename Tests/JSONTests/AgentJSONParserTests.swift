@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import JSON
 
 /// The strict RFC 8259 parser behind `AgentRequest.parse`.
 @Suite struct AgentJSONParserTests {
