@@ -41,35 +41,57 @@ let package = Package(
         // The client's real address behind a load balancer: PROXY protocol v1 and v2 headers, Forwarded /
         // X-Forwarded-For, IP addresses and trusted ranges. Pure, no dependencies.
         .target(name: "ProxyProtocol"),
-        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON"]),
+        // The shared data structures: MinHeap, RingBuffer, ArrivalOrderedMap (the one oldest-first eviction).
+        // Pure, no dependencies.
+        .target(name: "Containers"),
+        // Exponential backoff with full jitter, for reconnects and retries (Backoff). Pure.
+        .target(name: "RetryBackoff"),
+        // The rules of serving static files (RFC 9110): paths, entity tags, conditional requests,
+        // content codings, media types. Pure; the files themselves are Gateway's (StaticFiles).
+        .target(name: "StaticContent", dependencies: ["HTTP1"]),
+        // The mux envelope of docs/backend-protocol.md: many sessions over one upstream WebSocket
+        // (MuxFrame, MuxControl), request ids (RequestIDScanner). Pure.
+        .target(name: "MuxEnvelope", dependencies: ["WSFraming", "JSON"]),
+        // Credentials and the schemes that check them: session and SSO tokens, passwords (PBKDF2,
+        // scrypt), Basic, where a credential is found (GateCredential), MD5, constant-time compare. Pure.
+        .target(name: "AuthSchemes", dependencies: ["WSFraming", "HTTP1", "JSON", "Containers"]),
+        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON", "Containers", "RetryBackoff", "MuxEnvelope", "AuthSchemes"]),
         // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
         // clocks or threads.
         .target(name: "RedisProtocol"),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
-        .target(name: "Switchboard", dependencies: ["Routes", "SIP", "JSON"]),
+        .target(name: "Switchboard", dependencies: ["Routes", "SIP", "JSON", "Containers"]),
         // The rules of agent delivery (docs/agent-protocol.md §4, docs/cluster.md §5): tabs and
         // users, per-user `seq` and the replay window, ringing acks, the primary tab, sign-in and
         // sign-out, dedup, click-to-call, last callers, Action URL hand-off. Pure: each input
         // returns actions that Gateway performs; time is passed in.
-        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON"]),
+        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON", "Containers", "MuxEnvelope", "AuthSchemes"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol", "Containers", "RetryBackoff", "StaticContent", "MuxEnvelope", "AuthSchemes"]),
+        // What several test targets share: running openssl and python3 as independent checks
+        // (ExternalTool), a seeded generator (SplitMix64). Not a product.
+        .target(name: "TestSupport", dependencies: ["AuthSchemes"], path: "Tests/TestSupport"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming", "HTTP1"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: ["ProxyProtocol"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON"]),
-        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON"]),
+        .testTarget(name: "ContainersTests", dependencies: ["Containers"]),
+        .testTarget(name: "RetryBackoffTests", dependencies: ["RetryBackoff"]),
+        .testTarget(name: "StaticContentTests", dependencies: ["HTTP1", "StaticContent"]),
+        .testTarget(name: "MuxEnvelopeTests", dependencies: ["TestSupport", "WSFraming", "JSON", "MuxEnvelope", "Routes"]),
+        .testTarget(name: "AuthSchemesTests", dependencies: ["TestSupport", "WSFraming", "HTTP1", "AuthSchemes", "Routes"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON", "TestSupport", "AuthSchemes"]),
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON", "AuthSchemes"]),
+        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent"]),
     ],
     swiftLanguageModes: [.v6]
 )
 
 // Every library module is also a library product, so that the fuzz targets of Fuzz/ can import
 // it, a new module included (docs/fuzzing.md). The executable does not change.
-package.products += package.targets.filter { $0.type == .regular }.map { .library(name: $0.name, targets: [$0.name]) }
+package.products += package.targets.filter { $0.type == .regular && $0.name != "TestSupport" }.map { .library(name: $0.name, targets: [$0.name]) }

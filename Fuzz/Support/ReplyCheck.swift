@@ -1,4 +1,4 @@
-import Routes
+import MuxEnvelope
 import JSON
 
 /// A text Callgate writes must be JSON its own strict parser accepts (issue 18: "never emit JSON

@@ -1,4 +1,5 @@
 import Routes
+import MuxEnvelope
 import WSFraming
 
 /// What the engine decided, for the hub to perform in order (docs/style.md §2). The engine never

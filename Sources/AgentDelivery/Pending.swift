@@ -1,4 +1,5 @@
 import Routes
+import MuxEnvelope
 
 /// What the engine does with the answer to a `Ticket`: the rest of the flow that asked.
 enum Pending: Sendable {

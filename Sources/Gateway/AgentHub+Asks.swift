@@ -1,5 +1,6 @@
 import AgentDelivery
 import Routes
+import MuxEnvelope
 import JSON
 
 /// What the gateway's HTTP endpoints and the `report` channel ask of the hub (`EndpointAction.askHub`):

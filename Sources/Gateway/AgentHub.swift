@@ -1,6 +1,8 @@
 import AgentDelivery
 import Glibc
 import Routes
+import AuthSchemes
+import MuxEnvelope
 import Switchboard
 import WSFraming
 

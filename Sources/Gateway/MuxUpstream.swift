@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Routes
+import MuxEnvelope
+import RetryBackoff
 import WSFraming
 
 /// One upstream connection of a mux pool and the sessions it carries (docs/backend-protocol.md).

@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Routes
+import Containers
+import RetryBackoff
 import Synchronization
 import TLSBridge
 import WSFraming

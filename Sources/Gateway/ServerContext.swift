@@ -1,6 +1,7 @@
 import AgentDelivery
 import Foundation
 import Routes
+import AuthSchemes
 import ProxyProtocol
 import SIP
 import Switchboard

@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
 import Routes
+import AuthSchemes
 
 /// Per-user events through a shared engine (docs/cluster.md §6): two engines (two gateway
 /// instances) and a scripted stand-in for the shared stream (what the Redis scripts do: number,

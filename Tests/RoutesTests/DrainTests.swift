@@ -1,6 +1,7 @@
 import Testing
 import WSFraming
 @testable import Routes
+import TestSupport
 
 @Suite struct DrainTests {
     let settings = DrainSettings(deadlineMilliseconds: 60_000, reconnectMinMilliseconds: 2_000, reconnectMaxMilliseconds: 10_000)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+import TestSupport
 @testable import JSON
 
 /// The widget's HTML page (docs/compatibility.md §5): what it shows, in which language, and that no value from

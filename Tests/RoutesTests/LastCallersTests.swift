@@ -1,5 +1,8 @@
 import Testing
 @testable import Routes
+import TestSupport
+@testable import AuthSchemes
+@testable import HTTP1
 
 /// "Letzte Anrufer" (docs/compatibility.md §5): the per-number history, the widget's request, token and JSON.
 @Suite struct LastCallersTests {
@@ -153,11 +156,11 @@ import Testing
     }
 
     @Test func widgetTokenFromPython() throws {
-        // The independent minter of SessionTokenTests, with the widget's scope.
+        // The independent minter of the session-token tests, with the widget's scope.
         let key = Array(0..<32 as Range<UInt8>)
         let signer = SessionTokenSigner(key: key)!
         let claims = SessionClaims(user: "alice", provider: "tokengen", scope: "lastcaller", issued: 1_700_000_000, expires: 1_707_776_000)
-        let minted = try SessionTokenTests.pythonToken(key: key, claims)
+        let minted = try ExternalTool.pythonSessionToken(key: key, claims)
         #expect(minted == WidgetToken.issue(signer: signer, user: "alice", now: 1_700_000_000))
         #expect(WidgetToken.verify(signer: signer, token: minted, now: 1_700_000_001) == .success(claims))
     }

@@ -1,6 +1,7 @@
 import SIP
 import Testing
 @testable import Routes
+@testable import AuthSchemes
 
 /// The click-to-call popup's SIP session (docs/click-to-call.md §3.4): its token, the one number
 /// it may call (`SIPCallRestriction` in `SIPGate`), and one live session per link (`VodiaLinkLeases`).

@@ -1,5 +1,8 @@
 import Testing
 @testable import Routes
+@testable import HTTP1
+@testable import AuthSchemes
+import TestSupport
 
 /// The Vodia popup link of docs/compatibility.md §2.3: its query, `pass = md5(user + secret + dest + time +
 /// duration)` checked against `openssl dgst -md5` and Python's `hashlib`, the validity window,

@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
 import Routes
+import MuxEnvelope
 import JSON
 
 /// Agent requests (docs/agent-protocol.md) as the agent bar sends them on `/ws` and `report`:

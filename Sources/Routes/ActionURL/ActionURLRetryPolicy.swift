@@ -1,3 +1,5 @@
+import RetryBackoff
+
 /// How outgoing Action URLs to one target are retried and queued (issue 7: "a bounded queue per
 /// target, retries with backoff, timeouts, and a counter for what was given up"). Pure settings
 /// plus the schedule; `ActionURLTargetQueue` is the state machine that follows them.

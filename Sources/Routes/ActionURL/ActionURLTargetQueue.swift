@@ -1,3 +1,6 @@
+import Containers
+import RetryBackoff
+
 /// The outgoing Action URLs waiting for one target (one CRM host and port), as a pure state
 /// machine the gateway drives (docs/style.md §2): it never does I/O and never reads a clock; time
 /// (`now`, in milliseconds of any monotonic clock) and randomness (`fraction`) are passed in.

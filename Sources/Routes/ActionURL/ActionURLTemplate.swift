@@ -1,3 +1,5 @@
+import HTTP1
+
 /// An outgoing Action URL (docs/architecture.md §3.7): an http(s) URL with docs/compatibility.md §4.3's
 /// `<$placeholder>` tokens, rendered for each call event and requested by the gateway (with `ActionURLTargetQueue`
 /// for retries). The wiki's example, verbatim, is a valid template:

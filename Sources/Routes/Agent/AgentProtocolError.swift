@@ -1,3 +1,5 @@
+import MuxEnvelope
+
 /// Why the gateway refused an agent request, sent back as
 /// `{"id":…,"error":{"code":"…","text":"…"}}` (`AgentReply`). `id` is the request's id when one
 /// could be read, so the browser can match the reply; the reply has no `"id"` otherwise.

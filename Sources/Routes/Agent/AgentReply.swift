@@ -1,4 +1,5 @@
 import JSON
+import MuxEnvelope
 
 /// The answer to one agent request: `{"id":…,"result":{…}}` or `{"id":…,"error":{…}}`. Every
 /// request gets exactly one reply; events a request causes are sent separately.

@@ -1,4 +1,5 @@
 import JSON
+import MuxEnvelope
 
 /// One request from an agent bar: `{"id":<number|string>,"method":"dial","params":{…}}`, one
 /// WebSocket text message (docs/agent-protocol.md, "Requests").

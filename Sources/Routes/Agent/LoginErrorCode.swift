@@ -1,3 +1,5 @@
+import AuthSchemes
+
 /// The `code` of a `loginError` event (docs/compatibility.md §1.3 `onLoginError(code: int, message: str)`). The
 /// guide defines no codes; Callgate's are below. Wrapped, not an enum, so a back end's code
 /// outside the table still passes through (clients treat unknown codes like 1).

@@ -1,3 +1,5 @@
+import HTTP1
+
 extension AdminCommand {
     /// The admin API request that `parse` reads back into this command (docs/admin-api.md): the
     /// method, the path with its segments percent-encoded, and the query string (nil when

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// A request of the admin HTTP API (docs/admin-api.md), which drives the call-control back end's
 /// simulated outside world (the embedded Switchboard's) for demos, tests and benchmarks.
 /// Parameters come in the query string; bodies are not read.

@@ -1,3 +1,5 @@
+import MuxEnvelope
+
 /// Why the call-control back end refused a command or an admin request. `code` is the agent
 /// protocol's camelCase error code (docs/agent-protocol.md §3), `text` one English sentence
 /// without secrets, `httpStatus` what the admin API answers: 400 bad input, 404 an unknown

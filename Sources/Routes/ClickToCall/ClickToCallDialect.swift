@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The HTTP click-to-call dialects of docs/compatibility.md §3, recognised by path (and, for
 /// Mia, by an `action` parameter on `/`). The raw value is the name used in replies, logs and
 /// metrics.

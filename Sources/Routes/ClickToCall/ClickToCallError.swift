@@ -1,3 +1,5 @@
+import AuthSchemes
+
 /// Why a click-to-call request was refused: the parse errors of `ClickToCallRequest.parse` and
 /// `NumberPlan.classify`, and the outcomes only the gateway can find (authentication, the agent,
 /// the back end), so that every refusal maps to a status in one place and is answered in the

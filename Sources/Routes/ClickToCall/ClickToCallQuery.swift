@@ -1,3 +1,5 @@
+import HTTP1
+
 /// A click-to-call request read as far as it can be without the number plan or the directory:
 /// its dialect, its method, the names and escapes of its query (`StrictQuery`) and the API key
 /// it carries. The gateway authenticates this (`dialect.authentication`, `apiKey`) and only

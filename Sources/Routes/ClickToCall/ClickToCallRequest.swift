@@ -1,3 +1,5 @@
+import HTTP1
+
 /// A click-to-call HTTP request in any dialect of docs/compatibility.md §3, parsed into one
 /// `Dial`. Pure: the gateway reads the `ClickToCallQuery` first and authenticates it
 /// (`dialect.authentication`, `apiKey`), then reads this from it, resolves `dial.agent` to a

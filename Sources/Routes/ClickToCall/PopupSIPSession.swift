@@ -1,3 +1,5 @@
+import AuthSchemes
+
 /// The session the click-to-call popup's web phone opens on a `sip` route (docs/click-to-call.md
 /// §3.4): a session token for the popup's user that may call **one number** over SIP and open
 /// nothing else. `GET /makecall/session` issues it, for a verified link (`link` set) or for a

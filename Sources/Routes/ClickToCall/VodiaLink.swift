@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The query of the Vodia click-to-call popup, `makecall.htm?destnumber=…` (docs/compatibility.md §2.1), with
 /// the optional credentials of a pre-authenticated link:
 ///

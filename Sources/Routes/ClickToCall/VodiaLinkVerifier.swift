@@ -1,3 +1,6 @@
+import AuthSchemes
+import HTTP1
+
 /// Checks and makes the credentials of a pre-authenticated Vodia popup link (docs/compatibility.md §2.3):
 ///
 ///     pass = hex(md5(user + secret + destnumber + time + duration))

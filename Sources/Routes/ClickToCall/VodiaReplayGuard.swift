@@ -1,3 +1,5 @@
+import AuthSchemes
+
 /// Single use for Vodia popup links: remembers each accepted link (by its MD5) until it
 /// expires, so a link copied from a page, a log or a browser history cannot open a second popup
 /// session within its window. docs/compatibility.md §2.3 does not ask for this; it is Callgate's hardening (the

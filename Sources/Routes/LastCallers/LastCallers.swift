@@ -1,3 +1,5 @@
+import Containers
+
 /// Who called a customer last (docs/compatibility.md §5): per external number, the last `historyLength` agents
 /// who called it ("Länge der History"), most recent first, each agent once (calling again moves
 /// them to the front with the new time). When the number calls back, the ringing event and the

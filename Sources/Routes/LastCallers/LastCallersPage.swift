@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The last-callers widget as an HTML page (`GET /lastcaller/?vcallerid=…&token=…`, docs/compatibility.md §5.4):
 /// what a desktop client shows in its browser pane when a customer calls back. Static HTML, no
 /// script: the client loads the URL again for each call.

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The widget's request, `GET /lastcaller/?vcallerid=…&token=…` (docs/compatibility.md §5.4's
 /// `index.html?vcallerid=$(callerId)&sfrequrl=<token>`, with Callgate's own token in `token`).
 ///

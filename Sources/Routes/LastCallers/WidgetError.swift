@@ -1,4 +1,5 @@
 import JSON
+import AuthSchemes
 
 /// A refusal of the last-callers widget (`/lastcaller/`) or its token endpoint
 /// (`/lastcaller/tokengen/token`): the status, a stable code and a short English text, answered

@@ -1,3 +1,5 @@
+import AuthSchemes
+
 /// The last-callers widget's token (docs/compatibility.md §5.3's "Tokengenerator"): a `SessionTokenSigner` token
 /// with scope `lastcaller`, so there is one signed format in Callgate, not two. The token page
 /// (`/lastcaller/tokengen/`) issues it to a logged-in user; the widget URL carries it as

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The token page's request, `GET /lastcaller/tokengen/token?days=N` (docs/compatibility.md §5.3's
 /// "Tokengenerator"), whose credentials come in the `Authorization` field (RFC 7617 Basic, or a
 /// Callgate session token as Bearer), never in the query.
