@@ -55,23 +55,31 @@ let package = Package(
         // Credentials and the schemes that check them: session and SSO tokens, passwords (PBKDF2,
         // scrypt), Basic, where a credential is found (GateCredential), MD5, constant-time compare. Pure.
         .target(name: "AuthSchemes", dependencies: ["WSFraming", "HTTP1", "JSON", "Containers"]),
-        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON", "Containers", "RetryBackoff", "MuxEnvelope", "AuthSchemes"]),
+        // The agent protocol of the bar (docs/agent-protocol.md): requests parsed into commands, methods
+        // and the states they are allowed in, events, replies, errors; the Call, User, Queue and state
+        // objects; E164. Pure.
+        .target(name: "AgentProtocol", dependencies: ["JSON", "MuxEnvelope", "AuthSchemes"]),
+        // What the gateway and a call-control back end say to each other (docs/cluster.md §5.2,
+        // docs/backend-protocol.md §12): requests, answers, addressed events, sign-in, the admin API's
+        // commands. Pure.
+        .target(name: "CallControlMessages", dependencies: ["WSFraming", "HTTP1", "JSON", "MuxEnvelope", "AgentProtocol"]),
+        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON", "Containers", "RetryBackoff", "MuxEnvelope", "AuthSchemes", "AgentProtocol"]),
         // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
         // clocks or threads.
         .target(name: "RedisProtocol"),
         // The embedded call-control back end: users, devices, queues, calls, agent states. Pure:
         // no sockets, threads, clocks or Foundation; time is passed in.
-        .target(name: "Switchboard", dependencies: ["Routes", "SIP", "JSON", "Containers"]),
+        .target(name: "Switchboard", dependencies: ["SIP", "JSON", "Containers", "AgentProtocol", "CallControlMessages"]),
         // The rules of agent delivery (docs/agent-protocol.md §4, docs/cluster.md §5): tabs and
         // users, per-user `seq` and the replay window, ringing acks, the primary tab, sign-in and
         // sign-out, dedup, click-to-call, last callers, Action URL hand-off. Pure: each input
         // returns actions that Gateway performs; time is passed in.
-        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON", "Containers", "MuxEnvelope", "AuthSchemes"]),
+        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON", "Containers", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol", "Containers", "RetryBackoff", "StaticContent", "MuxEnvelope", "AuthSchemes"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol", "Containers", "RetryBackoff", "StaticContent", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
         // What several test targets share: running openssl and python3 as independent checks
         // (ExternalTool), a seeded generator (SplitMix64). Not a product.
-        .target(name: "TestSupport", dependencies: ["AuthSchemes"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AuthSchemes", "AgentProtocol"], path: "Tests/TestSupport"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming", "HTTP1"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
@@ -83,11 +91,13 @@ let package = Package(
         .testTarget(name: "StaticContentTests", dependencies: ["HTTP1", "StaticContent"]),
         .testTarget(name: "MuxEnvelopeTests", dependencies: ["TestSupport", "WSFraming", "JSON", "MuxEnvelope", "Routes"]),
         .testTarget(name: "AuthSchemesTests", dependencies: ["TestSupport", "WSFraming", "HTTP1", "AuthSchemes", "Routes"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON", "TestSupport", "AuthSchemes"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON", "AuthSchemes"]),
-        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes"]),
+        .testTarget(name: "AgentProtocolTests", dependencies: ["WSFraming", "JSON", "AgentProtocol", "Routes", "TestSupport"]),
+        .testTarget(name: "CallControlMessagesTests", dependencies: ["WSFraming", "AgentProtocol", "CallControlMessages", "TestSupport"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON", "TestSupport", "AuthSchemes", "AgentProtocol"]),
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
+        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent", "CallControlMessages"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,6 @@
 import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 import WSFraming
 

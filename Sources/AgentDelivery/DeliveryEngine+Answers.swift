@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 import AuthSchemes
 
 /// Answers the engine waited for (`Ticket`): each goes to the rest of the flow that asked

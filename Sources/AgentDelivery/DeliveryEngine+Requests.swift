@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 
 /// A tab's requests (docs/agent-protocol.md §2): the state check against the engine's view of

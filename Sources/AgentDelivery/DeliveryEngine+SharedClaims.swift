@@ -1,4 +1,5 @@
 import Routes
+import CallControlMessages
 import JSON
 
 /// `dial` idempotency and click-to-call dedup between instances (docs/cluster.md §6.4), with a

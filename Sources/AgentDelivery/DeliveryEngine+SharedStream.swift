@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 
 /// Per-user events through a shared engine (docs/cluster.md §6), after Centrifugo's Redis engine:

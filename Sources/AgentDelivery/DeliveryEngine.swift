@@ -1,4 +1,6 @@
 import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 
 /// The rules of agent delivery (docs/agent-protocol.md §2.2, §4, §5.2; docs/cluster.md §5), apart

@@ -1,4 +1,6 @@
 import Routes
+import AgentProtocol
+import CallControlMessages
 import AuthSchemes
 import MuxEnvelope
 

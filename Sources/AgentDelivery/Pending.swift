@@ -1,4 +1,6 @@
 import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 
 /// What the engine does with the answer to a `Ticket`: the rest of the flow that asked.

@@ -1,5 +1,7 @@
 import AgentDelivery
 import Routes
+import AgentProtocol
+import CallControlMessages
 import MuxEnvelope
 import JSON
 

@@ -1,6 +1,7 @@
 import AgentDelivery
 import Glibc
 import Routes
+import AgentProtocol
 import AuthSchemes
 import MuxEnvelope
 import Switchboard

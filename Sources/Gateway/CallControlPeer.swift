@@ -1,5 +1,5 @@
 import HTTP1
-import Routes
+import CallControlMessages
 import AuthSchemes
 import WSFraming
 

@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import CallControlMessages
 import AuthSchemes
 import Switchboard
 

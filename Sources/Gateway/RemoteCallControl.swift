@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
-import Routes
+import AgentProtocol
+import CallControlMessages
 import Containers
 import RetryBackoff
 import Synchronization

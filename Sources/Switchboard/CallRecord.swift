@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import JSON
 
 /// A call as the switchboard holds it: a caller, the party it is ringing or connected to, and

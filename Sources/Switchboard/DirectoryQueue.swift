@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import JSON
 
 /// A queue of the directory: incoming queues distribute callers to their members; outgoing

@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 import Containers
 
 /// The Switchboard service's events as it sends them to gateways (docs/backend-protocol.md

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import JSON
 
 /// Call history (docs/agent-protocol.md §4.1): each agent's entry for a call is the agent's own

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 import AuthSchemes
 
 /// `attach` (docs/agent-protocol.md §4): the missed events after `lastSeq` with their numbers, or

@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
 import Routes
+import AgentProtocol
+import CallControlMessages
 import AuthSchemes
 
 /// Delivery of the back end's events (docs/agent-protocol.md §4): per-user events numbered and

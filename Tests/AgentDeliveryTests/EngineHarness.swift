@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
 import Routes
+import AgentProtocol
+import CallControlMessages
 import AuthSchemes
 import MuxEnvelope
 import JSON

@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
 import Routes
+import AgentProtocol
+import CallControlMessages
 import AuthSchemes
 
 /// Per-user events through a shared engine (docs/cluster.md §6): two engines (two gateway

@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import CallControlMessages
 import AuthSchemes
 import WSFraming
 

@@ -5,6 +5,7 @@ import Testing
 import AgentDelivery
 import RedisProtocol
 import Routes
+import CallControlMessages
 
 /// The state-engine seam: one contract, checked against `MemoryStateEngine` and against
 /// `RedisStateEngine` on a real `redis-server`; then what only Redis can lose (FLUSHALL, a

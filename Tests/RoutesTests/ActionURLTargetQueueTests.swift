@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 
 /// Retries with full-jitter backoff, attempt limits, and the bounded per-target queue.
 @Suite struct ActionURLTargetQueueTests {

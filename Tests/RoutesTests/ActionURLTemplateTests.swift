@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 @testable import HTTP1
 
 /// Action URLs out (docs/compatibility.md §4.3): templates with `<$placeholder>`s, refused at configuration time

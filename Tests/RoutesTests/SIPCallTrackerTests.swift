@@ -1,6 +1,7 @@
 import SIP
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 
 /// Dialogs to docs/compatibility.md §1.3 call events (docs/sip-edge.md §3), from message flows as RFC 3665 draws
 /// them: alice's web phone on one side, the SIP server on the other.

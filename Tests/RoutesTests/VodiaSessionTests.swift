@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 @testable import AuthSchemes
 
 /// The session a Vodia popup link opens: its token claims, read back from a signed token, and

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import JSON
 import Testing
 @testable import Switchboard

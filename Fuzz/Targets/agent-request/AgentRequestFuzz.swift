@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
 import Routes
+import AgentProtocol
 import MuxEnvelope
 import JSON
 

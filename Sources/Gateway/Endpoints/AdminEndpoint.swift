@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 import AuthSchemes
 import Switchboard
 import HTTP1

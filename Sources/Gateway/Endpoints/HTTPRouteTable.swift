@@ -1,4 +1,5 @@
 import Routes
+import CallControlMessages
 import HTTP1
 
 /// Which code answers a request head (docs/architecture.md §4): the upgrades `Connection` keeps

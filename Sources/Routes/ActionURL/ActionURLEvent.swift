@@ -1,4 +1,5 @@
 import HTTP1
+import AgentProtocol
 
 /// One device Action URL received by the gateway (docs/architecture.md §3.6): a phone or softphone
 /// configured with Mia-style Action URLs (docs/compatibility.md §4.2) calls

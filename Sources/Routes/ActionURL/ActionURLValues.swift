@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// The values of one call event for an outgoing Action URL template, one per
 /// `ActionURLPlaceholder`, as plain text (`text(_:)`); `ActionURLTemplate.render` percent-encodes
 /// them. Built from an agent event of the embedded Switchboard or a back end

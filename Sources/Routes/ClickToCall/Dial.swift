@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// One click-to-call command, whichever HTTP dialect it came in (docs/architecture.md §3.5): the gateway
 /// resolves `agent` to a user and delivers the dial to where that user's phone is (the back end,
 /// or the user's browser softphone session).

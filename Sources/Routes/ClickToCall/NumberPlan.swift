@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// How click-to-call numbers are read: the installation's country, its national number shape,
 /// and which short numbers are internal extensions. `classify` turns what a link carries into a
 /// `DialNumber` or a `ClickToCallError` that says why not.

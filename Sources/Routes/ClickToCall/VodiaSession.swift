@@ -1,4 +1,5 @@
 import AuthSchemes
+import AgentProtocol
 
 /// The agent session a verified Vodia popup link opens (docs/click-to-call.md §3): a session
 /// token for the link's user that may place **one number's** calls and nothing else.

@@ -1,4 +1,5 @@
 import Containers
+import AgentProtocol
 
 /// Who called a customer last (docs/compatibility.md §5): per external number, the last `historyLength` agents
 /// who called it ("Länge der History"), most recent first, each agent once (calling again moves

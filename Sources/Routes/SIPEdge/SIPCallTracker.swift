@@ -1,4 +1,5 @@
 import SIP
+import AgentProtocol
 
 /// Follows the calls of one web phone session through the SIP messages its `sip` route relays
 /// (docs/sip-edge.md §3) and turns them into the docs/compatibility.md §1.3 call events with the guide's Call

@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// The call-control back end's answer to one `CallControlRequest`. Every request gets exactly one;
 /// `.failed` stands for any of them when the back end refused it or could not be asked (a remote
 /// back end that is down answers each waiting request so, e.g. with `upstreamUnavailable`).

@@ -1,4 +1,5 @@
 import JSON
+import AgentProtocol
 
 /// What the call-control back end answers to a command it carried out (`Switchboard.execute`,
 /// `CallControl.execute`), which the delivery engine turns into the request's reply

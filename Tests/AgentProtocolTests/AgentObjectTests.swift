@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Routes
+@testable import AgentProtocol
+import TestSupport
 
 /// docs/compatibility.md §1.6 "Struktura objektů": Call, User and Queue encode every field under the guide's name.
 @Suite struct AgentObjectTests {
@@ -40,47 +41,8 @@ import Testing
         "team_id", "transferred", "transferred_external", "type", "unanswered",
     ]
 
-    static func fullCall() -> Call {
-        var call = Call(uniqueid: "1700000000.42", call_guid: "018bcfe5-6800-7abc-8def-0123456789ab", id: 65535, direction: .incoming, state: .connected,
-                        number: "+420602123456", caller_number: "602123456", called_number: "800123456",
-                        created: 1_700_000_000, now: 1_700_000_030, caller_type: .trunk)
-        call.called_name = "Hotline"
-        call.called_number_norm = "+420800123456"
-        call.caller_channel = "SIP/trunk-0001"
-        call.caller_extension = nil
-        call.caller_group_id = 3
-        call.caller_internal = false
-        call.caller_line_id = 11
-        call.caller_muted = true
-        call.caller_name = "Jan \"Honza\" Novák"
-        call.caller_number_norm = "+420602123456"
-        call.caller_user_id = 9
-        call.caller_username = "jan"
-        call.cause = .calledHungUp
-        call.connected = 1_700_000_005
-        call.connected_channel = "SIP/201-0002"
-        call.connected_group_id = 2
-        call.connected_internal = true
-        call.connected_line_id = 4
-        call.connected_muted = false
-        call.connected_name = "Alice"
-        call.connected_number = "201"
-        call.connected_number_norm = nil
-        call.connected_type = .line
-        call.connected_user_id = 7
-        call.connected_username = "alice"
-        call.data = ["crmId": .string("C-9")]
-        call.disconnected = 1_700_000_029
-        call.external_id = "EXT-1"
-        call.name = "Novák"
-        call.outbound_id = nil
-        call.recorded = true
-        call.subcalls = 2
-        return call
-    }
-
     @Test func callEncodesEverySeedFieldExactly() throws {
-        let bytes = Self.fullCall().encoded()
+        let bytes = AgentObjectSamples.fullCall().encoded()
         #expect(try keys(bytes) == Self.callKeys)
         #expect(Set(Call.keys) == Self.callKeys && Call.keys.count == 43 && Call.keys == Call.keys.sorted())
         #expect(text(bytes) == #"{"call_guid":"018bcfe5-6800-7abc-8def-0123456789ab","called_name":"Hotline","called_number":"800123456","called_number_norm":"+420800123456","caller_channel":"SIP/trunk-0001","caller_extension":null,"caller_group_id":3,"caller_internal":false,"caller_line_id":11,"caller_muted":true,"caller_name":"Jan \"Honza\" Novák","caller_number":"602123456","caller_number_norm":"+420602123456","caller_type":"trunk","caller_user_id":9,"caller_username":"jan","cause":4,"connected":1700000005,"connected_channel":"SIP/201-0002","connected_group_id":2,"connected_internal":true,"connected_line_id":4,"connected_muted":false,"connected_name":"Alice","connected_number":"201","connected_number_norm":null,"connected_type":"line","connected_user_id":7,"connected_username":"alice","created":1700000000,"data":{"crmId":"C-9"},"direction":"INCOMING","disconnected":1700000029,"external_id":"EXT-1","id":65535,"name":"Novák","now":1700000030,"number":"+420602123456","outbound_id":null,"recorded":true,"state":3,"subcalls":2,"uniqueid":"1700000000.42"}"#)
@@ -102,64 +64,21 @@ import Testing
         #expect(HangupCause(rawValue: 9) == nil && CallState(rawValue: 6) == nil)
     }
 
-    static func fullQueue() -> Queue {
-        var queue = Queue(queue_id: 12, type: .incoming, priority: 1, supervisor: false, suspended: true, team_id: 4)
-        queue.answered = 31
-        queue.ringtime = 120
-        queue.suspendtime = 600
-        queue.talktime = 5400
-        queue.transferred = 2
-        queue.transferred_external = 1
-        queue.unanswered = 3
-        return queue
-    }
-
     @Test func queueEncodesEverySeedFieldExactly() throws {
-        let bytes = Self.fullQueue().encoded()
+        let bytes = AgentObjectSamples.fullQueue().encoded()
         #expect(try keys(bytes) == Self.seedQueueKeys)
         #expect(Set(Queue.keys) == Self.seedQueueKeys)
         #expect(text(bytes) == #"{"answered":31,"priority":1,"queue_id":12,"ringtime":120,"supervisor":false,"suspended":true,"suspendtime":600,"talktime":5400,"team_id":4,"transferred":2,"transferred_external":1,"type":1,"unanswered":3}"#)
         #expect(text(Queue(queue_id: 3, type: .outgoing).encoded()) == #"{"answered":0,"priority":0,"queue_id":3,"ringtime":0,"supervisor":false,"suspended":false,"suspendtime":0,"talktime":0,"team_id":null,"transferred":0,"transferred_external":0,"type":0,"unanswered":0}"#)
     }
 
-    static func fullUser() -> User {
-        var user = User(id: 7, displayname: "Alice Nováková", firstname: "Alice", lastname: "Nováková", locale: "cs", status: .aux)
-        user.acwtime = 1
-        user.auxtime = 2
-        user.auxtimes = ["Oběd": 1800, "Porada": 600]
-        user.data = ["team": .string("B2B")]
-        user.email = "alice@example.com"
-        user.external_id = "ad-7"
-        user.group_id = 2
-        user.idletime = 3
-        user.in_calls_answered = 4
-        user.in_calls_unanswered = 5
-        user.in_ringtime = 6
-        user.in_talktime = 7
-        user.lines = [.object(["id": .number("4"), "name": .string("201")])]
-        user.number = "+420602000111"
-        user.out_calls_answered = 8
-        user.out_calls_unanswered = 9
-        user.out_ringtime = 10
-        user.out_talktime = 11
-        user.primary_extension = 201
-        user.queues = [12: fullQueue(), 3: Queue(queue_id: 3, type: .outgoing)]
-        user.readytime = 12
-        user.ringtime = 13
-        user.superuser = false
-        user.talktime = 14
-        user.transferred = 15
-        user.transferred_external = 16
-        return user
-    }
-
     @Test func userEncodesEverySeedFieldExactly() throws {
-        let bytes = Self.fullUser().encoded()
+        let bytes = AgentObjectSamples.fullUser().encoded()
         #expect(try keys(bytes) == Self.seedUserKeys)
         #expect(Set(User.keys) == Self.seedUserKeys && User.keys.count == 32)
         #expect(text(bytes) == #"{"acwtime":1,"auxtime":2,"auxtimes":{"Oběd":1800,"Porada":600},"data":{"team":"B2B"},"displayname":"Alice Nováková","email":"alice@example.com","external_id":"ad-7","firstname":"Alice","group_id":2,"id":7,"idletime":3,"in_calls_answered":4,"in_calls_unanswered":5,"in_ringtime":6,"in_talktime":7,"lastname":"Nováková","lines":[{"id":4,"name":"201"}],"locale":"cs","number":"+420602000111","out_calls_answered":8,"out_calls_unanswered":9,"out_ringtime":10,"out_talktime":11,"primary_extension":201,"queues":{"3":{"answered":0,"priority":0,"queue_id":3,"ringtime":0,"supervisor":false,"suspended":false,"suspendtime":0,"talktime":0,"team_id":null,"transferred":0,"transferred_external":0,"type":0,"unanswered":0},"12":{"answered":31,"priority":1,"queue_id":12,"ringtime":120,"supervisor":false,"suspended":true,"suspendtime":600,"talktime":5400,"team_id":4,"transferred":2,"transferred_external":1,"type":1,"unanswered":3}},"readytime":12,"ringtime":13,"status":"AUX","superuser":false,"talktime":14,"transferred":15,"transferred_external":16}"#)
         let queues = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])["queues"] as? [String: Any]
-        #expect(try keys(Self.fullQueue().encoded()) == Set(try #require(queues?["12"] as? [String: Any]).keys))
+        #expect(try keys(AgentObjectSamples.fullQueue().encoded()) == Set(try #require(queues?["12"] as? [String: Any]).keys))
     }
 
     @Test func snapshotCarriesTheSeedsStateKeysAndLastSeq() throws {
@@ -169,7 +88,7 @@ import Testing
         #expect(Set(AgentSnapshot.keys) == ["status", "reason", "call", "user", "device", "auxReasons", "callReasons",
                                             "queues", "groups", "agents", "waitingCallers", "now"])
         snapshot.ringingSound = .lovingYou
-        snapshot.call = Self.fullCall()
+        snapshot.call = AgentObjectSamples.fullCall()
         snapshot.device = ["identifier": .string("cisco")]
         let text = text(snapshot.encoded())
         #expect(text.hasPrefix(#"{"status":"READY","reason":null,"call":{"call_guid":"018bcfe5-6800-7abc-8def-0123456789ab","called_name":"Hotline","#))

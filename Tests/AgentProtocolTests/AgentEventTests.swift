@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import AgentProtocol
+import TestSupport
 
 /// docs/agent-protocol.md, "Events": one per docs/compatibility.md §1.3 callback, exact bytes.
 @Suite struct AgentEventTests {
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func userEventsCarryTheirSeq() {
-        let call = AgentObjectTests.fullCall()
+        let call = AgentObjectSamples.fullCall()
         let callJSON = String(decoding: call.encoded(), as: UTF8.self)
         let calls: [(AgentEvent, String)] = [
             (.callNew(call), "callNew"), (.callRinging(call), "callRinging"), (.callConnect(call), "callConnect"),
@@ -63,7 +64,7 @@ import Testing
 
     @Test func scopesAndAcks() {
         let user = User(id: 1, displayname: "A")
-        let call = AgentObjectTests.fullCall()
+        let call = AgentObjectSamples.fullCall()
         let session: [AgentEvent] = [
             .connect(version: "1"), .credentials, .loginError(code: .loggedInElsewhere, message: ""), .user(user),
             .identify(identificators: []), .identifier(identificator: "x"), .device([:]),

@@ -1,4 +1,5 @@
 import JSON
+import AgentProtocol
 
 /// One message of the call-control protocol (docs/backend-protocol.md §12): one JSON object in
 /// one WebSocket text message, with a string member `type`.

@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// An agent event and the user it is for: what the call-control back end emits. The delivery
 /// engine numbers per-user events and delivers them to the user's tabs (session-scope events such
 /// as `device`, `ready` and `identify` to all of the user's tabs as well: the back end does not

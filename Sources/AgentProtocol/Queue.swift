@@ -63,7 +63,7 @@ public struct Queue: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    mutating func queue(_ queue: Queue) {
+    package mutating func queue(_ queue: Queue) {
         raw("{"); key("answered"); integer(queue.answered)
         nextKey("priority"); integer(queue.priority)
         nextKey("queue_id"); integer(queue.queue_id)

@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import AgentProtocol
 
 /// docs/compatibility.md §1.4 "Funkce je možné volat v následujících stavech", typed out from the guide, and the
 /// documented choices for the methods the guide's list omits.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import WSFraming
-@testable import Routes
+@testable import AgentProtocol
+@testable import CallControlMessages
+import TestSupport
 
 /// docs/backend-protocol.md §12: every message of the call-control protocol written, read back,
 /// and equal; members in the documented order; bad input refused with its typed error and close code.
@@ -18,7 +20,7 @@ import WSFraming
     }
 
     private static let snapshot: AgentSnapshot = {
-        var snapshot = AgentSnapshot(status: .ready, call: AgentObjectTests.fullCall(), user: AgentObjectTests.fullUser(),
+        var snapshot = AgentSnapshot(status: .ready, call: AgentObjectSamples.fullCall(), user: AgentObjectSamples.fullUser(),
                                      device: ["id": .integer(3), "extension": .string("2001")], waitingCallers: 2,
                                      now: 1_700_000_000, lastSeq: 0)
         snapshot.queues = .array([.object(["queue_id": .integer(12)])])
@@ -58,7 +60,7 @@ import WSFraming
     /// The event message wraps the agent protocol's own encoding, so a tab gets the same bytes
     /// from a remote back end as from the embedded one.
     @Test func eventMessageCarriesTheAgentEncoding() throws {
-        let event = AgentEvent.callRinging(AgentObjectTests.fullCall())
+        let event = AgentEvent.callRinging(AgentObjectSamples.fullCall())
         let bytes = CallControlMessage.event(user: "alice", n: 1, event: event).encoded()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         let agent = try #require(try JSONSerialization.jsonObject(with: Data(event.encoded(seq: nil))) as? [String: Any])
@@ -103,8 +105,8 @@ import WSFraming
     }
 
     @Test func everyAnswerRoundTrips() {
-        let call = AgentObjectTests.fullCall()
-        let signIn = SignIn(user: AgentObjectTests.fullUser(), state: .ready, identificators: [.string("wp-1")],
+        let call = AgentObjectSamples.fullCall()
+        let signIn = SignIn(user: AgentObjectSamples.fullUser(), state: .ready, identificators: [.string("wp-1")],
                             identifier: "wp-1", snapshot: Self.snapshot)
         let answers: [CallControlAnswer] = [
             .done,
@@ -132,7 +134,7 @@ import WSFraming
     @Test func everyOtherMessageRoundTrips() {
         roundTrip(.hello(CallControlHello(instance: "gw")))
         roundTrip(.hello(CallControlHello(epoch: "3f9a", backend: "x")))
-        roundTrip(.event(user: "alice", n: 1, event: .callHangup(AgentObjectTests.fullCall())))
+        roundTrip(.event(user: "alice", n: 1, event: .callHangup(AgentObjectSamples.fullCall())))
         roundTrip(.event(user: "alice", n: 2, event: .ready(Self.snapshot)))
         roundTrip(.event(user: "ž", n: 3, event: .identify(identificators: [.string("wp-1")])))
         roundTrip(.resync(epoch: "e", after: [:], signedIn: nil))
@@ -145,10 +147,10 @@ import WSFraming
 
     /// Every agent event a back end may send arrives as the one sent.
     @Test func everyAgentEventRoundTripsInAnEventMessage() {
-        let call = AgentObjectTests.fullCall()
+        let call = AgentObjectSamples.fullCall()
         let events: [AgentEvent] = [
             .connect(version: "4.0.0"), .credentials, .loginError(code: LoginErrorCode(rawValue: 6), message: "down"),
-            .user(AgentObjectTests.fullUser()), .identify(identificators: [.string("wp-1"), .object(["id": .integer(2)])]),
+            .user(AgentObjectSamples.fullUser()), .identify(identificators: [.string("wp-1"), .object(["id": .integer(2)])]),
             .identifier(identificator: "wp-1"), .device(["id": .integer(3), "name": .string("Yealink")]), .ready(Self.snapshot),
             .stateChange(status: .aux, reason: "Oběd"), .stateChange(status: .ready, reason: nil),
             .callNew(call), .callRinging(call), .callConnect(call), .callHold(call), .callResume(call), .callHangup(call),

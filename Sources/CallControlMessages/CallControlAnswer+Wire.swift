@@ -1,4 +1,5 @@
 import JSON
+import AgentProtocol
 
 /// Answers on the wire of the call-control protocol (docs/backend-protocol.md §12.4):
 /// `{"type":"answer","id":7,"result":"<kind>",…}` with the members of each kind after `result`,

@@ -1,4 +1,5 @@
 import JSON
+import AgentProtocol
 
 /// Requests on the wire of the call-control protocol (docs/backend-protocol.md §12.3):
 /// `{"type":"request","id":7,"request":"<name>",…}` with the members of each request after

@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 @testable import JSON
 
 /// docs/agent-protocol.md, "Requests": every docs/compatibility.md §1.4 method parsed with good and bad params.

@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// Everything the gateway asks of the call-control back end (docs/cluster.md §5), one case per
 /// question, each answered by one `CallControlAnswer` (the case named beside it, or `.failed`).
 /// The delivery engine asks the first eight; the hub asks the rest for the report channel, the

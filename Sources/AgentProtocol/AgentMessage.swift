@@ -20,7 +20,7 @@ public struct AgentMessage: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    mutating func message(_ message: AgentMessage) {
+    package mutating func message(_ message: AgentMessage) {
         raw("{"); key("message"); string(message.message)
         nextKey("type"); string(message.type.rawValue)
         nextKey("group"); optionalString(message.group)

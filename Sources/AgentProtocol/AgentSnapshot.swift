@@ -71,7 +71,7 @@ public struct AgentSnapshot: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    mutating func snapshot(_ state: AgentSnapshot) {
+    package mutating func snapshot(_ state: AgentSnapshot) {
         raw("{"); key("status"); string(state.status.rawValue)
         nextKey("reason"); optionalString(state.reason)
         nextKey("call")

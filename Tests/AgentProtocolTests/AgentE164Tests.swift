@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import AgentProtocol
 
 /// `E164.normalize`, rule by rule (docs/agent-protocol.md, "Numbers").
 @Suite struct AgentE164Tests {

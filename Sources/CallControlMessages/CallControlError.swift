@@ -1,4 +1,5 @@
 import MuxEnvelope
+import AgentProtocol
 
 /// Why the call-control back end refused a command or an admin request. `code` is the agent
 /// protocol's camelCase error code (docs/agent-protocol.md §3), `text` one English sentence

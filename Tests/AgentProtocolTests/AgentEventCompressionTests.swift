@@ -1,6 +1,7 @@
 import Testing
-@testable import Routes
+@testable import AgentProtocol
 @testable import WSFraming
+import TestSupport
 
 /// What permessage-deflate makes of the agent protocol's real events (docs/agent-protocol.md),
 /// with the defaults a browser gets (docs/config.md, `permessageDeflate`) against a stream per
@@ -8,12 +9,12 @@ import Testing
 @Suite struct AgentEventCompressionTests {
     /// A tab's events through one call, as `AgentEvent.encoded` writes them.
     static func callCycle() -> [(name: String, bytes: [UInt8])] {
-        let user = AgentObjectTests.fullUser()
-        var ringing = AgentObjectTests.fullCall()
+        let user = AgentObjectSamples.fullUser()
+        var ringing = AgentObjectSamples.fullCall()
         ringing.state = .ringing
         ringing.connected = nil
-        let connected = AgentObjectTests.fullCall()
-        var hungUp = AgentObjectTests.fullCall()
+        let connected = AgentObjectSamples.fullCall()
+        var hungUp = AgentObjectSamples.fullCall()
         hungUp.state = .hangup
         let events: [(AgentEvent, UInt64?)] = [
             (.user(user), nil),

@@ -1,4 +1,5 @@
 import JSON
+import AgentProtocol
 
 /// What the call-control back end answers when it signs a user in (`Switchboard.signIn`,
 /// `CallControl.signIn`): what the gateway sends after a successful `login`/`sso` or an `attach`

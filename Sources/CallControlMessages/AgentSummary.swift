@@ -1,3 +1,5 @@
+import AgentProtocol
+
 /// One directory user as the call-control back end lists them (`Switchboard.agents`: the admin
 /// API's `/admin/agents`, the status page).
 public struct AgentSummary: Sendable, Hashable {

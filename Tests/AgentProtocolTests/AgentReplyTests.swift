@@ -1,5 +1,6 @@
 import Testing
 @testable import Routes
+@testable import AgentProtocol
 
 /// docs/agent-protocol.md, "Replies": exact bytes.
 @Suite struct AgentReplyTests {
