@@ -63,7 +63,19 @@ let package = Package(
         // docs/backend-protocol.md §12): requests, answers, addressed events, sign-in, the admin API's
         // commands. Pure.
         .target(name: "CallControlMessages", dependencies: ["WSFraming", "HTTP1", "JSON", "MuxEnvelope", "AgentProtocol"]),
-        .target(name: "Routes", dependencies: ["HTTP1", "WSFraming", "COpenSSL", "SIP", "JSON", "Containers", "RetryBackoff", "MuxEnvelope", "AuthSchemes", "AgentProtocol"]),
+        // Click-to-call (docs/click-to-call.md): the field's HTTP dialects read into one dial, the
+        // number plan, the replies, the Vodia popup link and session. Pure.
+        .target(name: "ClickToCall", dependencies: ["HTTP1", "JSON", "AuthSchemes", "AgentProtocol"]),
+        // The last-callers widget (docs/click-to-call.md §6): the history, the widget page in its
+        // languages, its token. Pure.
+        .target(name: "LastCallersWidget", dependencies: ["HTTP1", "JSON", "Containers", "AuthSchemes", "AgentProtocol", "ClickToCall"]),
+        // Action URLs (docs/compatibility.md): device events in, CRM callbacks out (templates, values,
+        // the per-target queue and its retry policy). Pure.
+        .target(name: "ActionURLs", dependencies: ["HTTP1", "Containers", "RetryBackoff", "AuthSchemes", "AgentProtocol", "ClickToCall"]),
+        // The SIP edge (docs/sip-edge.md): which SIP-over-WebSocket calls an agent's phone may make,
+        // and its calls followed into agent events. Pure.
+        .target(name: "SIPEdge", dependencies: ["SIP", "WSFraming", "AgentProtocol", "ClickToCall"]),
+        .target(name: "Routes", dependencies: ["WSFraming", "COpenSSL", "SIP", "JSON", "MuxEnvelope", "AuthSchemes"]),
         // RESP2/RESP3 (the Redis protocol): replies parsed, commands encoded. Pure: no sockets,
         // clocks or threads.
         .target(name: "RedisProtocol"),
@@ -74,12 +86,12 @@ let package = Package(
         // users, per-user `seq` and the replay window, ringing acks, the primary tab, sign-in and
         // sign-out, dedup, click-to-call, last callers, Action URL hand-off. Pure: each input
         // returns actions that Gateway performs; time is passed in.
-        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON", "Containers", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
+        .target(name: "AgentDelivery", dependencies: ["Routes", "WSFraming", "JSON", "Containers", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs"]),
         // The executable and all I/O.
-        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol", "Containers", "RetryBackoff", "StaticContent", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
+        .executableTarget(name: "Gateway", dependencies: ["AgentDelivery", "Switchboard", "Routes", "SIP", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "JSON", "ProxyProtocol", "Containers", "RetryBackoff", "StaticContent", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs", "SIPEdge"]),
         // What several test targets share: running openssl and python3 as independent checks
         // (ExternalTool), a seeded generator (SplitMix64). Not a product.
-        .target(name: "TestSupport", dependencies: ["AuthSchemes", "AgentProtocol"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AuthSchemes", "AgentProtocol", "ClickToCall"], path: "Tests/TestSupport"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "WSFramingTests", dependencies: ["WSFraming", "HTTP1"]),
         .testTarget(name: "TLSBridgeTests", dependencies: ["TLSBridge"]),
@@ -91,13 +103,17 @@ let package = Package(
         .testTarget(name: "StaticContentTests", dependencies: ["HTTP1", "StaticContent"]),
         .testTarget(name: "MuxEnvelopeTests", dependencies: ["TestSupport", "WSFraming", "JSON", "MuxEnvelope", "Routes"]),
         .testTarget(name: "AuthSchemesTests", dependencies: ["TestSupport", "WSFraming", "HTTP1", "AuthSchemes", "Routes"]),
-        .testTarget(name: "AgentProtocolTests", dependencies: ["WSFraming", "JSON", "AgentProtocol", "Routes", "TestSupport"]),
+        .testTarget(name: "AgentProtocolTests", dependencies: ["WSFraming", "JSON", "AgentProtocol", "Routes", "TestSupport", "ClickToCall"]),
         .testTarget(name: "CallControlMessagesTests", dependencies: ["WSFraming", "AgentProtocol", "CallControlMessages", "TestSupport"]),
-        .testTarget(name: "RoutesTests", dependencies: ["Routes", "HTTP1", "WSFraming", "SIP", "JSON", "TestSupport", "AuthSchemes", "AgentProtocol"]),
+        .testTarget(name: "ClickToCallTests", dependencies: ["TestSupport", "HTTP1", "AuthSchemes", "AgentProtocol", "ClickToCall"]),
+        .testTarget(name: "LastCallersWidgetTests", dependencies: ["TestSupport", "HTTP1", "JSON", "AuthSchemes", "ClickToCall", "LastCallersWidget"]),
+        .testTarget(name: "ActionURLsTests", dependencies: ["TestSupport", "HTTP1", "AgentProtocol", "ActionURLs"]),
+        .testTarget(name: "SIPEdgeTests", dependencies: ["TestSupport", "SIP", "WSFraming", "AuthSchemes", "AgentProtocol", "ClickToCall", "SIPEdge"]),
+        .testTarget(name: "RoutesTests", dependencies: ["Routes", "WSFraming", "SIP", "TestSupport"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "Routes", "SIP", "JSON", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
-        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
+        .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "Routes", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent", "CallControlMessages"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs"]),
     ],
     swiftLanguageModes: [.v6]
 )

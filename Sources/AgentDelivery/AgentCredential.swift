@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import AuthSchemes
 
 /// A credential the engine has the hub verify (the gateway holds the secrets and the SSO replay

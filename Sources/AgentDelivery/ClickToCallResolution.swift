@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import CallControlMessages
 
 /// Whose phone places a click-to-call (docs/click-to-call.md §2): the agent the request names

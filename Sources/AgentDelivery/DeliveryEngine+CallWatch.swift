@@ -1,4 +1,5 @@
-import Routes
+import ActionURLs
+import LastCallersWidget
 import AgentProtocol
 import CallControlMessages
 

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import CallControlMessages
 
 /// Click-to-call (docs/click-to-call.md §1): the agent resolved (`ClickToCallResolution`), the

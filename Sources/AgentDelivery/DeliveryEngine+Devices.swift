@@ -1,4 +1,5 @@
-import Routes
+import ActionURLs
+import ClickToCall
 import CallControlMessages
 
 /// Device Action URLs in (docs/compatibility.md §4.2, docs/click-to-call.md §4): a phone's call events become the

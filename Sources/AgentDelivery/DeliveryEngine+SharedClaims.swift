@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import CallControlMessages
 import JSON
 

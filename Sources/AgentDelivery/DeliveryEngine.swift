@@ -1,4 +1,5 @@
-import Routes
+import ClickToCall
+import LastCallersWidget
 import AgentProtocol
 import CallControlMessages
 import MuxEnvelope

@@ -1,4 +1,6 @@
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
 import AgentProtocol
 import CallControlMessages
 import AuthSchemes

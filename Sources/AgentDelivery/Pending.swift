@@ -1,4 +1,5 @@
-import Routes
+import ActionURLs
+import ClickToCall
 import AgentProtocol
 import CallControlMessages
 import MuxEnvelope

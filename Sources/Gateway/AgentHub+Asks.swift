@@ -1,5 +1,7 @@
 import AgentDelivery
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
 import AgentProtocol
 import CallControlMessages
 import MuxEnvelope

@@ -1,6 +1,6 @@
 import AgentDelivery
 import Glibc
-import Routes
+import ClickToCall
 import AuthSchemes
 
 /// The checks the engine asks for, which need the gateway's secrets and the directory: a

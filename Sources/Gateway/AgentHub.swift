@@ -1,6 +1,8 @@
 import AgentDelivery
 import Glibc
 import Routes
+import ClickToCall
+import LastCallersWidget
 import AgentProtocol
 import AuthSchemes
 import MuxEnvelope

@@ -1,5 +1,5 @@
 import Foundation
-import Routes
+import ClickToCall
 import AuthSchemes
 import Synchronization
 

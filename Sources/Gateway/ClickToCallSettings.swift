@@ -1,5 +1,5 @@
 import Foundation
-import Routes
+import ClickToCall
 import AuthSchemes
 
 /// The `clickToCall` section: the HTTP click-to-call dialects, their numbers and their

@@ -1,4 +1,4 @@
-import Routes
+import LastCallersWidget
 import AuthSchemes
 
 /// The `lastCallers` section (docs/compatibility.md §5): who called a number last, and the widget's tokens

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 
 /// A `sip` session's hold on a click-to-call link (`VodiaLinkLeases`, docs/click-to-call.md
 /// §3.1): taken at the upgrade, given back when the session's link to the SIP server goes

@@ -1,7 +1,7 @@
 import AgentDelivery
 import Glibc
 import RedisProtocol
-import Routes
+import LastCallersWidget
 import CallControlMessages
 
 /// The state engine on Redis (docs/cluster.md §3), shared by every gateway instance. A user's

@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import SIPEdge
 import AgentProtocol
 import SIP
 import WSFraming

@@ -1,6 +1,8 @@
 import AgentDelivery
 import Foundation
 import Routes
+import ClickToCall
+import SIPEdge
 import AuthSchemes
 import ProxyProtocol
 import SIP

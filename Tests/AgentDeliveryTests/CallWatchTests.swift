@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import LastCallersWidget
 import CallControlMessages
 import JSON
 

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ClickToCall
 import AgentProtocol
 import CallControlMessages
 import AuthSchemes

@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
 import AgentProtocol
 import CallControlMessages
 import AuthSchemes

@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
 @testable import AgentProtocol
 @testable import JSON
 

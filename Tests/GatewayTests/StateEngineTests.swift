@@ -4,7 +4,7 @@ import Testing
 @testable import Gateway
 import AgentDelivery
 import RedisProtocol
-import Routes
+import LastCallersWidget
 import CallControlMessages
 
 /// The state-engine seam: one contract, checked against `MemoryStateEngine` and against

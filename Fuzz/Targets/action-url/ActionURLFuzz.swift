@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import ActionURLs
+import ClickToCall
 import HTTP1
 
 /// Device Action URLs (docs/compatibility.md §4.2, `GET /action?…`): `ActionURLEvent.parse`, the phone's time

@@ -1,6 +1,6 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import LastCallersWidget
 import HTTP1
 import StaticContent
 

@@ -1,6 +1,6 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
-import Routes
+import LastCallersWidget
 import AuthSchemes
 import WSFraming
 

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import AuthSchemes
 import HTTP1
 import WSFraming

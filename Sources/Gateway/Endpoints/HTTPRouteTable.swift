@@ -1,4 +1,5 @@
 import Routes
+import ClickToCall
 import CallControlMessages
 import HTTP1
 

@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import ClickToCall
 import AuthSchemes
 import JSON
 import SIP

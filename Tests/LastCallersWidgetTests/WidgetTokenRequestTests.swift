@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
+@testable import LastCallersWidget
 
 /// The token page's query, its JSON answer and the widget's refusals.
 @Suite struct WidgetTokenRequestTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
+import TestSupport
 @testable import AgentProtocol
 @testable import AuthSchemes
 

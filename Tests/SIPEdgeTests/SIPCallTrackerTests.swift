@@ -1,6 +1,6 @@
 import SIP
 import Testing
-@testable import Routes
+@testable import SIPEdge
 @testable import AgentProtocol
 
 /// Dialogs to docs/compatibility.md §1.3 call events (docs/sip-edge.md §3), from message flows as RFC 3665 draws

@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ActionURLs
+import TestSupport
 @testable import AgentProtocol
 
 /// Device Action URLs in (docs/compatibility.md §4.2): `GET /action?action=…` parsed strictly, its times, and the

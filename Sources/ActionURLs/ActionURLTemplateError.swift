@@ -1,3 +1,5 @@
+import ClickToCall
+
 /// Why an outgoing Action URL template was refused (a configuration error, raised when the
 /// configuration is read), or, for the two `rendered…` cases, why one rendering was refused.
 /// `description` names the offending part so the config error can point at it.

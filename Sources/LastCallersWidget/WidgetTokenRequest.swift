@@ -1,4 +1,5 @@
 import HTTP1
+import ClickToCall
 
 /// The token page's request, `GET /lastcaller/tokengen/token?days=N` (docs/compatibility.md §5.3's
 /// "Tokengenerator"), whose credentials come in the `Authorization` field (RFC 7617 Basic, or a

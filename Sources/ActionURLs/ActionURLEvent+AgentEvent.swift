@@ -1,4 +1,5 @@
 import AgentProtocol
+import ClickToCall
 
 /// What the agent bar receives for a device Action URL: the same call events and Call objects
 /// as for a call of the embedded Switchboard (docs/agent-protocol.md §5, §6.1).

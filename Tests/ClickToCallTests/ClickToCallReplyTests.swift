@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
 
 /// Replies in each dialect's style, the status of every error, and the dedup key.
 @Suite struct ClickToCallReplyTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ActionURLs
 @testable import AgentProtocol
 @testable import HTTP1
 

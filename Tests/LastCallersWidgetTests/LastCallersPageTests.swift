@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import LastCallersWidget
 import TestSupport
 @testable import JSON
 

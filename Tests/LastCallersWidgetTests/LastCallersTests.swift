@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
+@testable import LastCallersWidget
 import TestSupport
 @testable import AuthSchemes
 @testable import HTTP1

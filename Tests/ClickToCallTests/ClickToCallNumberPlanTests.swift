@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
+import TestSupport
 
 /// `NumberPlan.classify`, rule by rule.
 @Suite struct ClickToCallNumberPlanTests {

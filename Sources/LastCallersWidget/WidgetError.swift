@@ -1,5 +1,6 @@
 import JSON
 import AuthSchemes
+import ClickToCall
 
 /// A refusal of the last-callers widget (`/lastcaller/`) or its token endpoint
 /// (`/lastcaller/tokengen/token`): the status, a stable code and a short English text, answered

@@ -1,4 +1,5 @@
 import AuthSchemes
+import ClickToCall
 
 /// Why a device Action URL (`GET /action?action=…`, docs/compatibility.md §4.2) was refused, with its HTTP
 /// status. Parse errors are 400 and name the parameter; the gateway's own outcomes are here too,

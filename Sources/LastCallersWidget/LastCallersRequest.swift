@@ -1,4 +1,5 @@
 import HTTP1
+import ClickToCall
 
 /// The widget's request, `GET /lastcaller/?vcallerid=…&token=…` (docs/compatibility.md §5.4's
 /// `index.html?vcallerid=$(callerId)&sfrequrl=<token>`, with Callgate's own token in `token`).

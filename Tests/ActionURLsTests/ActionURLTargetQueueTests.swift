@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ActionURLs
 @testable import AgentProtocol
 
 /// Retries with full-jitter backoff, attempt limits, and the bounded per-target queue.

@@ -1,5 +1,6 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
+import TestSupport
 
 /// Every click-to-call URL of docs/compatibility.md §3 verbatim, then the refusals.
 @Suite struct ClickToCallRequestTests {

@@ -1,7 +1,7 @@
 import SIP
 import Testing
 import WSFraming
-@testable import Routes
+@testable import SIPEdge
 
 /// The `sip` route's decisions per browser message (docs/sip-edge.md §2).
 @Suite struct SIPGateTests {

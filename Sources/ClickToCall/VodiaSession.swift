@@ -78,7 +78,7 @@ public struct VodiaSession: Hashable, Sendable {
     }
 
     /// Whether `text`, in any spelling the plan reads, is `number` (a `DialNumber.text`).
-    static func classifies(_ text: String, to number: String, numbering: NumberPlan) -> Bool {
+    package static func classifies(_ text: String, to number: String, numbering: NumberPlan) -> Bool {
         if case .success(let classified) = numbering.classify(text) { return classified.text == number }
         return false
     }

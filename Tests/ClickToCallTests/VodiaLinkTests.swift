@@ -1,5 +1,5 @@
 import Testing
-@testable import Routes
+@testable import ClickToCall
 @testable import HTTP1
 @testable import AuthSchemes
 import TestSupport

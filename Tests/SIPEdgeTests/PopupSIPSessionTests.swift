@@ -1,6 +1,8 @@
 import SIP
 import Testing
-@testable import Routes
+@testable import ClickToCall
+@testable import SIPEdge
+import TestSupport
 @testable import AuthSchemes
 
 /// The click-to-call popup's SIP session (docs/click-to-call.md §3.4): its token, the one number

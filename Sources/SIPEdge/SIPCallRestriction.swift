@@ -1,4 +1,5 @@
 import SIP
+import ClickToCall
 
 /// What a `sip` session opened by the click-to-call popup may do (docs/click-to-call.md §3.4,
 /// `PopupSIPSession`): call its one number, and carry that call on. `SIPGate` asks it about every

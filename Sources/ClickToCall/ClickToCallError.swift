@@ -133,7 +133,7 @@ public enum ClickToCallError: Error, Equatable, Sendable {
 
     /// A name echoed from the request, cut to 40 characters and without control characters, so a
     /// reason stays one short line.
-    static func printable(_ text: String) -> String {
+    package static func printable(_ text: String) -> String {
         let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
             $0.value < 0x20 || $0.value == 0x7F ? "?" : $0
         }))
