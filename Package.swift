@@ -126,5 +126,6 @@ let package = Package(
 )
 
 // Every library module is also a library product, so that the fuzz targets of Fuzz/ can import
-// it, a new module included (docs/fuzzing.md). The executable does not change.
+// it, a new module included (docs/fuzzing.md); TestSupport, shared by the test targets only, is
+// not. The executable does not change.
 package.products += package.targets.filter { $0.type == .regular && $0.name != "TestSupport" }.map { .library(name: $0.name, targets: [$0.name]) }

@@ -1,6 +1,6 @@
 /// The phone's time stamps, `<$call_created_time>` and friends (docs/compatibility.md §4.3):
 /// `2019-03-25T10-34-22`, local time of the phone without a zone, hyphens between hours, minutes
-/// and seconds. Routes converts with a UTC offset the gateway passes in (the phone's zone, a
+/// and seconds. ActionURLs converts with a UTC offset the gateway passes in (the phone's zone, a
 /// setting: the text carries none), so the same text means the same instant on every instance.
 ///
 /// `parse` also accepts colons in the time (`2019-03-25T10:34:22`, ISO 8601's extended form) and

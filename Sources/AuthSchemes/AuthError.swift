@@ -1,5 +1,5 @@
-/// Why a credential was refused. One enum for every auth scheme in Routes; the gateway maps it
-/// to a close code (WebSocket) through `CloseCode(_: AuthError)` and to a status (HTTP) through `httpStatus`.
+/// Why a credential was refused. One enum for every auth scheme in AuthSchemes; the gateway maps it
+/// to a close code (WebSocket) through `CloseCode(_: AuthError)` (Routes) and to a status (HTTP) through `httpStatus`.
 ///
 /// | case                          | close | HTTP | meaning                                         |
 /// |-------------------------------|-------|------|-------------------------------------------------|

@@ -4,7 +4,7 @@ internal import COpenSSL
 /// (docs/compatibility.md §2.3, `pass = md5(…)`). Not for anything new: MD5 is broken for collisions; what keeps
 /// the Vodia link safe enough is the secret inside the hashed text and the short window.
 ///
-/// Through OpenSSL's `EVP_Digest` with `EVP_md5()`, like SHA-1 in `SSOVerifier`: Routes already
+/// Through OpenSSL's `EVP_Digest` with `EVP_md5()`, like SHA-1 in `SSOVerifier`: AuthSchemes already
 /// links libcrypto for its hashes, MACs and KDFs (Package.swift), so there is no reason to pass
 /// a hashing closure in from the gateway or to carry a hand-written MD5. MD5 is in OpenSSL 3's
 /// default provider (it is only absent under the FIPS provider, where this traps at the first

@@ -1,4 +1,4 @@
-/// The ways a click-to-call request may prove who may place the call. Routes parses; the gateway
+/// The ways a click-to-call request may prove who may place the call. ClickToCall parses; the gateway
 /// checks (see docs/click-to-call.md, "Authentication"), taking the first that the request
 /// carries among those its dialect accepts (`ClickToCallDialect.authentication`).
 public enum ClickToCallAuthentication: String, CaseIterable, Hashable, Sendable {

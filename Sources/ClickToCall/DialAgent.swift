@@ -1,4 +1,4 @@
-/// Whose phone a click-to-call uses. Routes only says how the request named the agent; the
+/// Whose phone a click-to-call uses. ClickToCall only says how the request named the agent; the
 /// gateway resolves it to a user (the directory, the workplace map, the session).
 public enum DialAgent: Hashable, Sendable {
     /// Oktell `user=`: a user login (or any value the directory resolves to one user).
