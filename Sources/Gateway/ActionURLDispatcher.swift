@@ -87,10 +87,12 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
         return Thread.spawn(name: "callgate-actionurl") { [loop] in loop.run() }
     }
 
-    /// Stops the thread; an attempt in flight is abandoned and queued requests are lost (logged).
+    /// Stops the thread; an attempt in flight is abandoned and queued requests are lost (logged),
+    /// except those of the shared queues, which stay in Redis for the next owner.
     func stop() {
         loop.execute { [self] in
-            for target in targets + shared.map(\.sender) { target.shutdown() }
+            for target in targets { target.shutdown() }
+            for queue in shared { queue.sender.abandon() }
             redis?.stop()
         }
         loop.stop()
