@@ -15,9 +15,11 @@ import RedisProtocol
         init() throws {
             Log.minimumLevel = .error
             server = try RedisTestServer()
-            client = try RedisClient(settings: server.settings, name: "actionurl", loop: test.loop)
-            test.sync { [client] in client.start() }
-            #expect(test.eventually { [client] in client.isReady })
+            let client = try RedisClient(settings: server.settings, name: "actionurl", loop: test.loop)
+            self.client = client
+            test.sync { client.start() }
+            let ready = test.eventually { client.isReady }
+            #expect(ready)
         }
 
         func run(_ script: RedisScript, _ keys: [String], _ arguments: [String]) -> RESPValue? {
@@ -35,7 +37,8 @@ import RedisProtocol
         func finish(_ me: String, _ target: String) -> RESPValue? { run(ActionURLSharedQueue.finishScript, keys, [me, target, "5000"]) }
 
         func stop() {
-            test.sync { [client] in client.stop() }
+            let client = client
+            test.sync { client.stop() }
             test.stop()
             server.stop()
         }
