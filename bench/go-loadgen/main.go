@@ -150,7 +150,7 @@ func run(o options) error {
 		"warmup_s": o.warmup.Seconds(), "duration_s": seconds, "messages": messages,
 		"min_conn_msgs": minConn, "max_conn_msgs": maxConn, "msgs_per_s": float64(messages) / seconds,
 		"p50_us": percentile(all, 0.50), "p99_us": percentile(all, 0.99), "p999_us": percentile(all, 0.999),
-		"total_sent": sent, "total_echoed": echoed, "tls": o.useTLS, "loadgen_cpu_util": nil,
+		"total_sent": sent, "total_echoed": echoed, "total_upgrades": o.connections, "tls": o.useTLS, "loadgen_cpu_util": nil,
 		"server_pid": nil, "server_cpu_us_per_msg": nil, "server_user_us_per_msg": nil,
 		"server_sys_us_per_msg": nil, "server_cpu_util": nil, "clk_tck": clockTicks,
 	}

@@ -644,6 +644,12 @@ final class LoadGenerator {
             offset += frameLength
         }
         if offset > 0 { self.consume(i, offset) }
+        // Pipelined (`--in-flight` > 1): the successors of every echo this read completed leave
+        // in one write, as a pipelining client sends them (each timed from when it was queued).
+        if connection.pointee.depth > 1 && connection.pointee.state == .open
+            && connection.pointee.sendStart < connection.pointee.sendEnd {
+            try self.flush(i)
+        }
     }
 
     @inline(__always)
@@ -738,9 +744,9 @@ final class LoadGenerator {
             self.histogram.record(now &- sentAt)
             connection.pointee.measuredEchoes += 1
             self.measured += 1
-            try self.sendMessage(i)
+            try self.sendMessage(i, flush: connection.pointee.depth == 1)
         case .warmup:
-            try self.sendMessage(i)
+            try self.sendMessage(i, flush: connection.pointee.depth == 1)
         default:
             break
         }

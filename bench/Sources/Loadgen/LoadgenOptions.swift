@@ -62,7 +62,8 @@ struct LoadgenOptions {
           --connections 1      WebSocket connections, each running closed-loop echo
           --size 64            payload bytes per message
           --in-flight 1        messages each connection keeps in flight (pipelined); the latency
-                               of each is from its own send to its own echo
+                               of each is from its own send to its own echo; the messages that
+                               replace the echoes one read completed leave in one write
           --text               send text messages (ASCII payload) instead of binary
           --warmup 3           seconds of traffic before the measured window
           --duration 10        seconds in the measured window
