@@ -14,8 +14,9 @@
 #                                           (bench/peers/lws-echo, libwebsockets; ws profiles only)
 #   BENCH_GENERATORS="loadgen"              which load generators run each echo profile: loadgen,
 #                                           go (bench/go-loadgen, its rows are PROFILE+go)
-#   BENCH_LOADGEN_NICE=                     also let the load generator use the server's core at
-#                                           this nice level (see bench/README.md, "Pipelined echo")
+#   BENCH_LOADGEN_PROCS=1                   load generator processes per run, sharing the connections
+#   BENCH_LOADGEN_NICE= BENCH_SERVER_NICE=  nice levels of the generators and of the server (see
+#                                           bench/README.md, "Pipelined echo")
 #   BENCH_SERVER_CPU=1 BENCH_LOADGEN_CPU=0  taskset pinning
 #   CALLGATE_BIN=path                       Callgate binary (default ../.build/release/callgate,
 #                                           built here unless CALLGATE_BIN is set)
@@ -35,6 +36,8 @@ PROFILES=${BENCH_PROFILES:-"1x64 100x64 100x4096 idle wss-100x64 wss-handshake w
 SERVERS=${BENCH_SERVERS:-"callgate nio"}
 GENERATORS=${BENCH_GENERATORS:-loadgen}
 LOADGEN_NICE=${BENCH_LOADGEN_NICE:-}
+LOADGEN_PROCS=${BENCH_LOADGEN_PROCS:-1}
+SERVER_NICE=${BENCH_SERVER_NICE:-}
 SERVER_CPU=${BENCH_SERVER_CPU:-1}
 LOADGEN_CPU=${BENCH_LOADGEN_CPU:-0}
 BUILD_PRODUCT=1
@@ -142,6 +145,35 @@ stop_server() {
     SERVER_PID=
 }
 
+# run_generators BINARY PORT LABEL ARGS STDERR: LOADGEN_PROCS processes of the generator at once,
+# each with its share of the connections, pinned to LOADGEN_CPU (and at LOADGEN_NICE when set);
+# prints their human-readable lines and one JSON line (merge_generators.py when more than one).
+run_generators() {
+    local binary=$1 port=$2 label=$3 args=$4 stderr=$5 k status=0 connections
+    local -a pids=()
+    local nice_prefix=()
+    [[ -n "$LOADGEN_NICE" ]] && nice_prefix=(nice -n "$LOADGEN_NICE")
+    if (( LOADGEN_PROCS == 1 )); then
+        # shellcheck disable=SC2086
+        taskset -c "$LOADGEN_CPU" "${nice_prefix[@]}" "$binary" --port "$port" --path / --server-pid "$SERVER_PID" \
+            --label "$label" $args 2>"$stderr"
+        return
+    fi
+    connections=$(sed -n 's/.*--connections \([0-9]*\).*/\1/p' <<<"$args")
+    for (( k = 0; k < LOADGEN_PROCS; k++ )); do
+        # shellcheck disable=SC2086
+        taskset -c "$LOADGEN_CPU" "${nice_prefix[@]}" "$binary" --port "$port" --path / --server-pid "$SERVER_PID" \
+            --label "$label" ${args/--connections $connections/--connections $((connections / LOADGEN_PROCS))} \
+            >"$stderr.out.$k" 2>"$stderr.err.$k" &
+        pids+=($!)
+    done
+    for k in "${!pids[@]}"; do wait "${pids[$k]}" || status=1; done
+    cat "$stderr".err.* >"$stderr"
+    (( status == 0 )) || return 1
+    grep -hv '^{' "$stderr".out.*
+    grep -h '^{' "$stderr".out.* | python3 "$BENCH_DIR/merge_generators.py"
+}
+
 profile_args() {
     case $1 in
     idle) echo "--idle --connections $IDLE_CONNECTIONS --settle $SETTLE" ;;
@@ -166,17 +198,17 @@ for profile in $PROFILES; do
         for generator in $GENERATORS; do
             if [[ $server == callgate && -n "$CALLGATE_SKIP_REASON" ]]; then
                 say "skipping Callgate, $profile: $CALLGATE_SKIP_REASON"
-                continue
+                continue 2
             fi
             if [[ $server == callgate && $profile == wss-* && -n "$CALLGATE_TLS_SKIP_REASON" ]]; then
                 say "skipping Callgate, $profile: $CALLGATE_TLS_SKIP_REASON"
-                continue
+                continue 2
             fi
             [[ $server == callgate || $server == nio || $server == lws ]] || { say "unknown server '$server' (callgate, nio or lws)"; exit 2; }
             [[ $generator == loadgen || $generator == go ]] || { say "unknown generator '$generator' (loadgen or go)"; exit 2; }
             if [[ $server == lws && $profile == wss-* ]]; then
                 say "skipping lws-echo, $profile: it serves ws only"
-                continue
+                continue 2
             fi
             # go-loadgen runs the echo profiles only; its rows are PROFILE+go.
             row_profile=$profile
@@ -207,13 +239,15 @@ for profile in $PROFILES; do
                 continue
             fi
             say "$row_profile: $server on 127.0.0.1:$port (pid $SERVER_PID, CPU $SERVER_CPU), $generator on CPU $LOADGEN_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+            if [[ -n "$SERVER_NICE" ]]; then
+                # Every thread of the server (renice -p applies to one thread on Linux).
+                for task in /proc/"$SERVER_PID"/task/*; do renice -n "$SERVER_NICE" -p "${task##*/}" >/dev/null; done
+            fi
             measured=0
             generator_bin=$LOADGEN
             load=$(cut -d' ' -f1 /proc/loadavg)
             [[ $generator == go ]] && generator_bin=$GO_LOADGEN
-            # shellcheck disable=SC2086
-            if output=$(taskset -c "$LOADGEN_CPU" "$generator_bin" --port "$port" --path / --server-pid "$SERVER_PID" \
-                --label "$server" $args 2>"$log.loadgen-stderr"); then
+            if output=$(run_generators "$generator_bin" "$port" "$server" "$args" "$log.loadgen-stderr"); then
                 grep -v '^{' <<<"$output" >&2
                 grep '^{' <<<"$output" | sed "s/^{/{\"profile\":\"$row_profile\",\"run\":\"$RUN_ID\",\"loadavg\":\"$load\",/" >>"$JSONL"
                 measured=1
@@ -277,7 +311,7 @@ field($0, "run") == run {
 END {
     n = split(profiles, list, " ")
     # Echo and idle profiles, ws and wss.
-    printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %5s\n", "profile", "server", "msgs/s", "p50 us", "p99 us", "cpu us/msg", "user us/msg", "cpu/NIO", "rss/conn B", "srv %", "gen %", "p99/lws", "conn min-max", "load"
+    printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %9s %5s\n", "profile", "server", "msgs/s", "p50 us", "p99 us", "cpu us/msg", "user us/msg", "cpu/NIO", "rss/conn B", "srv %", "gen %", "p99/lws", "conn min-max", "slow/mean", "load"
     for (i = 1; i <= n; i++) {
         p = list[i]
         for (k = 1; k <= 3; k++) {
@@ -287,13 +321,16 @@ END {
             if (field(line, "mode") == "handshakes") { handshakeRows = 1; continue }
             lwsP99 = ((p, "lws") in seen) ? field(row[p, "lws"], "p99_us") : "null"
             minConn = field(line, "min_conn_msgs"); maxConn = field(line, "max_conn_msgs")
-            printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %5s\n", p, (s == "nio" ? "nio-echo" : s == "lws" ? "lws-echo" : s),
+            # The slowest connection over the mean per connection (within each generator process).
+            share = field(line, "min_conn_share")
+            if (share == "null" && minConn != "null" && field(line, "messages") + 0 > 0) share = minConn * field(line, "connections") / field(line, "messages")
+            printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %9s %5s\n", p, (s == "nio" ? "nio-echo" : s == "lws" ? "lws-echo" : s),
                 show(field(line, "msgs_per_s"), "%.0f"), show(field(line, "p50_us"), "%.1f"), show(field(line, "p99_us"), "%.1f"),
                 show(field(line, "server_cpu_us_per_msg"), "%.2f"), show(field(line, "server_user_us_per_msg"), "%.2f"),
                 (s == "callgate" ? ratio(p, "server_cpu_us_per_msg") : "-"),
                 show(field(line, "rss_per_conn_bytes"), "%.0f"), pct(field(line, "server_cpu_util")), pct(field(line, "loadgen_cpu_util")),
                 (lwsP99 != "null" && lwsP99 + 0 > 0 && field(line, "p99_us") != "null" ? sprintf("%.2fx", field(line, "p99_us") / lwsP99) : "-"),
-                (minConn == "null" ? "-" : minConn "-" maxConn), field(line, "loadavg")
+                (minConn == "null" ? "-" : minConn "-" maxConn), show(share, "%.2f"), field(line, "loadavg")
         }
     }
     # Handshake profiles: connect, TLS, upgrade, close, again.
