@@ -8,7 +8,8 @@
 #   BENCH_HANDSHAKE_SLOTS=32                concurrent slots in wss-handshake and wss-resume
 #   BENCH_PROFILES="1x64 100x64 100x4096 idle wss-100x64 wss-handshake wss-resume wss-idle"
 #                                           which profiles, in order (CxS = C connections x S bytes;
-#                                           CxSpK the same with K messages in flight per connection;
+#                                           CxSpK the same with K messages in flight per connection,
+#                                           CxSpKe with each replacement in its own write;
 #                                           wss-CxS the same over TLS)
 #   BENCH_SERVERS="callgate nio"            which servers, in order, within each profile; also lws
 #                                           (bench/peers/lws-echo, libwebsockets; ws profiles only)
@@ -181,7 +182,8 @@ profile_args() {
     wss-handshake) echo "--tls --handshakes --connections $HANDSHAKE_SLOTS --warmup $WARMUP --duration $DURATION" ;;
     wss-resume) echo "--tls --handshakes --resume --connections $HANDSHAKE_SLOTS --warmup $WARMUP --duration $DURATION" ;;
     wss-*x*) echo "--tls $(profile_args "${1#wss-}")" ;;
-    [0-9]*x[0-9]*p[0-9]*) local k=${1##*p}; echo "$(profile_args "${1%p*}") --in-flight $k" ;;
+    [0-9]*x[0-9]*p[0-9]*e) local k=${1%e}; echo "$(profile_args "${k%p*}") --in-flight ${k##*p} --send-each" ;;
+    [0-9]*x[0-9]*p[0-9]*) echo "$(profile_args "${1%p*}") --in-flight ${1##*p}" ;;
     [0-9]*x[0-9]*) echo "--connections ${1%x*} --size ${1#*x} --warmup $WARMUP --duration $DURATION" ;;
     *) return 1 ;;
     esac

@@ -50,6 +50,7 @@ type options struct {
 	timeout           time.Duration
 	serverPID         int
 	useTLS            bool
+	sendEach          bool
 }
 
 // Phases: 0 warm-up, 1 measuring, 2 stopping (no new sends).
@@ -78,6 +79,7 @@ func main() {
 	flag.IntVar(&o.serverPID, "server-pid", 0, "the server's pid, for its CPU time (/proc/PID/stat)")
 	flag.BoolVar(&o.useTLS, "tls", false, "wss: TLS 1.2+, SNI localhost, ALPN http/1.1, certificate not verified (loopback)")
 	flag.StringVar(&o.label, "label", "", "name of the server in the output")
+	flag.BoolVar(&o.sendEach, "send-each", false, "with --in-flight: each replacement in its own write, not one write per read")
 	flag.Parse()
 	if o.port <= 0 || o.connections <= 0 || o.size < 12 || o.inFlight < 1 {
 		fmt.Fprintln(os.Stderr, "go-loadgen: --port N is required; --connections, --in-flight >= 1; --size >= 12")
@@ -312,7 +314,7 @@ func echo(o options, index int, c net.Conn, r *bufio.Reader) (res result) {
 			return
 		}
 		// Echoes already read from the socket are answered in the same write, as loadgen does.
-		for r.Buffered() > 0 && len(sentAt) > 0 {
+		for !o.sendEach && r.Buffered() > 0 && len(sentAt) > 0 {
 			if res.err = receive(); res.err != nil {
 				return
 			}
