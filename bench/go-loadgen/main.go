@@ -20,7 +20,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,14 +30,10 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// clockTicks is sysconf(_SC_CLK_TCK) on Linux x86-64 and arm64 (USER_HZ, fixed at 100 by the ABI).
-const clockTicks = 100
 
 const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11" // RFC 6455 §1.3
 
@@ -327,111 +322,4 @@ func echo(o options, index int, c net.Conn, r *bufio.Reader) (res result) {
 		res.err = fmt.Errorf("close handshake: opcode %d, %v", opcode, err)
 	}
 	return
-}
-
-// appendMaskedFrame appends one unfragmented client frame, masked with key (RFC 6455 §5.2, §5.3).
-func appendMaskedFrame(out []byte, opcode byte, payload []byte, key uint32) []byte {
-	out = append(out, 0x80|opcode)
-	switch n := len(payload); {
-	case n < 126:
-		out = append(out, 0x80|byte(n))
-	case n <= 0xFFFF:
-		out = append(out, 0x80|126, byte(n>>8), byte(n))
-	default:
-		out = append(out, 0x80|127)
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
-	}
-	var mask [4]byte
-	binary.BigEndian.PutUint32(mask[:], key)
-	out = append(out, mask[:]...)
-	start := len(out)
-	out = append(out, payload...)
-	for k := range payload {
-		out[start+k] ^= mask[k&3]
-	}
-	return out
-}
-
-// readMessage reads one data message (assembling fragments) or a Close; answers Pings.
-func readMessage(c net.Conn, r *bufio.Reader) (byte, []byte, error) {
-	var message []byte
-	var messageOpcode byte
-	for {
-		var head [2]byte
-		if _, err := io.ReadFull(r, head[:]); err != nil {
-			return 0, nil, err
-		}
-		fin, opcode := head[0]&0x80 != 0, head[0]&0x0F
-		if head[0]&0x70 != 0 {
-			return 0, nil, errors.New("RSV bit set without an extension")
-		}
-		if head[1]&0x80 != 0 {
-			return 0, nil, errors.New("masked server frame (RFC 6455 §5.1)")
-		}
-		length := uint64(head[1] & 0x7F)
-		if length == 126 || length == 127 {
-			ext := make([]byte, map[uint64]int{126: 2, 127: 8}[length])
-			if _, err := io.ReadFull(r, ext); err != nil {
-				return 0, nil, err
-			}
-			if len(ext) == 2 {
-				length = uint64(binary.BigEndian.Uint16(ext))
-			} else {
-				length = binary.BigEndian.Uint64(ext)
-			}
-		}
-		if length > 16<<20 {
-			return 0, nil, fmt.Errorf("frame of %d bytes", length)
-		}
-		payload := make([]byte, length)
-		if _, err := io.ReadFull(r, payload); err != nil {
-			return 0, nil, err
-		}
-		switch opcode {
-		case 0x9: // Ping: Pong with the same data (§5.5.2)
-			if _, err := c.Write(appendMaskedFrame(nil, 0xA, payload, mrand.Uint32())); err != nil {
-				return 0, nil, err
-			}
-			continue
-		case 0xA:
-			continue
-		case 0x8:
-			return 0x8, payload, nil
-		case 0x0:
-			if messageOpcode == 0 {
-				return 0, nil, errors.New("continuation without a message")
-			}
-			message = append(message, payload...)
-		case 0x1, 0x2:
-			if messageOpcode != 0 {
-				return 0, nil, errors.New("new message inside a fragmented one")
-			}
-			messageOpcode, message = opcode, payload
-		default:
-			return 0, nil, fmt.Errorf("reserved opcode %d", opcode)
-		}
-		if fin {
-			return messageOpcode, message, nil
-		}
-	}
-}
-
-type ticks struct{ user, sys uint64 }
-
-func (t ticks) total() uint64 { return t.user + t.sys }
-
-// cpuTicks reads utime and stime (fields 14 and 15) of /proc/PID/stat.
-func cpuTicks(pid int) (ticks, error) {
-	if pid <= 0 {
-		return ticks{}, nil
-	}
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return ticks{}, err
-	}
-	// The command name (field 2) may hold spaces: the fields after it follow the last ')'.
-	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-	user, _ := strconv.ParseUint(fields[11], 10, 64)
-	sys, _ := strconv.ParseUint(fields[12], 10, 64)
-	return ticks{user, sys}, nil
 }
