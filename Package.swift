@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIP", "JSON", "AuthSchemes", "AgentProtocol", "CallControlMessages"]),
         .testTarget(name: "AgentDeliveryTests", dependencies: ["AgentDelivery", "WSFraming", "JSON", "MuxEnvelope", "AuthSchemes", "AgentProtocol", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AgentDelivery", "Routes", "HTTP1", "WSFraming", "TLSBridge", "RedisProtocol", "CLinux", "ProxyProtocol", "StaticContent", "CallControlMessages", "ClickToCall", "LastCallersWidget", "ActionURLs", "RetryBackoff", "AuthSchemes"]),
     ],
     swiftLanguageModes: [.v6]
 )

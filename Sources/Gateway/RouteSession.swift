@@ -44,7 +44,7 @@ final class RouteSession: WebSocketApplication {
     private(set) var link: BackendLink?
     private var authDeadline: UInt64?
     /// Upstream first: the browser's upgrade, waiting for the upstream's handshake.
-    private var pendingUpgrade: (connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits)?
+    private var pendingUpgrade: (connection: Connection, upgrade: AcceptedUpgrade)?
 
     init(route: Route, request: SessionRequest, identity: Identity?, context: ServerContext, loop: EventLoop) {
         self.route = route
@@ -57,8 +57,8 @@ final class RouteSession: WebSocketApplication {
     // MARK: browser side
 
     /// Upstream first: admits the session and starts its link while `connection` waits for its 101.
-    func connectUpstreamFirst(_ connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits) {
-        pendingUpgrade = (connection, upgrade, limits)
+    func connectUpstreamFirst(_ connection: Connection, upgrade: AcceptedUpgrade) {
+        pendingUpgrade = (connection, upgrade)
         admit()
     }
 
@@ -165,8 +165,8 @@ final class RouteSession: WebSocketApplication {
         guard let pending = pendingUpgrade else { return }
         pendingUpgrade = nil
         var upgrade = pending.upgrade
-        upgrade.subprotocol = subprotocol
-        pending.connection.answerUpgrade(upgrade, limits: pending.limits)
+        upgrade.handshake.subprotocol = subprotocol
+        pending.connection.answerUpgrade(upgrade)
     }
 
     /// The upstream did not open: before the 101 the browser gets the failure's HTTP status,
@@ -178,7 +178,7 @@ final class RouteSession: WebSocketApplication {
         }
         pendingUpgrade = nil
         link = nil
-        pending.connection.refuseUpgrade(failure, route: route)
+        pending.connection.refuseUpgrade(AcceptedUpgrade.refusal(failure, route: route))
     }
 
     /// Queues a message for the browser, flushed at the end of the loop's iteration, within the

@@ -31,7 +31,8 @@ def service_cluster(cluster, switchboard_service, **extra):
 
 def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(cluster, switchboard_service, crm):
     """Both gateways hear every event of the service; only the one whose append wrote the event to
-    the stream sends its Action URL (docs/cluster.md §6.1)."""
+    the stream pushes its Action URL into the shared queue, sent once by whichever holds its lease
+    (docs/cluster.md §6.1; more in test_cluster_action_urls.py)."""
     server = crm()
     target = f"http://127.0.0.1:{server.port}/crm?action=<$action>&guid=<$call_guid>&party=<$local_party>"
     redis, (a, b) = service_cluster(cluster, switchboard_service, actionURLs={"targets": [target]})
@@ -60,7 +61,8 @@ def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(
 
 def test_with_redis_down_each_instance_sends_the_action_urls_of_what_it_heard(cluster, switchboard_service, crm):
     """No append can say which instance wrote an event: each gateway that heard it sends its Action
-    URL (twice rather than never, docs/cluster.md §6.1), and counts the failed append."""
+    URL (twice rather than never, docs/cluster.md §6.1), from its own queue since the shared one
+    cannot be reached, and counts the failed append and the unshared request."""
     server = crm()
     target = f"http://127.0.0.1:{server.port}/crm?action=<$action>&guid=<$call_guid>"
     redis, (a, b) = service_cluster(cluster, switchboard_service, actionURLs={"targets": [target]})
@@ -81,8 +83,11 @@ def test_with_redis_down_each_instance_sends_the_action_urls_of_what_it_heard(cl
     assert [q["action"] for q in server.queries()] == ["inbound", "inbound"]
     assert len({q["guid"] for q in server.queries()}) == 1
     failed = 'callgate_route_events_total{channel="ws",event="stream_append_failed"}'
+    unshared = 'callgate_route_events_total{channel="actionurl",event="unshared"}'
     for gw in (a, b):
         eventually(lambda: metric(gw, failed), lambda n: n >= 1, what="the failed append counted")
+        eventually(lambda: metric(gw, unshared), lambda n: n >= 1, what="the unshared Action URL counted")
+        assert "actionurl_unshared" in gw.log
 
 
 def widget_callers(gw, number=CALLER):
