@@ -15,7 +15,7 @@
 /// (literals are kept as text; see `JSONValue.int64Value`).
 public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
-    public static let maxDepth = 32
+    static let maxDepth = 32
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
