@@ -31,7 +31,7 @@ func receive(
     do {
         for piece in pieces {
             var copy = piece
-            try copy.withMutableBytes { bytes throws(WebSocketError) in
+            _ = try copy.withMutableBytes { bytes throws(WebSocketError) in
                 try stream.receive(bytes) { event in
                     events.append(Received(event))
                     if case .close = event { return false }
