@@ -61,7 +61,8 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     args.callgate = str(Path(args.callgate).resolve())
     benches = args.benches.split(",")
-    n_users = max(args.phones, args.register_rounds * args.register_per_round, 6 * args.call_pairs, 6)
+    # sequential calls use users[0:6], the concurrent ones users[10:] (2 per pair, 3 modes)
+    n_users = max(args.phones, args.register_rounds * args.register_per_round, 10 + 6 * args.call_pairs)
     users, directory, db = write_users(args.out, n_users)
     jsonl = open(args.out / "sip.jsonl", "a")
     info = {"bench": "machine", **machine(), "busy_at_start": busy_others()}
