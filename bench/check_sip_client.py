@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Checks bench/sip_client.py's WebSocket client against an independent server, the `websockets`
-package (pip install websockets): the opening handshake, the subprotocol, Chromium's
-permessage-deflate offer (context takeover both ways, over several messages), lengths at the
-7/16/64-bit boundaries, fragmented messages, pings answered while the phone waits, a close; the
-blocking and the asyncio client. Exit status 0 when every check passed.
+"""Checks bench/sip_websocket.py, the SIP benchmarks' WebSocket client, against an independent
+server, the `websockets` package (pip install websockets): the opening handshake, the
+subprotocol, Chromium's permessage-deflate offer (context takeover both ways, over several
+messages), lengths at the 7/16/64-bit boundaries, fragmented messages, pings answered while the
+phone waits, a close; the blocking and the asyncio client. Exit status 0 when every check passed.
 
     python3 bench/check_sip_client.py"""
 import asyncio
@@ -12,7 +12,7 @@ import threading
 
 from websockets.asyncio.server import serve
 
-from sip_client import CHROMIUM_DEFLATE, AsyncWebSocket, BlockingWebSocket, WebSocketClosed
+from sip_websocket import CHROMIUM_DEFLATE, AsyncWebSocket, BlockingWebSocket, WebSocketClosed
 
 SIZES = [1, 125, 126, 127, 65535, 65536, 100_000]
 checks = []

@@ -13,6 +13,7 @@
 #   BENCH_SERVER_CPU=1 BENCH_DRIVER_CPU=0 ("" leaves a process unpinned), BENCH_SIP_TIMEOUT=1800 s
 #   CALLGATE_BIN=path   default ../.build/release/callgate (built when missing)
 # Needs kamailio and kamailio-websocket-modules (Debian), python3; check_sip_client.py needs websockets.
+# sip_bench.py runs the parts in sip_bench_register.py, sip_bench_phones.py and sip_bench_calls.py.
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

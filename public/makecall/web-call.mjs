@@ -1,10 +1,10 @@
 // The click-to-call popup's call from the browser itself (docs/click-to-call.md §3.3, §3.4): the
 // web phone (public/phone/, docs/sip.md) on the gateway's `sip` route with the popup's session
 // token, calling one number. No registration: the popup places a call and takes none (its
-// session may not register). makecall.js loads this module when /makecall/session names a
+// session may not register). call.mjs loads this module when /makecall/session names a
 // `sip` route, and draws the window from the events.
 
-import { createPhone } from "./phone/phone.mjs";
+import { createPhone } from "../phone/phone.mjs";
 
 /** How many failed connections before the popup says that the phone server cannot be reached
  *  (it goes on trying with the phone's backoff). */
