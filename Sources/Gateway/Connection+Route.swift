@@ -67,7 +67,6 @@ extension Connection {
     /// The upgrade's checks after the credential's: a sip route's identity and link lease, then
     /// the session (upstream first, or the 101 now).
     private func admit(_ head: HTTPRequestHead, route: Route, upgrade: WebSocketUpgrade, identity: Identity?, popup: PopupSIPSession?) {
-        var admission: PopupAdmission?
         if route.mode == .sip {
             // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its
             // requests are checked against the user's SIP identity from the directory.
@@ -84,19 +83,44 @@ extension Connection {
             }
             if let popup {
                 // One live session per link (VodiaLinkLeases): a second popup of the same link waits.
-                var lease: PopupLinkLease?
-                if let link = popup.link {
-                    lease = PopupLinkLease(context: context, link: link)
-                    guard lease != nil else {
-                        loop.metrics.routeEvent(route.channel, "makecall_link_in_use")
-                        Log.info("makecall_link_in_use", ["channel": route.channel, "peer": peerHost, "user": identity.user])
-                        respond(status: 409, body: "this click-to-call link is in use by another window\n", keepAlive: false)
-                        return
-                    }
+                guard let link = popup.link else {
+                    return openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: nil))
                 }
-                admission = PopupAdmission(session: popup, lease: lease)
+                guard let lease = PopupLinkLease(context: context, link: link) else {
+                    return refuseLinkInUse(route: route, user: identity.user, elsewhere: false)
+                }
+                guard context.agentHub.shared != nil else {
+                    return openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                }
+                // Held here; at every instance too (docs/cluster.md §6.4).
+                askHub(later: { hub, done in hub.acquireLinkLease(link, channel: route.channel) { done($0) } },
+                       then: { [self] outcome in
+                    switch outcome {
+                    case .heldElsewhere:
+                        lease.release()
+                        refuseLinkInUse(route: route, user: identity.user, elsewhere: true)
+                    case .taken(let holder):
+                        lease.holdShared(holder)
+                        openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                    case .unshared:
+                        openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                    }
+                })
+                return
             }
         }
+        openSession(head, route: route, upgrade: upgrade, identity: identity, admission: nil)
+    }
+
+    /// 409: a session of this popup link is open, here or (`elsewhere`) at another instance.
+    private func refuseLinkInUse(route: Route, user: String, elsewhere: Bool) {
+        loop.metrics.routeEvent(route.channel, elsewhere ? "makecall_link_in_use_elsewhere" : "makecall_link_in_use")
+        Log.info("makecall_link_in_use", ["channel": route.channel, "peer": peerHost, "user": user, "elsewhere": "\(elsewhere)"])
+        respond(status: 409, body: "this click-to-call link is in use by another window\n", keepAlive: false)
+    }
+
+    /// The session: upstream first, or the 101 now.
+    private func openSession(_ head: HTTPRequestHead, route: Route, upgrade: WebSocketUpgrade, identity: Identity?, admission: PopupAdmission?) {
         let upstreamFirst = route.connectsUpstreamFirst(identified: identity != nil)
         let request = SessionRequest(
             path: route.path,

@@ -21,6 +21,16 @@ final class SharedState: @unchecked Sendable {
     var onResend: (String, UInt64) -> Void = { _, _ in }
     /// A tab joined the user's tabs on an instance (this one's own announcements included).
     var onJoined: (String, TabJoined) -> Void = { _, _ in }
+    /// An instance's tabs of a user (this one's own included).
+    var onPresence: (String, TabPresence) -> Void = { _, _ in }
+    /// An instance's heartbeat (this one's own included).
+    var onHeartbeat: (String) -> Void = { _ in }
+    /// The popup links whose leases sessions here hold in Redis, with each holder's name
+    /// (`AgentHub+LinkLeases.swift`), how long a lease lives unrenewed, and when they are renewed next.
+    var linkLeases: [String: String] = [:]
+    var leaseSerial: UInt64 = 0
+    let linkLeaseMilliseconds: Int
+    var nextLeaseRenewal: UInt64 = 0
     private var commandsUp = false
     private var channelsUp = false
     private var wasDown = false
@@ -30,6 +40,7 @@ final class SharedState: @unchecked Sendable {
 
     init(settings: StateSettings, delivery: DeliverySettings, lastCallers: LastCallersSettings, loop: EventLoop) throws(RedisError) {
         self.loop = loop
+        linkLeaseMilliseconds = settings.linkLeaseMilliseconds
         self.settings = StateEngineSettings(keyPrefix: settings.keyPrefix, streamCapacity: delivery.replayEvents,
                                             streamMaxAgeMilliseconds: delivery.replayAgeSeconds * 1_000,
                                             positionTTLMilliseconds: settings.positionTTLSeconds * 1_000,
@@ -49,6 +60,7 @@ final class SharedState: @unchecked Sendable {
 
     /// On the hub's loop.
     func start() {
+        subscriber.subscribe(settings.instancesChannel)
         engine.client.start()
         subscriber.start()
     }
@@ -61,22 +73,25 @@ final class SharedState: @unchecked Sendable {
     func follow(_ user: String) { subscriber.subscribe(settings.channel(user: user)) }
     func unfollow(_ user: String) { subscriber.unsubscribe(settings.channel(user: user)) }
 
-    /// Tells the instances following `user` that a tab acknowledged `seq`.
-    func publishAck(user: String, seq: UInt64) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.ackBytes(seq: seq))) { _ in }
+    /// Tells the instances following `user`: a tab's ack, a resend, a tab joined, this instance's
+    /// tabs of the user (`UserChannelMessage`, `TabJoined`, `TabPresence`).
+    func publish(user: String, _ bytes: [UInt8]) {
+        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), bytes)) { _ in }
     }
 
-    /// Tells the instances following `user` that the ringing event `seq` is resent.
-    func publishResend(user: String, seq: UInt64) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.resendBytes(seq: seq))) { _ in }
-    }
-
-    /// Tells the instances following `user` that a tab joined here.
-    func publishJoin(user: String, _ joined: TabJoined) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), joined.bytes)) { _ in }
+    /// Tells every instance that this one is alive (docs/cluster.md §6.7).
+    func publishHeartbeat() {
+        engine.client.send(RESPCommand("PUBLISH", settings.instancesChannel, TabPresence.heartbeatBytes(instance: InstanceName.current))) { _ in }
     }
 
     private func received(_ message: RedisSubscriber.Message) {
+        if message.channel == settings.instancesChannel {
+            if let instance = TabPresence.heartbeat(message.payload) { onHeartbeat(instance) }
+            return
+        }
+        if let user = settings.user(channel: message.channel), let presence = TabPresence(bytes: message.payload) {
+            return onPresence(user, presence)
+        }
         if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.ack(message.payload) {
             return onAck(user, seq)
         }

@@ -17,6 +17,8 @@ import Routes
         var streams: [String: [StreamEntry]] = [:]
         var following: [Set<String>] = [[], []]
         var publish = true
+        /// Instances whose messages reach nobody (a process killed with SIGKILL).
+        var silent: Set<Int> = []
         var down = false
         /// Every action each instance performed, in order.
         var performed: [[DeliveryAction]] = [[], []]
@@ -97,6 +99,14 @@ import Routes
                     for other in following.indices where following[other].contains(user) {
                         _ = handle(other, .tabJoinedElsewhere(user: user, joined))
                     }
+                case .publishPresence(let user, let presence):
+                    guard publish, !silent.contains(instance) else { continue }
+                    for other in following.indices where following[other].contains(user) {
+                        _ = handle(other, .tabPresence(user: user, presence))
+                    }
+                case .publishHeartbeat:
+                    guard publish, !silent.contains(instance) else { continue }
+                    for other in instances.indices { _ = handle(other, .instanceHeard(instances[instance].engine.instance)) }
                 case .publishResend(let user, let seq):
                     // As Redis pub/sub does, the publisher hears its own message too.
                     for other in following.indices where following[other].contains(user) {
@@ -515,9 +525,18 @@ import Routes
         #expect(cluster.performed[0].contains(.close(before, code: .tabReplaced, reason: "this tab connected again")))
         #expect(!cluster.performed[0].contains(.close(other, code: .tabReplaced, reason: "this tab connected again")))
         #expect(!cluster.performed[1].contains(.close(after, code: .tabReplaced, reason: "this tab connected again")))
-        // The tab left on instance 0 is told it is its only tab there now.
+        for _ in 0..<2 {
+            for index in 0...1 {
+                cluster.instances[index].advance(milliseconds: 250)
+                _ = cluster.handle(index, .tick)
+            }
+        }
+        // The tab left on instance 0 is the oldest of the user's two tabs now (the same join
+        // time as instance 1's: the lower instance name wins): primary, of 2.
         #expect(cluster.performed[0].sent.last { $0.tabs == [other] && $0.event == "primary" }?.data
-                == .object(["primary": .bool(true), "tabs": .integer(1)]))
+                == .object(["primary": .bool(true), "tabs": .integer(2)]))
+        #expect(cluster.performed[1].sent.last { $0.tabs == [after] && $0.event == "primary" }?.data
+                == .object(["primary": .bool(false), "tabs": .integer(2)]))
     }
 
     /// One back end heard by both instances (the Switchboard service): each appends every event,
