@@ -33,6 +33,7 @@ extension DeliveryEngine {
         tabs[tab]?.user = user
         tabs[tab]?.browserTab = browserTab
         var record = takeRecord(user)
+        let first = record.tabs.isEmpty
         if let browserTab, let place = record.tabs.firstIndex(where: { $0 != tab && tabs[$0]?.browserTab == browserTab }) {
             let old = record.tabs[place]
             record.tabs[place] = tab
@@ -61,7 +62,7 @@ extension DeliveryEngine {
         users[user] = record
         detached[user] = nil
         announceJoin(tab, user: user, browserTab: browserTab, autologout: autologout)
-        publishPresence(user, ask: record.tabs == [tab])
+        publishPresence(user, ask: first)
     }
 
     /// The tab leaves its user but stays connected (logged out, or logged in elsewhere).

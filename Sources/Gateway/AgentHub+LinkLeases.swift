@@ -6,24 +6,27 @@
 /// instance's own lease alone decides, with the log line `link_lease_unshared` and a count. On the
 /// hub's loop.
 extension AgentHub {
-    enum LinkLeaseOutcome: Sendable {
-        /// Held in Redis by this session (the holder's name, to free it).
-        case taken(holder: String)
+    enum LinkLeaseOutcome: Equatable, Sendable {
+        /// Held in Redis by this session (`PopupLinkLease.holdShared`: given back with it).
+        case taken
         case heldElsewhere
         /// Redis could not be asked: held here only.
         case unshared
     }
 
-    /// Takes `link` in Redis for a session of this instance.
-    func acquireLinkLease(_ link: String, channel: String, completion: @escaping (LinkLeaseOutcome) -> Void) {
+    /// Takes `lease`'s link in Redis for a session of this instance. Taken, the lease holds it
+    /// at once, so that it is given back even if the connection is gone before the answer.
+    func acquireLinkLease(_ lease: PopupLinkLease, channel: String, completion: @escaping (LinkLeaseOutcome) -> Void) {
         guard let shared else { return completion(.unshared) }
+        let link = lease.link
         shared.leaseSerial += 1
         let holder = "\(InstanceName.current)/\(shared.leaseSerial)"
         shared.engine.acquireLease(Self.linkLeaseKey(link), holder: holder, ttlMilliseconds: shared.linkLeaseMilliseconds) { [self] result in
             switch result {
             case .success(true):
                 shared.linkLeases[link] = holder
-                completion(.taken(holder: holder))
+                lease.holdShared(holder)
+                completion(.taken)
             case .success(false):
                 completion(.heldElsewhere)
             case .failure(let error):

@@ -93,18 +93,13 @@ extension Connection {
                     return openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
                 }
                 // Held here; at every instance too (docs/cluster.md §6.4).
-                askHub(later: { hub, done in hub.acquireLinkLease(link, channel: route.channel) { done($0) } },
+                askHub(later: { hub, done in hub.acquireLinkLease(lease, channel: route.channel) { done($0) } },
                        then: { [self] outcome in
-                    switch outcome {
-                    case .heldElsewhere:
+                    guard outcome != .heldElsewhere else {
                         lease.release()
-                        refuseLinkInUse(route: route, user: identity.user, elsewhere: true)
-                    case .taken(let holder):
-                        lease.holdShared(holder)
-                        openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
-                    case .unshared:
-                        openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                        return refuseLinkInUse(route: route, user: identity.user, elsewhere: true)
                     }
+                    openSession(head, route: route, upgrade: upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
                 })
                 return
             }

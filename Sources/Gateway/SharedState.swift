@@ -31,6 +31,10 @@ final class SharedState: @unchecked Sendable {
     var leaseSerial: UInt64 = 0
     let linkLeaseMilliseconds: Int
     var nextLeaseRenewal: UInt64 = 0
+    /// Messages for user channels whose subscription Redis has not confirmed yet (`publish`), at
+    /// most `maxAwaiting` per channel (the oldest go).
+    private var awaitingSubscription: [String: [[UInt8]]] = [:]
+    private static let maxAwaiting = 64
     private var commandsUp = false
     private var channelsUp = false
     private var wasDown = false
@@ -54,7 +58,14 @@ final class SharedState: @unchecked Sendable {
         engine.client.onReady = { [unowned self] in changed(commands: true, nil) }
         engine.client.onDown = { [unowned self] error in changed(commands: false, error) }
         subscriber.onReady = { [unowned self] in changed(channels: true, nil) }
-        subscriber.onDown = { [unowned self] error in changed(channels: false, error) }
+        subscriber.onDown = { [unowned self] error in
+            // Subscribed again when it is back: until then, nothing this instance asks is heard.
+            for channel in subscriber.channels where channel != self.settings.instancesChannel {
+                awaitingSubscription[channel] = awaitingSubscription[channel] ?? []
+            }
+            changed(channels: false, error)
+        }
+        subscriber.onSubscribed = { [unowned self] channel in subscribed(channel) }
         subscriber.handler = { [unowned self] message in received(message) }
     }
 
@@ -70,13 +81,37 @@ final class SharedState: @unchecked Sendable {
         subscriber.stop()
     }
 
-    func follow(_ user: String) { subscriber.subscribe(settings.channel(user: user)) }
-    func unfollow(_ user: String) { subscriber.unsubscribe(settings.channel(user: user)) }
+    func follow(_ user: String) {
+        let channel = settings.channel(user: user)
+        if !subscriber.channels.contains(channel) { awaitingSubscription[channel] = [] }
+        subscriber.subscribe(channel)
+    }
+
+    func unfollow(_ user: String) {
+        let channel = settings.channel(user: user)
+        subscribed(channel)
+        subscriber.unsubscribe(channel)
+    }
 
     /// Tells the instances following `user`: a tab's ack, a resend, a tab joined, this instance's
-    /// tabs of the user (`UserChannelMessage`, `TabJoined`, `TabPresence`).
+    /// tabs of the user (`UserChannelMessage`, `TabJoined`, `TabPresence`). Until Redis confirmed
+    /// this instance's own subscription to the channel, the message waits: the answers it asks
+    /// for (a newcomer's `TabPresence`) would otherwise be published before this instance hears
+    /// the channel (the two connections reach Redis in either order), and be lost.
     func publish(user: String, _ bytes: [UInt8]) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), bytes)) { _ in }
+        let channel = settings.channel(user: user)
+        if awaitingSubscription[channel] != nil {
+            awaitingSubscription[channel]!.append(bytes)
+            if awaitingSubscription[channel]!.count > Self.maxAwaiting { awaitingSubscription[channel]!.removeFirst() }
+            return
+        }
+        engine.client.send(RESPCommand("PUBLISH", channel, bytes)) { _ in }
+    }
+
+    /// The channel's subscription is in effect (or no longer wanted): what waited is published.
+    private func subscribed(_ channel: String) {
+        guard let waiting = awaitingSubscription.removeValue(forKey: channel) else { return }
+        for bytes in waiting { engine.client.send(RESPCommand("PUBLISH", channel, bytes)) { _ in } }
     }
 
     /// Tells every instance that this one is alive (docs/cluster.md §6.7).

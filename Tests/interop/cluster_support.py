@@ -107,10 +107,10 @@ def cluster(tmp_path):
     directory; all stopped at the end."""
     started = []
 
-    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None, agents=None):
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None, agents=None, state=None):
         """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
         `dead_redis`: so many more gateways whose Redis never answers (never ready); `agents`:
-        settings added to the `agents` section."""
+        settings added to the `agents` section; `state`: to the `state` section."""
         redis = RedisServer(tmp_path, persistent)
         started.append(redis)
         directory_path = tmp_path / "directory.json"
@@ -128,7 +128,7 @@ def cluster(tmp_path):
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",
                                 "redis": {"url": url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
-                                          "commandTimeoutMilliseconds": 1000}}}
+                                          "commandTimeoutMilliseconds": 1000}, **(state or {})}}
             if trusted_proxy:
                 config["proxy"] = {"trustedProxies": [trusted_proxy], "protocol": "v2"}
             config.update(extra or {})
