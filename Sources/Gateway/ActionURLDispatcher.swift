@@ -12,6 +12,9 @@ import TLSBridge
 ///   in order, retries with full-jitter backoff, a timeout per attempt (`ActionURLClient`).
 /// - Timers are the loop's ticks, every `tickMilliseconds`: a timeout or a backoff ends up to
 ///   that much late.
+/// - With `state.engine` `redis` (`shared`): each request goes into its template's queue in
+///   Redis, sent by the instance that holds the queue's lease (`ActionURLSharedQueue`,
+///   docs/click-to-call.md §5.1); one that cannot be pushed is sent from the local queue.
 /// - DNS: each target's host is resolved once, here in `init`, at start (blocking getaddrinfo,
 ///   as for upstreams, never on a loop thread). A host that does not resolve is logged, and its
 ///   requests are given up; a changed address needs a restart. IP literals and `localhost`
@@ -25,8 +28,11 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
     var tickSlot = -1
     /// One per template, in the order of `settings.targets`; used on the loop's thread only.
     private let targets: [ActionURLTarget]
+    /// With Redis: one shared queue per template (same order), and the client they use.
+    private let shared: [ActionURLSharedQueue]
+    private let redis: RedisClient?
 
-    init(settings: ActionURLSettings) {
+    init(settings: ActionURLSettings, state: StateSettings = StateSettings()) throws(RedisError) {
         self.settings = settings
         // Without targets the loop only publishes its metrics: the usual quarter-second tick.
         loop = EventLoop(index: -3, tickIntervalMilliseconds: settings.targets.isEmpty ? 250 : Self.tickMilliseconds)
@@ -42,6 +48,19 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
                 }
             }
             return ActionURLTarget(template: template, policy: settings.retry, address: address, tls: tls, loop: loop)
+        }
+        guard state.engine == .redis, !targets.isEmpty else {
+            redis = nil
+            shared = []
+            return
+        }
+        var redisSettings = state.redis
+        redisSettings.clientName += "-actionurl"
+        let client = try RedisClient(settings: redisSettings, name: "actionurl", loop: loop)
+        redis = client
+        shared = targets.map { [loop] local in
+            let sender = ActionURLTarget(template: local.template, policy: settings.retry, address: local.address, tls: local.tls, loop: loop)
+            return ActionURLSharedQueue(local: local, sender: sender, client: client, keyPrefix: state.keyPrefix, lease: settings.lease)
         }
     }
 
@@ -59,14 +78,22 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
 
     /// Starts the dispatcher's thread.
     func start() -> pthread_t {
-        if !targets.isEmpty { loop.execute { [self] in loop.addTimed(self) } }
+        if !targets.isEmpty {
+            loop.execute { [self] in
+                loop.addTimed(self)
+                redis?.start()
+            }
+        }
         return Thread.spawn(name: "callgate-actionurl") { [loop] in loop.run() }
     }
 
-    /// Stops the thread; an attempt in flight is abandoned and queued requests are lost (logged).
+    /// Stops the thread; an attempt in flight is abandoned and queued requests are lost (logged),
+    /// except those of the shared queues, which stay in Redis for the next owner.
     func stop() {
         loop.execute { [self] in
             for target in targets { target.shutdown() }
+            for queue in shared { queue.sender.abandon() }
+            redis?.stop()
         }
         loop.stop()
     }
@@ -75,11 +102,15 @@ final class ActionURLDispatcher: TimedHandler, @unchecked Sendable {
     func publish(_ values: ActionURLValues) {
         guard !targets.isEmpty else { return }
         loop.execute { [self] in
-            for target in targets { target.enqueue(values) }
+            for (index, target) in targets.enumerated() {
+                guard let request = target.render(values) else { continue }
+                if shared.isEmpty { target.enqueue(request) } else { shared[index].push(request) }
+            }
         }
     }
 
     func tick(now: UInt64) {
         for target in targets { target.tick(now: now) }
+        for queue in shared { queue.tick(now: now) }
     }
 }

@@ -1,3 +1,4 @@
+import AgentDelivery
 import Routes
 
 /// The `actionURLs` section: device Action URLs in (`/action`, docs/compatibility.md §4.2) and the webhooks out
@@ -16,6 +17,10 @@ struct ActionURLSettings: Sendable {
     var deviceAddresses: [String] = []
     /// Whether a https target's certificate is checked against the system's CAs. Default true.
     var verifyCertificates = true
+    /// With `state.engine` `redis`: the lease on a shared queue (`leaseMilliseconds`, default
+    /// 5,000), its renewal (`leaseRenewMilliseconds`, 1,000) and how often a queue nobody sends
+    /// from is looked for (`leaseScanMilliseconds`, 1,000). docs/click-to-call.md §5.1.
+    var lease = QueueLease.Settings()
 
     mutating func apply(_ section: inout ConfigReader) throws(GatewayConfig.Error) {
         if let texts: [String] = try section.take("targets") {
@@ -44,5 +49,13 @@ struct ActionURLSettings: Sendable {
         if let v: Int = try section.take("targetUTCOffsetSeconds", range: -86_400...86_400) { targetUTCOffsetSeconds = v }
         if let v: [String] = try section.take("deviceAddresses") { deviceAddresses = v }
         if let v: Bool = try section.take("verifyCertificates") { verifyCertificates = v }
+        var lease = (self.lease.leaseMilliseconds, self.lease.renewMilliseconds, self.lease.scanMilliseconds)
+        if let v: Int = try section.take("leaseMilliseconds", range: 200...600_000) { lease.0 = UInt64(v) }
+        if let v: Int = try section.take("leaseRenewMilliseconds", range: 50...300_000) { lease.1 = UInt64(v) }
+        if let v: Int = try section.take("leaseScanMilliseconds", range: 50...600_000) { lease.2 = UInt64(v) }
+        guard lease.1 * 2 <= lease.0 else {
+            throw GatewayConfig.Error(key: "actionURLs.leaseRenewMilliseconds", problem: "must be at most half of leaseMilliseconds")
+        }
+        self.lease = QueueLease.Settings(leaseMilliseconds: lease.0, renewMilliseconds: lease.1, scanMilliseconds: lease.2)
     }
 }

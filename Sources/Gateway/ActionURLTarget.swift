@@ -4,20 +4,27 @@ import TLSBridge
 
 /// One configured Action URL template and its delivery, on the dispatcher's loop (every method
 /// runs on that thread): the `ActionURLTargetQueue` decides what to send when, this class
-/// renders, starts the `ActionURLClient`, keeps the timers and counts.
+/// renders, starts the `ActionURLClient`, keeps the timers and counts. With Redis a second one
+/// per template sends the requests of the shared queue (`ActionURLSharedQueue`), one at a time,
+/// and hears each one's final outcome (`onFinal`).
 final class ActionURLTarget {
     let template: ActionURLTemplate
     /// `host:port` (`[v6]:port`): the metric label and the log field. Never the path or query.
     let label: String
     private let loop: EventLoop
     /// Resolved once at start; nil when the host did not resolve (every request is given up).
-    private let address: SocketAddress?
-    private let tls: TLSClientContext?
+    let address: SocketAddress?
+    let tls: TLSClientContext?
     private var queue: ActionURLTargetQueue<ActionURLRequest>
     private var client: ActionURLClient?
     /// When the first request's next attempt is due, while it waits for its backoff.
     private var retryAt: UInt64?
     private var stopped = false
+    var queuePolicy: ActionURLRetryPolicy { queue.policy }
+    /// The request in flight.
+    private var sending: ActionURLRequest?
+    /// A request was delivered or given up (not dropped, not abandoned).
+    var onFinal: (ActionURLRequest) -> Void = { _ in }
 
     init(template: ActionURLTemplate, policy: ActionURLRetryPolicy, address: SocketAddress?, tls: TLSClientContext?, loop: EventLoop) {
         self.template = template
@@ -28,17 +35,25 @@ final class ActionURLTarget {
         queue = ActionURLTargetQueue(policy: policy)
     }
 
-    /// Renders the template for `values` and queues the request; sends it now if the target is idle.
-    func enqueue(_ values: ActionURLValues) {
-        let request: ActionURLRequest
+    /// The template filled with `values`; nil (counted and logged) when a value does not fit.
+    func render(_ values: ActionURLValues) -> ActionURLRequest? {
         switch template.render(values) {
         case .failure(let error):
             loop.metrics.actionURL(.renderFailed, target: label)
             Log.warning("actionurl_render_failed", ["target": label, "action": values.action.rawValue, "reason": "\(error)"])
-            return
+            return nil
         case .success(let rendered):
-            request = rendered
+            return rendered
         }
+    }
+
+    /// The request to this target whose origin-form target is `target` (as the shared queue keeps it).
+    func request(target: String) -> ActionURLRequest {
+        ActionURLRequest(isTLS: template.isTLS, host: template.host, port: template.port, target: target)
+    }
+
+    /// Queues the request; sends it now if the target is idle.
+    func enqueue(_ request: ActionURLRequest) {
         if case .queuedDroppingOldest = queue.enqueue(request, now: loop.now) {
             loop.metrics.actionURL(.dropped, target: label)
             Log.warning("actionurl_dropped", ["target": label, "queued": "\(queue.count)", "dropped": "\(queue.dropped)"])
@@ -55,6 +70,16 @@ final class ActionURLTarget {
         if queue.count > 0 { Log.warning("actionurl_abandoned", ["target": label, "queued": "\(queue.count)"]) }
     }
 
+    /// The shared queue's lease is lost: the attempt in flight is dropped unanswered and nothing
+    /// queued here is sent (the next owner sends it again).
+    func abandon() {
+        client?.cancel()
+        client = nil
+        sending = nil
+        retryAt = nil
+        queue = ActionURLTargetQueue(policy: queue.policy)
+    }
+
     /// On each loop tick: times out the attempt in flight, and starts the next one when its
     /// backoff is over.
     func tick(now: UInt64) {
@@ -69,6 +94,7 @@ final class ActionURLTarget {
         while client == nil && !stopped {
             switch queue.nextDue(now: loop.now) {
             case .send(let request, _):
+                sending = request
                 guard let address else {
                     failed(.unresolved(template.host))
                     continue
@@ -99,6 +125,7 @@ final class ActionURLTarget {
             case .success:
                 queue.succeeded(now: loop.now)
                 loop.metrics.actionURL(.delivered, target: label)
+                final()
             case .retry:
                 failed(status: "\(status)", reason: "status \(status)", permanent: false)
             case .permanent:
@@ -123,6 +150,13 @@ final class ActionURLTarget {
             loop.metrics.actionURL(.givenUp, target: label)
             Log.warning("actionurl_given_up", ["target": label, "status": status, "reason": reason,
                                                "given_up": "\(queue.givenUp)"])
+            final()
         }
+    }
+
+    private func final() {
+        guard let request = sending else { return }
+        sending = nil
+        onFinal(request)
     }
 }

@@ -1,27 +1,20 @@
-/// Performs what an endpoint returned (`EndpointAction`, Endpoints/): an answer is queued; work
-/// for the agent hub runs on the hub's loop, and the action its result comes to is performed back
-/// on this connection's loop. Requests pipelined behind it wait unread (`awaitingResponse`), which
-/// is why these answers end the connection.
+/// Performs what an endpoint returned (`EndpointAction`, Endpoints/): an answer is queued, an
+/// upgrade or a refused handshake performed (`Connection+Upgrade.swift`); work for the agent hub
+/// runs on the hub's loop, and the action its result comes to is performed back on this
+/// connection's loop. Requests pipelined behind it wait unread (`awaitingResponse`), which is why
+/// these answers end the connection.
 extension Connection {
     func perform(_ action: EndpointAction) {
         switch action {
         case .answer(let answer):
             queue(answer)
+        case .upgrade(let accepted):
+            upgrade(accepted)
+        case .refuseHandshake(let error):
+            refuse(error)
         case .askHub(let question):
             ask(question)
-        case .done:
-            break
         }
-    }
-
-    /// `work` on the hub's loop, then `then` here (the upgrade paths, which act on the
-    /// connection themselves rather than return an action).
-    func askHub<Result: Sendable>(later work: @escaping @Sendable (AgentHub, @escaping @Sendable (Result) -> Void) -> Void,
-                                  then: @escaping @Sendable (Result) -> Void) {
-        perform(.askHub(later: work, answer: { result in
-            then(result)
-            return .done
-        }))
     }
 
     /// `question` on the hub's loop, then what it comes to here, unless the connection closed

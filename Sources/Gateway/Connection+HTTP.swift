@@ -5,8 +5,7 @@ import HTTP1
 import WSFraming
 
 /// The HTTP/1.1 phase: request heads parsed by HTTP1's `HTTPRequestParser` (RFC 9112), each
-/// handed to what `HTTPRouteTable` chooses (an endpoint of Endpoints/, or an upgrade), and the
-/// WebSocket upgrade (RFC 6455 §4.2).
+/// handed to the endpoint `HTTPRouteTable` chooses (Endpoints/), and the responses queued.
 extension Connection {
     func processHTTP(_ bytes: UnsafeMutableRawBufferPointer) {
         var input = bytes
@@ -65,8 +64,8 @@ extension Connection {
         return true
     }
 
-    /// Routes one request (`HTTPRouteTable`): the upgrades are done here, every other endpoint
-    /// returns what to do and `perform` does it (`Connection+Endpoints.swift`).
+    /// Hands one request to the endpoint `HTTPRouteTable` chooses and performs what it returns
+    /// (`Connection+Endpoints.swift`): an answer, a question for the agent hub, or an upgrade.
     private func handleRequest(_ head: HTTPRequestHead) {
         guard adoptForwardedClient(head) else { return }
         if forProbes && !Self.probePaths.contains(head.path) {
@@ -74,12 +73,7 @@ extension Connection {
             return
         }
         let request = EndpointRequest(head: head, peerHost: peerHost, isTLS: tls != nil, metrics: loop.metrics)
-        switch HTTPRouteTable.target(for: request, context: context) {
-        case .callControl(let service): serveSwitchboard(head, service: service)
-        case .echo: upgrade(head)
-        case .route(let route): upgrade(head, route: route)
-        case .endpoint(let endpoint): perform(endpoint.respond())
-        }
+        perform(HTTPRouteTable.endpoint(for: request, context: context).respond())
     }
 
     /// What a connection on the probe reserve (`limits.probeConnections`) may ask for.
@@ -93,73 +87,10 @@ extension Connection {
         respond(status: 503, body: "connection limit reached (probe_reserve)\n", keepAlive: false, extraHeaders: [("Retry-After", "5")])
     }
 
-    /// An echo path: the upgrade, and every message back.
-    private func upgrade(_ head: HTTPRequestHead) {
-        guard !refuseWhileDraining(), let upgrade = validateUpgrade(head, subprotocols: []) else { return }
-        application = EchoApplication.shared
-        completeUpgrade(upgrade, limits: nil)
-    }
-
-    /// Answers 503 when the gateway is draining; true if it did.
-    func refuseWhileDraining() -> Bool {
-        guard context.isDraining else { return false }
-        respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
-        return true
-    }
-
-    /// RFC 6455 §4.2.1 validation; a failure is answered here (400, 405, 426) and gives nil.
-    func validateUpgrade(_ head: HTTPRequestHead, subprotocols: [String]) -> WebSocketUpgrade? {
-        switch ServerHandshake.validate(head, subprotocols: subprotocols) {
-        case .success(let accepted):
-            return accepted
-        case .failure(let error):
-            Log.info("handshake_rejected", ["peer": peerHost, "status": "\(error.status)", "reason": error.reason])
-            loop.metrics.httpResponse(status: error.status)
-            outbound.bytes.append(contentsOf: error.response())
-            finishAfterFlush = true
-            return nil
-        }
-    }
-
-    /// RFC 7692 negotiation, the 101 response (§4.2.2), then the WebSocket phase with
-    /// `application`, which the caller has set.
-    func completeUpgrade(_ upgrade: WebSocketUpgrade, limits: WebSocketLimits?) {
-        var deflate: PerMessageDeflate?
-        var extensionResponse: String?
-        if let options = context.config.permessageDeflate, !upgrade.extensionOffers.isEmpty,
-           let agreed = PerMessageDeflateNegotiation.accept(offers: upgrade.extensionOffers, options: options) {
-            deflate = PerMessageDeflate(parameters: agreed.parameters, role: .server, options: options, pool: loop.deflatePool)
-            extensionResponse = agreed.response
-        }
-        outbound.bytes.append(contentsOf: ServerHandshake.response(for: upgrade, extensions: extensionResponse))
-        releaseTLSWhenFlushed = tls != nil
-        startWebSocket(deflate: deflate, limits: limits)
-    }
-
-    /// Queues a complete response that must not be stored by caches (`Cache-Control: no-store`):
-    /// health, metrics, errors, the admin API. Without keep-alive the connection drains after it.
-    func respond(
-        status: Int,
-        body: String,
-        keepAlive: Bool,
-        contentType: String = "text/plain; charset=utf-8",
-        extraHeaders: [(String, String)] = [],
-        headOnly: Bool = false
-    ) {
-        respond(status: status, body: Array(body.utf8), keepAlive: keepAlive, contentType: contentType,
-                extraHeaders: extraHeaders, headOnly: headOnly)
-    }
-
-    func respond(
-        status: Int,
-        body bodyBytes: [UInt8],
-        keepAlive: Bool,
-        contentType: String,
-        extraHeaders: [(String, String)] = [],
-        headOnly: Bool = false
-    ) {
-        queue(HTTPAnswer(status: status, body: bodyBytes, keepAlive: keepAlive, contentType: contentType,
-                         extraHeaders: extraHeaders, headOnly: headOnly))
+    /// Queues a text response that must not be stored by caches (`Cache-Control: no-store`): the
+    /// connection's own refusals and timeouts. Without keep-alive the connection drains after it.
+    func respond(status: Int, body: String, keepAlive: Bool, extraHeaders: [(String, String)] = []) {
+        queue(HTTPAnswer(status: status, text: body, keepAlive: keepAlive, extraHeaders: extraHeaders))
     }
 
     /// Queues a response. Only `Connection: close` is added, without keep-alive (or while the

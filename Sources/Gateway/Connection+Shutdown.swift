@@ -18,7 +18,7 @@ extension Connection {
             // The upgrade waits for its upstream: answered 503 now, and the upstream abandoned.
             let application = self.application
             self.application = nil
-            respond(status: 503, body: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
+            queue(.shuttingDown)
             flush()
             application?.closed(self, code: nil)
         case .draining, .connecting, .clientHandshake:

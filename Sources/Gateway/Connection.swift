@@ -7,10 +7,13 @@ import WSFraming
 
 /// One accepted TCP connection: an HTTP/1.1 exchange that may upgrade to WebSocket.
 ///
-/// Owned by the loop that accepted it and touched only on that loop's thread. The byte-level
-/// rules live in WSFraming; this class reads, writes, keeps time and performs the actions
-/// those rules return. The HTTP phase is in `Connection+HTTP.swift`, the WebSocket phase in
-/// `Connection+WebSocket.swift`.
+/// Owned by the loop that accepted it and touched only on that loop's thread. Transport only: the
+/// byte-level rules live in HTTP1 and WSFraming, what to answer in the endpoints (Endpoints/);
+/// this class reads, writes, keeps time and performs the actions those return. Here: the phases,
+/// reading, writing and backpressure. The HTTP phase is in `Connection+HTTP.swift`, what an
+/// endpoint returned performed in `+Endpoints` and `+Upgrade`, the WebSocket phase in
+/// `+WebSocket` (its fast path in `+Relay`), TLS in `+TLS`, the timers in `+Timers`, the client
+/// role in `+Client`, the real client address in `+ClientAddress`, shutdown in `+Shutdown`.
 final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked Sendable {
     enum Phase {
         /// Client role: the TCP connect is in progress.
@@ -334,15 +337,6 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked
         }
     }
 
-    /// Whether the peer sent bytes we have not taken yet (held back, or still in the socket's
-    /// receive buffer while reading is stopped): then it is alive, and its timers start again.
-    private func sentUnreadInput(now: UInt64) -> Bool {
-        guard !heldInput.isEmpty || (!isReadable && callgate_unread_bytes(fd) > 0) else { return false }
-        lastReceived = now
-        pingSentAt = nil
-        return true
-    }
-
     /// Bytes waiting for the socket: ciphertext under TLS, else the plaintext itself.
     var wirePending: Int { tls == nil ? outbound.pending : sealed.pending }
 
@@ -379,81 +373,5 @@ final class Connection: EventHandler, TimedHandler, DeferredFlushing, @unchecked
         let application = self.application
         self.application = nil
         application?.closed(self, code: peerCloseCode)
-    }
-
-    /// What `tick` gives back from a quiet connection (agent bars mostly are).
-    private func releaseIdleMemory() {
-        if let tls {
-            guard tls.isHandshakeComplete else { return }
-            tls.releaseIdleMemory()
-        }
-        outbound.releaseIfEmpty()
-        sealed.releaseIfEmpty()
-        inbound?.releaseIdleMemory()
-        usedSinceRelease = false
-    }
-
-    // MARK: timers
-
-    func tick(now: UInt64) {
-        let limits = context.limits
-        // A quiet connection gives its buffers back: TLS record and BIO buffers (about 34 KiB),
-        // the output queues' and the last inflated message's capacity. A busy one keeps them, so
-        // that no message of a burst pays for their allocation (`limits.bufferReleaseMilliseconds`).
-        if usedSinceRelease, now - lastActivity >= UInt64(limits.bufferReleaseMilliseconds) {
-            releaseIdleMemory()
-        }
-        switch phase {
-        case .connecting, .clientHandshake:
-            if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
-                loop.metrics.add(.handshakeTimeouts)
-                handshakeFailure = .timedOut
-                terminate(reason: "opening handshake timed out")
-            }
-        case .upgrading:
-            // The back end's own handshake deadline (the route's connectTimeoutMilliseconds)
-            // answers this request.
-            break
-        case .http:
-            if now - phaseStarted >= UInt64(handshakeTimeoutMilliseconds) {
-                loop.metrics.add(.handshakeTimeouts)
-                Log.info("handshake_timeout", ["peer": peerHost])
-                if headBuffer.isEmpty {
-                    terminate(reason: nil)
-                } else {
-                    respond(status: 408, body: "request head not completed in time\n", keepAlive: false)
-                    flush()
-                }
-            }
-        case .webSocket:
-            application?.tick(self, now: now)
-            if isClosed { return }
-            checkMessageDeadline(now: now)
-            if phase != .webSocket { return }
-            if let closeSentAt {
-                if now - closeSentAt >= UInt64(limits.closeTimeoutMilliseconds) {
-                    loop.metrics.add(.closeTimeouts)
-                    Log.info("close_timeout", ["peer": peerHost])
-                    terminate(reason: "peer did not answer the close frame in time")
-                }
-            } else if let pingSentAt {
-                if now - pingSentAt >= UInt64(limits.pongTimeoutMilliseconds), !sentUnreadInput(now: now) {
-                    loop.metrics.add(.idleTimeouts)
-                    Log.info("idle_timeout", ["peer": peerHost])
-                    terminate(reason: "no answer to ping")
-                }
-            } else if now - lastReceived >= UInt64(limits.idleTimeoutMilliseconds), !sentUnreadInput(now: now) {
-                // Alive is what the peer sends, never what we write to it: the kernel accepts our
-                // writes to a peer that vanished without a FIN (a black-holed network) until its
-                // buffers fill.
-                sendPing()
-            }
-        case .draining:
-            if now - phaseStarted >= UInt64(limits.closeTimeoutMilliseconds) {
-                loop.metrics.add(.closeTimeouts)
-                Log.info("close_timeout", ["peer": peerHost])
-                terminate(reason: nil)
-            }
-        }
     }
 }

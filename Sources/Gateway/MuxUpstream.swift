@@ -1,12 +1,10 @@
-import Foundation
-import Glibc
 import Routes
 import WSFraming
 
 /// One upstream connection of a mux pool and the sessions it carries (docs/backend-protocol.md).
 ///
 /// Connected when the first session arrives; after a loss, reconnected with exponential backoff
-/// and full jitter while it has sessions. Its sessions hear of a loss (`upstreamLost`, error
+/// and full jitter while it has sessions (`ReconnectingUpstream`). Its sessions hear of a loss (`upstreamLost`, error
 /// replies for their pending requests) and are announced again, `resumed`, once it is back.
 /// While its own queue is backed up, none of its browsers is read; a browser that does not
 /// read is closed alone (4008), never stalling the others.
@@ -15,16 +13,12 @@ final class MuxUpstream: WebSocketApplication {
     private let target: UpstreamTarget
     private unowned let loop: EventLoop
     private unowned let context: ServerContext
-    private var connection: Connection?
-    private(set) var isOpen = false
+    private var upstream: ReconnectingUpstream
     private var sessions: [UInt32: MuxLink] = [:]
     /// Sessions the gateway closed lately: data the back end sent them before it read our
     /// `close` is in flight and dropped quietly, instead of being answered with one `close` per frame.
     private var recentlyClosed: [UInt32] = []
     private static let recentlyClosedCapacity = 64
-    private var backoff = Backoff()
-    /// When to try again after a failure; nil: connect at the first need.
-    private var retryAt: UInt64?
     private var backedUp = false
     /// Reused for each data frame's header and payload.
     private var scratch: [UInt8] = []
@@ -34,7 +28,11 @@ final class MuxUpstream: WebSocketApplication {
         self.target = target
         self.loop = loop
         self.context = context
+        upstream = ReconnectingUpstream(channel: route.channel, subprotocol: MuxProtocol.subprotocol, backoff: Backoff())
     }
+
+    var isOpen: Bool { upstream.isOpen }
+    private var connection: Connection? { upstream.connection }
 
     var sessionCount: Int { sessions.count }
     func hasSession(_ id: UInt32) -> Bool { sessions[id] != nil }
@@ -46,7 +44,7 @@ final class MuxUpstream: WebSocketApplication {
         sessions[link.id] = link
         if isOpen {
             announce(link)
-        } else if connection == nil && (retryAt.map { loop.now >= $0 } ?? true) {
+        } else if upstream.mayConnect(now: loop.now) {
             connect()
         }
         if backedUp { link.session.suspendBrowserReading(true) }
@@ -55,18 +53,14 @@ final class MuxUpstream: WebSocketApplication {
     /// Ends a session from the gateway's side; the back end is told with a `close`.
     func detach(_ link: MuxLink, code: UInt16, reason: String) {
         guard sessions.removeValue(forKey: link.id) != nil else { return }
-        guard isOpen, let connection else { return }
+        guard isOpen else { return }
         sendControl(.close(session: link.id, code: code, reason: reason))
         if recentlyClosed.count == Self.recentlyClosedCapacity { recentlyClosed.removeFirst() }
         recentlyClosed.append(link.id)
         // Draining: the last session is gone, so the connection goes too (1001), and it is
         // not a loss to recover from.
         if sessions.isEmpty && context.isDraining {
-            isOpen = false
-            self.connection = nil
-            connection.application = nil
-            connection.startClose(ClosePayload(code: .goingAway, reason: "gateway draining"))
-            connection.deferFlush()
+            upstream.close(ClosePayload(code: .goingAway, reason: "gateway draining"))
         }
     }
 
@@ -98,33 +92,23 @@ final class MuxUpstream: WebSocketApplication {
     // MARK: the connection
 
     private func connect() {
-        retryAt = nil
         guard !context.isDraining else { return }
-        do {
-            connection = try Connection.connect(
+        let refused = upstream.connect {
+            try Connection.connect(
                 to: target.url, address: target.address, loop: loop, context: context, application: self,
                 tls: target.tls, subprotocols: [MuxProtocol.subprotocol],
                 extraHeaders: [(MuxProtocol.channelHeader, channel), (MuxProtocol.instanceHeader, Self.instance(loop))],
                 handshakeTimeoutMilliseconds: route.limits.connectTimeoutMilliseconds)
-        } catch {
-            failed("cannot connect: \(error)")
         }
+        if let refused { failed(refused) }
     }
 
     func tick(now: UInt64) {
-        if connection == nil, let retryAt, now >= retryAt, !sessions.isEmpty { connect() }
+        if upstream.retryIsDue(now: now), !sessions.isEmpty { connect() }
     }
 
     func opened(_ connection: Connection) {
-        guard connection.subprotocol == MuxProtocol.subprotocol else {
-            connection.application = nil
-            connection.startClose(ClosePayload(code: .protocolError, reason: "\(MuxProtocol.subprotocol) not selected"))
-            failed("the back end did not select \(MuxProtocol.subprotocol)")
-            return
-        }
-        isOpen = true
-        backoff.succeeded()
-        loop.metrics.routeEvent(channel, "upstream_opened")
+        if let refused = upstream.opened(connection, metrics: loop.metrics) { return failed(refused) }
         loop.metrics.upstream(channel, up: true)
         Log.info("mux_upstream_open", ["channel": channel, "upstream": "\(target.url)", "sessions": "\(sessions.count)"])
         sendControl(.hello(version: MuxProtocol.version, instance: Self.instance(loop), channel: channel))
@@ -173,33 +157,25 @@ final class MuxUpstream: WebSocketApplication {
 
     func peerClosing(_ connection: Connection, payload: ClosePayload) {
         connection.application = nil
-        failed("the back end closed the connection (\(payload.code.map(String.init(describing:)) ?? "no code"))")
+        failed(upstream.reason(closedWith: payload, connection))
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
-        failed(isOpen ? "connection lost" : "could not connect or upgrade")
+        failed(upstream.reason(closedWith: nil, connection))
     }
 
     /// A malformed frame: close the connection with 1002, and treat it as lost.
     private func protocolViolation(_ connection: Connection, _ error: MuxProtocolError) {
         Log.warning("mux_protocol_error", ["channel": channel, "error": "\(error)"])
-        connection.application = nil
-        connection.startClose(ClosePayload(code: CloseCode(error), reason: "mux protocol error"))
-        connection.deferFlush()
+        upstream.abandon(connection, ClosePayload(code: CloseCode(error), reason: "mux protocol error"))
         failed("protocol error: \(error)")
     }
 
     /// The connection is gone or never came: tell the sessions, and schedule the next try.
     private func failed(_ reason: String) {
-        let wasOpen = isOpen
-        isOpen = false
-        connection = nil
         recentlyClosed.removeAll()
         if backedUp { setBackedUp(false) }
-        let delay = backoff.failed(fraction: Double.random(in: 0..<1))
-        retryAt = loop.now + UInt64(delay)
-        loop.metrics.routeEvent(channel, wasOpen ? "upstream_lost" : "upstream_connect_failed")
-        loop.metrics.upstream(channel, up: false)
+        let delay = upstream.failed(now: loop.now, metrics: loop.metrics).retryMilliseconds
         Log.warning("mux_upstream_down", ["channel": channel, "upstream": "\(target.url)", "reason": reason,
                                           "sessions": "\(sessions.count)", "retry_ms": "\(delay)"])
         for link in sessions.values { link.upstreamLost() }
@@ -207,7 +183,6 @@ final class MuxUpstream: WebSocketApplication {
 
     /// `host:pid/loop`, so a back end can tell the gateway's connections apart (docs/backend-protocol.md §1).
     private static func instance(_ loop: EventLoop) -> String {
-        "\(hostName):\(getpid())/\(loop.index)"
+        "\(InstanceName.current)/\(loop.index)"
     }
-
-    private static let hostName = ProcessInfo.processInfo.hostName}
+}

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import Routes
 import Synchronization
@@ -12,7 +11,7 @@ import WSFraming
 ///
 /// - Each request gets an id and exactly one answer: the back end's, `upstreamTimeout` after
 ///   `requestTimeoutMilliseconds`, or `upstreamUnavailable` when the connection is down or lost.
-/// - Reconnects after a loss with full-jitter backoff (`Backoff`).
+/// - Reconnects after a loss with full-jitter backoff (`ReconnectingUpstream`).
 /// - Keeps, per user, the last event number `n` it received, and sends them in `resync` on each
 ///   connection with the users it has signed in: the back end replays what it still has, names
 ///   the users it cannot (`resynced`'s `lost`) and those it no longer has signed in for this
@@ -33,11 +32,8 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     var onEvents: ([AddressedEvent]) -> Void = { _ in }
     var tickSlot = -1
     private var loop: EventLoop!
-    private var connection: Connection?
-    /// Upgraded, `hello` and `resync` sent: requests go out.
-    private var isOpen = false
-    private var backoff: Backoff
-    private var retryAt: UInt64?
+    /// The connection; open once upgraded, with `hello` and `resync` sent: requests go out.
+    private var upstream: ReconnectingUpstream
     private var lastID: UInt64 = 0
     private var waiting: [UInt64: Waiting] = [:]
     /// Ids in the order they were sent: their deadlines are in the same order.
@@ -68,7 +64,9 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         address = try SocketAddress.resolve(host: url.host, port: url.port)
         tls = url.isSecure ? try TLSClientContext(settings.tls) : nil
         secret = String(decoding: settings.secret ?? [], as: UTF8.self)
-        backoff = Backoff(baseMilliseconds: settings.reconnectBaseMilliseconds, capMilliseconds: settings.reconnectCapMilliseconds)
+        upstream = ReconnectingUpstream(
+            channel: Self.channel, subprotocol: CallControlProtocol.subprotocol,
+            backoff: Backoff(baseMilliseconds: settings.reconnectBaseMilliseconds, capMilliseconds: settings.reconnectCapMilliseconds))
     }
 
     /// Why the back end cannot be asked now; nil when it can. Any thread.
@@ -96,7 +94,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
         default:
             break
         }
-        guard isOpen, let connection else {
+        guard upstream.isOpen, let connection = upstream.connection else {
             completion(.failed(.unavailable("the call-control back end is unreachable: \(unavailableReason ?? "connecting")")))
             return
         }
@@ -112,7 +110,7 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     }
 
     func tick(now: UInt64) {
-        if connection == nil, let retryAt, now >= retryAt { connect() }
+        if upstream.retryIsDue(now: now) { connect() }
         while let id = deadlines.first {
             guard let entry = waiting[id] else {
                 _ = deadlines.removeFirst()
@@ -135,28 +133,18 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
     // MARK: the connection
 
     private func connect() {
-        retryAt = nil
-        do {
-            connection = try Connection.connect(
+        let refused = upstream.connect {
+            try Connection.connect(
                 to: url, address: address, loop: loop, context: context, application: self, tls: tls,
                 subprotocols: [CallControlProtocol.subprotocol],
                 extraHeaders: [("Authorization", "Bearer \(secret)"), (CallControlProtocol.instanceHeader, InstanceName.current)],
                 handshakeTimeoutMilliseconds: settings.connectTimeoutMilliseconds)
-        } catch {
-            failed("cannot connect: \(error)")
         }
+        if let refused { failed(refused) }
     }
 
     func opened(_ connection: Connection) {
-        guard connection.subprotocol == CallControlProtocol.subprotocol else {
-            connection.application = nil
-            connection.startClose(ClosePayload(code: .protocolError, reason: "\(CallControlProtocol.subprotocol) not selected"))
-            failed("the back end did not select \(CallControlProtocol.subprotocol)")
-            return
-        }
-        isOpen = true
-        backoff.succeeded()
-        loop.metrics.routeEvent(Self.channel, "upstream_opened")
+        if let refused = upstream.opened(connection, metrics: loop.metrics) { return failed(refused) }
         send(.hello(CallControlHello(instance: InstanceName.current)), on: connection)
         // Events come only after the resync (§12.5): the back end first sends what was missed,
         // for every user heard of, and from the first for those signed in but not yet heard of.
@@ -216,33 +204,25 @@ final class RemoteCallControl: CallControl, WebSocketApplication, TimedHandler, 
 
     func peerClosing(_ connection: Connection, payload: ClosePayload) {
         connection.application = nil
-        failed("the back end closed the connection (\(payload.code.map { "\($0.rawValue)" } ?? "no code") \(payload.reason))")
+        failed(upstream.reason(closedWith: payload, connection))
     }
 
     func closed(_ connection: Connection, code: CloseCode?) {
-        failed(isOpen ? "connection lost" : connection.handshakeFailure?.reason ?? "could not connect or upgrade")
+        failed(upstream.reason(closedWith: nil, connection))
     }
 
     /// A message this side cannot take: closed with the error's code (§12.7), then as a loss.
     private func violation(_ connection: Connection, _ error: CallControlProtocolError) {
         Log.warning("callcontrol_protocol_error", ["error": "\(error)"])
-        connection.application = nil
-        connection.startClose(ClosePayload(code: CloseCode(error), reason: "call-control protocol error"))
-        connection.deferFlush()
+        upstream.abandon(connection, ClosePayload(code: CloseCode(error), reason: "call-control protocol error"))
         failed("protocol error: \(error)")
     }
 
     /// The connection is gone or never came: every waiting request is answered
     /// `upstreamUnavailable`, and the next try is scheduled.
     private func failed(_ reason: String) {
-        let wasOpen = isOpen
-        isOpen = false
-        connection = nil
         down.withLock { $0 = reason }
-        let delay = backoff.failed(fraction: Double.random(in: 0..<1))
-        retryAt = loop.now + UInt64(delay)
-        loop.metrics.routeEvent(Self.channel, wasOpen ? "upstream_lost" : "upstream_connect_failed")
-        loop.metrics.upstream(Self.channel, up: false)
+        let delay = upstream.failed(now: loop.now, metrics: loop.metrics).retryMilliseconds
         Log.warning("callcontrol_down", ["upstream": "\(url)", "reason": reason, "waiting": "\(waiting.count)", "retry_ms": "\(delay)"])
         let failing = waiting
         waiting = [:]

@@ -45,7 +45,7 @@ final class RouteSession: WebSocketApplication {
     /// The first message's SSO token is being claimed in Redis: what the browser sent after it.
     private var claiming: [(opcode: Opcode, bytes: [UInt8])]?
     /// Upstream first: the browser's upgrade, waiting for the upstream's handshake.
-    private var pendingUpgrade: (connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits)?
+    private var pendingUpgrade: (connection: Connection, upgrade: AcceptedUpgrade)?
 
     init(route: Route, request: SessionRequest, identity: Identity?, context: ServerContext, loop: EventLoop) {
         self.route = route
@@ -58,8 +58,8 @@ final class RouteSession: WebSocketApplication {
     // MARK: browser side
 
     /// Upstream first: admits the session and starts its link while `connection` waits for its 101.
-    func connectUpstreamFirst(_ connection: Connection, upgrade: WebSocketUpgrade, limits: WebSocketLimits) {
-        pendingUpgrade = (connection, upgrade, limits)
+    func connectUpstreamFirst(_ connection: Connection, upgrade: AcceptedUpgrade) {
+        pendingUpgrade = (connection, upgrade)
         admit()
     }
 
@@ -138,11 +138,12 @@ final class RouteSession: WebSocketApplication {
             guard let browser else { return }
             claiming = []
             let key = AgentHub.ssoClaimKey(username: username, token: token, provider: provider), channel = route.channel
-            browser.askHub(later: { hub, done in
-                hub.claimSingleUse(key, ttlMilliseconds: hub.ssoClaimMilliseconds, channel: channel) { done($0) }
-            }, then: { [browser] first in
-                (browser.application as? RouteSession)?.claimed(first, verified)
-            })
+            let hub = context.agentHub
+            hub.loop.execute { [browser] in
+                hub.claimSingleUse(key, ttlMilliseconds: hub.ssoClaimMilliseconds, channel: channel) { first in
+                    browser.loop.execute { (browser.application as? RouteSession)?.claimed(first, verified) }
+                }
+            }
         case (.success(let verified), _):
             authenticated(verified)
         case (.failure(let error), _):
@@ -206,8 +207,8 @@ final class RouteSession: WebSocketApplication {
         guard let pending = pendingUpgrade else { return }
         pendingUpgrade = nil
         var upgrade = pending.upgrade
-        upgrade.subprotocol = subprotocol
-        pending.connection.answerUpgrade(upgrade, limits: pending.limits)
+        upgrade.handshake.subprotocol = subprotocol
+        pending.connection.answerUpgrade(upgrade)
     }
 
     /// The upstream did not open: before the 101 the browser gets the failure's HTTP status,
@@ -219,7 +220,7 @@ final class RouteSession: WebSocketApplication {
         }
         pendingUpgrade = nil
         link = nil
-        pending.connection.refuseUpgrade(failure, route: route)
+        pending.connection.refuseUpgrade(AcceptedUpgrade.refusal(failure, route: route))
     }
 
     /// Queues a message for the browser, flushed at the end of the loop's iteration, within the

@@ -81,10 +81,15 @@ final class ServerContext: Sendable {
         } catch {
             throw GatewayConfig.Error(key: "callControl.url", problem: "\(error)")
         }
+        let actionURLs: ActionURLDispatcher
+        do {
+            actionURLs = try ActionURLDispatcher(settings: config.actionURLs, state: config.state)
+        } catch {
+            throw GatewayConfig.Error(key: "state.redis", problem: "\(error)")
+        }
         agentHub = try AgentHub(settings: config.agents, directory: directory, callControl: callControl,
                             authenticator: authenticator, numbering: numbering, clickToCall: config.clickToCall,
-                            lastCallers: config.lastCallers, actionURLs: ActionURLDispatcher(settings: config.actionURLs),
-                            state: config.state)
+                            lastCallers: config.lastCallers, actionURLs: actionURLs, state: config.state)
         staticFiles = StaticFiles(settings: config.staticFiles, currentDirectory: StaticFiles.currentDirectory())
         (callControl as? RemoteCallControl)?.context = self
     }

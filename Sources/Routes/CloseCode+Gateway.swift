@@ -1,7 +1,17 @@
 import WSFraming
 
-/// The gateway's own close codes, in the private-use range 4000–4999 (RFC 6455 §7.4.2).
-/// docs/config.md lists them for client writers.
+/// The gateway's own close codes, in the private-use range 4000–4999 (RFC 6455 §7.4.2), and the
+/// one mapping of `AuthError` to them. docs/config.md lists them for client writers.
+///
+/// Close codes are mapped once per error type, beside the error in the layer that defines it
+/// (docs/architecture.md §1.10, docs/style.md §7): `WebSocketError` in WSFraming's
+/// `CloseCode.swift`, `AuthError` here, `CallControlProtocolError` in
+/// `CallControl/CloseCode+CallControl.swift` (docs/backend-protocol.md §12.7), `MuxProtocolError`
+/// and a mux back end's codes in `Mux/CloseCode+Mux.swift` (§7, §9); a relayed close in
+/// `RelayClose`. Split on purpose, not gathered into one file: each protocol's codes are part of
+/// its own specification and change with it, and Routes' folders are becoming modules of their
+/// own (docs/architecture.md §4), each of which carries its one mapping with it. Gateway maps
+/// nothing itself: it calls these initialisers.
 extension CloseCode {
     /// The credential was refused (bad signature, unknown user, replayed, malformed).
     public static let authenticationFailed = CloseCode(4001)

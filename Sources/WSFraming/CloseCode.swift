@@ -57,7 +57,9 @@ public struct CloseCode: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension CloseCode {
-    /// The one place where a protocol failure becomes the close code sent to the peer (docs/style.md §7).
+    /// The one place where a protocol failure of RFC 6455 / 7692 becomes the close code sent to
+    /// the peer (docs/style.md §7). The layers above map their own errors beside them, one
+    /// initialiser per error type (docs/architecture.md §1.10).
     public init(_ error: WebSocketError) {
         switch error {
         case .reservedBitsSet, .reservedOpcode, .controlFrameTooLong, .fragmentedControlFrame,

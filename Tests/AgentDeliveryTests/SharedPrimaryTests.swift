@@ -3,10 +3,10 @@ import Testing
 import Routes
 
 /// The primary tab between instances (docs/cluster.md §6.7): two engines and the scripted shared
-/// engine of `SharedStreamTests.Cluster`, whose channel carries each instance's tabs of a user
+/// engine of `SharedCluster`, whose channel carries each instance's tabs of a user
 /// (`TabPresence`) and its heartbeats.
 @Suite struct SharedPrimaryTests {
-    typealias Cluster = SharedStreamTests.Cluster
+    typealias Cluster = SharedCluster
 
     /// The last `primary` event `tab` of `instance` received, as (primary, tabs).
     static func primary(_ cluster: Cluster, _ instance: Int, _ tab: TabID) -> (Bool, Int64)? {

@@ -16,7 +16,7 @@ import Routes
         settings.targets = try templates.map { try ActionURLTemplate.parse($0).get() }
         settings.retry = ActionURLRetryPolicy(maxAttempts: attempts, baseDelayMilliseconds: 10, maxDelayMilliseconds: 40,
                                               timeoutMilliseconds: timeoutMilliseconds, queueCapacity: queueCapacity)
-        let dispatcher = ActionURLDispatcher(settings: settings)
+        let dispatcher = try ActionURLDispatcher(settings: settings)
         return (dispatcher, dispatcher.start())
     }
 

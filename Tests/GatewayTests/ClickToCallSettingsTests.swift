@@ -2,6 +2,7 @@ import Foundation
 import Routes
 import Testing
 @testable import Gateway
+import AgentDelivery
 
 /// The `clickToCall`, `actionURLs` and `lastCallers` sections (docs/config.md): defaults, every
 /// key read, and each bad value refused by name.
@@ -67,6 +68,16 @@ struct ClickToCallSettingsTests {
         #expect(problem(#"{"actionURLs":{"targets":["ftp://crm/"]}}"#)?.contains("actionURLs.targets[0]") == true)
         #expect(problem(#"{"actionURLs":{"baseDelayMilliseconds":2000,"maxDelayMilliseconds":1000}}"#)?.contains("actionURLs.maxDelayMilliseconds") == true)
         #expect(problem(#"{"actionURLs":{"maxAttempts":0}}"#)?.contains("actionURLs.maxAttempts") == true)
+    }
+
+    @Test func theSharedQueuesLeaseHasDefaultsAndMustBeRenewedTwicePerLease() throws {
+        var config = GatewayConfig()
+        #expect(config.actionURLs.lease == QueueLease.Settings(leaseMilliseconds: 5_000, renewMilliseconds: 1_000, scanMilliseconds: 1_000))
+        try config.apply(json: Data(#"{"actionURLs":{"leaseMilliseconds":1500,"leaseRenewMilliseconds":300,"leaseScanMilliseconds":250}}"#.utf8))
+        #expect(config.actionURLs.lease == QueueLease.Settings(leaseMilliseconds: 1_500, renewMilliseconds: 300, scanMilliseconds: 250))
+        #expect(problem(#"{"actionURLs":{"leaseMilliseconds":1000,"leaseRenewMilliseconds":600}}"#)?
+            .contains("actionURLs.leaseRenewMilliseconds: must be at most half") == true)
+        #expect(problem(#"{"actionURLs":{"leaseScanMilliseconds":0}}"#)?.contains("actionURLs.leaseScanMilliseconds") == true)
     }
 
     @Test func lastCallersKeysAreReadAndTheTokenKeyIsLongEnough() throws {

@@ -6,7 +6,12 @@ of them. Agent tabs connect through HAProxy from CLIENT (127.0.0.5), TLS passed 
 gateway learning the address from HAProxy's PROXY v2 header; the test finds which instance a tab
 landed on from that instance's `proxy_header_accepted` log line. The release binary, as every
 interop test. The drain is tested here with the service; its details on one gateway are in
-test_drain.py."""
+test_drain.py.
+
+Over 400 lines on purpose: one setup (every real part together, `full_cluster`) and the scenarios
+that need all of it, each against the whole; the parts are tested alone in test_cluster.py,
+test_cluster_shared.py, test_drain.py and test_proxy_protocol.py, and the setup's pieces live in
+cluster_support.py."""
 import asyncio
 import contextlib
 import json

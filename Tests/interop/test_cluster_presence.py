@@ -9,11 +9,10 @@ import time
 import urllib.parse
 
 from agent_support import SSO_SECRET
-from cluster_support import RecordingTab, cluster, sign_in  # noqa: F401 (a fixture)
+from cluster_support import RecordingTab, cluster, makecall_session, sign_in, vodia_link  # noqa: F401 (a fixture)
 from conftest import eventually, metric
 from mock_sip_server import MockSIPServer
 from route_support import client, closed_with, recv, recv_json, refused_status, run, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
-from test_cluster_shared import makecall_session, vodia_link
 
 HEARTBEAT_MS, TIMEOUT_MS = 250, 1500
 PRESENCE = {"presenceHeartbeatMilliseconds": HEARTBEAT_MS, "presenceTimeoutMilliseconds": TIMEOUT_MS}

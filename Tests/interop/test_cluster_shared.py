@@ -5,7 +5,6 @@ gateway hears it; who called a number last, the same from every instance; single
 credentials (an SSO token at a route's upgrade, a Vodia link) accepted once across instances; a
 TLS session resumed at another instance; and what each does when its Redis cannot be reached."""
 import asyncio
-import hashlib
 import json
 import socket
 import ssl
@@ -17,7 +16,7 @@ import urllib.request
 import pytest
 
 from agent_support import CALLER, SSO_SECRET, admin, inbound_call
-from cluster_support import SERVICE_SECRET, WIDGET_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
+from cluster_support import SERVICE_SECRET, WIDGET_SECRET, cluster, makecall_session, ready_tab, switchboard_service, vodia_link  # noqa: F401 (fixtures)
 from conftest import eventually, metric, readyz
 from crm_support import crm  # noqa: F401 (a fixture)
 from route_support import client, recv, refused_status, run, session_token, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
@@ -31,7 +30,8 @@ def service_cluster(cluster, switchboard_service, **extra):
 
 def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(cluster, switchboard_service, crm):
     """Both gateways hear every event of the service; only the one whose append wrote the event to
-    the stream sends its Action URL (docs/cluster.md §6.1)."""
+    the stream pushes its Action URL into the shared queue, sent once by whichever holds its lease
+    (docs/cluster.md §6.1; more in test_cluster_action_urls.py)."""
     server = crm()
     target = f"http://127.0.0.1:{server.port}/crm?action=<$action>&guid=<$call_guid>&party=<$local_party>"
     redis, (a, b) = service_cluster(cluster, switchboard_service, actionURLs={"targets": [target]})
@@ -60,7 +60,8 @@ def test_with_the_switchboard_service_each_call_event_fires_its_action_url_once(
 
 def test_with_redis_down_each_instance_sends_the_action_urls_of_what_it_heard(cluster, switchboard_service, crm):
     """No append can say which instance wrote an event: each gateway that heard it sends its Action
-    URL (twice rather than never, docs/cluster.md §6.1), and counts the failed append."""
+    URL (twice rather than never, docs/cluster.md §6.1), from its own queue since the shared one
+    cannot be reached, and counts the failed append and the unshared request."""
     server = crm()
     target = f"http://127.0.0.1:{server.port}/crm?action=<$action>&guid=<$call_guid>"
     redis, (a, b) = service_cluster(cluster, switchboard_service, actionURLs={"targets": [target]})
@@ -81,8 +82,11 @@ def test_with_redis_down_each_instance_sends_the_action_urls_of_what_it_heard(cl
     assert [q["action"] for q in server.queries()] == ["inbound", "inbound"]
     assert len({q["guid"] for q in server.queries()}) == 1
     failed = 'callgate_route_events_total{channel="ws",event="stream_append_failed"}'
+    unshared = 'callgate_route_events_total{channel="actionurl",event="unshared"}'
     for gw in (a, b):
         eventually(lambda: metric(gw, failed), lambda n: n >= 1, what="the failed append counted")
+        eventually(lambda: metric(gw, unshared), lambda n: n >= 1, what="the unshared Action URL counted")
+        assert "actionurl_unshared" in gw.log
 
 
 def widget_callers(gw, number=CALLER):
@@ -160,24 +164,6 @@ def test_an_sso_token_at_a_routes_upgrade_is_accepted_once_across_instances(clus
     assert len(echo.connects()) == 1
     eventually(lambda: metric(b, 'callgate_route_events_total{channel="report",event="sso_replayed_elsewhere"}'), lambda n: n == 1,
                what="the replay elsewhere counted")
-
-
-ALICE_LINK_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
-
-
-def makecall_session(gw, query):
-    """The status and JSON body of `GET /makecall/session?query` (docs/click-to-call.md §3)."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/makecall/session?{query}", timeout=5) as reply:
-            return reply.status, json.loads(reply.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def vodia_link(t, dest="602 123 456", duration=600):
-    digest = hashlib.md5(f"alice{ALICE_LINK_SECRET}{dest}{t}{duration}".encode()).hexdigest()
-    return urllib.parse.urlencode([("destnumber", dest), ("user", "alice"), ("pass", digest), ("time", str(t)),
-                                   ("duration", str(duration))], quote_via=urllib.parse.quote)
 
 
 def test_a_vodia_link_is_accepted_once_across_instances(cluster):

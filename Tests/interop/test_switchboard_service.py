@@ -1,199 +1,23 @@
 """The Switchboard as its own process (`callgate switchboard --listen`, docs/backend-protocol.md
-§12), with the RELEASE binary: gateways reach it over the call-control protocol. Every interop
-test of the agent features (test_agent.py, click-to-call, Action URLs, last callers, Vodia links,
-the login throttle, the replay window, the web phone's busy, liveness) runs again, unchanged,
-against gateways whose back end is the service. Then what only a remote back end has: the service
-killed with SIGKILL and started again (the gateway's /readyz goes 503 with a reason, then 200; the
-tabs are given a fresh state and carry on); a cut between one gateway and the service healed by
-`resync` with nothing lost while a second gateway goes on; a request not answered in time; one
-instance's sign-out not undoing another's; TLS with a verified certificate; a wrong secret refused
-before the upgrade."""
+§12), with the RELEASE binary: what only a remote back end has. The service killed with SIGKILL and
+started again (the gateway's /readyz goes 503 with a reason, then 200; the tabs are given a fresh
+state and carry on); a cut between one gateway and the service healed by `resync` with nothing
+lost while a second gateway goes on; a request not answered in time; one instance's sign-out not
+undoing another's; TLS with a verified certificate; a wrong secret refused before the upgrade.
+Every agent feature's own test against the service: test_switchboard_scenarios.py."""
 import asyncio
-import importlib
-import inspect
 import json
 import re
 import signal
-import socket
-import subprocess
 import time
 
 import pytest
 
 import agent_support
-from conftest import CALLGATE, eventually, free_port, make_certificate, metric, readyz, wait_listening
-from agent_support import ADMIN_KEY, SSO_SECRET, Tab, admin, agent_state, inbound_call, ready_tab, status as status_json
-from crm_support import crm  # noqa: F401  (fixtures of the scenarios run below)
-from blackhole import relay  # noqa: F401
-from route_support import SESSION_SECRET, client, refused_status, run
-
-SECRET = "switchboard-interop-secret-0123"
-
-
-class SwitchboardService:
-    """A `callgate switchboard` process on a fixed port (so that it can be started again there)."""
-
-    def __init__(self, tmp, directory_path, port=None, secret=SECRET, certificate=None, events_kept=None, instance_grace_ms=None):
-        self.tmp = tmp
-        self.port = port or free_port()
-        self.certificate = certificate
-        self.config_path = tmp / "switchboard.json"
-        agents = {"directory": str(directory_path)} if directory_path else {}
-        switchboard = {"secret": secret, **({"eventsKept": events_kept} if events_kept else {}),
-                       **({"instanceGraceMilliseconds": instance_grace_ms} if instance_grace_ms is not None else {})}
-        self.config_path.write_text(json.dumps({"agents": agents, "switchboard": switchboard}))
-        self.log_path = tmp / "switchboard.log"
-        self.process = None
-        self.start()
-
-    def start(self):
-        listen = ["--listen-tls", f"127.0.0.1:{self.port}", "--cert", str(self.certificate[0]), "--key", str(self.certificate[1])] \
-            if self.certificate else ["--listen", f"127.0.0.1:{self.port}"]
-        command = [str(CALLGATE), "switchboard", *listen, "--config", str(self.config_path)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "ab"))
-        wait_listening(self.port, self.process, lambda: "callgate switchboard did not start:\n" + self.log)
-
-    @property
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-    @property
-    def http_port(self):
-        """For conftest's `metric`: the service answers /metrics on its own port."""
-        return self.port
-
-    @property
-    def url(self):
-        return f"wss://localhost:{self.port}/callcontrol" if self.certificate else f"ws://127.0.0.1:{self.port}/callcontrol"
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=5)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-@pytest.fixture
-def remote_gateway(start_gateway, tmp_path):
-    """Like test_agent's `agent_gateway`, but the Switchboard runs as `callgate switchboard` and
-    the gateway reaches it at `callControl.url` (or `url=`, e.g. through a relay). The gateway
-    has `.switchboard`; it is ready (its /readyz 200) when returned unless `wait=False`."""
-    services = []
-
-    def start(settings=None, routes=None, limits=None, extra=None, url=None, service=None, wait=True, call_control=None,
-              certificate=None, events_kept=None, instance_grace_ms=None, **agents):
-        path = tmp_path / "directory.json"
-        if service is None:
-            path.write_text(json.dumps(agent_support.directory(str(CALLGATE), **(settings or {}))))
-            service = SwitchboardService(tmp_path, path, certificate=certificate, events_kept=events_kept,
-                                         instance_grace_ms=instance_grace_ms)
-            services.append(service)
-        config = {"agents": {"directory": str(path), **agents},
-                  "admin": {"apiKey": ADMIN_KEY},
-                  "auth": {"sessionSecret": SESSION_SECRET,
-                           "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
-                  "callControl": {"url": url or service.url, "secret": SECRET,
-                                  "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 400,
-                                  "requestTimeoutMilliseconds": 3000, **(call_control or {})}}
-        if routes:
-            config["routes"] = routes
-        if limits:
-            config["limits"] = limits
-        config.update(extra or {})
-        # Each gateway its own folder: conftest's Gateway writes config.json and callgate.log there.
-        folder = tmp_path / f"gateway{len(list(tmp_path.glob('gateway*')))}"
-        folder.mkdir()
-        from conftest import Gateway
-        gw = Gateway(folder, [], config)
-        gateways.append(gw)
-        gw.switchboard = service
-        if wait:
-            eventually(lambda: readyz(gw)[0], lambda status: status == 200, what="the gateway's /readyz")
-        return gw
-
-    gateways = []
-    yield start
-    for gw in gateways:
-        gw.stop()
-    for service in services:
-        service.stop()
-
-
-# ---------------------------------------------------------------- every agent feature, unchanged
-
-
-@pytest.fixture
-def remote_start_gateway(start_gateway, tmp_path):
-    """conftest's `start_gateway`, except that each gateway gets its own `callgate switchboard`
-    (reading the gateway's `agents.directory`) as its call-control back end, and is returned
-    ready. The existing tests' own fixtures are built on it below."""
-    services = []
-
-    def start(*args, config=None):
-        config = json.loads(json.dumps(config or {}))
-        folder = tmp_path / f"switchboard{len(services)}"
-        folder.mkdir()
-        service = SwitchboardService(folder, config.get("agents", {}).get("directory"))
-        services.append(service)
-        config["callControl"] = {"url": service.url, "secret": SECRET,
-                                 "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 400}
-        gw = start_gateway(*args, config=config)
-        gw.switchboard = service
-        eventually(lambda: readyz(gw)[0], lambda status: status == 200, what="the gateway's /readyz")
-        return gw
-
-    yield start
-    for service in services:
-        service.stop()
-
-
-# The interop tests of the agent features whose gateway comes from one of these fixtures (each
-# built on `start_gateway`) run again here, unchanged, with the Switchboard as its own process.
-MODULES = ["test_agent", "test_agent_accounts", "test_login_throttle", "test_replay_window", "test_call_identity",
-           "test_click_to_call", "test_action_urls", "test_last_callers", "test_vodia", "test_sip_route", "test_liveness"]
-FACTORIES = {"agent_gateway", "c2c_gateway", "action_gateway", "lc_gateway", "vodia_gateway"}
-OTHER_FIXTURES = {"crm", "relay"}
-
-
-def existing_scenarios():
-    cases = []
-    for module_name in MODULES:
-        module = importlib.import_module(module_name)
-        for name, function in vars(module).items():
-            if not name.startswith("test_") or not inspect.isfunction(function) or function.__module__ != module_name:
-                continue
-            if hasattr(function, "pytestmark"):
-                continue  # parametrized or marked: not run from here
-            parameters = list(inspect.signature(function).parameters)
-            if parameters and parameters[0] in FACTORIES and set(parameters[1:]) <= OTHER_FIXTURES:
-                cases.append(pytest.param(module_name, name, id=f"{module_name.removeprefix('test_')}:{name.removeprefix('test_')}"))
-    return cases
-
-
-@pytest.mark.parametrize("module_name,name", existing_scenarios())
-def test_existing_scenario_over_the_switchboard_service(module_name, name, remote_start_gateway, tmp_path, request):
-    module = importlib.import_module(module_name)
-    function = getattr(module, name)
-    parameters = list(inspect.signature(function).parameters)
-    started = []
-
-    def start(*args, **kwargs):
-        started.append(remote_start_gateway(*args, **kwargs))
-        return started[-1]
-
-    factory = getattr(module, parameters[0]).__wrapped__(start, tmp_path)
-    function(factory, *[request.getfixturevalue(p) for p in parameters[1:]])
-    # The scenario's requests went to a service, not to a Switchboard inside the gateway.
-    assert started
-    for gw in started:
-        assert "callcontrol_ready" in gw.log
-        assert "switchboard_resync" in gw.switchboard.log
+from conftest import eventually, make_certificate, metric, readyz
+from agent_support import Tab, admin, agent_state, inbound_call, ready_tab, status as status_json
+from route_support import client, refused_status, run
+from switchboard_support import SECRET, Relay, remote_gateway  # noqa: F401 (fixture)
 
 
 # ---------------------------------------------------------------- the service goes away
@@ -247,50 +71,6 @@ def test_kill_9_of_the_service_fails_readiness_then_tabs_resume_with_a_fresh_sta
 
     run(scenario())
     assert "callcontrol_down" in gw.log and "restarted=true" in gw.log
-
-
-class Relay:
-    """A TCP relay between a gateway and the service that the test can cut: every connection
-    through it is reset, and new ones are refused, until `heal`."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.writers = []
-        self.open = True
-        self.server = None
-
-    async def start(self):
-        self.server = await asyncio.start_server(self.accept, sock=self.sock)
-
-    async def accept(self, reader, writer):
-        if not self.open:
-            writer.transport.abort()
-            return
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.writers += [writer, up_writer]
-
-        async def pump(source, sink):
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (ConnectionError, OSError):
-                pass
-            sink.transport.abort()
-
-        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
-
-    def cut(self):
-        self.open = False
-        for writer in self.writers:
-            writer.transport.abort()
-        self.writers = []
-
-    def heal(self):
-        self.open = True
 
 
 def test_a_cut_longer_than_the_service_keeps_gets_the_tabs_a_fresh_ready(remote_gateway):

@@ -1,4 +1,5 @@
 import HTTP1
+import WSFraming
 
 /// What an endpoint asks its connection to do (docs/style.md §2).
 enum EndpointAction: Sendable {
@@ -7,15 +8,18 @@ enum EndpointAction: Sendable {
     /// Run work on the agent hub's loop, then perform the action its result comes to, on the
     /// connection's loop. Requests pipelined behind it wait unread until then.
     case askHub(HubQuestion)
-    /// Nothing more to do: the work's answer acted on the connection itself (the upgrade paths,
-    /// which are still the connection's own).
-    case done
+    /// Switch to WebSocket (RFC 6455 §4.2.2): the 101 and the WebSocket phase with the
+    /// application, or, upstream first, the wait for the route's upstream.
+    case upgrade(AcceptedUpgrade)
+    /// The opening handshake is invalid (RFC 6455 §4.2.1): its error response (400, 405, 426 with
+    /// `Sec-WebSocket-Version`, `HandshakeError.response()`), then the connection closes.
+    case refuseHandshake(HandshakeError)
 
     /// A complete response that must not be stored by caches (`Cache-Control: no-store`): health,
     /// metrics, errors, the admin API.
     static func respond(status: Int, body: String, keepAlive: Bool, contentType: String = "text/plain; charset=utf-8",
                         extraHeaders: [(String, String)] = [], headOnly: Bool = false) -> EndpointAction {
-        .answer(HTTPAnswer(status: status, body: Array(body.utf8), keepAlive: keepAlive, contentType: contentType,
+        .answer(HTTPAnswer(status: status, text: body, keepAlive: keepAlive, contentType: contentType,
                            extraHeaders: extraHeaders, headOnly: headOnly))
     }
 
@@ -44,6 +48,16 @@ enum EndpointAction: Sendable {
     var answer: HTTPAnswer? {
         if case .answer(let answer) = self { return answer }
         return nil
+    }
+
+    /// The status the client gets now: an answer's or a refused handshake's; nil for an upgrade
+    /// (101 or, upstream first, later) and for a question to the hub (tests and logs).
+    var status: Int? {
+        switch self {
+        case .answer(let answer): return answer.status
+        case .refuseHandshake(let error): return error.status
+        case .upgrade, .askHub: return nil
+        }
     }
 }
 

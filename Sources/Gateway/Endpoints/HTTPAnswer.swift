@@ -29,6 +29,18 @@ struct HTTPAnswer: Sendable {
         self.init(head: response, body: body, keepAlive: keepAlive, headOnly: headOnly)
     }
 
+    /// The same with a text body, `text/plain` unless said otherwise: health, metrics, errors.
+    init(status: Int, text: String, keepAlive: Bool, contentType: String = "text/plain; charset=utf-8",
+         extraHeaders: [(String, String)] = [], headOnly: Bool = false) {
+        self.init(status: status, body: Array(text.utf8), keepAlive: keepAlive, contentType: contentType,
+                  extraHeaders: extraHeaders, headOnly: headOnly)
+    }
+
+    /// A draining gateway's answer to an upgrade or a request it will not start (docs/deploy.md §5).
+    static var shuttingDown: HTTPAnswer {
+        HTTPAnswer(status: 503, text: "shutting down\n", keepAlive: false, extraHeaders: [("Retry-After", "1")])
+    }
+
     var status: Int { head.status }
 
     /// The body as text (tests, logs).

@@ -1,9 +1,10 @@
 import HTTP1
 
-/// One HTTP endpoint (docs/architecture.md §4): built for one parsed request by `HTTPRouteTable`,
-/// it decides and RETURNS what to do (`EndpointAction`); `Connection` performs it
-/// (`Connection+Endpoints.swift`). An endpoint never writes to the socket, so each is tested
-/// without one (docs/style.md §2; Tests/GatewayTests/Endpoints).
+/// One HTTP endpoint (docs/architecture.md §1.5, §3.1), a WebSocket upgrade among them: built
+/// for one parsed request by `HTTPRouteTable`, it decides and RETURNS what to do
+/// (`EndpointAction`); `Connection` performs it (`Connection+Endpoints.swift`). An endpoint never
+/// writes to the socket, so each is tested without one (docs/style.md §2;
+/// Tests/GatewayTests/Endpoints).
 protocol HTTPEndpoint: Sendable {
     var context: ServerContext { get }
     var request: EndpointRequest { get }

@@ -1,22 +1,12 @@
 import Routes
 import HTTP1
 
-/// Which code answers a request head (docs/architecture.md §4): the upgrades `Connection` keeps
-/// (the call-control service, echo paths, routes), else an `HTTPEndpoint`. In order: the
-/// Switchboard service answers everything when it runs; then echo paths, routes, the admin API
-/// (`/admin/…`), click-to-call (docs/click-to-call.md §1–2, by the dialect its path and query
-/// name), then the fixed paths of `endpoints`, and static files for every other path.
+/// Which endpoint answers a request head (docs/architecture.md §3.1). In order: the call-control
+/// service answers everything when it runs (`callgate switchboard`); then echo paths, routes (the
+/// WebSocket upgrades), the admin API (`/admin/…`), click-to-call (docs/click-to-call.md §1–2, by
+/// the dialect its path and query name), then the fixed paths of `endpoints`, and static files for
+/// every other path.
 enum HTTPRouteTable {
-    enum Target {
-        /// `callgate switchboard`: the call-control protocol (`Connection.serveSwitchboard`).
-        case callControl(CallControlService)
-        /// An echo path: the upgrade, and every message back.
-        case echo
-        /// A route's upgrade (`Connection+Route.swift`).
-        case route(Route)
-        case endpoint(any HTTPEndpoint)
-    }
-
     typealias Make = @Sendable (ServerContext, EndpointRequest) -> any HTTPEndpoint
 
     /// The endpoints at fixed paths.
@@ -32,16 +22,18 @@ enum HTTPRouteTable {
         StatusEndpoint.path: { StatusEndpoint(context: $0, request: $1) },
     ]
 
-    static func target(for request: EndpointRequest, context: ServerContext) -> Target {
+    static func endpoint(for request: EndpointRequest, context: ServerContext) -> any HTTPEndpoint {
         let path = request.head.path
-        if let service = context.callControlService { return .callControl(service) }
-        if context.echoPaths.contains(path) { return .echo }
-        if let route = context.config.routes.route(forPath: path) { return .route(route) }
-        if path.hasPrefix(AdminCommand.prefix) { return .endpoint(AdminEndpoint(context: context, request: request)) }
-        if context.config.clickToCall.enabled, let dialect = ClickToCallDialect(path: path, query: request.head.query) {
-            return .endpoint(ClickToCallEndpoint(context: context, request: request, dialect: dialect))
+        if let service = context.callControlService {
+            return CallControlServiceEndpoint(context: context, request: request, secret: service.settings.secret ?? [])
         }
-        if let make = endpoints[path] { return .endpoint(make(context, request)) }
-        return .endpoint(StaticFileEndpoint(context: context, request: request))
+        if context.echoPaths.contains(path) { return EchoEndpoint(context: context, request: request) }
+        if let route = context.config.routes.route(forPath: path) { return RouteUpgradeEndpoint(context: context, request: request, route: route) }
+        if path.hasPrefix(AdminCommand.prefix) { return AdminEndpoint(context: context, request: request) }
+        if context.config.clickToCall.enabled, let dialect = ClickToCallDialect(path: path, query: request.head.query) {
+            return ClickToCallEndpoint(context: context, request: request, dialect: dialect)
+        }
+        if let make = endpoints[path] { return make(context, request) }
+        return StaticFileEndpoint(context: context, request: request)
     }
 }

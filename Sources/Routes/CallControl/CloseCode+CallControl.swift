@@ -1,6 +1,9 @@
 import WSFraming
 
-/// Close codes of the call-control protocol (docs/backend-protocol.md §12.7), in one place.
+/// Close codes of the call-control protocol (docs/backend-protocol.md §12.7), in one place: the
+/// one mapping of `CallControlProtocolError`, used by both ends (`RemoteCallControl` in a gateway,
+/// `CallControlPeer` in `callgate switchboard`). Beside the protocol rather than with the gateway's
+/// codes (`CloseCode+Gateway.swift` says why the mappings are per protocol).
 extension CloseCode {
     /// The peer's `hello` named a version this side does not speak: 4010, so that the gateway
     /// logs a version mismatch instead of retrying as after a network failure.

@@ -1,5 +1,9 @@
 import WSFraming
 
+/// Close codes of the mux envelope (docs/backend-protocol.md §7, §9), in one place: the one
+/// mapping of `MuxProtocolError`, and the filter on the codes a back end may choose for a
+/// browser. Beside the envelope rather than with the gateway's codes (`CloseCode+Gateway.swift`
+/// says why the mappings are per protocol).
 extension CloseCode {
     /// The code a gateway sends to the back end in a `close` for a session id the back end sent
     /// data for but that is not open on the connection (never opened, or already closed).

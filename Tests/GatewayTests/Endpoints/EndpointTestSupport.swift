@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import WSFraming
 @testable import Gateway
 
 /// Endpoints are tested without a socket: a `ServerContext` from a configuration, a request head
@@ -25,6 +26,24 @@ enum EndpointTestSupport {
         return EndpointRequest(head: HTTPRequestHead(method: method, target: target, headers: fields), peerHost: peer,
                                isTLS: tls, metrics: LoopMetrics())
     }
+
+    /// RFC 6455 §1.3's key and the accept value it must give.
+    static let key = "dGhlIHNhbXBsZSBub25jZQ=="
+    static let acceptValue = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+    /// A valid opening handshake (RFC 6455 §4.2.1) for `target`, with `headers` added.
+    static func upgrade(_ target: String, headers: [(String, String)] = [], peer: String = "192.0.2.7") -> EndpointRequest {
+        request("GET", target, headers: [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", key),
+                                         ("Sec-WebSocket-Version", "13")] + headers, peer: peer)
+    }
+
+    /// `upgrade` with one of its header fields replaced (nil: left out).
+    static func upgrade(_ target: String, replacing name: String, with value: String?) -> EndpointRequest {
+        var fields: [(String, String)] = [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", key),
+                                          ("Sec-WebSocket-Version", "13")].filter { $0.0 != name }
+        if let value { fields.append((name, value)) }
+        return request("GET", target, headers: fields)
+    }
 }
 
 extension EndpointAction {
@@ -33,6 +52,17 @@ extension EndpointAction {
         if case .askHub = self { return true }
         return false
     }
+
+    /// The upgrade, when the endpoint accepted one.
+    var accepted: AcceptedUpgrade? {
+        if case .upgrade(let accepted) = self { return accepted }
+        return nil
+    }
+}
+
+extension AcceptedUpgrade {
+    /// The 101 as text.
+    var responseText: String { String(decoding: response(), as: UTF8.self) }
 }
 
 extension HTTPAnswer {

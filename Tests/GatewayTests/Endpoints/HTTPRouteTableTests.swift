@@ -4,9 +4,8 @@ import Testing
 @Suite struct HTTPRouteTableTests {
     private typealias T = EndpointTestSupport
 
-    private func endpoint(_ context: ServerContext, _ target: String) -> (any HTTPEndpoint)? {
-        if case .endpoint(let endpoint) = HTTPRouteTable.target(for: T.request("GET", target), context: context) { return endpoint }
-        return nil
+    private func endpoint(_ context: ServerContext, _ target: String) -> any HTTPEndpoint {
+        HTTPRouteTable.endpoint(for: T.request("GET", target), context: context)
     }
 
     @Test func eachPathGoesToItsEndpoint() throws {
@@ -24,17 +23,12 @@ import Testing
         #expect(endpoint(context, "/anything/else.css") is StaticFileEndpoint)
     }
 
-    @Test func upgradesStayWithTheConnection() throws {
+    @Test func upgradesAreEndpointsToo() throws {
         let context = try T.context(#"{"echoPaths":["/echo"]}"#)
-        guard case .echo = HTTPRouteTable.target(for: T.request("GET", "/echo"), context: context) else {
-            Issue.record("an echo path is an upgrade")
-            return
-        }
-        guard case .route(let route) = HTTPRouteTable.target(for: T.request("GET", "/ws"), context: context) else {
-            Issue.record("/ws is the agent route")
-            return
-        }
-        #expect(route.path == "/ws")
+        #expect(endpoint(context, "/echo") is EchoEndpoint)
+        let route = try #require(endpoint(context, "/ws") as? RouteUpgradeEndpoint, "/ws is the agent route")
+        #expect(route.route.path == "/ws")
+        #expect((endpoint(context, "/report") as? RouteUpgradeEndpoint)?.route.channel == "report")
     }
 
     @Test func clickToCallTurnedOffLeavesItsPathsToStaticFiles() throws {
