@@ -42,7 +42,7 @@ let package = Package(
         .systemLibrary(name: "CLibFuzzer", path: "CLibFuzzer"),
         .target(
             name: "FuzzSupport",
-            dependencies: ["CLibFuzzer", .product(name: "HTTP1", package: "callgate"), .product(name: "WSFraming", package: "callgate"), .product(name: "Routes", package: "callgate")],
+            dependencies: ["CLibFuzzer", .product(name: "HTTP1", package: "callgate"), .product(name: "WSFraming", package: "callgate"), .product(name: "JSON", package: "callgate"), .product(name: "MuxEnvelope", package: "callgate"), .product(name: "ClickToCall", package: "callgate")],
             path: "Support"),
     ] + targetNames.map { name in
         .executableTarget(

@@ -2,7 +2,7 @@
 
 `directory FILE USERS PASSWORD`: a Switchboard directory (docs/directory.md) with the user `bench`
 and `bench1` ... `benchUSERS`, each with a phone `<user>-phone`, all with PASSWORD (Callgate's
-PBKDF2 form, Sources/Routes/Auth/PasswordHash.swift), and the AUX reason `Porada`.
+PBKDF2 form, Sources/AuthSchemes/PasswordHash.swift), and the AUX reason `Porada`.
 
 `rate --ports P1,P2,P3 --users U --password PW --seconds S --cpu-pids A,B,.. --redis-port R`:
 events per second through Redis. Each user gets one tab on every instance (the first logs in and

@@ -84,7 +84,7 @@ write_directory() {
 JSON
 }
 
-# password_hash PASSWORD: Callgate's PBKDF2 form (Sources/Routes/Auth/PasswordHash.swift),
+# password_hash PASSWORD: Callgate's PBKDF2 form (Sources/AuthSchemes/PasswordHash.swift),
 # $pbkdf2-sha256$i=1000$<salt>$<hash>, unpadded standard base64, made with the OpenSSL CLI.
 password_hash() {
     local password=$1 salt hash

@@ -8,8 +8,16 @@
 #   BENCH_HANDSHAKE_SLOTS=32                concurrent slots in wss-handshake and wss-resume
 #   BENCH_PROFILES="1x64 100x64 100x4096 idle wss-100x64 wss-handshake wss-resume wss-idle"
 #                                           which profiles, in order (CxS = C connections x S bytes;
+#                                           CxSpK the same with K messages in flight per connection,
+#                                           CxSpKe with each replacement in its own write;
 #                                           wss-CxS the same over TLS)
-#   BENCH_SERVERS="callgate nio"            which servers, in order, within each profile
+#   BENCH_SERVERS="callgate nio"            which servers, in order, within each profile; also lws
+#                                           (bench/peers/lws-echo, libwebsockets; ws profiles only)
+#   BENCH_GENERATORS="loadgen"              which load generators run each echo profile: loadgen,
+#                                           go (bench/go-loadgen, its rows are PROFILE+go)
+#   BENCH_LOADGEN_PROCS=1                   load generator processes per run, sharing the connections
+#   BENCH_LOADGEN_NICE= BENCH_SERVER_NICE=  nice levels of the generators and of the server (see
+#                                           bench/README.md, "Pipelined echo")
 #   BENCH_SERVER_CPU=1 BENCH_LOADGEN_CPU=0  taskset pinning
 #   CALLGATE_BIN=path                       Callgate binary (default ../.build/release/callgate,
 #                                           built here unless CALLGATE_BIN is set)
@@ -27,6 +35,10 @@ HANDSHAKE_SLOTS=${BENCH_HANDSHAKE_SLOTS:-32}
 SETTLE=${BENCH_SETTLE:-3}
 PROFILES=${BENCH_PROFILES:-"1x64 100x64 100x4096 idle wss-100x64 wss-handshake wss-resume wss-idle"}
 SERVERS=${BENCH_SERVERS:-"callgate nio"}
+GENERATORS=${BENCH_GENERATORS:-loadgen}
+LOADGEN_NICE=${BENCH_LOADGEN_NICE:-}
+LOADGEN_PROCS=${BENCH_LOADGEN_PROCS:-1}
+SERVER_NICE=${BENCH_SERVER_NICE:-}
 SERVER_CPU=${BENCH_SERVER_CPU:-1}
 LOADGEN_CPU=${BENCH_LOADGEN_CPU:-0}
 BUILD_PRODUCT=1
@@ -35,6 +47,8 @@ CALLGATE_BIN=${CALLGATE_BIN:-$BENCH_DIR/../.build/release/callgate}
 BIN_DIR=$BENCH_DIR/.build/release
 LOADGEN=$BIN_DIR/loadgen
 NIO_ECHO=$BIN_DIR/nio-echo
+LWS_ECHO=$BENCH_DIR/peers/lws-echo/lws-echo
+GO_LOADGEN=$BENCH_DIR/go-loadgen/go-loadgen
 
 . "$BENCH_DIR/lib.sh"
 results_folder ""
@@ -43,6 +57,15 @@ stop_server_on_exit
 
 # --- build -------------------------------------------------------------------------------------
 build_binaries "$([[ " $SERVERS " == *" callgate "* ]] && echo 1 || echo 0)"
+if [[ " $SERVERS " == *" lws "* && "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    say "building lws-echo: make -C bench/peers/lws-echo (needs libwebsockets-dev; log: $LOG_DIR/build-lws.log)"
+    make -C "$BENCH_DIR/peers/lws-echo" >"$LOG_DIR/build-lws.log" 2>&1 || { say "lws-echo did not build:"; tail -5 "$LOG_DIR/build-lws.log" >&2; exit 1; }
+fi
+if [[ " $GENERATORS " == *" go "* && "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    say "building go-loadgen: go build in bench/go-loadgen (needs golang-go; log: $LOG_DIR/build-go.log)"
+    (cd "$BENCH_DIR/go-loadgen" && GO111MODULE=on GOFLAGS=-mod=mod go build -o go-loadgen .) >"$LOG_DIR/build-go.log" 2>&1 \
+        || { say "go-loadgen did not build:"; tail -5 "$LOG_DIR/build-go.log" >&2; exit 1; }
+fi
 
 # --- wss ---------------------------------------------------------------------------------------
 # Callgate serves wss once its --help mentions --listen-tls; until then the wss profiles skip it.
@@ -87,6 +110,7 @@ start_server() {
         taskset -c "$SERVER_CPU" "$NIO_ECHO" --host 127.0.0.1 --port "$port" --threads 1 --tls --cert "$TLS_CERT" \
             --key "$TLS_KEY" >"$log" 2>&1 & ;;
     nio-*) taskset -c "$SERVER_CPU" "$NIO_ECHO" --host 127.0.0.1 --port "$port" --threads 1 >"$log" 2>&1 & ;;
+    lws-*) taskset -c "$SERVER_CPU" "$LWS_ECHO" --host 127.0.0.1 --port "$port" >"$log" 2>&1 & ;;
     esac
     SERVER_PID=$!
 }
@@ -122,6 +146,35 @@ stop_server() {
     SERVER_PID=
 }
 
+# run_generators BINARY PORT LABEL ARGS STDERR: LOADGEN_PROCS processes of the generator at once,
+# each with its share of the connections, pinned to LOADGEN_CPU (and at LOADGEN_NICE when set);
+# prints their human-readable lines and one JSON line (merge_generators.py when more than one).
+run_generators() {
+    local binary=$1 port=$2 label=$3 args=$4 stderr=$5 k status=0 connections
+    local -a pids=()
+    local nice_prefix=()
+    [[ -n "$LOADGEN_NICE" ]] && nice_prefix=(nice -n "$LOADGEN_NICE")
+    if (( LOADGEN_PROCS == 1 )); then
+        # shellcheck disable=SC2086
+        taskset -c "$LOADGEN_CPU" "${nice_prefix[@]}" "$binary" --port "$port" --path / --server-pid "$SERVER_PID" \
+            --label "$label" $args 2>"$stderr"
+        return
+    fi
+    connections=$(sed -n 's/.*--connections \([0-9]*\).*/\1/p' <<<"$args")
+    for (( k = 0; k < LOADGEN_PROCS; k++ )); do
+        # shellcheck disable=SC2086
+        taskset -c "$LOADGEN_CPU" "${nice_prefix[@]}" "$binary" --port "$port" --path / --server-pid "$SERVER_PID" \
+            --label "$label" ${args/--connections $connections/--connections $((connections / LOADGEN_PROCS))} \
+            >"$stderr.out.$k" 2>"$stderr.err.$k" &
+        pids+=($!)
+    done
+    for k in "${!pids[@]}"; do wait "${pids[$k]}" || status=1; done
+    cat "$stderr".err.* >"$stderr"
+    (( status == 0 )) || return 1
+    grep -hv '^{' "$stderr".out.*
+    grep -h '^{' "$stderr".out.* | python3 "$BENCH_DIR/merge_generators.py"
+}
+
 profile_args() {
     case $1 in
     idle) echo "--idle --connections $IDLE_CONNECTIONS --settle $SETTLE" ;;
@@ -129,6 +182,8 @@ profile_args() {
     wss-handshake) echo "--tls --handshakes --connections $HANDSHAKE_SLOTS --warmup $WARMUP --duration $DURATION" ;;
     wss-resume) echo "--tls --handshakes --resume --connections $HANDSHAKE_SLOTS --warmup $WARMUP --duration $DURATION" ;;
     wss-*x*) echo "--tls $(profile_args "${1#wss-}")" ;;
+    [0-9]*x[0-9]*p[0-9]*e) local k=${1%e}; echo "$(profile_args "${k%p*}") --in-flight ${k##*p} --send-each" ;;
+    [0-9]*x[0-9]*p[0-9]*) echo "$(profile_args "${1%p*}") --in-flight ${1##*p}" ;;
     [0-9]*x[0-9]*) echo "--connections ${1%x*} --size ${1#*x} --warmup $WARMUP --duration $DURATION" ;;
     *) return 1 ;;
     esac
@@ -142,73 +197,96 @@ for profile in $PROFILES; do
         exit 2
     }
     for server in $SERVERS; do
-        if [[ $server == callgate && -n "$CALLGATE_SKIP_REASON" ]]; then
-            say "skipping Callgate, $profile: $CALLGATE_SKIP_REASON"
-            continue
-        fi
-        if [[ $server == callgate && $profile == wss-* && -n "$CALLGATE_TLS_SKIP_REASON" ]]; then
-            say "skipping Callgate, $profile: $CALLGATE_TLS_SKIP_REASON"
-            continue
-        fi
-        [[ $server == callgate || $server == nio ]] || { say "unknown server '$server' (callgate or nio)"; exit 2; }
-        port=$(free_port) || { say "no free port found"; exit 1; }
-        log=$LOG_DIR/$server-$profile.log
-        start_server "$server" "$port" "$log" "$profile"
-        if ! wait_ready "$server" "$port" "$profile"; then
-            if kill -0 "$SERVER_PID" 2>/dev/null; then
-                say "$server did not come up on 127.0.0.1:$port for $profile (log: $log)"
+        for generator in $GENERATORS; do
+            if [[ $server == callgate && -n "$CALLGATE_SKIP_REASON" ]]; then
+                say "skipping Callgate, $profile: $CALLGATE_SKIP_REASON"
+                continue 2
+            fi
+            if [[ $server == callgate && $profile == wss-* && -n "$CALLGATE_TLS_SKIP_REASON" ]]; then
+                say "skipping Callgate, $profile: $CALLGATE_TLS_SKIP_REASON"
+                continue 2
+            fi
+            [[ $server == callgate || $server == nio || $server == lws ]] || { say "unknown server '$server' (callgate, nio or lws)"; exit 2; }
+            [[ $generator == loadgen || $generator == go ]] || { say "unknown generator '$generator' (loadgen or go)"; exit 2; }
+            if [[ $server == lws && $profile == wss-* ]]; then
+                say "skipping lws-echo, $profile: it serves ws only"
+                continue 2
+            fi
+            # go-loadgen runs the echo profiles only; its rows are PROFILE+go.
+            row_profile=$profile
+            if [[ $generator == go ]]; then
+                [[ $profile == *x* ]] || continue
+                row_profile=$profile+go
+            fi
+            port=$(free_port) || { say "no free port found"; exit 1; }
+            log=$LOG_DIR/$server-$row_profile.log
+            start_server "$server" "$port" "$log" "$profile"
+            if ! wait_ready "$server" "$port" "$profile"; then
+                if kill -0 "$SERVER_PID" 2>/dev/null; then
+                    say "$server did not come up on 127.0.0.1:$port for $profile (log: $log)"
+                else
+                    wait "$SERVER_PID" 2>/dev/null
+                    say "$server exited (status $?) before it was ready on 127.0.0.1:$port for $profile; its log ends:"
+                    tail -5 "$log" | sed 's/^/    /' >&2
+                fi
+                stop_server
+                # A server that cannot start will not start for the next profile either (over TLS, for
+                # the next wss profile).
+                if [[ $server == callgate && $profile == wss-* ]]; then
+                    CALLGATE_TLS_SKIP_REASON="it did not come up for $profile (log: $log)"
+                elif [[ $server == callgate ]]; then
+                    CALLGATE_SKIP_REASON="it did not come up for $profile (log: $log)"
+                fi
+                FAILED=1
+                continue
+            fi
+            say "$row_profile: $server on 127.0.0.1:$port (pid $SERVER_PID, CPU $SERVER_CPU), $generator on CPU $LOADGEN_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+            if [[ -n "$SERVER_NICE" ]]; then
+                # Every thread of the server (renice -p applies to one thread on Linux).
+                for task in /proc/"$SERVER_PID"/task/*; do renice -n "$SERVER_NICE" -p "${task##*/}" >/dev/null; done
+            fi
+            measured=0
+            generator_bin=$LOADGEN
+            load=$(cut -d' ' -f1 /proc/loadavg)
+            [[ $generator == go ]] && generator_bin=$GO_LOADGEN
+            if output=$(run_generators "$generator_bin" "$port" "$server" "$args" "$log.loadgen-stderr"); then
+                grep -v '^{' <<<"$output" >&2
+                grep '^{' <<<"$output" | sed "s/^{/{\"profile\":\"$row_profile\",\"run\":\"$RUN_ID\",\"loadavg\":\"$load\",/" >>"$JSONL"
+                measured=1
             else
-                wait "$SERVER_PID" 2>/dev/null
-                say "$server exited (status $?) before it was ready on 127.0.0.1:$port for $profile; its log ends:"
-                tail -5 "$log" | sed 's/^/    /' >&2
+                say "$server $profile FAILED: $(cat "$log.loadgen-stderr")"
+                FAILED=1
             fi
+            cat "$log.loadgen-stderr" >&2
             stop_server
-            # A server that cannot start will not start for the next profile either (over TLS, for
-            # the next wss profile).
-            if [[ $server == callgate && $profile == wss-* ]]; then
-                CALLGATE_TLS_SKIP_REASON="it did not come up for $profile (log: $log)"
-            elif [[ $server == callgate ]]; then
-                CALLGATE_SKIP_REASON="it did not come up for $profile (log: $log)"
+            # nio-echo and lws-echo print what they echoed over their life, and how many connections it upgraded; the
+            # load generator's counts must match them (its upgrades plus the readiness probe's one).
+            if [[ ( $server == nio || $server == lws ) && $measured == 1 ]]; then
+                echoed=$(sed -n 's/.*totals connections=[0-9]* messages=\([0-9]*\).*/\1/p' "$log")
+                counted=$(tail -1 "$JSONL" | sed -n 's/.*"total_echoed":\([0-9]*\).*/\1/p')
+                if [[ -n "$echoed" && -n "$counted" && "$echoed" != "$counted" ]]; then
+                    say "MISMATCH: $server echoed $echoed messages, $generator verified $counted"
+                    FAILED=1
+                fi
+                upgraded=$(sed -n 's/.*totals connections=\([0-9]*\).*/\1/p' "$log")
+                opened=$(tail -1 "$JSONL" | sed -n 's/.*"total_upgrades":\([0-9]*\).*/\1/p')
+                if [[ -n "$upgraded" && -n "$opened" && "$upgraded" != "$((opened + 1))" ]]; then
+                    say "MISMATCH: $server upgraded $upgraded connections, $generator $opened plus 1 probe"
+                    FAILED=1
+                fi
             fi
-            FAILED=1
-            continue
-        fi
-        say "$profile: $server on 127.0.0.1:$port (pid $SERVER_PID, CPU $SERVER_CPU), loadgen on CPU $LOADGEN_CPU"
-        measured=0
-        # shellcheck disable=SC2086
-        if output=$(taskset -c "$LOADGEN_CPU" "$LOADGEN" --port "$port" --path / --server-pid "$SERVER_PID" \
-            --label "$server" $args 2>"$log.loadgen-stderr"); then
-            grep -v '^{' <<<"$output" >&2
-            grep '^{' <<<"$output" | sed "s/^{/{\"profile\":\"$profile\",\"run\":\"$RUN_ID\",/" >>"$JSONL"
-            measured=1
-        else
-            say "$server $profile FAILED: $(cat "$log.loadgen-stderr")"
-            FAILED=1
-        fi
-        cat "$log.loadgen-stderr" >&2
-        stop_server
-        # nio-echo prints what it echoed over its life, and how many connections it upgraded; the
-        # load generator's counts must match them (its upgrades plus the readiness probe's one).
-        if [[ $server == nio && $measured == 1 ]]; then
-            echoed=$(sed -n 's/.*totals connections=[0-9]* messages=\([0-9]*\).*/\1/p' "$log")
-            counted=$(tail -1 "$JSONL" | sed -n 's/.*"total_echoed":\([0-9]*\).*/\1/p')
-            if [[ -n "$echoed" && -n "$counted" && "$echoed" != "$counted" ]]; then
-                say "MISMATCH: nio-echo echoed $echoed messages, loadgen verified $counted"
-                FAILED=1
-            fi
-            upgraded=$(sed -n 's/.*totals connections=\([0-9]*\).*/\1/p' "$log")
-            opened=$(tail -1 "$JSONL" | sed -n 's/.*"total_upgrades":\([0-9]*\).*/\1/p')
-            if [[ -n "$upgraded" && -n "$opened" && "$upgraded" != "$((opened + 1))" ]]; then
-                say "MISMATCH: nio-echo upgraded $upgraded connections, loadgen $opened plus 1 probe"
-                FAILED=1
-            fi
-        fi
+        done
     done
 done
 
 # --- table -------------------------------------------------------------------------------------
 [[ -s "$JSONL" ]] || { say "no results"; exit 1; }
-awk -v profiles="$PROFILES" -v warmup="$WARMUP" -v duration="$DURATION" -v run="$RUN_ID" '
+TABLE_PROFILES=
+for profile in $PROFILES; do
+    TABLE_PROFILES+=" $profile"
+    [[ " $GENERATORS " == *" go "* && $profile == *x* ]] && TABLE_PROFILES+=" $profile+go"
+done
+awk -v profiles="$TABLE_PROFILES" -v warmup="$WARMUP" -v duration="$DURATION" -v run="$RUN_ID" '
 function field(line, key,    m) {
     if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
         m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
@@ -235,19 +313,26 @@ field($0, "run") == run {
 END {
     n = split(profiles, list, " ")
     # Echo and idle profiles, ws and wss.
-    printf "%-13s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s\n", "profile", "server", "msgs/s", "p50 us", "p99 us", "cpu us/msg", "user us/msg", "cpu/NIO", "rss/conn B", "srv %", "gen %"
+    printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %9s %5s\n", "profile", "server", "msgs/s", "p50 us", "p99 us", "cpu us/msg", "user us/msg", "cpu/NIO", "rss/conn B", "srv %", "gen %", "p99/lws", "conn min-max", "slow/mean", "load"
     for (i = 1; i <= n; i++) {
         p = list[i]
-        for (k = 1; k <= 2; k++) {
-            s = (k == 1) ? "callgate" : "nio"
+        for (k = 1; k <= 3; k++) {
+            s = (k == 1) ? "callgate" : (k == 2) ? "nio" : "lws"
             if (!((p, s) in seen)) continue
             line = row[p, s]
             if (field(line, "mode") == "handshakes") { handshakeRows = 1; continue }
-            printf "%-13s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s\n", p, (s == "nio" ? "nio-echo" : s),
+            lwsP99 = ((p, "lws") in seen) ? field(row[p, "lws"], "p99_us") : "null"
+            minConn = field(line, "min_conn_msgs"); maxConn = field(line, "max_conn_msgs")
+            # The slowest connection over the mean per connection (within each generator process).
+            share = field(line, "min_conn_share")
+            if (share == "null" && minConn != "null" && field(line, "messages") + 0 > 0) share = minConn * field(line, "connections") / field(line, "messages")
+            printf "%-16s %-9s %10s %9s %9s %11s %12s %9s %11s %7s %7s %8s %15s %9s %5s\n", p, (s == "nio" ? "nio-echo" : s == "lws" ? "lws-echo" : s),
                 show(field(line, "msgs_per_s"), "%.0f"), show(field(line, "p50_us"), "%.1f"), show(field(line, "p99_us"), "%.1f"),
                 show(field(line, "server_cpu_us_per_msg"), "%.2f"), show(field(line, "server_user_us_per_msg"), "%.2f"),
                 (s == "callgate" ? ratio(p, "server_cpu_us_per_msg") : "-"),
-                show(field(line, "rss_per_conn_bytes"), "%.0f"), pct(field(line, "server_cpu_util")), pct(field(line, "loadgen_cpu_util"))
+                show(field(line, "rss_per_conn_bytes"), "%.0f"), pct(field(line, "server_cpu_util")), pct(field(line, "loadgen_cpu_util")),
+                (lwsP99 != "null" && lwsP99 + 0 > 0 && field(line, "p99_us") != "null" ? sprintf("%.2fx", field(line, "p99_us") / lwsP99) : "-"),
+                (minConn == "null" ? "-" : minConn "-" maxConn), show(share, "%.2f"), field(line, "loadavg")
         }
     }
     # Handshake profiles: connect, TLS, upgrade, close, again.

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 
 extension NumberPlan {
     /// The plans the click-to-call targets read numbers with, chosen by a byte: Czechia (9-digit

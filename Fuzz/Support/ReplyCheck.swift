@@ -1,4 +1,5 @@
-import Routes
+import MuxEnvelope
+import JSON
 
 /// A text Callgate writes must be JSON its own strict parser accepts (issue 18: "never emit JSON
 /// Callgate itself would refuse"). Returns the value.

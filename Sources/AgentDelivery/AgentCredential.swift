@@ -1,4 +1,5 @@
-import Routes
+import ClickToCall
+import AuthSchemes
 
 /// A credential the engine has the hub verify (the gateway holds the secrets and the SSO replay
 /// guard): an `sso` request's token, or an `attach` request's session token.

@@ -1,4 +1,5 @@
-import Routes
+import ClickToCall
+import CallControlMessages
 
 /// Whose phone places a click-to-call (docs/click-to-call.md §2): the agent the request names
 /// (by login, workplace or line), or, for a dialect that names none, the caller. A caller that

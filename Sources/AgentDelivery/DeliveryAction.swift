@@ -1,4 +1,8 @@
-import Routes
+import ActionURLs
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
 import WSFraming
 
 /// What the engine decided, for the hub to perform in order (docs/style.md §2). The engine never

@@ -1,4 +1,5 @@
-import Routes
+import ActionURLs
+import ClickToCall
 
 /// The engine's answer to an ask from outside a tab (`AskID`).
 public enum DeliveryAnswer: Equatable, Sendable {

@@ -1,4 +1,5 @@
-import Routes
+import CallControlMessages
+import AuthSchemes
 
 /// Answers the engine waited for (`Ticket`): each goes to the rest of the flow that asked
 /// (`Pending`). A flow whose tab has gone meanwhile ends quietly.

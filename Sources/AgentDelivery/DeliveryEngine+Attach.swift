@@ -1,4 +1,7 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
+import MuxEnvelope
 
 /// `attach` (docs/agent-protocol.md §4): a session token (or the upgrade's credential) re-joins
 /// the user's event stream after `lastSeq`, with the missed events (`complete: true`) or a fresh

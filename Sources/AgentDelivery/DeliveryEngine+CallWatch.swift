@@ -1,4 +1,7 @@
-import Routes
+import ActionURLs
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
 
 /// What the engine does with every call event besides delivering it: remembers who called an
 /// external number (docs/compatibility.md §5, docs/click-to-call.md §6), tells an agent rung by that number who

@@ -1,4 +1,5 @@
-import Routes
+import ClickToCall
+import CallControlMessages
 
 /// Click-to-call (docs/click-to-call.md §1): the agent resolved (`ClickToCallResolution`), the
 /// same click within `clickToCall.dedupSeconds` answered with the first call (`DialDedupKey`; a

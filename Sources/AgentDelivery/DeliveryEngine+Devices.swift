@@ -1,4 +1,6 @@
-import Routes
+import ActionURLs
+import ClickToCall
+import CallControlMessages
 
 /// Device Action URLs in (docs/compatibility.md §4.2, docs/click-to-call.md §4): a phone's call events become the
 /// events its agent's bar receives, numbered and kept for `attach` like the back end's own, and

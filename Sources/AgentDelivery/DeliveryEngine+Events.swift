@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 
 /// Delivery (docs/agent-protocol.md §4): per-user events are numbered with the user's next `seq`,
 /// kept in the replay window and sent, as the same bytes, to every tab of the user; session

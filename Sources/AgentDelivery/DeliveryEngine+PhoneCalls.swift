@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// The web phone's calls (docs/sip-edge.md §3): the SIP edge follows the dialogs it relays for a
 /// user and hands their call events here, delivered like any other per-user event (numbered,

@@ -1,4 +1,6 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
 
 /// A tab's requests (docs/agent-protocol.md §2): the state check against the engine's view of
 /// the user, a popup tab's restriction (§2.3), then the gateway's own methods (`login`, `sso`,

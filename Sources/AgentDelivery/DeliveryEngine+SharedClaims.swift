@@ -1,4 +1,6 @@
-import Routes
+import ClickToCall
+import CallControlMessages
+import JSON
 
 /// `dial` idempotency and click-to-call dedup between instances (docs/cluster.md §6.4), with a
 /// shared engine: a keyed `dial` or a click not known here first claims its key in the shared

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// The primary tab (docs/agent-protocol.md §4): one tab of a user is primary, the oldest, and
 /// every tab is told how many the user has. With a shared engine the user's tabs may be on several

@@ -1,4 +1,6 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
 
 /// Per-user events through a shared engine (docs/cluster.md §6), after Centrifugo's Redis engine:
 /// the instance whose back end emitted an event appends it to the user's shared stream, which

@@ -1,4 +1,7 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
+import MuxEnvelope
 
 /// Signing in and out (docs/agent-protocol.md §2.2): `login` (password, throttled), `sso` (a
 /// token the gateway verifies), the back end's sign-in, the tab's welcome, and `logout`.

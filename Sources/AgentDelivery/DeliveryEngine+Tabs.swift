@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// Tabs and users (docs/agent-protocol.md §4): every tab of a user hears the user's events; the
 /// oldest is primary; a connection with the id of one of the user's browser tabs takes that

@@ -1,4 +1,8 @@
-import Routes
+import ClickToCall
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
 
 /// The rules of agent delivery (docs/agent-protocol.md §2.2, §4, §5.2; docs/cluster.md §5), apart
 /// from sockets, threads, clocks and the call-control back end: every tab and signed-in user, the

@@ -1,4 +1,10 @@
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
+import MuxEnvelope
 
 /// What happens to the engine (docs/cluster.md §5): every input it reacts to, each answered with
 /// the actions to perform (`DeliveryEngine.handle`).

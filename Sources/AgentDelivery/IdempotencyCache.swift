@@ -1,4 +1,4 @@
-import Routes
+import Containers
 
 /// `dial`'s `idempotencyKey`: a repeat of (user, key) within `windowMilliseconds` gets the first
 /// reply instead of dialling again (a retry after a lost reply must not place a second call).

@@ -1,4 +1,4 @@
-import Routes
+import Containers
 
 /// Password attempts per key (a user name, a client address), counted when they **start**:
 /// `begin` counts an attempt before its password is checked, so attempts in flight count as

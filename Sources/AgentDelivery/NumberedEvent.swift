@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// A per-user event encoded around the place its `seq` goes: `head` ends with `"seq":` and
 /// `tail` starts with `,"data":`, so whoever numbers it (the shared engine's append, one Lua

@@ -1,4 +1,8 @@
-import Routes
+import ActionURLs
+import ClickToCall
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
 
 /// What the engine does with the answer to a `Ticket`: the rest of the flow that asked.
 enum Pending: Sendable {

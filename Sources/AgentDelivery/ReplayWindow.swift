@@ -1,4 +1,4 @@
-import Routes
+import Containers
 
 /// One user's numbered per-user events, kept for `attach` (docs/agent-protocol.md §4): each
 /// event gets the user's next `seq` (1 for the first, +1 after, never reused) and stays in the

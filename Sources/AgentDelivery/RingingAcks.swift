@@ -1,4 +1,4 @@
-import Routes
+import Containers
 
 /// Acknowledgements of `callRinging` (docs/agent-protocol.md §4 `ack`): the one event a tab
 /// acknowledges once it has shown the ringing call. The gateway expects an ack from at least one

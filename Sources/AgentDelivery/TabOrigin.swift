@@ -1,4 +1,4 @@
-import Routes
+import AuthSchemes
 
 /// What a tab brings when it opens: what `autologout`, pairing and `attach` need.
 public struct TabOrigin: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 
 /// What the engine knows of one tab.
 struct TabRecord: Sendable {

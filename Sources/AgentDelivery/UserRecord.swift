@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 
 /// One user as the engine keeps them: their tabs, their numbered events, and the engine's own
 /// view of them at the back end, kept from what it delivers (a remote back end cannot be asked

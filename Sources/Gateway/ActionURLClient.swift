@@ -1,6 +1,6 @@
 import Glibc
 import CLinux
-import Routes
+import ActionURLs
 import TLSBridge
 import HTTP1
 import WSFraming

@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import ActionURLs
 import TLSBridge
 
 /// Action URLs out (docs/click-to-call.md §5): on each call event, one request per configured

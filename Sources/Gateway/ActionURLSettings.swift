@@ -1,5 +1,5 @@
 import AgentDelivery
-import Routes
+import ActionURLs
 
 /// The `actionURLs` section: device Action URLs in (`/action`, docs/compatibility.md §4.2) and the webhooks out
 /// to CRMs on each call event (docs/click-to-call.md §4–5, docs/config.md).

@@ -1,6 +1,6 @@
 import AgentDelivery
 import RedisProtocol
-import Routes
+import ActionURLs
 import TLSBridge
 
 /// One template's Action URL queue in Redis (docs/click-to-call.md §5.1), with `state.engine`

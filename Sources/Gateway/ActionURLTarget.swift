@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import ActionURLs
 import TLSBridge
 
 /// One configured Action URL template and its delivery, on the dispatcher's loop (every method

@@ -1,5 +1,5 @@
 import AgentDelivery
-import Routes
+import AgentProtocol
 import WSFraming
 
 /// What the hub does with the engine's actions (docs/style.md §2: the engine decides, the hub

@@ -1,5 +1,11 @@
 import AgentDelivery
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import MuxEnvelope
+import JSON
 
 /// What the gateway's HTTP endpoints and the `report` channel ask of the hub (`EndpointAction.askHub`):
 /// click-to-call, device Action URLs and passwords go through the engine's rules; the admin API,

@@ -1,6 +1,7 @@
 import AgentDelivery
 import Glibc
-import Routes
+import ClickToCall
+import AuthSchemes
 
 /// The checks the engine asks for, which need the gateway's secrets and the directory: a
 /// password against its hash, on the `hashing` loop (PBKDF2 and scrypt are slow on purpose and

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 
 /// Single-use credentials between instances (docs/cluster.md §6.4): an SSO token (the agent bar's
 /// `sso` method, a route's upgrade) or a Vodia link, once this instance's own replay guard

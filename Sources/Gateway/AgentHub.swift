@@ -1,6 +1,11 @@
 import AgentDelivery
 import Glibc
 import Routes
+import ClickToCall
+import LastCallersWidget
+import AgentProtocol
+import AuthSchemes
+import MuxEnvelope
 import Switchboard
 import WSFraming
 

@@ -1,5 +1,7 @@
 import Glibc
-import Routes
+import AgentProtocol
+import AuthSchemes
+import HTTP1
 import WSFraming
 
 /// One agent-bar tab on `/ws`: the `ws` channel's embedded back end (docs/agent-protocol.md).

@@ -1,5 +1,5 @@
 import Foundation
-import Routes
+import JSON
 
 /// The `auth` section: the secrets and windows of the credential schemes (docs/config.md).
 /// Secrets are given inline or, better, as files readable by the gateway alone.

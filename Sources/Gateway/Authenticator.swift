@@ -1,5 +1,6 @@
 import Foundation
-import Routes
+import ClickToCall
+import AuthSchemes
 import Synchronization
 
 /// The credential schemes of the authentication gate, with their secrets and the SSO replay

@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 
 /// The call-control back end as the agent hub asks it (docs/cluster.md §5): one request, one
 /// answer (`CallControlRequest` → `CallControlAnswer`), and a stream of events, each for one user.

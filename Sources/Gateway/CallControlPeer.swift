@@ -1,5 +1,6 @@
 import HTTP1
-import Routes
+import CallControlMessages
+import AuthSchemes
 import WSFraming
 
 /// One gateway instance connected to `callgate switchboard` (docs/backend-protocol.md §12): its

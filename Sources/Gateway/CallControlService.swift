@@ -1,5 +1,6 @@
 import Glibc
-import Routes
+import CallControlMessages
+import AuthSchemes
 import Switchboard
 
 /// `callgate switchboard` (docs/backend-protocol.md §12): the Switchboard served to gateway

@@ -1,4 +1,3 @@
-import Routes
 import TLSBridge
 
 /// `callControl` (docs/config.md): which call-control back end the agent hub asks. The embedded

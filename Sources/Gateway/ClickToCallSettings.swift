@@ -1,5 +1,6 @@
 import Foundation
-import Routes
+import ClickToCall
+import AuthSchemes
 
 /// The `clickToCall` section: the HTTP click-to-call dialects, their numbers and their
 /// credentials (docs/click-to-call.md, docs/config.md).

@@ -1,5 +1,5 @@
 import Foundation
-import Routes
+import JSON
 
 /// Reads typed values out of one JSON object of the configuration file, remembering which keys
 /// it used so that `finish()` can reject the rest by name. The file is read as the directory

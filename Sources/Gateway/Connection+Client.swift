@@ -1,6 +1,5 @@
 import Glibc
 import CLinux
-import Routes
 import TLSBridge
 import HTTP1
 import WSFraming

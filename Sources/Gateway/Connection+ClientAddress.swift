@@ -1,4 +1,4 @@
-import Routes
+import ProxyProtocol
 import HTTP1
 import WSFraming
 

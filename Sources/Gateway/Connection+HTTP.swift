@@ -1,5 +1,4 @@
 import Glibc
-import Routes
 import Switchboard
 import HTTP1
 import WSFraming

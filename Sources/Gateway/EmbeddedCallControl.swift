@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import CallControlMessages
 import Switchboard
 
 /// The embedded Switchboard (`Sources/Switchboard`) as the hub's call control: it lives on the

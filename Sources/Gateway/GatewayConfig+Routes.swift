@@ -1,4 +1,5 @@
 import Routes
+import JSON
 import TLSBridge
 
 /// The `routes` and `auth` sections of the configuration (docs/config.md).

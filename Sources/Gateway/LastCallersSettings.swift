@@ -1,4 +1,5 @@
-import Routes
+import LastCallersWidget
+import AuthSchemes
 
 /// The `lastCallers` section (docs/compatibility.md §5): who called a number last, and the widget's tokens
 /// (docs/click-to-call.md §6, docs/config.md).

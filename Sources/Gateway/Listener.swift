@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import ProxyProtocol
 import TLSBridge
 import CLinux
 

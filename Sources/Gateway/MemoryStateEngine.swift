@@ -1,5 +1,5 @@
 import AgentDelivery
-import Routes
+import CallControlMessages
 
 /// The state engine in one process's memory: the default, with no Redis. Each user's stream is
 /// a `ReplayWindow`, the same rules the delivery engine applies today, with an epoch drawn when the

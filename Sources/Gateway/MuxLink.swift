@@ -1,4 +1,5 @@
 import Routes
+import MuxEnvelope
 import WSFraming
 
 /// One browser session on a mux upstream connection. Keeps what the protocol promises the

@@ -1,4 +1,6 @@
 import Routes
+import MuxEnvelope
+import RetryBackoff
 import WSFraming
 
 /// One upstream connection of a mux pool and the sessions it carries (docs/backend-protocol.md).

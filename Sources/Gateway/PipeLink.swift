@@ -1,4 +1,5 @@
 import Routes
+import HTTP1
 import WSFraming
 
 /// Pipe mode: one upstream WebSocket per browser session, opened once the session is

@@ -1,4 +1,4 @@
-import Routes
+import ClickToCall
 import Synchronization
 
 /// A `sip` session's hold on a click-to-call link (`VodiaLinkLeases`, docs/click-to-call.md

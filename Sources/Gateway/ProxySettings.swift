@@ -1,4 +1,5 @@
-import Routes
+import JSON
+import ProxyProtocol
 
 /// Load balancers in front of the gateway (docs/config.md, `proxy`): which peers are trusted
 /// proxies, which listeners take PROXY protocol headers, and whether `X-Forwarded-For` and

@@ -1,4 +1,4 @@
-import Routes
+import RetryBackoff
 import WSFraming
 
 /// The one connection to a back end that the gateway keeps open on its own, and reconnects after

@@ -1,6 +1,6 @@
 import Glibc
 import RedisProtocol
-import Routes
+import RetryBackoff
 import TLSBridge
 
 /// A Redis client on one event loop (docs/cluster.md §2): one connection, commands pipelined

@@ -1,7 +1,8 @@
 import AgentDelivery
 import Glibc
 import RedisProtocol
-import Routes
+import LastCallersWidget
+import CallControlMessages
 
 /// The state engine on Redis (docs/cluster.md §3), shared by every gateway instance. A user's
 /// stream is two keys in one hash slot, after Centrifugo's Redis engine: a stream of events

@@ -1,5 +1,8 @@
 import Glibc
-import Routes
+import AgentProtocol
+import CallControlMessages
+import Containers
+import RetryBackoff
 import Synchronization
 import TLSBridge
 import WSFraming

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import WSFraming
 
 /// One session on the `report` channel: the `report` channel's embedded back end. The gate has

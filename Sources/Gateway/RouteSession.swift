@@ -1,4 +1,5 @@
 import Routes
+import AuthSchemes
 import WSFraming
 
 /// What a session's upgrade request said, for the back end: where it came from and what it

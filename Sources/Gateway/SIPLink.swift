@@ -1,5 +1,6 @@
 import Glibc
-import Routes
+import SIPEdge
+import AgentProtocol
 import SIP
 import WSFraming
 

@@ -1,6 +1,10 @@
 import AgentDelivery
 import Foundation
 import Routes
+import ClickToCall
+import SIPEdge
+import AuthSchemes
+import ProxyProtocol
 import SIP
 import Switchboard
 import Synchronization

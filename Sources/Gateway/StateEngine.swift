@@ -1,5 +1,5 @@
 import AgentDelivery
-import Routes
+import CallControlMessages
 
 /// What must outlive one gateway instance (docs/cluster.md §3), behind one interface with two
 /// engines: `MemoryStateEngine` (one process) and `RedisStateEngine` (shared by every

@@ -1,5 +1,6 @@
 import Glibc
-import Routes
+import HTTP1
+import StaticContent
 
 /// One static file as served: its bytes (plain, and gzip when that is smaller), their entity
 /// tags, its media type and modification date, and the file version they were read from.

@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import StaticContent
 import Synchronization
 import TLSBridge
 import HTTP1

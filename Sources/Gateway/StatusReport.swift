@@ -1,5 +1,6 @@
 import Glibc
 import Routes
+import JSON
 
 /// `/status.json`, the data of `public/status.html` (docs/status.md): the process, its
 /// connections, each channel's open sessions and back-end health, the agent sessions, and the

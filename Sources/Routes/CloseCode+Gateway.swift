@@ -1,4 +1,5 @@
 import WSFraming
+import AuthSchemes
 
 /// The gateway's own close codes, in the private-use range 4000–4999 (RFC 6455 §7.4.2), and the
 /// one mapping of `AuthError` to them. docs/config.md lists them for client writers.

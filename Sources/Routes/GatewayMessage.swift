@@ -1,3 +1,7 @@
+import JSON
+import AuthSchemes
+import MuxEnvelope
+
 /// The gateway's own text messages to browser sessions of a route, in the agent protocol's
 /// shapes (`{"event":…,"data":…}` and `{"id":…,"error":…}`): the authentication gate's answer,
 /// and a mux channel's upstream loss and return.

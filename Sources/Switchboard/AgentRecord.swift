@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// One directory user's live state: sign-in state, pairing, availability, calls, statistics.
 struct AgentRecord {

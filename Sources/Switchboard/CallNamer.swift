@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// Names the Switchboard's calls (docs/agent-protocol.md §6.1):
 ///

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import JSON
 
 /// A call as the switchboard holds it: a caller, the party it is ringing or connected to, and
 /// the timing and statistics bookkeeping. Each agent in it sees it through `Switchboard.view`.

@@ -1,4 +1,4 @@
-import Routes
+import JSON
 import SIP
 
 /// Who and what the switchboard knows: users, phones, queues, AUX reasons and settings, read

@@ -1,4 +1,4 @@
-import Routes
+import JSON
 
 /// A phone the agents pair with their bar (`selectIdentifier`): found by any of its
 /// identifiers (an IP address such as "10.0.0.7", a SIP URI such as "sip:2001", a cookie or URL

@@ -1,4 +1,4 @@
-import Routes
+import JSON
 
 /// A user's membership of a queue (the static part of the docs/compatibility.md §1.8 Queue object).
 public struct DirectoryMembership: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import JSON
 
 /// A queue of the directory: incoming queues distribute callers to their members; outgoing
 /// queues (campaigns) are what an agent may `dial` under (`outbound_id`).

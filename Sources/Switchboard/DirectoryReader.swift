@@ -1,4 +1,4 @@
-import Routes
+import JSON
 
 /// Reads one JSON object of a directory, key by key, with errors naming the path
 /// (`users[2].password`). The values are typed by `JSONFields`, as the gateway's configuration

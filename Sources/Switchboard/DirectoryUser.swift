@@ -1,4 +1,4 @@
-import Routes
+import JSON
 import SIP
 
 /// A user of the directory: who may sign in, how (password hash or SSO only), and the static

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// One side of a call as the Call object's `caller_*`/`connected_*` fields describe it: an
 /// agent on their paired phone (internal, a `line`) or an external number (a `trunk`).

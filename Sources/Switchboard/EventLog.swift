@@ -1,4 +1,5 @@
-import Routes
+import CallControlMessages
+import Containers
 
 /// The Switchboard service's events as it sends them to gateways (docs/backend-protocol.md
 /// §12.5): each event numbered with its user's next `n`, encoded once as an `event` message, and

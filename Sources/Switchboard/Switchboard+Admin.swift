@@ -1,4 +1,6 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import JSON
 
 /// The admin API: what the outside world does to the switchboard (demos, tests, benchmarks).
 extension Switchboard {

@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 
 /// Calls: dialling, ringing, answering, holding, muting, hanging up, and their statistics.
 extension Switchboard {

@@ -1,4 +1,6 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import JSON
 
 extension Switchboard {
     /// Carries out an agent command for `username`: every `AgentCommand` except `login`, `sso`,

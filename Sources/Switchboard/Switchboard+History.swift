@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import JSON
 
 /// Call history (docs/agent-protocol.md §4.1): each agent's entry for a call is the agent's own
 /// leg, the Call as the agent saw it when their part ended (`hangUp(_:leg:)`): their direction,

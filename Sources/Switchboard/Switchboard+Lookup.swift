@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 
 /// Who the field's other entry points name (docs/click-to-call.md): a click-to-call's agent, the
 /// phone behind a device Action URL's `local_party`, and an agent's own party for webhooks.

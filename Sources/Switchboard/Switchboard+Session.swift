@@ -1,4 +1,6 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
+import JSON
 
 extension Switchboard {
     /// Signs `username` in after the gateway has authenticated them. The first sign-in gives

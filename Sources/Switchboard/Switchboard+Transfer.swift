@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 
 /// Transfers. The agent who transfers is A, the party they talk to is P (in the held call H),
 /// the target is Q.

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 
 /// The embedded call-control back end: the directory's users sign in, pair a phone, change
 /// their availability and place, take, hold, mute and transfer calls; incoming queues

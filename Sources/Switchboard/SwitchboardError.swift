@@ -1,4 +1,4 @@
-import Routes
+import CallControlMessages
 
 /// The embedded Switchboard's refusals: `CallControlError`s with the codes listed here
 /// (docs/agent-protocol.md §3 points here).

@@ -1,6 +1,6 @@
 /// Base64 (RFC 4648), the project's one implementation: the opening handshake's
 /// `Sec-WebSocket-Key` and `Sec-WebSocket-Accept` (RFC 6455 §4.1, §4.2.2) here, and the auth
-/// formats of Routes (session tokens, SSO tokens, Basic credentials, password hashes).
+/// formats of AuthSchemes (session tokens, SSO tokens, Basic credentials, password hashes).
 /// Strict on decode: one alphabet, no whitespace, and only the canonical encoding (unused
 /// trailing bits zero, padding exactly as `padding` says), so each byte string has exactly one
 /// accepted text and a token cannot be varied. Pure Swift rather than `EVP_DecodeBlock`, which

@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import AuthSchemes
 
 /// `attach` (docs/agent-protocol.md §4): the missed events after `lastSeq` with their numbers, or
 /// a fresh state when some left the window; a refused token; a user signed out meanwhile.

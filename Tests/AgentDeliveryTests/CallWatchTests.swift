@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import LastCallersWidget
+import CallControlMessages
+import JSON
 
 /// Last callers (docs/compatibility.md §5, docs/click-to-call.md §6) and the Action URL hand-off (docs/compatibility.md §4.2,
 /// docs/click-to-call.md §5) of every call event the engine delivers.

@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ClickToCall
+import CallControlMessages
 
 /// Click-to-call (docs/click-to-call.md §1–§2): whose phone, the dedup window, READY only, and
 /// the back end's refusals as the dialects' errors.

@@ -1,6 +1,9 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ClickToCall
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
 
 /// Delivery of the back end's events (docs/agent-protocol.md §4): per-user events numbered and
 /// kept, session events unnumbered to every tab, the engine's view of each user kept from them.

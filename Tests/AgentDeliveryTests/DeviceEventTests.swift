@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ActionURLs
 
 /// Device Action URLs in (docs/compatibility.md §4.2, docs/click-to-call.md §4): the phone's agent found by
 /// `local_party`, its events delivered like the back end's, the phone's own party relayed out.

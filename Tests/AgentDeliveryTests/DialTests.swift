@@ -1,6 +1,7 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import CallControlMessages
 
 /// `dial`'s `idempotencyKey` (docs/agent-protocol.md §4): one call per key within
 /// `dialDedupSeconds`, however many tabs or retries ask.

@@ -1,6 +1,13 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ActionURLs
+import ClickToCall
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
+import MuxEnvelope
+import JSON
 import WSFraming
 
 /// A delivery engine driven in memory: tabs opened by number, requests sent, and the call-control

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import ClickToCall
 
 /// `dial`'s idempotencyKey: a repeat within the window gets the first reply.
 @Suite struct IdempotencyCacheTests {

@@ -1,6 +1,5 @@
 import Testing
 @testable import AgentDelivery
-import Routes
 
 /// `DeliveryEngine.hasLiveCall`: what a draining gateway asks of each tab (docs/deploy.md §5).
 @Suite struct LiveCallTests {

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 
 /// A password over HTTP (the last-callers token page) is throttled with the `/ws` logins: the
 /// same user name and address counts (docs/agent-protocol.md §5.2).

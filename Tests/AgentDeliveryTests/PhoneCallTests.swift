@@ -1,6 +1,5 @@
 import Testing
 @testable import AgentDelivery
-import Routes
 
 /// The web phone's calls through the SIP edge (docs/sip-edge.md §3): delivered as per-user
 /// events, and the agent busy at the back end while any is in progress.

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 
 /// Ringing acks (docs/agent-protocol.md §4 `ack`): an incoming `callRinging` nobody acknowledges
 /// is sent again with the same `seq`, then the agent is unreachable.

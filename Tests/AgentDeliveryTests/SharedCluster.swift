@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import CallControlMessages
+import LastCallersWidget
 
 /// Two delivery engines (two gateway instances) and a scripted stand-in for the shared state
 /// between them, for `SharedStreamTests` and `SharedStateTests` (docs/cluster.md §6). Each

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 
 /// The primary tab between instances (docs/cluster.md §6.7): two engines and the scripted shared
 /// engine of `SharedCluster`, whose channel carries each instance's tabs of a user

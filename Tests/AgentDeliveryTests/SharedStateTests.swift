@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import CallControlMessages
+import LastCallersWidget
 
 /// The rest of what two instances share besides the event stream (docs/cluster.md §6): keyed
 /// dials (claims), the login throttle, ringing acks and resends, presence (a login elsewhere, a

@@ -1,6 +1,9 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import LastCallersWidget
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
 
 /// Per-user events through a shared engine (docs/cluster.md §6): two engines (two gateway
 /// instances) and a scripted stand-in for the shared stream (`SharedCluster`: what the Redis

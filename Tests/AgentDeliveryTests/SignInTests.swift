@@ -1,6 +1,8 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
+import CallControlMessages
+import AuthSchemes
 import WSFraming
 
 /// Signing in and out (docs/agent-protocol.md §2.2, §5.1): `login` and `sso`, the back end's

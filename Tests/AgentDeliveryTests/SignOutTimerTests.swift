@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 
 /// A user whose last tab went is signed out after `detachedLogoutSeconds`, or
 /// `closedLogoutSeconds` after a `logoutOnClose` login; a tab that attaches in between keeps them

@@ -1,6 +1,6 @@
 import Testing
 @testable import AgentDelivery
-import Routes
+import AgentProtocol
 import WSFraming
 
 /// Tabs and users (docs/agent-protocol.md §4): every tab of a user, the primary tab, the tab id

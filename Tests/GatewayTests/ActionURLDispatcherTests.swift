@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Gateway
-import Routes
+import ActionURLs
 
 /// The Action URL dispatcher end to end against real loopback HTTP servers
 /// (`ActionURLTestServer`): delivery, retries, give-ups, timeouts, the bounded queue, and that

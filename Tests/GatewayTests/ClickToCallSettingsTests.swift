@@ -1,5 +1,5 @@
 import Foundation
-import Routes
+import ActionURLs
 import Testing
 @testable import Gateway
 import AgentDelivery

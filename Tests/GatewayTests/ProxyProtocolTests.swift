@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Gateway
-@testable import Routes
+@testable import ProxyProtocol
 
 /// The real client address behind a load balancer, on loopback sockets: PROXY headers from a
 /// trusted proxy (127.0.0.1 here), refused from anyone else (127.0.0.5), and `X-Forwarded-For`

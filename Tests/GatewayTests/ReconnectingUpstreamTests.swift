@@ -1,5 +1,5 @@
 import Testing
-import Routes
+import RetryBackoff
 @testable import Gateway
 
 /// The reconnect schedule `MuxUpstream` and `RemoteCallControl` share, without a socket: a try

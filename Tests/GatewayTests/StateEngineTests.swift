@@ -4,7 +4,8 @@ import Testing
 @testable import Gateway
 import AgentDelivery
 import RedisProtocol
-import Routes
+import LastCallersWidget
+import CallControlMessages
 
 /// The state-engine seam: one contract, checked against `MemoryStateEngine` and against
 /// `RedisStateEngine` on a real `redis-server`; then what only Redis can lose (FLUSHALL, a

@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 import Testing
 @testable import Gateway
-@testable import Routes
+@testable import HTTP1
+@testable import StaticContent
 
 /// `StaticFiles` against a real folder, the `static` configuration, and large responses on
 /// real sockets. Request-level behaviour is in Tests/interop/test_static.py.

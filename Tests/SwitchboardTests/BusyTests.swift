@@ -1,4 +1,4 @@
-import Routes
+import AgentProtocol
 import Testing
 @testable import Switchboard
 

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import JSON
 import Testing
 @testable import Switchboard
 

@@ -1,4 +1,4 @@
-import Routes
+import AuthSchemes
 import SIP
 import Testing
 @testable import Switchboard

@@ -1,5 +1,5 @@
 import Testing
-import Routes
+import CallControlMessages
 @testable import Switchboard
 
 /// docs/backend-protocol.md §12.5: per-user numbering of the service's events, and what a gateway

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 @testable import Switchboard
 
 /// Shared helpers: a switchboard on the sample directory, agents brought to READY, and events

@@ -1,4 +1,5 @@
-import Routes
+import AgentProtocol
+import CallControlMessages
 import Testing
 @testable import Switchboard
 

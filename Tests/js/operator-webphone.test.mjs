@@ -45,7 +45,7 @@ const INCOMING = { uniqueid: "call-id-1@x.invalid", direction: "INCOMING", numbe
                    disconnected: null, held: false, remoteHeld: false, muted: false };
 
 /** The gateway's Call object of a web phone call, as its SIP edge makes it (docs/sip-edge.md §3;
- *  Sources/Routes/SIPEdge/SIPCallTracker.swift), with the fields these tests read. */
+ *  Sources/SIPEdge/SIPCallTracker.swift), with the fields these tests read. */
 function gatewayCall(changes = {}) {
   return { uniqueid: INCOMING.uniqueid, call_guid: "01a24f47-b448-766f-9978-7ac4175e4581", id: 1, direction: "INCOMING",
            state: 0, number: "2002", name: "Bohumil Dvořák", caller_number: "2002", called_number: "2001", cause: -1,

@@ -1,6 +1,8 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import ActionURLs
+import ClickToCall
+import HTTP1
 
 /// Device Action URLs (docs/compatibility.md §4.2, `GET /action?…`): `ActionURLEvent.parse`, the phone's time
 /// stamps (`ActionURLTime`), and the agent-bar events an event becomes. Input: a byte choosing

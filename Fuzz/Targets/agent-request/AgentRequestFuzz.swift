@@ -1,6 +1,9 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
 import Routes
+import AgentProtocol
+import MuxEnvelope
+import JSON
 
 /// Agent requests (docs/agent-protocol.md) as the agent bar sends them on `/ws` and `report`:
 /// `AgentRequest.parse`, the request id it echoes, and every reply the gateway builds for it.

@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
-import Routes
+import CallControlMessages
+import JSON
 import WSFraming
 
 /// The call-control protocol (docs/backend-protocol.md §12) as either side receives it:

@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import ClickToCall
+import LastCallersWidget
 import HTTP1
 import WSFraming
 

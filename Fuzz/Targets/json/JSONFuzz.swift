@@ -1,6 +1,6 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
-import Routes
+import JSON
 
 /// The strict JSON parser (RFC 8259) every text the gateway receives goes through, and the
 /// writer every text it sends comes from. Input: the text.

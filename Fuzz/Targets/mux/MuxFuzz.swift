@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
 import Routes
+import MuxEnvelope
 
 /// The mux envelope (docs/backend-protocol.md) as a back end sends it: data frames
 /// (`MuxFrame.decodeData`), control messages (`MuxControl.decode`), and the request and reply

@@ -1,6 +1,6 @@
 // fuzz-options: -max_len=66000
 import FuzzSupport
-import Routes
+import ProxyProtocol
 
 /// The PROXY protocol header (`ProxyHeaderParser`, HAProxy `doc/proxy-protocol.txt`) at the
 /// start of a connection, and the address parsers behind it. Input: two bytes of cut point,

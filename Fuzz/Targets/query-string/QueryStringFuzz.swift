@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import CallControlMessages
+import HTTP1
 import Switchboard
 
 /// Query strings read leniently (`QueryString`, WHATWG form decoding: the upgrade's credentials,

@@ -1,6 +1,6 @@
 // fuzz-options: -max_len=8192
 import FuzzSupport
-import Routes
+import SIPEdge
 import SIP
 
 /// The SIP reader of `sip` routes (docs/sip-edge.md): `SIPMessage.parse`, `SIPRequest`,

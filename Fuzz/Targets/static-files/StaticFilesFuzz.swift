@@ -1,6 +1,8 @@
 // fuzz-options: -max_len=2048
 import FuzzSupport
-import Routes
+import LastCallersWidget
+import HTTP1
+import StaticContent
 
 /// What a static-file request brings (docs/config.md `static`): the request path
 /// (`StaticPath`), `If-None-Match` and entity tags, `If-Modified-Since` (`HTTPDate`) and

@@ -1,6 +1,7 @@
 // fuzz-options: -max_len=4096
 import FuzzSupport
-import Routes
+import LastCallersWidget
+import AuthSchemes
 import WSFraming
 
 /// Credentials a browser, a CRM or a desk client presents: Callgate session tokens

@@ -1,4 +1,5 @@
 import Routes
+import AuthSchemes
 import HTTP1
 import WSFraming
 

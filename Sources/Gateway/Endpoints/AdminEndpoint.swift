@@ -1,4 +1,5 @@
-import Routes
+import CallControlMessages
+import AuthSchemes
 import Switchboard
 import HTTP1
 import WSFraming

@@ -1,4 +1,5 @@
-import Routes
+import AuthSchemes
+import CallControlMessages
 import HTTP1
 import WSFraming
 

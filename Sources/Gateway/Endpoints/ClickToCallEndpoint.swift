@@ -1,8 +1,9 @@
-import Routes
+import ClickToCall
+import AuthSchemes
 import HTTP1
 import WSFraming
 
-/// Click-to-call over HTTP (docs/click-to-call.md §1–2): the request parsed by Routes, its
+/// Click-to-call over HTTP (docs/click-to-call.md §1–2): the request parsed by ClickToCall, its
 /// caller authenticated as the dialect allows, the dial placed on the agent hub's loop, and the
 /// reply in the dialect's style, with `Connection: close` like the admin API.
 struct ClickToCallEndpoint: HTTPEndpoint {

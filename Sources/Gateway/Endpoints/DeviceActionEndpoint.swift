@@ -1,4 +1,5 @@
-import Routes
+import ActionURLs
+import ClickToCall
 import HTTP1
 import WSFraming
 

@@ -1,4 +1,6 @@
 import Routes
+import ClickToCall
+import CallControlMessages
 import HTTP1
 
 /// Which endpoint answers a request head (docs/architecture.md §3.1). In order: the call-control

@@ -1,5 +1,6 @@
 import Glibc
-import Routes
+import LastCallersWidget
+import AuthSchemes
 import HTTP1
 import WSFraming
 

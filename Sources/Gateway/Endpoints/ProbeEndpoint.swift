@@ -1,4 +1,3 @@
-import Routes
 import HTTP1
 
 /// The probes: `/healthz` (the process answers), `/readyz` (503 while draining or while a back

@@ -1,4 +1,6 @@
 import Routes
+import ClickToCall
+import AuthSchemes
 import HTTP1
 import WSFraming
 

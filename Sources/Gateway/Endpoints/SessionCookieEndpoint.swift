@@ -1,5 +1,5 @@
 import Glibc
-import Routes
+import AuthSchemes
 import HTTP1
 import WSFraming
 

@@ -1,10 +1,10 @@
 import Glibc
-import Routes
+import StaticContent
 import HTTP1
 import WSFraming
 
 /// Static files (`static` in docs/config.md): GET and HEAD of any path that no endpoint, route
-/// or the admin API claimed. The rules are Routes' (`StaticPath`, `MediaType`,
+/// or the admin API claimed. The rules are StaticContent's (`StaticPath`, `MediaType`,
 /// `ConditionalRequest`, `AcceptEncoding`); the file system is `StaticFiles`'. Over plain HTTP
 /// with `tls.redirectHTTP`, a GET or HEAD is sent to the TLS listener instead.
 struct StaticFileEndpoint: HTTPEndpoint {

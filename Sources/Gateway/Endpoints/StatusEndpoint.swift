@@ -1,4 +1,3 @@
-import Routes
 import WSFraming
 
 /// `/status.json` (docs/status.md): answered once the agent hub has given its summary, with

@@ -1,5 +1,8 @@
 import Glibc
 import Routes
+import ClickToCall
+import AuthSchemes
+import JSON
 import SIP
 import Switchboard
 import HTTP1

@@ -1,5 +1,5 @@
 import Testing
-import Routes
+import CallControlMessages
 @testable import Gateway
 
 /// `callgate switchboard`'s HTTP side, without a socket (docs/backend-protocol.md §12): the

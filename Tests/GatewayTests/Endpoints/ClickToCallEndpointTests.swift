@@ -1,5 +1,5 @@
 import Testing
-import Routes
+import ClickToCall
 @testable import Gateway
 
 @Suite struct ClickToCallEndpointTests {

@@ -3,6 +3,8 @@ import Testing
 import WSFraming
 @testable import Gateway
 @testable import Routes
+@testable import AuthSchemes
+@testable import ClickToCall
 
 /// A route's upgrade decision, without a socket (docs/config.md `routes`): the accepted upgrade
 /// per kind of route (the agent hub's embedded `/ws`, a gated side channel, a pipe connected

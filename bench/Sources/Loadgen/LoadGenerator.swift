@@ -69,6 +69,8 @@ final class LoadGenerator {
     private var tlsParameters: TLSParameters?
     /// Handshake mode: slots with a connection in some stage, and finished slots to start again.
     private var inFlight = 0
+    /// `--in-flight` > 1 without `--send-each`: one write per read for the echoes' successors.
+    private let batchesRefills: Bool
     private var restartQueue: [Int] = []
 
     private var windowStart: UInt64 = 0
@@ -88,6 +90,7 @@ final class LoadGenerator {
         self.epoll = try Epoll(capacity: min(max(self.count, 16), 1024))
         self.tlsContext = options.tls ? try TLSClientContext(releaseBuffers: options.idle) : nil
         self.handshakeMode = options.handshakes
+        self.batchesRefills = options.inFlight > 1 && !options.sendEach
         self.restartQueue.reserveCapacity(self.count)
         self.connections = .allocate(capacity: self.count)
         for i in 0..<self.count {
@@ -644,6 +647,12 @@ final class LoadGenerator {
             offset += frameLength
         }
         if offset > 0 { self.consume(i, offset) }
+        // Pipelined (`--in-flight` > 1): the successors of every echo this read completed leave
+        // in one write, as a pipelining client sends them (each timed from when it was queued).
+        if self.batchesRefills && connection.pointee.state == .open
+            && connection.pointee.sendStart < connection.pointee.sendEnd {
+            try self.flush(i)
+        }
     }
 
     @inline(__always)
@@ -738,9 +747,9 @@ final class LoadGenerator {
             self.histogram.record(now &- sentAt)
             connection.pointee.measuredEchoes += 1
             self.measured += 1
-            try self.sendMessage(i)
+            try self.sendMessage(i, flush: !self.batchesRefills)
         case .warmup:
-            try self.sendMessage(i)
+            try self.sendMessage(i, flush: !self.batchesRefills)
         default:
             break
         }

@@ -7,6 +7,9 @@ struct LoadgenOptions {
     var size = 64
     /// Messages each connection keeps in flight (pipelined echo); 1 is the closed loop.
     var inFlight = 1
+    /// Pipelined: each replacement message leaves in its own write as soon as its echo is
+    /// verified, instead of one write per read for all the echoes that read completed.
+    var sendEach = false
     var text = false
     var warmup = 3.0
     var duration = 10.0
@@ -62,7 +65,9 @@ struct LoadgenOptions {
           --connections 1      WebSocket connections, each running closed-loop echo
           --size 64            payload bytes per message
           --in-flight 1        messages each connection keeps in flight (pipelined); the latency
-                               of each is from its own send to its own echo
+                               of each is from its own send to its own echo; the messages that
+                               replace the echoes one read completed leave in one write
+          --send-each          with --in-flight: each replacement leaves in its own write
           --text               send text messages (ASCII payload) instead of binary
           --warmup 3           seconds of traffic before the measured window
           --duration 10        seconds in the measured window
@@ -109,6 +114,7 @@ struct LoadgenOptions {
             case "--text": self.text = true; continue
             case "--idle": self.idle = true; continue
             case "--probe": self.probe = true; continue
+            case "--send-each": self.sendEach = true; continue
             case "--tls": self.tls = true; continue
             case "--handshakes": self.handshakes = true; continue
             case "--fanout": self.fanout = true; continue

@@ -1,0 +1,3 @@
+module callgate.local/go-loadgen
+
+go 1.19
