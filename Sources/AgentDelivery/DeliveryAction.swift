@@ -73,6 +73,11 @@ public enum DeliveryAction: Equatable, Sendable {
     /// A tab joined the user's tabs here: tell the instances following the user (`TabJoined`),
     /// which apply `autologout` and the tab id to their tabs (`.tabJoinedElsewhere`).
     case publishJoin(user: String, TabJoined)
+    /// This instance's tabs of the user changed: tell the instances following the user
+    /// (`TabPresence`), which count them and agree on the primary tab (`.tabPresence`).
+    case publishPresence(user: String, TabPresence)
+    /// Tell every instance that this one is alive (`TabPresence.heartbeatBytes`, `.instanceHeard`).
+    case publishHeartbeat
     /// `caller` called the external `number`: put them first in the number's shared list (once
     /// per event: by the instance whose append wrote it).
     case recordLastCaller(number: String, caller: LastCaller)

@@ -29,6 +29,7 @@ extension DeliveryEngine {
             detached[user] = time.milliseconds
             unfollow(user)
         } else {
+            publishPresence(user)
             announcePrimary(user)
         }
     }

@@ -214,6 +214,12 @@ extension DeliveryEngine {
                 record.lost = false
                 actions.append(.append(user: user, event: nil, ticket: nil))
             }
+            if !record.tabs.isEmpty {
+                // The channel kept nothing meanwhile: the others' tabs are asked for again.
+                record.askedAt = time.milliseconds
+                record.unconfirmed = Set(record.elsewhere.keys)
+                actions.append(.publishPresence(user: user, presence(of: user, ask: true)))
+            }
             if !record.tabs.isEmpty, !record.epoch.isEmpty, !record.reading {
                 record.reading = true
                 actions.append(.readStream(user: user, after: StreamPosition(epoch: record.epoch, seq: record.window.lastSeq),

@@ -19,6 +19,7 @@ extension DeliveryEngine {
             detached[user] = time.milliseconds
             unfollow(user)
         } else {
+            publishPresence(user)
             announcePrimary(user)
         }
     }
@@ -32,14 +33,21 @@ extension DeliveryEngine {
         tabs[tab]?.user = user
         tabs[tab]?.browserTab = browserTab
         var record = takeRecord(user)
+        let first = record.tabs.isEmpty
         if let browserTab, let place = record.tabs.firstIndex(where: { $0 != tab && tabs[$0]?.browserTab == browserTab }) {
             let old = record.tabs[place]
             record.tabs[place] = tab
+            let joined = tabs[old]?.joined ?? time.unixMilliseconds
+            tabs[tab]?.joined = joined
             tabs[old]?.user = nil
             count("tab_replaced")
             log("agent_tab_replaced", ["user": user, "peer": address(of: tab), "old_peer": address(of: old)])
             actions.append(.close(old, code: .tabReplaced, reason: "this tab connected again"))
         } else {
+            // Never before the tabs already here, whatever the wall clock did: the order of the
+            // join times is the order of `record.tabs`.
+            let joined = max(time.unixMilliseconds, record.tabs.last.flatMap { tabs[$0]?.joined } ?? .min)
+            tabs[tab]?.joined = joined
             record.tabs.append(tab)
         }
         if sharedStream && record.tabs == [tab] {
@@ -54,13 +62,14 @@ extension DeliveryEngine {
         users[user] = record
         detached[user] = nil
         announceJoin(tab, user: user, browserTab: browserTab, autologout: autologout)
+        publishPresence(user, ask: first)
     }
 
     /// The tab leaves its user but stays connected (logged out, or logged in elsewhere).
     mutating func drop(_ tab: TabID, from user: String) {
         tabs[tab]?.user = nil
         users[user]?.tabs.removeAll { $0 == tab }
-        if users[user]?.tabs.isEmpty == true { unfollow(user) }
+        if users[user]?.tabs.isEmpty == true { unfollow(user) } else { publishPresence(user) }
         actions.append(.authenticated(tab, until: nil))
     }
 
@@ -68,6 +77,7 @@ extension DeliveryEngine {
     /// and forget the copy, which is no longer kept up to date.
     mutating func unfollow(_ user: String) {
         guard sharedStream, users[user] != nil else { return }
+        publishPresence(user)
         users[user]!.forgetStream(newWindow())
         actions.append(.unfollow(user: user))
     }
@@ -93,15 +103,6 @@ extension DeliveryEngine {
             drop(other, from: user)
             send(.loginError(code: .loggedInElsewhere, message: LoginErrorCode.loggedInElsewhere.defaultMessage), to: other)
             send(.credentials, to: other)
-        }
-    }
-
-    /// Tells every tab of `user` whether it is the primary one (the oldest, or the one whose
-    /// place a reconnected tab took) and how many there are.
-    mutating func announcePrimary(_ user: String) {
-        guard let tabs = users[user]?.tabs else { return }
-        for (index, tab) in tabs.enumerated() {
-            send(.primary(primary: index == 0, tabs: tabs.count), to: tab)
         }
     }
 

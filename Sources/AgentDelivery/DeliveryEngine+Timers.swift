@@ -5,6 +5,7 @@
 extension DeliveryEngine {
     mutating func tick() {
         retryClaims()
+        tickPresence()
         var index = users.startIndex
         while index != users.endIndex {  // in place: a record read through a getter is a copy
             users.values[index].window.dropExpired(now: time.milliseconds)

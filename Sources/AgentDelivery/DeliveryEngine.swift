@@ -55,6 +55,10 @@ public struct DeliveryEngine: Sendable {
     /// Claims another instance holds while its work is under way, asked again at the next tick.
     var claimsToRetry: [(key: String, ttlMilliseconds: Int, next: Pending)] = []
     private var lastTicket: UInt64 = 0
+    /// Other instances, and when each was last heard (monotonic ms), with a shared engine.
+    var instancesHeard: [String: UInt64] = [:]
+    /// When this instance's next heartbeat is due (monotonic ms).
+    var nextHeartbeat: UInt64 = 0
     /// The time of the input being handled.
     var time = DeliveryTime(milliseconds: 0, unixSeconds: 0)
     /// The actions of the input being handled.
@@ -107,6 +111,8 @@ public struct DeliveryEngine: Sendable {
         case .streamAcked(let user, let seq): acks.acknowledge(user: user, seq: seq)
         case .streamResend(let user, let seq): resendFromCopy(user, seq: seq)
         case .tabJoinedElsewhere(let user, let joined): joinedElsewhere(user, joined)
+        case .tabPresence(let user, let presence): presenceHeard(user, presence)
+        case .instanceHeard(let instance): heard(instance)
         case .lastCallersFound(let ticket, let result): lastCallersFound(ticket, result)
         case .sharedStateUp: sharedStateUp()
         }

@@ -52,6 +52,10 @@ public enum DeliveryInput: Equatable, Sendable {
     case streamResend(user: String, seq: UInt64)
     /// A tab joined the user's tabs on an instance (this one's own announcements come back too).
     case tabJoinedElsewhere(user: String, TabJoined)
+    /// An instance's tabs of the user (this one's own come back too).
+    case tabPresence(user: String, TabPresence)
+    /// An instance's heartbeat (this one's own comes back too).
+    case instanceHeard(String)
     /// The answer to `.countAttempt`: counted (nil), or the count that blocks it.
     case attemptCounted(Ticket, Result<LoginLimiter.Block?, SharedStateFailure>)
     /// The shared engine is reachable again after a loss (its commands, or the channels): events

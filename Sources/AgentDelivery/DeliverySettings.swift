@@ -32,6 +32,16 @@ public struct DeliverySettings: Hashable, Sendable {
     /// every user name: far above `loginMaxFailures`, so that one agent's typos do not lock out an
     /// office behind one address. Default 100.
     public var loginAddressMaxFailures = 100
+    /// With a shared engine (docs/cluster.md §6.7): how often this instance tells the others it is
+    /// alive (`state.presenceHeartbeatMilliseconds`). Default 1 s.
+    public var presenceHeartbeatMilliseconds = 1_000
+    /// An instance not heard for this long is gone: its tabs no longer count, and the primary tab
+    /// moves if it held it (`state.presenceTimeoutMilliseconds`). Default 5 s.
+    public var presenceTimeoutMilliseconds = 5_000
+    /// An instance that begins to follow a user (a first tab of the user here) waits this long for
+    /// the other instances' tabs before it tells its tab whether it is primary, so that two tabs
+    /// are never both told so (`state.presenceAnswerMilliseconds`). Default 300 ms.
+    public var presenceAnswerMilliseconds = 300
 
     public init() {}
 }

@@ -36,6 +36,14 @@ struct UserRecord: Sendable {
     /// An incoming ringing waits for the shared list of its number's last callers: the user's
     /// numbered events after it wait here, in order (nil: none waits).
     var heldForCallers: [HeldEvent]?
+    /// The other instances' tabs of the user, by instance: counted in `primary`, and the primary
+    /// may be theirs (docs/cluster.md §6.7).
+    var elsewhere: [String: TabPresence] = [:]
+    /// This instance asked the others for their tabs of the user then (it began to follow the
+    /// user, or Redis came back), and the instances of `elsewhere` that have not answered since:
+    /// those that do not within the instance timeout left the user meanwhile, and are forgotten.
+    var askedAt: UInt64?
+    var unconfirmed: Set<String> = []
 
     struct HeldEvent: Sendable {
         let event: AgentEvent
@@ -63,6 +71,9 @@ struct UserRecord: Sendable {
         epoch = ""
         reading = false
         held = []
+        elsewhere = [:]
+        askedAt = nil
+        unconfirmed = []
     }
 
     /// The session state a session event of the back end moves the user to.

@@ -6,8 +6,8 @@
 /// token; `GET /makecall/session` asks `isHeld` before it issues a token.
 ///
 /// No capacity of its own: an entry exists only while its session's connection is open, so the
-/// connection limits bound it. A value type for one thread at a time, per instance (a cluster
-/// needs a shared store, as for `VodiaReplayGuard`).
+/// connection limits bound it. A value type for one thread at a time, per instance; a cluster
+/// holds the link in Redis as well (docs/cluster.md §6.4).
 public struct VodiaLinkLeases: Sendable {
     /// Proof of holding a link, given back to `release`. A later holder's lease differs, so a
     /// stale release cannot free a link that someone else holds by then.

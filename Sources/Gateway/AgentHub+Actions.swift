@@ -78,11 +78,15 @@ extension AgentHub {
             case .forgetAttempt(let user, let address):
                 shared?.engine.forgetAttempt(user: user, address: address)
             case .publishAck(let user, let seq):
-                shared?.publishAck(user: user, seq: seq)
+                shared?.publish(user: user, UserChannelMessage.ackBytes(seq: seq))
             case .publishResend(let user, let seq):
-                shared?.publishResend(user: user, seq: seq)
+                shared?.publish(user: user, UserChannelMessage.resendBytes(seq: seq))
             case .publishJoin(let user, let joined):
-                shared?.publishJoin(user: user, joined)
+                shared?.publish(user: user, joined.bytes)
+            case .publishPresence(let user, let presence):
+                shared?.publish(user: user, presence.bytes)
+            case .publishHeartbeat:
+                shared?.publishHeartbeat()
             case .recordLastCaller(let number, let caller):
                 shared?.engine.recordLastCaller(number: number, caller: caller) { [self] result in
                     if case .failure(let error) = result { lastCallersUnshared(error) }

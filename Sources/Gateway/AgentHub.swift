@@ -67,8 +67,12 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         shared = state.engine == .redis ? try SharedState(settings: state, delivery: settings.delivery, lastCallers: lastCallers, loop: loop) : nil
         decoyHash = PasswordHash.make(password: "decoy", scheme: .pbkdf2SHA256(iterations: 100_000),
                                       salt: Array("callgate-decoy".utf8))
+        var delivery = settings.delivery
+        delivery.presenceHeartbeatMilliseconds = state.presenceHeartbeatMilliseconds
+        delivery.presenceTimeoutMilliseconds = state.presenceTimeoutMilliseconds
+        delivery.presenceAnswerMilliseconds = state.presenceAnswerMilliseconds
         engine = DeliveryEngine(
-            settings: settings.delivery, numbering: numbering,
+            settings: delivery, numbering: numbering,
             displayNames: Dictionary(directory.users.map { ($0.username, $0.displayname) }, uniquingKeysWith: { first, _ in first }),
             lastCallers: LastCallers(historyLength: lastCallers.historyLength, capacity: lastCallers.capacity),
             clickDedupSeconds: clickToCall.dedupSeconds,
@@ -80,6 +84,8 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         shared?.onAck = { [unowned self] user, seq in handle(.streamAcked(user: user, seq: seq)) }
         shared?.onResend = { [unowned self] user, seq in handle(.streamResend(user: user, seq: seq)) }
         shared?.onJoined = { [unowned self] user, joined in handle(.tabJoinedElsewhere(user: user, joined)) }
+        shared?.onPresence = { [unowned self] user, presence in handle(.tabPresence(user: user, presence)) }
+        shared?.onHeartbeat = { [unowned self] instance in handle(.instanceHeard(instance)) }
     }
 
     /// Starts the hub's two threads; the call control starts on the hub's loop.
@@ -121,6 +127,7 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
 
     func tick(now: UInt64) {
         ticketKeys?.tick(now: now)
+        renewLinkLeases(now: now)
         handle(.tick)
         reviewDrain()
     }
@@ -137,7 +144,9 @@ final class AgentHub: TimedHandler, @unchecked Sendable {
         while next < inbox.count {
             let input = inbox[next]
             next += 1
-            perform(engine.handle(input, at: DeliveryTime(milliseconds: loop.now, unixSeconds: Int64(time(nil)))))
+            let unixMilliseconds = RedisStateEngine.unixMilliseconds()
+            perform(engine.handle(input, at: DeliveryTime(milliseconds: loop.now, unixSeconds: unixMilliseconds / 1_000,
+                                                          unixMilliseconds: unixMilliseconds)))
         }
         inbox.removeAll(keepingCapacity: true)
         handling = false

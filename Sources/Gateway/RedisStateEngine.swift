@@ -273,7 +273,7 @@ final class RedisStateEngine: StateEngine, @unchecked Sendable {
         }
     }
 
-    private static func decode<T>(_ result: Result<RESPValue, RedisError>, _ shape: (RESPValue) -> T?) -> Result<T, StateEngineError> {
+    static func decode<T>(_ result: Result<RESPValue, RedisError>, _ shape: (RESPValue) -> T?) -> Result<T, StateEngineError> {
         switch result {
         case .failure(let error): return .failure(.redis(error))
         case .success(let value):

@@ -28,6 +28,8 @@ final class RedisSubscriber: @unchecked Sendable {
     var onDown: (RedisError) -> Void = { _ in }
     /// Connected (again), with every remembered channel and pattern asked for once more.
     var onReady: () -> Void = {}
+    /// The server confirmed a channel's subscription: what is published on it from now on arrives.
+    var onSubscribed: (String) -> Void = { _ in }
 
     init(settings: RedisSettings, name: String, loop: EventLoop) throws(RedisError) {
         client = try RedisClient(settings: settings, name: name, role: .subscriber, loop: loop)
@@ -84,6 +86,7 @@ final class RedisSubscriber: @unchecked Sendable {
             handler(Message(channel: channel, pattern: pattern, payload: payload))
         case "subscribe", "psubscribe", "unsubscribe", "punsubscribe":
             if items.count == 3, let count = items[2].integer { confirmed = Int(count) }
+            if kind == "subscribe", let channel = items[1].string { onSubscribed(channel) }
         default:
             break
         }

@@ -43,6 +43,8 @@ final class RouteSession: WebSocketApplication {
     private(set) var browser: Connection?
     private(set) var link: BackendLink?
     private var authDeadline: UInt64?
+    /// The first message's SSO token is being claimed in Redis: what the browser sent after it.
+    private var claiming: [(opcode: Opcode, bytes: [UInt8])]?
     /// Upstream first: the browser's upgrade, waiting for the upstream's handshake.
     private var pendingUpgrade: (connection: Connection, upgrade: AcceptedUpgrade)?
 
@@ -77,7 +79,7 @@ final class RouteSession: WebSocketApplication {
     func received(_ connection: Connection, text: UnsafeRawBufferPointer) throws(WebSocketError) {
         if authDeadline != nil {
             authenticate(firstMessage: text)
-        } else {
+        } else if !holdWhileClaiming(.text, text) {
             link?.send(.text, text)
         }
     }
@@ -85,7 +87,7 @@ final class RouteSession: WebSocketApplication {
     func received(_ connection: Connection, binary: UnsafeRawBufferPointer) throws(WebSocketError) {
         if authDeadline != nil {
             refuse(.malformed("the first message must be a text credential"))
-        } else {
+        } else if !holdWhileClaiming(.binary, binary) {
             link?.send(.binary, binary)
         }
     }
@@ -126,18 +128,59 @@ final class RouteSession: WebSocketApplication {
 
     private func authenticate(firstMessage text: UnsafeRawBufferPointer) {
         authDeadline = nil
-        let result = GateCredential.fromFirstMessage(text).flatMap { credential in
+        let credential = GateCredential.fromFirstMessage(text)
+        let result = credential.flatMap { credential in
             context.authenticator.verify(credential, channel: route.channel, address: request.address)
         }
-        switch result {
-        case .success(let verified):
-            identity = verified
-            browser?.loop.metrics.routeEvent(route.channel, "authenticated")
-            deliver(.text, GatewayMessage.authenticated(verified))
-            admit()
-        case .failure(let error):
+        switch (result, credential) {
+        case (.success(let verified), .success(.sso(let username, let token, let provider))) where context.agentHub.shared != nil:
+            // Accepted by this instance's guard; once across every instance too (docs/cluster.md
+            // §6.4), as at the upgrade. What the browser sends meanwhile waits.
+            guard let browser else { return }
+            claiming = []
+            let key = AgentHub.ssoClaimKey(username: username, token: token, provider: provider), channel = route.channel
+            let hub = context.agentHub
+            hub.loop.execute { [browser] in
+                hub.claimSingleUse(key, ttlMilliseconds: hub.ssoClaimMilliseconds, channel: channel) { first in
+                    browser.loop.execute { (browser.application as? RouteSession)?.claimed(first, verified) }
+                }
+            }
+        case (.success(let verified), _):
+            authenticated(verified)
+        case (.failure(let error), _):
             refuse(error)
         }
+    }
+
+    private func authenticated(_ verified: Identity) {
+        identity = verified
+        browser?.loop.metrics.routeEvent(route.channel, "authenticated")
+        deliver(.text, GatewayMessage.authenticated(verified))
+        admit()
+    }
+
+    /// The first message's SSO token was claimed in Redis (`first`), or another instance had it.
+    func claimed(_ first: Bool, _ verified: Identity) {
+        guard let held = claiming, browser != nil else { return }
+        claiming = nil
+        guard first else {
+            browser?.loop.metrics.routeEvent(route.channel, "sso_replayed_elsewhere")
+            return refuse(.replayed)
+        }
+        authenticated(verified)
+        for (opcode, bytes) in held { bytes.withUnsafeBytes { link?.send(opcode, $0) } }
+    }
+
+    /// While the first message's token is being claimed, the browser's messages wait (within the
+    /// session's queue: past it, 4008); false when nothing is being claimed.
+    private func holdWhileClaiming(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer) -> Bool {
+        guard claiming != nil else { return false }
+        claiming!.append((opcode, Array(payload)))
+        if claiming!.reduce(0, { $0 + $1.bytes.count }) > sessionQueueLimit {
+            claiming = nil
+            sessionQueueOverflowed()
+        }
+        return true
     }
 
     private func refuse(_ error: AuthError) {

@@ -21,6 +21,20 @@ final class SharedState: @unchecked Sendable {
     var onResend: (String, UInt64) -> Void = { _, _ in }
     /// A tab joined the user's tabs on an instance (this one's own announcements included).
     var onJoined: (String, TabJoined) -> Void = { _, _ in }
+    /// An instance's tabs of a user (this one's own included).
+    var onPresence: (String, TabPresence) -> Void = { _, _ in }
+    /// An instance's heartbeat (this one's own included).
+    var onHeartbeat: (String) -> Void = { _ in }
+    /// The popup links whose leases sessions here hold in Redis, with each holder's name
+    /// (`AgentHub+LinkLeases.swift`), how long a lease lives unrenewed, and when they are renewed next.
+    var linkLeases: [String: String] = [:]
+    var leaseSerial: UInt64 = 0
+    let linkLeaseMilliseconds: Int
+    var nextLeaseRenewal: UInt64 = 0
+    /// Messages for user channels whose subscription Redis has not confirmed yet (`publish`), at
+    /// most `maxAwaiting` per channel (the oldest go).
+    private var awaitingSubscription: [String: [[UInt8]]] = [:]
+    private static let maxAwaiting = 64
     private var commandsUp = false
     private var channelsUp = false
     private var wasDown = false
@@ -30,6 +44,7 @@ final class SharedState: @unchecked Sendable {
 
     init(settings: StateSettings, delivery: DeliverySettings, lastCallers: LastCallersSettings, loop: EventLoop) throws(RedisError) {
         self.loop = loop
+        linkLeaseMilliseconds = settings.linkLeaseMilliseconds
         self.settings = StateEngineSettings(keyPrefix: settings.keyPrefix, streamCapacity: delivery.replayEvents,
                                             streamMaxAgeMilliseconds: delivery.replayAgeSeconds * 1_000,
                                             positionTTLMilliseconds: settings.positionTTLSeconds * 1_000,
@@ -43,12 +58,20 @@ final class SharedState: @unchecked Sendable {
         engine.client.onReady = { [unowned self] in changed(commands: true, nil) }
         engine.client.onDown = { [unowned self] error in changed(commands: false, error) }
         subscriber.onReady = { [unowned self] in changed(channels: true, nil) }
-        subscriber.onDown = { [unowned self] error in changed(channels: false, error) }
+        subscriber.onDown = { [unowned self] error in
+            // Subscribed again when it is back: until then, nothing this instance asks is heard.
+            for channel in subscriber.channels where channel != self.settings.instancesChannel {
+                awaitingSubscription[channel] = awaitingSubscription[channel] ?? []
+            }
+            changed(channels: false, error)
+        }
+        subscriber.onSubscribed = { [unowned self] channel in subscribed(channel) }
         subscriber.handler = { [unowned self] message in received(message) }
     }
 
     /// On the hub's loop.
     func start() {
+        subscriber.subscribe(settings.instancesChannel)
         engine.client.start()
         subscriber.start()
     }
@@ -58,25 +81,52 @@ final class SharedState: @unchecked Sendable {
         subscriber.stop()
     }
 
-    func follow(_ user: String) { subscriber.subscribe(settings.channel(user: user)) }
-    func unfollow(_ user: String) { subscriber.unsubscribe(settings.channel(user: user)) }
-
-    /// Tells the instances following `user` that a tab acknowledged `seq`.
-    func publishAck(user: String, seq: UInt64) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.ackBytes(seq: seq))) { _ in }
+    func follow(_ user: String) {
+        let channel = settings.channel(user: user)
+        if !subscriber.channels.contains(channel) { awaitingSubscription[channel] = [] }
+        subscriber.subscribe(channel)
     }
 
-    /// Tells the instances following `user` that the ringing event `seq` is resent.
-    func publishResend(user: String, seq: UInt64) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), UserChannelMessage.resendBytes(seq: seq))) { _ in }
+    func unfollow(_ user: String) {
+        let channel = settings.channel(user: user)
+        subscribed(channel)
+        subscriber.unsubscribe(channel)
     }
 
-    /// Tells the instances following `user` that a tab joined here.
-    func publishJoin(user: String, _ joined: TabJoined) {
-        engine.client.send(RESPCommand("PUBLISH", settings.channel(user: user), joined.bytes)) { _ in }
+    /// Tells the instances following `user`: a tab's ack, a resend, a tab joined, this instance's
+    /// tabs of the user (`UserChannelMessage`, `TabJoined`, `TabPresence`). Until Redis confirmed
+    /// this instance's own subscription to the channel, the message waits: the answers it asks
+    /// for (a newcomer's `TabPresence`) would otherwise be published before this instance hears
+    /// the channel (the two connections reach Redis in either order), and be lost.
+    func publish(user: String, _ bytes: [UInt8]) {
+        let channel = settings.channel(user: user)
+        if awaitingSubscription[channel] != nil {
+            awaitingSubscription[channel]!.append(bytes)
+            if awaitingSubscription[channel]!.count > Self.maxAwaiting { awaitingSubscription[channel]!.removeFirst() }
+            return
+        }
+        engine.client.send(RESPCommand("PUBLISH", channel, bytes)) { _ in }
+    }
+
+    /// The channel's subscription is in effect (or no longer wanted): what waited is published.
+    private func subscribed(_ channel: String) {
+        guard let waiting = awaitingSubscription.removeValue(forKey: channel) else { return }
+        for bytes in waiting { engine.client.send(RESPCommand("PUBLISH", channel, bytes)) { _ in } }
+    }
+
+    /// Tells every instance that this one is alive (docs/cluster.md §6.7).
+    func publishHeartbeat() {
+        engine.client.send(RESPCommand("PUBLISH", settings.instancesChannel, TabPresence.heartbeatBytes(instance: InstanceName.current))) { _ in }
     }
 
     private func received(_ message: RedisSubscriber.Message) {
+        if message.channel == settings.instancesChannel {
+            if let instance = TabPresence.heartbeat(message.payload) { onHeartbeat(instance) }
+            return
+        }
+        if let user = settings.user(channel: message.channel), let presence = TabPresence(bytes: message.payload) {
+            return onPresence(user, presence)
+        }
         if let user = settings.user(channel: message.channel), let seq = UserChannelMessage.ack(message.payload) {
             return onAck(user, seq)
         }

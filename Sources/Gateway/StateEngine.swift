@@ -45,6 +45,9 @@ struct StateEngineSettings: Sendable {
     /// follows it), in the user's hash slot.
     func channel(user: String) -> String { "\(keyPrefix):{u:\(user)}:events" }
 
+    /// Every instance's heartbeat (docs/cluster.md §6.7).
+    var instancesChannel: String { "\(keyPrefix):instances" }
+
     /// The user of a `channel(user:)` name.
     func user(channel: String) -> String? {
         let head = "\(keyPrefix):{u:", tail = "}:events"

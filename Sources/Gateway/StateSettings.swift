@@ -17,6 +17,18 @@ struct StateSettings: Sendable {
     /// `state.positionTTLSeconds`: how long a user's `seq` and epoch outlive the last event.
     /// Default 86,400 (24 h).
     var positionTTLSeconds = 86_400
+    /// `state.presenceHeartbeatMilliseconds`: how often an instance tells the others it is alive
+    /// (docs/cluster.md §6.7). Default 1,000.
+    var presenceHeartbeatMilliseconds = 1_000
+    /// `state.presenceTimeoutMilliseconds`: an instance not heard for this long is gone: its tabs
+    /// stop counting and the primary tab moves. Default 5,000.
+    var presenceTimeoutMilliseconds = 5_000
+    /// `state.presenceAnswerMilliseconds`: how long an instance with a first tab of a user waits
+    /// for the others' tabs before it tells its tab whether it is primary. Default 300.
+    var presenceAnswerMilliseconds = 300
+    /// `state.linkLeaseMilliseconds`: a popup link's lease in Redis lives this long unless renewed
+    /// (every third of it while its session is open, docs/cluster.md §6.4). Default 15,000.
+    var linkLeaseMilliseconds = 15_000
 }
 
 extension StateSettings {
@@ -34,6 +46,13 @@ extension StateSettings {
             keyPrefix = value
         }
         if let value: Int = try section.take("positionTTLSeconds", range: 60...31_536_000) { positionTTLSeconds = value }
+        if let value: Int = try section.take("presenceHeartbeatMilliseconds", range: 100...60_000) { presenceHeartbeatMilliseconds = value }
+        if let value: Int = try section.take("presenceTimeoutMilliseconds", range: 300...600_000) { presenceTimeoutMilliseconds = value }
+        if let value: Int = try section.take("presenceAnswerMilliseconds", range: 0...10_000) { presenceAnswerMilliseconds = value }
+        guard presenceTimeoutMilliseconds > 2 * presenceHeartbeatMilliseconds, presenceTimeoutMilliseconds > presenceAnswerMilliseconds else {
+            throw GatewayConfig.Error(key: "state.presenceTimeoutMilliseconds", problem: "must be more than twice state.presenceHeartbeatMilliseconds and more than state.presenceAnswerMilliseconds")
+        }
+        if let value: Int = try section.take("linkLeaseMilliseconds", range: 1_000...3_600_000) { linkLeaseMilliseconds = value }
         if var redisSection = try section.section("redis") {
             if let url: String = try redisSection.take("url") {
                 do {

@@ -36,7 +36,8 @@ struct EngineHarness {
 
     mutating func advance(milliseconds: UInt64) {
         time.milliseconds += milliseconds
-        time.unixSeconds += Int64(milliseconds / 1_000)
+        time.unixMilliseconds += Int64(milliseconds)
+        time.unixSeconds = time.unixMilliseconds / 1_000
     }
 
     mutating func nextID() -> RequestID {

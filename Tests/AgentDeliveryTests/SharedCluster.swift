@@ -18,6 +18,8 @@ struct SharedCluster {
     var streams: [String: [StreamEntry]] = [:]
     var following: [Set<String>] = [[], []]
     var publish = true
+    /// Instances whose messages reach nobody (a process killed with SIGKILL).
+    var silent: Set<Int> = []
     var down = false
     /// Every action each instance performed, in order.
     var performed: [[DeliveryAction]] = [[], []]
@@ -98,6 +100,14 @@ struct SharedCluster {
                 for other in following.indices where following[other].contains(user) {
                     _ = handle(other, .tabJoinedElsewhere(user: user, joined))
                 }
+            case .publishPresence(let user, let presence):
+                guard publish, !silent.contains(instance) else { continue }
+                for other in following.indices where following[other].contains(user) {
+                    _ = handle(other, .tabPresence(user: user, presence))
+                }
+            case .publishHeartbeat:
+                guard publish, !silent.contains(instance) else { continue }
+                for other in instances.indices { _ = handle(other, .instanceHeard(instances[instance].engine.instance)) }
             case .publishResend(let user, let seq):
                 // As Redis pub/sub does, the publisher hears its own message too.
                 for other in following.indices where following[other].contains(user) {

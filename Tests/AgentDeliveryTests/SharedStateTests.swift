@@ -148,9 +148,18 @@ import LastCallersWidget
         #expect(cluster.performed[0].contains(.close(before, code: .tabReplaced, reason: "this tab connected again")))
         #expect(!cluster.performed[0].contains(.close(other, code: .tabReplaced, reason: "this tab connected again")))
         #expect(!cluster.performed[1].contains(.close(after, code: .tabReplaced, reason: "this tab connected again")))
-        // The tab left on instance 0 is told it is its only tab there now.
+        for _ in 0..<2 {
+            for index in 0...1 {
+                cluster.instances[index].advance(milliseconds: 250)
+                _ = cluster.handle(index, .tick)
+            }
+        }
+        // The tab left on instance 0 is the oldest of the user's two tabs now (the same join
+        // time as instance 1's: the lower instance name wins): primary, of 2.
         #expect(cluster.performed[0].sent.last { $0.tabs == [other] && $0.event == "primary" }?.data
-                == .object(["primary": .bool(true), "tabs": .integer(1)]))
+                == .object(["primary": .bool(true), "tabs": .integer(2)]))
+        #expect(cluster.performed[1].sent.last { $0.tabs == [after] && $0.event == "primary" }?.data
+                == .object(["primary": .bool(false), "tabs": .integer(2)]))
     }
 
     /// alice calls a customer through instance 0; when the customer calls back, bob's ringing on

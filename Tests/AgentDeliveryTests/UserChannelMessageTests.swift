@@ -44,6 +44,20 @@ import Testing
         }
     }
 
+    @Test func aPresenceAndAHeartbeatRoundTrip() {
+        let presence = TabPresence(instance: "gw-1:4242", tabs: 3, firstJoined: 1_796_629_275_123, ask: true)
+        #expect(String(decoding: presence.bytes, as: UTF8.self) == "p 1 gw-1:4242 3 1796629275123")
+        #expect(TabPresence(bytes: presence.bytes) == presence)
+        #expect(TabPresence(bytes: Array("p 0 gw 0 0".utf8)) == TabPresence(instance: "gw", tabs: 0, firstJoined: 0, ask: false))
+        for other in ["p", "p ", "p 2 gw 1 5", "p 1  1 5", "p 1 gw -1 5", "p 1 gw 1", "p 1 gw 1 5 6", "p 1 gw x 5", "j 1 gw 1 5"] {
+            #expect(TabPresence(bytes: Array(other.utf8)) == nil, "\(other)")
+        }
+        #expect(TabPresence.heartbeat(TabPresence.heartbeatBytes(instance: "gw-2:77")) == "gw-2:77")
+        for other in ["h", "h ", "h a b", "p gw"] {
+            #expect(TabPresence.heartbeat(Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
     @Test func otherShapesAreNotEntries() {
         for other in ["", "e", "e ", "a 5", "e 0 e1 5 x", "e -1 e1 5 x", "e 5  5 x", "e 5 e1 x y", "e 5 e1", "x 5 e1 5 y",
                       "e 18446744073709551616 e1 5 x"] {

@@ -226,6 +226,36 @@ import CallControlMessages
         #expect(harness.test.loop.metrics.snapshot().labelled["callgate_redis_script_loads_total{client=\"state\"}"] == 2)
     }
 
+    /// The leases of docs/cluster.md §6.4 on the real server: one holder at a time; only the holder
+    /// renews or frees it; one not renewed lapses.
+    @Test func aLeaseHasOneHolderWhoAloneRenewsAndFreesIt() throws {
+        let harness = try Harness(redis: true, settings: StateEngineSettings())
+        defer { harness.stop() }
+        let engine = harness.engine as! RedisStateEngine
+        func acquire(_ holder: String, _ ttl: Int = 300) throws -> Bool {
+            try harness.call { _, done in engine.acquireLease("link-1", holder: holder, ttlMilliseconds: ttl, completion: done) }
+        }
+        func renew(_ holder: String) throws -> Bool {
+            try harness.call { _, done in engine.renewLease("link-1", holder: holder, ttlMilliseconds: 300, completion: done) }
+        }
+        func held() throws -> Bool { try harness.call { _, done in engine.leaseHeld("link-1", completion: done) } }
+        #expect(try !held())
+        #expect(try acquire("gw-a/1") && held())
+        #expect(try !acquire("gw-b/1"))
+        #expect(try !renew("gw-b/1"))
+        for _ in 0..<3 {  // renewed past its first life
+            usleep(150_000)
+            #expect(try renew("gw-a/1"))
+        }
+        #expect(try !acquire("gw-b/1"))
+        harness.test.sync { engine.releaseLease("link-1", holder: "gw-b/1") }  // not its own: kept
+        #expect(try held())
+        harness.test.sync { engine.releaseLease("link-1", holder: "gw-a/1") }
+        #expect(try !held() && acquire("gw-b/1", 200))
+        usleep(300_000)  // not renewed: lapsed
+        #expect(try !held() && !renew("gw-b/1"))
+    }
+
     @Test func redisDownIsAnErrorNotALoss() throws {
         let harness = try Harness(redis: true, settings: StateEngineSettings())
         defer { harness.stop() }

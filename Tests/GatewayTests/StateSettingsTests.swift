@@ -8,6 +8,19 @@ import Testing
     @Test func memoryIsTheDefault() {
         let config = GatewayConfig()
         #expect(config.state.engine == .memory && config.state.keyPrefix == "callgate" && config.state.positionTTLSeconds == 86_400)
+        #expect(config.state.presenceHeartbeatMilliseconds == 1_000 && config.state.presenceTimeoutMilliseconds == 5_000)
+        #expect(config.state.presenceAnswerMilliseconds == 300 && config.state.linkLeaseMilliseconds == 15_000)
+    }
+
+    @Test func presenceAndLeaseFromTheConfigurationFile() throws {
+        var config = GatewayConfig()
+        try config.apply(json: Data(#"""
+            {"state": {"presenceHeartbeatMilliseconds": 250, "presenceTimeoutMilliseconds": 1500,
+                       "presenceAnswerMilliseconds": 100, "linkLeaseMilliseconds": 3000}}
+            """#.utf8))
+        let state = config.state
+        #expect(state.presenceHeartbeatMilliseconds == 250 && state.presenceTimeoutMilliseconds == 1_500)
+        #expect(state.presenceAnswerMilliseconds == 100 && state.linkLeaseMilliseconds == 3_000)
     }
 
     @Test func redisFromTheConfigurationFile() throws {
@@ -30,6 +43,10 @@ import Testing
         (#"{"state": {"redis": {"url": "http://x"}}}"#, "state.redis.url"),
         (#"{"state": {"redis": {"commandTimeoutMilliseconds": 5}}}"#, "state.redis.commandTimeoutMilliseconds"),
         (#"{"state": {"redis": {"host": "x"}}}"#, "state.redis.host"),
+        (#"{"state": {"presenceHeartbeatMilliseconds": 50}}"#, "state.presenceHeartbeatMilliseconds"),
+        (#"{"state": {"presenceHeartbeatMilliseconds": 3000}}"#, "state.presenceTimeoutMilliseconds"),
+        (#"{"state": {"presenceTimeoutMilliseconds": 1000, "presenceAnswerMilliseconds": 1000}}"#, "state.presenceTimeoutMilliseconds"),
+        (#"{"state": {"linkLeaseMilliseconds": 10}}"#, "state.linkLeaseMilliseconds"),
     ])
     func aWrongValueNamesItsKey(json: String, key: String) {
         var config = GatewayConfig()

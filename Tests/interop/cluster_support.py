@@ -3,6 +3,7 @@ gateways sharing it (`state.engine` `redis`), deploy/haproxy/haproxy.cfg as ship
 them, the Switchboard service (`callgate switchboard --listen`), and an agent tab that records
 every numbered event with its stream's epoch."""
 import csv
+import hashlib
 import http.client
 import json
 import os
@@ -11,6 +12,8 @@ import signal
 import socket
 import ssl
 import subprocess
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -107,10 +110,10 @@ def cluster(tmp_path):
     directory; all stopped at the end."""
     started = []
 
-    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None, agents=None):
+    def start(count=2, persistent=False, trusted_proxy=None, dead_redis=0, extra=None, agents=None, state=None):
         """`trusted_proxy`: the gateways take PROXY v2 headers from that address on every listener;
         `dead_redis`: so many more gateways whose Redis never answers (never ready); `agents`:
-        settings added to the `agents` section."""
+        settings added to the `agents` section; `state`: to the `state` section."""
         redis = RedisServer(tmp_path, persistent)
         started.append(redis)
         directory_path = tmp_path / "directory.json"
@@ -128,7 +131,7 @@ def cluster(tmp_path):
                                "sso": {"providers": {"CRM": SSO_SECRET}, "validitySeconds": 300, "clockSkewSeconds": 30}},
                       "state": {"engine": "redis",
                                 "redis": {"url": url, "reconnectBaseMilliseconds": 50, "reconnectCapMilliseconds": 300,
-                                          "commandTimeoutMilliseconds": 1000}}}
+                                          "commandTimeoutMilliseconds": 1000}, **(state or {})}}
             if trusted_proxy:
                 config["proxy"] = {"trustedProxies": [trusted_proxy], "protocol": "v2"}
             config.update(extra or {})
@@ -285,3 +288,23 @@ def click_to_call(gateway, target):
     answer = response.status, response.read().decode()
     connection.close()
     return answer
+
+
+# ---------------------------------------------------------------- the Vodia popup's link
+
+ALICE_LINK_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
+
+
+def makecall_session(gw, query):
+    """The status and JSON body of `GET /makecall/session?query` (docs/click-to-call.md §3)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/makecall/session?{query}", timeout=5) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def vodia_link(t, dest="602 123 456", duration=600):
+    digest = hashlib.md5(f"alice{ALICE_LINK_SECRET}{dest}{t}{duration}".encode()).hexdigest()
+    return urllib.parse.urlencode([("destnumber", dest), ("user", "alice"), ("pass", digest), ("time", str(t)),
+                                   ("duration", str(duration))], quote_via=urllib.parse.quote)

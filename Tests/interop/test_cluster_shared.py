@@ -5,7 +5,6 @@ gateway hears it; who called a number last, the same from every instance; single
 credentials (an SSO token at a route's upgrade, a Vodia link) accepted once across instances; a
 TLS session resumed at another instance; and what each does when its Redis cannot be reached."""
 import asyncio
-import hashlib
 import json
 import socket
 import ssl
@@ -17,7 +16,7 @@ import urllib.request
 import pytest
 
 from agent_support import CALLER, SSO_SECRET, admin, inbound_call
-from cluster_support import SERVICE_SECRET, WIDGET_SECRET, cluster, ready_tab, switchboard_service  # noqa: F401 (fixtures)
+from cluster_support import SERVICE_SECRET, WIDGET_SECRET, cluster, makecall_session, ready_tab, switchboard_service, vodia_link  # noqa: F401 (fixtures)
 from conftest import eventually, metric, readyz
 from crm_support import crm  # noqa: F401 (a fixture)
 from route_support import client, recv, refused_status, run, session_token, sso_token, upstreams, url  # noqa: F401 (upstreams: a fixture)
@@ -165,24 +164,6 @@ def test_an_sso_token_at_a_routes_upgrade_is_accepted_once_across_instances(clus
     assert len(echo.connects()) == 1
     eventually(lambda: metric(b, 'callgate_route_events_total{channel="report",event="sso_replayed_elsewhere"}'), lambda n: n == 1,
                what="the replay elsewhere counted")
-
-
-ALICE_LINK_SECRET = "DEMO-ONLY-alice-link-secret"  # the sample directory's demo value
-
-
-def makecall_session(gw, query):
-    """The status and JSON body of `GET /makecall/session?query` (docs/click-to-call.md §3)."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_port}/makecall/session?{query}", timeout=5) as reply:
-            return reply.status, json.loads(reply.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def vodia_link(t, dest="602 123 456", duration=600):
-    digest = hashlib.md5(f"alice{ALICE_LINK_SECRET}{dest}{t}{duration}".encode()).hexdigest()
-    return urllib.parse.urlencode([("destnumber", dest), ("user", "alice"), ("pass", digest), ("time", str(t)),
-                                   ("duration", str(duration))], quote_via=urllib.parse.quote)
 
 
 def test_a_vodia_link_is_accepted_once_across_instances(cluster):

@@ -13,7 +13,8 @@ import WSFraming
 /// 405, 426); 403 for an origin the route does not allow (RFC 6455 §10.2); 401 with
 /// `WWW-Authenticate` for a bad credential at the upgrade (and for an SSO token another instance
 /// took first, docs/cluster.md §6.4); on a `sip` route 401 without a credential, 403 for a user
-/// without a SIP identity, 409 for a click-to-call link another window holds.
+/// without a SIP identity, 409 for a click-to-call link another window holds (here, or at another
+/// instance: the lease in Redis, `AgentHub+LinkLeases.swift`).
 ///
 /// Upstream first (docs/config.md): on a pipe route whose session is admitted at the upgrade
 /// (a credential in the request, or no gate), the upstream's handshake completes before the
@@ -78,7 +79,6 @@ struct RouteUpgradeEndpoint: HTTPEndpoint {
     /// The upgrade's checks after the credential's: a sip route's identity and link lease, then
     /// the session (upstream first, or the 101 now).
     private func admit(_ upgrade: WebSocketUpgrade, identity: Identity?, popup: PopupSIPSession?) -> EndpointAction {
-        var admission: PopupAdmission?
         if route.mode == .sip {
             // docs/sip-edge.md §2: a SIP client cannot send a first-message credential, and its
             // requests are checked against the user's SIP identity from the directory.
@@ -92,20 +92,41 @@ struct RouteUpgradeEndpoint: HTTPEndpoint {
                 return .respond(status: 403, body: "user \(identity.user) has no SIP identity in the directory\n", keepAlive: false)
             }
             if let popup {
+                guard let link = popup.link else {
+                    return openSession(upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: nil))
+                }
                 // One live session per link (VodiaLinkLeases): a second popup of the same link
                 // waits. The lease is given back when the action is dropped or the session ends.
-                var lease: PopupLinkLease?
-                if let link = popup.link {
-                    lease = PopupLinkLease(context: context, link: link)
-                    guard lease != nil else {
-                        metrics.routeEvent(route.channel, "makecall_link_in_use")
-                        Log.info("makecall_link_in_use", ["channel": route.channel, "peer": peerHost, "user": identity.user])
-                        return .respond(status: 409, body: "this click-to-call link is in use by another window\n", keepAlive: false)
-                    }
+                guard let lease = PopupLinkLease(context: context, link: link) else {
+                    return refuseLinkInUse(user: identity.user, elsewhere: false)
                 }
-                admission = PopupAdmission(session: popup, lease: lease)
+                guard context.agentHub.shared != nil else {
+                    return openSession(upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                }
+                // Held here; at every instance too (docs/cluster.md §6.4).
+                let channel = route.channel
+                return .askHub(later: { hub, done in hub.acquireLinkLease(lease, channel: channel) { done($0) } },
+                               answer: { [self] outcome in
+                    guard outcome != .heldElsewhere else {
+                        lease.release()
+                        return refuseLinkInUse(user: identity.user, elsewhere: true)
+                    }
+                    return openSession(upgrade, identity: identity, admission: PopupAdmission(session: popup, lease: lease))
+                })
             }
         }
+        return openSession(upgrade, identity: identity, admission: nil)
+    }
+
+    /// 409: a session of this popup link is open, here or (`elsewhere`) at another instance.
+    private func refuseLinkInUse(user: String, elsewhere: Bool) -> EndpointAction {
+        metrics.routeEvent(route.channel, elsewhere ? "makecall_link_in_use_elsewhere" : "makecall_link_in_use")
+        Log.info("makecall_link_in_use", ["channel": route.channel, "peer": peerHost, "user": user, "elsewhere": "\(elsewhere)"])
+        return .respond(status: 409, body: "this click-to-call link is in use by another window\n", keepAlive: false)
+    }
+
+    /// The session: upstream first, or the 101 now.
+    private func openSession(_ upgrade: WebSocketUpgrade, identity: Identity?, admission: PopupAdmission?) -> EndpointAction {
         let upstreamFirst = route.connectsUpstreamFirst(identified: identity != nil)
         let session = SessionRequest(
             path: route.path,

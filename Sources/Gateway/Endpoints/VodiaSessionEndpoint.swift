@@ -83,10 +83,18 @@ struct VodiaSessionEndpoint: HTTPEndpoint {
         if phone != nil {
             // A web phone: the link holds for its duration, one live session at a time.
             let key = PopupSIPSession.linkKey(verified)
-            guard !context.popupLinks.withLock({ $0.isHeld(key) }) else {
-                return refuseVodiaLink(409, code: "inUse", text: "this link's call is open in another window")
-            }
+            guard !context.popupLinks.withLock({ $0.isHeld(key) }) else { return refuseLinkInUse() }
             claims = PopupSIPSession(number: number, link: key).claims(user: verified.user, issued: now, expires: verified.expires)
+            if context.agentHub.shared != nil {
+                // Not held here; nor at another instance (docs/cluster.md §6.4).
+                return .askHub(later: { hub, done in hub.linkLeaseHeldElsewhere(key) { done($0) } }, answer: { [self, claims] held in
+                    guard !held else {
+                        metrics.routeEvent("makecall", "in_use_elsewhere")
+                        return refuseLinkInUse()
+                    }
+                    return grantPopupSession(claims, destination: number, phone: phone)
+                })
+            }
         } else {
             let (admitted, full, capacity) = context.vodiaLinks.withLock { links in (links.admit(verified, now: now), links.isFull, links.capacity) }
             guard admitted else {
@@ -168,6 +176,10 @@ struct VodiaSessionEndpoint: HTTPEndpoint {
                                           "expires": "\(claims.expires)", "scope": claims.scope])
         return .respond(status: 200, body: json.bytes, keepAlive: false, contentType: "application/json",
                 extraHeaders: [("X-Content-Type-Options", "nosniff")])
+    }
+
+    private func refuseLinkInUse() -> EndpointAction {
+        refuseVodiaLink(409, code: "inUse", text: "this link's call is open in another window")
     }
 
     private func refuseVodiaLink(_ status: Int, code: String, text: String, extraHeaders: [(String, String)] = [],
