@@ -271,6 +271,15 @@ seed("query-string", "admin-place-call", b"\x01from=%2B420602123456&queue=100\n\
 seed("query-string", "admin-answer", b"\x01\n\n\ncalls/1700000000.1/answer")
 seed("query-string", "bad-escapes", b"\x00a=%zz&%=1&b=%C3%28&c=%e2%82%ac&+=+\nb\n\x00\x01\x7f\nagents")
 
+# --- user-channel: one message of a user's channel or of the instances' channel (docs/cluster.md §6) -
+seed("user-channel", "event", b'e 7 k3x9 1765100000000 {"event":"callRinging","seq":7}')
+seed("user-channel", "tombstone", b"e 8 k3x9 1765100000001 ")
+seed("user-channel", "ack", b"a 7")
+seed("user-channel", "resend", b"r 7")
+seed("user-channel", "joined", b"j 1 gw1:4242 127.0.0.5 tab 0f3a")
+seed("user-channel", "presence-ask", b"p 1 gw2:17 2 1765100000000")
+seed("user-channel", "heartbeat", b"h gw1:4242")
+
 # --- the findings of docs/fuzzing.md §5, as seeds -------------------------------------------------
 ws("finding-utf8-before-corrupt-deflate", CLIENT | DEFLATE, bytes.fromhex("c107000100feffff06"), cut=b"\x00\x08")
 seed("tokens", "finding-combining-mark-bearer", b"\xcd\x9dx\nu\np\ns\n\x00")
