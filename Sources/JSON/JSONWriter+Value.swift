@@ -30,15 +30,18 @@ extension JSONWriter {
         raw("}")
     }
 
+    @inlinable
     public mutating func optionalInteger<T: BinaryInteger>(_ value: T?) {
         if let value { integer(value) } else { raw("null") }
     }
 
+    @inlinable
     public mutating func optionalBool(_ value: Bool?) {
         if let value { bool(value) } else { raw("null") }
     }
 
     /// `"name":` — the name is a StaticString from this module, already JSON-safe.
+    @inlinable
     public mutating func key(_ name: StaticString) {
         raw("\"")
         raw(name)
@@ -46,6 +49,7 @@ extension JSONWriter {
     }
 
     /// `,"name":`
+    @inlinable
     public mutating func nextKey(_ name: StaticString) {
         raw(",\"")
         raw(name)
