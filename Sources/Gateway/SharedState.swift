@@ -32,7 +32,7 @@ final class SharedState: @unchecked Sendable {
     let linkLeaseMilliseconds: Int
     var nextLeaseRenewal: UInt64 = 0
     /// Messages for user channels whose subscription Redis has not confirmed yet (`publish`), at
-    /// most `maxAwaiting` per channel (the oldest go).
+    /// most `maxAwaiting` per channel (the oldest go, logged and counted: docs/cluster.md §6.7).
     private var awaitingSubscription: [String: [[UInt8]]] = [:]
     private static let maxAwaiting = 64
     private var commandsUp = false
@@ -102,7 +102,11 @@ final class SharedState: @unchecked Sendable {
         let channel = settings.channel(user: user)
         if awaitingSubscription[channel] != nil {
             awaitingSubscription[channel]!.append(bytes)
-            if awaitingSubscription[channel]!.count > Self.maxAwaiting { awaitingSubscription[channel]!.removeFirst() }
+            if awaitingSubscription[channel]!.count > Self.maxAwaiting {
+                awaitingSubscription[channel]!.removeFirst()
+                loop.metrics.routeEvent("ws", "channel_message_dropped")
+                Log.warning("redis_channel_message_dropped", ["channel": channel, "reason": "subscription not confirmed", "waiting": "\(Self.maxAwaiting)"])
+            }
             return
         }
         engine.client.send(RESPCommand("PUBLISH", channel, bytes)) { _ in }
