@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Callgate's WebSocket echo server side by side with a SwiftNIO NIOWebSocket echo server, over ws
-# and over wss (NIOSSL). See bench/README.md for what each column means. Settings come from the
-# environment:
+# and over wss (NIOSSL). See bench/README.md for what each column means.
+# Over 400 lines on purpose: one benchmark run, start to table, with every server (callgate, nio,
+# lws) and generator (loadgen, go) it compares. Settings come from the environment:
 #   BENCH_WARMUP=3 BENCH_DURATION=10        seconds of warm-up and of measurement per echo or handshake run
 #   BENCH_IDLE_CONNECTIONS=1000 BENCH_SETTLE=3   the idle profile
 #   BENCH_WSS_IDLE_CONNECTIONS=15000        the wss-idle profile
