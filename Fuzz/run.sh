@@ -33,8 +33,10 @@ fi
 ((${#targets[@]})) || { echo "fuzz: no targets in $FUZZ_DIR/Targets"; exit 1; }
 
 # 1. Build. Coverage instrumentation and ASan for Callgate's modules as well as the targets;
-#    lld, because gold fails on the sanitizer's debug info.
-build_flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+#    lld, because gold fails on the sanitizer's debug info. No manifest cache: Package.swift lists
+#    the folders of Targets/, and SwiftPM's cache, keyed by the manifest's text, would not see a
+#    new folder.
+build_flags=(-c release --manifest-cache none -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
 rm -rf "$OUT"
 mkdir -p "$OUT"
 log "building every target of Targets/ (${#all_targets[@]})"
